@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Loading the shipped catalogues (Annex A, BSI elementary threats) into the store. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "isms/catalogue.h"
+#include "isms/entity.h"
+#include "store_internal.h"
+#include "strutil.h"
+
+#define CATALOGUE_MAX (4u << 20)
+
+int isms_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		r = -EFBIG;
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret_buf = buf;
+	buf = NULL;
+	if (ret_len)
+		*ret_len = len;
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+static int load_doc(const char *path, const char *member, struct json_object **ret_root,
+		    struct json_object **ret_arr, char **ret_err)
+{
+	struct json_object *root, *arr;
+	char *buf = NULL;
+	int r;
+
+	r = isms_read_file(path, CATALOGUE_MAX, &buf, NULL);
+	if (r < 0) {
+		if (ret_err && asprintf(ret_err, "cannot read catalogue '%s': %s", path,
+					strerror(-r)) < 0)
+			*ret_err = NULL;
+		return r;
+	}
+	root = json_tokener_parse(buf);
+	free(buf);
+	if (!root || !json_object_object_get_ex(root, member, &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		json_object_put(root);
+		if (ret_err && asprintf(ret_err, "catalogue '%s' is not JSON with an array '%s'",
+					path, member) < 0)
+			*ret_err = NULL;
+		return -EINVAL;
+	}
+	*ret_root = root;
+	*ret_arr = arr;
+	return 0;
+}
+
+static const char *member_str(struct json_object *o, const char *name)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int load(struct isms_store *s, const char *path, bool controls, char **ret_err)
+{
+	const struct isms_entity *ce = isms_entity_lookup("control");
+	const struct isms_field *theme = isms_entity_field(ce, "theme");
+	struct json_object *root = NULL, *arr;
+	sqlite3_stmt *st = NULL;
+	size_t n;
+	int r;
+
+	r = load_doc(path, controls ? "controls" : "threats", &root, &arr, ret_err);
+	if (r < 0)
+		return r;
+	r = isms_store_begin(s);
+	if (r < 0)
+		goto out;
+	r = store_prepare(s,
+			  controls ? "INSERT INTO control (id, title, theme) VALUES (?1, ?2, ?3)"
+				     " ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+				     " theme = excluded.theme" :
+				     "INSERT INTO threat (id, title, source) VALUES (?1, ?2, 'bsi')"
+				     " ON CONFLICT(id) DO UPDATE SET title = excluded.title",
+			  &st);
+	if (r < 0)
+		goto fail;
+	n = json_object_array_length(arr);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		const char *id = member_str(o, "id"), *title = member_str(o, "title");
+		const char *th = controls ? member_str(o, "theme") : "";
+		char *canon = NULL, err[128];
+
+		if (!id || !title || !th || !id[0] || !title[0] || !isms_text_ok(id) ||
+		    !isms_text_ok(title) ||
+		    (controls && isms_field_parse(theme, th, &canon, err, sizeof(err)) < 0)) {
+			r = store_seterr(s, -EINVAL,
+					 "catalogue '%s': entry %zu needs string members id, title%s",
+					 path, i, controls ? " and a valid theme" : "");
+			goto fail;
+		}
+		sqlite3_reset(st);
+		r = store_bind_text(s, st, 1, id);
+		if (r >= 0)
+			r = store_bind_text(s, st, 2, title);
+		if (r >= 0 && controls)
+			r = store_bind_text(s, st, 3, canon);
+		free(canon);
+		if (r >= 0)
+			r = store_step_done(s, st);
+		if (r < 0)
+			goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	r = isms_store_commit(s);
+	if (r == 0)
+		r = (int)n;
+	goto out;
+fail:
+	sqlite3_finalize(st);
+	st = NULL;
+	isms_store_rollback(s);
+	if (ret_err)
+		*ret_err = strdup(isms_store_errmsg(s));
+out:
+	json_object_put(root);
+	return r;
+}
+
+int isms_catalogue_load_controls(struct isms_store *s, const char *path, char **ret_err)
+{
+	return load(s, path, true, ret_err);
+}
+
+int isms_catalogue_load_threats(struct isms_store *s, const char *path, char **ret_err)
+{
+	return load(s, path, false, ret_err);
+}

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The record types of the register and the pure parsing of their values. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isms/entity.h"
+#include "strutil.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const roles[] = {"management", "security_officer", "dpo", "asset_owner",
+				    "admin", "auditor", "user", NULL};
+static const char *const asset_types[] = {"host", "service", "information", "application",
+					  "site", "person", "network", "room", NULL};
+static const char *const protection[] = {"normal", "high", "very_high", NULL};
+static const char *const themes[] = {"organizational", "people", "physical", "technological",
+				     NULL};
+static const char *const applicability[] = {"undecided", "yes", "no", NULL};
+static const char *const control_status[] = {"not_started", "planned", "partial", "implemented",
+					     NULL};
+static const char *const treatments[] = {"undecided", "mitigate", "accept", "transfer", "avoid",
+					 NULL};
+static const char *const measure_status[] = {"planned", "in_progress", "implemented",
+					     "verified", "cancelled", NULL};
+static const char *const review_kinds[] = {"access", "risk", "measure", "policy", "asset",
+					   "management", "internal_audit", "other", NULL};
+static const char *const review_results[] = {"ok", "findings", "failed", NULL};
+static const char *const threat_sources[] = {"bsi", "custom", NULL};
+
+/* A level name through the stored matrix; NULL when off the matrix. */
+#define LEVEL_OF(l, i)                                                                      \
+	"(SELECT lv.name FROM risk_cell c JOIN risk_level lv ON lv.rank = c.level"          \
+	" WHERE c.likelihood = " l " AND c.impact = " i ")"
+#define RANK_OF(l, i) "(SELECT c.level FROM risk_cell c WHERE c.likelihood = " l " AND c.impact = " i ")"
+#define TODAY "date('now')"
+
+static const struct isms_field person_fields[] = {
+	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED,
+	 .help = "short name, unique (e.g. alice)"},
+	{.name = "full_name", .help = "full name"},
+	{.name = "email", .help = "contact address"},
+	{.name = "role", .type = ISMS_FT_ENUM, .choices = roles, .dflt = "user",
+	 .help = "role in the ISMS"},
+	{.name = "login", .help = "Unix login name, if different from name"},
+	{.name = "active_until", .type = ISMS_FT_DATE,
+	 .help = "last day of the person's access (leaver date)"},
+	{.name = "active", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.active_until IS NULL OR t.active_until >= " TODAY
+		" THEN 1 ELSE 0 END",
+	 .help = "not past active_until"},
+};
+
+static const struct isms_field scope_fields[] = {
+	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "short name of the scope"},
+	{.name = "statement", .flags = ISMS_FF_REQUIRED, .help = "the scope statement"},
+	{.name = "boundaries", .help = "organisational, physical and technical boundaries"},
+	{.name = "exclusions", .help = "what is excluded, and why"},
+	{.name = "approved_by", .type = ISMS_FT_REF, .ref = "person",
+	 .help = "member of management who approved it"},
+	{.name = "approved_at", .type = ISMS_FT_DATE, .help = "date of approval"},
+};
+
+static const struct isms_field asset_fields[] = {
+	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "unique name (host name for hosts)"},
+	{.name = "type", .type = ISMS_FT_ENUM, .flags = ISMS_FF_REQUIRED, .choices = asset_types,
+	 .help = "kind of asset"},
+	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "what it is"},
+	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "asset owner"},
+	{.name = "scope", .type = ISMS_FT_REF, .ref = "scope", .flags = ISMS_FF_HIDDEN,
+	 .help = "the scope it belongs to"},
+	{.name = "confidentiality", .type = ISMS_FT_ENUM, .choices = protection, .dflt = "normal",
+	 .help = "protection requirement (BSI 200-2)"},
+	{.name = "integrity", .type = ISMS_FT_ENUM, .choices = protection, .dflt = "normal",
+	 .help = "protection requirement (BSI 200-2)"},
+	{.name = "availability", .type = ISMS_FT_ENUM, .choices = protection, .dflt = "normal",
+	 .help = "protection requirement (BSI 200-2)"},
+	{.name = "locked_down", .type = ISMS_FT_BOOL, .dflt = "no",
+	 .help = "no logins except break-glass (e.g. during an incident)"},
+};
+
+static const struct isms_field threat_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "e.g. 'G 0.23'"},
+	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what threatens"},
+	{.name = "source", .type = ISMS_FT_ENUM, .choices = threat_sources, .dflt = "custom",
+	 .help = "catalogue it comes from"},
+};
+
+static const struct isms_field control_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "Annex A id, e.g. 8.15"},
+	{.name = "title", .flags = ISMS_FF_REQUIRED | ISMS_FF_FIXED, .help = "control title"},
+	{.name = "theme", .type = ISMS_FT_ENUM, .flags = ISMS_FF_REQUIRED | ISMS_FF_FIXED,
+	 .choices = themes, .help = "Annex A theme"},
+	{.name = "applicable", .type = ISMS_FT_ENUM, .choices = applicability, .dflt = "undecided",
+	 .help = "in the Statement of Applicability"},
+	{.name = "justification", .help = "why it is included or excluded"},
+	{.name = "status", .type = ISMS_FT_ENUM, .choices = control_status, .dflt = "not_started",
+	 .help = "implementation status"},
+	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
+	 .help = "responsible person"},
+	{.name = "measures", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
+	 .sql = "(SELECT count(*) FROM measure m WHERE m.control = t.pk)",
+	 .help = "measures implementing it"},
+};
+
+static const struct isms_field risk_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. R-1 (generated if absent)"},
+	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "short description"},
+	{.name = "asset", .type = ISMS_FT_REF, .ref = "asset", .help = "affected asset"},
+	{.name = "threat", .type = ISMS_FT_REF, .ref = "threat", .help = "threat, e.g. 'G 0.23'"},
+	{.name = "vulnerability", .flags = ISMS_FF_HIDDEN, .help = "weakness the threat exploits"},
+	{.name = "likelihood", .type = ISMS_FT_SCALE, .axis = "likelihood",
+	 .flags = ISMS_FF_REQUIRED, .help = "number or label on the matrix"},
+	{.name = "impact", .type = ISMS_FT_SCALE, .axis = "impact", .flags = ISMS_FF_REQUIRED,
+	 .help = "number or label on the matrix"},
+	{.name = "level", .flags = ISMS_FF_COMPUTED, .sql = LEVEL_OF("t.likelihood", "t.impact"),
+	 .help = "risk level from the matrix"},
+	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "risk owner"},
+	{.name = "treatment", .type = ISMS_FT_ENUM, .choices = treatments, .dflt = "undecided",
+	 .help = "risk treatment option"},
+	{.name = "residual_likelihood", .type = ISMS_FT_SCALE, .axis = "likelihood",
+	 .flags = ISMS_FF_HIDDEN, .help = "likelihood after treatment"},
+	{.name = "residual_impact", .type = ISMS_FT_SCALE, .axis = "impact",
+	 .flags = ISMS_FF_HIDDEN, .help = "impact after treatment"},
+	{.name = "residual_level", .flags = ISMS_FF_COMPUTED,
+	 .sql = LEVEL_OF("t.residual_likelihood", "t.residual_impact"),
+	 .help = "residual risk level"},
+	{.name = "acceptable", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN coalesce(" RANK_OF("t.residual_likelihood", "t.residual_impact")
+		", " RANK_OF("t.likelihood", "t.impact")
+		") <= (SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'acceptance')"
+		" THEN 1 ELSE 0 END",
+	 .help = "(residual) level within the acceptance threshold"},
+	{.name = "accepted_by", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
+	 .help = "who accepted the (residual) risk"},
+	{.name = "accepted_at", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
+	 .help = "when it was accepted"},
+	{.name = "accepted_until", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
+	 .help = "acceptance expires (ISO 27001 6.1.3)"},
+	{.name = "criteria", .flags = ISMS_FF_HIDDEN,
+	 .help = "legal or compliance requirements that bear on acceptance"},
+	{.name = "rank", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
+	 .sql = RANK_OF("t.likelihood", "t.impact"), .help = "level as a number"},
+	{.name = "score", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
+	 .sql = "t.likelihood * t.impact", .help = "likelihood times impact"},
+};
+
+static const struct isms_field measure_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. M-1 (generated if absent)"},
+	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what is done"},
+	{.name = "risk", .type = ISMS_FT_REF, .ref = "risk", .help = "risk it treats"},
+	{.name = "control", .type = ISMS_FT_REF, .ref = "control", .help = "Annex A control it implements"},
+	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "responsible person"},
+	{.name = "due", .type = ISMS_FT_DATE, .help = "due date"},
+	{.name = "cost", .type = ISMS_FT_MONEY, .help = "cost against the security budget"},
+	{.name = "status", .type = ISMS_FT_ENUM, .choices = measure_status, .dflt = "planned",
+	 .help = "implementation status"},
+	{.name = "overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.due < " TODAY
+		" AND t.status IN ('planned', 'in_progress') THEN 1 ELSE 0 END",
+	 .help = "past due and not implemented"},
+};
+
+static const struct isms_field review_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. V-1 (generated if absent)"},
+	{.name = "kind", .type = ISMS_FT_ENUM, .choices = review_kinds, .flags = ISMS_FF_REQUIRED,
+	 .help = "what kind of review"},
+	{.name = "subject", .flags = ISMS_FF_REQUIRED, .help = "what is reviewed"},
+	{.name = "asset", .type = ISMS_FT_REF, .ref = "asset", .help = "asset concerned"},
+	{.name = "person", .type = ISMS_FT_REF, .ref = "person",
+	 .help = "person whose access is reviewed (kind access)"},
+	{.name = "risk", .type = ISMS_FT_REF, .ref = "risk", .flags = ISMS_FF_HIDDEN,
+	 .help = "risk concerned"},
+	{.name = "measure", .type = ISMS_FT_REF, .ref = "measure", .flags = ISMS_FF_HIDDEN,
+	 .help = "measure concerned"},
+	{.name = "reviewer", .type = ISMS_FT_REF, .ref = "person", .help = "who reviews"},
+	{.name = "due", .type = ISMS_FT_DATE, .flags = ISMS_FF_REQUIRED, .help = "due date"},
+	{.name = "done", .type = ISMS_FT_DATE, .help = "date it was done"},
+	{.name = "result", .type = ISMS_FT_ENUM, .choices = review_results, .help = "outcome"},
+	{.name = "notes", .flags = ISMS_FF_HIDDEN, .help = "findings, decisions"},
+	{.name = "overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.done IS NULL AND t.due < " TODAY " THEN 1 ELSE 0 END",
+	 .help = "past due and not done"},
+};
+
+static const struct isms_field document_fields[] = {
+	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "short name, e.g. infosec-policy"},
+	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "document title"},
+	{.name = "version", .flags = ISMS_FF_REQUIRED, .help = "current version"},
+	{.name = "approved_by", .type = ISMS_FT_REF, .ref = "person", .help = "who approved it"},
+	{.name = "approved_at", .type = ISMS_FT_DATE, .help = "date of approval"},
+	{.name = "next_review", .type = ISMS_FT_DATE, .help = "when it is next reviewed"},
+	{.name = "acknowledged", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
+	 .sql = "(SELECT count(*) FROM acknowledgement a WHERE a.document = t.pk"
+		" AND a.version = t.version)",
+	 .help = "people who acknowledged the current version"},
+};
+
+static const struct isms_field ack_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. A-1 (generated if absent)"},
+	{.name = "person", .type = ISMS_FT_REF, .ref = "person",
+	 .flags = ISMS_FF_REQUIRED | ISMS_FF_FIXED, .help = "who acknowledged"},
+	{.name = "document", .type = ISMS_FT_REF, .ref = "document",
+	 .flags = ISMS_FF_REQUIRED | ISMS_FF_FIXED, .help = "which document"},
+	{.name = "version", .flags = ISMS_FF_REQUIRED | ISMS_FF_FIXED, .help = "which version"},
+	{.name = "at", .type = ISMS_FT_DATE, .flags = ISMS_FF_REQUIRED, .help = "date"},
+	{.name = "current", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "(SELECT d.version = t.version FROM document d WHERE d.pk = t.document)",
+	 .help = "for the document's current version"},
+};
+
+static const struct isms_field evidence_fields[] = {
+	{.name = "id", .type = ISMS_FT_INT, .flags = ISMS_FF_KEY | ISMS_FF_COMPUTED, .sql = "t.pk",
+	 .help = "position in the chain"},
+	{.name = "ts", .help = "when it was true (UTC)"},
+	{.name = "recorded", .flags = ISMS_FF_HIDDEN, .help = "when it was stored (UTC)"},
+	{.name = "source", .help = "collector"},
+	{.name = "kind", .help = "what happened"},
+	{.name = "node", .flags = ISMS_FF_HIDDEN, .help = "host it came from"},
+	{.name = "event_key", .flags = ISMS_FF_HIDDEN, .help = "ingest id"},
+	{.name = "control", .help = "Annex A control"},
+	{.name = "asset", .help = "asset"},
+	{.name = "subject", .help = "user or person"},
+	{.name = "outcome", .help = "result"},
+	{.name = "details", .flags = ISMS_FF_HIDDEN, .help = "JSON details"},
+	{.name = "hash", .flags = ISMS_FF_HIDDEN, .help = "chain hash"},
+};
+
+#define ENTITY(n, pl, tbl, pre, fl, f, h)                                                   \
+	{.name = n, .plural = pl, .table = tbl, .auto_prefix = pre, .flags = fl, .fields = f, \
+	 .nfields = N(f), .help = h}
+
+static const struct isms_entity e_person = ENTITY("person", "people", "person", NULL, 0, person_fields,
+						  "people and their roles");
+static const struct isms_entity e_scope = ENTITY("scope", "scopes", "scope", NULL, 0, scope_fields,
+						 "scope of the ISMS and its approval");
+static const struct isms_entity e_asset = ENTITY("asset", "assets", "asset", NULL, 0, asset_fields,
+						 "assets and their protection requirements");
+static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat", NULL, 0,
+						  threat_fields, "threats (BSI elementary threats and own)");
+static const struct isms_entity e_control = ENTITY("control", "controls", "control", NULL,
+						   ISMS_EF_CATALOGUE, control_fields,
+						   "Annex A controls and their applicability");
+static const struct isms_entity e_risk = ENTITY("risk", "risks", "risk", "R-", 0, risk_fields,
+						"the risk register");
+static const struct isms_entity e_measure = ENTITY("measure", "measures", "measure", "M-", 0,
+						   measure_fields, "measures treating risks");
+static const struct isms_entity e_review = ENTITY("review", "reviews", "review", "V-", 0,
+						  review_fields, "reviews and when they are due");
+static const struct isms_entity e_document = ENTITY("document", "documents", "document", NULL, 0,
+						    document_fields, "policy documents");
+static const struct isms_entity e_ack = ENTITY("ack", "acks", "acknowledgement", "A-", 0,
+					       ack_fields, "acknowledgements of documents");
+static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evidence", NULL,
+						    ISMS_EF_READONLY, evidence_fields,
+						    "append-only, hash-chained evidence");
+
+const struct isms_entity *const isms_entities[] = {
+	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
+	&e_measure, &e_review, &e_document, &e_ack, &e_evidence, NULL,
+};
+
+const struct isms_entity *isms_entity_lookup(const char *name)
+{
+	for (size_t i = 0; isms_entities[i]; i++) {
+		const struct isms_entity *e = isms_entities[i];
+
+		if (strcmp(e->name, name) == 0 || strcmp(e->plural, name) == 0)
+			return e;
+	}
+	if (strcmp(name, "acknowledgement") == 0 || strcmp(name, "acknowledgements") == 0)
+		return &e_ack;
+	return NULL;
+}
+
+int isms_entity_field_index(const struct isms_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct isms_field *isms_entity_field(const struct isms_entity *e, const char *name)
+{
+	int i = isms_entity_field_index(e, name);
+
+	return i < 0 ? NULL : &e->fields[i];
+}
+
+const char *isms_field_choices_str(const struct isms_field *f)
+{
+	static char buf[256];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; f->choices && f->choices[i]; i++) {
+		int n = snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? ", " : "", f->choices[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(buf) - off)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}
+
+static int parse_enum(const struct isms_field *f, const char *in, char **ret, char *err,
+		      size_t errlen)
+{
+	for (size_t i = 0; f->choices[i]; i++) {
+		/* Accept "very-high" for "very_high": people type both. */
+		if (isms_streq_dash(in, f->choices[i])) {
+			*ret = strdup(f->choices[i]);
+			return *ret ? 0 : -ENOMEM;
+		}
+	}
+	snprintf(err, errlen, "%s: '%.64s' is not one of: %s", f->name, in,
+		 isms_field_choices_str(f));
+	return -EINVAL;
+}
+
+static int parse_money(const struct isms_field *f, const char *in, char **ret, char *err,
+		       size_t errlen)
+{
+	int64_t cents;
+
+	if (isms_parse_cents(in, &cents) < 0) {
+		snprintf(err, errlen,
+			 "%s: '%.64s' is not an amount (digits, optionally two decimals, e.g. 1200.50)",
+			 f->name, in);
+		return -EINVAL;
+	}
+	if (asprintf(ret, "%" PRId64 ".%02" PRId64, cents / 100, cents % 100) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int isms_field_parse(const struct isms_field *f, const char *in, char **ret, char *err,
+		     size_t errlen)
+{
+	if (f->flags & ISMS_FF_COMPUTED) {
+		snprintf(err, errlen, "%s: is computed and cannot be set", f->name);
+		return -EINVAL;
+	}
+	if (strlen(in) > ISMS_VALUE_MAX) {
+		snprintf(err, errlen, "%s: value longer than %d bytes", f->name, ISMS_VALUE_MAX);
+		return -EINVAL;
+	}
+	if (!isms_text_ok(in)) {
+		snprintf(err, errlen, "%s: value contains control characters or invalid UTF-8",
+			 f->name);
+		return -EINVAL;
+	}
+	switch (f->type) {
+	case ISMS_FT_ENUM:
+		return parse_enum(f, in, ret, err, errlen);
+	case ISMS_FT_DATE:
+		if (!isms_date_valid(in)) {
+			snprintf(err, errlen, "%s: '%.64s' is not a date (YYYY-MM-DD)", f->name, in);
+			return -EINVAL;
+		}
+		break;
+	case ISMS_FT_INT: {
+		int64_t v;
+
+		if (isms_parse_int64(in, &v) < 0) {
+			snprintf(err, errlen, "%s: '%.64s' is not a whole number", f->name, in);
+			return -EINVAL;
+		}
+		break;
+	}
+	case ISMS_FT_MONEY:
+		return parse_money(f, in, ret, err, errlen);
+	case ISMS_FT_BOOL: {
+		int b = isms_parse_bool(in);
+
+		if (b < 0) {
+			snprintf(err, errlen, "%s: '%.64s' is not yes or no", f->name, in);
+			return -EINVAL;
+		}
+		*ret = strdup(b ? "yes" : "no");
+		return *ret ? 0 : -ENOMEM;
+	}
+	case ISMS_FT_TEXT:
+		if ((f->flags & ISMS_FF_KEY) && (!in[0] || isspace((unsigned char)in[0]))) {
+			snprintf(err, errlen, "%s: must not be empty or start with a space", f->name);
+			return -EINVAL;
+		}
+		break;
+	case ISMS_FT_REF:
+	case ISMS_FT_SCALE:
+		break;
+	}
+	*ret = strdup(in);
+	return *ret ? 0 : -ENOMEM;
+}

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Append-only evidence, each row chained to the one before by SHA-256.
+ * Triggers refuse UPDATE and DELETE; the chain and the head record make any
+ * change that gets past them (by dropping the triggers) visible to verify.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+#include "isms/evidence.h"
+#include "store_internal.h"
+#include "strutil.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define HASH_DOMAIN "isms-evidence-v1"
+
+static int digest_field(EVP_MD_CTX *ctx, const char *v)
+{
+	char len[32];
+	int n;
+
+	/* Length-prefixed, with NULL distinct from the empty string. */
+	if (!v)
+		return EVP_DigestUpdate(ctx, "-;", 2) == 1 ? 0 : -EIO;
+	n = snprintf(len, sizeof(len), "%zu:", strlen(v));
+	if (EVP_DigestUpdate(ctx, len, (size_t)n) != 1 || EVP_DigestUpdate(ctx, v, strlen(v)) != 1 ||
+	    EVP_DigestUpdate(ctx, ";", 1) != 1)
+		return -EIO;
+	return 0;
+}
+
+int isms_evidence_hash(const char *prev_hex, int64_t id, const char *recorded,
+		       const struct isms_evidence *ev, char out_hex[ISMS_HASH_HEX])
+{
+	const char *fields[] = {recorded,       ev->ts,      ev->source, ev->kind,
+				ev->node,       ev->event_key, ev->control, ev->asset,
+				ev->subject,    ev->outcome, ev->details};
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char idbuf[32];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int r = -EIO;
+
+	if (!ctx)
+		return -ENOMEM;
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto out;
+	if (digest_field(ctx, HASH_DOMAIN) < 0 || digest_field(ctx, prev_hex) < 0 ||
+	    digest_field(ctx, idbuf) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (digest_field(ctx, fields[i]) < 0)
+			goto out;
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
+		goto out;
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(out_hex + 2 * i, 3, "%02x", md[i]);
+	r = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+static int check_text(struct isms_store *s, const char *name, const char *v, bool required)
+{
+	if (!v) {
+		if (required)
+			return store_seterr(s, -EINVAL, "evidence: %s is required", name);
+		return 0;
+	}
+	if (strlen(v) > ISMS_VALUE_MAX * 16 || !isms_text_ok(v))
+		return store_seterr(s, -EINVAL,
+				    "evidence: %s is too long or has control characters", name);
+	return 0;
+}
+
+static int validate(struct isms_store *s, const struct isms_evidence *ev)
+{
+	int r = 0;
+
+	r = check_text(s, "source", ev->source, true);
+	if (r >= 0)
+		r = check_text(s, "kind", ev->kind, true);
+	if (r >= 0)
+		r = check_text(s, "ts", ev->ts, false);
+	if (r >= 0)
+		r = check_text(s, "node", ev->node, false);
+	if (r >= 0)
+		r = check_text(s, "event_key", ev->event_key, false);
+	if (r >= 0)
+		r = check_text(s, "control", ev->control, false);
+	if (r >= 0)
+		r = check_text(s, "asset", ev->asset, false);
+	if (r >= 0)
+		r = check_text(s, "subject", ev->subject, false);
+	if (r >= 0)
+		r = check_text(s, "outcome", ev->outcome, false);
+	if (r >= 0)
+		r = check_text(s, "details", ev->details, false);
+	if (r >= 0 && ev->details) {
+		struct json_object *o = json_tokener_parse(ev->details);
+
+		if (!o)
+			r = store_seterr(s, -EINVAL, "evidence: details are not valid JSON");
+		json_object_put(o);
+	}
+	return r;
+}
+
+static int key_exists(struct isms_store *s, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s, "SELECT 1 FROM evidence WHERE event_key = ?1", &st);
+
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, key);
+	if (r >= 0)
+		r = store_step_row(s, st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int read_head(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HASH_HEX])
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s, "SELECT last_pk, last_hash FROM evidence_head WHERE one = 1", &st);
+
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 0)
+		r = store_seterr(s, -ENOTRECOVERABLE, "the evidence head record is missing");
+	if (r == 1) {
+		const char *h = (const char *)sqlite3_column_text(st, 1);
+
+		*ret_pk = sqlite3_column_int64(st, 0);
+		snprintf(hash, ISMS_HASH_HEX, "%s", h ? h : "");
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int insert_row(struct isms_store *s, int64_t id, const char *recorded,
+		      const struct isms_evidence *ev, const char *prev, const char *hash)
+{
+	const char *vals[] = {recorded,    ev->ts,      ev->source,  ev->kind,
+			      ev->node,    ev->event_key, ev->control, ev->asset,
+			      ev->subject, ev->outcome, ev->details, prev, hash};
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s,
+			      "INSERT INTO evidence (pk, recorded, ts, source, kind, node, event_key,"
+			      " control, asset, subject, outcome, details, prev, hash)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			      &st);
+
+	if (r >= 0 && sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		r = -EIO;
+	for (size_t i = 0; r >= 0 && i < sizeof(vals) / sizeof(vals[0]); i++)
+		r = store_bind_text(s, st, (int)i + 2, vals[i]);
+	if (r >= 0)
+		r = store_step_done(s, st);
+	sqlite3_finalize(st);
+	if (r < 0)
+		return r;
+	st = NULL;
+	r = store_prepare(s, "UPDATE evidence_head SET last_pk = ?1, last_hash = ?2 WHERE one = 1",
+			  &st);
+	if (r >= 0 && sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		r = -EIO;
+	if (r >= 0)
+		r = store_bind_text(s, st, 2, hash);
+	if (r >= 0)
+		r = store_step_done(s, st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, int64_t *ret_id)
+{
+	char prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX], recorded[32];
+	struct isms_evidence e = *ev;
+	int64_t last;
+	int r;
+
+	r = validate(s, ev);
+	if (r < 0)
+		return r;
+	isms_format_utc(time(NULL), recorded, sizeof(recorded));
+	if (!e.ts)
+		e.ts = recorded;
+	r = isms_store_begin(s);
+	if (r < 0)
+		return r;
+	if (e.event_key) {
+		r = key_exists(s, e.event_key);
+		if (r == 1)
+			r = store_seterr(s, -EALREADY, "evidence '%.128s' is already stored",
+					 e.event_key);
+		if (r < 0)
+			goto fail;
+	}
+	r = read_head(s, &last, prev);
+	if (r < 0)
+		goto fail;
+	r = isms_evidence_hash(prev, last + 1, recorded, &e, hash);
+	if (r < 0)
+		goto fail;
+	r = insert_row(s, last + 1, recorded, &e, prev, hash);
+	if (r < 0)
+		goto fail;
+	r = isms_store_commit(s);
+	if (r < 0)
+		return r;
+	if (ret_id)
+		*ret_id = last + 1;
+	return 0;
+fail:
+	isms_store_rollback(s);
+	return r;
+}
+
+static int triggers_present(struct isms_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s,
+			      "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"
+			      " ('evidence_no_update', 'evidence_no_delete')",
+			      &st);
+
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 1)
+		r = sqlite3_column_int(st, 0) == 2;
+	sqlite3_finalize(st);
+	return r;
+}
+
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+
+int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
+{
+	char expect_prev[ISMS_HASH_HEX] = GENESIS, hash[ISMS_HASH_HEX], head_hash[ISMS_HASH_HEX];
+	sqlite3_stmt *st = NULL;
+	int64_t expect_id = 1, head_pk;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	snprintf(ret->head, sizeof(ret->head), "%s", GENESIS);
+	r = store_prepare(s,
+			  "SELECT pk, recorded, ts, source, kind, node, event_key, control, asset,"
+			  " subject, outcome, details, prev, hash FROM evidence ORDER BY pk",
+			  &st);
+	if (r < 0)
+		return r;
+	while ((r = store_step_row(s, st)) == 1) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		struct isms_evidence ev = {
+			.ts = COL(2), .source = COL(3), .kind = COL(4), .node = COL(5),
+			.event_key = COL(6), .control = COL(7), .asset = COL(8),
+			.subject = COL(9), .outcome = COL(10), .details = COL(11),
+		};
+		const char *prev = COL(12), *stored = COL(13);
+
+		ret->rows++;
+		if (id != expect_id) {
+			ret->first_bad = id;
+			snprintf(ret->reason, sizeof(ret->reason),
+				 id > expect_id ?
+					 "row %" PRId64 " follows row %" PRId64 ": rows were deleted" :
+					 "row %" PRId64 " is out of sequence (expected %" PRId64 ")",
+				 id, expect_id - 1);
+			r = -EBADMSG;
+			goto out;
+		}
+		if (!prev || strcmp(prev, expect_prev) != 0) {
+			ret->first_bad = id;
+			snprintf(ret->reason, sizeof(ret->reason),
+				 "row %" PRId64 " does not chain to the row before it: a row was inserted, deleted or altered",
+				 id);
+			r = -EBADMSG;
+			goto out;
+		}
+		r = isms_evidence_hash(expect_prev, id, COL(1) ? COL(1) : "", &ev, hash);
+		if (r < 0)
+			goto out;
+		if (!stored || strcmp(stored, hash) != 0) {
+			ret->first_bad = id;
+			snprintf(ret->reason, sizeof(ret->reason),
+				 "row %" PRId64 " was altered: its content does not match its hash", id);
+			r = -EBADMSG;
+			goto out;
+		}
+		memcpy(expect_prev, hash, sizeof(hash));
+		expect_id++;
+	}
+	if (r < 0)
+		goto out;
+	snprintf(ret->head, sizeof(ret->head), "%s", expect_prev);
+	r = read_head(s, &head_pk, head_hash);
+	if (r < 0)
+		goto out;
+	if (head_pk != expect_id - 1 || strcmp(head_hash, expect_prev) != 0) {
+		snprintf(ret->reason, sizeof(ret->reason),
+			 "the chain ends at row %" PRId64 " but the head record names row %" PRId64
+			 ": rows were deleted at the end, or the head was altered",
+			 expect_id - 1, head_pk);
+		ret->first_bad = head_pk > expect_id - 1 ? expect_id : 0;
+		r = -EBADMSG;
+		goto out;
+	}
+	r = triggers_present(s);
+	if (r == 0) {
+		snprintf(ret->reason, sizeof(ret->reason),
+			 "the append-only triggers on evidence were removed");
+		r = -EBADMSG;
+		goto out;
+	}
+	if (r > 0)
+		r = 0;
+out:
+	sqlite3_finalize(st);
+	return r;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_ENTITY_H
+#define ISMS_ENTITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isms/store.h"
+
+/*
+ * The register's record types (person, asset, risk...) are described by
+ * static tables.  One generic layer turns a description into prepared SQL, so
+ * adding a field is one line here and one migration, and every record type
+ * gets add/list/show/change, filters, JSON, CSV and import for free.
+ */
+
+enum isms_ftype {
+	ISMS_FT_TEXT,
+	ISMS_FT_INT,
+	ISMS_FT_ENUM,  /* one of ->choices */
+	ISMS_FT_DATE,  /* YYYY-MM-DD, a real calendar date */
+	ISMS_FT_REF,   /* the key of a record of entity ->ref */
+	ISMS_FT_MONEY, /* decimal with at most two places, stored in cents */
+	ISMS_FT_BOOL,  /* yes/no */
+	ISMS_FT_SCALE, /* a value on a risk matrix axis (->axis), number or label */
+};
+
+#define ISMS_FF_KEY      0x01u /* the natural key; always fields[0] */
+#define ISMS_FF_REQUIRED 0x02u /* must be given on add */
+#define ISMS_FF_FIXED    0x04u /* cannot be changed after add */
+#define ISMS_FF_COMPUTED 0x08u /* read-only, computed by ->sql on read */
+#define ISMS_FF_AUTO     0x10u /* key: generated from ->auto_prefix when absent */
+#define ISMS_FF_HIDDEN   0x20u /* not shown in the default table view */
+
+struct isms_field {
+	const char *name; /* column, CLI option and JSON member */
+	enum isms_ftype type;
+	unsigned flags;
+	const char *const *choices; /* ENUM: NULL-terminated */
+	const char *ref;            /* REF: entity name */
+	const char *axis;           /* SCALE: "likelihood" or "impact" */
+	const char *sql;            /* COMPUTED: expression over alias t */
+	const char *dflt;           /* default on add, or NULL */
+	const char *help;
+};
+
+#define ISMS_EF_READONLY  0x01u /* no add/change through the generic layer */
+#define ISMS_EF_CATALOGUE 0x02u /* rows come from a catalogue; import changes them */
+
+struct isms_entity {
+	const char *name;   /* "asset" */
+	const char *plural; /* "assets" */
+	const char *table;
+	const char *auto_prefix; /* "R-" */
+	unsigned flags;
+	const struct isms_field *fields;
+	size_t nfields;
+	const char *help;
+};
+
+/* NULL-terminated, in dependency order (referenced types first). */
+extern const struct isms_entity *const isms_entities[];
+
+/* By singular or plural name; NULL if unknown. */
+const struct isms_entity *isms_entity_lookup(const char *name);
+const struct isms_field *isms_entity_field(const struct isms_entity *e, const char *name);
+/* Index of the field in e->fields, or -1. */
+int isms_entity_field_index(const struct isms_entity *e, const char *name);
+
+/* "normal, high, very_high" for messages; static storage. */
+const char *isms_field_choices_str(const struct isms_field *f);
+
+/*
+ * Check and normalise @in for field @f without touching the store (ENUM,
+ * DATE, INT, MONEY, BOOL, TEXT; REF and SCALE are resolved by the store).
+ * Returns 0 and a malloc'd canonical text in *ret, or -EINVAL with a message
+ * naming the field, the value and what is allowed in @err.
+ */
+int isms_field_parse(const struct isms_field *f, const char *in, char **ret, char *err,
+		     size_t errlen) __attribute__((warn_unused_result));
+
+/* A name=value pair; value NULL clears an optional field on change. */
+struct isms_kv {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * Add a record.  Unknown fields, bad values, unknown references, duplicate
+ * keys and missing required fields fail with nothing written:
+ * -EINVAL, -ENOENT (a referenced record), -EEXIST (the key), -EROFS.
+ * *ret_key (optional) receives the malloc'd key, useful for generated ones.
+ */
+int isms_record_add(struct isms_store *s, const struct isms_entity *e, const struct isms_kv *kv,
+		    size_t n, char **ret_key) __attribute__((warn_unused_result, nonnull(1, 2)));
+
+/* Change fields of the record @key; -ENOENT if there is none. */
+int isms_record_change(struct isms_store *s, const struct isms_entity *e, const char *key,
+		       const struct isms_kv *kv, size_t n)
+	__attribute__((warn_unused_result, nonnull(1, 2, 3)));
+
+/* Remove the record @key; -ENOTEMPTY if other records still refer to it. */
+int isms_record_remove(struct isms_store *s, const struct isms_entity *e, const char *key)
+	__attribute__((warn_unused_result, nonnull));
+
+/*
+ * Called once per row with values aligned to e->fields (NULL for empty).
+ * A non-zero return stops the iteration and is returned by the caller.
+ */
+typedef int (*isms_record_cb)(const struct isms_entity *e, const char *const *values,
+			      void *userdata);
+
+/* List records matching every filter (field = value), in insertion order. */
+int isms_record_list(struct isms_store *s, const struct isms_entity *e,
+		     const struct isms_kv *filter, size_t nfilter, isms_record_cb cb,
+		     void *userdata) __attribute__((warn_unused_result, nonnull(1, 2, 5)));
+
+/* One record by key (@cb may be NULL to test existence); -ENOENT if there is none. */
+int isms_record_get(struct isms_store *s, const struct isms_entity *e, const char *key,
+		    isms_record_cb cb, void *userdata)
+	__attribute__((warn_unused_result, nonnull(1, 2, 3)));
+
+/* Number of records of @e. */
+int isms_record_count(struct isms_store *s, const struct isms_entity *e, int64_t *ret_count)
+	__attribute__((warn_unused_result, nonnull));
+
+/*
+ * Import a JSON document {"person": [{...}], "asset": [...], "settings": {...}}
+ * in one transaction: all or nothing.  Catalogue entities (controls) are
+ * changed, others added.  On failure *ret_err (optional) names the entry.
+ */
+int isms_import_json(struct isms_store *s, const char *json, size_t len, char **ret_err)
+	__attribute__((warn_unused_result, nonnull(1, 2)));
+
+#endif

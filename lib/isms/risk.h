@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_RISK_H
+#define ISMS_RISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "isms/store.h"
+
+#define ISMS_MATRIX_MAX   10 /* largest axis and number of levels */
+#define ISMS_LABEL_MAX    32
+
+/* The levels of the default BSI 200-3 matrix. */
+enum {
+	ISMS_LEVEL_LOW = 1,
+	ISMS_LEVEL_MEDIUM,
+	ISMS_LEVEL_HIGH,
+	ISMS_LEVEL_VERY_HIGH,
+};
+
+/*
+ * A risk matrix: likelihood (frequency) by impact, each cell a level.
+ * Axis values and levels count from 1; labels are for people.
+ */
+struct isms_risk_matrix {
+	int nlikelihood;
+	int nimpact;
+	int nlevels;
+	int acceptance; /* the highest level that is acceptable without treatment */
+	char likelihood[ISMS_MATRIX_MAX][ISMS_LABEL_MAX];
+	char impact[ISMS_MATRIX_MAX][ISMS_LABEL_MAX];
+	char level[ISMS_MATRIX_MAX][ISMS_LABEL_MAX];
+	int cell[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX]; /* [likelihood-1][impact-1] */
+};
+
+/* The 4x4 matrix of BSI standard 200-3, acceptance at 'low'. */
+void isms_risk_matrix_default(struct isms_risk_matrix *ret) __attribute__((nonnull));
+
+/* The level of (likelihood, impact), or -EINVAL if either is off the matrix. */
+int isms_risk_level(const struct isms_risk_matrix *m, int likelihood, int impact)
+	__attribute__((nonnull));
+
+/*
+ * Consistency: sizes in range, every cell a valid level, labels unique and
+ * non-empty, and levels never fall as likelihood or impact rise.
+ * Returns 0 or -EINVAL with the reason in @err.
+ */
+int isms_risk_matrix_check(const struct isms_risk_matrix *m, char *err, size_t errlen)
+	__attribute__((nonnull));
+
+/*
+ * Parse a matrix from JSON:
+ *   {"likelihood": ["rare", ...], "impact": [...], "levels": ["low", ...],
+ *    "cells": [[1,1,2,2], ...]  (one row per likelihood), "acceptance": "low"}
+ * Returns 0, or -EINVAL with the JSON path of the problem in @err.
+ */
+int isms_risk_matrix_from_json(const char *json, struct isms_risk_matrix *ret, char *err,
+			       size_t errlen) __attribute__((nonnull));
+
+/* Resolve an axis value given as a number or a label; -EINVAL if neither. */
+int isms_risk_axis_value(const struct isms_risk_matrix *m, const char *axis, const char *in)
+	__attribute__((nonnull));
+/* Resolve a level name or number; -EINVAL if neither. */
+int isms_risk_level_value(const struct isms_risk_matrix *m, const char *in)
+	__attribute__((nonnull));
+
+/* The matrix kept in the store. */
+int isms_risk_matrix_load(struct isms_store *s, struct isms_risk_matrix *ret)
+	__attribute__((warn_unused_result, nonnull));
+/*
+ * Replace the stored matrix.  Fails with -ENOTEMPTY, naming one, when an existing
+ * risk's likelihood or impact would fall off the new matrix.
+ */
+int isms_risk_matrix_save(struct isms_store *s, const struct isms_risk_matrix *m)
+	__attribute__((warn_unused_result, nonnull));
+
+/* Number of risks in each cell, [likelihood-1][impact-1]; @residual places
+ * treated risks by their residual rating. */
+int isms_risk_matrix_counts(struct isms_store *s, bool residual,
+			    int ret_counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX])
+	__attribute__((warn_unused_result, nonnull));
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_STORE_H
+#define ISMS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct isms_store; /* opaque */
+
+/* Flags for isms_store_open(). */
+#define ISMS_STORE_CREATE   0x1u /* create (0600) and migrate a missing store */
+#define ISMS_STORE_READONLY 0x2u /* never write; refuse to migrate */
+#define ISMS_STORE_NOMIGRATE 0x4u /* open an older schema without upgrading it */
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define ISMS_SCHEMA_VERSION 1
+/* PRAGMA application_id of an isms store: 'ISMS'. */
+#define ISMS_APPLICATION_ID 0x49534d53
+
+/*
+ * Open the store at @path.  With ISMS_STORE_CREATE a missing file is created
+ * with mode 0600 (and its directory with 0700); an existing older schema is
+ * migrated unless ISMS_STORE_READONLY or ISMS_STORE_NOMIGRATE is given.
+ * @busy_ms bounds how long any statement waits on another writer's lock.
+ *
+ * Returns 0 and sets *ret_store, or a negative errno and, when @ret_err is not
+ * NULL, a malloc'd message naming the problem (the caller frees it):
+ *   -ENOENT   the store does not exist (and CREATE was not given)
+ *   -EPERM    the store or its directory is group- or world-writable
+ *   -EROFS    write access wanted but the store is read-only
+ *   -EACCES   the file cannot be opened
+ *   -ENOTRECOVERABLE  the file is not an SQLite database, or is corrupt
+ *   -EMEDIUMTYPE      an SQLite database that is not an isms store
+ *   -EPROTO   the schema is newer than this build understands
+ *   -EBUSY    the store stayed locked for longer than @busy_ms
+ *   -ENOMEM
+ */
+int isms_store_open(const char *path, unsigned flags, int busy_ms, struct isms_store **ret_store,
+		    char **ret_err) __attribute__((warn_unused_result, nonnull(1, 4)));
+
+/* Accepts NULL; returns NULL so callers can write s = isms_store_free(s). */
+struct isms_store *isms_store_free(struct isms_store *s);
+
+/*
+ * The detail of the last failure on @s: a message naming the object and the
+ * problem, e.g. "person 'bob' not found".  Valid until the next call on @s.
+ */
+const char *isms_store_errmsg(const struct isms_store *s) __attribute__((nonnull));
+
+/* The schema version found in the store when it was opened. */
+int isms_store_schema_version(const struct isms_store *s) __attribute__((nonnull));
+
+/* Whether the store was opened read-only. */
+bool isms_store_readonly(const struct isms_store *s) __attribute__((nonnull));
+
+/*
+ * Transactions: every isms_* write call runs in its own transaction unless the
+ * caller has opened one; begin/commit/rollback nest by counting, so a caller
+ * can group many writes (an import, a batch of evidence) into one.
+ */
+int isms_store_begin(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
+int isms_store_commit(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
+void isms_store_rollback(struct isms_store *s) __attribute__((nonnull));
+
+/* Settings: a small key/value table (budget, acceptance threshold...). */
+int isms_setting_get(struct isms_store *s, const char *key, char **ret_value)
+	__attribute__((warn_unused_result, nonnull));
+int isms_setting_set(struct isms_store *s, const char *key, const char *value)
+	__attribute__((warn_unused_result, nonnull));
+
+/*
+ * Set a known setting after checking its value:
+ *   organisation  name of the organisation (text)
+ *   budget        the security officer's budget (amount, e.g. 50000 or 1200.50)
+ *   acceptance    highest acceptable risk level (level name or number)
+ * -EINVAL names the problem; unknown keys are refused.
+ */
+int isms_setting_apply(struct isms_store *s, const char *key, const char *value)
+	__attribute__((warn_unused_result, nonnull));
+
+/* The known setting keys, NULL-terminated. */
+extern const char *const isms_setting_keys[];
+
+#endif

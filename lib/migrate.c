@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Versioned schema migrations.  Migration N takes a store from user_version
+ * N-1 to N inside one transaction; a store is never left half-migrated.
+ * Never edit a released migration: add the next one.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "store_internal.h"
+
+/* 1: the register, the catalogue tables and the evidence chain */
+static const char *const m1[] = {
+	"CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+
+	"CREATE TABLE risk_axis ("
+	"  axis TEXT NOT NULL CHECK (axis IN ('likelihood', 'impact')),"
+	"  value INTEGER NOT NULL CHECK (value >= 1),"
+	"  label TEXT NOT NULL,"
+	"  PRIMARY KEY (axis, value)) STRICT;",
+	"CREATE TABLE risk_level (rank INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;",
+	"CREATE TABLE risk_cell ("
+	"  likelihood INTEGER NOT NULL, impact INTEGER NOT NULL,"
+	"  level INTEGER NOT NULL REFERENCES risk_level(rank),"
+	"  PRIMARY KEY (likelihood, impact)) STRICT;",
+
+	"CREATE TABLE person ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, full_name TEXT, email TEXT,"
+	"  role TEXT NOT NULL, login TEXT, active_until TEXT) STRICT;",
+	"CREATE INDEX person_login ON person(login);",
+
+	"CREATE TABLE scope ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, statement TEXT NOT NULL,"
+	"  boundaries TEXT, exclusions TEXT,"
+	"  approved_by INTEGER REFERENCES person(pk), approved_at TEXT) STRICT;",
+
+	"CREATE TABLE asset ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+	"  description TEXT, owner INTEGER REFERENCES person(pk),"
+	"  scope INTEGER REFERENCES scope(pk),"
+	"  confidentiality TEXT NOT NULL, integrity TEXT NOT NULL, availability TEXT NOT NULL,"
+	"  locked_down INTEGER NOT NULL DEFAULT 0) STRICT;",
+
+	"CREATE TABLE threat ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  source TEXT NOT NULL) STRICT;",
+
+	"CREATE TABLE control ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  theme TEXT NOT NULL, applicable TEXT NOT NULL DEFAULT 'undecided',"
+	"  justification TEXT, status TEXT NOT NULL DEFAULT 'not_started',"
+	"  owner INTEGER REFERENCES person(pk)) STRICT;",
+
+	"CREATE TABLE risk ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  asset INTEGER REFERENCES asset(pk), threat INTEGER REFERENCES threat(pk),"
+	"  vulnerability TEXT,"
+	"  likelihood INTEGER NOT NULL, impact INTEGER NOT NULL,"
+	"  owner INTEGER REFERENCES person(pk), treatment TEXT NOT NULL,"
+	"  residual_likelihood INTEGER, residual_impact INTEGER,"
+	"  accepted_by INTEGER REFERENCES person(pk), accepted_at TEXT, accepted_until TEXT,"
+	"  criteria TEXT) STRICT;",
+	"CREATE INDEX risk_asset ON risk(asset);",
+
+	"CREATE TABLE measure ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  risk INTEGER REFERENCES risk(pk), control INTEGER REFERENCES control(pk),"
+	"  owner INTEGER REFERENCES person(pk), due TEXT, cost INTEGER,"
+	"  status TEXT NOT NULL) STRICT;",
+
+	"CREATE TABLE review ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,"
+	"  subject TEXT NOT NULL, asset INTEGER REFERENCES asset(pk),"
+	"  person INTEGER REFERENCES person(pk), risk INTEGER REFERENCES risk(pk),"
+	"  measure INTEGER REFERENCES measure(pk), reviewer INTEGER REFERENCES person(pk),"
+	"  due TEXT NOT NULL, done TEXT, result TEXT, notes TEXT) STRICT;",
+	"CREATE INDEX review_access ON review(person, asset, done);",
+
+	"CREATE TABLE document ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  version TEXT NOT NULL, approved_by INTEGER REFERENCES person(pk),"
+	"  approved_at TEXT, next_review TEXT) STRICT;",
+
+	"CREATE TABLE acknowledgement ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  person INTEGER NOT NULL REFERENCES person(pk),"
+	"  document INTEGER NOT NULL REFERENCES document(pk),"
+	"  version TEXT NOT NULL, at TEXT NOT NULL,"
+	"  UNIQUE (person, document, version)) STRICT;",
+
+	/* Evidence keeps names, not references: it must stay verifiable after
+	 * the things it mentions change. */
+	"CREATE TABLE evidence ("
+	"  pk INTEGER PRIMARY KEY, recorded TEXT NOT NULL, ts TEXT NOT NULL,"
+	"  source TEXT NOT NULL, kind TEXT NOT NULL, node TEXT, event_key TEXT UNIQUE,"
+	"  control TEXT, asset TEXT, subject TEXT, outcome TEXT, details TEXT,"
+	"  prev TEXT NOT NULL, hash TEXT NOT NULL) STRICT;",
+	"CREATE INDEX evidence_asset ON evidence(asset, ts);",
+	"CREATE INDEX evidence_kind ON evidence(kind, ts);",
+	"CREATE TABLE evidence_head ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1), last_pk INTEGER NOT NULL,"
+	"  last_hash TEXT NOT NULL) STRICT;",
+	"INSERT INTO evidence_head VALUES (1, 0, "
+	"  '0000000000000000000000000000000000000000000000000000000000000000');",
+	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
+	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
+
+	/* The default risk matrix: BSI standard 200-3, 4x4. */
+	"INSERT INTO risk_level VALUES (1, 'low'), (2, 'medium'), (3, 'high'), (4, 'very_high');",
+	"INSERT INTO risk_axis VALUES ('likelihood', 1, 'rare'), ('likelihood', 2, 'medium'),"
+	"  ('likelihood', 3, 'frequent'), ('likelihood', 4, 'very_frequent'),"
+	"  ('impact', 1, 'negligible'), ('impact', 2, 'limited'),"
+	"  ('impact', 3, 'considerable'), ('impact', 4, 'existential');",
+	"INSERT INTO risk_cell VALUES"
+	"  (1,1,1),(1,2,1),(1,3,2),(1,4,2),"
+	"  (2,1,1),(2,2,1),(2,3,2),(2,4,3),"
+	"  (3,1,1),(3,2,2),(3,3,3),(3,4,4),"
+	"  (4,1,1),(4,2,3),(4,3,4),(4,4,4);",
+	"INSERT INTO setting VALUES ('acceptance', '1');",
+	NULL,
+};
+
+static const char *const *const migrations[] = {
+	m1,
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+_Static_assert(NMIGRATIONS == ISMS_SCHEMA_VERSION, "one migration per schema version");
+
+int store_migrate(struct isms_store *s)
+{
+	char sql[128];
+	int r;
+
+	r = isms_store_begin(s);
+	if (r < 0)
+		return r;
+	for (int v = s->schema_version; v < NMIGRATIONS; v++) {
+		for (const char *const *sql_p = migrations[v]; *sql_p && r >= 0; sql_p++)
+			r = store_exec(s, *sql_p);
+		if (r < 0) {
+			store_seterr(s, r, "migration to schema version %d failed: %s", v + 1,
+				     isms_store_errmsg(s));
+			goto fail;
+		}
+		/* PRAGMA takes no parameters; v is our own integer. */
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		r = store_exec(s, sql);
+		if (r < 0)
+			goto fail;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", ISMS_APPLICATION_ID);
+	r = store_exec(s, sql);
+	if (r < 0)
+		goto fail;
+	r = isms_store_commit(s);
+	if (r < 0)
+		return r;
+	s->schema_version = NMIGRATIONS;
+	return 0;
+fail:
+	isms_store_rollback(s);
+	return r;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_STORE_INTERNAL_H
+#define ISMS_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "isms/store.h"
+
+struct isms_store {
+	sqlite3 *db;
+	char *path;
+	unsigned flags;
+	int schema_version;
+	int txdepth;     /* nesting of isms_store_begin() */
+	bool tx_failed;  /* an inner level rolled back: the outer commit must fail */
+	char errmsg[512];
+};
+
+/* Record a message for isms_store_errmsg(); returns @r so callers can write return seterr(...). */
+int store_seterr(struct isms_store *s, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* SQLite result code to -errno: the one place where that translation lives. */
+int store_errno(int rc);
+
+/* Prepare @sql; on failure records sqlite3_errmsg and returns -errno. */
+int store_prepare(struct isms_store *s, const char *sql, sqlite3_stmt **ret_stmt);
+
+/* Step expecting SQLITE_DONE; maps constraint failures to -EEXIST/-ENOENT. */
+int store_step_done(struct isms_store *s, sqlite3_stmt *stmt);
+
+/* Step expecting a row (1), done (0) or an error (-errno). */
+int store_step_row(struct isms_store *s, sqlite3_stmt *stmt);
+
+/* Run SQL without parameters (schema, pragmas); -errno with the message kept. */
+int store_exec(struct isms_store *s, const char *sql);
+
+/* Bind text or NULL. */
+int store_bind_text(struct isms_store *s, sqlite3_stmt *stmt, int idx, const char *text);
+
+/* Schema migrations (migrate.c). */
+int store_migrate(struct isms_store *s);
+
+/* Refuse writes on a read-only store with a clear message. */
+int store_check_writable(struct isms_store *s);
+
+#endif

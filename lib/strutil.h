@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_STRUTIL_H
+#define ISMS_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* The longest text value accepted for any field. */
+#define ISMS_VALUE_MAX 4096
+
+/* Equal, treating '-' in @a as '_' and ignoring case. */
+bool isms_streq_dash(const char *a, const char *b);
+
+/* A real calendar date in the form YYYY-MM-DD (years 1900-9999). */
+bool isms_date_valid(const char *s);
+
+/* Whole decimal number, optional sign; -EINVAL or -ERANGE. */
+int isms_parse_int64(const char *s, int64_t *ret);
+
+/* "1200", "1200.5", "1200.50" -> cents; -EINVAL for anything else or negatives. */
+int isms_parse_cents(const char *s, int64_t *ret);
+
+/* yes/no/true/false/1/0/on/off -> 1/0; -EINVAL otherwise. */
+int isms_parse_bool(const char *s);
+
+/* Valid UTF-8 with no control characters other than tab and newline. */
+bool isms_text_ok(const char *s);
+
+/* @t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into @buf of at least 21 bytes. */
+void isms_format_utc(time_t t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_CLI_H
+#define ISMS_CLI_H
+
+#include <stdbool.h>
+
+#include "isms/store.h"
+#include "output.h"
+
+/* Exit codes: one table, documented in ismsctl(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,       /* anything not listed below */
+	EXIT_USAGE = 2,      /* bad command line */
+	EXIT_NOTFOUND = 3,   /* a named record or file does not exist */
+	EXIT_CONFLICT = 4,   /* already exists, or still referred to */
+	EXIT_INVALID = 5,    /* a value or document is not acceptable */
+	EXIT_ACCESS = 6,     /* permissions: insecure, read-only, not allowed */
+	EXIT_NOTSTORE = 7,   /* not an isms store, or corrupt */
+	EXIT_SCHEMA = 8,     /* schema newer than this build */
+	EXIT_TAMPERED = 9,   /* evidence verification failed */
+	EXIT_BUSY = 10,      /* the store stayed locked */
+};
+
+struct cli {
+	const char *store_path;
+	enum out_format fmt;
+	bool all;    /* every field in tables */
+	bool quiet;
+	int busy_ms;
+	struct isms_store *store;
+};
+
+/* Map a negative errno to an exit code. */
+int cli_exit_code(int r);
+
+/* Print "ismsctl: ..." on stderr; returns the exit code for @r. */
+int cli_fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with the store's last message. */
+int cli_store_fail(struct cli *c, int r);
+/* Usage error: message and a pointer to --help. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Open the store for reading or writing (created only by init). */
+int cli_open(struct cli *c, bool write, bool create);
+
+/* Whether @arg is --help or -h. */
+bool cli_is_help(const char *arg);
+
+/* Accept --opt, --opt=value; returns the value or NULL and advances *i. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+
+struct json_object;
+struct isms_risk_matrix;
+/* The matrix in the form 'matrix load' and import take. */
+struct json_object *matrix_to_json(const struct isms_risk_matrix *m);
+
+/* Commands. argv[0] is the command word. */
+int cmd_record(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_soa(struct cli *c, int argc, char **argv);
+int cmd_overdue(struct cli *c, int argc, char **argv);
+int cmd_setting(struct cli *c, int argc, char **argv);
+int cmd_budget(struct cli *c, int argc, char **argv);
+int cmd_evidence(struct cli *c, int argc, char **argv);
+int cmd_risk_matrix(struct cli *c, int argc, char **argv);
+int cmd_risk_top(struct cli *c, int argc, char **argv);
+int cmd_review_due(struct cli *c, int argc, char **argv);
+int cmd_matrix(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Generic register commands: list, show, add, set, remove; import and export. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+#include "isms/catalogue.h"
+#include "isms/entity.h"
+#include "isms/risk.h"
+
+#define IMPORT_FILE_MAX (64u << 20)
+#define MAX_KV 64
+
+static enum out_type field_out_type(const struct isms_field *f)
+{
+	switch (f->type) {
+	case ISMS_FT_INT:
+	case ISMS_FT_SCALE:
+		return OT_INT;
+	case ISMS_FT_MONEY:
+		return OT_NUM;
+	case ISMS_FT_BOOL:
+		return OT_BOOL;
+	default:
+		return OT_TEXT;
+	}
+}
+
+static bool shown(const struct cli *c, const struct isms_field *f)
+{
+	return c->all || c->fmt != OUT_TABLE || !(f->flags & ISMS_FF_HIDDEN);
+}
+
+/* Columns for @e as @c shows them: map[k] is the field index of column k. */
+static int table_for(const struct cli *c, const struct isms_entity *e, struct out_table *t,
+		     size_t *map, bool every)
+{
+	size_t n = 0;
+	int r;
+
+	for (size_t i = 0; i < e->nfields; i++)
+		if (every || shown(c, &e->fields[i]))
+			map[n++] = i;
+	r = out_table_init(t, n);
+	for (size_t k = 0; r >= 0 && k < n; k++)
+		r = out_table_set_col(t, k, e->fields[map[k]].name,
+				      field_out_type(&e->fields[map[k]]));
+	return r;
+}
+
+struct collect {
+	struct out_table *t;
+	const size_t *map;
+};
+
+static int collect_cb(const struct isms_entity *e, const char *const *values, void *userdata)
+{
+	struct collect *col = userdata;
+	const char *row[64];
+
+	for (size_t k = 0; k < col->t->ncols; k++)
+		row[k] = values[col->map[k]];
+	return out_table_add(col->t, row);
+}
+
+static void field_help(FILE *f, const struct isms_entity *e, bool settable)
+{
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct isms_field *fd = &e->fields[i];
+		char opt[64];
+
+		if (settable && (fd->flags & ISMS_FF_COMPUTED))
+			continue;
+		snprintf(opt, sizeof(opt), "--%s", fd->name);
+		for (char *p = opt + 2; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		fprintf(f, "  %-24s %s%s", opt, fd->help,
+			(fd->flags & ISMS_FF_REQUIRED) && settable ? " (required)" : "");
+		if (fd->type == ISMS_FT_ENUM)
+			fprintf(f, "; one of: %s", isms_field_choices_str(fd));
+		else if (fd->type == ISMS_FT_DATE)
+			fprintf(f, "; YYYY-MM-DD");
+		else if (fd->type == ISMS_FT_BOOL)
+			fprintf(f, "; yes or no");
+		else if (fd->type == ISMS_FT_REF)
+			fprintf(f, "; a %s", fd->ref);
+		if (fd->dflt && settable)
+			fprintf(f, "; default %s", fd->dflt);
+		if (fd->flags & ISMS_FF_COMPUTED)
+			fprintf(f, " (computed)");
+		fputc('\n', f);
+	}
+}
+
+static void record_usage(FILE *f, const struct isms_entity *e, const char *verb)
+{
+	const char *key = e->fields[0].name;
+	bool ro = e->flags & ISMS_EF_READONLY;
+
+	if (!verb || strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0 || ro) {
+		fprintf(f,
+			"Usage: ismsctl %s list [--FIELD VALUE]...   list %s, filtered by fields\n"
+			"       ismsctl %s show %s\n",
+			e->name, e->plural, e->name, key);
+	}
+	if (!ro && (!verb || strcmp(verb, "add") == 0))
+		fprintf(f, "       ismsctl %s add --FIELD VALUE...\n", e->name);
+	if (!ro && (!verb || strcmp(verb, "set") == 0))
+		fprintf(f, "       ismsctl %s set %s --FIELD VALUE... [--clear FIELD]...\n", e->name,
+			key);
+	if (!ro && !(e->flags & ISMS_EF_CATALOGUE) && (!verb || strcmp(verb, "remove") == 0))
+		fprintf(f, "       ismsctl %s remove %s\n", e->name, key);
+	fprintf(f, "\n%s.  Fields:\n", e->help);
+	field_help(f, e, verb && (strcmp(verb, "add") == 0 || strcmp(verb, "set") == 0));
+	fprintf(f, "\nFields may be written --full-name or --full_name, and --FIELD=VALUE.\n");
+}
+
+/* Turn --field value pairs into kv; --clear field gives a NULL value. */
+static int parse_fields(const struct isms_entity *e, int argc, char **argv, int start,
+			struct isms_kv *kv, size_t *ret_n, char **names, const char *verb)
+{
+	size_t n = 0;
+
+	for (int i = start; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		char name[64];
+		size_t len;
+		bool clear = false;
+
+		if (strncmp(a, "--", 2) != 0)
+			return cli_usage(e->name, "unexpected argument '%s' (fields are given as --FIELD VALUE)", a);
+		a += 2;
+		if (strcmp(a, "clear") == 0 || strncmp(a, "clear=", 6) == 0) {
+			if (strcmp(verb, "set") != 0)
+				return cli_usage(e->name, "--clear is for 'set'");
+			clear = true;
+			if (a[5] == '=') {
+				a += 6;
+			} else if (i + 1 < argc) {
+				a = argv[++i];
+			} else {
+				return cli_usage(e->name, "--clear needs a field name");
+			}
+		}
+		eq = clear ? NULL : strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		if (len == 0 || len >= sizeof(name))
+			return cli_usage(e->name, "bad option '%s'", argv[i]);
+		memcpy(name, a, len);
+		name[len] = '\0';
+		for (char *p = name; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		if (!isms_entity_field(e, name))
+			return cli_usage(e->name, "%s has no field '%s'", e->name, name);
+		if (!clear) {
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return cli_usage(e->name, "--%s needs a value", name);
+		}
+		if (n >= MAX_KV)
+			return cli_usage(e->name, "too many fields");
+		names[n] = strdup(name);
+		if (!names[n])
+			return cli_fail(-ENOMEM, "out of memory");
+		kv[n].name = names[n];
+		kv[n].value = val;
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+static int do_list(struct cli *c, const struct isms_entity *e, int argc, char **argv)
+{
+	struct isms_kv kv[MAX_KV];
+	char *names[MAX_KV] = {0};
+	size_t n = 0, map[64];
+	struct out_table t = {0};
+	struct collect col = {&t, map};
+	int r, code;
+
+	code = parse_fields(e, argc, argv, 1, kv, &n, names, "list");
+	if (code)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!kv[i].value) {
+			code = cli_usage(e->name, "filters need a value");
+			goto out;
+		}
+	}
+	code = -cli_open(c, false, false);
+	if (code)
+		goto out;
+	r = table_for(c, e, &t, map, false);
+	if (r >= 0)
+		r = isms_record_list(c->store, e, kv, n, collect_cb, &col);
+	if (r < 0) {
+		code = cli_store_fail(c, r);
+		goto out;
+	}
+	r = out_print(stdout, c->fmt, &t);
+	code = cli_exit_code(r);
+out:
+	out_table_release(&t);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return code;
+}
+
+static int do_show(struct cli *c, const struct isms_entity *e, int argc, char **argv)
+{
+	struct out_table t = {0};
+	size_t map[64];
+	struct collect col = {&t, map};
+	int r, code;
+
+	if (argc != 2)
+		return cli_usage(e->name, "'%s show' takes one %s", e->name, e->fields[0].name);
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = table_for(c, e, &t, map, true);
+	if (r >= 0)
+		r = isms_record_get(c->store, e, argv[1], collect_cb, &col);
+	if (r < 0) {
+		code = cli_store_fail(c, r);
+		goto out;
+	}
+	code = cli_exit_code(out_print_record(stdout, c->fmt, &t, 0));
+out:
+	out_table_release(&t);
+	return code;
+}
+
+static int do_write(struct cli *c, const struct isms_entity *e, const char *verb, int argc,
+		    char **argv)
+{
+	struct isms_kv kv[MAX_KV];
+	char *names[MAX_KV] = {0};
+	const char *key = NULL;
+	char *newkey = NULL;
+	size_t n = 0;
+	int r, code, start = 1;
+
+	if (e->flags & ISMS_EF_READONLY)
+		return cli_usage(e->name, "%s cannot be changed with '%s'", e->plural, verb);
+	if (strcmp(verb, "add") != 0) {
+		if (argc < 2 || argv[1][0] == '-')
+			return cli_usage(e->name, "'%s %s' needs the %s of the record", e->name,
+					 verb, e->fields[0].name);
+		key = argv[1];
+		start = 2;
+	}
+	if (strcmp(verb, "remove") == 0 && argc > 2)
+		return cli_usage(e->name, "'%s remove' takes only the %s", e->name,
+				 e->fields[0].name);
+	code = parse_fields(e, argc, argv, start, kv, &n, names, verb);
+	if (code)
+		goto out;
+	code = -cli_open(c, true, false);
+	if (code)
+		goto out;
+	if (strcmp(verb, "add") == 0)
+		r = isms_record_add(c->store, e, kv, n, &newkey);
+	else if (strcmp(verb, "set") == 0)
+		r = isms_record_change(c->store, e, key, kv, n);
+	else
+		r = isms_record_remove(c->store, e, key);
+	if (r < 0) {
+		code = cli_store_fail(c, r);
+		goto out;
+	}
+	if (c->fmt == OUT_JSON && newkey) {
+		printf("{\"%s\": \"%s\"}\n", e->fields[0].name, newkey);
+	} else if (!c->quiet) {
+		printf("%s '%s' %s\n", e->name, newkey ? newkey : key,
+		       strcmp(verb, "add") == 0 ? "added" :
+		       strcmp(verb, "set") == 0 ? "changed" : "removed");
+	}
+	code = EXIT_OK;
+out:
+	free(newkey);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return code;
+}
+
+int cmd_record(struct cli *c, int argc, char **argv)
+{
+	const struct isms_entity *e = isms_entity_lookup(argv[0]);
+	const char *verb = argc > 1 ? argv[1] : "list";
+
+	if (argc > 1 && cli_is_help(argv[1])) {
+		record_usage(stdout, e, NULL);
+		return EXIT_OK;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			record_usage(stdout, e, verb);
+			return EXIT_OK;
+		}
+	}
+	if (argc > 1 && argv[1][0] == '-')
+		return do_list(c, e, argc, argv); /* "ismsctl risk --asset x" lists */
+	if (strcmp(verb, "list") == 0)
+		return do_list(c, e, argc - 1, argv + 1);
+	if (strcmp(verb, "show") == 0)
+		return do_show(c, e, argc - 1, argv + 1);
+	if (strcmp(verb, "add") == 0 || strcmp(verb, "set") == 0 || strcmp(verb, "change") == 0 ||
+	    strcmp(verb, "remove") == 0)
+		return do_write(c, e, strcmp(verb, "change") == 0 ? "set" : verb, argc - 1,
+				argv + 1);
+	return cli_usage(e->name, "unknown action '%s' for %s (list, show, add, set, remove)", verb,
+			 e->name);
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+	char *buf = NULL, *err = NULL;
+	size_t len = 0;
+	int r, code;
+
+	if (argc == 2 && cli_is_help(argv[1])) {
+		printf("Usage: ismsctl import FILE\n\n"
+		       "Load a JSON document into the store in one transaction: all of it, or\n"
+		       "nothing when any entry is wrong.  Sections are named after the record\n"
+		       "types (person, scope, asset, threat, control, risk, measure, review,\n"
+		       "document, ack), each an array of objects whose members are fields;\n"
+		       "'settings' is an object, 'matrix' a risk matrix (see 'ismsctl matrix').\n"
+		       "Controls are changed (they come from the catalogue), the rest added.\n"
+		       "Computed fields, as in an export, are ignored.  '-' reads stdin.\n");
+		return EXIT_OK;
+	}
+	if (argc != 2)
+		return cli_usage("import", "import takes one file");
+	if (strcmp(argv[1], "-") == 0) {
+		size_t cap = 0;
+
+		for (;;) {
+			if (len + 4096 + 1 > cap) {
+				char *nb;
+
+				cap = cap ? cap * 2 : 65536;
+				if (cap > IMPORT_FILE_MAX + 1) {
+					free(buf);
+					return cli_fail(-EFBIG, "import larger than %u bytes", IMPORT_FILE_MAX);
+				}
+				nb = realloc(buf, cap);
+				if (!nb) {
+					free(buf);
+					return cli_fail(-ENOMEM, "out of memory");
+				}
+				buf = nb;
+			}
+			size_t got = fread(buf + len, 1, cap - len - 1, stdin);
+			len += got;
+			if (got == 0)
+				break;
+		}
+		if (buf)
+			buf[len] = '\0';
+		r = buf ? 0 : -ENODATA;
+	} else {
+		r = isms_read_file(argv[1], IMPORT_FILE_MAX, &buf, &len);
+	}
+	if (r < 0)
+		return cli_fail(r, "cannot read '%s': %s", argv[1], strerror(-r));
+	code = -cli_open(c, true, false);
+	if (code)
+		goto out;
+	r = isms_import_json(c->store, buf, len, &err);
+	if (r < 0) {
+		code = cli_fail(r, "%s: %s; nothing was imported", argv[1], err ? err : strerror(-r));
+		goto out;
+	}
+	if (!c->quiet)
+		printf("imported '%s'\n", argv[1]);
+	code = EXIT_OK;
+out:
+	free(err);
+	free(buf);
+	return code;
+}
+
+struct export_ctx {
+	struct json_object *arr;
+	bool catalogue;
+};
+
+static int export_cb(const struct isms_entity *e, const char *const *values, void *userdata)
+{
+	struct export_ctx *x = userdata;
+	struct json_object *o = json_object_new_object();
+	bool touched = false;
+
+	if (!o)
+		return -ENOMEM;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct isms_field *f = &e->fields[i];
+
+		if ((f->flags & ISMS_FF_COMPUTED) || !values[i])
+			continue;
+		if (x->catalogue && (f->flags & ISMS_FF_FIXED))
+			continue;
+		/* A catalogue row still at its defaults is not worth exporting. */
+		if (x->catalogue && i > 0 && !(f->dflt && strcmp(f->dflt, values[i]) == 0))
+			touched = true;
+		json_object_object_add(o, f->name, json_object_new_string(values[i]));
+	}
+	if (x->catalogue && !touched) {
+		json_object_put(o);
+		return 0;
+	}
+	return json_object_array_add(x->arr, o) == 0 ? 0 : -ENOMEM;
+}
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	struct json_object *root;
+	static const char *const settings[] = {"organisation", "budget", NULL};
+	int r = 0, code;
+
+	if (argc == 2 && cli_is_help(argv[1])) {
+		printf("Usage: ismsctl export\n\n"
+		       "Print the whole register (not the evidence) as one JSON document that\n"
+		       "'ismsctl import' loads into a fresh store.\n");
+		return EXIT_OK;
+	}
+	if (argc != 1)
+		return cli_usage("export", "export takes no arguments");
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	root = json_object_new_object();
+	if (!root)
+		return cli_fail(-ENOMEM, "out of memory");
+	{
+		struct json_object *so = json_object_new_object();
+
+		for (size_t i = 0; settings[i]; i++) {
+			char *v = NULL;
+
+			if (isms_setting_get(c->store, settings[i], &v) == 0) {
+				/* budget is kept in cents */
+				if (strcmp(settings[i], "budget") == 0) {
+					char buf[64];
+					long long cents = atoll(v);
+
+					snprintf(buf, sizeof(buf), "%lld.%02lld", cents / 100, cents % 100);
+					json_object_object_add(so, settings[i], json_object_new_string(buf));
+				} else {
+					json_object_object_add(so, settings[i], json_object_new_string(v));
+				}
+			}
+			free(v);
+		}
+		json_object_object_add(root, "settings", so);
+	}
+	{
+		struct isms_risk_matrix m;
+
+		r = isms_risk_matrix_load(c->store, &m);
+		if (r < 0) {
+			json_object_put(root);
+			return cli_store_fail(c, r);
+		}
+		json_object_object_add(root, "matrix", matrix_to_json(&m));
+	}
+	for (size_t i = 0; isms_entities[i] && r >= 0; i++) {
+		const struct isms_entity *e = isms_entities[i];
+		struct export_ctx x = {json_object_new_array(), e->flags & ISMS_EF_CATALOGUE};
+
+		if (e->flags & ISMS_EF_READONLY || strcmp(e->name, "threat") == 0) {
+			json_object_put(x.arr);
+			if (strcmp(e->name, "threat") != 0)
+				continue;
+			/* Own threats only: the BSI ones come with init. */
+			struct isms_kv f = {"source", "custom"};
+			x.arr = json_object_new_array();
+			r = isms_record_list(c->store, e, &f, 1, export_cb, &x);
+		} else {
+			r = isms_record_list(c->store, e, NULL, 0, export_cb, &x);
+		}
+		json_object_object_add(root, e->name, x.arr);
+	}
+	if (r < 0) {
+		json_object_put(root);
+		return cli_store_fail(c, r);
+	}
+	printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return EXIT_OK;
+}

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Rendering results as aligned tables, JSON (json-c) or CSV (RFC 4180). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "output.h"
+
+size_t out_max_width = 0;
+
+int out_table_init(struct out_table *t, size_t ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	t->names = calloc(ncols, sizeof(*t->names));
+	t->types = calloc(ncols, sizeof(*t->types));
+	return t->names && t->types ? 0 : -ENOMEM;
+}
+
+void out_table_release(struct out_table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++)
+			free(t->rows[r][c]);
+		free(t->rows[r]);
+	}
+	for (size_t c = 0; t->names && c < t->ncols; c++)
+		free(t->names[c]);
+	free(t->rows);
+	free(t->names);
+	free(t->types);
+	memset(t, 0, sizeof(*t));
+}
+
+int out_table_set_col(struct out_table *t, size_t i, const char *name, enum out_type type)
+{
+	free(t->names[i]);
+	t->names[i] = strdup(name);
+	t->types[i] = type;
+	return t->names[i] ? 0 : -ENOMEM;
+}
+
+int out_table_add(struct out_table *t, const char *const *values)
+{
+	char **row;
+
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char ***rows = realloc(t->rows, cap * sizeof(*rows));
+
+		if (!rows)
+			return -ENOMEM;
+		t->rows = rows;
+		t->cap = cap;
+	}
+	row = calloc(t->ncols, sizeof(*row));
+	if (!row)
+		return -ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (values[c] && !(row[c] = strdup(values[c]))) {
+			for (size_t k = 0; k < c; k++)
+				free(row[k]);
+			free(row);
+			return -ENOMEM;
+		}
+	}
+	t->rows[t->nrows++] = row;
+	return 0;
+}
+
+/* Display width: code points, not bytes (no wide-character tables needed here). */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+
+	for (; s && *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Bytes of the first @cols code points of @s. */
+static size_t prefix_bytes(const char *s, size_t cols)
+{
+	size_t i = 0, w = 0;
+
+	while (s[i]) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (w == cols)
+				break;
+			w++;
+		}
+		i++;
+	}
+	return i;
+}
+
+/* Table cells are one line: newlines and tabs become spaces. */
+static void put_cell(FILE *f, const char *s, size_t pad, size_t maxw)
+{
+	size_t w = width(s), n;
+
+	if (!s)
+		s = "";
+	n = strlen(s);
+	if (maxw && w > maxw) {
+		n = prefix_bytes(s, maxw - 3);
+		w = maxw;
+	}
+	for (size_t i = 0; i < n; i++)
+		fputc(s[i] == '\n' || s[i] == '\t' ? ' ' : s[i], f);
+	if (n < strlen(s))
+		fputs("...", f);
+	for (size_t i = w; i < pad; i++)
+		fputc(' ', f);
+}
+
+static int print_table(FILE *f, const struct out_table *t)
+{
+	size_t *w = calloc(t->ncols, sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = width(t->names[c]);
+		for (size_t r = 0; r < t->nrows; r++) {
+			size_t cw = width(t->rows[r][c]);
+
+			if (cw > w[c])
+				w[c] = cw;
+		}
+		if (out_max_width && w[c] > out_max_width)
+			w[c] = out_max_width;
+	}
+	for (size_t c = 0; c < t->ncols; c++) {
+		put_cell(f, t->names[c], c + 1 < t->ncols ? w[c] : 0, out_max_width);
+		fputs(c + 1 < t->ncols ? "  " : "\n", f);
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			/* Numbers align right, as people read columns of figures. */
+			if (t->types[c] == OT_INT || t->types[c] == OT_NUM) {
+				size_t cw = width(t->rows[r][c]);
+
+				for (size_t i = cw; i < w[c]; i++)
+					fputc(' ', f);
+				put_cell(f, t->rows[r][c], 0, out_max_width);
+			} else {
+				put_cell(f, t->rows[r][c], c + 1 < t->ncols ? w[c] : 0,
+					 out_max_width);
+			}
+			fputs(c + 1 < t->ncols ? "  " : "\n", f);
+		}
+	}
+	free(w);
+	return 0;
+}
+
+static struct json_object *json_cell(const char *v, enum out_type type)
+{
+	char *end;
+
+	if (!v)
+		return NULL;
+	switch (type) {
+	case OT_INT: {
+		long long n = strtoll(v, &end, 10);
+
+		if (*v && !*end)
+			return json_object_new_int64(n);
+		break;
+	}
+	case OT_NUM: {
+		double d = strtod(v, &end);
+
+		if (*v && !*end)
+			return json_object_new_double_s(d, v);
+		break;
+	}
+	case OT_BOOL:
+		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)
+			return json_object_new_boolean(strcmp(v, "yes") == 0);
+		break;
+	case OT_TEXT:
+		break;
+	}
+	return json_object_new_string(v);
+}
+
+static struct json_object *json_row(const struct out_table *t, size_t r)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t c = 0; o && c < t->ncols; c++)
+		json_object_object_add(o, t->names[c], json_cell(t->rows[r][c], t->types[c]));
+	return o;
+}
+
+static void csv_cell(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	/* Cells that a spreadsheet would run as a formula get a leading quote
+	 * mark (OWASP CSV injection). */
+	if (strpbrk(s, ",\"\r\n") || strchr("=+-@", s[0]) != NULL) {
+		fputc('"', f);
+		if (s[0] && strchr("=+-@", s[0]) && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9'))
+			fputc('\'', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+		return;
+	}
+	fputs(s, f);
+}
+
+static void csv_row(FILE *f, const struct out_table *t, char *const *row)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		csv_cell(f, row[c]);
+		fputs(c + 1 < t->ncols ? "," : "\r\n", f);
+	}
+}
+
+int out_print(FILE *f, enum out_format fmt, const struct out_table *t)
+{
+	struct json_object *arr;
+
+	switch (fmt) {
+	case OUT_TABLE:
+		return print_table(f, t);
+	case OUT_CSV:
+		csv_row(f, t, t->names);
+		for (size_t r = 0; r < t->nrows; r++)
+			csv_row(f, t, t->rows[r]);
+		return 0;
+	case OUT_JSON:
+		arr = json_object_new_array();
+		if (!arr)
+			return -ENOMEM;
+		for (size_t r = 0; r < t->nrows; r++)
+			json_object_array_add(arr, json_row(t, r));
+		fprintf(f, "%s\n",
+			json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+								    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(arr);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, size_t row)
+{
+	struct json_object *o;
+	size_t w = 0;
+
+	switch (fmt) {
+	case OUT_TABLE:
+		for (size_t c = 0; c < t->ncols; c++)
+			if (width(t->names[c]) > w)
+				w = width(t->names[c]);
+		for (size_t c = 0; c < t->ncols; c++) {
+			fprintf(f, "%s:", t->names[c]);
+			for (size_t i = width(t->names[c]); i <= w; i++)
+				fputc(' ', f);
+			fprintf(f, "%s\n", t->rows[row][c] ? t->rows[row][c] : "");
+		}
+		return 0;
+	case OUT_CSV:
+		csv_row(f, t, t->names);
+		csv_row(f, t, t->rows[row]);
+		return 0;
+	case OUT_JSON:
+		o = json_row(t, row);
+		if (!o)
+			return -ENOMEM;
+		fprintf(f, "%s\n",
+			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		return 0;
+	}
+	return -EINVAL;
+}

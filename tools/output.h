@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_OUTPUT_H
+#define ISMS_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
+
+/* How a column's text is typed in JSON. */
+enum out_type { OT_TEXT, OT_INT, OT_NUM, OT_BOOL };
+
+/*
+ * A result to print: columns and rows of text (NULL = empty), rendered as an
+ * aligned table for people, or JSON or CSV for machines.
+ */
+struct out_table {
+	size_t ncols;
+	char **names;
+	enum out_type *types;
+	size_t nrows, cap;
+	char ***rows;
+};
+
+int out_table_init(struct out_table *t, size_t ncols);
+void out_table_release(struct out_table *t);
+int out_table_set_col(struct out_table *t, size_t i, const char *name, enum out_type type);
+/* Append a row, copying @values (ncols of them). */
+int out_table_add(struct out_table *t, const char *const *values);
+
+/* A list: table/CSV rows, or a JSON array of objects. */
+int out_print(FILE *f, enum out_format fmt, const struct out_table *t);
+/* One record: "name: value" lines, or a JSON object, or CSV of one row. */
+int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, size_t row);
+
+/* Cells wider than this are cut with '...' in table output on a terminal. */
+extern size_t out_max_width;
+
+#endif
