@@ -301,7 +301,9 @@ static int exec_bound(struct isms_store *s, const char *sql, const char *a, int 
 		r = store_bind_text(s, st, 1, a);
 	if (r >= 0 && sqlite3_bind_int(st, 2, b) != SQLITE_OK)
 		r = -EIO;
-	if (r >= 0 && sqlite3_bind_int(st, 3, c) != SQLITE_OK)
+	/* Only the cell insert has a ?3; binding it elsewhere is SQLITE_RANGE. */
+	if (r >= 0 && sqlite3_bind_parameter_count(st) >= 3 &&
+	    sqlite3_bind_int(st, 3, c) != SQLITE_OK)
 		r = -EIO;
 	if (r >= 0)
 		r = store_step_done(s, st);

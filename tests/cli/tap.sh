@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A small TAP library for the CLI tests: sourced, POSIX sh.
+# Each check prints "ok N - name" or "not ok N - name"; done_testing prints the plan.
+set -u
+TAP_N=0
+TAP_FAILED=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/isms-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export ISMS_STORE="$T/store.db"
+OUT="$T/out"
+ERR="$T/err"
+
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
+not_ok() {
+	TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $1"
+	if [ -s "$OUT" ]; then sed 's/^/# out: /' "$OUT" | head -20; fi
+	if [ -s "$ERR" ]; then sed 's/^/# err: /' "$ERR" | head -20; fi
+}
+
+# run CMD...: runs it, keeps stdout in $OUT, stderr in $ERR, exit code in $RC
+run() { RC=0; "$@" >"$OUT" 2>"$ERR" || RC=$?; }
+
+# ismsctl ARGS...: run the binary under test
+isms() { run "$ISMSCTL" "$@"; }
+
+# expect_rc N NAME: the last run exited with N
+expect_rc() { if [ "$RC" -eq "$1" ]; then ok "$2"; else echo "# exit $RC, wanted $1"; not_ok "$2"; fi; }
+
+# out_has TEXT NAME / err_has TEXT NAME: fixed-string search
+out_has() { if grep -qF -- "$1" "$OUT"; then ok "$2"; else echo "# stdout lacks: $1"; not_ok "$2"; fi; }
+err_has() { if grep -qF -- "$1" "$ERR"; then ok "$2"; else echo "# stderr lacks: $1"; not_ok "$2"; fi; }
+out_lacks() { if grep -qF -- "$1" "$OUT"; then echo "# stdout has: $1"; not_ok "$2"; else ok "$2"; fi; }
+
+# is GOT WANT NAME
+is() { if [ "$1" = "$2" ]; then ok "$3"; else echo "# got '$1', wanted '$2'"; not_ok "$3"; fi; }
+
+# skip_all REASON: the whole script cannot run here (meson shows SKIP)
+skip_all() { echo "1..0 # SKIP $1"; exit 77; }
+
+done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build isms twice (plain, and with ASan+UBSan) and run the whole test suite
+# in both; print the totals of all suites as one line.
+set -eu
+cd "$(dirname "$0")/.."
+
+sh tools/deps.sh
+
+[ -d build ] || meson setup build >/dev/null
+[ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C build
+ninja -C build-asan
+
+rc=0
+meson test -C build --print-errorlogs || rc=1
+meson test -C build-asan --setup=asan --print-errorlogs || rc=1
+
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog-asan.json <<'PY' || rc=1
+import json, re, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    for line in open(path):
+        t = json.loads(line)
+        res = t["result"]
+        # Count the TAP subtests each suite ran, as they are what was checked.
+        out = t.get("stdout") or ""
+        sub_ok = len(re.findall(r"^ok \d+", out, re.M))
+        sub_fail = len(re.findall(r"^not ok \d+", out, re.M))
+        if res == "SKIP":
+            skipped += 1
+            print(f"SKIP {path.split('/')[0]}: {t['name']}")
+        elif res in ("OK", "EXPECTEDFAIL"):
+            passed += sub_ok if sub_ok else 1
+        else:
+            failed += sub_fail if sub_fail else 1
+            passed += sub_ok
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+sys.exit(1 if failed else 0)
+PY
+exit $rc
