@@ -410,6 +410,12 @@ int isms_record_add(struct isms_store *s, const struct isms_entity *e, const str
 
 	if (e->flags & ISMS_EF_READONLY)
 		return store_seterr(s, -EPERM, "%s cannot be added this way", e->name);
+	/* Catalogue rows come from init; one added by hand could be neither
+	 * removed nor exported and imported again. */
+	if (e->flags & ISMS_EF_CATALOGUE)
+		return store_seterr(s, -EPERM,
+				    "%s come from the catalogue and cannot be added; change one with 'ismsctl %s set'",
+				    e->plural, e->name);
 	r = isms_store_begin(s);
 	if (r < 0)
 		return r;
@@ -458,7 +464,8 @@ static int update(struct isms_store *s, const struct isms_entity *e, const char 
 					 e->name, key, f->name);
 			goto out;
 		}
-		if (!kv[i].value && (f->flags & ISMS_FF_REQUIRED)) {
+		/* A field with a default is NOT NULL in the schema, like a required one. */
+		if (!kv[i].value && ((f->flags & ISMS_FF_REQUIRED) || f->dflt)) {
 			r = store_seterr(s, -EINVAL, "%s '%.64s': field '%s' is required and cannot be cleared",
 					 e->name, key, f->name);
 			goto out;
@@ -797,9 +804,13 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 	}
 	root = json_tokener_parse_ex(tok, json, (int)len);
 	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+		enum json_tokener_error je = json_tokener_get_error(tok);
+
+		/* json-c reports a truncated document as "continue". */
 		r = store_seterr(s, -EINVAL, "not valid JSON at byte %zu: %s",
 				 json_tokener_get_parse_end(tok),
-				 json_tokener_error_desc(json_tokener_get_error(tok)));
+				 je == json_tokener_continue ? "unexpected end of input" :
+							       json_tokener_error_desc(je));
 		goto out;
 	}
 	if (!json_object_is_type(root, json_type_object)) {

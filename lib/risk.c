@@ -213,7 +213,12 @@ int isms_risk_matrix_from_json(const char *json, struct isms_risk_matrix *ret, c
 	}
 	m.acceptance = 1;
 	if (json_object_object_get_ex(root, "acceptance", &acc)) {
-		m.acceptance = isms_risk_level_value(&m, json_object_get_string(acc));
+		/* Only a name or a number can be a level; json-c has no text for null. */
+		if (json_object_is_type(acc, json_type_string) ||
+		    json_object_is_type(acc, json_type_int))
+			m.acceptance = isms_risk_level_value(&m, json_object_get_string(acc));
+		else
+			m.acceptance = -EINVAL;
 		if (m.acceptance < 0) {
 			snprintf(err, errlen, "$.acceptance: not one of the levels");
 			goto out;

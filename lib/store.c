@@ -156,9 +156,12 @@ static int check_modes(const char *path, bool want_write, char *err, size_t errl
 	if (!dup)
 		return -ENOMEM;
 	dir = dirname(dup);
-	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+	/* Whoever may write the directory may replace the store: as bad as a
+	 * writable file, unless the sticky bit (as on /tmp) stops them. */
+	if (stat(dir, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
 		snprintf(err, errlen,
-			 "directory '%s' of the store is world-writable without the sticky bit", dir);
+			 "directory '%s' of the store is group- or world-writable without the sticky bit",
+			 dir);
 		r = -EPERM;
 	}
 	free(dup);

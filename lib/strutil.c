@@ -113,6 +113,9 @@ bool isms_text_ok(const char *s)
 			p++;
 			continue;
 		}
+		/* C1 controls (U+0080-U+009F): a terminal takes U+009B as CSI. */
+		if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return false;
 		if (c >= 0xc2 && c <= 0xdf)
 			n = 1;
 		else if (c >= 0xe0 && c <= 0xef)

@@ -1,0 +1,787 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Parsing the access policy.  Every problem is collected with its JSON path,
+ * and a policy with any problem is rejected whole (pam_access skips a bad
+ * deny line, which turns a typo into an allow; we do not).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "isms/catalogue.h"
+#include "policy_internal.h"
+#include "strutil.h"
+
+struct parser {
+	struct isms_policy *p;
+	struct isms_policy_problems *pr;
+	const char *zoneinfo;
+	size_t nproblems;
+};
+
+static void problem(struct parser *ps, int line, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void problem(struct parser *ps, int line, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	ps->nproblems++;
+	if (!ps->pr)
+		return;
+	ps->pr->total++;
+	if (ps->pr->n >= sizeof(ps->pr->list) / sizeof(ps->pr->list[0]))
+		return;
+	{
+		struct isms_policy_problem *q = &ps->pr->list[ps->pr->n++];
+
+		snprintf(q->path, sizeof(q->path), "%s", path);
+		q->line = line;
+		va_start(ap, fmt);
+		vsnprintf(q->msg, sizeof(q->msg), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void strv_free(struct strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+	memset(v, 0, sizeof(*v));
+}
+
+struct isms_policy *isms_policy_free(struct isms_policy *p)
+{
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct rule *r = &p->rules[i];
+
+		free(r->id);
+		strv_free(&r->users);
+		strv_free(&r->groups);
+		strv_free(&r->services);
+		strv_free(&r->ttys);
+		strv_free(&r->acks);
+		for (size_t k = 0; k < r->nfrom; k++)
+			free(r->from[k].host);
+		free(r->from);
+	}
+	free(p->rules);
+	for (size_t i = 0; i < p->ntzs; i++)
+		isms_tz_free(p->tzs[i]);
+	free(p->tzs);
+	for (size_t i = 0; p->docs && p->docs[i]; i++)
+		free(p->docs[i]);
+	free(p->docs);
+	free(p->asset);
+	free(p);
+	return NULL;
+}
+
+static bool name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= max && isms_text_ok(s) && !strpbrk(s, "\n\t");
+}
+
+/* A string or an array of strings; @max_len per entry. */
+static int get_strv(struct parser *ps, struct json_object *v, const char *path, struct strv *ret,
+		    size_t max_len)
+{
+	size_t n;
+
+	if (json_object_is_type(v, json_type_string)) {
+		ret->v = calloc(1, sizeof(char *));
+		if (!ret->v || !(ret->v[0] = strdup(json_object_get_string(v))))
+			return -ENOMEM;
+		ret->n = 1;
+		if (!name_ok(ret->v[0], max_len))
+			problem(ps, 0, path, "must be printable text of 1 to %zu bytes", max_len);
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_array)) {
+		problem(ps, 0, path, "must be a string or an array of strings");
+		return 0;
+	}
+	n = json_object_array_length(v);
+	if (n == 0) {
+		problem(ps, 0, path, "must not be empty (leave it out to match anything)");
+		return 0;
+	}
+	ret->v = calloc(n, sizeof(char *));
+	if (!ret->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+		char sub[128];
+
+		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		if (!json_object_is_type(e, json_type_string)) {
+			problem(ps, 0, sub, "must be a string");
+			continue;
+		}
+		ret->v[ret->n] = strdup(json_object_get_string(e));
+		if (!ret->v[ret->n])
+			return -ENOMEM;
+		if (!name_ok(ret->v[ret->n], max_len))
+			problem(ps, 0, sub, "must be printable text of 1 to %zu bytes", max_len);
+		ret->n++;
+	}
+	return 0;
+}
+
+int isms_addr_parse(const char *text, uint8_t ret_addr[16], int *ret_family)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	memset(ret_addr, 0, 16);
+	if (inet_pton(AF_INET, text, &a4) == 1) {
+		memcpy(ret_addr, &a4, 4);
+		*ret_family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, &a6) == 1) {
+		/* An IPv4-mapped IPv6 address is the IPv4 address (sshd reports either). */
+		static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+		if (memcmp(a6.s6_addr, mapped, 12) == 0) {
+			memcpy(ret_addr, a6.s6_addr + 12, 4);
+			*ret_family = AF_INET;
+		} else {
+			memcpy(ret_addr, a6.s6_addr, 16);
+			*ret_family = AF_INET6;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static bool hostname_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 253)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
+			return false;
+	return true;
+}
+
+static void parse_from(struct parser *ps, const char *path, const char *s, struct from_item *f)
+{
+	char buf[128];
+	char *slash;
+
+	if (strcmp(s, "LOCAL") == 0) {
+		f->kind = FROM_LOCAL;
+		return;
+	}
+	if (strcmp(s, "ALL") == 0 || strcmp(s, "*") == 0) {
+		f->kind = FROM_ANY;
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	if (isms_addr_parse(buf, f->addr, &f->family) == 0) {
+		int max = f->family == AF_INET ? 32 : 128;
+		char *end;
+
+		f->kind = FROM_CIDR;
+		f->prefix = max;
+		if (slash) {
+			long v = strtol(slash + 1, &end, 10);
+
+			if (!slash[1] || *end || v < 0 || v > max) {
+				problem(ps, 0, path, "'%s': prefix length must be 0-%d", s, max);
+				return;
+			}
+			f->prefix = (int)v;
+		}
+		return;
+	}
+	if (slash) {
+		problem(ps, 0, path, "'%s' is not an address/prefix (e.g. 10.0.0.0/8, fd00::/8)", s);
+		return;
+	}
+	if (!hostname_ok(s)) {
+		problem(ps, 0, path,
+			"'%s' is not an address, network, host name, .domain, LOCAL or ALL", s);
+		return;
+	}
+	f->kind = s[0] == '.' ? FROM_DOMAIN : FROM_HOST;
+	f->host = strdup(s);
+}
+
+static const char *const daynames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+static int day_index(const char *s)
+{
+	for (int i = 0; i < 7; i++)
+		if (strcasecmp(s, daynames[i]) == 0)
+			return i;
+	return -1;
+}
+
+static bool parse_hhmm(const char *s, size_t n, int *ret)
+{
+	int h, m;
+
+	if (n != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return false;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && m != 0))
+		return false;
+	*ret = h * 60 + m;
+	return true;
+}
+
+static const struct isms_tz *get_tz(struct parser *ps, const char *path, const char *name)
+{
+	struct isms_policy *p = ps->p;
+	struct isms_tz *tz = NULL, **ntz;
+	int r;
+
+	for (size_t i = 0; i < p->ntzs; i++)
+		if (strcmp(isms_tz_name(p->tzs[i]), name) == 0)
+			return p->tzs[i];
+	r = isms_tz_load(ps->zoneinfo, name, &tz);
+	if (r < 0) {
+		problem(ps, 0, path, "time zone '%s' %s", name,
+			r == -ENOENT ? "is not in the time zone database" : "cannot be read");
+		return NULL;
+	}
+	ntz = realloc(p->tzs, (p->ntzs + 1) * sizeof(*ntz));
+	if (!ntz) {
+		isms_tz_free(tz);
+		return NULL;
+	}
+	p->tzs = ntz;
+	p->tzs[p->ntzs++] = tz;
+	return tz;
+}
+
+static void parse_time(struct parser *ps, const char *rpath, struct json_object *o, struct rule *r)
+{
+	char path[128];
+	struct json_object *v;
+
+	snprintf(path, sizeof(path), "%s.time", rpath);
+	if (!json_object_is_type(o, json_type_object)) {
+		problem(ps, 0, path, "must be an object with days, hours and tz");
+		return;
+	}
+	r->has_time = true;
+	r->days = 0x7f;
+	r->start_min = 0;
+	r->end_min = 24 * 60;
+	json_object_object_foreach(o, key, val)
+	{
+		if (strcmp(key, "days") != 0 && strcmp(key, "hours") != 0 && strcmp(key, "tz") != 0)
+			problem(ps, 0, path, "unknown member '%s' (days, hours, tz)", key);
+		(void)val;
+	}
+	if (json_object_object_get_ex(o, "days", &v)) {
+		struct strv days = {0};
+		char sub[160];
+
+		snprintf(sub, sizeof(sub), "%s.days", path);
+		if (get_strv(ps, v, sub, &days, 16) == 0) {
+			r->days = 0;
+			for (size_t i = 0; i < days.n; i++) {
+				char *dash = strchr(days.v[i], '-');
+				int a, b;
+
+				if (dash)
+					*dash = '\0';
+				a = day_index(days.v[i]);
+				b = dash ? day_index(dash + 1) : a;
+				if (a < 0 || b < 0) {
+					snprintf(sub, sizeof(sub), "%s.days[%zu]", path, i);
+					problem(ps, 0, sub, "not a day or range of days (mon, mon-fri, sat-sun)");
+					continue;
+				}
+				for (int d = a;; d = (d + 1) % 7) {
+					r->days |= (uint8_t)(1u << d);
+					if (d == b)
+						break;
+				}
+			}
+		}
+		strv_free(&days);
+	}
+	if (json_object_object_get_ex(o, "hours", &v)) {
+		const char *s = json_object_get_string(v);
+		const char *dash = json_object_is_type(v, json_type_string) ? strchr(s, '-') : NULL;
+		char sub[160];
+
+		snprintf(sub, sizeof(sub), "%s.hours", path);
+		if (!dash || !parse_hhmm(s, (size_t)(dash - s), &r->start_min) ||
+		    !parse_hhmm(dash + 1, strlen(dash + 1), &r->end_min) ||
+		    r->start_min == r->end_min)
+			problem(ps, 0, sub,
+				"must be \"HH:MM-HH:MM\" with different ends (e.g. \"07:00-19:00\"; \"22:00-06:00\" spans midnight)");
+	}
+	if (json_object_object_get_ex(o, "tz", &v)) {
+		char sub[160];
+
+		snprintf(sub, sizeof(sub), "%s.tz", path);
+		if (!json_object_is_type(v, json_type_string))
+			problem(ps, 0, sub, "must be a time zone name such as \"Europe/Berlin\"");
+		else
+			r->tz = get_tz(ps, sub, json_object_get_string(v));
+	} else {
+		/* Without a zone the policy would mean different hours on different
+		 * hosts; say it. */
+		problem(ps, 0, path, "needs tz, e.g. \"tz\": \"Europe/Berlin\" or \"UTC\"");
+	}
+}
+
+static void parse_require(struct parser *ps, const char *rpath, struct json_object *o,
+			  struct rule *r)
+{
+	char path[160];
+	struct json_object *v;
+
+	snprintf(path, sizeof(path), "%s.require", rpath);
+	if (!json_object_is_type(o, json_type_object)) {
+		problem(ps, 0, path, "must be an object");
+		return;
+	}
+	json_object_object_foreach(o, key, val)
+	{
+		(void)val;
+		if (strcmp(key, "acknowledged") != 0 && strcmp(key, "reviewed_within_days") != 0 &&
+		    strcmp(key, "active") != 0)
+			problem(ps, 0, path,
+				"unknown member '%s' (acknowledged, reviewed_within_days, active)", key);
+	}
+	if (json_object_object_get_ex(o, "acknowledged", &v)) {
+		char sub[192];
+
+		snprintf(sub, sizeof(sub), "%s.acknowledged", path);
+		if (get_strv(ps, v, sub, &r->acks, 128) < 0)
+			return;
+	}
+	if (json_object_object_get_ex(o, "reviewed_within_days", &v)) {
+		char sub[192];
+
+		snprintf(sub, sizeof(sub), "%s.reviewed_within_days", path);
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1 ||
+		    json_object_get_int64(v) > 3660)
+			problem(ps, 0, sub, "must be a number of days, 1-3660");
+		else
+			r->reviewed_within = (int)json_object_get_int64(v);
+	}
+	if (json_object_object_get_ex(o, "active", &v)) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			char sub[192];
+
+			snprintf(sub, sizeof(sub), "%s.active", path);
+			problem(ps, 0, sub, "must be true or false");
+		} else {
+			r->require_active = json_object_get_boolean(v);
+		}
+	}
+}
+
+static const char *const rule_members[] = {"id", "users", "groups", "services", "from", "ttys",
+					   "time", "require", "allow", "flag", "comment", NULL};
+
+static int parse_rule(struct parser *ps, size_t idx, struct json_object *o, struct rule *r)
+{
+	char path[64], sub[96];
+	struct json_object *v;
+	int rc;
+
+	snprintf(path, sizeof(path), "$.rules[%zu]", idx);
+	r->reviewed_within = -1;
+	if (!json_object_is_type(o, json_type_object)) {
+		problem(ps, 0, path, "must be an object");
+		return 0;
+	}
+	json_object_object_foreach(o, key, val)
+	{
+		size_t k = 0;
+
+		(void)val;
+		while (rule_members[k] && strcmp(rule_members[k], key) != 0)
+			k++;
+		if (!rule_members[k])
+			problem(ps, 0, path, "unknown member '%s'", key);
+	}
+	if (!json_object_object_get_ex(o, "id", &v) || !json_object_is_type(v, json_type_string) ||
+	    !name_ok(json_object_get_string(v), 63)) {
+		problem(ps, 0, path, "needs an id: a string of 1 to 63 bytes");
+	} else {
+		r->id = strdup(json_object_get_string(v));
+		if (!r->id)
+			return -ENOMEM;
+		snprintf(path, sizeof(path), "$.rules[%zu]", idx);
+	}
+	if (!json_object_object_get_ex(o, "allow", &v) || !json_object_is_type(v, json_type_boolean))
+		problem(ps, 0, path, "needs \"allow\": true or false");
+	else
+		r->allow = json_object_get_boolean(v);
+
+#define STRV(name, field, max)                                                   \
+	if (json_object_object_get_ex(o, name, &v)) {                            \
+		snprintf(sub, sizeof(sub), "%s." name, path);                    \
+		rc = get_strv(ps, v, sub, &r->field, max);                       \
+		if (rc < 0)                                                      \
+			return rc;                                               \
+	}
+	STRV("users", users, 256)
+	STRV("groups", groups, 256)
+	STRV("services", services, 64)
+	STRV("ttys", ttys, 64)
+#undef STRV
+	if (json_object_object_get_ex(o, "from", &v)) {
+		struct strv from = {0};
+
+		snprintf(sub, sizeof(sub), "%s.from", path);
+		rc = get_strv(ps, v, sub, &from, 253);
+		if (rc < 0)
+			return rc;
+		r->from = calloc(from.n ? from.n : 1, sizeof(*r->from));
+		if (!r->from) {
+			strv_free(&from);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < from.n; i++) {
+			char fp[128];
+
+			snprintf(fp, sizeof(fp), "%s.from[%zu]", path, i);
+			parse_from(ps, fp, from.v[i], &r->from[i]);
+		}
+		r->nfrom = from.n;
+		strv_free(&from);
+	}
+	if (json_object_object_get_ex(o, "time", &v))
+		parse_time(ps, path, v, r);
+	if (json_object_object_get_ex(o, "require", &v))
+		parse_require(ps, path, v, r);
+	if (json_object_object_get_ex(o, "flag", &v)) {
+		snprintf(sub, sizeof(sub), "%s.flag", path);
+		if (!json_object_is_type(v, json_type_string) ||
+		    strcmp(json_object_get_string(v), "break-glass") != 0)
+			problem(ps, 0, sub, "the only flag is \"break-glass\"");
+		else
+			r->break_glass = true;
+	}
+	if (r->break_glass && !r->allow)
+		problem(ps, 0, path, "a break-glass rule must allow");
+	if (json_object_object_get_ex(o, "comment", &v) && !json_object_is_type(v, json_type_string)) {
+		snprintf(sub, sizeof(sub), "%s.comment", path);
+		problem(ps, 0, sub, "must be a string");
+	}
+	return 0;
+}
+
+static int add_doc(struct isms_policy *p, const char *name, size_t *n)
+{
+	char **nd;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(p->docs[i], name) == 0)
+			return 0;
+	nd = realloc(p->docs, (*n + 2) * sizeof(*nd));
+	if (!nd)
+		return -ENOMEM;
+	p->docs = nd;
+	p->docs[*n] = strdup(name);
+	if (!p->docs[*n])
+		return -ENOMEM;
+	p->docs[++*n] = NULL;
+	return 0;
+}
+
+static int line_of(const char *json, size_t off)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < off && json[i]; i++)
+		if (json[i] == '\n')
+			line++;
+	return line;
+}
+
+static const char *const top_members[] = {"version", "asset", "protection", "mode", "on_error",
+					  "rules", "comment", NULL};
+
+int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
+		      struct isms_policy **ret, struct isms_policy_problems *problems)
+{
+	struct parser ps = {.pr = problems, .zoneinfo = zoneinfo};
+	struct json_tokener *tok = NULL;
+	struct json_object *root = NULL, *v, *rules;
+	size_t ndocs = 0;
+	int r = 0;
+
+	if (problems)
+		memset(problems, 0, sizeof(*problems));
+	if (len > ISMS_POLICY_MAX_BYTES) {
+		problem(&ps, 0, "$", "policy larger than %u bytes", ISMS_POLICY_MAX_BYTES);
+		return -EFBIG;
+	}
+	ps.p = calloc(1, sizeof(*ps.p));
+	tok = json_tokener_new_ex(32);
+	if (!ps.p || !tok) {
+		r = -ENOMEM;
+		goto out;
+	}
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+		size_t off = json_tokener_get_parse_end(tok);
+
+		problem(&ps, line_of(json, off), "$", "not valid JSON: %s (byte %zu)",
+			json_tokener_error_desc(json_tokener_get_error(tok)), off);
+		r = -EINVAL;
+		goto out;
+	}
+	if (json_tokener_get_parse_end(tok) < len) {
+		size_t off = json_tokener_get_parse_end(tok);
+
+		while (off < len && isspace((unsigned char)json[off]))
+			off++;
+		if (off < len) {
+			problem(&ps, line_of(json, off), "$", "trailing data after the policy (byte %zu)",
+				off);
+			r = -EINVAL;
+			goto out;
+		}
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		problem(&ps, 1, "$", "the policy must be a JSON object");
+		r = -EINVAL;
+		goto out;
+	}
+	json_object_object_foreach(root, key, val)
+	{
+		size_t k = 0;
+
+		(void)val;
+		while (top_members[k] && strcmp(top_members[k], key) != 0)
+			k++;
+		if (!top_members[k])
+			problem(&ps, 0, "$", "unknown member '%s'", key);
+	}
+	if (!json_object_object_get_ex(root, "version", &v) || !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int(v) != 1)
+		problem(&ps, 0, "$.version", "must be 1");
+	if (!json_object_object_get_ex(root, "asset", &v) || !json_object_is_type(v, json_type_string) ||
+	    !name_ok(json_object_get_string(v), 256))
+		problem(&ps, 0, "$.asset", "must name this host's asset in the register");
+	else if (!(ps.p->asset = strdup(json_object_get_string(v))))
+		r = -ENOMEM;
+	ps.p->mode = ISMS_MODE_ENFORCE;
+	if (json_object_object_get_ex(root, "mode", &v)) {
+		const char *m = json_object_get_string(v);
+
+		if (json_object_is_type(v, json_type_string) && strcmp(m, "audit") == 0)
+			ps.p->mode = ISMS_MODE_AUDIT;
+		else if (!json_object_is_type(v, json_type_string) || strcmp(m, "enforce") != 0)
+			problem(&ps, 0, "$.mode", "must be \"enforce\" or \"audit\"");
+	}
+	ps.p->on_error = ISMS_ON_ERROR_DENY;
+	if (json_object_object_get_ex(root, "on_error", &v)) {
+		const char *m = json_object_get_string(v);
+
+		if (json_object_is_type(v, json_type_string) && strcmp(m, "allow") == 0)
+			ps.p->on_error = ISMS_ON_ERROR_ALLOW;
+		else if (!json_object_is_type(v, json_type_string) || strcmp(m, "deny") != 0)
+			problem(&ps, 0, "$.on_error", "must be \"deny\" or \"allow\"");
+	}
+	if (json_object_object_get_ex(root, "protection", &v)) {
+		static const char *const objs[] = {"confidentiality", "integrity", "availability"};
+
+		if (!json_object_is_type(v, json_type_object)) {
+			problem(&ps, 0, "$.protection", "must be an object");
+		} else {
+			json_object_object_foreach(v, pkey, pval)
+			{
+				const char *s = json_object_get_string(pval);
+				char sub[96];
+				bool known = false;
+
+				for (int i = 0; i < 3; i++)
+					known |= strcmp(pkey, objs[i]) == 0;
+				snprintf(sub, sizeof(sub), "$.protection.%s", pkey);
+				if (!known)
+					problem(&ps, 0, "$.protection", "unknown member '%s'", pkey);
+				else if (!json_object_is_type(pval, json_type_string) ||
+					 (strcmp(s, "normal") != 0 && strcmp(s, "high") != 0 &&
+					  strcmp(s, "very_high") != 0))
+					problem(&ps, 0, sub, "must be normal, high or very_high");
+			}
+		}
+	}
+	if (!json_object_object_get_ex(root, "rules", &rules) ||
+	    !json_object_is_type(rules, json_type_array) || json_object_array_length(rules) == 0) {
+		problem(&ps, 0, "$.rules", "must be a non-empty array of rules");
+	} else if (json_object_array_length(rules) > ISMS_POLICY_MAX_RULES) {
+		problem(&ps, 0, "$.rules", "more than %d rules", ISMS_POLICY_MAX_RULES);
+	} else {
+		size_t n = json_object_array_length(rules);
+
+		ps.p->rules = calloc(n, sizeof(*ps.p->rules));
+		if (!ps.p->rules) {
+			r = -ENOMEM;
+			goto out;
+		}
+		ps.p->nrules = n;
+		for (size_t i = 0; i < n && r >= 0; i++)
+			r = parse_rule(&ps, i, json_object_array_get_idx(rules, i), &ps.p->rules[i]);
+		for (size_t i = 0; i < n && r >= 0; i++) {
+			const struct rule *ru = &ps.p->rules[i];
+
+			for (size_t j = 0; j < i && ru->id; j++) {
+				if (ps.p->rules[j].id && strcmp(ps.p->rules[j].id, ru->id) == 0) {
+					char path[64];
+
+					snprintf(path, sizeof(path), "$.rules[%zu].id", i);
+					problem(&ps, 0, path, "'%s' is also the id of rules[%zu]", ru->id, j);
+				}
+			}
+			for (size_t k = 0; k < ru->acks.n && r >= 0; k++)
+				r = add_doc(ps.p, ru->acks.v[k], &ndocs);
+			if (ru->reviewed_within >= 0)
+				ps.p->needs_review = true;
+		}
+	}
+	if (r >= 0 && !ps.p->docs) {
+		ps.p->docs = calloc(1, sizeof(char *));
+		if (!ps.p->docs)
+			r = -ENOMEM;
+	}
+	if (r >= 0 && ps.nproblems)
+		r = -EINVAL;
+out:
+	json_object_put(root);
+	json_tokener_free(tok);
+	if (r < 0) {
+		isms_policy_free(ps.p);
+		return r;
+	}
+	*ret = ps.p;
+	return 0;
+}
+
+/* StrictModes: the file and every directory up to / are root's and not writable by others. */
+static int check_path(const char *path, struct isms_policy_problems *pr)
+{
+	struct parser ps = {.pr = pr};
+	char *dup = strdup(path), *dir;
+	struct stat st;
+	int r = 0;
+
+	if (!dup)
+		return -ENOMEM;
+	if (lstat(path, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode) && stat(path, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		problem(&ps, 0, "$", "'%s' is not a regular file", path);
+		r = -EPERM;
+		goto out;
+	}
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		problem(&ps, 0, "$", "'%s' must be owned by root and not group- or world-writable (owner uid %u, mode %04o)",
+			path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		r = -EPERM;
+		goto out;
+	}
+	for (dir = dirname(dup);; dir = dirname(dir)) {
+		if (stat(dir, &st) < 0) {
+			r = -errno;
+			goto out;
+		}
+		/* A root-owned sticky directory (/tmp) lets nobody else replace
+		 * root's entries in it, so it is as safe as a private one. */
+		if (st.st_uid != 0 ||
+		    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+			problem(&ps, 0, "$", "directory '%s' of the policy must be owned by root and not group- or world-writable", dir);
+			r = -EPERM;
+			goto out;
+		}
+		if (strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
+			break;
+	}
+out:
+	free(dup);
+	return r;
+}
+
+int isms_policy_load(const char *path, bool strict_modes, const char *zoneinfo,
+		     struct isms_policy **ret, struct isms_policy_problems *problems)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if (problems)
+		memset(problems, 0, sizeof(*problems));
+	if (strict_modes) {
+		r = check_path(path, problems);
+		if (r < 0)
+			return r;
+	}
+	r = isms_read_file(path, ISMS_POLICY_MAX_BYTES, &buf, &len);
+	if (r < 0)
+		return r;
+	r = isms_policy_parse(buf, len, zoneinfo, ret, problems);
+	free(buf);
+	return r;
+}
+
+const char *isms_policy_asset(const struct isms_policy *p)
+{
+	return p->asset;
+}
+
+enum isms_policy_mode isms_policy_mode(const struct isms_policy *p)
+{
+	return p->mode;
+}
+
+enum isms_on_error isms_policy_on_error(const struct isms_policy *p)
+{
+	return p->on_error;
+}
+
+size_t isms_policy_nrules(const struct isms_policy *p)
+{
+	return p->nrules;
+}
+
+const char *const *isms_policy_documents(const struct isms_policy *p)
+{
+	return (const char *const *)p->docs;
+}
+
+bool isms_policy_needs_review(const struct isms_policy *p)
+{
+	return p->needs_review;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The module's arguments: defaults, then the PAM line, through one keyword table. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "isms/policy.h"
+
+static int path_arg(const char **dst, const char *v)
+{
+	if (!v[0] || v[0] != '/')
+		return -EINVAL; /* relative paths would depend on the caller's cwd */
+	*dst = v;
+	return 0;
+}
+
+static int p_policy(struct pam_isms_args *a, const char *v) { return path_arg(&a->policy, v); }
+static int p_store(struct pam_isms_args *a, const char *v) { return path_arg(&a->store, v); }
+static int p_spool(struct pam_isms_args *a, const char *v) { return path_arg(&a->spool, v); }
+static int p_zoneinfo(struct pam_isms_args *a, const char *v) { return path_arg(&a->zoneinfo, v); }
+
+static int p_mode(struct pam_isms_args *a, const char *v)
+{
+	if (strcmp(v, "enforce") == 0)
+		a->mode = ISMS_MODE_ENFORCE;
+	else if (strcmp(v, "audit") == 0)
+		a->mode = ISMS_MODE_AUDIT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int p_on_error(struct pam_isms_args *a, const char *v)
+{
+	if (strcmp(v, "deny") == 0)
+		a->on_error = ISMS_ON_ERROR_DENY;
+	else if (strcmp(v, "allow") == 0)
+		a->on_error = ISMS_ON_ERROR_ALLOW;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int p_busy(struct pam_isms_args *a, const char *v)
+{
+	char *end;
+	long ms = strtol(v, &end, 10);
+
+	if (!v[0] || *end || ms < 0 || ms > 10000)
+		return -EINVAL;
+	a->busy_ms = (int)ms;
+	return 0;
+}
+
+static const struct arg_def {
+	const char *name;
+	bool flag; /* takes no value */
+	int (*parse)(struct pam_isms_args *a, const char *v);
+	size_t flag_off;
+} arg_defs[] = {
+	{"policy", false, p_policy, 0},
+	{"store", false, p_store, 0},
+	{"spool", false, p_spool, 0},
+	{"zoneinfo", false, p_zoneinfo, 0},
+	{"mode", false, p_mode, 0},
+	{"on_error", false, p_on_error, 0},
+	{"busy_ms", false, p_busy, 0},
+	{"debug", true, NULL, offsetof(struct pam_isms_args, debug)},
+	{"quiet", true, NULL, offsetof(struct pam_isms_args, quiet)},
+	{"noaudit", true, NULL, offsetof(struct pam_isms_args, noaudit)},
+};
+
+int pam_isms_parse_args(struct pam_isms_args *a, int argc, const char **argv,
+			const char *store_default)
+{
+	int r = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->policy = PAM_ISMS_POLICY;
+	a->store = store_default;
+	a->spool = PAM_ISMS_SPOOL;
+	a->mode = -1;
+	a->on_error = -1;
+	a->busy_ms = 200;
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i], *eq = strchr(arg, '=');
+		size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+		size_t k;
+
+		for (k = 0; k < sizeof(arg_defs) / sizeof(arg_defs[0]); k++) {
+			const struct arg_def *d = &arg_defs[k];
+
+			if (strlen(d->name) != n || strncmp(d->name, arg, n) != 0)
+				continue;
+			if (d->flag && !eq)
+				*(bool *)((char *)a + d->flag_off) = true;
+			else if (d->flag || !eq || d->parse(a, eq + 1) < 0)
+				k = sizeof(arg_defs) / sizeof(arg_defs[0]);
+			break;
+		}
+		if (k == sizeof(arg_defs) / sizeof(arg_defs[0]) && r == 0) {
+			snprintf(a->bad, sizeof(a->bad), "%s", arg);
+			r = -EINVAL;
+		}
+	}
+	return r;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PAM_ISMS_ARGS_H
+#define PAM_ISMS_ARGS_H
+
+#include <stdbool.h>
+
+#define PAM_ISMS_POLICY "/etc/isms/policy.json"
+#define PAM_ISMS_SPOOL  "/var/lib/isms/spool"
+
+struct pam_isms_args {
+	const char *policy;
+	const char *store;
+	const char *spool;
+	const char *zoneinfo; /* NULL: the system's */
+	int mode;             /* -1: the policy's; else enum isms_policy_mode */
+	int on_error;         /* -1: the policy's, deny without one; else enum isms_on_error */
+	int busy_ms;
+	bool debug;
+	bool quiet;
+	bool noaudit;
+	char bad[128];        /* the first argument that did not parse, for the log */
+};
+
+/*
+ * Defaults, then argv through a keyword table.  Returns 0, or -EINVAL with
+ * @a->bad naming the argument; the caller logs it and applies on_error.
+ */
+int pam_isms_parse_args(struct pam_isms_args *a, int argc, const char **argv, const char *store_default);
+
+#endif

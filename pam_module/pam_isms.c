@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pam_isms: the ISMS access policy at the host's front door.
+ *
+ * Account management decides; session open/close is recorded; auth and
+ * password return PAM_IGNORE, because this module checks no credentials and
+ * changes none: who may log in is an account question, and answering it in
+ * auth would skip it for key-based sshd logins, which never run auth.
+ *
+ * This file only gathers inputs and applies outputs: the decision is
+ * isms_policy_evaluate(), the store and evidence are libisms.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <libaudit.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "args.h"
+#include "config.h"
+#include "isms/evidence.h"
+#include "isms/facts.h"
+#include "isms/policy.h"
+#include "isms/spool.h"
+#include "isms/store.h"
+#include "strutil.h"
+
+#define USER_MAX   256
+#define GROUPS_MAX 256
+#define MAX_ACKS   32
+
+/* A printable copy for logs: control characters become '?'. */
+static void sanitize(const char *in, char *out, size_t len)
+{
+	size_t i = 0;
+
+	for (; in && *in && i + 1 < len; in++)
+		out[i++] = ((unsigned char)*in < 0x20 || *in == 0x7f) ? '?' : *in;
+	out[i] = '\0';
+}
+
+struct login {
+	const char *user, *service, *rhost, *tty;
+	char *groups[GROUPS_MAX + 1];
+	bool known; /* the user exists in NSS */
+	char user_log[USER_MAX + 1];
+};
+
+static void login_release(struct login *l)
+{
+	for (size_t i = 0; l->groups[i]; i++)
+		free(l->groups[i]);
+}
+
+static int get_str_item(pam_handle_t *pamh, int item, const char **ret)
+{
+	const void *v = NULL;
+	int r = pam_get_item(pamh, item, &v);
+
+	*ret = r == PAM_SUCCESS ? v : NULL;
+	return r;
+}
+
+/* All of the user's groups, resolved once. */
+static void resolve_groups(struct login *l, const struct passwd *pw)
+{
+	gid_t gids[GROUPS_MAX];
+	int n = GROUPS_MAX, k = 0;
+
+	if (getgrouplist(l->user, pw->pw_gid, gids, &n) < 0)
+		n = GROUPS_MAX; /* more than we keep: the first GROUPS_MAX */
+	for (int i = 0; i < n && k < GROUPS_MAX; i++) {
+		struct group gr, *res = NULL;
+		char buf[4096];
+
+		if (getgrgid_r(gids[i], &gr, buf, sizeof(buf), &res) == 0 && res)
+			if ((l->groups[k] = strdup(res->gr_name)))
+				k++;
+	}
+	l->groups[k] = NULL;
+}
+
+static int gather(pam_handle_t *pamh, struct login *l)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	r = pam_get_user(pamh, &l->user, NULL);
+	if (r != PAM_SUCCESS || !l->user || !l->user[0])
+		return PAM_USER_UNKNOWN;
+	sanitize(l->user, l->user_log, sizeof(l->user_log));
+	get_str_item(pamh, PAM_SERVICE, &l->service);
+	get_str_item(pamh, PAM_RHOST, &l->rhost);
+	get_str_item(pamh, PAM_TTY, &l->tty);
+	/* A hostile name (too long, control characters, not UTF-8) is refused
+	 * before it reaches NSS, the store or a log line unescaped. */
+	if (strlen(l->user) > USER_MAX || !isms_text_ok(l->user) || strchr(l->user, '\n') ||
+	    strchr(l->user, '\t'))
+		return PAM_USER_UNKNOWN;
+	if (getpwnam_r(l->user, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		l->known = true;
+		resolve_groups(l, res);
+	}
+	return PAM_SUCCESS;
+}
+
+static void make_key(char *key, size_t len, const char *node, const char *ts)
+{
+	unsigned char rnd[8] = {0};
+	char hex[17];
+
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd)) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_REALTIME, &t);
+		memcpy(rnd, &t.tv_nsec, sizeof(t.tv_nsec) < 8 ? sizeof(t.tv_nsec) : 8);
+	}
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(key, len, "pam:%s:%s:%ld:%s", node, ts, (long)getpid(), hex);
+}
+
+/* Store the evidence, or spool it; drain older spooled pieces on success. */
+static void record(pam_handle_t *pamh, const struct pam_isms_args *a, struct isms_store *s,
+		   const struct isms_evidence *ev)
+{
+	int r = -ENOENT;
+
+	if (s) {
+		r = isms_evidence_append(s, ev, NULL);
+		if (r == 0) {
+			size_t done = 0;
+
+			if (isms_spool_drain(s, a->spool, 64, &done) == 0 && done && a->debug)
+				pam_syslog(pamh, LOG_DEBUG, "drained %zu spooled evidence records", done);
+			return;
+		}
+		pam_syslog(pamh, LOG_WARNING, "cannot store evidence in '%s': %s; spooling it",
+			   a->store, isms_store_errmsg(s));
+	}
+	r = isms_spool_write(a->spool, ev);
+	if (r < 0)
+		pam_syslog(pamh, LOG_ERR,
+			   "evidence lost from the store: cannot spool to '%s': %s (the audit record still carries it)",
+			   a->spool, strerror(-r));
+}
+
+static void audit_decision(pam_handle_t *pamh, const struct pam_isms_args *a,
+			   const struct login *l, const char *rule, const char *outcome,
+			   const char *mode, const char *key, bool success)
+{
+	char *acct = NULL, *ruleenc = NULL, msg[1024];
+	int fd;
+
+	if (a->noaudit)
+		return;
+	fd = audit_open();
+	if (fd < 0)
+		return; /* no audit subsystem: the store and syslog carry it */
+	acct = audit_encode_nv_string("acct", l->user, 0);
+	ruleenc = audit_encode_nv_string("rule", rule, 0);
+	if (acct && ruleenc) {
+		snprintf(msg, sizeof(msg), "op=isms-access %s %s decision=%s mode=%s evidence=%s",
+			 acct, ruleenc, outcome, mode, key);
+		if (audit_log_user_message(fd, AUDIT_USER_ACCT, msg, l->rhost, NULL, l->tty,
+					   success) <= 0 && a->debug)
+			pam_syslog(pamh, LOG_DEBUG, "audit record not written: %s", strerror(errno));
+	}
+	free(acct);
+	free(ruleenc);
+	audit_close(fd);
+}
+
+static char *details_json(const struct login *l, const struct isms_decision *d, const char *mode,
+			  const char *error)
+{
+	struct json_object *o = json_object_new_object(), *reasons;
+	char *out = NULL;
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "service", json_object_new_string(l->service ? l->service : ""));
+	json_object_object_add(o, "rhost", l->rhost && l->rhost[0] ? json_object_new_string(l->rhost) : NULL);
+	json_object_object_add(o, "tty", l->tty ? json_object_new_string(l->tty) : NULL);
+	json_object_object_add(o, "mode", json_object_new_string(mode));
+	if (d) {
+		json_object_object_add(o, "rule", json_object_new_string(d->rule_id));
+		json_object_object_add(o, "break_glass", json_object_new_boolean(d->break_glass));
+		reasons = json_object_new_array();
+		for (size_t i = 0; i < d->nreasons; i++)
+			json_object_array_add(reasons, json_object_new_string(d->reasons[i]));
+		json_object_object_add(o, "reasons", reasons);
+	}
+	if (error)
+		json_object_object_add(o, "error", json_object_new_string(error));
+	if (!l->known)
+		json_object_object_add(o, "unknown_user", json_object_new_boolean(1));
+	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return out;
+}
+
+static int open_store(pam_handle_t *pamh, const struct pam_isms_args *a, struct isms_store **ret)
+{
+	char *err = NULL;
+	int r = isms_store_open(a->store, 0, a->busy_ms, ret, &err);
+
+	if (r < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot open store: %s; deciding on the policy alone",
+			   err ? err : strerror(-r));
+		*ret = NULL;
+	}
+	free(err);
+	return r;
+}
+
+static void node_name(char *buf, size_t len)
+{
+	if (gethostname(buf, len) < 0 || !buf[0])
+		snprintf(buf, len, "localhost");
+	buf[len - 1] = '\0';
+}
+
+/* Evidence and logs for one decision, common to every path. */
+static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct isms_store *s,
+		     const struct login *l, const char *asset, const struct isms_decision *d,
+		     const char *mode, const char *outcome, bool effective_allow, const char *error)
+{
+	char node[256], ts[32], key[384], rhost[256];
+	struct isms_evidence ev = {0};
+	char kind[64];
+	char *details = details_json(l, d, mode, error);
+
+	node_name(node, sizeof(node));
+	isms_format_utc(time(NULL), ts, sizeof(ts));
+	make_key(key, sizeof(key), node, ts);
+	snprintf(kind, sizeof(kind), "access.%s", d && d->break_glass ? "break-glass" : outcome);
+	ev.ts = ts;
+	ev.source = "pam_isms";
+	ev.kind = kind;
+	ev.node = node;
+	ev.event_key = key;
+	/* Privileged logins evidence 8.2 rather than 5.15. */
+	ev.control = strcmp(l->user, "root") == 0 ? "8.2" : "5.15";
+	ev.asset = asset;
+	ev.subject = l->user;
+	ev.outcome = outcome;
+	ev.details = details;
+	record(pamh, a, s, &ev);
+	audit_decision(pamh, a, l, d ? d->rule_id : "(error)", outcome, mode, key, effective_allow);
+
+	sanitize(l->rhost && l->rhost[0] ? l->rhost : "LOCAL", rhost, sizeof(rhost));
+	if (!effective_allow || strcmp(outcome, "allow") != 0 || a->debug)
+		pam_syslog(pamh, effective_allow ? LOG_NOTICE : LOG_WARNING,
+			   "%s user '%s' service '%s' from '%s': rule '%s'%s%s",
+			   outcome, l->user_log, l->service ? l->service : "", rhost,
+			   d ? d->rule_id : "(error)",
+			   d && d->nreasons ? ": " : error ? ": " : "",
+			   d && d->nreasons ? d->reasons[0] : error ? error : "");
+	free(details);
+}
+
+static int decide_on_error(pam_handle_t *pamh, const struct pam_isms_args *a,
+			   struct isms_store *s, const struct login *l, const char *what)
+{
+	bool allow = a->on_error == ISMS_ON_ERROR_ALLOW;
+
+	pam_syslog(pamh, LOG_ERR, "%s; on_error=%s", what, allow ? "allow" : "deny");
+	conclude(pamh, a, s, l, NULL, NULL, "error", allow ? "error-allow" : "error-deny", allow,
+		 what);
+	if (!allow && !a->quiet)
+		pam_error(pamh, "Access denied: the ISMS access policy cannot be applied.");
+	return allow ? PAM_SUCCESS : PAM_PERM_DENIED;
+}
+
+static void format_problems(const struct isms_policy_problems *pr, const char *path, int r,
+			    char *buf, size_t len)
+{
+	if (r == -ENOENT || r == -EACCES || (pr->n == 0 && r < 0)) {
+		snprintf(buf, len, "policy '%s': %s", path, strerror(-r));
+		return;
+	}
+	snprintf(buf, len, "policy '%s' rejected (%zu problem%s): %s%s%s", path, pr->total,
+		 pr->total == 1 ? "" : "s", pr->list[0].path, pr->list[0].path[0] ? ": " : "",
+		 pr->list[0].msg);
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct pam_isms_args a;
+	struct isms_policy_problems pr;
+	struct isms_policy *p = NULL;
+	struct isms_store *s = NULL;
+	struct isms_facts facts;
+	struct isms_ack_fact acks[MAX_ACKS];
+	struct isms_decision d;
+	struct login l;
+	char what[512];
+	const char *mode;
+	int r, ret;
+
+	r = pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE);
+	ret = gather(pamh, &l);
+	if (ret != PAM_SUCCESS) {
+		/* No usable name: nothing to decide on, and nothing safe to record
+		 * beyond the log line. */
+		pam_syslog(pamh, LOG_WARNING, "user name missing, too long or not printable: '%.64s'",
+			   l.user_log);
+		login_release(&l);
+		return PAM_USER_UNKNOWN;
+	}
+	if (r < 0) {
+		snprintf(what, sizeof(what), "unknown or malformed module argument '%s'", a.bad);
+		open_store(pamh, &a, &s);
+		ret = decide_on_error(pamh, &a, s, &l, what);
+		goto out;
+	}
+	r = isms_policy_load(a.policy, true, a.zoneinfo, &p, &pr);
+	if (r < 0) {
+		format_problems(&pr, a.policy, r, what, sizeof(what));
+		for (size_t i = 1; i < pr.n; i++)
+			pam_syslog(pamh, LOG_ERR, "policy '%s': %s: %s", a.policy, pr.list[i].path,
+				   pr.list[i].msg);
+		open_store(pamh, &a, &s);
+		ret = decide_on_error(pamh, &a, s, &l, what);
+		goto out;
+	}
+	if (a.on_error < 0)
+		a.on_error = isms_policy_on_error(p);
+
+	open_store(pamh, &a, &s);
+	isms_facts_unknown(&facts);
+	if (s) {
+		r = isms_facts_load(s, p, l.user, time(NULL), &facts, acks, MAX_ACKS);
+		if (r < 0) {
+			pam_syslog(pamh, LOG_ERR, "cannot read facts from store '%s': %s", a.store,
+				   isms_store_errmsg(s));
+			isms_facts_unknown(&facts);
+		}
+	}
+	{
+		struct isms_request req = {
+			.user = l.user, .service = l.service, .rhost = l.rhost, .tty = l.tty,
+			.groups = (const char *const *)l.groups, .now = time(NULL),
+		};
+
+		isms_policy_evaluate(p, &req, &facts, &d, NULL, 0, NULL);
+	}
+	if (a.mode >= 0)
+		d.effective_allow = d.allow || a.mode == ISMS_MODE_AUDIT;
+	mode = (a.mode >= 0 ? a.mode : (int)isms_policy_mode(p)) == ISMS_MODE_AUDIT ? "audit" :
+										   "enforce";
+	conclude(pamh, &a, s, &l, isms_policy_asset(p), &d, mode, isms_decision_outcome(&d),
+		 d.effective_allow, NULL);
+	if (!d.effective_allow) {
+		if (!a.quiet)
+			pam_error(pamh, "Access denied by the ISMS policy: %s", d.reasons[0]);
+		ret = l.known ? PAM_PERM_DENIED : PAM_USER_UNKNOWN;
+	} else {
+		ret = PAM_SUCCESS;
+	}
+out:
+	isms_store_free(s);
+	isms_policy_free(p);
+	login_release(&l);
+	return ret;
+}
+
+static int session(pam_handle_t *pamh, int argc, const char **argv, const char *kind)
+{
+	struct pam_isms_args a;
+	struct isms_store *s = NULL;
+	struct isms_evidence ev = {0};
+	struct login l;
+	char node[256], ts[32], key[384];
+	char *details;
+
+	/* Recording a session never fails it: the decision was account's. */
+	if (gather(pamh, &l) != PAM_SUCCESS) {
+		login_release(&l);
+		return PAM_SUCCESS;
+	}
+	if (pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE) < 0)
+		pam_syslog(pamh, LOG_ERR, "unknown or malformed module argument '%s', ignoring", a.bad);
+	open_store(pamh, &a, &s);
+	node_name(node, sizeof(node));
+	isms_format_utc(time(NULL), ts, sizeof(ts));
+	make_key(key, sizeof(key), node, ts);
+	details = details_json(&l, NULL, "session", NULL);
+	ev.ts = ts;
+	ev.source = "pam_isms";
+	ev.kind = kind;
+	ev.node = node;
+	ev.event_key = key;
+	ev.control = "8.15";
+	ev.subject = l.user;
+	ev.outcome = "success";
+	ev.details = details;
+	record(pamh, &a, s, &ev);
+	free(details);
+	isms_store_free(s);
+	login_release(&l);
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return session(pamh, argc, argv, "session.open");
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return session(pamh, argc, argv, "session.close");
+}
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
