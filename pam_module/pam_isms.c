@@ -382,6 +382,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 {
 	struct pam_isms_args a;
 	struct isms_store *s = NULL;
+	struct isms_policy *p = NULL;
 	struct isms_evidence ev = {0};
 	struct login l;
 	char node[256], ts[32], key[384];
@@ -394,6 +395,9 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	}
 	if (pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE) < 0)
 		pam_syslog(pamh, LOG_ERR, "unknown or malformed module argument '%s', ignoring", a.bad);
+	/* The policy names the asset; without it the session is still recorded. */
+	if (isms_policy_load(a.policy, true, a.zoneinfo, &p, NULL) == 0)
+		ev.asset = isms_policy_asset(p);
 	open_store(pamh, &a, &s);
 	node_name(node, sizeof(node));
 	isms_format_utc(time(NULL), ts, sizeof(ts));
@@ -411,6 +415,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	record(pamh, &a, s, &ev);
 	free(details);
 	isms_store_free(s);
+	isms_policy_free(p);
 	login_release(&l);
 	return PAM_SUCCESS;
 }

@@ -70,5 +70,6 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv);
 int cmd_risk_top(struct cli *c, int argc, char **argv);
 int cmd_review_due(struct cli *c, int argc, char **argv);
 int cmd_matrix(struct cli *c, int argc, char **argv);
+int cmd_policy(struct cli *c, int argc, char **argv);
 
 #endif

@@ -33,13 +33,35 @@ int cli_exit_code(int r)
 	return EXIT_FAIL;
 }
 
+/*
+ * Messages quote values from the command line, import files and the store;
+ * print control characters (C0, DEL, C1) as '?' so none reaches the terminal.
+ */
+static void vput_safe(FILE *f, const char *fmt, va_list ap)
+{
+	char buf[2048];
+	const unsigned char *p = (const unsigned char *)buf;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	for (; *p; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fputc('?', f);
+			p++;
+		} else if ((*p < 0x20 && *p != '\n') || *p == 0x7f) {
+			fputc('?', f);
+		} else {
+			fputc(*p, f);
+		}
+	}
+}
+
 int cli_fail(int r, const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("ismsctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return cli_exit_code(r);
@@ -61,7 +83,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 
 	fputs("ismsctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_safe(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'ismsctl %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
@@ -128,6 +150,8 @@ static void usage(FILE *f)
 		"  setting          list or set settings (organisation, budget, acceptance)\n"
 		"  evidence         list or add evidence\n"
 		"  verify           check the evidence hash chain\n"
+		"  policy check     validate the pam_isms access policy\n"
+		"  policy test      explain the decision for a login, without logging in\n"
 		"\n"
 		"Options:\n"
 		"  --store PATH     the store (default: $ISMS_STORE, else %s)\n"
@@ -158,6 +182,7 @@ static const struct command commands[] = {
 	{"settings", NULL, cmd_setting},
 	{"budget", NULL, cmd_budget},
 	{"matrix", NULL, cmd_matrix},
+	{"policy", NULL, cmd_policy},
 	{"risk", "matrix", cmd_risk_matrix},
 	{"risk", "top", cmd_risk_top},
 	{"review", "due", cmd_review_due},

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ismsctl policy check | test: the access policy without a login. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+#include "isms/entity.h"
+#include "isms/facts.h"
+#include "isms/policy.h"
+
+#define DEFAULT_POLICY "/etc/isms/policy.json"
+#define MAX_GROUPS 256
+#define MAX_TRACE 64
+
+static const char policy_help[] =
+	"Usage: ismsctl policy check [FILE]\n"
+	"       ismsctl policy test --user USER [--service SVC] [--from ADDR] [--tty TTY]\n"
+	"                           [--at TIME] [--groups G1,G2] [--policy FILE] [--no-store]\n\n"
+	"check: validate an access policy (default " DEFAULT_POLICY ") and report every\n"
+	"problem with its JSON path (and line, for syntax errors), the file's ownership\n"
+	"and mode as pam_isms checks them, and, when the store can be read, whether the\n"
+	"asset and documents it names are in the register.  Exit 0 when pam_isms would\n"
+	"accept it, 5 when it is malformed, 6 when it is insecure.\n\n"
+	"test: explain which rule decides a login and why, without logging in.  Groups\n"
+	"come from the system unless --groups is given; facts (acknowledgements,\n"
+	"reviews, lockdown) from the store unless --no-store.  --at takes\n"
+	"YYYY-MM-DDTHH:MM[:SS]Z (UTC), YYYY-MM-DDTHH:MM[:SS]+HH:MM, or @EPOCH.\n"
+	"See isms-policy(5).\n";
+
+static void print_problems(const char *file, const struct isms_policy_problems *pr)
+{
+	for (size_t i = 0; i < pr->n; i++) {
+		if (pr->list[i].line)
+			fprintf(stderr, "%s:%d: %s: %s\n", file, pr->list[i].line, pr->list[i].path,
+				pr->list[i].msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", file, pr->list[i].path, pr->list[i].msg);
+	}
+	if (pr->total > pr->n)
+		fprintf(stderr, "%s: ... and %zu more problems\n", file, pr->total - pr->n);
+}
+
+static int exists(struct cli *c, const char *entity, const char *key)
+{
+	return isms_record_get(c->store, isms_entity_lookup(entity), key, NULL, NULL);
+}
+
+static int do_check(struct cli *c, int argc, char **argv)
+{
+	const char *file = argc > 1 ? argv[1] : DEFAULT_POLICY;
+	struct isms_policy_problems pr;
+	struct isms_policy *p = NULL;
+	int r, insecure = 0, warnings = 0;
+
+	if (argc > 2)
+		return cli_usage("policy", "'policy check' takes one file");
+	r = isms_policy_load(file, true, NULL, &p, &pr);
+	if (r == -EPERM) {
+		/* Say it, then look at the content all the same. */
+		print_problems(file, &pr);
+		insecure = 1;
+		r = isms_policy_load(file, false, NULL, &p, &pr);
+	}
+	if (r == -EINVAL) {
+		print_problems(file, &pr);
+		fprintf(stderr, "ismsctl: policy '%s' rejected: %zu problem%s; pam_isms would apply on_error\n",
+			file, pr.total, pr.total == 1 ? "" : "s");
+		return EXIT_INVALID;
+	}
+	if (r < 0)
+		return cli_fail(r, "cannot read policy '%s': %s", file, strerror(-r));
+
+	/* Cross-check with the register when there is one to read. */
+	if (cli_open(c, false, false) == 0) {
+		if (exists(c, "asset", isms_policy_asset(p)) == -ENOENT) {
+			fprintf(stderr, "%s: $.asset: warning: asset '%s' is not in the register (ismsctl asset add)\n",
+				file, isms_policy_asset(p));
+			warnings++;
+		}
+		for (const char *const *d = isms_policy_documents(p); *d; d++) {
+			if (exists(c, "document", *d) == -ENOENT) {
+				fprintf(stderr, "%s: warning: required document '%s' is not in the register; nobody can have acknowledged it\n",
+					file, *d);
+				warnings++;
+			}
+		}
+	} else {
+		fprintf(stderr, "ismsctl: (the store could not be read: asset and documents not cross-checked)\n");
+	}
+	if (c->fmt == OUT_JSON) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "file", json_object_new_string(file));
+		json_object_object_add(o, "ok", json_object_new_boolean(!insecure));
+		json_object_object_add(o, "insecure", json_object_new_boolean(insecure));
+		json_object_object_add(o, "asset", json_object_new_string(isms_policy_asset(p)));
+		json_object_object_add(o, "rules", json_object_new_int((int)isms_policy_nrules(p)));
+		json_object_object_add(o, "mode", json_object_new_string(
+			isms_policy_mode(p) == ISMS_MODE_AUDIT ? "audit" : "enforce"));
+		json_object_object_add(o, "warnings", json_object_new_int(warnings));
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+		json_object_put(o);
+	} else if (!insecure) {
+		printf("policy '%s' ok: %zu rules for asset '%s', mode %s, on_error %s%s\n", file,
+		       isms_policy_nrules(p), isms_policy_asset(p),
+		       isms_policy_mode(p) == ISMS_MODE_AUDIT ? "audit" : "enforce",
+		       isms_policy_on_error(p) == ISMS_ON_ERROR_ALLOW ? "allow" : "deny",
+		       warnings ? " (with warnings)" : "");
+	}
+	isms_policy_free(p);
+	if (insecure) {
+		fprintf(stderr, "ismsctl: policy '%s' is well-formed but pam_isms refuses it as insecure; fix with: chown root:root '%s' && chmod 644 '%s'\n",
+			file, file, file);
+		return EXIT_ACCESS;
+	}
+	return EXIT_OK;
+}
+
+/* ISO 8601 with Z or an offset, or @epoch. */
+static int parse_at(const char *s, time_t *ret)
+{
+	struct tm tm;
+	const char *end;
+	long off = 0;
+
+	if (s[0] == '@') {
+		char *e;
+		long long v = strtoll(s + 1, &e, 10);
+
+		if (!s[1] || *e)
+			return -EINVAL;
+		*ret = (time_t)v;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M", &tm);
+	if (!end)
+		return -EINVAL;
+	if (*end == ':') {
+		end = strptime(end, ":%S", &tm);
+		if (!end)
+			return -EINVAL;
+	}
+	if (*end == 'Z' && !end[1]) {
+		off = 0;
+	} else if ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':') {
+		int h = atoi(end + 1), m = atoi(end + 4);
+
+		off = (h * 3600L + m * 60L) * (*end == '-' ? -1 : 1);
+	} else {
+		return -EINVAL;
+	}
+	*ret = timegm(&tm) - off;
+	return 0;
+}
+
+static int do_test(struct cli *c, int argc, char **argv)
+{
+	const char *file = DEFAULT_POLICY, *user = NULL, *service = "sshd", *rhost = NULL;
+	const char *tty = NULL, *groups_arg = NULL;
+	char *groups[MAX_GROUPS + 1] = {0}, *gbuf = NULL;
+	char trace[MAX_TRACE][160];
+	struct isms_policy_problems pr;
+	struct isms_policy *p = NULL;
+	struct isms_ack_fact acks[32];
+	struct isms_facts facts;
+	struct isms_decision d;
+	bool use_store = true;
+	time_t now = time(NULL);
+	size_t ntrace = 0, ng = 0;
+	int r, code = EXIT_OK;
+
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--user")))
+			user = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--service")))
+			service = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--from")))
+			rhost = strcmp(v, "LOCAL") == 0 ? NULL : v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--tty")))
+			tty = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--groups")))
+			groups_arg = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--policy")))
+			file = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--at"))) {
+			if (parse_at(v, &now) < 0)
+				return cli_usage("policy", "--at '%s': use YYYY-MM-DDTHH:MMZ, an offset like +01:00, or @EPOCH", v);
+		} else if (strcmp(argv[i], "--no-store") == 0)
+			use_store = false;
+		else
+			return cli_usage("policy", "unknown argument '%s'", argv[i]);
+	}
+	if (!user)
+		return cli_usage("policy", "'policy test' needs --user");
+	r = isms_policy_load(file, false, NULL, &p, &pr);
+	if (r == -EINVAL) {
+		print_problems(file, &pr);
+		return cli_fail(r, "policy '%s' is malformed; see 'ismsctl policy check %s'", file, file);
+	}
+	if (r < 0)
+		return cli_fail(r, "cannot read policy '%s': %s", file, strerror(-r));
+
+	if (groups_arg) {
+		gbuf = strdup(groups_arg);
+		for (char *save = NULL, *g = gbuf ? strtok_r(gbuf, ",", &save) : NULL;
+		     g && ng < MAX_GROUPS; g = strtok_r(NULL, ",", &save))
+			groups[ng++] = g;
+	} else {
+		struct passwd *pw = getpwnam(user);
+
+		if (pw) {
+			gid_t gids[MAX_GROUPS];
+			int n = MAX_GROUPS;
+
+			if (getgrouplist(user, pw->pw_gid, gids, &n) < 0)
+				n = MAX_GROUPS;
+			for (int i = 0; i < n && ng < MAX_GROUPS; i++) {
+				struct group *gr = getgrgid(gids[i]);
+
+				if (gr && (groups[ng] = strdup(gr->gr_name)))
+					ng++;
+			}
+		} else {
+			fprintf(stderr, "ismsctl: user '%s' is not known to this system (pam_isms returns PAM_USER_UNKNOWN for a denial); give --groups to test anyway\n",
+				user);
+		}
+	}
+	isms_facts_unknown(&facts);
+	if (use_store && cli_open(c, false, false) == 0) {
+		r = isms_facts_load(c->store, p, user, now, &facts, acks, 32);
+		if (r < 0) {
+			fprintf(stderr, "ismsctl: cannot read facts: %s\n", isms_store_errmsg(c->store));
+			isms_facts_unknown(&facts);
+		}
+	}
+	{
+		struct isms_request req = {.user = user, .service = service, .rhost = rhost,
+					   .tty = tty, .groups = (const char *const *)groups,
+					   .now = now};
+
+		isms_policy_evaluate(p, &req, &facts, &d, trace, MAX_TRACE, &ntrace);
+	}
+	if (c->fmt == OUT_JSON) {
+		struct json_object *o = json_object_new_object(), *a;
+		char ts[32];
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_object_add(o, "user", json_object_new_string(user));
+		json_object_object_add(o, "service", json_object_new_string(service));
+		json_object_object_add(o, "from", rhost ? json_object_new_string(rhost) : NULL);
+		json_object_object_add(o, "at", json_object_new_string(ts));
+		json_object_object_add(o, "decision", json_object_new_string(isms_decision_outcome(&d)));
+		json_object_object_add(o, "allow", json_object_new_boolean(d.effective_allow));
+		json_object_object_add(o, "rule", json_object_new_string(d.rule_id));
+		json_object_object_add(o, "break_glass", json_object_new_boolean(d.break_glass));
+		json_object_object_add(o, "facts_from_store", json_object_new_boolean(facts.store_ok));
+		a = json_object_new_array();
+		for (size_t i = 0; i < d.nreasons; i++)
+			json_object_array_add(a, json_object_new_string(d.reasons[i]));
+		json_object_object_add(o, "reasons", a);
+		a = json_object_new_array();
+		for (size_t i = 0; i < ntrace; i++)
+			json_object_array_add(a, json_object_new_string(trace[i]));
+		json_object_object_add(o, "trace", a);
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+		json_object_put(o);
+	} else {
+		printf("decision: %s (rule '%s')\n", isms_decision_outcome(&d), d.rule_id);
+		for (size_t i = 0; i < d.nreasons; i++)
+			printf("  because: %s\n", d.reasons[i]);
+		printf("rules tried:\n");
+		for (size_t i = 0; i < ntrace; i++)
+			printf("  %s\n", trace[i]);
+		if (!facts.store_ok)
+			printf("(no facts from the store: preconditions fail closed)\n");
+	}
+	/* The exit status tells scripts the outcome: 0 allow, 1 deny. */
+	code = d.effective_allow ? EXIT_OK : EXIT_FAIL;
+	if (!groups_arg)
+		for (size_t i = 0; i < ng; i++)
+			free(groups[i]);
+	free(gbuf);
+	isms_policy_free(p);
+	return code;
+}
+
+int cmd_policy(struct cli *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs(policy_help, stdout);
+			return EXIT_OK;
+		}
+	}
+	if (argc >= 2 && strcmp(argv[1], "check") == 0)
+		return do_check(c, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "test") == 0)
+		return do_test(c, argc - 1, argv + 1);
+	return cli_usage("policy", "'policy' takes check or test");
+}
