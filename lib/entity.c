@@ -226,6 +226,11 @@ static const struct isms_field evidence_fields[] = {
 	{.name = "subject", .help = "user or person"},
 	{.name = "outcome", .help = "result"},
 	{.name = "details", .flags = ISMS_FF_HIDDEN, .help = "JSON details"},
+	{.name = "rule", .flags = ISMS_FF_COMPUTED, .sql = "json_extract(t.details, '$.rule')",
+	 .help = "policy rule that decided (access evidence)"},
+	{.name = "reason", .flags = ISMS_FF_COMPUTED,
+	 .sql = "coalesce(json_extract(t.details, '$.reasons[0]'), json_extract(t.details, '$.error'))",
+	 .help = "first reason given (access evidence)"},
 	{.name = "hash", .flags = ISMS_FF_HIDDEN, .help = "chain hash"},
 };
 

@@ -32,6 +32,32 @@ show "Security budget" budget
 show "Evidence: a management review recorded by hand" \
 	evidence add --kind management.review --control 5.35 --subject hbauer \
 	--outcome held --details '{"minutes":"MR-2026-2"}'
+# Logins decided by the real pam_isms.so in a real PAM stack: pam_wrapper
+# gives the demo its own PAM configuration and nss_wrapper its own users, so
+# nothing on this machine is touched.
+D="$PWD/demo-store"
+install -m 0600 data/demo/policy.json "$D/policy.json"
+mkdir -p "$D/pam.d"
+for t in account session; do
+	echo "$t required $PWD/build/pam_module/pam_isms.so policy=$D/policy.json store=$ISMS_STORE spool=$D/spool noaudit"
+done >"$D/pam.d/sshd"
+show "The access policy of bastion-01" policy check "$D/policy.json"
+login() {
+	user=$1 from=$2
+	step "Login: $user from $from" "pamtester -I rhost=$from sshd $user acct_mgmt open_session close_session"
+	env LD_PRELOAD="libpam_wrapper.so libnss_wrapper.so" PAM_WRAPPER=1 \
+		PAM_WRAPPER_SERVICE_DIR="$D/pam.d" NSS_WRAPPER_PASSWD="$PWD/data/demo/passwd" \
+		NSS_WRAPPER_GROUP="$PWD/data/demo/group" \
+		pamtester -I rhost="$from" sshd "$user" acct_mgmt open_session close_session 2>&1 |
+		grep -v '^PWRAP' || true
+}
+login alice 10.1.2.3
+login bob 10.1.2.3
+login carol 10.1.2.3
+login tkoch 203.0.113.9
+login mallory 203.0.113.9
+show "Why was bob denied?" policy test --policy "$D/policy.json" --user bob --from 10.1.2.3 --groups bob
+show "The evidence those logins left" evidence list --source pam_isms
 show "Evidence chain" verify
 printf '\nThe demo store is %s; try: %s --store %s risk show R-12\n' \
 	"$ISMS_STORE" "build/tools/ismsctl" "$ISMS_STORE"

@@ -6,6 +6,8 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc libc6-dev python3 sqlite3
 libsqlite3-dev libjson-c-dev libssl-dev libcmocka-dev"
+# pam_isms: the module, its tests (pam_wrapper, libpamtest) and the demo (nss_wrapper).
+PKGS="$PKGS libpam0g-dev libaudit-dev libpamtest0-dev libpam-wrapper libnss-wrapper pamtester"
 
 missing=""
 for p in $PKGS; do
