@@ -2,6 +2,7 @@
 /* Reports and upkeep: init, verify, the matrix, SoA, what is due, evidence. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/risk.h"
+#include "isms/spool.h"
 
 #define HELP(argc, argv, text)                                                             \
 	do {                                                                               \
@@ -873,10 +875,10 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 			else if ((v = cli_opt_value(argc, argv, &i, "--ts")))
 				ev.ts = v;
 			else
-				return cli_usage("evidence", "unknown argument '%s'", argv[i]);
+				return cli_usage("evidence add", "unknown argument '%s'", argv[i]);
 		}
 		if (!ev.kind)
-			return cli_usage("evidence", "'evidence add' needs --kind");
+			return cli_usage("evidence add", "'evidence add' needs --kind");
 		code = -cli_open(c, true, false);
 		if (code)
 			return code;
@@ -887,6 +889,38 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 			printf("{\"id\": %" PRId64 "}\n", id);
 		else if (!c->quiet)
 			printf("evidence %" PRId64 " recorded\n", id);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && strcmp(argv[1], "drain") == 0) {
+		const char *dir = "/var/lib/isms/spool";
+		size_t done = 0;
+		int r, code;
+
+		HELP(argc, argv,
+		     "Usage: ismsctl evidence drain [--spool DIR]\n\n"
+		     "Move evidence that pam_isms spooled while the store was unavailable\n"
+		     "(default /var/lib/isms/spool) into the chain.  Safe to repeat: a piece\n"
+		     "already stored is not stored twice.  pam_isms drains it too, at the next\n"
+		     "decision that reaches the store.\n");
+		for (int i = 2; i < argc; i++) {
+			const char *v;
+
+			if ((v = cli_opt_value(argc, argv, &i, "--spool")))
+				dir = v;
+			else
+				return cli_usage("evidence", "unknown argument '%s'", argv[i]);
+		}
+		code = -cli_open(c, true, false);
+		if (code)
+			return code;
+		r = isms_spool_drain(c->store, dir, SIZE_MAX, &done);
+		if (r < 0)
+			return r == -EPERM ? cli_fail(r, "spool '%s' is not owned by this user or is group/world-writable", dir) :
+					     cli_store_fail(c, r);
+		if (c->fmt == OUT_JSON)
+			printf("{\"drained\": %zu}\n", done);
+		else if (!c->quiet)
+			printf("%zu spooled evidence record%s stored\n", done, done == 1 ? "" : "s");
 		return EXIT_OK;
 	}
 	return cmd_record(c, argc, argv);

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ismsctl policy check / policy test on real policy files and a real store.
+. "$ISMS_TAP_LIB"
+SRC="$ISMS_SOURCE_ROOT"
+
+isms -q init; expect_rc 0 "init"
+isms -q import "$SRC/data/demo/org.json"; expect_rc 0 "import demo organisation"
+
+P="$T/policy.json"
+cp "$SRC/data/policy.example.json" "$P"; chmod 644 "$P"
+
+isms policy check "$P"; expect_rc 0 "example policy is accepted"
+out_has "6 rules for asset 'db-prod-01'" "check summarises the policy"
+isms --json policy check "$P"; expect_rc 0 "check --json"
+is "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ok"], d["rules"], d["mode"])' "$OUT")" \
+	"True 6 enforce" "check --json reports ok, rules and mode"
+
+# Every problem, each with its JSON path; a syntax error with its line.
+cat >"$T/bad.json" <<'JSON'
+{"version": 1, "asset": "x", "colour": "red",
+ "rules": [{"id": "a", "alow": true, "from": ["10.0.0.0/33", "not a host!"]},
+           {"id": "a", "allow": true, "time": {"hours": "7-19", "tz": "Mars/Olympus"}},
+           {"id": "b", "allow": false, "flag": "break-glass"}]}
+JSON
+chmod 644 "$T/bad.json"
+isms policy check "$T/bad.json"; expect_rc 5 "malformed policy: exit 5"
+err_has "\$: unknown member 'colour'" "unknown top-level member named"
+err_has "\$.rules[0]: unknown member 'alow'" "misspelt member named with its rule"
+err_has "\$.rules[0].from[0]: '10.0.0.0/33': prefix length must be 0-32" "bad prefix named"
+err_has "\$.rules[0].from[1]" "bad source named"
+err_has "\$.rules[1].id: 'a' is also the id of rules[0]" "duplicate id named"
+err_has "\$.rules[1].time.hours" "bad hours named"
+err_has "time zone 'Mars/Olympus' is not in the time zone database" "unknown zone named"
+err_has "\$.rules[2]: a break-glass rule must allow" "deny break-glass refused"
+err_has "rejected: 9 problems" "all problems counted"
+
+printf '{"version": 1,\n "asset": "x",\n "rules": [ {"id": }\n' >"$T/syntax.json"; chmod 644 "$T/syntax.json"
+isms policy check "$T/syntax.json"; expect_rc 5 "syntax error: exit 5"
+err_has "syntax.json:3: \$: not valid JSON" "syntax error names its line"
+
+chmod 666 "$P"
+isms policy check "$P"; expect_rc 6 "world-writable policy: exit 6"
+err_has "not group- or world-writable" "insecure policy explained"
+err_has "chmod 644" "insecure policy: the fix is given"
+chmod 644 "$P"
+if [ "$(id -u)" -eq 0 ]; then
+	chown 65534 "$P"
+	isms policy check "$P"; expect_rc 6 "policy not owned by root: exit 6"
+	chown 0 "$P"
+fi
+isms policy check "$T/none.json"; expect_rc 3 "missing policy: exit 3"
+
+# Cross-check against the register.
+sed 's/"db-prod-01"/"no-such-host"/' "$P" >"$T/other.json"; chmod 644 "$T/other.json"
+isms policy check "$T/other.json"; expect_rc 0 "unknown asset is a warning, not an error"
+err_has "asset 'no-such-host' is not in the register" "unknown asset warned"
+
+# policy test: the decision, its rule and its reasons, without a login.
+isms policy test --policy "$P" --user alice --groups alice --from 10.1.2.3 --at 2026-11-26T10:00Z
+expect_rc 0 "alice is allowed (exit 0)"
+out_has "decision: allow (rule 'admins')" "alice: rule admins decides"
+isms policy test --policy "$P" --user bob --groups bob --from 10.1.2.3
+expect_rc 1 "bob is denied (exit 1)"
+out_has "has not acknowledged the current version of 'infosec-policy'" "bob: old acknowledgement named"
+out_has "never reviewed" "bob: missing access review named"
+isms policy test --policy "$P" --user mallory --groups mallory --from 203.0.113.9
+expect_rc 1 "unknown person denied"
+out_has "rule 'default': matches" "trace shows the rule that matched"
+out_has "rule 'admins': does not match: user 'mallory' not in its users or groups" "trace explains misses"
+isms policy test --policy "$P" --user alice --groups alice --from 10.1.2.3 --no-store
+expect_rc 1 "without the store, preconditions fail closed"
+out_has "cannot be confirmed" "unknown facts explained"
+
+# Time windows in Europe/Berlin: Monday 2026-11-30 08:30 local = 07:30Z; 19:30 local = 18:30Z.
+isms person add --name dora --role admin; expect_rc 0 "add dba person"
+isms ack add --person dora --document infosec-policy --version 2.1 --at 2026-11-01; expect_rc 0 "dora acknowledges"
+isms review add --kind access --subject "dora on db-prod-01" --asset db-prod-01 --person dora --due 2026-11-30 --done 2026-11-20 --result ok
+expect_rc 0 "dora's access reviewed"
+isms policy test --policy "$P" --user dora --groups dba --from 10.9.9.9 --at 2026-11-30T07:30Z
+expect_rc 0 "dba inside office hours allowed"
+out_has "rule 'dba' allows: member of group 'dba'" "allowed by group"
+isms policy test --policy "$P" --user dora --groups dba --from 10.9.9.9 --at 2026-11-30T18:30Z
+expect_rc 1 "dba after hours denied"
+out_has "Mon 19:30 Europe/Berlin is outside 07:00-19:00" "time window explained in local time"
+isms --json policy test --policy "$P" --user dora --groups dba --from 10.9.9.9 --at 2026-11-30T08:30+01:00
+is "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["decision"], d["rule"], d["at"])' "$OUT")" \
+	"allow dba 2026-11-30T07:30:00Z" "--at with an offset, JSON decision"
+isms policy test --policy "$P" --user dora --at yesterday
+expect_rc 2 "bad --at is a usage error"
+
+# Lockdown: only break-glass admits.
+isms asset set db-prod-01 --locked-down yes; expect_rc 0 "lock the asset down"
+isms policy test --policy "$P" --user dora --groups dba --from 10.9.9.9 --at 2026-11-30T07:30Z
+expect_rc 1 "locked-down asset denies the dba rule"
+out_has "is locked down" "lockdown named"
+isms policy test --policy "$P" --user tkoch --groups emergency --from 203.0.113.9
+expect_rc 0 "break-glass admits during lockdown"
+out_has "break-glass access: flagged for review" "break-glass flagged"
+
+# Spool drain on an empty or missing spool.
+isms evidence drain --spool "$T/spool"; expect_rc 0 "drain of a missing spool"
+out_has "0 spooled evidence records stored" "nothing drained"
+
+done_testing
