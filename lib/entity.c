@@ -142,6 +142,10 @@ static const struct isms_field risk_fields[] = {
 	 .help = "acceptance expires (ISO 27001 6.1.3)"},
 	{.name = "criteria", .flags = ISMS_FF_HIDDEN,
 	 .help = "legal or compliance requirements that bear on acceptance"},
+	{.name = "last_change", .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
+	 .sql = "(SELECT c.at || ': ' || c.reason || ' (evidence ' || c.evidence || ')'"
+		" FROM risk_change c WHERE c.risk = t.pk ORDER BY c.pk DESC LIMIT 1)",
+	 .help = "the last change made by a live indicator, with its evidence"},
 	{.name = "rank", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
 	 .sql = RANK_OF("t.likelihood", "t.impact"), .help = "level as a number"},
 	{.name = "score", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
@@ -212,6 +216,38 @@ static const struct isms_field ack_fields[] = {
 	 .help = "for the document's current version"},
 };
 
+static const struct isms_field indicator_fields[] = {
+	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "e.g. failed-logins"},
+	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what it measures"},
+	{.name = "kind", .flags = ISMS_FF_REQUIRED,
+	 .help = "evidence kinds it counts, a pattern (e.g. auth.failure, access.deny*)"},
+	{.name = "asset", .type = ISMS_FT_REF, .ref = "asset",
+	 .help = "count only evidence about this asset (default: each asset apart)"},
+	{.name = "window_minutes", .type = ISMS_FT_INT, .flags = ISMS_FF_REQUIRED | ISMS_FF_POSITIVE,
+	 .help = "length of the counting window"},
+	{.name = "threshold", .type = ISMS_FT_INT, .flags = ISMS_FF_REQUIRED | ISMS_FF_POSITIVE,
+	 .help = "count within one window that crosses it"},
+	{.name = "risk", .type = ISMS_FT_REF, .ref = "risk", .help = "risk whose likelihood it raises"},
+	{.name = "raise_by", .type = ISMS_FT_INT, .flags = ISMS_FF_POSITIVE, .dflt = "1",
+	 .help = "steps of likelihood per crossing (capped at the matrix)"},
+	{.name = "control", .help = "Annex A control it evidences (default 8.16)"},
+	{.name = "crossings", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
+	 .sql = "(SELECT count(*) FROM risk_change c WHERE c.indicator = t.name)",
+	 .help = "times it raised its risk"},
+};
+
+static const struct isms_field change_fields[] = {
+	{.name = "id", .type = ISMS_FT_INT, .flags = ISMS_FF_KEY | ISMS_FF_COMPUTED, .sql = "t.pk",
+	 .help = "change number"},
+	{.name = "risk", .type = ISMS_FT_REF, .ref = "risk", .help = "the risk changed"},
+	{.name = "at", .help = "when (UTC)"},
+	{.name = "indicator", .help = "indicator that crossed"},
+	{.name = "from_likelihood", .type = ISMS_FT_INT, .help = "likelihood before"},
+	{.name = "to_likelihood", .type = ISMS_FT_INT, .help = "likelihood after"},
+	{.name = "evidence", .type = ISMS_FT_INT, .help = "evidence row recording it"},
+	{.name = "reason", .help = "why"},
+};
+
 static const struct isms_field evidence_fields[] = {
 	{.name = "id", .type = ISMS_FT_INT, .flags = ISMS_FF_KEY | ISMS_FF_COMPUTED, .sql = "t.pk",
 	 .help = "position in the chain"},
@@ -259,13 +295,19 @@ static const struct isms_entity e_document = ENTITY("document", "documents", "do
 						    document_fields, "policy documents");
 static const struct isms_entity e_ack = ENTITY("ack", "acks", "acknowledgement", "A-", 0,
 					       ack_fields, "acknowledgements of documents");
+static const struct isms_entity e_indicator = ENTITY("indicator", "indicators", "indicator", NULL,
+						     0, indicator_fields,
+						     "live risk indicators fed by evidence");
+static const struct isms_entity e_change = ENTITY("change", "changes", "risk_change", NULL,
+						  ISMS_EF_READONLY, change_fields,
+						  "changes to risks made by indicators");
 static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evidence", NULL,
 						    ISMS_EF_READONLY, evidence_fields,
 						    "append-only, hash-chained evidence");
 
 const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
-	&e_measure, &e_review, &e_document, &e_ack, &e_evidence, NULL,
+	&e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_change, &e_evidence, NULL,
 };
 
 const struct isms_entity *isms_entity_lookup(const char *name)
@@ -373,6 +415,10 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 
 		if (isms_parse_int64(in, &v) < 0) {
 			snprintf(err, errlen, "%s: '%.64s' is not a whole number", f->name, in);
+			return -EINVAL;
+		}
+		if ((f->flags & ISMS_FF_POSITIVE) && (v < 1 || v > 1000000000)) {
+			snprintf(err, errlen, "%s: '%.64s' must be a whole number from 1", f->name, in);
 			return -EINVAL;
 		}
 		break;

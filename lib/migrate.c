@@ -122,8 +122,33 @@ static const char *const m1[] = {
 	NULL,
 };
 
+/* 2: collectors' counters, live risk indicators and what they did to risks */
+static const char *const m2[] = {
+	"CREATE TABLE ingest_counter ("
+	"  source TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (source, name)) STRICT;",
+	"CREATE TABLE indicator ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  kind TEXT NOT NULL, asset INTEGER REFERENCES asset(pk),"
+	"  window_minutes INTEGER NOT NULL, threshold INTEGER NOT NULL,"
+	"  risk INTEGER REFERENCES risk(pk), raise_by INTEGER NOT NULL DEFAULT 1,"
+	"  control TEXT) STRICT;",
+	"CREATE TABLE indicator_state ("
+	"  indicator INTEGER NOT NULL REFERENCES indicator(pk) ON DELETE CASCADE,"
+	"  asset TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  PRIMARY KEY (indicator, asset, bucket)) STRICT;",
+	"CREATE TABLE risk_change ("
+	"  pk INTEGER PRIMARY KEY, risk INTEGER NOT NULL REFERENCES risk(pk) ON DELETE CASCADE,"
+	"  at TEXT NOT NULL, indicator TEXT, from_likelihood INTEGER NOT NULL,"
+	"  to_likelihood INTEGER NOT NULL, evidence INTEGER, reason TEXT NOT NULL) STRICT;",
+	"CREATE INDEX risk_change_risk ON risk_change(risk, at);",
+	"INSERT INTO setting VALUES ('indicator_watermark', '0');",
+	NULL,
+};
+
 static const char *const *const migrations[] = {
 	m1,
+	m2,
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -71,5 +71,7 @@ int cmd_risk_top(struct cli *c, int argc, char **argv);
 int cmd_review_due(struct cli *c, int argc, char **argv);
 int cmd_matrix(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
+int cmd_indicator_scan(struct cli *c, int argc, char **argv);
+int cmd_risk_history(struct cli *c, int argc, char **argv);
 
 #endif

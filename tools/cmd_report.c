@@ -15,6 +15,7 @@
 #include "isms/catalogue.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
+#include "isms/indicator.h"
 #include "isms/risk.h"
 #include "isms/spool.h"
 
@@ -924,4 +925,55 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		return EXIT_OK;
 	}
 	return cmd_record(c, argc, argv);
+}
+
+/* --- live indicators --------------------------------------------------------- */
+
+int cmd_indicator_scan(struct cli *c, int argc, char **argv)
+{
+	size_t crossed = 0;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl indicator scan\n\n"
+	     "Count the evidence written since the last scan against every indicator and\n"
+	     "raise the likelihood of the risks whose indicators crossed their threshold.\n"
+	     "audisp-isms does this after every batch; run it by hand after imports or\n"
+	     "when only pam_isms writes evidence.  See 'ismsctl risk history'.\n");
+	if (argc != 1)
+		return cli_usage("indicator scan", "takes no arguments");
+	code = -cli_open(c, true, false);
+	if (code)
+		return code;
+	r = isms_indicators_scan(c->store, &crossed);
+	if (r < 0)
+		return cli_store_fail(c, r);
+	if (c->fmt == OUT_JSON)
+		printf("{\"crossed\": %zu}\n", crossed);
+	else if (!c->quiet)
+		printf("%zu indicator crossing%s\n", crossed, crossed == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+int cmd_risk_history(struct cli *c, int argc, char **argv)
+{
+	char *args[4] = {"change", "list", NULL, NULL};
+	char filter[512];
+
+	HELP(argc, argv,
+	     "Usage: ismsctl risk history RISK\n\n"
+	     "The changes live indicators made to a risk: when, from which likelihood to\n"
+	     "which, why, and the evidence row that records it.\n");
+	if (argc != 2)
+		return cli_usage("risk history", "'risk history' takes one risk id");
+	snprintf(filter, sizeof(filter), "--risk=%s", argv[1]);
+	args[2] = filter;
+	if (isms_entity_lookup("risk") && cli_open(c, false, false) == 0) {
+		int r = isms_record_get(c->store, isms_entity_lookup("risk"), argv[1], NULL, NULL);
+
+		if (r < 0)
+			return cli_store_fail(c, r);
+		c->store = isms_store_free(c->store);
+	}
+	return cmd_record(c, 3, args);
 }

@@ -142,6 +142,8 @@ static void usage(FILE *f)
 		"  export           print the register as a JSON document for import\n"
 		"  risk matrix      the risk matrix with the number of risks in each cell\n"
 		"  risk top         the highest risks\n"
+		"  risk history R   what live indicators changed in a risk, and why\n"
+		"  indicator scan   count new evidence against the live risk indicators\n"
 		"  soa              the Statement of Applicability (--summary for counts)\n"
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents, acceptances\n"
@@ -185,6 +187,8 @@ static const struct command commands[] = {
 	{"policy", NULL, cmd_policy},
 	{"risk", "matrix", cmd_risk_matrix},
 	{"risk", "top", cmd_risk_top},
+	{"risk", "history", cmd_risk_history},
+	{"indicator", "scan", cmd_indicator_scan},
 	{"review", "due", cmd_review_due},
 	{"evidence", NULL, cmd_evidence},
 };

@@ -31,6 +31,7 @@ enum isms_ftype {
 #define ISMS_FF_COMPUTED 0x08u /* read-only, computed by ->sql on read */
 #define ISMS_FF_AUTO     0x10u /* key: generated from ->auto_prefix when absent */
 #define ISMS_FF_HIDDEN   0x20u /* not shown in the default table view */
+#define ISMS_FF_POSITIVE 0x40u /* INT: 1 or more */
 
 struct isms_field {
 	const char *name; /* column, CLI option and JSON member */

@@ -13,7 +13,7 @@ struct isms_store; /* opaque */
 #define ISMS_STORE_NOMIGRATE 0x4u /* open an older schema without upgrading it */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define ISMS_SCHEMA_VERSION 1
+#define ISMS_SCHEMA_VERSION 2
 /* PRAGMA application_id of an isms store: 'ISMS'. */
 #define ISMS_APPLICATION_ID 0x49534d53
 
