@@ -344,7 +344,8 @@ static int insert(struct isms_store *s, const struct isms_entity *e, const struc
 		if (f->flags & ISMS_FF_COMPUTED)
 			continue;
 		v = i == 0 ? key : kv_find(kv, n, f->name, &found);
-		if (!v && !found)
+		/* Absent and null alike take the default: the column is NOT NULL. */
+		if (!v)
 			v = f->dflt;
 		if (!v && (f->flags & ISMS_FF_REQUIRED)) {
 			r = store_seterr(s, -EINVAL, "%s '%.64s': field '%s' is required", e->name,
@@ -813,6 +814,15 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 							       json_tokener_error_desc(je));
 		goto out;
 	}
+	/* json-c stops after the first value: a second document or garbage
+	 * after it would be dropped without a word. */
+	for (size_t end = json_tokener_get_parse_end(tok); end < len; end++) {
+		if (!strchr(" \t\r\n", json[end]) || !json[end]) {
+			r = store_seterr(s, -EINVAL, "not valid JSON at byte %zu: data after the document",
+					 end);
+			goto out;
+		}
+	}
 	if (!json_object_is_type(root, json_type_object)) {
 		r = store_seterr(s, -EINVAL, "the document must be a JSON object");
 		goto out;
@@ -882,6 +892,7 @@ out:
 			*ret_err = NULL;
 	}
 	json_object_put(root);
-	json_tokener_free(tok);
+	if (tok) /* unlike json_object_put(), not NULL-safe */
+		json_tokener_free(tok);
 	return r;
 }

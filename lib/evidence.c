@@ -82,6 +82,39 @@ static int check_text(struct isms_store *s, const char *name, const char *v, boo
 	return 0;
 }
 
+/*
+ * One strict JSON value and nothing after it.  json_tokener_parse() stops
+ * after the first value and takes 'single quotes', which other readers of the
+ * exported evidence would refuse.
+ */
+static int json_check(const char *text)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+	bool in_string = false;
+	int r = 0;
+
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	/* With the NUL, so that a bare number or literal ends. */
+	o = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1);
+	if (json_tokener_get_error(tok) != json_tokener_success)
+		r = -EINVAL;
+	json_object_put(o);
+	json_tokener_free(tok);
+	/* Valid JSON has a quote only inside a double-quoted string. */
+	for (const char *p = text; r == 0 && *p; p++) {
+		if (in_string && *p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			in_string = !in_string;
+		else if (!in_string && *p == '\'')
+			r = -EINVAL;
+	}
+	return r;
+}
+
 static int validate(struct isms_store *s, const struct isms_evidence *ev)
 {
 	int r = 0;
@@ -106,11 +139,9 @@ static int validate(struct isms_store *s, const struct isms_evidence *ev)
 	if (r >= 0)
 		r = check_text(s, "details", ev->details, false);
 	if (r >= 0 && ev->details) {
-		struct json_object *o = json_tokener_parse(ev->details);
-
-		if (!o)
-			r = store_seterr(s, -EINVAL, "evidence: details are not valid JSON");
-		json_object_put(o);
+		r = json_check(ev->details);
+		if (r == -EINVAL)
+			r = store_seterr(s, r, "evidence: details are not valid JSON");
 	}
 	return r;
 }
@@ -272,11 +303,14 @@ int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
 		ret->rows++;
 		if (id != expect_id) {
 			ret->first_bad = id;
-			snprintf(ret->reason, sizeof(ret->reason),
-				 id > expect_id ?
-					 "row %" PRId64 " follows row %" PRId64 ": rows were deleted" :
-					 "row %" PRId64 " is out of sequence (expected %" PRId64 ")",
-				 id, expect_id - 1);
+			if (id > expect_id)
+				snprintf(ret->reason, sizeof(ret->reason),
+					 "row %" PRId64 " follows row %" PRId64 ": rows were deleted",
+					 id, expect_id - 1);
+			else
+				snprintf(ret->reason, sizeof(ret->reason),
+					 "row %" PRId64 " is out of sequence (expected row %" PRId64 ")",
+					 id, expect_id);
 			r = -EBADMSG;
 			goto out;
 		}
@@ -312,7 +346,9 @@ int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
 			 "the chain ends at row %" PRId64 " but the head record names row %" PRId64
 			 ": rows were deleted at the end, or the head was altered",
 			 expect_id - 1, head_pk);
-		ret->first_bad = head_pk > expect_id - 1 ? expect_id : 0;
+		/* Rows past the head are the first bad ones; rows missing at the
+		 * end leave none to point at. */
+		ret->first_bad = head_pk < expect_id - 1 ? head_pk + 1 : 0;
 		r = -EBADMSG;
 		goto out;
 	}

@@ -1,9 +1,543 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: replaced by the real tests */
+/* The append-only evidence chain: appending, hashing, and catching tampering. */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isms/evidence.h"
 #include "testutil.h"
-static void t_placeholder(void **state) { (void)state; assert_true(1); }
+
+#define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+#define DROP_TRIGGERS                                                                       \
+	"DROP TRIGGER evidence_no_update; DROP TRIGGER evidence_no_delete;"
+/* The triggers as the first migration creates them, to put back after tampering. */
+#define CREATE_TRIGGERS                                                                     \
+	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                       \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"                      \
+	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                       \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+
+/* One text value straight from the store file. */
+static void sql_text(const char *path, const char *sql, char *buf, size_t len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void append_n(struct isms_store *s, int n)
+{
+	for (int i = 1; i <= n; i++) {
+		char key[32], subject[32];
+		struct isms_evidence ev = {
+			.source = "pam", .kind = "login.allow", .node = "host1",
+			.event_key = key, .control = "8.15", .asset = "web1",
+			.subject = subject, .outcome = "allow", .details = "{\"tty\": \"pts/1\"}",
+		};
+		int64_t id = 0;
+		int r;
+
+		snprintf(key, sizeof(key), "host1:%d", i);
+		snprintf(subject, sizeof(subject), "user%d", i);
+		r = isms_evidence_append(s, &ev, &id);
+		if (r < 0)
+			fail_msg("append %d: %s", i, isms_store_errmsg(s));
+		assert_true(id > 0);
+	}
+}
+
+static void verify_ok(struct isms_store *s, int64_t rows)
+{
+	struct isms_verify_result res;
+	int r = isms_evidence_verify(s, &res);
+
+	if (r != 0)
+		fail_msg("verify: %d: %s", r, res.reason);
+	assert_int_equal(res.rows, rows);
+	assert_int_equal(res.first_bad, 0);
+	assert_int_equal(strlen(res.head), 64);
+}
+
+static void t_verify_empty(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+
+	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
+	assert_int_equal(res.rows, 0);
+	assert_int_equal(res.first_bad, 0);
+	assert_string_equal(res.head, GENESIS);
+}
+
+static void t_append_first(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_evidence ev = {.source = "ismsctl", .kind = "review.done"};
+	struct isms_verify_result res;
+	char recorded[32], ts[32], stored[ISMS_HASH_HEX], want[ISMS_HASH_HEX];
+	int64_t id = 0;
+
+	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
+	assert_int_equal(res.rows, 1);
+
+	/* The stored row hashes as documented, from the genesis value. */
+	sql_text(fx->path, "SELECT recorded FROM evidence WHERE pk = 1", recorded,
+		 sizeof(recorded));
+	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 1", ts, sizeof(ts));
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", stored, sizeof(stored));
+	assert_string_equal(ts, recorded); /* no ts given: now */
+	ev.ts = ts;
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, recorded, &ev, want), 0);
+	assert_string_equal(stored, want);
+	assert_string_equal(res.head, want);
+	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 1", stored, sizeof(stored));
+	assert_string_equal(stored, GENESIS);
+	sql_text(fx->path, "SELECT last_hash FROM evidence_head", stored, sizeof(stored));
+	assert_string_equal(stored, want);
+}
+
+static void t_append_chain(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	char h2[ISMS_HASH_HEX], p3[ISMS_HASH_HEX], h3[ISMS_HASH_HEX];
+	int64_t id = 0;
+	struct isms_evidence ev = {.source = "audit", .kind = "file.watch",
+				   .ts = "2024-05-01T10:00:00Z"};
+
+	append_n(fx->s, 3);
+	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
+	assert_int_equal(id, 4);
+	verify_ok(fx->s, 4);
+	/* Each row names the one before it. */
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 2", h2, sizeof(h2));
+	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 3", p3, sizeof(p3));
+	assert_string_equal(p3, h2);
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 4", h3, sizeof(h3));
+	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
+	assert_string_equal(res.head, h3);
+	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 4", h3, sizeof(h3));
+	assert_string_equal(h3, "2024-05-01T10:00:00Z");
+	assert_int_equal(tu_sql_int(fx->path, "SELECT last_pk FROM evidence_head"), 4);
+}
+
+static void t_event_key_duplicate(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_evidence ev = {.source = "pam", .kind = "login.deny", .event_key = "host1:2"};
+	char before[ISMS_HASH_HEX], after[ISMS_HASH_HEX];
+	int64_t id = -1;
+
+	append_n(fx->s, 3);
+	sql_text(fx->path, "SELECT last_hash FROM evidence_head", before, sizeof(before));
+	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), -EALREADY);
+	assert_int_equal(id, -1);
+	assert_contains(isms_store_errmsg(fx->s), "host1:2");
+	assert_int_equal(tu_count(fx->s, "evidence"), 3);
+	sql_text(fx->path, "SELECT last_hash FROM evidence_head", after, sizeof(after));
+	assert_string_equal(after, before);
+	verify_ok(fx->s, 3);
+	/* Another key is fine, and so is no key at all, twice. */
+	ev.event_key = "host1:4";
+	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
+	ev.event_key = NULL;
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	verify_ok(fx->s, 6);
+}
+
+static void t_append_invalid(void **state)
+{
+	struct tu_fixture *fx = *state;
+	static const char *const not_json[] = {
+		"", "not json", "{", "{\"a\": }", "{'a': 1}", "{\"a\": 1} trailing", "[1, 2] [3]",
+		"[1, 2,]", "tru", "{\"a\": \"x\\\"\"} 'b'",
+	};
+	static const char *const json[] = {
+		"{}", "{\"user\": \"alice\", \"n\": [1, 2]}", "[1, 2]", "\"text\"", "42", "null",
+		" {\"a\": 1}\n", "{\"note\": \"it's fine\"}", "[\"a \\\" quote and it's\"]",
+	};
+	struct isms_evidence ev = {.source = "pam", .kind = "login.allow"};
+
+	for (size_t i = 0; i < sizeof(not_json) / sizeof(not_json[0]); i++) {
+		ev.details = not_json[i];
+		if (isms_evidence_append(fx->s, &ev, NULL) != -EINVAL)
+			fail_msg("details '%s' accepted", not_json[i]);
+	}
+	assert_int_equal(tu_count(fx->s, "evidence"), 0);
+	for (size_t i = 0; i < sizeof(json) / sizeof(json[0]); i++) {
+		ev.details = json[i];
+		if (isms_evidence_append(fx->s, &ev, NULL) != 0)
+			fail_msg("details '%s' refused: %s", json[i], isms_store_errmsg(fx->s));
+	}
+	assert_int_equal(tu_count(fx->s, "evidence"), (int64_t)(sizeof(json) / sizeof(json[0])));
+
+	ev.details = NULL;
+	ev.source = NULL;
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s), "source");
+	ev.source = "pam";
+	ev.kind = NULL;
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), -EINVAL);
+	ev.kind = "login.allow";
+	ev.subject = "mallory\x1b[1A\x1b[2Kroot";
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), -EINVAL);
+	ev.subject = NULL;
+	ev.node = "bad\xc0\xafutf8";
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), -EINVAL);
+	assert_int_equal(tu_count(fx->s, "evidence"), (int64_t)(sizeof(json) / sizeof(json[0])));
+	verify_ok(fx->s, (int64_t)(sizeof(json) / sizeof(json[0])));
+}
+
+/* --- the hash ------------------------------------------------------------ */
+
+static const struct isms_evidence kat_ev = {
+	.ts = "2024-01-01T00:00:00Z", .source = "pam", .kind = "login.allow", .node = NULL,
+	.event_key = "n1:1", .control = "5.15", .asset = "web1", .subject = "alice",
+	.outcome = "allow", .details = "{\"tty\":\"pts/0\"}",
+};
+#define KAT_RECORDED "2024-01-01T00:00:00Z"
+
+static void t_hash_known_answer(void **state)
+{
+	char out[ISMS_HASH_HEX];
+
+	(void)state;
+	/*
+	 * SHA-256 over "16:isms-evidence-v1;" "64:<prev>;" "1:1;" then recorded,
+	 * ts, source, kind, node, event_key, control, asset, subject, outcome and
+	 * details, each "<len>:<bytes>;" or "-;" for NULL.  Computed independently;
+	 * if this changes, every existing store stops verifying.
+	 */
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &kat_ev, out), 0);
+	assert_string_equal(out, "2ee2f06b01fbb1b2f4e61af9ac2a0209"
+				 "6a47cbff99d10edd072274294409e86c");
+}
+
+static void t_hash_every_field_counts(void **state)
+{
+	struct isms_evidence ev;
+	char base[ISMS_HASH_HEX], again[ISMS_HASH_HEX], out[ISMS_HASH_HEX];
+	const char *alt = "x";
+
+	(void)state;
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &kat_ev, base), 0);
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &kat_ev, again), 0);
+	assert_string_equal(base, again);
+
+	/* Change one field at a time: to other text, to "" and to NULL. */
+	for (int i = 0; i < 10; i++) {
+		const char *variants[] = {alt, "", NULL};
+
+		for (size_t v = 0; v < 3; v++) {
+			const char **slot;
+
+			ev = kat_ev;
+			switch (i) {
+			case 0: slot = &ev.ts; break;
+			case 1: slot = &ev.source; break;
+			case 2: slot = &ev.kind; break;
+			case 3: slot = &ev.node; break;
+			case 4: slot = &ev.event_key; break;
+			case 5: slot = &ev.control; break;
+			case 6: slot = &ev.asset; break;
+			case 7: slot = &ev.subject; break;
+			case 8: slot = &ev.outcome; break;
+			default: slot = &ev.details; break;
+			}
+			if (*slot == variants[v] ||
+			    (*slot && variants[v] && strcmp(*slot, variants[v]) == 0))
+				continue; /* not a change */
+			*slot = variants[v];
+			assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &ev, out), 0);
+			if (strcmp(out, base) == 0)
+				fail_msg("field %d variant %zu does not change the hash", i, v);
+		}
+	}
+	assert_int_equal(isms_evidence_hash(GENESIS, 2, KAT_RECORDED, &kat_ev, out), 0);
+	assert_string_not_equal(out, base);
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, "2024-01-01T00:00:01Z", &kat_ev, out), 0);
+	assert_string_not_equal(out, base);
+	assert_int_equal(isms_evidence_hash(
+				 "1000000000000000000000000000000000000000000000000000000000000000",
+				 1, KAT_RECORDED, &kat_ev, out),
+			 0);
+	assert_string_not_equal(out, base);
+	/* Lower-case hex, 64 digits. */
+	assert_int_equal(strspn(base, "0123456789abcdef"), 64);
+	assert_int_equal(strlen(base), 64);
+}
+
+static void t_hash_null_vs_empty(void **state)
+{
+	struct isms_evidence a = kat_ev, b = kat_ev;
+	char ha[ISMS_HASH_HEX], hb[ISMS_HASH_HEX];
+
+	(void)state;
+	a.node = NULL;
+	b.node = "";
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &a, ha), 0);
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &b, hb), 0);
+	assert_string_not_equal(ha, hb);
+	/* Nor does a NULL look like the text "-". */
+	b.node = "-";
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &b, hb), 0);
+	assert_string_not_equal(ha, hb);
+}
+
+static void t_hash_field_boundaries(void **state)
+{
+	struct isms_evidence a = kat_ev, b = kat_ev;
+	char ha[ISMS_HASH_HEX], hb[ISMS_HASH_HEX];
+
+	(void)state;
+	/* Moving text from one field to the next must not hash alike. */
+	a.subject = "ab";
+	a.outcome = "c";
+	b.subject = "a";
+	b.outcome = "bc";
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &a, ha), 0);
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &b, hb), 0);
+	assert_string_not_equal(ha, hb);
+	b.subject = "ab;1:c";
+	b.outcome = NULL;
+	assert_int_equal(isms_evidence_hash(GENESIS, 1, KAT_RECORDED, &b, hb), 0);
+	assert_string_not_equal(ha, hb);
+}
+
+/* --- tampering ----------------------------------------------------------- */
+
+static void t_triggers_block(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char subject[64];
+
+	append_n(fx->s, 3);
+	assert_int_not_equal(tu_sql(fx->path,
+				    "UPDATE evidence SET subject = 'mallory' WHERE pk = 2"),
+			     SQLITE_OK);
+	assert_int_not_equal(tu_sql(fx->path, "DELETE FROM evidence WHERE pk = 3"), SQLITE_OK);
+	assert_int_not_equal(tu_sql(fx->path, "DELETE FROM evidence"), SQLITE_OK);
+	sql_text(fx->path, "SELECT subject FROM evidence WHERE pk = 2", subject, sizeof(subject));
+	assert_string_equal(subject, "user2");
+	assert_int_equal(tu_count(fx->s, "evidence"), 3);
+	verify_ok(fx->s, 3);
+}
+
+static void expect_bad(struct isms_store *s, int64_t first_bad, const char *reason)
+{
+	struct isms_verify_result res;
+	int r = isms_evidence_verify(s, &res);
+
+	if (r != -EBADMSG)
+		fail_msg("verify gave %d, want -EBADMSG", r);
+	if (res.first_bad != first_bad)
+		fail_msg("first_bad %lld, want %lld (%s)", (long long)res.first_bad,
+			 (long long)first_bad, res.reason);
+	assert_contains(res.reason, reason);
+}
+
+static void t_tamper_altered(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	append_n(fx->s, 4);
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
+				"UPDATE evidence SET subject = 'mallory' WHERE pk = 2;"
+				CREATE_TRIGGERS),
+			 SQLITE_OK);
+	expect_bad(fx->s, 2, "row 2 was altered");
+}
+
+static void t_tamper_altered_null(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	/* Emptying a field, or swapping NULL for "", is a change too. */
+	append_n(fx->s, 3);
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
+				"UPDATE evidence SET details = NULL WHERE pk = 3;" CREATE_TRIGGERS),
+			 SQLITE_OK);
+	expect_bad(fx->s, 3, "altered");
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
+				"UPDATE evidence SET details = '{\"tty\": \"pts/1\"}' WHERE pk = 3;"
+				"UPDATE evidence SET node = '' WHERE pk = 1;" CREATE_TRIGGERS),
+			 SQLITE_OK);
+	expect_bad(fx->s, 1, "altered");
+}
+
+static void t_tamper_deleted_middle(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	append_n(fx->s, 4);
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 2;"
+					  CREATE_TRIGGERS),
+			 SQLITE_OK);
+	expect_bad(fx->s, 3, "deleted");
+}
+
+static void t_tamper_deleted_last(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	append_n(fx->s, 4);
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 4;"
+					  CREATE_TRIGGERS),
+			 SQLITE_OK);
+	/* Every remaining row is intact; only the head record knows of row 4,
+	 * and there is no row to point at. */
+	expect_bad(fx->s, 0, "head record");
+}
+
+static void t_tamper_deleted_all(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	append_n(fx->s, 2);
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence;" CREATE_TRIGGERS),
+			 SQLITE_OK);
+	expect_bad(fx->s, 0, "head record names row 2");
+}
+
+static void t_tamper_inserted(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char sql[1024], prev[ISMS_HASH_HEX];
+
+	append_n(fx->s, 3);
+	/* INSERT needs no trigger removed: a forged row with a made-up hash. */
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
+		 " VALUES (4, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'pam', 'login.allow',"
+		 " '%s', '%s')",
+		 prev, GENESIS);
+	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+	expect_bad(fx->s, 4, "row 4 was altered");
+}
+
+static void t_tamper_inserted_forged_hash(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
+				   .kind = "login.allow"};
+	char sql[1024], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+
+	append_n(fx->s, 3);
+	/* The attacker knows the format and chains the row correctly, but
+	 * leaves the head record alone. */
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	assert_int_equal(isms_evidence_hash(prev, 4, "2024-01-01T00:00:00Z", &ev, hash), 0);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
+		 " VALUES (4, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'pam', 'login.allow',"
+		 " '%s', '%s')",
+		 prev, hash);
+	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+	expect_bad(fx->s, 4, "head record names row 3");
+}
+
+static void t_tamper_replaced(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
+				   .kind = "login.deny", .subject = "mallory"};
+	char sql[2048], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+
+	append_n(fx->s, 3);
+	/* Row 2 swapped for a forgery that hashes correctly on its own: the
+	 * next row still names the original. */
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", prev, sizeof(prev));
+	assert_int_equal(isms_evidence_hash(prev, 2, "2024-01-01T00:00:00Z", &ev, hash), 0);
+	snprintf(sql, sizeof(sql),
+		 DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 2;"
+		 "INSERT INTO evidence (pk, recorded, ts, source, kind, subject, prev, hash)"
+		 " VALUES (2, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'pam', 'login.deny',"
+		 " 'mallory', '%s', '%s');" CREATE_TRIGGERS,
+		 prev, hash);
+	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+	expect_bad(fx->s, 3, "does not chain");
+}
+
+static void t_tamper_out_of_sequence(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	append_n(fx->s, 2);
+	/* A row slipped in before the first one. */
+	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence (pk, recorded, ts, source, kind,"
+					  " prev, hash) VALUES (0, 'r', 't', 's', 'k', 'p', 'h')"),
+			 SQLITE_OK);
+	expect_bad(fx->s, 0, "row 0 is out of sequence (expected row 1)");
+}
+
+static void t_tamper_head(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	append_n(fx->s, 2);
+	assert_int_equal(tu_sql(fx->path, "UPDATE evidence_head SET last_hash = '" GENESIS "'"),
+			 SQLITE_OK);
+	expect_bad(fx->s, 0, "head");
+}
+
+static void t_tamper_triggers_dropped(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+
+	append_n(fx->s, 3);
+	assert_int_equal(tu_sql(fx->path, "DROP TRIGGER evidence_no_delete"), SQLITE_OK);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+	assert_contains(res.reason, "triggers");
+	assert_int_equal(res.rows, 3);
+	assert_int_equal(res.first_bad, 0);
+	/* Put back, all is well again. */
+	assert_int_equal(tu_sql(fx->path, "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON"
+					  " evidence BEGIN SELECT RAISE(ABORT, 'no'); END;"),
+			 SQLITE_OK);
+	verify_ok(fx->s, 3);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(t_placeholder)};
+	const struct CMUnitTest tests[] = {
+		STORE_TEST(t_verify_empty),
+		STORE_TEST(t_append_first),
+		STORE_TEST(t_append_chain),
+		STORE_TEST(t_event_key_duplicate),
+		STORE_TEST(t_append_invalid),
+		cmocka_unit_test(t_hash_known_answer),
+		cmocka_unit_test(t_hash_every_field_counts),
+		cmocka_unit_test(t_hash_null_vs_empty),
+		cmocka_unit_test(t_hash_field_boundaries),
+		STORE_TEST(t_triggers_block),
+		STORE_TEST(t_tamper_altered),
+		STORE_TEST(t_tamper_altered_null),
+		STORE_TEST(t_tamper_deleted_middle),
+		STORE_TEST(t_tamper_deleted_last),
+		STORE_TEST(t_tamper_deleted_all),
+		STORE_TEST(t_tamper_inserted),
+		STORE_TEST(t_tamper_inserted_forged_hash),
+		STORE_TEST(t_tamper_replaced),
+		STORE_TEST(t_tamper_out_of_sequence),
+		STORE_TEST(t_tamper_head),
+		STORE_TEST(t_tamper_triggers_dropped),
+	};
+
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

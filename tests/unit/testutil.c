@@ -84,3 +84,151 @@ int tu_sql(const char *db_path, const char *sql)
 	sqlite3_close(db);
 	return rc;
 }
+
+int64_t tu_sql_int(const char *db_path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	int rc = sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else
+		fail_msg("sql '%s' failed: %s", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+int tu_setup_store(void **state)
+{
+	struct tu_fixture *fx = calloc(1, sizeof(*fx));
+
+	assert_non_null(fx);
+	fx->s = tu_store_new(&fx->dir);
+	fx->path = tu_store_path(fx->dir);
+	*state = fx;
+	return 0;
+}
+
+int tu_teardown_store(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	if (!fx)
+		return 0;
+	isms_store_free(fx->s);
+	tu_rm_rf(fx->dir);
+	free(fx->dir);
+	free(fx->path);
+	free(fx);
+	return 0;
+}
+
+const struct isms_entity *tu_entity(const char *name)
+{
+	const struct isms_entity *e = isms_entity_lookup(name);
+
+	if (!e)
+		fail_msg("no entity '%s'", name);
+	return e;
+}
+
+void tu_add(struct isms_store *s, const char *entity, const struct isms_kv *kv, size_t n)
+{
+	int r = isms_record_add(s, tu_entity(entity), kv, n, NULL);
+
+	if (r < 0)
+		fail_msg("cannot add %s: %s (%s)", entity, isms_store_errmsg(s), strerror(-r));
+}
+
+int64_t tu_count(struct isms_store *s, const char *entity)
+{
+	int64_t n = -1;
+	int r = isms_record_count(s, tu_entity(entity), &n);
+
+	if (r < 0)
+		fail_msg("cannot count %s: %s", entity, isms_store_errmsg(s));
+	return n;
+}
+
+struct field_want {
+	int idx;
+	char *value;
+};
+
+static int field_cb(const struct isms_entity *e, const char *const *values, void *userdata)
+{
+	struct field_want *w = userdata;
+
+	(void)e;
+	w->value = values[w->idx] ? strdup(values[w->idx]) : NULL;
+	return 0;
+}
+
+char *tu_field(struct isms_store *s, const char *entity, const char *key, const char *field)
+{
+	const struct isms_entity *e = tu_entity(entity);
+	struct field_want w = {.idx = isms_entity_field_index(e, field)};
+	int r;
+
+	if (w.idx < 0)
+		fail_msg("%s has no field '%s'", entity, field);
+	r = isms_record_get(s, e, key, field_cb, &w);
+	if (r < 0)
+		fail_msg("cannot read %s '%s': %s", entity, key, isms_store_errmsg(s));
+	return w.value;
+}
+
+struct keys {
+	char buf[4096];
+	size_t len;
+};
+
+static int keys_cb(const struct isms_entity *e, const char *const *values, void *userdata)
+{
+	struct keys *k = userdata;
+	int n;
+
+	(void)e;
+	n = snprintf(k->buf + k->len, sizeof(k->buf) - k->len, "%s%s", k->len ? "," : "",
+		     values[0] ? values[0] : "(null)");
+	assert_true(n > 0 && (size_t)n < sizeof(k->buf) - k->len);
+	k->len += (size_t)n;
+	return 0;
+}
+
+char *tu_keys(struct isms_store *s, const char *entity, const struct isms_kv *filter, size_t n)
+{
+	struct keys k = {.len = 0};
+	int r;
+
+	k.buf[0] = '\0';
+	r = isms_record_list(s, tu_entity(entity), filter, n, keys_cb, &k);
+	if (r < 0)
+		fail_msg("cannot list %s: %s", entity, isms_store_errmsg(s));
+	return strdup(k.buf);
+}
+
+void tu_assert_str(const char *got, const char *want, const char *file, int line)
+{
+	if (!got || !want) {
+		if (got != want) {
+			print_error("'%s' != '%s'\n", got ? got : "(NULL)", want ? want : "(NULL)");
+			_fail(file, line);
+		}
+		return;
+	}
+	_assert_string_equal(got, want, file, line);
+}
+
+void tu_assert_contains(const char *hay, const char *needle, const char *file, int line)
+{
+	if (!hay || !strstr(hay, needle)) {
+		print_error("'%s' does not contain '%s'\n", hay ? hay : "(NULL)", needle);
+		_fail(file, line);
+	}
+}
