@@ -290,6 +290,23 @@ static int next_key(struct isms_store *s, const struct isms_entity *e, char **re
 		goto out;
 	if (r == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		next = sqlite3_column_int64(st, 0) + 1;
+	/* Never hand out an id again after its record was removed: R-3 in an
+	 * old report must not come to mean another risk. */
+	{
+		char name[64], *hw = NULL, num[32];
+
+		snprintf(name, sizeof(name), "next_id.%s", e->table);
+		r = isms_setting_get(s, name, &hw);
+		if (r == 0 && strtoll(hw, NULL, 10) > next)
+			next = strtoll(hw, NULL, 10);
+		free(hw);
+		if (r < 0 && r != -ENOENT)
+			goto out;
+		snprintf(num, sizeof(num), "%" PRId64, next + 1);
+		r = isms_setting_set(s, name, num);
+		if (r < 0)
+			goto out;
+	}
 	r = asprintf(ret, "%s%" PRId64, e->auto_prefix, next) < 0 ? -ENOMEM : 0;
 out:
 	sqlite3_finalize(st);

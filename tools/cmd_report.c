@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -124,8 +125,12 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		else
 			return cli_usage("init", "unknown argument '%s'", argv[i]);
 	}
-	if (!dir || !dir[0])
+	if (!dir || !dir[0]) {
 		dir = ISMS_DATADIR;
+		snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
+		if (access(path, R_OK) < 0 && access(ISMS_SOURCE_DATADIR "/annex-a-2022.json", R_OK) == 0)
+			dir = ISMS_SOURCE_DATADIR; /* not installed: the tree it was built from */
+	}
 	code = -cli_open(c, true, true);
 	if (code)
 		return code;
@@ -959,6 +964,7 @@ int cmd_risk_history(struct cli *c, int argc, char **argv)
 {
 	char *args[4] = {"change", "list", NULL, NULL};
 	char filter[512];
+	int r, code;
 
 	HELP(argc, argv,
 	     "Usage: ismsctl risk history RISK\n\n"
@@ -968,12 +974,14 @@ int cmd_risk_history(struct cli *c, int argc, char **argv)
 		return cli_usage("risk history", "'risk history' takes one risk id");
 	snprintf(filter, sizeof(filter), "--risk=%s", argv[1]);
 	args[2] = filter;
-	if (isms_entity_lookup("risk") && cli_open(c, false, false) == 0) {
-		int r = isms_record_get(c->store, isms_entity_lookup("risk"), argv[1], NULL, NULL);
-
-		if (r < 0)
-			return cli_store_fail(c, r);
-		c->store = isms_store_free(c->store);
-	}
+	/* An unknown risk is an error, not an empty history.  cli_open has
+	 * already said why it failed. */
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = isms_record_get(c->store, isms_entity_lookup("risk"), argv[1], NULL, NULL);
+	if (r < 0)
+		return cli_store_fail(c, r);
+	c->store = isms_store_free(c->store);
 	return cmd_record(c, 3, args);
 }
