@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef AUDISP_ISMS_EVENT_H
+#define AUDISP_ISMS_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * One assembled audit event, as plain data: what classification needs,
+ * copied out of auparse so that the pure core never sees a parser.
+ * Strings are NUL-terminated and live in the event's own arena.
+ */
+
+#define AEV_MAX_RECORDS 32
+#define AEV_MAX_PATHS   8
+#define AEV_ARENA       16384
+#define AEV_RAW_MAX     4096 /* raw record text kept as evidence, per event */
+
+struct aev {
+	const char *node;   /* node= prefix; NULL when local */
+	int64_t sec;
+	unsigned milli;
+	unsigned long serial;
+
+	int type;           /* type of the first record */
+	const char *type_name;
+	int types[AEV_MAX_RECORDS];
+	size_t nrecords;
+
+	/* First occurrence of each field across the event's records. */
+	const char *key;      /* SYSCALL key, without quotes; NULL for (null) */
+	const char *auid, *uid, *acct, *auid_name, *uid_name; /* *_name: enriched AUID=, UID= */
+	const char *exe, *comm, *res, *success, *op;
+	const char *hostname, *addr, *terminal, *syscall_name;
+	const char *isms_evidence; /* evidence= of pam_isms's own records */
+	const char *rule, *decision; /* pam_isms's rule= and decision= */
+	const char *paths[AEV_MAX_PATHS];
+	size_t npaths;
+
+	const char *raw;      /* the records' raw text (before 0x1d), newline-joined, capped */
+	int raw_truncated;
+
+	char arena[AEV_ARENA];
+	size_t used;
+};
+
+/* Reset for the next event. */
+void aev_reset(struct aev *e);
+/* Copy @s (up to @len bytes, or all if (size_t)-1) into the arena; NULL if full. */
+const char *aev_strdup(struct aev *e, const char *s, size_t len);
+
+#endif

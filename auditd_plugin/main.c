@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * audisp-isms: auditd starts it and writes events to its stdin; it keeps
+ * them as evidence in the ISMS store.  Three threads: the reader drains stdin
+ * into a queue that overflows to disk (auditd never waits on us), the parser
+ * assembles and classifies events, the writer stores them in batches.
+ * --replay feeds audit.log files through the same path.
+ *
+ * Signals: SIGHUP reloads the configuration (auditd sends it on every
+ * reconfigure), SIGTERM/SIGINT flush and exit, SIGUSR1 logs the counters.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h" /* the build's: default store */
+#include "plugin_config.h"
+#include "isms/ingest.h"
+#include "parse.h"
+#include "queue.h"
+#include "writer.h"
+
+#define DEFAULT_CONFIG "/etc/isms/audit.json"
+#define DEFAULT_SPOOL  "/var/lib/isms/spool"
+#define QUEUE_BYTES    (64u << 20)
+#define READ_CHUNK     (64u << 10)
+#define MAX_ROWS       20000
+
+static atomic_bool stop_flag, reload_flag;
+
+struct app {
+	const char *config_path;
+	const char *store_override;
+	const char *spool;
+	char **replay;
+	int nreplay;
+	bool stats;
+	bool progress;
+	struct plugin_config cfg;
+	struct bqueue q;
+	struct writer w;
+	struct parser p;
+	uint64_t replay_total, replay_done;
+	int read_errno;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: audisp-isms [-c CONFIG] [--store PATH] [--spool DIR] [--stats]\n"
+		"       audisp-isms [options] --replay FILE...\n\n"
+		"Reads audit events in auditd's string format on stdin (as an auditd plugin)\n"
+		"or from audit.log files (--replay, with a progress bar on a terminal) and keeps\n"
+		"them as hash-chained evidence in the ISMS store, tied to Annex A controls and\n"
+		"assets, and feeds the live risk indicators.  Replaying twice stores nothing twice.\n\n"
+		"  -c, --config PATH  configuration (default " DEFAULT_CONFIG "; defaults if absent)\n"
+		"      --store PATH   the store (overrides the configuration)\n"
+		"      --spool DIR    overflow and shutdown spool (default " DEFAULT_SPOOL ")\n"
+		"      --replay FILE  read these files instead of stdin, then exit\n"
+		"      --stats        print the counters on stderr at exit\n"
+		"  -h, --help, --version\n\n"
+		"Signals: HUP reloads the configuration, TERM flushes and exits, USR1 logs the\n"
+		"counters.  See audisp-isms(8) and audisp-isms.conf(5).\n");
+}
+
+static void log_counters(struct app *a, int prio, FILE *f)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line),
+		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu queued %llu spooled %llu",
+		 (unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED],
+		 (unsigned long long)a->w.ctr[ISMS_CTR_STORED],
+		 (unsigned long long)a->w.ctr[ISMS_CTR_FILTERED],
+		 (unsigned long long)a->w.ctr[ISMS_CTR_DUPLICATES],
+		 (unsigned long long)a->w.ctr[ISMS_CTR_MALFORMED],
+		 (unsigned long long)(writer_queued(&a->w) + (bqueue_pending(&a->q) ? 1 : 0)),
+		 (unsigned long long)(a->q.spilled_total + a->w.ctr[ISMS_CTR_SPOOLED]));
+	syslog(prio, "%s", line);
+	if (f)
+		fprintf(f, "audisp-isms: %s\n", line);
+}
+
+static void *signal_main(void *arg)
+{
+	struct app *a = arg;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP)
+			reload_flag = true;
+		else if (sig == SIGUSR1)
+			log_counters(a, LOG_INFO, NULL);
+		else {
+			stop_flag = true;
+			return NULL;
+		}
+	}
+}
+
+static void progress(struct app *a, bool done)
+{
+	static time_t last;
+	time_t now = time(NULL);
+	int pct;
+
+	if (!a->progress || (!done && now == last))
+		return;
+	last = now;
+	pct = a->replay_total ? (int)(a->replay_done * 100 / a->replay_total) : 100;
+	fprintf(stderr, "\r[%-40.*s] %3d%%  %llu events%s", pct * 40 / 100,
+		"########################################", pct,
+		(unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED], done ? "\n" : "");
+}
+
+static int read_fd(struct app *a, int fd)
+{
+	char *buf = malloc(READ_CHUNK);
+
+	if (!buf)
+		return -ENOMEM;
+	while (!stop_flag) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		/* Wake up now and then to notice SIGTERM. */
+		if (poll(&pfd, 1, 200) == 0)
+			continue;
+		n = read(fd, buf, READ_CHUNK);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			int r = -errno;
+
+			free(buf);
+			return r;
+		}
+		if (n == 0)
+			break;
+		if (bqueue_push(&a->q, buf, (size_t)n) < 0)
+			syslog(LOG_ERR, "overflow spool failed (%s): %zd bytes of events lost",
+			       strerror(a->q.spill_errno), n);
+		a->replay_done += (uint64_t)n;
+		progress(a, false);
+	}
+	free(buf);
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct app *a = arg;
+	int r = 0;
+
+	if (a->nreplay) {
+		for (int i = 0; i < a->nreplay && !stop_flag && r >= 0; i++) {
+			int fd = open(a->replay[i], O_RDONLY | O_CLOEXEC);
+
+			if (fd < 0) {
+				r = -errno;
+				fprintf(stderr, "audisp-isms: cannot read '%s': %s\n", a->replay[i],
+					strerror(errno));
+				break;
+			}
+			r = read_fd(a, fd);
+			close(fd);
+		}
+	} else {
+		r = read_fd(a, STDIN_FILENO);
+	}
+	a->read_errno = -r;
+	bqueue_close(&a->q);
+	return NULL;
+}
+
+static void on_event(void *ud, const struct aev *e, const struct classified *cl,
+		     const char *details, size_t dlen)
+{
+	struct app *a = ud;
+
+	writer_push_event(&a->w, cl, details, dlen);
+}
+
+static void on_malformed(void *ud, const char *line, size_t len, const char *why)
+{
+	struct app *a = ud;
+
+	writer_push_malformed(&a->w, line, len, why, a->cfg.asset);
+}
+
+static int load_config(struct app *a, struct plugin_config *c)
+{
+	char err[512];
+	int r = plugin_config_load(a->config_path, c, err, sizeof(err));
+
+	if (r == -ENOENT) {
+		plugin_config_default(c);
+		syslog(LOG_NOTICE, "no configuration at '%s', using defaults", a->config_path);
+		r = 0;
+	}
+	if (r == 0 && !c->asset) {
+		char host[256];
+
+		/* Local events are about this host, an asset named as it is. */
+		if (gethostname(host, sizeof(host)) == 0 && host[0]) {
+			host[sizeof(host) - 1] = '\0';
+			c->asset = strdup(host);
+		}
+	}
+	if (r < 0)
+		syslog(LOG_ERR, "configuration rejected: %s", err);
+	if (r < 0 && isatty(STDERR_FILENO))
+		fprintf(stderr, "audisp-isms: configuration rejected: %s\n", err);
+	return r;
+}
+
+static uint64_t total_size(char **files, int n)
+{
+	uint64_t t = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(files[i], &st) == 0)
+			t += (uint64_t)st.st_size;
+	}
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"store", required_argument, NULL, 's'},
+		{"spool", required_argument, NULL, 'S'},  {"replay", no_argument, NULL, 'r'},
+		{"stats", no_argument, NULL, 'x'},        {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+	};
+	struct app a = {.config_path = DEFAULT_CONFIG, .spool = DEFAULT_SPOOL};
+	struct parse_sink sink = {.ud = &a, .event = on_event, .malformed = on_malformed};
+	pthread_t reader, writer, sigthr;
+	char spill[4096], *buf;
+	const char *store;
+	bool replay = false;
+	sigset_t set;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': a.config_path = optarg; break;
+		case 's': a.store_override = optarg; break;
+		case 'S': a.spool = optarg; break;
+		case 'r': replay = true; break;
+		case 'x': a.stats = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("audisp-isms " ISMS_VERSION_STR "\n"); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (replay) {
+		if (optind >= argc) {
+			fprintf(stderr, "audisp-isms: --replay needs at least one file\n");
+			return 2;
+		}
+		a.replay = argv + optind;
+		a.nreplay = argc - optind;
+		a.replay_total = total_size(a.replay, a.nreplay);
+		a.progress = isatty(STDERR_FILENO);
+	} else if (optind < argc) {
+		fprintf(stderr, "audisp-isms: unexpected argument '%s' (files need --replay)\n",
+			argv[optind]);
+		return 2;
+	}
+	openlog("audisp-isms", LOG_PID, LOG_DAEMON);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (load_config(&a, &a.cfg) < 0)
+		return 1;
+	store = a.store_override ? a.store_override : a.cfg.store ? a.cfg.store : ISMS_DEFAULT_STORE;
+	if (a.cfg.spool)
+		a.spool = a.cfg.spool;
+	mkdir(a.spool, 0700);
+	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
+	if (bqueue_init(&a.q, QUEUE_BYTES, spill) < 0 ||
+	    writer_init(&a.w, store, a.spool, a.cfg.batch_events, a.cfg.batch_ms, MAX_ROWS) < 0 ||
+	    parser_init(&a.p, &a.cfg, &sink) < 0) {
+		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(errno));
+		return 1;
+	}
+	/* A collector start is itself evidence that gaps before it are explainable. */
+	syslog(LOG_INFO, "started (%s, store '%s')", replay ? "replay" : "plugin", store);
+
+	pthread_create(&sigthr, NULL, signal_main, &a);
+	pthread_detach(sigthr);
+	pthread_create(&writer, NULL, writer_main, &a.w);
+	pthread_create(&reader, NULL, reader_main, &a);
+
+	buf = malloc(READ_CHUNK);
+	for (;;) {
+		ssize_t n = bqueue_pop(&a.q, buf, READ_CHUNK, 1000);
+
+		if (reload_flag) {
+			struct plugin_config nc;
+
+			reload_flag = false;
+			if (load_config(&a, &nc) == 0) {
+				/* Events already parsed keep the old mapping; new ones the new. */
+				plugin_config_release(&a.cfg);
+				a.cfg = nc;
+				parser_set_config(&a.p, &a.cfg);
+				syslog(LOG_INFO, "configuration reloaded");
+			} else {
+				syslog(LOG_ERR, "keeping the previous configuration");
+			}
+		}
+		if (n < 0)
+			break;
+		if (n == 0) {
+			/* Idle: events that never got their end are completed now. */
+			parser_age(&a.p);
+			continue;
+		}
+		parser_feed(&a.p, buf, (size_t)n);
+	}
+	free(buf);
+	parser_flush(&a.p);
+	writer_close(&a.w);
+	pthread_join(reader, NULL);
+	pthread_join(writer, NULL);
+	progress(&a, true);
+	if (a.read_errno)
+		syslog(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));
+	log_counters(&a, LOG_INFO, a.stats ? stderr : NULL);
+	r = a.w.exit_status || a.read_errno || a.q.lost_bytes ? 1 : 0;
+	parser_release(&a.p);
+	writer_release(&a.w);
+	bqueue_release(&a.q);
+	plugin_config_release(&a.cfg);
+	closelog();
+	return r;
+}

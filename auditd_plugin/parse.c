@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The parser stage: lines, libauparse, and the event model. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Values that auditd encodes (untrusted strings): "quoted" as is, else hex
+ * (A5), else as written; (null) is absent.
+ */
+static const char *decode(struct aev *e, const char *v, bool is_key)
+{
+	size_t n;
+
+	if (!v || strcmp(v, "(null)") == 0)
+		return NULL;
+	n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+		return aev_strdup(e, v + 1, n - 2);
+	if (n >= 2 && n % 2 == 0) {
+		size_t i;
+
+		for (i = 0; i < n && hexval((unsigned char)v[i]) >= 0; i++)
+			;
+		if (i == n && e->used + n / 2 + 1 <= sizeof(e->arena)) {
+			char *out = e->arena + e->used;
+			size_t k = 0;
+
+			for (i = 0; i < n; i += 2) {
+				char c = (char)(hexval((unsigned char)v[i]) * 16 +
+						hexval((unsigned char)v[i + 1]));
+
+				/* Several keys on one rule are joined by 0x01. */
+				if (is_key && c == '\x01')
+					c = ',';
+				out[k++] = c;
+			}
+			out[k] = '\0';
+			e->used += k + 1;
+			return out;
+		}
+	}
+	return aev_strdup(e, v, n);
+}
+
+static void set_once(const char **dst, const char *v)
+{
+	if (!*dst)
+		*dst = v;
+}
+
+static void take_field(struct aev *e, const char *name, const char *val)
+{
+	switch (name[0]) {
+	case 'a':
+		if (strcmp(name, "auid") == 0)
+			set_once(&e->auid, aev_strdup(e, val, (size_t)-1));
+		else if (strcmp(name, "acct") == 0)
+			set_once(&e->acct, decode(e, val, false));
+		else if (strcmp(name, "addr") == 0)
+			set_once(&e->addr, aev_strdup(e, val, (size_t)-1));
+		break;
+	case 'A':
+		if (strcmp(name, "AUID") == 0)
+			set_once(&e->auid_name, decode(e, val, false));
+		break;
+	case 'c':
+		if (strcmp(name, "comm") == 0)
+			set_once(&e->comm, decode(e, val, false));
+		break;
+	case 'd':
+		if (strcmp(name, "decision") == 0)
+			set_once(&e->decision, aev_strdup(e, val, (size_t)-1));
+		break;
+	case 'e':
+		if (strcmp(name, "exe") == 0)
+			set_once(&e->exe, decode(e, val, false));
+		else if (strcmp(name, "evidence") == 0)
+			set_once(&e->isms_evidence, aev_strdup(e, val, (size_t)-1));
+		break;
+	case 'h':
+		if (strcmp(name, "hostname") == 0)
+			set_once(&e->hostname, decode(e, val, false));
+		break;
+	case 'k':
+		if (strcmp(name, "key") == 0)
+			set_once(&e->key, decode(e, val, true));
+		break;
+	case 'n':
+		if (strcmp(name, "name") == 0 && e->npaths < AEV_MAX_PATHS) {
+			const char *p = decode(e, val, false);
+
+			if (p)
+				e->paths[e->npaths++] = p;
+		}
+		break;
+	case 'o':
+		if (strcmp(name, "op") == 0)
+			set_once(&e->op, decode(e, val, false));
+		break;
+	case 'r':
+		if (strcmp(name, "res") == 0)
+			set_once(&e->res, aev_strdup(e, val, (size_t)-1));
+		else if (strcmp(name, "rule") == 0)
+			set_once(&e->rule, decode(e, val, false));
+		break;
+	case 's':
+		if (strcmp(name, "success") == 0)
+			set_once(&e->success, aev_strdup(e, val, (size_t)-1));
+		else if (strcmp(name, "syscall") == 0 && !e->syscall_name)
+			e->syscall_name = aev_strdup(e, val, (size_t)-1);
+		break;
+	case 'S':
+		/* The enriched name wins over the number. */
+		if (strcmp(name, "SYSCALL") == 0)
+			e->syscall_name = aev_strdup(e, val, (size_t)-1);
+		break;
+	case 't':
+		if (strcmp(name, "terminal") == 0)
+			set_once(&e->terminal, decode(e, val, false));
+		break;
+	case 'U':
+		if (strcmp(name, "UID") == 0)
+			set_once(&e->uid_name, decode(e, val, false));
+		break;
+	case 'u':
+		if (strcmp(name, "uid") == 0)
+			set_once(&e->uid, aev_strdup(e, val, (size_t)-1));
+		break;
+	default:
+		break;
+	}
+}
+
+/* Raw record text (before the enrichment mark), newline-joined, capped. */
+static void add_raw(struct aev *e, char *raw, size_t *rawlen, const char *text)
+{
+	const char *gs;
+	size_t n;
+
+	if (!text)
+		return;
+	gs = strchr(text, 0x1d);
+	n = gs ? (size_t)(gs - text) : strlen(text);
+	if (*rawlen + n + 2 > AEV_RAW_MAX) {
+		n = *rawlen + 2 < AEV_RAW_MAX ? AEV_RAW_MAX - *rawlen - 2 : 0;
+		e->raw_truncated = 1;
+	}
+	if (*rawlen && n)
+		raw[(*rawlen)++] = '\n';
+	memcpy(raw + *rawlen, text, n);
+	*rawlen += n;
+	raw[*rawlen] = '\0';
+}
+
+static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
+{
+	struct parser *p = ud;
+	struct aev *e = &p->ev;
+	struct classified cl;
+	const au_event_t *ts;
+	char raw[AEV_RAW_MAX];
+	size_t rawlen = 0, dlen;
+
+	if (type != AUPARSE_CB_EVENT_READY)
+		return;
+	aev_reset(e);
+	raw[0] = '\0';
+	if (auparse_first_record(au) <= 0)
+		return;
+	ts = auparse_get_timestamp(au);
+	if (ts) {
+		e->sec = ts->sec;
+		e->milli = ts->milli;
+		e->serial = ts->serial;
+		if (ts->host)
+			e->node = aev_strdup(e, ts->host, (size_t)-1);
+	}
+	e->type = auparse_get_type(au);
+	e->type_name = aev_strdup(e, auparse_get_type_name(au), (size_t)-1);
+	do {
+		int t = auparse_get_type(au);
+
+		if (t == 1320) /* EOE */
+			continue;
+		if (e->nrecords < AEV_MAX_RECORDS)
+			e->types[e->nrecords] = t;
+		e->nrecords++;
+		if (p->cfg->keep_raw)
+			add_raw(e, raw, &rawlen, auparse_get_record_text(au));
+		if (auparse_first_field(au) > 0) {
+			do {
+				const char *name = auparse_get_field_name(au);
+				const char *val = auparse_get_field_str(au);
+
+				if (name && val)
+					take_field(e, name, val);
+			} while (auparse_next_field(au) > 0);
+		}
+	} while (auparse_next_record(au) > 0);
+	if (rawlen)
+		e->raw = aev_strdup(e, raw, rawlen);
+	classify(e, p->cfg, &cl);
+	dlen = cl.route == ROUTE_DROP ? 0 : classify_details(e, &cl, p->details, sizeof(p->details));
+	p->sink.event(p->sink.ud, e, &cl, p->details, dlen);
+}
+
+int parser_init(struct parser *p, const struct plugin_config *cfg, const struct parse_sink *sink)
+{
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	p->sink = *sink;
+	p->au = auparse_init(AUSOURCE_FEED, NULL);
+	if (!p->au)
+		return -errno ? -errno : -ENOMEM;
+	auparse_set_escape_mode(p->au, AUPARSE_ESC_RAW);
+	auparse_add_callback(p->au, on_event, p, NULL);
+	return 0;
+}
+
+void parser_release(struct parser *p)
+{
+	if (p->au)
+		auparse_destroy(p->au);
+	p->au = NULL;
+}
+
+void parser_set_config(struct parser *p, const struct plugin_config *cfg)
+{
+	p->cfg = cfg;
+}
+
+static bool digits(const char **s, const char *end)
+{
+	const char *start = *s;
+
+	while (*s < end && isdigit((unsigned char)**s))
+		(*s)++;
+	return *s > start;
+}
+
+bool parse_line_ok(const char *line, size_t len)
+{
+	const char *s = line, *end = line + len;
+
+	if (len >= 5 && memcmp(s, "node=", 5) == 0) {
+		s += 5;
+		while (s < end && *s != ' ')
+			s++;
+		if (s == end)
+			return false;
+		s++;
+	}
+	if (end - s < 5 || memcmp(s, "type=", 5) != 0)
+		return false;
+	s += 5;
+	if (s == end || *s == ' ')
+		return false;
+	while (s < end && (isupper((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_'))
+		s++;
+	if (end - s < 12 || memcmp(s, " msg=audit(", 11) != 0)
+		return false;
+	s += 11;
+	if (!digits(&s, end) || s == end || *s++ != '.' || !digits(&s, end) || s == end ||
+	    *s++ != ':' || !digits(&s, end))
+		return false;
+	return end - s >= 2 && s[0] == ')' && s[1] == ':';
+}
+
+static void line_done(struct parser *p)
+{
+	if (p->overlong) {
+		p->sink.malformed(p->sink.ud, p->line, p->linelen, "line longer than the limit");
+	} else if (p->linelen == 0) {
+		/* blank lines carry nothing */
+	} else if (!parse_line_ok(p->line, p->linelen)) {
+		p->sink.malformed(p->sink.ud, p->line, p->linelen, "not an audit record");
+	} else {
+		p->line[p->linelen] = '\n';
+		auparse_feed(p->au, p->line, p->linelen + 1);
+	}
+	p->linelen = 0;
+	p->overlong = false;
+}
+
+void parser_feed(struct parser *p, const char *data, size_t len)
+{
+	while (len) {
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl ? (size_t)(nl - data) : len;
+		size_t room = PARSE_LINE_MAX - p->linelen;
+
+		if (n > room) {
+			memcpy(p->line + p->linelen, data, room);
+			p->linelen += room;
+			p->overlong = true;
+		} else {
+			memcpy(p->line + p->linelen, data, n);
+			p->linelen += n;
+		}
+		if (!nl)
+			return;
+		line_done(p);
+		data += n + 1;
+		len -= n + 1;
+	}
+}
+
+void parser_age(struct parser *p)
+{
+	auparse_feed_age_events(p->au);
+}
+
+void parser_flush(struct parser *p)
+{
+	if (p->linelen || p->overlong) {
+		/* A last line without its newline was cut off mid-record: keep it
+		 * as it is, marked, rather than guess at its missing fields. */
+		p->sink.malformed(p->sink.ud, p->line, p->linelen, "cut off at end of input");
+		p->linelen = 0;
+		p->overlong = false;
+	}
+	auparse_flush_feed(p->au);
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The plugin's configuration: /etc/isms/audit.json. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <json-c/json.h>
+
+#include "plugin_config.h"
+#include "isms/catalogue.h"
+
+#define CONFIG_MAX (1u << 20)
+
+void plugin_config_default(struct plugin_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->keep_raw = true;
+	c->batch_events = 2000;
+	c->batch_ms = 200;
+}
+
+void plugin_config_release(struct plugin_config *c)
+{
+	for (size_t i = 0; i < c->nkeys; i++) {
+		free(c->keys[i].key);
+		free(c->keys[i].asset);
+		free(c->keys[i].control);
+		free(c->keys[i].kind);
+	}
+	for (size_t i = 0; i < c->nnodes; i++) {
+		free(c->nodes[i].node);
+		free(c->nodes[i].asset);
+	}
+	free(c->keys);
+	free(c->nodes);
+	free(c->store);
+	free(c->spool);
+	free(c->asset);
+	memset(c, 0, sizeof(*c));
+}
+
+static int str_member(struct json_object *o, const char *name, const char *path, char **dst,
+		      char *err, size_t errlen)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string) || !json_object_get_string_len(v)) {
+		snprintf(err, errlen, "%s.%s: must be a non-empty string", path, name);
+		return -EINVAL;
+	}
+	free(*dst);
+	*dst = strdup(json_object_get_string(v));
+	return *dst ? 0 : -ENOMEM;
+}
+
+static int check_members(struct json_object *o, const char *path, const char *const *known,
+			 char *err, size_t errlen)
+{
+	json_object_object_foreach(o, key, val)
+	{
+		size_t k = 0;
+
+		(void)val;
+		while (known[k] && strcmp(known[k], key) != 0)
+			k++;
+		if (!known[k]) {
+			snprintf(err, errlen, "%s: unknown member '%s'", path, key);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret, char *err,
+			size_t errlen)
+{
+	static const char *const top[] = {"store", "spool", "asset", "keep", "batch", "keys",
+					  "nodes", "comment", NULL};
+	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
+	static const char *const batch_m[] = {"events", "ms", NULL};
+	static const char *const key_m[] = {"asset", "control", "kind", "comment", NULL};
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root = NULL, *v;
+	struct plugin_config c;
+	int r = -EINVAL;
+
+	plugin_config_default(&c);
+	if (errlen)
+		err[0] = '\0';
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+		snprintf(err, errlen, "$: not valid JSON: %s at byte %zu",
+			 json_tokener_error_desc(json_tokener_get_error(tok)),
+			 json_tokener_get_parse_end(tok));
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		snprintf(err, errlen, "$: must be an object");
+		goto out;
+	}
+	if ((r = check_members(root, "$", top, err, errlen)) < 0 ||
+	    (r = str_member(root, "store", "$", &c.store, err, errlen)) < 0 ||
+	    (r = str_member(root, "spool", "$", &c.spool, err, errlen)) < 0 ||
+	    (r = str_member(root, "asset", "$", &c.asset, err, errlen)) < 0)
+		goto out;
+	r = -EINVAL;
+	if (json_object_object_get_ex(root, "keep", &v)) {
+		struct json_object *b;
+
+		if (!json_object_is_type(v, json_type_object) ||
+		    check_members(v, "$.keep", keep_m, err, errlen) < 0) {
+			if (!err[0])
+				snprintf(err, errlen, "$.keep: must be an object");
+			goto out;
+		}
+		json_object_object_foreach(v, key, val)
+		{
+			(void)key;
+			if (!json_object_is_type(val, json_type_boolean)) {
+				snprintf(err, errlen, "$.keep.%s: must be true or false", key);
+				goto out;
+			}
+		}
+		if (json_object_object_get_ex(v, "unkeyed_syscalls", &b))
+			c.keep_unkeyed_syscalls = json_object_get_boolean(b);
+		if (json_object_object_get_ex(v, "all_user_messages", &b))
+			c.keep_all_user = json_object_get_boolean(b);
+		if (json_object_object_get_ex(v, "raw", &b))
+			c.keep_raw = json_object_get_boolean(b);
+	}
+	if (json_object_object_get_ex(root, "batch", &v)) {
+		struct json_object *b;
+
+		if (!json_object_is_type(v, json_type_object) ||
+		    check_members(v, "$.batch", batch_m, err, errlen) < 0) {
+			if (!err[0])
+				snprintf(err, errlen, "$.batch: must be an object");
+			goto out;
+		}
+		if (json_object_object_get_ex(v, "events", &b)) {
+			int64_t n = json_object_get_int64(b);
+
+			if (!json_object_is_type(b, json_type_int) || n < 1 || n > 100000) {
+				snprintf(err, errlen, "$.batch.events: must be 1-100000");
+				goto out;
+			}
+			c.batch_events = (size_t)n;
+		}
+		if (json_object_object_get_ex(v, "ms", &b)) {
+			int64_t n = json_object_get_int64(b);
+
+			if (!json_object_is_type(b, json_type_int) || n < 1 || n > 60000) {
+				snprintf(err, errlen, "$.batch.ms: must be 1-60000");
+				goto out;
+			}
+			c.batch_ms = (unsigned)n;
+		}
+	}
+	if (json_object_object_get_ex(root, "keys", &v)) {
+		if (!json_object_is_type(v, json_type_object)) {
+			snprintf(err, errlen, "$.keys: must be an object of key: {asset, control, kind}");
+			goto out;
+		}
+		c.keys = calloc((size_t)json_object_object_length(v) + 1, sizeof(*c.keys));
+		if (!c.keys) {
+			r = -ENOMEM;
+			goto out;
+		}
+		json_object_object_foreach(v, key, val)
+		{
+			char path[256];
+			struct key_map *m = &c.keys[c.nkeys];
+
+			snprintf(path, sizeof(path), "$.keys.%s", key);
+			if (!json_object_is_type(val, json_type_object) ||
+			    check_members(val, path, key_m, err, errlen) < 0) {
+				if (!err[0])
+					snprintf(err, errlen, "%s: must be an object", path);
+				goto out;
+			}
+			if (strncmp(key, "dpms:", 5) == 0) {
+				snprintf(err, errlen, "%s: keys beginning 'dpms:' belong to the DPMS", path);
+				goto out;
+			}
+			m->key = strdup(key);
+			c.nkeys++;
+			if (!m->key || str_member(val, "asset", path, &m->asset, err, errlen) < 0 ||
+			    str_member(val, "control", path, &m->control, err, errlen) < 0 ||
+			    str_member(val, "kind", path, &m->kind, err, errlen) < 0)
+				goto out;
+		}
+	}
+	if (json_object_object_get_ex(root, "nodes", &v)) {
+		if (!json_object_is_type(v, json_type_object)) {
+			snprintf(err, errlen, "$.nodes: must be an object of node: asset");
+			goto out;
+		}
+		c.nodes = calloc((size_t)json_object_object_length(v) + 1, sizeof(*c.nodes));
+		if (!c.nodes) {
+			r = -ENOMEM;
+			goto out;
+		}
+		json_object_object_foreach(v, node, val)
+		{
+			if (!json_object_is_type(val, json_type_string)) {
+				snprintf(err, errlen, "$.nodes.%s: must be an asset name", node);
+				goto out;
+			}
+			c.nodes[c.nnodes].node = strdup(node);
+			c.nodes[c.nnodes].asset = strdup(json_object_get_string(val));
+			c.nnodes++;
+			if (!c.nodes[c.nnodes - 1].node || !c.nodes[c.nnodes - 1].asset) {
+				r = -ENOMEM;
+				goto out;
+			}
+		}
+	}
+	r = 0;
+out:
+	json_object_put(root);
+	json_tokener_free(tok);
+	if (r < 0) {
+		plugin_config_release(&c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+int plugin_config_load(const char *path, struct plugin_config *ret, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	err[0] = '\0';
+	if (stat(path, &st) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return r;
+	}
+	/* Whoever can write it decides what evidence is kept. */
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, errlen, "%s: must be owned by root and not group- or world-writable", path);
+		return -EPERM;
+	}
+	r = isms_read_file(path, CONFIG_MAX, &buf, &len);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	r = plugin_config_parse(buf, len, ret, err, errlen);
+	free(buf);
+	return r;
+}
+
+const struct key_map *plugin_config_key(const struct plugin_config *c, const char *key)
+{
+	for (size_t i = 0; i < c->nkeys; i++) {
+		const char *k = c->keys[i].key;
+		size_t n = strlen(k);
+
+		if (n && k[n - 1] == '*' ? strncmp(k, key, n - 1) == 0 : strcmp(k, key) == 0)
+			return &c->keys[i];
+	}
+	return NULL;
+}
+
+const char *plugin_config_asset(const struct plugin_config *c, const char *node)
+{
+	if (!node)
+		return c->asset;
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i].node, node) == 0)
+			return c->nodes[i].asset;
+	return node; /* a fleet's hosts are assets named as their nodes */
+}

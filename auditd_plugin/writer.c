@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The writer stage: batches of evidence with their counters. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "isms/indicator.h"
+#include "isms/spool.h"
+#include "isms/store.h"
+#include "jsonw.h"
+#include "writer.h"
+
+#define SOURCE "audisp-isms"
+
+int writer_init(struct writer *w, const char *store_path, const char *isms_spool,
+		size_t batch_events, unsigned batch_ms, size_t max_rows)
+{
+	pthread_condattr_t ca;
+
+	memset(w, 0, sizeof(*w));
+	w->store_path = store_path;
+	w->isms_spool = isms_spool;
+	w->batch_events = batch_events;
+	w->batch_ms = batch_ms;
+	w->max_rows = max_rows;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->not_empty, &ca);
+	pthread_cond_init(&w->not_full, &ca);
+	pthread_condattr_destroy(&ca);
+	return 0;
+}
+
+static void free_rows(struct row *r)
+{
+	while (r) {
+		struct row *n = r->next;
+
+		free(r);
+		r = n;
+	}
+}
+
+void writer_release(struct writer *w)
+{
+	free_rows(w->head);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->not_empty);
+	pthread_cond_destroy(&w->not_full);
+}
+
+static void push(struct writer *w, struct row *r)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->nrows >= w->max_rows && !w->closed)
+		pthread_cond_wait(&w->not_full, &w->lock);
+	if (w->tail)
+		w->tail->next = r;
+	else
+		w->head = r;
+	w->tail = r;
+	w->nrows++;
+	pthread_cond_signal(&w->not_empty);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Copy strings into the row's data area. */
+static const char *put(char **p, const char *s, size_t n)
+{
+	char *d = *p;
+
+	if (!s)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	*p += n + 1;
+	return d;
+}
+
+static size_t sl(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+void writer_push_event(struct writer *w, const struct classified *cl, const char *details,
+		       size_t dlen)
+{
+	size_t need = sl(cl->kind) + sl(cl->control) + sl(cl->asset) + sl(cl->subject) +
+		      sl(cl->outcome) + sl(cl->event_key) + sl(cl->ts) + sl(cl->link_key) +
+		      (dlen ? dlen + 1 : 0) + 8;
+	struct row *r = malloc(sizeof(*r) + need);
+	char *p;
+
+	if (!r) {
+		/* Cannot even queue it: count it as lost through the counters. */
+		w->ctr[ISMS_CTR_RECEIVED]++;
+		w->ctr[ISMS_CTR_MALFORMED]++;
+		syslog(LOG_ERR, "out of memory: event %s not queued", cl->event_key);
+		return;
+	}
+	memset(r, 0, sizeof(*r));
+	p = r->data;
+	r->what = ROW_EVENT;
+	r->route = cl->route;
+	if (cl->route != ROUTE_DROP) {
+		r->ev.source = SOURCE;
+		r->ev.kind = put(&p, cl->kind, strlen(cl->kind));
+		r->ev.control = put(&p, cl->control, cl->control ? strlen(cl->control) : 0);
+		r->ev.asset = put(&p, cl->asset, cl->asset ? strlen(cl->asset) : 0);
+		r->ev.subject = put(&p, cl->subject, cl->subject ? strlen(cl->subject) : 0);
+		r->ev.outcome = put(&p, cl->outcome, cl->outcome ? strlen(cl->outcome) : 0);
+		r->ev.event_key = put(&p, cl->event_key, strlen(cl->event_key));
+		r->ev.ts = put(&p, cl->ts, strlen(cl->ts));
+		r->link_key = put(&p, cl->link_key, cl->link_key ? strlen(cl->link_key) : 0);
+		r->ev.details = dlen ? put(&p, details, dlen) : NULL;
+	}
+	push(w, r);
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void writer_push_malformed(struct writer *w, const char *line, size_t len, const char *why,
+			   const char *node)
+{
+	char key[96], hash[65], ts[32], *details;
+	size_t dcap = len * 6 + 256;
+	struct classified cl;
+	struct jsonw jw;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	details = malloc(dcap);
+	if (!details) {
+		w->ctr[ISMS_CTR_RECEIVED]++;
+		w->ctr[ISMS_CTR_MALFORMED]++;
+		return;
+	}
+	sha256_hex(line, len, hash);
+	/* The same bad line replayed is the same evidence. */
+	snprintf(key, sizeof(key), "audit-malformed:%s", hash);
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jsonw_init(&jw, details, dcap);
+	jsonw_object(&jw);
+	jsonw_str(&jw, "why", why);
+	jsonw_int(&jw, "length", (long long)len);
+	jsonw_strn(&jw, "line", line, len);
+	jsonw_finish(&jw);
+
+	memset(&cl, 0, sizeof(cl));
+	cl.route = ROUTE_ISMS;
+	snprintf(cl.kind, sizeof(cl.kind), "audit.malformed");
+	cl.control = "8.15";
+	cl.asset = node;
+	snprintf(cl.event_key, sizeof(cl.event_key), "%s", key);
+	snprintf(cl.ts, sizeof(cl.ts), "%s", ts);
+	cl.outcome = "malformed";
+	writer_push_event(w, &cl, details, strlen(details));
+	/* Mark the row just queued as malformed for the counters. */
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->what = ROW_MALFORMED;
+	pthread_mutex_unlock(&w->lock);
+	free(details);
+}
+
+void writer_close(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->closed = true;
+	pthread_cond_broadcast(&w->not_empty);
+	pthread_cond_broadcast(&w->not_full);
+	pthread_mutex_unlock(&w->lock);
+}
+
+size_t writer_queued(struct writer *w)
+{
+	size_t n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->nrows;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* Take up to @max rows, waiting until @deadline_ms for the first. */
+static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool *closed)
+{
+	struct row *first = NULL, *last = NULL;
+	size_t n = 0;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->head && !w->closed) {
+		uint64_t now = now_ms();
+		struct timespec until;
+
+		if (now >= deadline_ms)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += (time_t)((deadline_ms - now) / 1000);
+		until.tv_nsec += (long)((deadline_ms - now) % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->not_empty, &w->lock, &until);
+	}
+	while (w->head && n < max) {
+		struct row *r = w->head;
+
+		w->head = r->next;
+		if (!w->head)
+			w->tail = NULL;
+		r->next = NULL;
+		if (last)
+			last->next = r;
+		else
+			first = r;
+		last = r;
+		n++;
+		w->nrows--;
+	}
+	*closed = w->closed && !w->head;
+	pthread_cond_broadcast(&w->not_full);
+	pthread_mutex_unlock(&w->lock);
+	return first;
+}
+
+/* Apply one row to the open batch; the counters go with it.  Sets r->ctr. */
+static int apply(struct writer *w, struct isms_ingest *in, struct row *r)
+{
+	int rc;
+
+	isms_ingest_count(in, ISMS_CTR_RECEIVED, 1);
+	r->ctr = ISMS_CTR_FILTERED;
+	if (r->what == ROW_EVENT && r->route == ROUTE_DROP)
+		goto count;
+	if (r->route == ROUTE_DPMS) {
+		/* Personal data never enters the ISMS store. */
+		if (!w->dpms_warned) {
+			syslog(LOG_WARNING,
+			       "events keyed dpms: need the DPMS store, which is not configured; they are counted as filtered, not stored");
+			w->dpms_warned = true;
+		}
+		goto count;
+	}
+	if (r->route == ROUTE_LINK) {
+		rc = isms_ingest_has_key(in, r->link_key);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			r->ctr = ISMS_CTR_DUPLICATES;
+			goto count;
+		}
+		/* The module could not store it: the audit trail brought it. */
+		r->ev.event_key = r->link_key;
+		r->ev.source = "pam_isms";
+	}
+	rc = isms_ingest_add(in, &r->ev, NULL);
+	if (rc == -EINVAL) {
+		syslog(LOG_ERR, "evidence %s refused by the store, counted as malformed",
+		       r->ev.event_key);
+		r->ctr = ISMS_CTR_MALFORMED;
+		goto count;
+	}
+	if (rc < 0 && rc != -EALREADY)
+		return rc;
+	if (r->what == ROW_MALFORMED)
+		r->ctr = ISMS_CTR_MALFORMED; /* kept as evidence all the same, once */
+	else
+		r->ctr = rc == -EALREADY ? ISMS_CTR_DUPLICATES : ISMS_CTR_STORED;
+count:
+	isms_ingest_count(in, r->ctr, 1);
+	return 0;
+}
+
+/* At shutdown with a store that will not take them: spool, never drop. */
+static void spool_rows(struct writer *w, struct row *rows)
+{
+	size_t kept = 0, lost = 0;
+
+	for (struct row *r = rows; r; r = r->next) {
+		w->ctr[ISMS_CTR_RECEIVED]++;
+		if (r->route == ROUTE_DROP || r->route == ROUTE_DPMS) {
+			w->ctr[ISMS_CTR_FILTERED]++;
+			continue;
+		}
+		if (r->route == ROUTE_LINK) {
+			r->ev.event_key = r->link_key;
+			r->ev.source = "pam_isms";
+		}
+		if (w->isms_spool && isms_spool_write(w->isms_spool, &r->ev) == 0) {
+			w->ctr[ISMS_CTR_SPOOLED]++;
+			kept++;
+		} else {
+			lost++;
+		}
+	}
+	if (kept)
+		syslog(LOG_WARNING, "store unavailable at shutdown: %zu evidence rows spooled to '%s'",
+		       kept, w->isms_spool);
+	if (lost) {
+		syslog(LOG_ERR, "store and spool unavailable at shutdown: %zu evidence rows lost", lost);
+		w->exit_status = 1;
+	}
+}
+
+static void append(struct row **head, struct row **tail, size_t *n, struct row *got)
+{
+	if (!got)
+		return;
+	if (*tail)
+		(*tail)->next = got;
+	else
+		*head = got;
+	for (*tail = got, (*n)++; (*tail)->next; *tail = (*tail)->next)
+		(*n)++;
+}
+
+static int commit_batch(struct writer *w, struct isms_ingest *in, struct row *rows)
+{
+	int r = isms_ingest_begin(in);
+
+	for (struct row *p = rows; p && r >= 0; p = p->next)
+		r = apply(w, in, p);
+	if (r < 0) {
+		isms_ingest_rollback(in);
+		return r;
+	}
+	return isms_ingest_commit(in);
+}
+
+void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct isms_store *s = NULL;
+	struct isms_ingest *in = NULL;
+	struct row *pending = NULL, *ptail = NULL;
+	size_t npending = 0;
+	uint64_t started = 0;
+	unsigned backoff = 0;
+	bool closed = false;
+	int r;
+
+	for (;;) {
+		if (!s) {
+			char *err = NULL;
+
+			r = isms_store_open(w->store_path, 0, 1000, &s, &err);
+			if (r == 0 && (r = isms_ingest_new(s, SOURCE, &in)) < 0) {
+				free(err);
+				err = strdup(isms_store_errmsg(s));
+				s = isms_store_free(s);
+			}
+			if (r < 0) {
+				if (backoff == 0 || backoff == 30000)
+					syslog(LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the overflow spool",
+					       w->store_path, err ? err : strerror(-r));
+				free(err);
+				pthread_mutex_lock(&w->lock);
+				closed = w->closed;
+				pthread_mutex_unlock(&w->lock);
+				if (closed) {
+					bool done;
+
+					/* Shutting down without a store: spool everything. */
+					append(&pending, &ptail, &npending, take(w, (size_t)-1, now_ms(), &done));
+					spool_rows(w, pending);
+					free_rows(pending);
+					break;
+				}
+				backoff = backoff ? (backoff * 2 > 30000 ? 30000 : backoff * 2) : 250;
+				usleep(backoff * 1000);
+				continue;
+			}
+			backoff = 0;
+		}
+		if (npending < w->batch_events) {
+			uint64_t deadline = started ? started + w->batch_ms : now_ms() + w->batch_ms;
+			struct row *got = take(w, w->batch_events - npending, deadline, &closed);
+
+			if (got && !started)
+				started = now_ms();
+			append(&pending, &ptail, &npending, got);
+		}
+		if (pending && (npending >= w->batch_events || now_ms() >= started + w->batch_ms ||
+				closed)) {
+			r = commit_batch(w, in, pending);
+			if (r < 0) {
+				/* Keep the rows: a locked or failing store is retried. */
+				w->store_errors++;
+				if (r != -EBUSY)
+					syslog(LOG_ERR, "store write failed: %s; retrying the batch",
+					       isms_store_errmsg(s));
+				usleep(200 * 1000);
+				if (closed && w->store_errors % 50 == 0) {
+					spool_rows(w, pending);
+					free_rows(pending);
+					break;
+				}
+				continue;
+			}
+			w->batches++;
+			for (struct row *p = pending; p; p = p->next) {
+				w->ctr[ISMS_CTR_RECEIVED]++;
+				w->ctr[p->ctr]++;
+			}
+			free_rows(pending);
+			pending = ptail = NULL;
+			npending = 0;
+			started = 0;
+			{
+				size_t crossed = 0;
+
+				if (isms_indicators_scan(s, &crossed) < 0)
+					syslog(LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(s));
+				else if (crossed)
+					syslog(LOG_NOTICE, "%zu risk indicator%s crossed", crossed,
+					       crossed == 1 ? "" : "s");
+			}
+		}
+		if (closed && !pending)
+			break;
+	}
+	isms_ingest_free(in);
+	isms_store_free(s);
+	return NULL;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef AUDISP_ISMS_WRITER_H
+#define AUDISP_ISMS_WRITER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "isms/ingest.h"
+
+/*
+ * The writer stage: rows from the parser, in batches (by count and by time)
+ * into the store through isms_ingest, counters in the same transactions.
+ * A stalled store makes the parser wait here, never the reader.  Rows of a
+ * failed batch are kept and retried; at shutdown, what cannot be stored is
+ * spooled (isms_spool_write) so that nothing is lost silently.
+ */
+
+enum row_kind { ROW_EVENT, ROW_MALFORMED };
+
+struct row {
+	struct row *next;
+	enum row_kind what;
+	enum route route;
+	enum isms_counter ctr; /* how apply() counted it */
+	struct isms_evidence ev;
+	const char *link_key;
+	char data[];
+};
+
+struct writer {
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty, not_full;
+	struct row *head, *tail;
+	size_t nrows, max_rows;
+	bool closed;
+
+	const char *store_path;
+	const char *isms_spool; /* fallback for rows at shutdown */
+	size_t batch_events;
+	unsigned batch_ms;
+	bool quiet;
+
+	/* since start, for SIGUSR1 and --stats */
+	_Atomic uint64_t ctr[ISMS_CTR_MAX];
+	_Atomic uint64_t batches, store_errors;
+	int exit_status;
+	bool dpms_warned;
+};
+
+int writer_init(struct writer *w, const char *store_path, const char *isms_spool,
+		size_t batch_events, unsigned batch_ms, size_t max_rows);
+void writer_release(struct writer *w);
+
+/* Parser side: queue an event or a malformed line; waits while the queue is full. */
+void writer_push_event(struct writer *w, const struct classified *cl, const char *details,
+		       size_t dlen);
+void writer_push_malformed(struct writer *w, const char *line, size_t len, const char *why,
+			   const char *node);
+void writer_close(struct writer *w);
+
+/* The writer thread. */
+void *writer_main(void *arg);
+
+size_t writer_queued(struct writer *w);
+
+#endif
