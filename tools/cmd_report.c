@@ -17,6 +17,7 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/indicator.h"
+#include "isms/ingest.h"
 #include "isms/risk.h"
 #include "isms/spool.h"
 
@@ -896,6 +897,45 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		else if (!c->quiet)
 			printf("evidence %" PRId64 " recorded\n", id);
 		return EXIT_OK;
+	}
+	if (argc >= 2 && strcmp(argv[1], "counters") == 0) {
+		static const char *const sources[] = {"audisp-isms", NULL};
+		struct out_table t;
+		int r, code;
+
+		HELP(argc, argv,
+		     "Usage: ismsctl evidence counters\n\n"
+		     "What each collector received and what became of it: stored, filtered by\n"
+		     "configuration, duplicates (replays, restarts, records already stored by\n"
+		     "pam_isms), malformed (kept as audit.malformed evidence), spooled.\n"
+		     "received = stored + filtered + duplicates + malformed.  The counters are\n"
+		     "written in the same transactions as the evidence.\n");
+		code = -cli_open(c, false, false);
+		if (code)
+			return code;
+		r = out_table_init(&t, 1 + ISMS_CTR_MAX);
+		if (r >= 0)
+			r = out_table_set_col(&t, 0, "source", OT_TEXT);
+		for (int k = 0; r >= 0 && k < ISMS_CTR_MAX; k++)
+			r = out_table_set_col(&t, (size_t)k + 1, isms_counter_name((enum isms_counter)k), OT_INT);
+		for (size_t i = 0; r >= 0 && sources[i]; i++) {
+			int64_t v[ISMS_CTR_MAX];
+			char num[ISMS_CTR_MAX][24];
+			const char *row[1 + ISMS_CTR_MAX];
+
+			r = isms_ingest_read_counters(c->store, sources[i], v);
+			row[0] = sources[i];
+			for (int k = 0; k < ISMS_CTR_MAX; k++) {
+				snprintf(num[k], sizeof(num[k]), "%lld", (long long)v[k]);
+				row[k + 1] = num[k];
+			}
+			if (r >= 0)
+				r = out_table_add(&t, row);
+		}
+		if (r >= 0)
+			r = out_print(stdout, c->fmt, &t);
+		out_table_release(&t);
+		return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "drain") == 0) {
 		const char *dir = "/var/lib/isms/spool";
