@@ -48,7 +48,7 @@ static const struct isms_field *key_field(const struct isms_entity *e)
 }
 
 /* The select list of one field, over alias t. */
-static void field_expr(struct sqlbuf *b, const struct isms_field *f)
+static void field_expr(const struct isms_store *s, struct sqlbuf *b, const struct isms_field *f)
 {
 	if (f->flags & ISMS_FF_COMPUTED) {
 		if (f->type == ISMS_FT_BOOL)
@@ -59,7 +59,7 @@ static void field_expr(struct sqlbuf *b, const struct isms_field *f)
 	}
 	switch (f->type) {
 	case ISMS_FT_REF: {
-		const struct isms_entity *r = isms_entity_lookup(f->ref);
+		const struct isms_entity *r = store_entity(s, f->ref);
 
 		sql_add(b, "(SELECT r.\"%s\" FROM \"%s\" r WHERE r.pk = t.\"%s\")",
 			key_field(r)->name, r->table, f->name);
@@ -79,12 +79,12 @@ static void field_expr(struct sqlbuf *b, const struct isms_field *f)
 	}
 }
 
-static void build_select(struct sqlbuf *b, const struct isms_entity *e)
+static void build_select(const struct isms_store *s, struct sqlbuf *b, const struct isms_entity *e)
 {
 	sql_add(b, "SELECT * FROM (SELECT t.pk AS _pk");
 	for (size_t i = 0; i < e->nfields; i++) {
 		sql_add(b, ", ");
-		field_expr(b, &e->fields[i]);
+		field_expr(s, b, &e->fields[i]);
 		sql_add(b, " AS \"%s\"", e->fields[i].name);
 	}
 	sql_add(b, " FROM \"%s\" t)", e->table);
@@ -93,7 +93,7 @@ static void build_select(struct sqlbuf *b, const struct isms_entity *e)
 static int resolve_ref(struct isms_store *s, const struct isms_field *f, const char *key,
 		       int64_t *ret_pk)
 {
-	const struct isms_entity *r = isms_entity_lookup(f->ref);
+	const struct isms_entity *r = store_entity(s, f->ref);
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
 	int rv;
@@ -109,8 +109,8 @@ static int resolve_ref(struct isms_store *s, const struct isms_field *f, const c
 	if (rv < 0)
 		goto out;
 	if (rv == 0) {
-		rv = store_seterr(s, -ENOENT, "%s: %s '%.64s' not found (see 'ismsctl %s list')",
-				  f->name, r->name, key, r->name);
+		rv = store_seterr(s, -ENOENT, "%s: %s '%.64s' not found (see '%s %s list')",
+				  f->name, r->name, key, s->schema->tool, r->name);
 		goto out;
 	}
 	*ret_pk = sqlite3_column_int64(st, 0);
@@ -392,8 +392,8 @@ static int insert(struct isms_store *s, const struct isms_entity *e, const struc
 	if (r < 0)
 		goto out;
 	if (r == 1) {
-		r = store_seterr(s, -EEXIST, "%s '%.64s' already exists (change it with 'ismsctl %s set')",
-				 e->name, key, e->name);
+		r = store_seterr(s, -EEXIST, "%s '%.64s' already exists (change it with '%s %s set')",
+				 e->name, key, s->schema->tool, e->name);
 		goto out;
 	}
 	r = store_prepare(s, b.s, &st);
@@ -466,8 +466,8 @@ static int update(struct isms_store *s, const struct isms_entity *e, const char 
 	if (r < 0)
 		return r;
 	if (r == 0)
-		return store_seterr(s, -ENOENT, "%s '%.64s' not found (see 'ismsctl %s list')",
-				    e->name, key, e->name);
+		return store_seterr(s, -ENOENT, "%s '%.64s' not found (see '%s %s list')",
+				    e->name, key, s->schema->tool, e->name);
 	if (has_scale(e)) {
 		r = isms_risk_matrix_load(s, &m);
 		if (r < 0)
@@ -594,7 +594,7 @@ static int run_select(struct isms_store *s, const struct isms_entity *e,
 		if (r < 0)
 			return r;
 	}
-	build_select(&b, e);
+	build_select(s, &b, e);
 	for (size_t i = 0; i < nfilter; i++) {
 		const struct isms_field *f = isms_entity_field(e, filter[i].name);
 		struct isms_field plain;
@@ -680,8 +680,8 @@ int isms_record_get(struct isms_store *s, const struct isms_entity *e, const cha
 
 	r = run_select(s, e, &f, 1, cb ? cb : found_cb, userdata, true);
 	if (r == 0 || r == -EINVAL)
-		return store_seterr(s, -ENOENT, "%s '%.64s' not found (see 'ismsctl %s list')",
-				    e->name, key, e->name);
+		return store_seterr(s, -ENOENT, "%s '%.64s' not found (see '%s %s list')",
+				    e->name, key, s->schema->tool, e->name);
 	return r == 1 ? 0 : r;
 }
 
@@ -847,7 +847,7 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 	/* Reject members we do not know instead of silently dropping data. */
 	json_object_object_foreach(root, name, val)
 	{
-		const struct isms_entity *e = isms_entity_lookup(name);
+		const struct isms_entity *e = store_entity(s, name);
 
 		(void)val;
 		if (strcmp(name, "settings") == 0 || strcmp(name, "matrix") == 0 ||
@@ -879,8 +879,8 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 		if (r < 0)
 			goto fail;
 	}
-	for (size_t i = 0; isms_entities[i]; i++) {
-		const struct isms_entity *e = isms_entities[i];
+	for (size_t i = 0; s->schema->entities[i]; i++) {
+		const struct isms_entity *e = s->schema->entities[i];
 
 		if (e->flags & ISMS_EF_READONLY)
 			continue;

@@ -310,18 +310,35 @@ const struct isms_entity *const isms_entities[] = {
 	&e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_change, &e_evidence, NULL,
 };
 
-const struct isms_entity *isms_entity_lookup(const char *name)
+const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, const char *name)
 {
-	for (size_t i = 0; isms_entities[i]; i++) {
-		const struct isms_entity *e = isms_entities[i];
+	for (size_t i = 0; schema->entities[i]; i++) {
+		const struct isms_entity *e = schema->entities[i];
 
 		if (strcmp(e->name, name) == 0 || strcmp(e->plural, name) == 0)
 			return e;
 	}
-	if (strcmp(name, "acknowledgement") == 0 || strcmp(name, "acknowledgements") == 0)
+	if (schema == &isms_schema_main &&
+	    (strcmp(name, "acknowledgement") == 0 || strcmp(name, "acknowledgements") == 0))
 		return &e_ack;
 	return NULL;
 }
+
+const struct isms_entity *isms_entity_lookup(const char *name)
+{
+	return isms_schema_entity(&isms_schema_main, name);
+}
+
+extern const char *const *const isms_migrations[];
+
+const struct isms_schema isms_schema_main = {
+	.name = "isms",
+	.application_id = ISMS_APPLICATION_ID,
+	.version = ISMS_SCHEMA_VERSION,
+	.migrations = isms_migrations,
+	.entities = isms_entities,
+	.tool = "ismsctl",
+};
 
 int isms_entity_field_index(const struct isms_entity *e, const char *name)
 {

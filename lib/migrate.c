@@ -146,14 +146,13 @@ static const char *const m2[] = {
 	NULL,
 };
 
-static const char *const *const migrations[] = {
+const char *const *const isms_migrations[] = {
 	m1,
 	m2,
 };
 
-#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
-
-_Static_assert(NMIGRATIONS == ISMS_SCHEMA_VERSION, "one migration per schema version");
+_Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,
+	       "one migration per schema version");
 
 int store_migrate(struct isms_store *s)
 {
@@ -163,8 +162,8 @@ int store_migrate(struct isms_store *s)
 	r = isms_store_begin(s);
 	if (r < 0)
 		return r;
-	for (int v = s->schema_version; v < NMIGRATIONS; v++) {
-		for (const char *const *sql_p = migrations[v]; *sql_p && r >= 0; sql_p++)
+	for (int v = s->schema_version; v < s->schema->version; v++) {
+		for (const char *const *sql_p = s->schema->migrations[v]; *sql_p && r >= 0; sql_p++)
 			r = store_exec(s, *sql_p);
 		if (r < 0) {
 			store_seterr(s, r, "migration to schema version %d failed: %s", v + 1,
@@ -177,14 +176,14 @@ int store_migrate(struct isms_store *s)
 		if (r < 0)
 			goto fail;
 	}
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", ISMS_APPLICATION_ID);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", (int)s->schema->application_id);
 	r = store_exec(s, sql);
 	if (r < 0)
 		goto fail;
 	r = isms_store_commit(s);
 	if (r < 0)
 		return r;
-	s->schema_version = NMIGRATIONS;
+	s->schema_version = s->schema->version;
 	return 0;
 fail:
 	isms_store_rollback(s);

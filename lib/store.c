@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "isms/entity.h"
 #include "store_internal.h"
 
 int store_seterr(struct isms_store *s, int r, const char *fmt, ...)
@@ -238,19 +239,19 @@ static int identify(struct isms_store *s)
 	r = count_tables(s, &tables);
 	if (r < 0)
 		return r;
-	if (appid != ISMS_APPLICATION_ID) {
+	if ((unsigned)appid != s->schema->application_id) {
 		if (appid == 0 && version == 0 && tables == 0) {
 			s->schema_version = 0; /* a new, empty file */
 			return 0;
 		}
 		return store_seterr(s, -EMEDIUMTYPE,
-				    "'%s' is an SQLite database of another application (application_id %#x), not an isms store",
-				    s->path, (unsigned)appid);
+				    "'%s' is an SQLite database of another application (application_id %#x), not an %s store",
+				    s->path, (unsigned)appid, s->schema->name);
 	}
-	if (version > ISMS_SCHEMA_VERSION)
+	if (version > s->schema->version)
 		return store_seterr(s, -EPROTO,
 				    "store '%s' has schema version %d, newer than this build understands (%d); upgrade isms",
-				    s->path, version, ISMS_SCHEMA_VERSION);
+				    s->path, version, s->schema->version);
 	s->schema_version = version;
 	return 0;
 }
@@ -279,6 +280,12 @@ out:
 int isms_store_open(const char *path, unsigned flags, int busy_ms, struct isms_store **ret_store,
 		    char **ret_err)
 {
+	return isms_store_open_schema(path, &isms_schema_main, flags, busy_ms, ret_store, ret_err);
+}
+
+int isms_store_open_schema(const char *path, const struct isms_schema *schema, unsigned flags,
+			   int busy_ms, struct isms_store **ret_store, char **ret_err)
+{
 	struct isms_store *s = NULL;
 	char err[512] = "";
 	bool ro = flags & ISMS_STORE_READONLY;
@@ -291,8 +298,8 @@ int isms_store_open(const char *path, unsigned flags, int busy_ms, struct isms_s
 			r = -errno;
 			if (errno == ENOENT)
 				snprintf(err, sizeof(err),
-					 "store '%s' does not exist; create it with: ismsctl --store '%s' init",
-					 path, path);
+					 "store '%s' does not exist; create it with: %s --store '%s' init",
+					 path, schema->tool, path);
 			else
 				snprintf(err, sizeof(err), "cannot open store '%s': %s", path,
 					 strerror(errno));
@@ -312,6 +319,7 @@ int isms_store_open(const char *path, unsigned flags, int busy_ms, struct isms_s
 		goto fail;
 	}
 	s->flags = flags;
+	s->schema = schema;
 	oflags |= ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
 	if (rc != SQLITE_OK) {
@@ -344,17 +352,17 @@ int isms_store_open(const char *path, unsigned flags, int busy_ms, struct isms_s
 		if (r < 0)
 			goto fail_msg;
 	}
-	if (s->schema_version < ISMS_SCHEMA_VERSION) {
+	if (s->schema_version < schema->version) {
 		if (s->schema_version == 0 && !(flags & ISMS_STORE_CREATE)) {
 			r = store_seterr(s, -EMEDIUMTYPE,
-					 "'%s' is empty, not an isms store; create it with: ismsctl --store '%s' init",
-					 path, path);
+					 "'%s' is empty, not an %s store; create it with: %s --store '%s' init",
+					 path, schema->name, schema->tool, path);
 			goto fail_msg;
 		}
 		if (ro || (flags & ISMS_STORE_NOMIGRATE)) {
 			r = store_seterr(s, -EPROTO,
-					 "store '%s' has schema version %d and needs migrating to %d; run any ismsctl write command",
-					 path, s->schema_version, ISMS_SCHEMA_VERSION);
+					 "store '%s' has schema version %d and needs migrating to %d; run any %s write command",
+					 path, s->schema_version, schema->version, schema->tool);
 			goto fail_msg;
 		}
 		r = store_migrate(s);
@@ -385,6 +393,16 @@ struct isms_store *isms_store_free(struct isms_store *s)
 	free(s->path);
 	free(s);
 	return NULL;
+}
+
+const struct isms_schema *isms_store_schema(const struct isms_store *s)
+{
+	return s->schema;
+}
+
+const struct isms_entity *store_entity(const struct isms_store *s, const char *name)
+{
+	return isms_schema_entity(s->schema, name);
 }
 
 const char *isms_store_errmsg(const struct isms_store *s)

@@ -9,6 +9,7 @@
 
 struct isms_store {
 	sqlite3 *db;
+	const struct isms_schema *schema;
 	char *path;
 	unsigned flags;
 	int schema_version;
@@ -41,6 +42,9 @@ int store_bind_text(struct isms_store *s, sqlite3_stmt *stmt, int idx, const cha
 
 /* Schema migrations (migrate.c). */
 int store_migrate(struct isms_store *s);
+
+/* A record type of this store's schema by name, or NULL. */
+const struct isms_entity *store_entity(const struct isms_store *s, const char *name);
 
 /* Refuse writes on a read-only store with a clear message. */
 int store_check_writable(struct isms_store *s);

@@ -64,6 +64,8 @@ extern const struct isms_entity *const isms_entities[];
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);
+/* The same among the record types of @schema. */
+const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, const char *name);
 const struct isms_field *isms_entity_field(const struct isms_entity *e, const char *name);
 /* Index of the field in e->fields, or -1. */
 int isms_entity_field_index(const struct isms_entity *e, const char *name);

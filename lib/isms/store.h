@@ -6,6 +6,25 @@
 #include <stddef.h>
 
 struct isms_store; /* opaque */
+struct isms_entity;
+
+/*
+ * What kind of store a file is: the ISMS register, or another store built on
+ * the same plumbing (the DPMS).  Each has its own application id, its own
+ * migrations and its own record types; a store of one kind never opens as
+ * the other.
+ */
+struct isms_schema {
+	const char *name;        /* "isms", for messages */
+	unsigned application_id; /* PRAGMA application_id */
+	int version;             /* number of migrations */
+	const char *const *const *migrations; /* migration N: NULL-terminated SQL */
+	const struct isms_entity *const *entities; /* NULL-terminated */
+	const char *tool;        /* the command that manages it, for hints */
+};
+
+/* The ISMS register. */
+extern const struct isms_schema isms_schema_main;
 
 /* Flags for isms_store_open(). */
 #define ISMS_STORE_CREATE   0x1u /* create (0600) and migrate a missing store */
@@ -37,6 +56,14 @@ struct isms_store; /* opaque */
  */
 int isms_store_open(const char *path, unsigned flags, int busy_ms, struct isms_store **ret_store,
 		    char **ret_err) __attribute__((warn_unused_result, nonnull(1, 4)));
+
+/* The same for a store of kind @schema. */
+int isms_store_open_schema(const char *path, const struct isms_schema *schema, unsigned flags,
+			   int busy_ms, struct isms_store **ret_store, char **ret_err)
+	__attribute__((warn_unused_result, nonnull(1, 2, 5)));
+
+/* The kind of store @s is. */
+const struct isms_schema *isms_store_schema(const struct isms_store *s) __attribute__((nonnull));
 
 /* Accepts NULL; returns NULL so callers can write s = isms_store_free(s). */
 struct isms_store *isms_store_free(struct isms_store *s);
