@@ -550,9 +550,13 @@ int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 	root = json_tokener_parse_ex(tok, json, (int)len);
 	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
 		size_t off = json_tokener_get_parse_end(tok);
+		enum json_tokener_error e = json_tokener_get_error(tok);
 
+		/* Input that ends inside a value leaves json-c waiting for more ("continue"). */
+		if (e == json_tokener_continue)
+			e = json_tokener_error_parse_eof;
 		problem(&ps, line_of(json, off), "$", "not valid JSON: %s (byte %zu)",
-			json_tokener_error_desc(json_tokener_get_error(tok)), off);
+			json_tokener_error_desc(e), off);
 		r = -EINVAL;
 		goto out;
 	}

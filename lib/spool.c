@@ -156,7 +156,8 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n) /* qsort(NULL, 0, ...) is undefined: an empty spool is the common case */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n && done < max && r >= 0; i++) {
 		char path[4096], *buf = NULL;
 		struct json_object *o;
@@ -164,6 +165,14 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		r = isms_read_file(path, SPOOL_FILE_MAX, &buf, NULL);
 		if (r == -ENOENT) { /* another drainer took it */
+			r = 0;
+			continue;
+		}
+		if (r == -EFBIG || r == -EINVAL) { /* oversized, or not a regular file */
+			char bad[4200];
+
+			snprintf(bad, sizeof(bad), "%s.bad", path);
+			rename(path, bad);
 			r = 0;
 			continue;
 		}
