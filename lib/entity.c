@@ -458,6 +458,29 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 			return -EINVAL;
 		}
 		break;
+	case ISMS_FT_DATETIME: {
+		int64_t t;
+
+		if (isms_parse_datetime(in, &t) < 0) {
+			snprintf(err, errlen,
+				 "%s: '%.64s' is not a time with a zone (YYYY-MM-DDTHH:MM[:SS]Z or +HH:MM)",
+				 f->name, in);
+			return -EINVAL;
+		}
+		*ret = malloc(32);
+		if (!*ret)
+			return -ENOMEM;
+		isms_format_utc((time_t)t, *ret, 32);
+		return 0;
+	}
+	case ISMS_FT_PATH:
+		if (!isms_path_ok(in)) {
+			snprintf(err, errlen,
+				 "%s: '%.64s' is not an absolute path without '..', spaces or control characters",
+				 f->name, in);
+			return -EINVAL;
+		}
+		break;
 	case ISMS_FT_REF:
 	case ISMS_FT_SCALE:
 		break;

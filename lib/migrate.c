@@ -146,9 +146,16 @@ static const char *const m2[] = {
 	NULL,
 };
 
+/* 3: one person per login, so that a login decision can never pick between two */
+static const char *const m3[] = {
+	"CREATE UNIQUE INDEX person_login_unique ON person(login) WHERE login IS NOT NULL;",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
+	m3,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "isms/catalogue.h"
+#include "jsondup.h"
 #include "policy_internal.h"
 #include "strutil.h"
 
@@ -174,6 +175,10 @@ static bool hostname_ok(const char *s)
 	size_t n = strlen(s);
 
 	if (n == 0 || n > 253)
+		return false;
+	/* "10.0.0.300" or "10.1.2" is a mistyped address, not a host name: in a
+	 * deny rule it would never match and let the login fall through. */
+	if (strspn(s, "0123456789.") == n)
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
@@ -335,7 +340,7 @@ static void parse_time(struct parser *ps, const char *rpath, struct json_object 
 		snprintf(sub, sizeof(sub), "%s.hours", path);
 		if (!dash || !parse_hhmm(s, (size_t)(dash - s), &r->start_min) ||
 		    !parse_hhmm(dash + 1, strlen(dash + 1), &r->end_min) ||
-		    r->start_min == r->end_min)
+		    r->start_min == r->end_min || r->start_min == 24 * 60)
 			problem(ps, 0, sub,
 				"must be \"HH:MM-HH:MM\" with different ends (e.g. \"07:00-19:00\"; \"22:00-06:00\" spans midnight)");
 	}
@@ -572,6 +577,17 @@ int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 			goto out;
 		}
 	}
+	{
+		char dpath[256];
+
+		/* json-c keeps the last of two equal names: {"allow": false, ...,
+		 * "allow": true} would silently become an allow. */
+		if (isms_json_duplicate(json, len, dpath, sizeof(dpath)) > 0) {
+			problem(&ps, 0, dpath, "member given twice");
+			r = -EINVAL;
+			goto out;
+		}
+	}
 	if (!json_object_is_type(root, json_type_object)) {
 		problem(&ps, 1, "$", "the policy must be a JSON object");
 		r = -EINVAL;
@@ -745,18 +761,52 @@ int isms_policy_load(const char *path, bool strict_modes, const char *zoneinfo,
 	size_t len = 0;
 	int r;
 
+	char *real = NULL;
+	struct stat before, after;
+
 	if (problems)
 		memset(problems, 0, sizeof(*problems));
-	if (strict_modes) {
-		r = check_path(path, problems);
-		if (r < 0)
-			return r;
+	if (!strict_modes) {
+		r = isms_read_file(path, ISMS_POLICY_MAX_BYTES, &buf, &len);
+		goto parse;
 	}
-	r = isms_read_file(path, ISMS_POLICY_MAX_BYTES, &buf, &len);
-	if (r < 0)
-		return r;
-	r = isms_policy_parse(buf, len, zoneinfo, ret, problems);
+	/* Check the file a symlink leads to, and every directory above it;
+	 * then read the very file that was checked (same device and inode),
+	 * so that nothing can be swapped in between. */
+	real = realpath(path, NULL);
+	if (!real)
+		return -errno;
+	r = check_path(real, problems);
+	if (r < 0 || stat(real, &before) < 0) {
+		r = r < 0 ? r : -errno;
+		goto out;
+	}
+	{
+		int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (fstat(fd, &after) < 0 || after.st_dev != before.st_dev ||
+		    after.st_ino != before.st_ino) {
+			close(fd);
+			r = -EPERM;
+			goto out;
+		}
+		close(fd);
+	}
+	r = isms_read_file(real, ISMS_POLICY_MAX_BYTES, &buf, &len);
+	if (r == 0 && (stat(real, &after) < 0 || after.st_ino != before.st_ino ||
+		       after.st_dev != before.st_dev || after.st_uid != 0 ||
+		       (after.st_mode & (S_IWGRP | S_IWOTH))))
+		r = -EPERM; /* replaced or changed while we read it */
+parse:
+	if (r == 0)
+		r = isms_policy_parse(buf, len, zoneinfo, ret, problems);
+out:
 	free(buf);
+	free(real);
 	return r;
 }
 

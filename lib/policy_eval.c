@@ -22,6 +22,8 @@ static bool who_matches(const struct rule *r, const struct isms_request *req, ch
 {
 	if (r->users.n == 0 && r->groups.n == 0)
 		return true;
+	if (!req->user)
+		return false;
 	if (strv_has(&r->users, req->user)) {
 		snprintf(why, len, "user '%s' listed", req->user);
 		return true;
@@ -101,10 +103,15 @@ static bool from_matches(const struct rule *r, const struct isms_request *req, c
 static bool tty_matches(const struct rule *r, const struct isms_request *req, char *why,
 			size_t len)
 {
+	const char *tty = req->tty;
+
 	if (r->ttys.n == 0)
 		return true;
-	for (size_t i = 0; req->tty && i < r->ttys.n; i++)
-		if (fnmatch(r->ttys.v[i], req->tty, 0) == 0)
+	/* login sets PAM_TTY to /dev/tty1, sshd to ssh or pts/N: compare without /dev/. */
+	if (tty && strncmp(tty, "/dev/", 5) == 0)
+		tty += 5;
+	for (size_t i = 0; tty && i < r->ttys.n; i++)
+		if (fnmatch(r->ttys.v[i], tty, 0) == 0)
 			return true;
 	snprintf(why, len, "tty '%s' not in its ttys", req->tty ? req->tty : "(none)");
 	return false;
@@ -168,7 +175,7 @@ static enum isms_fact ack_fact(const struct isms_facts *f, const char *doc)
 static bool preconditions(const struct isms_policy *p, const struct rule *r,
 			  const struct isms_facts *f, struct isms_decision *d)
 {
-	bool ok = true;
+	bool ok = true, lock_unknown = false;
 	char num[64];
 
 	if (f->store_ok && f->asset_locked == ISMS_FACT_YES && !r->break_glass) {
@@ -176,8 +183,7 @@ static bool preconditions(const struct isms_policy *p, const struct rule *r,
 			   p->asset);
 		ok = false;
 	} else if (!f->store_ok || f->asset_locked == ISMS_FACT_UNKNOWN) {
-		add_reason(d, "lockdown state of '%s' unknown (%s); treated as not locked", p->asset,
-			   f->store_ok ? "asset not in the register" : "store unavailable");
+		lock_unknown = true;
 	}
 	if (r->require_active) {
 		if (!f->store_ok || f->person_active == ISMS_FACT_UNKNOWN) {
@@ -215,6 +221,11 @@ static bool preconditions(const struct isms_policy *p, const struct rule *r,
 			ok = false;
 		}
 	}
+	/* A note, not a failure: after the failures, so that reasons[0] (what
+	 * the user and the log line see) says why a denial is one. */
+	if (lock_unknown)
+		add_reason(d, "lockdown state of '%s' unknown (%s); treated as not locked", p->asset,
+			   f->store_ok ? "asset not in the register" : "store unavailable");
 	return ok;
 }
 

@@ -94,8 +94,18 @@ int isms_spool_write(const char *dir, const struct isms_evidence *ev)
 	if (r == 0) {
 		/* The name sorts by time, so draining keeps the order. */
 		snprintf(final, sizeof(final), "%s/ev-%s-%s.json", dir, ev->ts, strrchr(tmp, '-') + 1);
-		if (rename(tmp, final) < 0)
+		if (rename(tmp, final) < 0) {
 			r = -errno;
+		} else {
+			/* The rename itself must survive a crash. */
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+			if (dfd >= 0) {
+				if (fsync(dfd) < 0)
+					r = -errno;
+				close(dfd);
+			}
+		}
 	}
 	if (r < 0)
 		unlink(tmp);

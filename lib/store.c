@@ -61,12 +61,24 @@ int store_errno(int rc)
 	}
 }
 
+/* SQLite's own failure, with corruption named as what it means for the user. */
+static int sqlite_fail(struct isms_store *s, int rc)
+{
+	int r = store_errno(rc);
+
+	if (r == -ENOTRECOVERABLE)
+		return store_seterr(s, r,
+				    "store '%s' is corrupt (%s); restore it from a backup ('%s verify' checks every page)",
+				    s->path, sqlite3_errmsg(s->db), s->schema->tool);
+	return store_seterr(s, r, "%s", sqlite3_errmsg(s->db));
+}
+
 int store_prepare(struct isms_store *s, const char *sql, sqlite3_stmt **ret_stmt)
 {
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, ret_stmt, NULL);
 
 	if (rc != SQLITE_OK)
-		return store_seterr(s, store_errno(rc), "%s", sqlite3_errmsg(s->db));
+		return sqlite_fail(s, rc);
 	return 0;
 }
 
@@ -78,7 +90,7 @@ int store_step_row(struct isms_store *s, sqlite3_stmt *stmt)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_seterr(s, store_errno(rc), "%s", sqlite3_errmsg(s->db));
+	return sqlite_fail(s, rc);
 }
 
 int store_step_done(struct isms_store *s, sqlite3_stmt *stmt)
@@ -89,7 +101,7 @@ int store_step_done(struct isms_store *s, sqlite3_stmt *stmt)
 		return 0;
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return store_seterr(s, -ENOTEMPTY, "still referred to by other records");
-	return store_seterr(s, store_errno(rc), "%s", sqlite3_errmsg(s->db));
+	return sqlite_fail(s, rc);
 }
 
 int store_exec(struct isms_store *s, const char *sql)
@@ -256,7 +268,7 @@ static int identify(struct isms_store *s)
 	return 0;
 }
 
-static int quick_check(struct isms_store *s)
+int isms_store_check(struct isms_store *s)
 {
 	sqlite3_stmt *st = NULL;
 	int r = store_prepare(s, "PRAGMA quick_check(1)", &st);
@@ -339,8 +351,11 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 	r = identify(s);
 	if (r < 0)
 		goto fail_msg;
-	if (s->schema_version > 0) {
-		r = quick_check(s);
+	/* The whole-file check only when asked: it reads every page, and a
+	 * login must not wait for that.  Otherwise corruption shows on the
+	 * pages that are read (-ENOTRECOVERABLE, named as such). */
+	if (s->schema_version > 0 && (flags & ISMS_STORE_CHECK)) {
+		r = isms_store_check(s);
 		if (r < 0)
 			goto fail_msg;
 	}

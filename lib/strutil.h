@@ -28,6 +28,19 @@ int isms_parse_bool(const char *s);
 /* Valid UTF-8 with no control characters other than tab and newline. */
 bool isms_text_ok(const char *s);
 
+/*
+ * "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)" -> seconds since the epoch.
+ * A time without a zone is refused: it would mean different instants on
+ * different hosts.  -EINVAL otherwise.
+ */
+int isms_parse_datetime(const char *s, int64_t *ret);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. Pure. */
+int64_t isms_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* An absolute path without '..' components, whitespace or control characters. */
+bool isms_path_ok(const char *s);
+
 /* @t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into @buf of at least 21 bytes. */
 void isms_format_utc(time_t t, char *buf, size_t len);
 

@@ -39,13 +39,21 @@
 #define GROUPS_MAX 256
 #define MAX_ACKS   32
 
-/* A printable copy for logs: control characters become '?'. */
+/*
+ * A printable copy for logs: control characters become '?', and so does every
+ * byte above ASCII unless the whole text is valid UTF-8 without C1 controls
+ * (a terminal showing the log takes U+009B as CSI).
+ */
 static void sanitize(const char *in, char *out, size_t len)
 {
+	bool text = in && isms_text_ok(in);
 	size_t i = 0;
 
-	for (; in && *in && i + 1 < len; in++)
-		out[i++] = ((unsigned char)*in < 0x20 || *in == 0x7f) ? '?' : *in;
+	for (; in && *in && i + 1 < len; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		out[i++] = c < 0x20 || c == 0x7f || (c >= 0x80 && !text) ? '?' : *in;
+	}
 	out[i] = '\0';
 }
 
@@ -183,6 +191,45 @@ static void audit_decision(pam_handle_t *pamh, const struct pam_isms_args *a,
 	audit_close(fd);
 }
 
+/*
+ * An item the application set (PAM_SERVICE, PAM_RHOST, PAM_TTY) as evidence
+ * can keep it: printable ASCII as is, every other byte (and '\') as \xNN,
+ * at most ITEM_MAX bytes of it.  The store refuses control characters and
+ * invalid UTF-8; a refused row would be spooled, then set aside as bad, and
+ * the decision lost from the chain.
+ */
+#define ITEM_MAX 1024
+
+static void add_item(struct json_object *o, const char *key, const char *v)
+{
+	size_t n, k = 0;
+	char *text;
+
+	if (!v) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	n = strnlen(v, ITEM_MAX);
+	text = malloc(4 * n + sizeof("..."));
+	if (!text) {
+		json_object_object_add(o, key, json_object_new_string("(no memory)"));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			text[k++] = (char)c;
+		else
+			k += (size_t)snprintf(text + k, 5, "\\x%02x", c);
+	}
+	if (v[n])
+		k += (size_t)snprintf(text + k, 4, "...");
+	text[k] = '\0';
+	json_object_object_add(o, key, json_object_new_string(text));
+	free(text);
+}
+
 static char *details_json(const struct login *l, const struct isms_decision *d, const char *mode,
 			  const char *error)
 {
@@ -191,9 +238,9 @@ static char *details_json(const struct login *l, const struct isms_decision *d, 
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "service", json_object_new_string(l->service ? l->service : ""));
-	json_object_object_add(o, "rhost", l->rhost && l->rhost[0] ? json_object_new_string(l->rhost) : NULL);
-	json_object_object_add(o, "tty", l->tty ? json_object_new_string(l->tty) : NULL);
+	add_item(o, "service", l->service ? l->service : "");
+	add_item(o, "rhost", l->rhost && l->rhost[0] ? l->rhost : NULL);
+	add_item(o, "tty", l->tty);
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	if (d) {
 		json_object_object_add(o, "rule", json_object_new_string(d->rule_id));
@@ -262,7 +309,8 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct i
 	audit_decision(pamh, a, l, d ? d->rule_id : "(error)", outcome, mode, key, effective_allow);
 
 	sanitize(l->rhost && l->rhost[0] ? l->rhost : "LOCAL", rhost, sizeof(rhost));
-	if (!effective_allow || strcmp(outcome, "allow") != 0 || a->debug)
+	/* Break-glass use is flagged for review: always in the log too. */
+	if (!effective_allow || strcmp(outcome, "allow") != 0 || (d && d->break_glass) || a->debug)
 		pam_syslog(pamh, effective_allow ? LOG_NOTICE : LOG_WARNING,
 			   "%s user '%s' service '%s' from '%s': rule '%s'%s%s",
 			   outcome, l->user_log, l->service ? l->service : "", rhost,
@@ -348,6 +396,10 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 			pam_syslog(pamh, LOG_ERR, "cannot read facts from store '%s': %s", a.store,
 				   isms_store_errmsg(s));
 			isms_facts_unknown(&facts);
+			/* A corrupt store takes no evidence (nor the spool): it would
+			 * be lost with the store; it waits in the spool instead. */
+			if (r == -ENOTRECOVERABLE)
+				s = isms_store_free(s);
 		}
 	}
 	{

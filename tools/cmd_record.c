@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Generic register commands: list, show, add, set, remove; import and export. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,31 +102,40 @@ static void record_usage(FILE *f, const struct isms_entity *e, const char *verb)
 {
 	const char *key = e->fields[0].name;
 	bool ro = e->flags & ISMS_EF_READONLY;
+	bool can_remove = !ro && !(e->flags & ISMS_EF_CATALOGUE); /* and add */
+	int lines = 0;
 
-	if (!verb || strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0 || ro) {
+	/* A verb this type does not have ('control remove') gets the full synopsis. */
+	if (verb && ((ro && strcmp(verb, "list") != 0 && strcmp(verb, "show") != 0) ||
+		     (!can_remove && (strcmp(verb, "remove") == 0 || strcmp(verb, "add") == 0))))
+		verb = NULL;
+	if (!verb || strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0) {
 		fprintf(f,
-			"Usage: ismsctl %s list [--FIELD VALUE]...   list %s, filtered by fields\n"
+			"%s ismsctl %s list [--FIELD VALUE]...   list %s, filtered by fields\n"
 			"       ismsctl %s show %s\n",
-			e->name, e->plural, e->name, key);
+			lines++ ? "      " : "Usage:", e->name, e->plural, e->name, key);
 	}
-	if (!ro && (!verb || strcmp(verb, "add") == 0))
-		fprintf(f, "       ismsctl %s add --FIELD VALUE...\n", e->name);
+	if (can_remove && (!verb || strcmp(verb, "add") == 0))
+		fprintf(f, "%s ismsctl %s add --FIELD VALUE...\n", lines++ ? "      " : "Usage:",
+			e->name);
 	if (!ro && (!verb || strcmp(verb, "set") == 0))
-		fprintf(f, "       ismsctl %s set %s --FIELD VALUE... [--clear FIELD]...\n", e->name,
+		fprintf(f, "%s ismsctl %s set %s --FIELD VALUE... [--clear FIELD]...\n",
+			lines++ ? "      " : "Usage:", e->name, key);
+	if (can_remove && (!verb || strcmp(verb, "remove") == 0))
+		fprintf(f, "%s ismsctl %s remove %s\n", lines++ ? "      " : "Usage:", e->name,
 			key);
-	if (!ro && !(e->flags & ISMS_EF_CATALOGUE) && (!verb || strcmp(verb, "remove") == 0))
-		fprintf(f, "       ismsctl %s remove %s\n", e->name, key);
-	fprintf(f, "\n%s.  Fields:\n", e->help);
+	if (e->flags & ISMS_EF_CATALOGUE)
+		fprintf(f, "\n%c%s come from the catalogue: they cannot be added or removed.\n",
+			toupper((unsigned char)e->plural[0]), e->plural + 1);
+	fprintf(f, "\n%c%s.  Fields:\n", toupper((unsigned char)e->help[0]), e->help + 1);
 	field_help(f, e, verb && (strcmp(verb, "add") == 0 || strcmp(verb, "set") == 0));
 	fprintf(f, "\nFields may be written --full-name or --full_name, and --FIELD=VALUE.\n");
 }
 
 /* Turn --field value pairs into kv; --clear field gives a NULL value. */
-static int parse_fields(const struct isms_entity *e, int argc, char **argv, int start,
-			struct isms_kv *kv, size_t *ret_n, char **names, const char *verb)
+static int collect_fields(const struct isms_entity *e, int argc, char **argv, int start,
+			  struct isms_kv *kv, size_t *np, char **names, const char *verb)
 {
-	size_t n = 0;
-
 	for (int i = start; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq;
 		char name[64];
@@ -166,14 +176,31 @@ static int parse_fields(const struct isms_entity *e, int argc, char **argv, int 
 			else
 				return cli_usage(e->name, "--%s needs a value", name);
 		}
-		if (n >= MAX_KV)
+		if (*np >= MAX_KV)
 			return cli_usage(e->name, "too many fields");
-		names[n] = strdup(name);
-		if (!names[n])
+		names[*np] = strdup(name);
+		if (!names[*np])
 			return cli_fail(-ENOMEM, "out of memory");
-		kv[n].name = names[n];
-		kv[n].value = val;
-		n++;
+		kv[*np].name = names[*np];
+		kv[*np].value = val;
+		(*np)++;
+	}
+	return 0;
+}
+
+/* The same, freeing what it collected when it fails (an unknown field late on). */
+static int parse_fields(const struct isms_entity *e, int argc, char **argv, int start,
+			struct isms_kv *kv, size_t *ret_n, char **names, const char *verb)
+{
+	size_t n = 0;
+	int code = collect_fields(e, argc, argv, start, kv, &n, names, verb);
+
+	if (code) {
+		for (size_t i = 0; i < n; i++) {
+			free(names[i]);
+			names[i] = NULL;
+		}
+		return code;
 	}
 	*ret_n = n;
 	return 0;
@@ -280,7 +307,17 @@ static int do_write(struct cli *c, const struct isms_entity *e, const char *verb
 		goto out;
 	}
 	if (c->fmt == OUT_JSON && newkey) {
-		printf("{\"%s\": \"%s\"}\n", e->fields[0].name, newkey);
+		/* Through json-c: a key may hold quotes or backslashes. */
+		struct json_object *o = json_object_new_object();
+
+		if (!o) {
+			code = cli_fail(-ENOMEM, "out of memory");
+			goto out;
+		}
+		json_object_object_add(o, e->fields[0].name, json_object_new_string(newkey));
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
+									JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
 	} else if (!c->quiet) {
 		printf("%s '%s' %s\n", e->name, newkey ? newkey : key,
 		       strcmp(verb, "add") == 0 ? "added" :

@@ -179,6 +179,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
+	r = isms_store_check(c->store);
+	if (r < 0)
+		return cli_store_fail(c, r);
 	r = isms_evidence_verify(c->store, &res);
 	if (r < 0 && r != -EBADMSG)
 		return cli_store_fail(c, r);
@@ -967,6 +970,15 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 			printf("{\"drained\": %zu}\n", done);
 		else if (!c->quiet)
 			printf("%zu spooled evidence record%s stored\n", done, done == 1 ? "" : "s");
+		return EXIT_OK;
+	}
+	if (argc == 2 && cli_is_help(argv[1])) {
+		/* The generic help knows list and show only. */
+		cmd_record(c, argc, argv);
+		printf("\nAlso:  ismsctl evidence add --kind KIND ...   record evidence by hand\n"
+		       "       ismsctl evidence drain [--spool DIR]   store what pam_isms spooled\n"
+		       "       ismsctl evidence counters              what each collector received\n"
+		       "See 'ismsctl evidence add --help' and the others.\n");
 		return EXIT_OK;
 	}
 	return cmd_record(c, argc, argv);

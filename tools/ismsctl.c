@@ -107,7 +107,9 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
 
 int cli_open(struct cli *c, bool write, bool create)
 {
-	unsigned flags = write ? 0 : ISMS_STORE_READONLY;
+	/* The officer's tool checks the whole file: a damaged store is named at
+	 * once, not when a report happens to touch the damage. */
+	unsigned flags = (write ? 0 : ISMS_STORE_READONLY) | ISMS_STORE_CHECK;
 	char *err = NULL;
 	int r;
 

@@ -23,6 +23,8 @@ enum isms_ftype {
 	ISMS_FT_MONEY, /* decimal with at most two places, stored in cents */
 	ISMS_FT_BOOL,  /* yes/no */
 	ISMS_FT_SCALE, /* a value on a risk matrix axis (->axis), number or label */
+	ISMS_FT_DATETIME, /* ISO 8601 with Z or an offset; kept as UTC YYYY-MM-DDTHH:MM:SSZ */
+	ISMS_FT_PATH,  /* an absolute path: no .., no whitespace or control characters */
 };
 
 #define ISMS_FF_KEY      0x01u /* the natural key; always fields[0] */

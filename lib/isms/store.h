@@ -30,9 +30,10 @@ extern const struct isms_schema isms_schema_main;
 #define ISMS_STORE_CREATE   0x1u /* create (0600) and migrate a missing store */
 #define ISMS_STORE_READONLY 0x2u /* never write; refuse to migrate */
 #define ISMS_STORE_NOMIGRATE 0x4u /* open an older schema without upgrading it */
+#define ISMS_STORE_CHECK    0x8u /* check every page at open (slow on big stores) */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define ISMS_SCHEMA_VERSION 2
+#define ISMS_SCHEMA_VERSION 3
 /* PRAGMA application_id of an isms store: 'ISMS'. */
 #define ISMS_APPLICATION_ID 0x49534d53
 
@@ -73,6 +74,12 @@ struct isms_store *isms_store_free(struct isms_store *s);
  * problem, e.g. "person 'bob' not found".  Valid until the next call on @s.
  */
 const char *isms_store_errmsg(const struct isms_store *s) __attribute__((nonnull));
+
+/*
+ * SQLite's quick_check over the whole file: 0, or -ENOTRECOVERABLE with the
+ * first problem in the message.  Reads every page; for verify, not for logins.
+ */
+int isms_store_check(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
 
 /* The schema version found in the store when it was opened. */
 int isms_store_schema_version(const struct isms_store *s) __attribute__((nonnull));

@@ -1630,6 +1630,41 @@ static void t_addr_parse(void **state)
 	assert_int_equal(isms_addr_parse("fe80::1%eth0", a, &fam), -EINVAL);
 }
 
+
+/* Review findings: a second equal member, a numeric "host", 24:00 as a start, /dev/ ttys. */
+static void t_review_fixes(void **state)
+{
+	struct isms_policy *p;
+	struct isms_request rq = alice();
+	struct isms_facts f = good_facts();
+	struct isms_decision d;
+
+	(void)state;
+	/* json-c would keep the last "allow": the deny must not become an allow. */
+	parse_bad(POL("{'id':'a','users':'alice','allow':false,'allow':true}"), 1,
+		  "$.rules[0].allow", "member given twice");
+	parse_bad("{'version':1,'asset':'x','asset':'y','rules':[{'id':'a','allow':true}]}", 1,
+		  "$.asset", "given twice");
+	parse_bad(POL("{'id':'a','from':['10.0.0.300'],'allow':false}"), 1, "$.rules[0].from[0]",
+		  "is not an address");
+	parse_bad(POL("{'id':'a','from':['10.1.2'],'allow':false}"), 1, "$.rules[0].from[0]",
+		  "is not an address");
+	parse_bad(POL("{'id':'a','time':{'hours':'24:00-06:00','tz':'UTC'},'allow':true}"), 1,
+		  "$.rules[0].time.hours", "HH:MM-HH:MM");
+	/* Same names in different objects are fine. */
+	p = parse_ok(POL("{'id':'a','users':'alice','allow':true},{'id':'b','allow':false}"));
+	isms_policy_free(p);
+
+	p = parse_ok(POL("{'id':'t','ttys':['tty[1-6]'],'allow':true}"));
+	rq.tty = "/dev/tty3";
+	decide(p, &rq, &f, &d);
+	expect(&d, "t", "allow");
+	rq.tty = "/dev/pts/1";
+	decide(p, &rq, &f, &d);
+	expect(&d, "(none)", "deny");
+	isms_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1669,6 +1704,7 @@ int main(void)
 		cmocka_unit_test(t_reasons_capped),
 		cmocka_unit_test(t_hostile_request),
 		cmocka_unit_test(t_addr_parse),
+		cmocka_unit_test(t_review_fixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
