@@ -3,6 +3,8 @@
 #define ISMS_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "isms/store.h"
 #include "output.h"
@@ -23,6 +25,7 @@ enum {
 };
 
 struct cli {
+	const struct isms_schema *schema; /* the kind of store this tool manages */
 	const char *store_path;
 	enum out_format fmt;
 	bool all;    /* every field in tables */
@@ -30,6 +33,29 @@ struct cli {
 	int busy_ms;
 	struct isms_store *store;
 };
+
+struct cli_command {
+	const char *name;
+	const char *sub; /* second word, or NULL */
+	int (*run)(struct cli *c, int argc, char **argv);
+};
+
+/* A command-line tool: ismsctl, dpmsctl. */
+struct cli_tool {
+	const char *name;
+	const struct isms_schema *schema;
+	const char *store_env;     /* ISMS_STORE */
+	const char *default_store;
+	const struct cli_command *commands;
+	size_t ncommands;
+	void (*usage)(FILE *f);
+};
+
+/* The program name for messages. */
+extern const char *cli_prog;
+
+/* Global options, dispatch to @t's commands or the generic record commands. */
+int cli_main(int argc, char **argv, const struct cli_tool *t);
 
 /* Map a negative errno to an exit code. */
 int cli_exit_code(int r);
@@ -73,5 +99,16 @@ int cmd_matrix(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_indicator_scan(struct cli *c, int argc, char **argv);
 int cmd_risk_history(struct cli *c, int argc, char **argv);
+
+/* dpmsctl (cmd_dpms.c) */
+int cmd_dpms_init(struct cli *c, int argc, char **argv);
+int cmd_ropa(struct cli *c, int argc, char **argv);
+int cmd_audit_rules(struct cli *c, int argc, char **argv);
+int cmd_request_due(struct cli *c, int argc, char **argv);
+int cmd_breach_due(struct cli *c, int argc, char **argv);
+int cmd_review(struct cli *c, int argc, char **argv);
+int cmd_finding_breach(struct cli *c, int argc, char **argv);
+int cmd_retention(struct cli *c, int argc, char **argv);
+int cmd_dpia_screen(struct cli *c, int argc, char **argv);
 
 #endif

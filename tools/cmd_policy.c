@@ -49,7 +49,7 @@ static void print_problems(const char *file, const struct isms_policy_problems *
 
 static int exists(struct cli *c, const char *entity, const char *key)
 {
-	return isms_record_get(c->store, isms_entity_lookup(entity), key, NULL, NULL);
+	return isms_record_get(c->store, isms_schema_entity(c->schema, entity), key, NULL, NULL);
 }
 
 static int do_check(struct cli *c, int argc, char **argv)
@@ -70,7 +70,7 @@ static int do_check(struct cli *c, int argc, char **argv)
 	}
 	if (r == -EINVAL) {
 		print_problems(file, &pr);
-		fprintf(stderr, "ismsctl: policy '%s' rejected: %zu problem%s; pam_isms would apply on_error\n",
+		fprintf(stderr, "%s: policy '%s' rejected: %zu problem%s; pam_isms would apply on_error\n", cli_prog, 
 			file, pr.total, pr.total == 1 ? "" : "s");
 		return EXIT_INVALID;
 	}
@@ -92,7 +92,7 @@ static int do_check(struct cli *c, int argc, char **argv)
 			}
 		}
 	} else {
-		fprintf(stderr, "ismsctl: (the store could not be read: asset and documents not cross-checked)\n");
+		fprintf(stderr, "%s: (the store could not be read: asset and documents not cross-checked)\n", cli_prog);
 	}
 	if (c->fmt == OUT_JSON) {
 		struct json_object *o = json_object_new_object();
@@ -116,7 +116,7 @@ static int do_check(struct cli *c, int argc, char **argv)
 	}
 	isms_policy_free(p);
 	if (insecure) {
-		fprintf(stderr, "ismsctl: policy '%s' is well-formed but pam_isms refuses it as insecure; fix with: chown root:root '%s' && chmod 644 '%s'\n",
+		fprintf(stderr, "%s: policy '%s' is well-formed but pam_isms refuses it as insecure; fix with: chown root:root '%s' && chmod 644 '%s'\n", cli_prog, 
 			file, file, file);
 		return EXIT_ACCESS;
 	}
@@ -231,7 +231,7 @@ static int do_test(struct cli *c, int argc, char **argv)
 					ng++;
 			}
 		} else {
-			fprintf(stderr, "ismsctl: user '%s' is not known to this system (pam_isms returns PAM_USER_UNKNOWN for a denial); give --groups to test anyway\n",
+			fprintf(stderr, "%s: user '%s' is not known to this system (pam_isms returns PAM_USER_UNKNOWN for a denial); give --groups to test anyway\n", cli_prog, 
 				user);
 		}
 	}
@@ -239,7 +239,7 @@ static int do_test(struct cli *c, int argc, char **argv)
 	if (use_store && cli_open(c, false, false) == 0) {
 		r = isms_facts_load(c->store, p, user, now, &facts, acks, 32);
 		if (r < 0) {
-			fprintf(stderr, "ismsctl: cannot read facts: %s\n", isms_store_errmsg(c->store));
+			fprintf(stderr, "%s: cannot read facts: %s\n", cli_prog,  isms_store_errmsg(c->store));
 			isms_facts_unknown(&facts);
 		}
 	}

@@ -98,8 +98,10 @@ static void field_help(FILE *f, const struct isms_entity *e, bool settable)
 	}
 }
 
-static void record_usage(FILE *f, const struct isms_entity *e, const char *verb)
+static void record_usage(FILE *f, const struct cli *c, const struct isms_entity *e,
+			 const char *verb)
 {
+	const char *tool = c->schema->tool;
 	const char *key = e->fields[0].name;
 	bool ro = e->flags & ISMS_EF_READONLY;
 	bool can_remove = !ro && !(e->flags & ISMS_EF_CATALOGUE); /* and add */
@@ -111,18 +113,18 @@ static void record_usage(FILE *f, const struct isms_entity *e, const char *verb)
 		verb = NULL;
 	if (!verb || strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0) {
 		fprintf(f,
-			"%s ismsctl %s list [--FIELD VALUE]...   list %s, filtered by fields\n"
-			"       ismsctl %s show %s\n",
-			lines++ ? "      " : "Usage:", e->name, e->plural, e->name, key);
+			"%s %s %s list [--FIELD VALUE]...   list %s, filtered by fields\n"
+			"       %s %s show %s\n",
+			lines++ ? "      " : "Usage:", tool, e->name, e->plural, tool, e->name, key);
 	}
 	if (can_remove && (!verb || strcmp(verb, "add") == 0))
-		fprintf(f, "%s ismsctl %s add --FIELD VALUE...\n", lines++ ? "      " : "Usage:",
+		fprintf(f, "%s %s %s add --FIELD VALUE...\n", lines++ ? "      " : "Usage:", tool,
 			e->name);
 	if (!ro && (!verb || strcmp(verb, "set") == 0))
-		fprintf(f, "%s ismsctl %s set %s --FIELD VALUE... [--clear FIELD]...\n",
-			lines++ ? "      " : "Usage:", e->name, key);
+		fprintf(f, "%s %s %s set %s --FIELD VALUE... [--clear FIELD]...\n",
+			lines++ ? "      " : "Usage:", tool, e->name, key);
 	if (can_remove && (!verb || strcmp(verb, "remove") == 0))
-		fprintf(f, "%s ismsctl %s remove %s\n", lines++ ? "      " : "Usage:", e->name,
+		fprintf(f, "%s %s %s remove %s\n", lines++ ? "      " : "Usage:", tool, e->name,
 			key);
 	if (e->flags & ISMS_EF_CATALOGUE)
 		fprintf(f, "\n%c%s come from the catalogue: they cannot be added or removed.\n",
@@ -333,16 +335,16 @@ out:
 
 int cmd_record(struct cli *c, int argc, char **argv)
 {
-	const struct isms_entity *e = isms_entity_lookup(argv[0]);
+	const struct isms_entity *e = isms_schema_entity(c->schema, argv[0]);
 	const char *verb = argc > 1 ? argv[1] : "list";
 
 	if (argc > 1 && cli_is_help(argv[1])) {
-		record_usage(stdout, e, NULL);
+		record_usage(stdout, c, e, NULL);
 		return EXIT_OK;
 	}
 	for (int i = 2; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
-			record_usage(stdout, e, verb);
+			record_usage(stdout, c, e, verb);
 			return EXIT_OK;
 		}
 	}
@@ -512,8 +514,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		}
 		json_object_object_add(root, "matrix", matrix_to_json(&m));
 	}
-	for (size_t i = 0; isms_entities[i] && r >= 0; i++) {
-		const struct isms_entity *e = isms_entities[i];
+	for (size_t i = 0; c->schema->entities[i] && r >= 0; i++) {
+		const struct isms_entity *e = c->schema->entities[i];
 		struct export_ctx x = {json_object_new_array(), e->flags & ISMS_EF_CATALOGUE};
 
 		if (e->flags & ISMS_EF_READONLY || strcmp(e->name, "threat") == 0) {

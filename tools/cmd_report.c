@@ -74,7 +74,7 @@ static void rows_release(struct rows *rs)
 static int load_rows(struct cli *c, const char *entity, const struct isms_kv *f, size_t nf,
 		     struct rows *rs, const struct isms_entity **ret_e)
 {
-	const struct isms_entity *e = isms_entity_lookup(entity);
+	const struct isms_entity *e = isms_schema_entity(c->schema, entity);
 
 	*ret_e = e;
 	return isms_record_list(c->store, e, f, nf, rows_cb, rs);
@@ -201,10 +201,10 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 		printf("evidence chain intact: %" PRId64 " rows, head %s\n", res.rows, res.head);
 	}
 	if (r < 0) {
-		fprintf(stderr, "ismsctl: evidence chain broken: %s\n", res.reason);
+		fprintf(stderr, "%s: evidence chain broken: %s\n", cli_prog, res.reason);
 		if (res.first_bad)
-			fprintf(stderr, "ismsctl: first bad row: %" PRId64 " (see 'ismsctl evidence show %" PRId64 "')\n",
-				res.first_bad, res.first_bad);
+			fprintf(stderr, "%s: first bad row: %" PRId64 " (see '%s evidence show %" PRId64 "')\n",
+				cli_prog, res.first_bad, cli_prog, res.first_bad);
 		return EXIT_TAMPERED;
 	}
 	return EXIT_OK;
@@ -795,7 +795,7 @@ int cmd_budget(struct cli *c, int argc, char **argv)
 	}
 	free(budget);
 	if (!budget && c->fmt == OUT_TABLE)
-		fprintf(stderr, "ismsctl: no budget set; set one with: ismsctl setting set budget AMOUNT\n");
+		fprintf(stderr, "%s: no budget set; set one with: ismsctl setting set budget AMOUNT\n", cli_prog);
 	return r < 0 ? cli_fail(r, "%s", strerror(-r)) : EXIT_OK;
 }
 
@@ -1031,7 +1031,7 @@ int cmd_risk_history(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
-	r = isms_record_get(c->store, isms_entity_lookup("risk"), argv[1], NULL, NULL);
+	r = isms_record_get(c->store, isms_schema_entity(c->schema, "risk"), argv[1], NULL, NULL);
 	if (r < 0)
 		return cli_store_fail(c, r);
 	c->store = isms_store_free(c->store);

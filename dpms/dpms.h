@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef DPMS_H
+#define DPMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "isms/store.h"
+
+/*
+ * libdpms: the data protection management system.  Its own store
+ * (dpms.db, its own application id and migrations), on libisms's store
+ * plumbing, for the data protection officer: records of processing (GDPR
+ * Art. 30), DPIA, data subject requests, breaches, retention, and the review
+ * of who touched personal data, fed by audisp-isms.
+ */
+
+#define DPMS_APPLICATION_ID 0x44504d53 /* 'DPMS' */
+#define DPMS_SCHEMA_VERSION 1
+
+extern const struct isms_schema dpms_schema;
+
+/*
+ * The Art. 12(3) deadline: @months after @received (YYYY-MM-DD), on the same
+ * day of the month or, where that month is shorter, its last day; moved to
+ * the Monday when it falls on a weekend (Regulation 1182/71 Art. 3).
+ * Public holidays are not known here and not moved for: the deadline is
+ * never later than the law's.  Pure.  Writes YYYY-MM-DD into @out (11 bytes);
+ * -EINVAL for a bad date.
+ */
+int dpms_deadline(const char *received, int months, char out[11]);
+
+/* Art. 33(1): 72 hours after @aware (epoch seconds). Pure. */
+int64_t dpms_breach_deadline(int64_t aware);
+
+/* The nine WP248 criteria, in order, and their names in the store. */
+#define DPMS_WP248_CRITERIA 9
+extern const char *const dpms_wp248_names[DPMS_WP248_CRITERIA];
+extern const char *const dpms_wp248_titles[DPMS_WP248_CRITERIA];
+/* Two or more criteria: a DPIA is likely required (WP248 rev.01). Pure. */
+bool dpms_dpia_likely(const bool criteria[DPMS_WP248_CRITERIA]);
+
+/* --- access review --------------------------------------------------------- */
+
+/* Who may touch an activity's data, and when: from the activity's fields. */
+struct dpms_access_rule {
+	const char *users;  /* comma-separated, may be NULL */
+	const char *groups; /* comma-separated, may be NULL */
+	const char *days;   /* "mon-fri", may be NULL (any day) */
+	const char *hours;  /* "07:00-19:00", may be NULL (any time) */
+	const char *tz;     /* zone name for days/hours, may be NULL (UTC) */
+};
+
+enum dpms_verdict { DPMS_OK = 0, DPMS_UNAUTHORISED = 1, DPMS_OUTSIDE_HOURS = 2 };
+
+/*
+ * Judge one access: @user with @groups (NULL-terminated) at @when.
+ * @zoneinfo: time zone database dir (NULL: the system's).  Returns the
+ * verdict (unauthorised wins over outside hours) or -EINVAL with @err for a
+ * rule that cannot be read (bad hours, unknown zone).
+ */
+int dpms_access_judge(const struct dpms_access_rule *rule, const char *user,
+		      const char *const *groups, int64_t when, const char *zoneinfo, char *err,
+		      size_t errlen);
+
+/*
+ * Walk the access evidence written since the last review (a watermark) and
+ * open a finding for each access outside an activity's authorised people or
+ * hours.  Groups are resolved through NSS at review time.  Returns 0 and the
+ * number of new findings, or -errno.  Idempotent: an access yields at most
+ * one finding.
+ */
+int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
+		    size_t *ret_seen);
+
+/* --- records of processing -------------------------------------------------- */
+
+enum dpms_format { DPMS_FMT_JSON, DPMS_FMT_CSV, DPMS_FMT_MARKDOWN };
+
+/*
+ * Export the register for a supervisory authority: every Art. 30(1) field
+ * (30(2) for processor activities), with the controller and DPO; the
+ * Markdown document marks each field left empty.  @activity NULL: all.
+ * *ret_missing counts empty required fields.
+ */
+int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *activity, FILE *out,
+		     size_t *ret_missing);
+
+/* auditd rules (-w PATH -p rwa -k dpms:ACTIVITY) for every registered location. */
+int dpms_audit_rules(struct isms_store *s, FILE *out, size_t *ret_rules);
+
+/* --- retention ----------------------------------------------------------------- */
+
+struct dpms_retention_hit {
+	const char *activity;
+	const char *path;
+	int64_t size;
+	int64_t mtime;
+	int64_t age_days;
+};
+
+typedef int (*dpms_retention_cb)(const struct dpms_retention_hit *hit, void *ud);
+
+/*
+ * Files in the activities' registered locations older than their
+ * retention_days.  Deletes them only with @delete, recording each deletion
+ * (deletion record and evidence).  Never follows symlinks, never leaves the
+ * location's file system.  A location that is missing or unreadable is
+ * reported through @problem, not fatal.
+ */
+int dpms_retention_check(struct isms_store *s, const char *activity, bool delete, int64_t now,
+			 dpms_retention_cb cb, void (*problem)(const char *msg, void *ud), void *ud,
+			 size_t *ret_deleted);
+
+#endif

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The DPO's access review: accesses to personal data outside who and when. */
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "dpms.h"
+#include "isms/entity.h"
+#include "store_internal.h"
+#include "strutil.h"
+#include "tz.h"
+
+#define MAX_GROUPS 256
+
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		while (len && (*p == ' ')) {
+			p++;
+			len--;
+		}
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+static const char *const daynames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+static int day_index(const char *s, size_t n)
+{
+	for (int i = 0; i < 7; i++)
+		if (n == 3 && strncasecmp(s, daynames[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/* "mon-fri,sat" -> bit mask, -1 if unreadable. */
+static int parse_days(const char *s)
+{
+	int mask = 0;
+
+	for (const char *p = s; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *dash = memchr(p, '-', len);
+		int a = day_index(p, dash ? (size_t)(dash - p) : len);
+		int b = dash ? day_index(dash + 1, len - (size_t)(dash - p) - 1) : a;
+
+		if (a < 0 || b < 0)
+			return -1;
+		for (int d = a;; d = (d + 1) % 7) {
+			mask |= 1 << d;
+			if (d == b)
+				break;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return mask;
+}
+
+static int parse_hours(const char *s, int *start, int *end)
+{
+	int h1, m1, h2, m2;
+	char tail;
+
+	if (sscanf(s, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 < 0 ||
+	    h1 > 23 || m1 < 0 || m1 > 59 || h2 < 0 || h2 > 24 || m2 < 0 || m2 > 59 ||
+	    (h2 == 24 && m2) || h1 * 60 + m1 == h2 * 60 + m2)
+		return -EINVAL;
+	*start = h1 * 60 + m1;
+	*end = h2 * 60 + m2;
+	return 0;
+}
+
+int dpms_access_judge(const struct dpms_access_rule *rule, const char *user,
+		      const char *const *groups, int64_t when, const char *zoneinfo, char *err,
+		      size_t errlen)
+{
+	bool authorised = user && in_list(rule->users, user);
+	struct isms_tz *tz = NULL;
+	int wday, minute, start = 0, end = 24 * 60, mask = 0x7f, r;
+	bool in;
+
+	for (size_t i = 0; !authorised && groups && groups[i]; i++)
+		authorised = in_list(rule->groups, groups[i]);
+	if (!authorised)
+		return DPMS_UNAUTHORISED;
+	if (!rule->days && !rule->hours)
+		return DPMS_OK;
+	if (rule->days && (mask = parse_days(rule->days)) < 0) {
+		snprintf(err, errlen, "access_days '%s' is not like mon-fri,sat", rule->days);
+		return -EINVAL;
+	}
+	if (rule->hours && parse_hours(rule->hours, &start, &end) < 0) {
+		snprintf(err, errlen, "access_hours '%s' is not like 07:00-19:00", rule->hours);
+		return -EINVAL;
+	}
+	r = isms_tz_load(zoneinfo, rule->tz ? rule->tz : "UTC", &tz);
+	if (r < 0) {
+		snprintf(err, errlen, "access_tz '%s' is not a known time zone",
+			 rule->tz ? rule->tz : "UTC");
+		return -EINVAL;
+	}
+	isms_tz_local(tz, when, &wday, &minute);
+	isms_tz_free(tz);
+	if (start < end) {
+		in = minute >= start && minute < end;
+	} else {
+		in = minute >= start || minute < end;
+		if (in && minute < end)
+			wday = (wday + 6) % 7; /* after midnight: the day the window opened */
+	}
+	return in && (mask & (1 << wday)) ? DPMS_OK : DPMS_OUTSIDE_HOURS;
+}
+
+struct activity_rule {
+	char *id;
+	char *users, *groups, *days, *hours, *tz;
+	bool found;
+};
+
+static void rule_free(struct activity_rule *a)
+{
+	free(a->id);
+	free(a->users);
+	free(a->groups);
+	free(a->days);
+	free(a->hours);
+	free(a->tz);
+	memset(a, 0, sizeof(*a));
+}
+
+static char *dupv(const char *v)
+{
+	return v ? strdup(v) : NULL;
+}
+
+static int rule_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct activity_rule *a = ud;
+
+	a->found = true;
+	a->users = dupv(v[isms_entity_field_index(e, "authorised_users")]);
+	a->groups = dupv(v[isms_entity_field_index(e, "authorised_groups")]);
+	a->days = dupv(v[isms_entity_field_index(e, "access_days")]);
+	a->hours = dupv(v[isms_entity_field_index(e, "access_hours")]);
+	a->tz = dupv(v[isms_entity_field_index(e, "access_tz")]);
+	return 0;
+}
+
+/* The user's groups through NSS, by name or by a numeric audit uid. */
+static size_t user_groups(const char *user, char *groups[MAX_GROUPS + 1], char **ret_name)
+{
+	struct passwd *pw = getpwnam(user);
+	gid_t gids[MAX_GROUPS];
+	int n = MAX_GROUPS;
+	size_t k = 0;
+
+	if (!pw) {
+		char *end;
+		unsigned long uid = strtoul(user, &end, 10);
+
+		if (*user && !*end)
+			pw = getpwuid((uid_t)uid);
+	}
+	groups[0] = NULL;
+	*ret_name = pw ? strdup(pw->pw_name) : NULL;
+	if (!pw)
+		return 0;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) < 0)
+		n = MAX_GROUPS;
+	for (int i = 0; i < n && k < MAX_GROUPS; i++) {
+		struct group *gr = getgrgid(gids[i]);
+
+		if (gr && (groups[k] = strdup(gr->gr_name)))
+			k++;
+	}
+	groups[k] = NULL;
+	return k;
+}
+
+static const char *json_str(struct json_object *o, const char *path0, int idx)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, path0, &v))
+		return NULL;
+	if (idx >= 0) {
+		if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) <= (size_t)idx)
+			return NULL;
+		v = json_object_array_get_idx(v, (size_t)idx);
+	}
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static int add_finding(struct isms_store *s, const char *activity, int64_t evid, const char *user,
+		       const char *path, const char *access, const char *at, const char *why)
+{
+	const struct isms_entity *e = isms_schema_entity(&dpms_schema, "finding");
+	char evs[32];
+	struct isms_kv kv[7] = {
+		{"activity", activity}, {"evidence", evs}, {"user", user}, {"path", path},
+		{"access", access},     {"at", at},        {"why", why},
+	};
+	int r;
+
+	snprintf(evs, sizeof(evs), "%" PRId64, evid);
+	r = isms_record_add(s, e, kv, 7, NULL);
+	return r == -EEXIST ? 0 : r; /* already found by an earlier review */
+}
+
+int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new, size_t *ret_seen)
+{
+	const struct isms_entity *ae = isms_schema_entity(&dpms_schema, "activity");
+	struct activity_rule cache = {0};
+	sqlite3_stmt *st = NULL;
+	char *wm = NULL, num[32];
+	int64_t watermark, top;
+	size_t found = 0, seen = 0;
+	int r;
+
+	r = isms_store_begin(s);
+	if (r < 0)
+		return r;
+	r = isms_setting_get(s, "review_watermark", &wm);
+	if (r < 0)
+		goto fail;
+	watermark = top = strtoll(wm, NULL, 10);
+	free(wm);
+	r = store_prepare(s,
+			  "SELECT pk, ts, asset, subject, kind, details FROM evidence"
+			  " WHERE pk > ?1 AND kind LIKE 'personal-data.%' ORDER BY pk",
+			  &st);
+	if (r >= 0 && sqlite3_bind_int64(st, 1, watermark) != SQLITE_OK)
+		r = -EIO;
+	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
+		int64_t pk = sqlite3_column_int64(st, 0), when;
+		char *ts = dupv((const char *)sqlite3_column_text(st, 1));
+		char *activity = dupv((const char *)sqlite3_column_text(st, 2));
+		char *user = dupv((const char *)sqlite3_column_text(st, 3));
+		char *kind = dupv((const char *)sqlite3_column_text(st, 4));
+		struct json_object *det = json_tokener_parse((const char *)sqlite3_column_text(st, 5));
+		char *groups[MAX_GROUPS + 1] = {0}, *name = NULL, err[256];
+		const char *path = json_str(det, "paths", 0);
+		const char *access = kind && strchr(kind, '.') ? strchr(kind, '.') + 1 : kind;
+		int verdict;
+
+		top = pk;
+		seen++;
+		if (!activity || !ts || isms_parse_datetime(ts, &when) < 0) {
+			/* Not attributable to an activity: the DPO must see it. */
+			verdict = DPMS_UNAUTHORISED;
+		} else {
+			if (!cache.id || strcmp(cache.id, activity) != 0) {
+				rule_free(&cache);
+				cache.id = strdup(activity);
+				r = isms_record_get(s, ae, activity, rule_cb, &cache);
+				if (r == -ENOENT)
+					r = 0;
+			}
+			user_groups(user ? user : "", groups, &name);
+			if (r < 0) {
+				verdict = r;
+			} else if (!cache.found) {
+				verdict = DPMS_UNAUTHORISED; /* an activity nobody registered */
+			} else {
+				struct dpms_access_rule rule = {cache.users, cache.groups, cache.days,
+								cache.hours, cache.tz};
+
+				verdict = dpms_access_judge(&rule, name ? name : user,
+							    (const char *const *)groups, when,
+							    zoneinfo, err, sizeof(err));
+				if (verdict == -EINVAL)
+					r = store_seterr(s, -EINVAL, "activity '%s': %s", activity, err);
+			}
+		}
+		if (r >= 0 && verdict > 0) {
+			r = add_finding(s, cache.found || !activity ? activity : NULL, pk,
+					name ? name : user, path, access, ts,
+					verdict == DPMS_UNAUTHORISED ? "unauthorised" : "outside_hours");
+			if (r >= 0)
+				found++;
+		}
+		for (size_t i = 0; groups[i]; i++)
+			free(groups[i]);
+		free(name);
+		free(ts);
+		free(activity);
+		free(user);
+		free(kind);
+		json_object_put(det);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	rule_free(&cache);
+	if (r < 0)
+		goto fail;
+	snprintf(num, sizeof(num), "%" PRId64, top);
+	r = isms_setting_set(s, "review_watermark", num);
+	if (r < 0)
+		goto fail;
+	r = isms_store_commit(s);
+	if (r == 0) {
+		if (ret_new)
+			*ret_new = found;
+		if (ret_seen)
+			*ret_seen = seen;
+	}
+	return r;
+fail:
+	sqlite3_finalize(st);
+	rule_free(&cache);
+	isms_store_rollback(s);
+	return r;
+}

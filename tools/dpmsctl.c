@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* dpmsctl: the data protection officer's command line.  Its commands and help; the shell is cli.c. */
+#include <stdio.h>
+
+#include "config.h"
+#include "cli.h"
+#include "dpms.h"
+#include "isms/entity.h"
+
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: dpmsctl [--store PATH] [--json | --csv] [--all] COMMAND [ARGS]\n"
+		"\n"
+		"The data protection management system: the register of processing (GDPR\n"
+		"Art. 30), DPIA, data subject requests, breaches, retention, and the review of\n"
+		"who touched personal data on this host.  A store of its own, for the DPO.\n"
+		"\n"
+		"Register (each: list, show KEY, add, set KEY, remove KEY):\n");
+	for (size_t i = 0; dpms_schema.entities[i]; i++)
+		fprintf(f, "  %-12s %s\n", dpms_schema.entities[i]->name, dpms_schema.entities[i]->help);
+	fprintf(f,
+		"\n"
+		"Commands:\n"
+		"  init             create the DPMS store\n"
+		"  ropa export      the records of processing for a supervisory authority (md, json, csv)\n"
+		"  audit-rules      auditd rules watching the registered data locations\n"
+		"  review run       open findings for accesses by unauthorised people or out of hours\n"
+		"  review summary   accesses and findings per activity or person\n"
+		"  finding breach F open a breach from an unjustified finding\n"
+		"  dpia screen A    record the WP248 screening of an activity\n"
+		"  request due      open data subject requests, overdue first (Art. 12(3))\n"
+		"  breach due       open breaches and their 72 hours (Art. 33)\n"
+		"  retention check  files kept past their erasure limit (--delete to erase)\n"
+		"  verify           check the access evidence's hash chain\n"
+		"\n"
+		"Options:\n"
+		"  --store PATH     the store (default: $DPMS_STORE, else %s)\n"
+		"  --json, --csv    machine-readable output\n"
+		"  --all            every field in tables\n"
+		"  --busy-ms N      how long to wait for a locked store (default 5000)\n"
+		"  -q, --quiet      no confirmations\n"
+		"  --version, --help\n"
+		"\n"
+		"'dpmsctl COMMAND --help' describes each command; see dpmsctl(8).\n",
+		ISMS_STATEDIR "/dpms.db");
+}
+
+static const struct cli_command commands[] = {
+	{"init", NULL, cmd_dpms_init},
+	{"ropa", NULL, cmd_ropa},
+	{"audit-rules", NULL, cmd_audit_rules},
+	{"review", NULL, cmd_review},
+	{"finding", "breach", cmd_finding_breach},
+	{"dpia", "screen", cmd_dpia_screen},
+	{"request", "due", cmd_request_due},
+	{"breach", "due", cmd_breach_due},
+	{"retention", NULL, cmd_retention},
+	{"verify", NULL, cmd_verify},
+};
+
+int main(int argc, char **argv)
+{
+	static const struct cli_tool tool = {
+		.name = "dpmsctl",
+		.schema = &dpms_schema,
+		.store_env = "DPMS_STORE",
+		.default_store = ISMS_STATEDIR "/dpms.db",
+		.commands = commands,
+		.ncommands = sizeof(commands) / sizeof(commands[0]),
+		.usage = usage,
+	};
+
+	return cli_main(argc, argv, &tool);
+}
