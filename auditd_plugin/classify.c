@@ -41,7 +41,8 @@ static const struct type_rule {
 	{1400, 1400, "mac.avc", "8.16", 0},               /* AVC */
 	{1700, 1799, "anomaly", "8.16", 0},               /* ANOM_* (kernel) */
 	{2100, 2199, "anomaly", "8.16", 0},               /* ANOM_* (user space) */
-	{2300, 2399, "role.change", "5.18", OUTCOME},     /* USER_ROLE_CHANGE, ROLE_* */
+	{2300, 2302, "role.change", "5.18", OUTCOME},     /* USER_ROLE_CHANGE, ROLE_ASSIGN/REMOVE */
+	{2311, 2311, "role.change", "5.18", OUTCOME},     /* ROLE_MODIFY */
 };
 
 static bool is_user_type(int t)
@@ -89,6 +90,110 @@ static const char *subject(const struct aev *e)
 	return e->uid;
 }
 
+/*
+ * A rule with several keys (auditctl -k a -k b) gives them joined by ','.
+ * The first key with a mapping decides; any 'dpms:' key makes the event
+ * personal data, whatever else it matched.
+ */
+static const struct key_map *key_lookup(const struct plugin_config *c, const char *keys,
+					bool *ret_dpms)
+{
+	const struct key_map *found = NULL;
+	const char *k = keys;
+
+	*ret_dpms = false;
+	for (;;) {
+		const char *end = strchr(k, ',');
+		size_t n = end ? (size_t)(end - k) : strlen(k);
+		char one[256];
+
+		if (n >= 5 && strncmp(k, "dpms:", 5) == 0)
+			*ret_dpms = true;
+		if (!found && n < sizeof(one)) {
+			memcpy(one, k, n);
+			one[n] = '\0';
+			found = plugin_config_key(c, one);
+		}
+		if (!end)
+			return found;
+		k = end + 1;
+	}
+}
+
+/*
+ * The timestamp and the event key are formatted by hand: snprintf was a
+ * tenth of the parser thread's time.  Out-of-range values take snprintf, so
+ * the text is the same for every input.
+ */
+static char *put_digits(char *p, unsigned long long v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + width;
+}
+
+static char *put_number(char *p, unsigned long long v)
+{
+	int width = 1;
+
+	for (unsigned long long t = v; t >= 10; t /= 10)
+		width++;
+	return put_digits(p, v, width);
+}
+
+/* "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ" */
+static void format_ts(char *buf, size_t len, const struct tm *tm, unsigned milli)
+{
+	int year = tm->tm_year + 1900;
+	char *p = buf;
+
+	if (year < 0 || year > 9999 || len < 25) {
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", year, tm->tm_mon + 1,
+			 tm->tm_mday, tm->tm_hour, tm->tm_min, tm->tm_sec, milli);
+		return;
+	}
+	p = put_digits(p, (unsigned)year, 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)tm->tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)tm->tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned)tm->tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm->tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm->tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, milli, 3);
+	*p++ = 'Z';
+	*p = '\0';
+}
+
+/* "audit:%s:%lld.%03u:%lu" of node, seconds, milliseconds and serial */
+static void format_event_key(char *buf, size_t len, const struct aev *e)
+{
+	const char *node = e->node ? e->node : "";
+	size_t n = strlen(node);
+	char *p = buf;
+
+	if (e->sec < 0 || n + 64 > len) {
+		snprintf(buf, len, "audit:%s:%lld.%03u:%lu", node, (long long)e->sec,
+			 e->milli % 1000, e->serial);
+		return;
+	}
+	memcpy(p, "audit:", 6);
+	p += 6;
+	memcpy(p, node, n);
+	p += n;
+	*p++ = ':';
+	p = put_number(p, (unsigned long long)e->sec);
+	*p++ = '.';
+	p = put_digits(p, e->milli % 1000, 3);
+	*p++ = ':';
+	p = put_number(p, e->serial);
+	*p = '\0';
+}
+
 void classify(const struct aev *e, const struct plugin_config *c, struct classified *cl)
 {
 	const struct type_rule *tr;
@@ -97,11 +202,9 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 
 	memset(cl, 0, sizeof(*cl));
 	gmtime_r(&sec, &tm);
-	snprintf(cl->ts, sizeof(cl->ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, e->milli % 1000);
+	format_ts(cl->ts, sizeof(cl->ts), &tm, e->milli % 1000);
 	/* (node, time, serial) identifies an event across restarts and replays. */
-	snprintf(cl->event_key, sizeof(cl->event_key), "audit:%s:%lld.%03u:%lu",
-		 e->node ? e->node : "", (long long)e->sec, e->milli % 1000, e->serial);
+	format_event_key(cl->event_key, sizeof(cl->event_key), e);
 	cl->asset = plugin_config_asset(c, e->node);
 	cl->subject = subject(e);
 	cl->outcome = outcome(e);
@@ -119,10 +222,11 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 	}
 
 	if (e->key) {
-		const struct key_map *km = plugin_config_key(c, e->key);
+		bool dpms;
+		const struct key_map *km = key_lookup(c, e->key, &dpms);
 
 		/* Personal data is the DPO's, in the DPMS store, never the ISMS's. */
-		if (strncmp(e->key, "dpms:", 5) == 0) {
+		if (dpms) {
 			cl->route = ROUTE_DPMS;
 			snprintf(cl->kind, sizeof(cl->kind), "personal-data.access");
 			cl->control = "5.34";

@@ -18,9 +18,12 @@ struct jsonw {
 	size_t len, cap;
 	bool full;
 	int depth;
+	int skipped;    /* levels that did not fit: their jsonw_end() is a no-op */
 	char open[8];  /* '{' or '[' per level */
 	bool first[8];
 	bool after_key; /* the next value belongs to a key just written */
+	size_t mark;    /* where the key just written began, to take it back */
+	bool mark_first;
 };
 
 void jsonw_init(struct jsonw *w, char *buf, size_t cap);

@@ -35,6 +35,7 @@
 #define DEFAULT_SPOOL  "/var/lib/isms/spool"
 #define QUEUE_BYTES    (64u << 20)
 #define READ_CHUNK     (64u << 10)
+#define FILE_QUEUE     (1u << 20) /* a file waits for the parser beyond this */
 #define MAX_ROWS       20000
 
 static atomic_bool stop_flag, reload_flag;
@@ -53,6 +54,7 @@ struct app {
 	struct parser p;
 	uint64_t replay_total, replay_done;
 	int read_errno;
+	int last_byte; /* of the input read so far; -1 before any */
 };
 
 static void usage(FILE *f)
@@ -135,9 +137,14 @@ static void progress(struct app *a, bool done)
 static int read_fd(struct app *a, int fd)
 {
 	char *buf = malloc(READ_CHUNK);
+	struct stat st;
 
 	if (!buf)
 		return -ENOMEM;
+	/* A regular file (--replay, or stdin redirected from one) loses nothing
+	 * by waiting for the parser; only auditd's pipe must never wait. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		bqueue_wait_over(&a->q, FILE_QUEUE);
 	while (!stop_flag) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t n;
@@ -156,6 +163,7 @@ static int read_fd(struct app *a, int fd)
 		}
 		if (n == 0)
 			break;
+		a->last_byte = (unsigned char)buf[n - 1];
 		if (bqueue_push(&a->q, buf, (size_t)n) < 0)
 			syslog(LOG_ERR, "overflow spool failed (%s): %zd bytes of events lost",
 			       strerror(a->q.spill_errno), n);
@@ -181,8 +189,14 @@ static void *reader_main(void *arg)
 					strerror(errno));
 				break;
 			}
+			a->last_byte = -1;
 			r = read_fd(a, fd);
 			close(fd);
+			/* A file cut off mid-line must not run into the next one. */
+			if (r >= 0 && a->last_byte >= 0 && a->last_byte != '\n' &&
+			    bqueue_push(&a->q, PARSE_CUT_MARK, sizeof(PARSE_CUT_MARK) - 1) < 0)
+				syslog(LOG_ERR, "overflow spool failed (%s): end of '%s' lost",
+				       strerror(a->q.spill_errno), a->replay[i]);
 		}
 	} else {
 		r = read_fd(a, STDIN_FILENO);
@@ -300,9 +314,14 @@ int main(int argc, char **argv)
 
 	if (load_config(&a, &a.cfg) < 0)
 		return 1;
-	store = a.store_override ? a.store_override : a.cfg.store ? a.cfg.store : ISMS_DEFAULT_STORE;
-	if (a.cfg.spool)
-		a.spool = a.cfg.spool;
+	/* Copies: a SIGHUP frees a.cfg while the writer still uses these. */
+	store = strdup(a.store_override ? a.store_override :
+		       a.cfg.store ? a.cfg.store : ISMS_DEFAULT_STORE);
+	a.spool = strdup(a.cfg.spool ? a.cfg.spool : a.spool);
+	if (!store || !a.spool) {
+		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(ENOMEM));
+		return 1;
+	}
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
 	if (bqueue_init(&a.q, QUEUE_BYTES, spill) < 0 ||
@@ -360,6 +379,8 @@ int main(int argc, char **argv)
 	writer_release(&a.w);
 	bqueue_release(&a.q);
 	plugin_config_release(&a.cfg);
+	free((char *)store);
+	free((char *)a.spool);
 	closelog();
 	return r;
 }

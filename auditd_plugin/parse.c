@@ -2,6 +2,7 @@
 /* The parser stage: lines, libauparse, and the event model. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,26 +58,105 @@ static const char *decode(struct aev *e, const char *v, bool is_key)
 	return aev_strdup(e, v, n);
 }
 
+/* Length of the UTF-8 sequence at @p that a store column takes, or 0. */
+static size_t column_char(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t k;
+
+	if (c < 0x80)
+		return c >= 0x20 && c != 0x7f ? 1 : 0;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xc2 && p[1] < 0xa0) || (c == 0xe0 && p[1] < 0xa0) ||
+	    (c == 0xed && p[1] >= 0xa0) || (c == 0xf0 && p[1] < 0x90) ||
+	    (c == 0xf4 && p[1] >= 0x90))
+		return 0; /* C1 controls, overlong, surrogates, beyond U+10FFFF */
+	return k;
+}
+
+/*
+ * A value that becomes a column (subject, node: part of the event key and
+ * the asset): the store refuses text that is not UTF-8 or has controls, and
+ * refusing it would lose the event.  Such bytes are kept visibly as the text
+ * \xNN (as in the details JSON), and the value is capped well under the
+ * store's limits.  Valid values are returned as they are.
+ */
+#define COLUMN_MAX 256
+
+static const char *column_text(struct aev *e, const char *v)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	size_t n, i = 0, k = 0, ok = 0;
+	char *out;
+
+	if (!v)
+		return NULL;
+	n = strlen(v);
+	while (ok < n && (k = column_char(p + ok, n - ok)) > 0)
+		ok += k;
+	if (ok == n && n <= COLUMN_MAX)
+		return v;
+	if (e->used + COLUMN_MAX + 1 > sizeof(e->arena))
+		return NULL;
+	out = e->arena + e->used;
+	for (k = 0; i < n;) {
+		size_t c = column_char(p + i, n - i);
+
+		if (c == 0) {
+			if (k + 4 > COLUMN_MAX)
+				break;
+			k += (size_t)snprintf(out + k, 5, "\\x%02x", p[i]);
+			i++;
+		} else {
+			if (k + c > COLUMN_MAX)
+				break;
+			memcpy(out + k, p + i, c);
+			k += c;
+			i += c;
+		}
+	}
+	out[k] = '\0';
+	e->used += k + 1;
+	return out;
+}
+
 static void set_once(const char **dst, const char *v)
 {
 	if (!*dst)
 		*dst = v;
 }
 
-static void take_field(struct aev *e, const char *name, const char *val)
+/*
+ * One field of a record of @rtype.  @interp is auparse's interpretation when
+ * the record came enriched (auditd's log_format = ENRICHED: the names after
+ * 0x1d), else NULL: names are never looked up on the host that replays.
+ */
+static void take_field(struct aev *e, int rtype, const char *name, const char *val,
+		       const char *interp)
 {
 	switch (name[0]) {
 	case 'a':
-		if (strcmp(name, "auid") == 0)
-			set_once(&e->auid, aev_strdup(e, val, (size_t)-1));
-		else if (strcmp(name, "acct") == 0)
-			set_once(&e->acct, decode(e, val, false));
-		else if (strcmp(name, "addr") == 0)
+		if (strcmp(name, "auid") == 0) {
+			set_once(&e->auid, column_text(e, aev_strdup(e, val, (size_t)-1)));
+			if (interp)
+				set_once(&e->auid_name, column_text(e, aev_strdup(e, interp, (size_t)-1)));
+		} else if (strcmp(name, "acct") == 0) {
+			set_once(&e->acct, column_text(e, decode(e, val, false)));
+		} else if (strcmp(name, "addr") == 0) {
 			set_once(&e->addr, aev_strdup(e, val, (size_t)-1));
-		break;
-	case 'A':
-		if (strcmp(name, "AUID") == 0)
-			set_once(&e->auid_name, decode(e, val, false));
+		}
 		break;
 	case 'c':
 		if (strcmp(name, "comm") == 0)
@@ -93,12 +173,38 @@ static void take_field(struct aev *e, const char *name, const char *val)
 			set_once(&e->isms_evidence, aev_strdup(e, val, (size_t)-1));
 		break;
 	case 'h':
+		/* libaudit writes hostname= as it is, never in hex */
 		if (strcmp(name, "hostname") == 0)
-			set_once(&e->hostname, decode(e, val, false));
+			set_once(&e->hostname, aev_strdup(e, val, (size_t)-1));
 		break;
 	case 'k':
-		if (strcmp(name, "key") == 0)
-			set_once(&e->key, decode(e, val, true));
+		/*
+		 * The key of the rule that matched is on the SYSCALL record.  A
+		 * CONFIG_CHANGE's key= is the key of the rule added or removed, not
+		 * a match: that event is configuration, not a watched access.  A
+		 * rule with several keys gives several key fields: all, by ','.
+		 */
+		if (strcmp(name, "key") == 0 && rtype == 1300) {
+			const char *k = decode(e, val, true);
+
+			if (!k)
+				break;
+			if (!e->key) {
+				e->key = k;
+			} else {
+				size_t a = strlen(e->key), b = strlen(k);
+
+				if (e->used + a + b + 2 <= sizeof(e->arena)) {
+					char *j = e->arena + e->used;
+
+					memcpy(j, e->key, a);
+					j[a] = ',';
+					memcpy(j + a + 1, k, b + 1);
+					e->used += a + b + 2;
+					e->key = j;
+				}
+			}
+		}
 		break;
 	case 'n':
 		if (strcmp(name, "name") == 0 && e->npaths < AEV_MAX_PATHS) {
@@ -121,25 +227,21 @@ static void take_field(struct aev *e, const char *name, const char *val)
 	case 's':
 		if (strcmp(name, "success") == 0)
 			set_once(&e->success, aev_strdup(e, val, (size_t)-1));
-		else if (strcmp(name, "syscall") == 0 && !e->syscall_name)
-			e->syscall_name = aev_strdup(e, val, (size_t)-1);
-		break;
-	case 'S':
-		/* The enriched name wins over the number. */
-		if (strcmp(name, "SYSCALL") == 0)
-			e->syscall_name = aev_strdup(e, val, (size_t)-1);
+		else if (strcmp(name, "syscall") == 0)
+			/* The enriched name (SYSCALL=openat) rather than the number. */
+			set_once(&e->syscall_name, aev_strdup(e, interp ? interp : val, (size_t)-1));
 		break;
 	case 't':
+		/* written as it is, like hostname= */
 		if (strcmp(name, "terminal") == 0)
-			set_once(&e->terminal, decode(e, val, false));
-		break;
-	case 'U':
-		if (strcmp(name, "UID") == 0)
-			set_once(&e->uid_name, decode(e, val, false));
+			set_once(&e->terminal, aev_strdup(e, val, (size_t)-1));
 		break;
 	case 'u':
-		if (strcmp(name, "uid") == 0)
-			set_once(&e->uid, aev_strdup(e, val, (size_t)-1));
+		if (strcmp(name, "uid") == 0) {
+			set_once(&e->uid, column_text(e, aev_strdup(e, val, (size_t)-1)));
+			if (interp)
+				set_once(&e->uid_name, column_text(e, aev_strdup(e, interp, (size_t)-1)));
+		}
 		break;
 	default:
 		break;
@@ -188,7 +290,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		e->milli = ts->milli;
 		e->serial = ts->serial;
 		if (ts->host)
-			e->node = aev_strdup(e, ts->host, (size_t)-1);
+			e->node = column_text(e, aev_strdup(e, ts->host, (size_t)-1));
 	}
 	e->type = auparse_get_type(au);
 	e->type_name = aev_strdup(e, auparse_get_type_name(au), (size_t)-1);
@@ -203,12 +305,21 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		if (p->cfg->keep_raw)
 			add_raw(e, raw, &rawlen, auparse_get_record_text(au));
 		if (auparse_first_field(au) > 0) {
+			bool enriched = auparse_get_record_interpretations(au) != NULL;
+
 			do {
 				const char *name = auparse_get_field_name(au);
 				const char *val = auparse_get_field_str(au);
+				const char *interp = NULL;
 
-				if (name && val)
-					take_field(e, name, val);
+				if (!name || !val)
+					continue;
+				/* (the first letter first: this runs for every field) */
+				if (enriched && (name[0] == 'a' || name[0] == 'u' || name[0] == 's') &&
+				    (strcmp(name, "auid") == 0 || strcmp(name, "uid") == 0 ||
+				     strcmp(name, "syscall") == 0))
+					interp = auparse_interpret_field(au);
+				take_field(e, t, name, val, interp);
 			} while (auparse_next_field(au) > 0);
 		}
 	} while (auparse_next_record(au) > 0);
@@ -257,6 +368,11 @@ bool parse_line_ok(const char *line, size_t len)
 {
 	const char *s = line, *end = line + len;
 
+	/* auditd escapes every value: a NUL is never part of a record (and
+	 * libauparse would silently cut the record there). */
+	if (memchr(line, '\0', len))
+		return false;
+
 	if (len >= 5 && memcmp(s, "node=", 5) == 0) {
 		s += 5;
 		while (s < end && *s != ' ')
@@ -272,6 +388,12 @@ bool parse_line_ok(const char *line, size_t len)
 		return false;
 	while (s < end && (isupper((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_'))
 		s++;
+	/* auditd names types it does not know UNKNOWN[1336] */
+	if (s < end && *s == '[') {
+		s++;
+		if (!digits(&s, end) || s == end || *s++ != ']')
+			return false;
+	}
 	if (end - s < 12 || memcmp(s, " msg=audit(", 11) != 0)
 		return false;
 	s += 11;
@@ -285,6 +407,10 @@ static void line_done(struct parser *p)
 {
 	if (p->overlong) {
 		p->sink.malformed(p->sink.ud, p->line, p->linelen, "line longer than the limit");
+	} else if (p->linelen && p->line[p->linelen - 1] == '\0') {
+		/* PARSE_CUT_MARK: the reader's end of a file whose last line was cut
+		 * off; without it that line would swallow the next file's first. */
+		p->sink.malformed(p->sink.ud, p->line, p->linelen - 1, "cut off at end of a file");
 	} else if (p->linelen == 0) {
 		/* blank lines carry nothing */
 	} else if (!parse_line_ok(p->line, p->linelen)) {

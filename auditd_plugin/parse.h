@@ -17,6 +17,12 @@
  */
 
 #define PARSE_LINE_MAX 16384 /* auditd's records are at most 8970 bytes */
+/*
+ * Appended by a reader to a file whose last line has no newline, before the
+ * next file: that line is reported as cut off instead of joining the next
+ * file's first line.  Records never contain a NUL.
+ */
+#define PARSE_CUT_MARK "\0\n"
 
 struct parse_sink {
 	void *ud;

@@ -100,6 +100,13 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			 json_tokener_get_parse_end(tok));
 		goto out;
 	}
+	/* The tokener stops after the first value: what follows must be space. */
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
+		if (!strchr(" \t\r\n", json[i]) || !json[i]) {
+			snprintf(err, errlen, "$: not valid JSON: text after the object at byte %zu", i);
+			goto out;
+		}
+	}
 	if (!json_object_is_type(root, json_type_object)) {
 		snprintf(err, errlen, "$: must be an object");
 		goto out;
@@ -208,7 +215,8 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 		}
 		json_object_object_foreach(v, node, val)
 		{
-			if (!json_object_is_type(val, json_type_string)) {
+			if (!json_object_is_type(val, json_type_string) ||
+			    !json_object_get_string_len(val)) {
 				snprintf(err, errlen, "$.nodes.%s: must be an asset name", node);
 				goto out;
 			}
@@ -258,6 +266,16 @@ int plugin_config_load(const char *path, struct plugin_config *ret, char *err, s
 	}
 	r = plugin_config_parse(buf, len, ret, err, errlen);
 	free(buf);
+	if (r < 0 && errlen) {
+		/* Name the file: "PATH: $.keys.x: ..." */
+		size_t pl = strlen(path), el = strlen(err);
+
+		if (pl + 2 + el < errlen) {
+			memmove(err + pl + 2, err, el + 1);
+			memcpy(err, path, pl);
+			memcpy(err + pl, ": ", 2);
+		}
+	}
 	return r;
 }
 

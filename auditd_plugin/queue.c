@@ -23,6 +23,7 @@ int bqueue_init(struct bqueue *q, size_t max_bytes, const char *spill_path)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&q->nonempty, &ca);
+	pthread_cond_init(&q->drained, NULL);
 	pthread_condattr_destroy(&ca);
 	return 0;
 }
@@ -44,6 +45,7 @@ void bqueue_release(struct bqueue *q)
 	free(q->spill_path);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->nonempty);
+	pthread_cond_destroy(&q->drained);
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -98,6 +100,8 @@ int bqueue_push(struct bqueue *q, const char *data, size_t len)
 	int r = 0;
 
 	pthread_mutex_lock(&q->lock);
+	while (q->wait_over && q->head && q->spill_fd < 0 && q->bytes + len > q->wait_over)
+		pthread_cond_wait(&q->drained, &q->lock);
 	/* Once spilling, everything goes to the file until the parser has read
 	 * it back: order is kept. */
 	if (q->spill_fd >= 0 || q->bytes + len > q->max_bytes) {
@@ -122,6 +126,13 @@ out:
 	pthread_cond_signal(&q->nonempty);
 	pthread_mutex_unlock(&q->lock);
 	return r;
+}
+
+void bqueue_wait_over(struct bqueue *q, size_t bytes)
+{
+	pthread_mutex_lock(&q->lock);
+	q->wait_over = bytes;
+	pthread_mutex_unlock(&q->lock);
 }
 
 void bqueue_close(struct bqueue *q)
@@ -166,6 +177,8 @@ ssize_t bqueue_pop(struct bqueue *q, char *buf, size_t cap, unsigned timeout_ms)
 		}
 		q->bytes -= take;
 		n = (ssize_t)take;
+		if (q->wait_over)
+			pthread_cond_signal(&q->drained);
 	} else if (q->spill_fd >= 0) {
 		size_t avail = (size_t)(q->spill_written - q->spill_read);
 		size_t take = avail < cap ? avail : cap;

@@ -23,8 +23,10 @@ struct chunk {
 struct bqueue {
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty;
+	pthread_cond_t drained;  /* the parser took a chunk (for wait_over) */
 	struct chunk *head, *tail;
 	size_t bytes, max_bytes;
+	size_t wait_over; /* 0, or push waits while this much is queued */
 	bool closed;      /* no more input */
 	/* overflow */
 	char *spill_path;
@@ -38,8 +40,18 @@ struct bqueue {
 int bqueue_init(struct bqueue *q, size_t max_bytes, const char *spill_path);
 void bqueue_release(struct bqueue *q);
 
-/* Reader side: never blocks on the consumer. Returns 0 or -errno (data counted as lost). */
+/*
+ * Reader side: never blocks on the consumer, unless bqueue_wait_over() was
+ * called.  Returns 0 or -errno (data counted as lost).
+ */
 int bqueue_push(struct bqueue *q, const char *data, size_t len);
+/*
+ * For input that can wait (a regular file, not auditd's pipe): from now on
+ * bqueue_push() waits while @bytes or more are queued, rather than spill.
+ * Memory then stays at @bytes however long the file, and nothing is copied
+ * to the overflow file.
+ */
+void bqueue_wait_over(struct bqueue *q, size_t bytes);
 void bqueue_close(struct bqueue *q);
 
 /*

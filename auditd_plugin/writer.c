@@ -89,8 +89,8 @@ static size_t sl(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-void writer_push_event(struct writer *w, const struct classified *cl, const char *details,
-		       size_t dlen)
+static void push_row(struct writer *w, enum row_kind what, const struct classified *cl,
+		     const char *details, size_t dlen)
 {
 	size_t need = sl(cl->kind) + sl(cl->control) + sl(cl->asset) + sl(cl->subject) +
 		      sl(cl->outcome) + sl(cl->event_key) + sl(cl->ts) + sl(cl->link_key) +
@@ -107,7 +107,7 @@ void writer_push_event(struct writer *w, const struct classified *cl, const char
 	}
 	memset(r, 0, sizeof(*r));
 	p = r->data;
-	r->what = ROW_EVENT;
+	r->what = what;
 	r->route = cl->route;
 	if (cl->route != ROUTE_DROP) {
 		r->ev.source = SOURCE;
@@ -122,6 +122,12 @@ void writer_push_event(struct writer *w, const struct classified *cl, const char
 		r->ev.details = dlen ? put(&p, details, dlen) : NULL;
 	}
 	push(w, r);
+}
+
+void writer_push_event(struct writer *w, const struct classified *cl, const char *details,
+		       size_t dlen)
+{
+	push_row(w, ROW_EVENT, cl, details, dlen);
 }
 
 static void sha256_hex(const char *data, size_t len, char out[65])
@@ -170,12 +176,9 @@ void writer_push_malformed(struct writer *w, const char *line, size_t len, const
 	snprintf(cl.event_key, sizeof(cl.event_key), "%s", key);
 	snprintf(cl.ts, sizeof(cl.ts), "%s", ts);
 	cl.outcome = "malformed";
-	writer_push_event(w, &cl, details, strlen(details));
-	/* Mark the row just queued as malformed for the counters. */
-	pthread_mutex_lock(&w->lock);
-	if (w->tail)
-		w->tail->what = ROW_MALFORMED;
-	pthread_mutex_unlock(&w->lock);
+	/* Marked malformed before it is queued: once queued, the writer
+	 * thread may already be storing it. */
+	push_row(w, ROW_MALFORMED, &cl, details, strlen(details));
 	free(details);
 }
 

@@ -262,7 +262,9 @@ int isms_indicators_scan(struct isms_store *s, size_t *ret_crossed)
 			int64_t count = 0;
 			char *a, *k;
 
-			if (fnmatch(ind->kind, kind, 0) != 0 ||
+			/* A window of no length (a store edited by hand) counts nothing,
+			 * rather than divide by zero in every collector that scans. */
+			if (ind->window <= 0 || fnmatch(ind->kind, kind, 0) != 0 ||
 			    (ind->asset && strcmp(ind->asset, asset) != 0))
 				continue;
 			/* The statement's text is reused by the next step: copy it. */

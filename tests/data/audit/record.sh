@@ -1,0 +1,122 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# How the recorded fixtures in this directory were made (root, auditd 3.0.9).
+# Not run by the tests: it takes over the machine's audit subsystem for a few
+# seconds, then removes its rules and disables auditing again.
+#
+#   record.sh OUTDIR ENRICHED|RAW
+#
+# writes OUTDIR/audit.log (auditd's disk log: no EOE records) and
+# OUTDIR/stream.txt (what a plugin reads on stdin: with EOE records).
+# enriched.* and raw.* here are these files as recorded (see README).
+set -eu
+OUT=$1
+FMT=$2
+USER_NAME=isms-rec
+PW=Rec0rd-only-pw   # a throw-away password of a user deleted below
+# The audit subsystem is one per machine: never take it from another auditd.
+pgrep -x auditd >/dev/null && { echo "an auditd is running: not now" >&2; exit 1; }
+D=$(mktemp -d /tmp/isms-rec.XXXXXX)
+mkdir -p "$D/plugins.d" "$D/data" "$D/data/web conf"
+cleanup() {
+	set +e
+	auditctl -D >/dev/null 2>&1
+	[ -n "${APID:-}" ] && kill -TERM "$APID" 2>/dev/null && wait "$APID"
+	auditctl -D >/dev/null 2>&1
+	auditctl -e 0 >/dev/null 2>&1
+	userdel "$USER_NAME" >/dev/null 2>&1
+	rm -f /etc/pam.d/isms-rec
+	mkdir -p "$OUT"
+	cp "$D/audit.log" "$OUT/audit.log" 2>/dev/null
+	cp "$D/stream.txt" "$OUT/stream.txt" 2>/dev/null
+	[ -f "$D/store.db" ] && cp "$D/store.db" "$OUT/store.db"
+	rm -rf "$D"
+}
+trap cleanup EXIT
+
+cat >"$D/auditd.conf" <<EOC
+local_events = yes
+write_logs = yes
+log_file = $D/audit.log
+log_group = root
+log_format = $FMT
+flush = INCREMENTAL_ASYNC
+freq = 50
+max_log_file = 8
+num_logs = 2
+priority_boost = 4
+name_format = NONE
+max_log_file_action = ROTATE
+space_left = 75
+space_left_action = SYSLOG
+admin_space_left = 50
+admin_space_left_action = SUSPEND
+disk_full_action = SUSPEND
+disk_error_action = SUSPEND
+use_libwrap = no
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+tcp_client_max_idle = 0
+transport = TCP
+distribute_network = no
+q_depth = 2000
+overflow_action = SYSLOG
+max_restarts = 10
+plugin_dir = $D/plugins.d
+end_of_event_timeout = 2
+EOC
+printf '#!/bin/sh\nexec cat >%s/stream.txt\n' "$D" >"$D/capture.sh"
+chmod 0755 "$D/capture.sh"
+cat >"$D/plugins.d/capture.conf" <<EOC
+active = yes
+direction = out
+path = $D/capture.sh
+type = always
+format = string
+EOC
+chmod 0640 "$D/auditd.conf" "$D/plugins.d/capture.conf"
+# With PAM_ISMS_SO and ISMSCTL set, pam_isms decides too and writes its own
+# USER_ACCT record (op=isms-access ... evidence=KEY).
+ISMS_LINE=""
+if [ -n "${PAM_ISMS_SO:-}" ] && [ -n "${ISMSCTL:-}" ]; then
+	"$ISMSCTL" --store "$D/store.db" -q init >/dev/null
+	printf '{"version": 1, "asset": "rec-host", "mode": "enforce", "on_error": "deny",\n "rules": [{"id": "rec-allow", "users": ["%s"], "allow": true}, {"id": "default", "allow": false}]}\n' \
+		"$USER_NAME" >"$D/policy.json"
+	chmod 0644 "$D/policy.json"
+	ISMS_LINE="account required $PAM_ISMS_SO policy=$D/policy.json store=$D/store.db spool=$D/spool"
+fi
+printf 'auth required pam_unix.so nodelay\naccount required pam_unix.so\n%s\nsession required pam_unix.so\n' \
+	"$ISMS_LINE" >/etc/pam.d/isms-rec
+
+auditd -n -c "$D" -s enable &
+APID=$!
+n=0
+until [ -s "$D/audit.log" ] && auditctl -s | grep -q "^pid $APID"; do
+	n=$((n + 1)); [ $n -lt 50 ] || { echo "auditd did not start" >&2; exit 1; }
+	sleep 0.1
+done
+auditctl -D >/dev/null
+
+echo "watched" >"$D/data/watched.conf"
+: >"$D/data/multi.conf"
+auditctl -w "$D/data/watched.conf" -p rwa -k isms-watch
+auditctl -w "$D/data/multi.conf" -p wa -k isms-watch -k web-config
+auditctl -w "$D/data/web conf" -p wa -k web-site
+auditctl -a always,exit -F arch=b64 -S fchmodat -F dir="$D/data" -k isms-perm
+auditctl -a always,exit -F arch=b64 -S setpriority -F exe=/usr/bin/nice -k isms-prio
+cat "$D/data/watched.conf" >/dev/null
+echo "more" >>"$D/data/watched.conf"
+echo "x" >"$D/data/multi.conf"
+echo "page" >"$D/data/web conf/indéx.html"
+chmod 0600 "$D/data/watched.conf"
+: >"$D/data/other.txt"
+chmod 0600 "$D/data/other.txt"
+nice -n 1 true
+useradd -M -s /bin/sh "$USER_NAME"
+echo "$USER_NAME:$PW" | chpasswd
+printf '%s\n' "$PW" | pamtester isms-rec "$USER_NAME" authenticate acct_mgmt open_session close_session
+printf 'wrong\n' | pamtester isms-rec "$USER_NAME" authenticate || true
+su "$USER_NAME" -s /bin/sh -c true
+userdel "$USER_NAME"
+auditctl -D
+sleep 3   # let the last events age out in auditd before it stops

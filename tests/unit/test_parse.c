@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The parser stage: the line shape check, and audit text fed through a
+ * struct parser (libauparse underneath) into a test sink that keeps what it
+ * is given: recorded logs, interleaved events, events without an end,
+ * node= prefixes, hex-encoded fields, cut and over-long lines.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "isms/catalogue.h"
+#include "parse.h"
+#include "strutil.h"
+#include "testutil.h"
+
+#define MAX_GOT 128
+
+struct got {
+	char event_key[384];
+	char kind[64];
+	enum route route;
+	char *subject, *asset, *key, *acct, *hostname, *syscall, *details;
+	char *paths[AEV_MAX_PATHS];
+	size_t npaths, nrecords;
+	int type;
+};
+
+struct bad {
+	char *line;
+	size_t len;
+	char why[64];
+};
+
+struct sink_state {
+	struct got ev[MAX_GOT];
+	size_t nev;
+	struct bad bad[16];
+	size_t nbad;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void on_event(void *ud, const struct aev *e, const struct classified *cl,
+		     const char *details, size_t dlen)
+{
+	struct sink_state *st = ud;
+	struct got *g;
+
+	assert_true(st->nev < MAX_GOT);
+	g = &st->ev[st->nev++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->event_key, sizeof(g->event_key), "%s", cl->event_key);
+	snprintf(g->kind, sizeof(g->kind), "%s", cl->kind);
+	g->route = cl->route;
+	g->subject = dup_or_null(cl->subject);
+	g->asset = dup_or_null(cl->asset);
+	g->key = dup_or_null(e->key);
+	g->acct = dup_or_null(e->acct);
+	g->hostname = dup_or_null(e->hostname);
+	g->syscall = dup_or_null(e->syscall_name);
+	g->details = dlen ? strndup(details, dlen) : NULL;
+	for (size_t i = 0; i < e->npaths; i++)
+		g->paths[i] = strdup(e->paths[i]);
+	g->npaths = e->npaths;
+	g->nrecords = e->nrecords;
+	g->type = e->type;
+	/* Everything that becomes a column must be text the store takes. */
+	if (cl->route != ROUTE_DROP) {
+		assert_true(isms_text_ok(cl->event_key));
+		assert_true(!cl->subject || isms_text_ok(cl->subject));
+		assert_true(!cl->asset || isms_text_ok(cl->asset));
+		assert_non_null(details);
+		assert_true(isms_text_ok(details));
+	}
+}
+
+static void on_malformed(void *ud, const char *line, size_t len, const char *why)
+{
+	struct sink_state *st = ud;
+	struct bad *b;
+
+	assert_true(st->nbad < 16);
+	b = &st->bad[st->nbad++];
+	b->line = malloc(len + 1);
+	assert_non_null(b->line);
+	memcpy(b->line, line, len);
+	b->line[len] = '\0';
+	b->len = len;
+	snprintf(b->why, sizeof(b->why), "%s", why);
+}
+
+static void sink_clear(struct sink_state *st)
+{
+	for (size_t i = 0; i < st->nev; i++) {
+		struct got *g = &st->ev[i];
+
+		free(g->subject);
+		free(g->asset);
+		free(g->key);
+		free(g->acct);
+		free(g->hostname);
+		free(g->syscall);
+		free(g->details);
+		for (size_t k = 0; k < g->npaths; k++)
+			free(g->paths[k]);
+	}
+	for (size_t i = 0; i < st->nbad; i++)
+		free(st->bad[i].line);
+	st->nev = st->nbad = 0;
+}
+
+struct fixture {
+	struct plugin_config cfg;
+	struct parser *p;
+	struct sink_state st;
+};
+
+static int setup(void **state)
+{
+	static const char json[] =
+		"{\"asset\": \"host-a\", \"keys\": {\"web-config\": {\"asset\": \"website\"}},"
+		" \"nodes\": {\"alpha\": \"alpha-asset\"}}";
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct parse_sink sink = {.event = on_event, .malformed = on_malformed};
+	char err[256];
+
+	assert_non_null(fx);
+	assert_int_equal(plugin_config_parse(json, strlen(json), &fx->cfg, err, sizeof(err)), 0);
+	fx->p = malloc(sizeof(*fx->p));
+	assert_non_null(fx->p);
+	sink.ud = &fx->st;
+	assert_int_equal(parser_init(fx->p, &fx->cfg, &sink), 0);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	parser_release(fx->p);
+	free(fx->p);
+	sink_clear(&fx->st);
+	plugin_config_release(&fx->cfg);
+	free(fx);
+	return 0;
+}
+
+static void feed(struct fixture *fx, const char *text)
+{
+	parser_feed(fx->p, text, strlen(text));
+}
+
+static const struct got *find(const struct fixture *fx, const char *event_key)
+{
+	for (size_t i = 0; i < fx->st.nev; i++)
+		if (strcmp(fx->st.ev[i].event_key, event_key) == 0)
+			return &fx->st.ev[i];
+	fail_msg("no event '%s' among %zu", event_key, fx->st.nev);
+	abort();
+}
+
+static char *read_data(const char *name, size_t *ret_len)
+{
+	const char *root = getenv("ISMS_SOURCE_ROOT");
+	char path[4096];
+	char *buf;
+	size_t len;
+
+	assert_non_null(root);
+	snprintf(path, sizeof(path), "%s/tests/data/audit/%s", root, name);
+	assert_int_equal(isms_read_file(path, 1u << 22, &buf, &len), 0);
+	*ret_len = len;
+	return buf;
+}
+
+/* ---- parse_line_ok ---- */
+
+static void test_line_shape(void **state)
+{
+	static const char *const good[] = {
+		"type=SYSCALL msg=audit(1700000000.005:42): arch=c000003e",
+		"type=EOE msg=audit(1795818002.353:26):",
+		"type=USER_AUTH msg=audit(1.0:0): ",
+		"node=web01 type=USER_AUTH msg=audit(1.2:3): pid=1",
+		"node=web-01.example.org type=PATH msg=audit(1700000000.005:42): item=0",
+		"type=DAEMON_START msg=audit(1795818002.353:1849): op=start",
+		/* auditd writes types it has no name for as UNKNOWN[n] */
+		"type=UNKNOWN[1336] msg=audit(1700000000.005:42): uring_op=1",
+		"node=n1 type=UNKNOWN[1420] msg=audit(1700000000.005:42): x",
+	};
+	static const char *const bad[] = {
+		"",
+		"garbage",
+		"type=",
+		"type=SYSCALL",
+		"type= msg=audit(1.2:3): x",
+		"type=syscall msg=audit(1.2:3): x",
+		"type=SYSCALL msg=audit(1.2:3) x",
+		"type=SYSCALL msg=audit(1.2:3)",
+		"type=SYSCALL msg=audit(1.2:): x",
+		"type=SYSCALL msg=audit(.2:3): x",
+		"type=SYSCALL msg=audit(1:3): x",
+		"type=SYSCALL msg=audit(1.2.3): x",
+		"type=SYSCALL msg=audit(a.2:3): x",
+		"type=SYSCALL  msg=audit(1.2:3): x",
+		"type=SYSCALL msg=audit(1.2:3 ): x",
+		"node=web01",
+		"node=web01 ",
+		"node=web01 garbage",
+		"node=web01 type=SYSCALL",
+		"xtype=SYSCALL msg=audit(1.2:3): x",
+		" type=SYSCALL msg=audit(1.2:3): x",
+		"type=UNKNOWN[] msg=audit(1.2:3): x",
+		"type=UNKNOWN[12 msg=audit(1.2:3): x",
+		"type=UNKNOWN[1a] msg=audit(1.2:3): x",
+	};
+	static const char nul[] = "type=SYSCALL msg=audit(1.2:3): a=\0b";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!parse_line_ok(good[i], strlen(good[i])))
+			fail_msg("refused: '%s'", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (parse_line_ok(bad[i], strlen(bad[i])))
+			fail_msg("accepted: '%s'", bad[i]);
+	/* A NUL is never part of a record. */
+	assert_false(parse_line_ok(nul, sizeof(nul) - 1));
+	/* The length is what counts, not a NUL. */
+	assert_false(parse_line_ok(good[0], 20));
+	assert_true(parse_line_ok("type=EOE msg=audit(1.2:3):garbage", 26));
+}
+
+/* ---- recorded logs ---- */
+
+static void feed_file(struct fixture *fx, const char *name, size_t chunk)
+{
+	size_t len;
+	char *buf = read_data(name, &len);
+
+	for (size_t off = 0; off < len; off += chunk)
+		parser_feed(fx->p, buf + off, len - off < chunk ? len - off : chunk);
+	free(buf);
+}
+
+static void check_recorded(struct fixture *fx, bool enriched)
+{
+	const struct got *g;
+	size_t kinds[5] = {0};
+
+	assert_int_equal(fx->st.nbad, 0);
+	/* 38 events: see tests/data/audit/README. */
+	assert_int_equal(fx->st.nev, 38);
+	for (size_t i = 0; i < fx->st.nev; i++)
+		kinds[fx->st.ev[i].route]++;
+	assert_int_equal(kinds[ROUTE_DROP], 1); /* auditd's own unkeyed sendto */
+	assert_int_equal(kinds[ROUTE_LINK], 1); /* pam_isms's decision */
+	assert_int_equal(kinds[ROUTE_ISMS], 36);
+	for (size_t i = 0; i < fx->st.nev; i++) {
+		g = &fx->st.ev[i];
+		/* A rule added or removed is configuration, whatever its key. */
+		if (g->type == 1305)
+			assert_string_equal(g->kind, "audit.config");
+		assert_true(strncmp(g->event_key, "audit::17958180", 15) == 0);
+	}
+	if (enriched) {
+		/* cat reading the watched file */
+		g = find(fx, "audit::1795818024.993:65");
+		assert_string_equal(g->kind, "file.watch");
+		assert_string_equal(g->key, "isms-watch");
+		assert_int_equal(g->npaths, 1);
+		assert_string_equal(g->paths[0], "/tmp/isms-rec.ncVTBU/data/watched.conf");
+		assert_int_equal(g->nrecords, 4);
+		/* the enriched names: who and which call */
+		assert_string_equal(g->subject, "root");
+		assert_string_equal(g->syscall, "openat");
+		assert_string_equal(g->asset, "host-a");
+		/* a rule with two keys: both, and the mapped one applies */
+		g = find(fx, "audit::1795818024.997:67");
+		assert_string_equal(g->key, "isms-watch,web-config");
+		assert_string_equal(g->asset, "website");
+		/* hex-encoded names, one with a space, one not ASCII */
+		g = find(fx, "audit::1795818024.997:68");
+		assert_string_equal(g->key, "web-site");
+		assert_int_equal(g->npaths, 2);
+		assert_string_equal(g->paths[0], "/tmp/isms-rec.ncVTBU/data/web conf/");
+		assert_string_equal(g->paths[1], "/tmp/isms-rec.ncVTBU/data/web conf/ind\xc3\xa9x.html");
+		/* a keyed syscall rule without a PATH */
+		g = find(fx, "audit::1795818025.001:71");
+		assert_string_equal(g->kind, "syscall.key");
+		assert_string_equal(g->syscall, "setpriority");
+		/* the failed password */
+		g = find(fx, "audit::1795818025.149:80");
+		assert_string_equal(g->kind, "auth.failure");
+		assert_string_equal(g->subject, "isms-rec");
+		/* pam_isms's own record */
+		g = find(fx, "audit::1795818025.097:76");
+		assert_int_equal(g->route, ROUTE_LINK);
+		assert_string_equal(g->kind, "access.allow");
+		assert_non_null(strstr(g->details, "\"rule\":\"rec-allow\""));
+		/* the config change with a key is not a file access */
+		g = find(fx, "audit::1795818024.989:61");
+		assert_string_equal(g->kind, "audit.config");
+		assert_null(g->key);
+		assert_int_equal(g->npaths, 1);
+	}
+}
+
+static void test_recorded_enriched_log(void **state)
+{
+	struct fixture *fx = *state;
+
+	feed_file(fx, "enriched.log", 1u << 20);
+	parser_flush(fx->p);
+	check_recorded(fx, true);
+}
+
+static void test_recorded_stream_bytewise(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* One byte at a time: lines are split across every possible boundary. */
+	feed_file(fx, "enriched.stream", 1);
+	parser_flush(fx->p);
+	check_recorded(fx, true);
+}
+
+static void test_recorded_raw_log(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	feed_file(fx, "raw.log", 4093);
+	parser_flush(fx->p);
+	check_recorded(fx, false);
+	/* Without enrichment: numbers, and no names looked up on this host. */
+	for (size_t i = 0; i < fx->st.nev; i++) {
+		g = &fx->st.ev[i];
+		if (g->type == 1300 && g->route == ROUTE_ISMS) {
+			assert_string_equal(g->subject, "0");
+			assert_non_null(g->syscall);
+			assert_true(g->syscall[0] >= '0' && g->syscall[0] <= '9');
+		}
+	}
+}
+
+/* ---- hand-made ---- */
+
+#define SYSCALL_A                                                                           \
+	"type=SYSCALL msg=audit(1700000000.100:100): arch=c000003e syscall=257 success=yes "  \
+	"exit=3 items=1 ppid=1 pid=10 auid=1000 uid=0 comm=\"cat\" exe=\"/usr/bin/cat\" "     \
+	"key=\"isms-watch\"\n"
+#define PATH_A                                                                              \
+	"type=PATH msg=audit(1700000000.100:100): item=0 name=\"/etc/a\" inode=1 dev=fe:00 "  \
+	"mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+#define PROCTITLE_A "type=PROCTITLE msg=audit(1700000000.100:100): proctitle=636174002F6574632F61\n"
+#define SYSCALL_B                                                                           \
+	"type=SYSCALL msg=audit(1700000000.100:101): arch=c000003e syscall=257 success=no "   \
+	"exit=-13 items=1 ppid=1 pid=11 auid=1001 uid=1001 comm=\"vi\" exe=\"/usr/bin/vi\" "  \
+	"key=\"web-config\"\n"
+#define PATH_B                                                                              \
+	"type=PATH msg=audit(1700000000.100:101): item=0 name=\"/srv/b\" inode=2 dev=fe:00 "  \
+	"mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+#define PROCTITLE_B "type=PROCTITLE msg=audit(1700000000.100:101): proctitle=7669002F7372762F62\n"
+#define USER_AUTH(serial, acct)                                                             \
+	"type=USER_AUTH msg=audit(1700000000.200:" serial "): pid=20 uid=0 auid=4294967295 "  \
+	"ses=4294967295 msg='op=PAM:authentication grantors=? acct=" acct " "                 \
+	"exe=\"/usr/sbin/sshd\" hostname=198.51.100.7 addr=198.51.100.7 terminal=ssh res=failed'\n"
+
+static void test_interleaved(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *a, *b;
+
+	feed(fx, SYSCALL_A SYSCALL_B "type=CWD msg=audit(1700000000.100:100): cwd=\"/root\"\n" PATH_A
+		 USER_AUTH("102", "\"mallory\"") PATH_B PROCTITLE_B PROCTITLE_A);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+	assert_int_equal(fx->st.nev, 3);
+	a = find(fx, "audit::1700000000.100:100");
+	b = find(fx, "audit::1700000000.100:101");
+	/* Each event has its own records, none of the other's. */
+	assert_int_equal(a->nrecords, 4);
+	assert_int_equal(a->npaths, 1);
+	assert_string_equal(a->paths[0], "/etc/a");
+	assert_string_equal(a->subject, "1000");
+	assert_string_equal(a->asset, "host-a");
+	assert_int_equal(b->nrecords, 3);
+	assert_int_equal(b->npaths, 1);
+	assert_string_equal(b->paths[0], "/srv/b");
+	assert_string_equal(b->subject, "1001");
+	assert_string_equal(b->asset, "website");
+	assert_string_equal(find(fx, "audit::1700000000.200:102")->subject, "mallory");
+}
+
+static void test_no_end_completed_by_flush(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* A disk log has no EOE: the last multi-record event ends only at EOF. */
+	feed(fx, SYSCALL_A SYSCALL_B PATH_A PATH_B);
+	assert_int_equal(fx->st.nev, 0);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+	assert_int_equal(find(fx, "audit::1700000000.100:100")->npaths, 1);
+	/* Flushing again finds nothing more. */
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+}
+
+static void test_no_end_completed_by_age(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* The same without EOF: the idle timer ages them out (they are from 2023). */
+	feed(fx, SYSCALL_A PATH_A);
+	assert_int_equal(fx->st.nev, 0);
+	parser_age(fx->p);
+	assert_int_equal(fx->st.nev, 1);
+	assert_int_equal(find(fx, "audit::1700000000.100:100")->nrecords, 2);
+	/* A record of that event arriving later makes an event of its own under the
+	 * same key: a lone PROCTITLE, which is nothing by itself and is filtered. */
+	feed(fx, PROCTITLE_A);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+	assert_string_equal(fx->st.ev[1].event_key, "audit::1700000000.100:100");
+	assert_int_equal(fx->st.ev[1].route, ROUTE_DROP);
+}
+
+static void test_eoe_completes(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* The plugin stream ends events with EOE; it is not a record of the event. */
+	feed(fx, SYSCALL_A PATH_A PROCTITLE_A "type=EOE msg=audit(1700000000.100:100):\n");
+	feed(fx, USER_AUTH("103", "\"bob\""));
+	assert_int_equal(fx->st.nev, 2);
+	assert_int_equal(find(fx, "audit::1700000000.100:100")->nrecords, 3);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+}
+
+static void test_node_prefix(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	/* Two hosts, the same time and serial, records interleaved: two events. */
+	feed(fx, "node=alpha " SYSCALL_A "node=beta " SYSCALL_A
+		 "node=beta type=PATH msg=audit(1700000000.100:100): item=0 name=\"/srv/b\" inode=2 "
+		 "dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+		 "node=alpha " PATH_A "node=alpha " PROCTITLE_A "node=beta " PROCTITLE_A
+		 /* and a local event of the same time and serial */
+		 SYSCALL_A PROCTITLE_A);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+	assert_int_equal(fx->st.nev, 3);
+	g = find(fx, "audit:alpha:1700000000.100:100");
+	assert_string_equal(g->paths[0], "/etc/a");
+	assert_string_equal(g->asset, "alpha-asset");
+	assert_non_null(strstr(g->details, "\"node\":\"alpha\""));
+	g = find(fx, "audit:beta:1700000000.100:100");
+	assert_string_equal(g->paths[0], "/srv/b");
+	assert_string_equal(g->asset, "beta"); /* unmapped: the node is the asset */
+	g = find(fx, "audit::1700000000.100:100");
+	assert_int_equal(g->npaths, 0);
+	assert_string_equal(g->asset, "host-a");
+}
+
+static void test_hex_fields(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	feed(fx,
+	     /* key "isms watch" (a space: hex), a name with spaces */
+	     "type=SYSCALL msg=audit(1700000000.300:300): arch=c000003e syscall=257 success=yes "
+	     "exit=3 items=1 ppid=1 pid=10 auid=1000 uid=0 comm=\"cat\" exe=\"/usr/bin/cat\" "
+	     "key=69736D73207761746368\n"
+	     "type=PATH msg=audit(1700000000.300:300): item=0 name=2F7372762F6D792066696C65732F6120622E747874 "
+	     "inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+	     "type=PROCTITLE msg=audit(1700000000.300:300): proctitle=636174002F7372762F6D792066696C65732F6120622E747874\n"
+	     /* acct "bad user" in hex, from a host whose name looks like hex */
+	     "type=USER_AUTH msg=audit(1700000000.301:301): pid=20 uid=0 auid=4294967295 "
+	     "ses=4294967295 msg='op=PAM:authentication grantors=? acct=626164207573657220 "
+	     "exe=\"/usr/sbin/sshd\" hostname=cafe addr=198.51.100.7 terminal=ssh res=failed'\n"
+	     /* acct that decodes to bytes that are not UTF-8, and a C1 control */
+	     "type=USER_AUTH msg=audit(1700000000.302:302): pid=20 uid=0 auid=4294967295 "
+	     "ses=4294967295 msg='op=PAM:authentication grantors=? acct=61FF62C29B63 "
+	     "exe=\"/usr/sbin/sshd\" hostname=? addr=198.51.100.7 terminal=ssh res=failed'\n");
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+	assert_int_equal(fx->st.nev, 3);
+	g = find(fx, "audit::1700000000.300:300");
+	assert_string_equal(g->key, "isms watch");
+	assert_string_equal(g->kind, "file.watch");
+	assert_string_equal(g->paths[0], "/srv/my files/a b.txt");
+	g = find(fx, "audit::1700000000.301:301");
+	assert_string_equal(g->acct, "bad user ");
+	assert_string_equal(g->subject, "bad user ");
+	/* hostname= is written as is by libaudit, never hex */
+	assert_string_equal(g->hostname, "cafe");
+	/* Invalid bytes are kept, visibly, in what becomes a column. */
+	g = find(fx, "audit::1700000000.302:302");
+	assert_string_equal(g->kind, "auth.failure");
+	assert_string_equal(g->subject, "a\\xffb\\xc2\\x9bc");
+}
+
+static void test_non_utf8_quoted(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	/* Not what auditd writes, but what a network sender could: raw bytes in quotes. */
+	feed(fx, "node=h\xff type=USER_LOGIN msg=audit(1700000000.400:400): pid=20 uid=0 auid=1000 "
+		 "ses=1 msg='op=login acct=\"al\xe9x\" exe=\"/usr/sbin/sshd\" hostname=? addr=? "
+		 "terminal=/dev/pts/0 res=success'\n");
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+	assert_int_equal(fx->st.nev, 1);
+	g = &fx->st.ev[0];
+	assert_string_equal(g->event_key, "audit:h\\xff:1700000000.400:400");
+	assert_string_equal(g->subject, "al\\xe9x");
+	assert_string_equal(g->asset, "h\\xff");
+	assert_string_equal(g->kind, "login.success");
+}
+
+static void test_garbage_and_blank_lines(void **state)
+{
+	struct fixture *fx = *state;
+
+	feed(fx, "this is not an audit record\n\n" USER_AUTH("500", "\"a\"")
+		 "type=SYSCALL msg=audit(x.1:2): junk\n\x01\x02\xff\n" USER_AUTH("501", "\"b\""));
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+	/* Blank lines carry nothing; the others are reported, each once. */
+	assert_int_equal(fx->st.nbad, 3);
+	assert_string_equal(fx->st.bad[0].line, "this is not an audit record");
+	assert_string_equal(fx->st.bad[0].why, "not an audit record");
+	assert_string_equal(fx->st.bad[1].line, "type=SYSCALL msg=audit(x.1:2): junk");
+	assert_int_equal(fx->st.bad[2].len, 3);
+}
+
+static void test_truncated_last_line(void **state)
+{
+	struct fixture *fx = *state;
+
+	feed(fx, USER_AUTH("600", "\"a\"") "type=USER_LOGIN msg=audit(1700000000.500:601): pid=1 uid=0 "
+					    "auid=1000 ses=3 msg='op=login id=1000 exe=\"/usr/sbin/ssh");
+	assert_int_equal(fx->st.nbad, 0);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 1);
+	assert_int_equal(fx->st.nbad, 1);
+	assert_string_equal(fx->st.bad[0].why, "cut off at end of input");
+	assert_true(strncmp(fx->st.bad[0].line, "type=USER_LOGIN", 15) == 0);
+}
+
+static void test_cut_mark(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* A reader ends a file cut off mid-line with PARSE_CUT_MARK: that line is
+	 * reported, and the next file's first line stays whole. */
+	feed(fx, "type=USER_LOGIN msg=audit(1700000300.200:22): pid=1 uid=0 auid=1000 ses=3 msg='op=lo");
+	parser_feed(fx->p, PARSE_CUT_MARK, sizeof(PARSE_CUT_MARK) - 1);
+	feed(fx, USER_AUTH("23", "\"next\""));
+	assert_int_equal(fx->st.nbad, 1);
+	assert_string_equal(fx->st.bad[0].why, "cut off at end of a file");
+	assert_true(strncmp(fx->st.bad[0].line, "type=USER_LOGIN", 15) == 0);
+	assert_int_equal(fx->st.bad[0].len, strlen(fx->st.bad[0].line));
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 1);
+	assert_int_equal(fx->st.nev, 1);
+	assert_string_equal(fx->st.ev[0].subject, "next");
+}
+
+static void test_overlong_lines(void **state)
+{
+	struct fixture *fx = *state;
+	const char *head = "type=EXECVE msg=audit(1700000000.700:700): argc=2 a0=\"echo\" a1=";
+	size_t hl = strlen(head);
+	char *line = malloc(PARSE_LINE_MAX + 100);
+
+	assert_non_null(line);
+	/* Exactly the limit: a record. */
+	memcpy(line, head, hl);
+	memset(line + hl, 'A', PARSE_LINE_MAX - hl);
+	line[PARSE_LINE_MAX] = '\n';
+	feed(fx, "type=SYSCALL msg=audit(1700000000.700:700): arch=c000003e syscall=59 success=yes "
+		 "exit=0 items=0 ppid=1 pid=10 auid=1000 uid=0 comm=\"echo\" exe=\"/usr/bin/echo\" "
+		 "key=\"exec\"\n");
+	parser_feed(fx->p, line, PARSE_LINE_MAX + 1);
+	feed(fx, "type=PROCTITLE msg=audit(1700000000.700:700): proctitle=6563686F\n");
+	/* One byte more, fed in pieces: reported, and the next line is intact. */
+	memcpy(line, "type=EXECVE msg=audit(1700000000.800:800): argc=2 a0=\"echo\" a1=", hl);
+	memset(line + hl, 'B', PARSE_LINE_MAX + 1 - hl);
+	line[PARSE_LINE_MAX + 1] = '\n';
+	parser_feed(fx->p, line, 5000);
+	parser_feed(fx->p, line + 5000, PARSE_LINE_MAX + 2 - 5000);
+	feed(fx, USER_AUTH("801", "\"after\""));
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 1);
+	assert_string_equal(fx->st.bad[0].why, "line longer than the limit");
+	assert_int_equal(fx->st.bad[0].len, PARSE_LINE_MAX);
+	assert_int_equal(fx->st.nev, 2);
+	assert_int_equal(find(fx, "audit::1700000000.700:700")->nrecords, 3);
+	assert_string_equal(find(fx, "audit::1700000000.200:801")->subject, "after");
+	free(line);
+}
+
+static void test_config_swap(void **state)
+{
+	struct fixture *fx = *state;
+	struct plugin_config c2;
+	static const char json[] = "{\"asset\": \"host-b\", \"keys\": {\"isms-watch\": {\"asset\": \"new\"}}}";
+	char err[128];
+
+	feed(fx, SYSCALL_A PATH_A PROCTITLE_A "type=EOE msg=audit(1700000000.100:100):\n");
+	assert_int_equal(plugin_config_parse(json, strlen(json), &c2, err, sizeof(err)), 0);
+	parser_set_config(fx->p, &c2);
+	feed(fx, USER_AUTH("900", "\"a\""));
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+	assert_string_equal(fx->st.ev[0].asset, "host-a");
+	assert_string_equal(fx->st.ev[1].asset, "host-b");
+	parser_set_config(fx->p, &fx->cfg);
+	plugin_config_release(&c2);
+}
+
+#define PT(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_line_shape),
+		PT(test_recorded_enriched_log),
+		PT(test_recorded_stream_bytewise),
+		PT(test_recorded_raw_log),
+		PT(test_interleaved),
+		PT(test_no_end_completed_by_flush),
+		PT(test_no_end_completed_by_age),
+		PT(test_eoe_completes),
+		PT(test_node_prefix),
+		PT(test_hex_fields),
+		PT(test_non_utf8_quoted),
+		PT(test_garbage_and_blank_lines),
+		PT(test_truncated_last_line),
+		PT(test_cut_mark),
+		PT(test_overlong_lines),
+		PT(test_config_swap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plugin's configuration (/etc/isms/audit.json): defaults, every member,
+ * errors that name the JSON path, unknown members refused, 'dpms:' keys
+ * refused, and the file checks of plugin_config_load.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "plugin_config.h"
+#include "testutil.h"
+
+static int parse(const char *json, struct plugin_config *c, char *err, size_t errlen)
+{
+	return plugin_config_parse(json, strlen(json), c, err, errlen);
+}
+
+static void test_defaults(void **state)
+{
+	struct plugin_config c;
+	char err[256];
+
+	(void)state;
+	plugin_config_default(&c);
+	assert_null(c.store);
+	assert_null(c.spool);
+	assert_null(c.asset);
+	assert_false(c.keep_unkeyed_syscalls);
+	assert_false(c.keep_all_user);
+	assert_true(c.keep_raw);
+	assert_int_equal(c.batch_events, 2000);
+	assert_int_equal(c.batch_ms, 200);
+	assert_int_equal(c.nkeys, 0);
+	assert_int_equal(c.nnodes, 0);
+	assert_null(plugin_config_key(&c, "anything"));
+	assert_null(plugin_config_asset(&c, NULL));
+	assert_string_equal(plugin_config_asset(&c, "n1"), "n1");
+	plugin_config_release(&c);
+
+	/* An empty object is the defaults. */
+	assert_int_equal(parse("{}", &c, err, sizeof(err)), 0);
+	assert_true(c.keep_raw);
+	assert_int_equal(c.batch_events, 2000);
+	plugin_config_release(&c);
+}
+
+static void test_full(void **state)
+{
+	static const char json[] =
+		"{\"comment\": \"all of it\","
+		" \"store\": \"/var/lib/isms/store.db\", \"spool\": \"/var/lib/isms/spool\","
+		" \"asset\": \"host-a\","
+		" \"keep\": {\"unkeyed_syscalls\": true, \"all_user_messages\": true, \"raw\": false},"
+		" \"batch\": {\"events\": 10, \"ms\": 50},"
+		" \"keys\": {\"isms-watch\": {\"asset\": \"web01\", \"control\": \"8.9\", \"kind\": \"web.file\","
+		"                           \"comment\": \"the web root\"},"
+		"          \"web-*\": {\"asset\": \"website\"},"
+		"          \"plain\": {}},"
+		" \"nodes\": {\"n1\": \"asset-1\", \"n2\": \"asset-2\"}}";
+	struct plugin_config c;
+	const struct key_map *k;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(json, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.store, "/var/lib/isms/store.db");
+	assert_string_equal(c.spool, "/var/lib/isms/spool");
+	assert_string_equal(c.asset, "host-a");
+	assert_true(c.keep_unkeyed_syscalls);
+	assert_true(c.keep_all_user);
+	assert_false(c.keep_raw);
+	assert_int_equal(c.batch_events, 10);
+	assert_int_equal(c.batch_ms, 50);
+	assert_int_equal(c.nkeys, 3);
+	k = plugin_config_key(&c, "isms-watch");
+	assert_non_null(k);
+	assert_string_equal(k->asset, "web01");
+	assert_string_equal(k->control, "8.9");
+	assert_string_equal(k->kind, "web.file");
+	k = plugin_config_key(&c, "web-config");
+	assert_non_null(k);
+	assert_string_equal(k->asset, "website");
+	assert_null(k->control);
+	assert_null(k->kind);
+	k = plugin_config_key(&c, "plain");
+	assert_non_null(k);
+	assert_null(k->asset);
+	assert_null(plugin_config_key(&c, "web"));
+	assert_null(plugin_config_key(&c, "isms-watch2"));
+	assert_null(plugin_config_key(&c, "plai"));
+	assert_string_equal(plugin_config_asset(&c, NULL), "host-a");
+	assert_string_equal(plugin_config_asset(&c, "n2"), "asset-2");
+	assert_string_equal(plugin_config_asset(&c, "n3"), "n3");
+	plugin_config_release(&c);
+}
+
+static void test_errors_name_the_path(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *err; /* the start of the message */
+	} cases[] = {
+		{"", "$: not valid JSON"},
+		{"{", "$: not valid JSON"},
+		{"{\"store\": }", "$: not valid JSON"},
+		{"{} {}", "$: not valid JSON"},
+		{"{\"asset\": \"a\"} trailing", "$: not valid JSON"},
+		{"[]", "$: must be an object"},
+		{"\"x\"", "$: must be an object"},
+		{"{\"stor\": \"/x\"}", "$: unknown member 'stor'"},
+		{"{\"store\": 1}", "$.store: must be a non-empty string"},
+		{"{\"store\": \"\"}", "$.store: must be a non-empty string"},
+		{"{\"spool\": null}", "$.spool: must be a non-empty string"},
+		{"{\"asset\": [\"a\"]}", "$.asset: must be a non-empty string"},
+		{"{\"keep\": true}", "$.keep: must be an object"},
+		{"{\"keep\": {\"raws\": true}}", "$.keep: unknown member 'raws'"},
+		{"{\"keep\": {\"raw\": 1}}", "$.keep.raw: must be true or false"},
+		{"{\"keep\": {\"unkeyed_syscalls\": \"yes\"}}",
+		 "$.keep.unkeyed_syscalls: must be true or false"},
+		{"{\"batch\": []}", "$.batch: must be an object"},
+		{"{\"batch\": {\"count\": 1}}", "$.batch: unknown member 'count'"},
+		{"{\"batch\": {\"events\": 0}}", "$.batch.events: must be 1-100000"},
+		{"{\"batch\": {\"events\": 100001}}", "$.batch.events: must be 1-100000"},
+		{"{\"batch\": {\"events\": \"10\"}}", "$.batch.events: must be 1-100000"},
+		{"{\"batch\": {\"events\": 1.5}}", "$.batch.events: must be 1-100000"},
+		{"{\"batch\": {\"ms\": 0}}", "$.batch.ms: must be 1-60000"},
+		{"{\"batch\": {\"ms\": 60001}}", "$.batch.ms: must be 1-60000"},
+		{"{\"keys\": []}", "$.keys: must be an object"},
+		{"{\"keys\": {\"k\": \"asset\"}}", "$.keys.k: must be an object"},
+		{"{\"keys\": {\"k\": {\"assset\": \"a\"}}}", "$.keys.k: unknown member 'assset'"},
+		{"{\"keys\": {\"k\": {\"asset\": 3}}}", "$.keys.k.asset: must be a non-empty string"},
+		{"{\"keys\": {\"k\": {\"control\": \"\"}}}", "$.keys.k.control: must be a non-empty string"},
+		{"{\"keys\": {\"a\": {}, \"k\": {\"kind\": false}}}", "$.keys.k.kind: must be a non-empty string"},
+		{"{\"keys\": {\"dpms:hr\": {\"asset\": \"a\"}}}",
+		 "$.keys.dpms:hr: keys beginning 'dpms:' belong to the DPMS"},
+		{"{\"keys\": {\"ok\": {}, \"dpms:\": {}}}",
+		 "$.keys.dpms:: keys beginning 'dpms:' belong to the DPMS"},
+		{"{\"nodes\": []}", "$.nodes: must be an object"},
+		{"{\"nodes\": {\"n1\": 1}}", "$.nodes.n1: must be an asset name"},
+		{"{\"nodes\": {\"n1\": \"\"}}", "$.nodes.n1: must be an asset name"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plugin_config c;
+		char err[256] = "";
+		int r;
+
+		memset(&c, 0x5a, sizeof(c));
+		r = parse(cases[i].json, &c, err, sizeof(err));
+		if (r != -EINVAL || strncmp(err, cases[i].err, strlen(cases[i].err)) != 0)
+			fail_msg("'%s': got %d '%s', wanted -EINVAL '%s'", cases[i].json, r, err,
+				 cases[i].err);
+		/* On error the output is left alone. */
+		assert_int_equal(c.nkeys, 0x5a5a5a5a5a5a5a5aULL);
+	}
+}
+
+static void test_error_buffer_small(void **state)
+{
+	struct plugin_config c;
+	char err[8];
+
+	(void)state;
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(parse("{\"nope\": 1}", &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(strlen(err), sizeof(err) - 1);
+}
+
+static char *write_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char *p = tu_path(dir, name);
+	FILE *f = fopen(p, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(p, mode), 0);
+	return p;
+}
+
+static void test_load(void **state)
+{
+	char *dir = tu_tmpdir(), *ok, *gw, *ww, *bad, *missing;
+	struct plugin_config c;
+	char err[512];
+
+	(void)state;
+	if (geteuid() != 0) {
+		/* Only a file of root's is read at all. */
+		tu_rm_rf(dir);
+		free(dir);
+		skip();
+	}
+	ok = write_file(dir, "ok.json", "{\"asset\": \"a1\"}", 0600);
+	assert_int_equal(plugin_config_load(ok, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.asset, "a1");
+	plugin_config_release(&c);
+
+	/* Whoever can write it decides what evidence is kept. */
+	gw = write_file(dir, "gw.json", "{}", 0664);
+	assert_int_equal(plugin_config_load(gw, &c, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, gw));
+	assert_non_null(strstr(err, "not group- or world-writable"));
+	ww = write_file(dir, "ww.json", "{}", 0602);
+	assert_int_equal(plugin_config_load(ww, &c, err, sizeof(err)), -EPERM);
+	/* Not root's. */
+	assert_int_equal(chown(ok, 1, 1), 0);
+	assert_int_equal(plugin_config_load(ok, &c, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "owned by root"));
+
+	/* A parse error names the file and the member. */
+	bad = write_file(dir, "bad.json", "{\"keys\": {\"k\": {\"asset\": 1}}}", 0644);
+	assert_int_equal(plugin_config_load(bad, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, bad));
+	assert_non_null(strstr(err, "$.keys.k.asset: must be a non-empty string"));
+
+	missing = tu_path(dir, "missing.json");
+	assert_int_equal(plugin_config_load(missing, &c, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, missing));
+
+	free(ok);
+	free(gw);
+	free(ww);
+	free(bad);
+	free(missing);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_errors_name_the_path),
+		cmocka_unit_test(test_error_buffer_small),
+		cmocka_unit_test(test_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
