@@ -229,8 +229,12 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 	size_t deleted = 0;
 	int r;
 
-	r = isms_record_list(s, isms_schema_entity(&dpms_schema, "activity"), activity ? &af : NULL,
-			     activity ? 1 : 0, act_cb, &l);
+	/* A named activity must exist: a mistyped id would otherwise check nothing, silently. */
+	r = activity ? isms_record_get(s, isms_schema_entity(&dpms_schema, "activity"), activity,
+				       NULL, NULL) : 0;
+	if (r >= 0)
+		r = isms_record_list(s, isms_schema_entity(&dpms_schema, "activity"),
+				     activity ? &af : NULL, activity ? 1 : 0, act_cb, &l);
 	if (r >= 0)
 		r = isms_record_list(s, isms_schema_entity(&dpms_schema, "location"), NULL, 0, loc_cb, &l);
 	if (r >= 0 && delete)
@@ -249,10 +253,11 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		}
 		if (!w.activity)
 			continue; /* no erasure limit in days, or another activity */
-		fd = open(l.v[i].path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO planted where a file was registered must not hang us. */
+		fd = open(l.v[i].path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &st) < 0) {
-			say(&w, "location '%s' of activity cannot be opened: %s", l.v[i].path,
-			    strerror(errno));
+			say(&w, "location '%s' of activity '%s' cannot be opened: %s", l.v[i].path,
+			    w.activity, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			continue;
@@ -280,7 +285,8 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 			}
 		} else {
 			close(fd);
-			say(&w, "location '%s' is neither a directory nor a file", l.v[i].path);
+			say(&w, "location '%s' of activity '%s' is neither a directory nor a file",
+			    l.v[i].path, w.activity);
 		}
 		deleted += w.deleted;
 		r = w.r;

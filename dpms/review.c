@@ -101,24 +101,29 @@ int dpms_access_judge(const struct dpms_access_rule *rule, const char *user,
 	int wday, minute, start = 0, end = 24 * 60, mask = 0x7f, r;
 	bool in;
 
+	/* An empty field ('set --access-days ""') means no restriction, as an absent one;
+	 * read as a rule it would have allowed no day at all. */
+	const char *days = rule->days && *rule->days ? rule->days : NULL;
+	const char *hours = rule->hours && *rule->hours ? rule->hours : NULL;
+	const char *zone = rule->tz && *rule->tz ? rule->tz : "UTC";
+
 	for (size_t i = 0; !authorised && groups && groups[i]; i++)
 		authorised = in_list(rule->groups, groups[i]);
 	if (!authorised)
 		return DPMS_UNAUTHORISED;
-	if (!rule->days && !rule->hours)
+	if (!days && !hours)
 		return DPMS_OK;
-	if (rule->days && (mask = parse_days(rule->days)) < 0) {
-		snprintf(err, errlen, "access_days '%s' is not like mon-fri,sat", rule->days);
+	if (days && (mask = parse_days(days)) < 0) {
+		snprintf(err, errlen, "access_days '%s' is not like mon-fri,sat", days);
 		return -EINVAL;
 	}
-	if (rule->hours && parse_hours(rule->hours, &start, &end) < 0) {
-		snprintf(err, errlen, "access_hours '%s' is not like 07:00-19:00", rule->hours);
+	if (hours && parse_hours(hours, &start, &end) < 0) {
+		snprintf(err, errlen, "access_hours '%s' is not like 07:00-19:00", hours);
 		return -EINVAL;
 	}
-	r = isms_tz_load(zoneinfo, rule->tz ? rule->tz : "UTC", &tz);
+	r = isms_tz_load(zoneinfo, zone, &tz);
 	if (r < 0) {
-		snprintf(err, errlen, "access_tz '%s' is not a known time zone",
-			 rule->tz ? rule->tz : "UTC");
+		snprintf(err, errlen, "access_tz '%s' is not a known time zone", zone);
 		return -EINVAL;
 	}
 	isms_tz_local(tz, when, &wday, &minute);
@@ -267,21 +272,25 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 
 		top = pk;
 		seen++;
-		if (!activity || !ts || isms_parse_datetime(ts, &when) < 0) {
-			/* Not attributable to an activity: the DPO must see it. */
+		/* The activity first, whatever else is wrong with the row: the finding
+		 * must name it when it exists, and must not name one that does not. */
+		if (!activity) {
+			rule_free(&cache);
+		} else if (!cache.id || strcmp(cache.id, activity) != 0) {
+			rule_free(&cache);
+			cache.id = strdup(activity);
+			r = cache.id ? isms_record_get(s, ae, activity, rule_cb, &cache) : -ENOMEM;
+			if (r == -ENOENT)
+				r = 0;
+		}
+		if (r < 0) {
+			verdict = r;
+		} else if (!activity || !ts || isms_parse_datetime(ts, &when) < 0) {
+			/* Not attributable to an activity or a time: the DPO must see it. */
 			verdict = DPMS_UNAUTHORISED;
 		} else {
-			if (!cache.id || strcmp(cache.id, activity) != 0) {
-				rule_free(&cache);
-				cache.id = strdup(activity);
-				r = isms_record_get(s, ae, activity, rule_cb, &cache);
-				if (r == -ENOENT)
-					r = 0;
-			}
 			user_groups(user ? user : "", groups, &name);
-			if (r < 0) {
-				verdict = r;
-			} else if (!cache.found) {
+			if (!cache.found) {
 				verdict = DPMS_UNAUTHORISED; /* an activity nobody registered */
 			} else {
 				struct dpms_access_rule rule = {cache.users, cache.groups, cache.days,
@@ -295,7 +304,7 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 			}
 		}
 		if (r >= 0 && verdict > 0) {
-			r = add_finding(s, cache.found || !activity ? activity : NULL, pk,
+			r = add_finding(s, cache.found ? activity : NULL, pk,
 					name ? name : user, path, access, ts,
 					verdict == DPMS_UNAUTHORISED ? "unauthorised" : "outside_hours");
 			if (r >= 0)

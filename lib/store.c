@@ -248,10 +248,11 @@ static int identify(struct isms_store *s)
 	r = pragma_int(s, "PRAGMA user_version", &version);
 	if (r < 0)
 		return r;
-	r = count_tables(s, &tables);
-	if (r < 0)
-		return r;
+	/* Only an unknown file needs its tables counted: logins skip it. */
 	if ((unsigned)appid != s->schema->application_id) {
+		r = count_tables(s, &tables);
+		if (r < 0)
+			return r;
 		if (appid == 0 && version == 0 && tables == 0) {
 			s->schema_version = 0; /* a new, empty file */
 			return 0;
@@ -363,7 +364,10 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 	if (r < 0)
 		goto fail_msg;
 	if (!ro) {
-		r = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+		/* WAL is a property of the file: set once, when it is created. */
+		r = store_exec(s, s->schema_version == 0 ?
+					  "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL" :
+					  "PRAGMA synchronous = NORMAL");
 		if (r < 0)
 			goto fail_msg;
 	}

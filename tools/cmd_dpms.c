@@ -383,7 +383,7 @@ int cmd_review(struct cli *c, int argc, char **argv)
 }
 
 struct finding_info {
-	char *activity, *evidence, *user, *path, *at, *why;
+	char *activity, *evidence, *user, *path, *at, *why, *breach;
 };
 
 static int finding_cb(const struct isms_entity *e, const char *const *v, void *ud)
@@ -397,8 +397,20 @@ static int finding_cb(const struct isms_entity *e, const char *const *v, void *u
 	TAKE(path);
 	TAKE(at);
 	TAKE(why);
+	TAKE(breach);
 #undef TAKE
 	return 0;
+}
+
+static void finding_info_release(struct finding_info *fi)
+{
+	free(fi->activity);
+	free(fi->evidence);
+	free(fi->user);
+	free(fi->path);
+	free(fi->at);
+	free(fi->why);
+	free(fi->breach);
 }
 
 /* 'finding breach F-1': the unjustified access becomes a breach candidate. */
@@ -432,6 +444,14 @@ int cmd_finding_breach(struct cli *c, int argc, char **argv)
 	r = isms_record_get(c->store, fe, argv[1], finding_cb, &fi);
 	if (r < 0)
 		return cli_store_fail(c, r);
+	if (fi.breach) {
+		/* One access, one entry in the Art. 33(5) register: never a second breach. */
+		code = cli_fail(-EEXIST,
+				"finding '%s' already opened breach '%s' (see 'dpmsctl breach show %s')",
+				argv[1], fi.breach, fi.breach);
+		finding_info_release(&fi);
+		return code;
+	}
 	{
 		time_t t = time(NULL);
 		struct tm tm;
@@ -461,12 +481,7 @@ int cmd_finding_breach(struct cli *c, int argc, char **argv)
 		else
 			isms_store_rollback(c->store);
 	}
-	free(fi.activity);
-	free(fi.evidence);
-	free(fi.user);
-	free(fi.path);
-	free(fi.at);
-	free(fi.why);
+	finding_info_release(&fi);
 	if (r < 0) {
 		free(bid);
 		return cli_store_fail(c, r);

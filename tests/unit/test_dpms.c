@@ -1,0 +1,1638 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libdpms: the Art. 12(3) and Art. 33(1) deadlines in C and in the store's
+ * computed SQL fields (which must agree to the day), the WP248 screening,
+ * the access judge and the review over real evidence rows with groups from
+ * NSS, the Art. 30 export in its three formats, the auditd rules, and the
+ * retention check on a real tree with old files, a subdirectory and a
+ * symlink pointing out of it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "dpms.h"
+#include "isms/evidence.h"
+#include "strutil.h"
+#include "testutil.h"
+#include "tz.h"
+
+#define ZONEINFO "/usr/share/zoneinfo"
+#define DAY 86400
+
+/* --- helpers: a DPMS store per test ----------------------------------------------- */
+
+struct dfx {
+	struct isms_store *s;
+	char *dir;
+	char *path;
+};
+
+static int dsetup(void **state)
+{
+	struct dfx *fx = calloc(1, sizeof(*fx));
+	char *err = NULL;
+	int r;
+
+	assert_non_null(fx);
+	fx->dir = tu_tmpdir();
+	fx->path = tu_path(fx->dir, "dpms.db");
+	r = isms_store_open_schema(fx->path, &dpms_schema, ISMS_STORE_CREATE, 2000, &fx->s, &err);
+	if (r < 0)
+		fail_msg("cannot create DPMS store: %s", err ? err : strerror(-r));
+	*state = fx;
+	return 0;
+}
+
+static int dteardown(void **state)
+{
+	struct dfx *fx = *state;
+
+	if (!fx)
+		return 0;
+	isms_store_free(fx->s);
+	tu_rm_rf(fx->dir);
+	free(fx->dir);
+	free(fx->path);
+	free(fx);
+	return 0;
+}
+
+#define DPMS_TEST(t) cmocka_unit_test_setup_teardown(t, dsetup, dteardown)
+
+static const struct isms_entity *de(const char *name)
+{
+	const struct isms_entity *e = isms_schema_entity(&dpms_schema, name);
+
+	if (!e)
+		fail_msg("no DPMS entity '%s'", name);
+	return e;
+}
+
+static char *dadd_(struct isms_store *s, const char *entity, const struct isms_kv *kv, size_t n,
+		   const char *file, int line)
+{
+	char *key = NULL;
+	int r = isms_record_add(s, de(entity), kv, n, &key);
+
+	if (r < 0) {
+		print_error("cannot add %s: %s (%s)\n", entity, isms_store_errmsg(s), strerror(-r));
+		_fail(file, line);
+	}
+	return key;
+}
+/* Add a record and return its (malloc'd) key; fails the test on error. */
+#define dadd(s, entity, ...) dadd_((s), (entity), TU_KV(__VA_ARGS__), __FILE__, __LINE__)
+/* The same, dropping the key. */
+#define dput(s, entity, ...) free(dadd(s, entity, __VA_ARGS__))
+
+static void dset_(struct isms_store *s, const char *entity, const char *key,
+		  const struct isms_kv *kv, size_t n, const char *file, int line)
+{
+	int r = isms_record_change(s, de(entity), key, kv, n);
+
+	if (r < 0) {
+		print_error("cannot change %s '%s': %s\n", entity, key, isms_store_errmsg(s));
+		_fail(file, line);
+	}
+}
+#define dset(s, entity, key, ...)                                                           \
+	dset_((s), (entity), (key), TU_KV(__VA_ARGS__), __FILE__, __LINE__)
+
+struct want {
+	int idx;
+	char *value;
+};
+
+static int want_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct want *w = ud;
+
+	(void)e;
+	w->value = v[w->idx] ? strdup(v[w->idx]) : NULL;
+	return 0;
+}
+
+static char *dfield(struct isms_store *s, const char *entity, const char *key, const char *field)
+{
+	const struct isms_entity *e = de(entity);
+	struct want w = {.idx = isms_entity_field_index(e, field)};
+	int r;
+
+	if (w.idx < 0)
+		fail_msg("%s has no field '%s'", entity, field);
+	r = isms_record_get(s, e, key, want_cb, &w);
+	if (r < 0)
+		fail_msg("cannot read %s '%s': %s", entity, key, isms_store_errmsg(s));
+	return w.value;
+}
+
+#define assert_dfield(s, entity, key, field, want)                                          \
+	do {                                                                                \
+		char *got_ = dfield((s), (entity), (key), (field));                         \
+		tu_assert_str(got_, (want), __FILE__, __LINE__);                            \
+		free(got_);                                                                 \
+	} while (0)
+
+static int64_t dcount(struct isms_store *s, const char *entity)
+{
+	int64_t n = -1;
+
+	if (isms_record_count(s, de(entity), &n) < 0)
+		fail_msg("cannot count %s: %s", entity, isms_store_errmsg(s));
+	return n;
+}
+
+static int64_t at(const char *iso)
+{
+	int64_t t = 0;
+
+	if (isms_parse_datetime(iso, &t) < 0)
+		fail_msg("bad time in the test: '%s'", iso);
+	return t;
+}
+
+/* One access as audisp-isms records it. */
+static int64_t access_ev(struct isms_store *s, const char *activity, const char *user,
+			 const char *ts, const char *path)
+{
+	char details[512];
+	struct isms_evidence ev = {
+		.ts = ts, .source = "audisp-isms", .kind = "personal-data.read",
+		.asset = activity, .subject = user, .outcome = "success", .details = details,
+	};
+	int64_t id = 0;
+	int r;
+
+	snprintf(details, sizeof(details), "{\"paths\":[\"%s\"],\"exe\":\"/usr/bin/cat\"}", path);
+	r = isms_evidence_append(s, &ev, &id);
+	if (r < 0)
+		fail_msg("cannot append access: %s", isms_store_errmsg(s));
+	return id;
+}
+
+/* Everything a FILE * received, for the export functions. */
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void cap_open(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	assert_non_null(c->f);
+}
+
+static void cap_close(struct capture *c)
+{
+	assert_int_equal(fclose(c->f), 0);
+	c->f = NULL;
+}
+
+static size_t count_str(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void assert_lacks_(const char *hay, const char *needle, const char *file, int line)
+{
+	if (hay && strstr(hay, needle)) {
+		print_error("'%s' contains '%s'\n", hay, needle);
+		_fail(file, line);
+	}
+}
+#define assert_lacks(hay, needle) assert_lacks_((hay), (needle), __FILE__, __LINE__)
+
+/* --- Art. 12(3): dpms_deadline ---------------------------------------------------------- */
+
+static void check_deadline(const char *received, int months, const char *want)
+{
+	char out[11] = "";
+	int r = dpms_deadline(received, months, out);
+
+	if (r != 0)
+		fail_msg("dpms_deadline(%s, %d) = %d", received, months, r);
+	if (strcmp(out, want) != 0)
+		fail_msg("dpms_deadline(%s, %d) = %s, wanted %s", received, months, out, want);
+}
+
+static void t_deadline_month_ends(void **state)
+{
+	(void)state;
+	/* Jan 31: the last day of February, 29 in leap years (2024, 2000), 28 otherwise. */
+	check_deadline("2023-01-31", 1, "2023-02-28");
+	check_deadline("2024-01-31", 1, "2024-02-29");
+	check_deadline("2000-01-31", 1, "2000-02-29");
+	check_deadline("2001-01-31", 1, "2001-02-28");
+	check_deadline("1900-01-31", 1, "1900-02-28"); /* 1900: divisible by 100, not leap */
+	check_deadline("2024-01-30", 1, "2024-02-29");
+	check_deadline("2024-01-29", 1, "2024-02-29");
+	check_deadline("2024-01-28", 1, "2024-02-28");
+	/* 2100 is not leap: Feb 28, a Sunday, so the Monday, Mar 1. */
+	check_deadline("2100-01-31", 1, "2100-03-01");
+	/* Mar 31 -> Apr 30. */
+	check_deadline("2024-03-31", 1, "2024-04-30");
+	check_deadline("2025-03-31", 1, "2025-04-30");
+	check_deadline("2024-03-30", 1, "2024-04-30");
+	/* Dec 31 -> Jan 31 of the next year. */
+	check_deadline("2023-12-31", 1, "2024-01-31");
+	check_deadline("2024-12-31", 1, "2025-01-31");
+	check_deadline("2024-12-15", 1, "2025-01-15");
+	/* Feb 29 -> Mar 29; a year on: Feb 28. */
+	check_deadline("2024-02-29", 1, "2024-03-29");
+	check_deadline("2024-02-29", 12, "2025-02-28");
+	/* Zero months: the day itself (weekday shift only). */
+	check_deadline("2024-01-15", 0, "2024-01-15");
+}
+
+static void t_deadline_extension(void **state)
+{
+	(void)state;
+	/* Extended by two further months: three months from receipt. */
+	check_deadline("2024-01-15", 3, "2024-04-15");
+	check_deadline("2024-01-31", 3, "2024-04-30");
+	check_deadline("2024-11-30", 3, "2025-02-28");
+	check_deadline("2023-11-30", 3, "2024-02-29");
+	check_deadline("2024-10-31", 3, "2025-01-31");
+}
+
+static void t_deadline_weekend(void **state)
+{
+	(void)state;
+	/* 2024-06-01 is a Saturday, 2024-06-02 a Sunday: both to Monday 06-03. */
+	check_deadline("2024-05-01", 1, "2024-06-03");
+	check_deadline("2024-05-02", 1, "2024-06-03");
+	check_deadline("2024-05-03", 1, "2024-06-03"); /* a Monday stays */
+	/* Month end and weekend together: 2026-01-31 is a Saturday, 2023-04-30 a Sunday. */
+	check_deadline("2025-12-31", 1, "2026-02-02");
+	check_deadline("2023-03-31", 1, "2023-05-01");
+	/* 2100-02-28 + 1 month = Sunday 2100-03-28. */
+	check_deadline("2100-02-28", 1, "2100-03-29");
+}
+
+static void t_deadline_bad_input(void **state)
+{
+	static const char *const bad[] = {
+		"", "2024", "2024-02-30", "2023-02-29", "2100-02-29", "2024-13-01", "2024-00-10",
+		"2024-01-00", "2024-1-01", "2024-01-1", "24-01-01", "2024/01/01", "2024-01-01 ",
+		"2024-01-01T00:00Z", "abcd-ef-gh", " 2024-01-01", "2024-01-32",
+	};
+	char out[11] = "untouched";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (dpms_deadline(bad[i], 1, out) != -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_string_equal(out, "untouched");
+	}
+	assert_int_equal(dpms_deadline("2024-01-15", -1, out), -EINVAL);
+	assert_int_equal(dpms_deadline("2024-01-15", 1201, out), -EINVAL);
+	/* Past year 9999: no date to write. */
+	assert_int_equal(dpms_deadline("9999-12-15", 1, out), -ERANGE);
+	assert_string_equal(out, "untouched");
+}
+
+/* --- the request record's computed fields: SQL and C must agree ---------------------- */
+
+struct reqcheck {
+	int ir, ie, id, io;
+	char today[11];
+	size_t n;
+};
+
+static int req_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct reqcheck *c = ud;
+	const char *received = v[c->ir], *ext = v[c->ie], *sql = v[c->id], *over = v[c->io];
+	bool extended = strcmp(ext, "yes") == 0;
+	char want[11];
+
+	(void)e;
+	assert_int_equal(dpms_deadline(received, extended ? 3 : 1, want), 0);
+	if (!sql || strcmp(sql, want) != 0)
+		fail_msg("received %s, extended %s: SQL says %s, C says %s", received, ext,
+			 sql ? sql : "(null)", want);
+	/* Open and past the deadline (UTC date): overdue. */
+	assert_string_equal(over, strcmp(c->today, want) > 0 ? "yes" : "no");
+	c->n++;
+	return 0;
+}
+
+static void t_request_deadline_sql_matches_c(void **state)
+{
+	struct dfx *fx = *state;
+	const struct isms_entity *e = de("request");
+	int64_t from = isms_days_from_civil(2023, 1, 1), to = isms_days_from_civil(2026, 1, 1);
+	struct reqcheck c = {
+		.ir = isms_entity_field_index(e, "received"),
+		.ie = isms_entity_field_index(e, "extended"),
+		.id = isms_entity_field_index(e, "deadline"),
+		.io = isms_entity_field_index(e, "overdue"),
+	};
+	time_t now = time(NULL);
+	struct tm tm;
+
+	assert_int_equal(isms_store_begin(fx->s), 0);
+	for (int64_t d = from; d < to; d++) {
+		time_t t = (time_t)(d * DAY);
+		char date[11];
+
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		dput(fx->s, "request", {"type", "access"}, {"data_subject", "DS"},
+		     {"received", date}, {"extended", "no"});
+		dput(fx->s, "request", {"type", "erasure"}, {"data_subject", "DS"},
+		     {"received", date}, {"extended", "yes"}, {"extension_reason", "complex"});
+	}
+	assert_int_equal(isms_store_commit(fx->s), 0);
+	gmtime_r(&now, &tm);
+	strftime(c.today, sizeof(c.today), "%Y-%m-%d", &tm);
+	assert_int_equal(isms_record_list(fx->s, e, NULL, 0, req_cb, &c), 0);
+	assert_int_equal(c.n, (size_t)(2 * (to - from)));
+	assert_int_equal(c.n, 2 * 1096);
+}
+
+static void t_request_overdue_and_late(void **state)
+{
+	struct dfx *fx = *state;
+
+	dput(fx->s, "request", {"id", "OLD"}, {"type", "access"}, {"data_subject", "a"},
+	     {"received", "2020-01-15"});
+	dput(fx->s, "request", {"id", "DONE"}, {"type", "access"}, {"data_subject", "b"},
+	     {"received", "2020-01-15"}, {"status", "done"}, {"closed", "2020-02-10"});
+	dput(fx->s, "request", {"id", "LATE"}, {"type", "objection"}, {"data_subject", "c"},
+	     {"received", "2020-01-15"}, {"status", "done"}, {"closed", "2020-02-18"});
+	dput(fx->s, "request", {"id", "FUTURE"}, {"type", "portability"}, {"data_subject", "d"},
+	     {"received", "2099-01-15"});
+	assert_dfield(fx->s, "request", "OLD", "deadline", "2020-02-17"); /* 15th: a Saturday */
+	assert_dfield(fx->s, "request", "OLD", "overdue", "yes");
+	assert_dfield(fx->s, "request", "DONE", "overdue", "no");
+	assert_dfield(fx->s, "request", "DONE", "late", "no");
+	assert_dfield(fx->s, "request", "LATE", "late", "yes");
+	assert_dfield(fx->s, "request", "FUTURE", "overdue", "no");
+	/* The extension moves the deadline and ends the overdue. */
+	dset(fx->s, "request", "OLD", {"extended", "yes"},
+	     {"extension_reason", "number of requests"});
+	assert_dfield(fx->s, "request", "OLD", "deadline", "2020-04-15");
+	/* A bad receipt date never reaches the store. */
+	assert_int_equal(isms_record_add(fx->s, de("request"),
+					 TU_KV({"type", "access"}, {"data_subject", "x"},
+					       {"received", "2024-02-30"}), NULL),
+			 -EINVAL);
+	assert_int_equal(isms_record_add(fx->s, de("request"),
+					 TU_KV({"type", "complaint"}, {"data_subject", "x"},
+					       {"received", "2024-02-01"}), NULL),
+			 -EINVAL);
+}
+
+/* --- Art. 33(1): 72 hours ------------------------------------------------------------- */
+
+static void t_breach_deadline_dst(void **state)
+{
+	struct isms_tz *tz = NULL;
+	int64_t aware = at("2026-03-28T10:00+01:00"), due = dpms_breach_deadline(aware);
+	char buf[32];
+
+	(void)state;
+	isms_format_utc((time_t)due, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-03-31T09:00:00Z");
+	assert_int_equal(due - aware, 72 * 3600);
+	/* Across the spring change in Berlin: 72 real hours end at 11:00 local, not 10:00. */
+	if (access(ZONEINFO "/Europe/Berlin", R_OK) == 0) {
+		assert_int_equal(isms_tz_load(NULL, "Europe/Berlin", &tz), 0);
+		assert_int_equal(isms_tz_offset(tz, aware), 3600);
+		assert_int_equal(isms_tz_offset(tz, due), 7200);
+		tz = isms_tz_free(tz);
+	}
+	/* And the autumn change: aware 12:00 CEST, due 11:00 CET, still 72 hours. */
+	due = dpms_breach_deadline(at("2026-10-24T12:00+02:00"));
+	isms_format_utc((time_t)due, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-10-27T10:00:00Z");
+	/* Over a month end and a leap day. */
+	isms_format_utc((time_t)dpms_breach_deadline(at("2024-02-27T23:30Z")), buf, sizeof(buf));
+	assert_string_equal(buf, "2024-03-01T23:30:00Z");
+	isms_format_utc((time_t)dpms_breach_deadline(at("2025-12-30T12:00Z")), buf, sizeof(buf));
+	assert_string_equal(buf, "2026-01-02T12:00:00Z");
+}
+
+static void t_breach_time_zones(void **state)
+{
+	static const char *const same[] = {
+		"2026-03-28T10:00+01:00", "2026-03-28T04:00-05:00", "2026-03-28T09:00Z",
+		"2026-03-28T09:00:00Z",   "2026-03-28T09:00:00.999Z", "2026-03-28T14:30+05:30",
+		"2026-03-27T23:00-10:00",
+	};
+	static const char *const bad[] = {
+		"2026-03-28T10:00", "2026-03-28", "2026-03-28T10:00+1", "2026-03-28T10:00+15:00",
+		"2026-03-28T25:00Z", "2026-02-30T10:00Z", "2026-03-28T10:00 CET", "10:00Z",
+	};
+	int64_t t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		assert_int_equal(isms_parse_datetime(same[i], &t), 0);
+		assert_int_equal(t, at("2026-03-28T09:00:00Z"));
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (isms_parse_datetime(bad[i], &t) != -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+}
+
+struct brcheck {
+	int ia, in;
+	size_t n;
+};
+
+static int br_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct brcheck *c = ud;
+	char want[32];
+
+	(void)e;
+	isms_format_utc((time_t)dpms_breach_deadline(at(v[c->ia])), want, sizeof(want));
+	if (strcmp(v[c->in], want) != 0)
+		fail_msg("aware %s: SQL notify_by %s, C %s", v[c->ia], v[c->in], want);
+	c->n++;
+	return 0;
+}
+
+static void t_breach_record(void **state)
+{
+	struct dfx *fx = *state;
+	const struct isms_entity *e = de("breach");
+	static const char *const zones[] = {"Z", "+01:00", "+02:00", "-05:00", "+05:45"};
+	struct brcheck c = {isms_entity_field_index(e, "aware_at"),
+			    isms_entity_field_index(e, "notify_by"), 0};
+	int64_t t0 = at("2026-03-27T00:00Z");
+
+	/* Entered with offsets: kept and computed in UTC. */
+	dput(fx->s, "breach", {"id", "B1"}, {"title", "lost laptop"},
+	     {"aware_at", "2026-03-28T10:00+01:00"});
+	dput(fx->s, "breach", {"id", "B2"}, {"title", "mail to wrong list"},
+	     {"aware_at", "2026-03-28T04:00-05:00"});
+	assert_dfield(fx->s, "breach", "B1", "aware_at", "2026-03-28T09:00:00Z");
+	assert_dfield(fx->s, "breach", "B2", "aware_at", "2026-03-28T09:00:00Z");
+	assert_dfield(fx->s, "breach", "B1", "notify_by", "2026-03-31T09:00:00Z");
+	assert_dfield(fx->s, "breach", "B2", "notify_by", "2026-03-31T09:00:00Z");
+	/* Without a zone it means different instants on different hosts: refused. */
+	assert_int_equal(isms_record_add(fx->s, e,
+					 TU_KV({"title", "x"}, {"aware_at", "2026-03-28T10:00"}),
+					 NULL),
+			 -EINVAL);
+	/* The SQL 72 hours and the C ones, every 7 hours across both DST changes of 2026. */
+	assert_int_equal(isms_store_begin(fx->s), 0);
+	for (int i = 0; i < 250; i++) {
+		int64_t t = t0 + (int64_t)i * 7 * 3600 + (i % 2 ? 182 * DAY : 0);
+		char iso[40], base[32];
+		const char *z = zones[i % 5];
+		int off = strcmp(z, "Z") == 0 ? 0 : ((z[1] - '0') * 10 + (z[2] - '0')) * 3600 +
+							 ((z[4] - '0') * 10 + (z[5] - '0')) * 60;
+		time_t local;
+		struct tm tm;
+
+		off *= z[0] == '-' ? -1 : 1;
+		local = (time_t)(t + off);
+		gmtime_r(&local, &tm);
+		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(iso, sizeof(iso), "%s%s", base, z);
+		assert_int_equal(at(iso), t);
+		dput(fx->s, "breach", {"title", "generated"}, {"aware_at", iso});
+	}
+	assert_int_equal(isms_store_commit(fx->s), 0);
+	assert_int_equal(isms_record_list(fx->s, e, NULL, 0, br_cb, &c), 0);
+	assert_int_equal(c.n, 252);
+}
+
+static void t_breach_overdue(void **state)
+{
+	struct dfx *fx = *state;
+
+	/* Long past the 72 hours, nobody notified, no reason: overdue. */
+	dput(fx->s, "breach", {"id", "PAST"}, {"title", "a"}, {"aware_at", "2020-01-01T00:00Z"});
+	dput(fx->s, "breach", {"id", "HIGH"}, {"title", "a"}, {"aware_at", "2020-01-01T00:00Z"},
+	     {"risk", "high_risk"});
+	dput(fx->s, "breach", {"id", "NOTIFIED"}, {"title", "b"},
+	     {"aware_at", "2020-01-01T00:00Z"}, {"notified_at", "2020-01-02T10:00+01:00"});
+	dput(fx->s, "breach", {"id", "REASON"}, {"title", "c"}, {"aware_at", "2020-01-01T00:00Z"},
+	     {"not_notified_reason", "encrypted, key not compromised"});
+	dput(fx->s, "breach", {"id", "UNLIKELY"}, {"title", "d"},
+	     {"aware_at", "2020-01-01T00:00Z"}, {"risk", "unlikely"});
+	dput(fx->s, "breach", {"id", "FUTURE"}, {"title", "e"}, {"aware_at", "2099-01-01T00:00Z"});
+	assert_dfield(fx->s, "breach", "PAST", "overdue", "yes");
+	assert_dfield(fx->s, "breach", "HIGH", "overdue", "yes");
+	assert_dfield(fx->s, "breach", "NOTIFIED", "overdue", "no");
+	assert_dfield(fx->s, "breach", "NOTIFIED", "late_unexplained", "no");
+	assert_dfield(fx->s, "breach", "REASON", "overdue", "no");
+	assert_dfield(fx->s, "breach", "UNLIKELY", "overdue", "no");
+	assert_dfield(fx->s, "breach", "FUTURE", "overdue", "no");
+	/* Notified after the 72 hours: late, until the reasons for the delay are given. */
+	dset(fx->s, "breach", "PAST", {"notified_at", "2020-01-05T00:00Z"});
+	assert_dfield(fx->s, "breach", "PAST", "overdue", "no");
+	assert_dfield(fx->s, "breach", "PAST", "late_unexplained", "yes");
+	dset(fx->s, "breach", "PAST", {"delay_reason", "forensics first"});
+	assert_dfield(fx->s, "breach", "PAST", "late_unexplained", "no");
+	/* Exactly at the deadline is in time. */
+	dset(fx->s, "breach", "HIGH", {"notified_at", "2020-01-04T00:00:00Z"});
+	assert_dfield(fx->s, "breach", "HIGH", "late_unexplained", "no");
+	dset(fx->s, "breach", "HIGH", {"notified_at", "2020-01-04T00:00:01Z"});
+	assert_dfield(fx->s, "breach", "HIGH", "late_unexplained", "yes");
+}
+
+/* --- WP248 ------------------------------------------------------------------------------ */
+
+static void t_wp248_pure(void **state)
+{
+	bool c[DPMS_WP248_CRITERIA] = {false};
+
+	(void)state;
+	assert_false(dpms_dpia_likely(c));
+	for (int i = 0; i < DPMS_WP248_CRITERIA; i++) {
+		memset(c, 0, sizeof(c));
+		c[i] = true;
+		assert_false(dpms_dpia_likely(c));
+		for (int k = i + 1; k < DPMS_WP248_CRITERIA; k++) {
+			c[k] = true;
+			assert_true(dpms_dpia_likely(c));
+			c[k] = false;
+		}
+	}
+	for (int i = 0; i < DPMS_WP248_CRITERIA; i++)
+		c[i] = true;
+	assert_true(dpms_dpia_likely(c));
+	/* Every criterion is a field of the screening record, with a title. */
+	for (int i = 0; i < DPMS_WP248_CRITERIA; i++) {
+		const struct isms_field *f;
+
+		f = isms_entity_field(de("screening"), dpms_wp248_names[i]);
+
+		assert_non_null(f);
+		assert_int_equal(f->type, ISMS_FT_BOOL);
+		assert_non_null(dpms_wp248_titles[i]);
+		assert_true(strlen(dpms_wp248_titles[i]) > 10);
+	}
+}
+
+static void t_wp248_records(void **state)
+{
+	struct dfx *fx = *state;
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "CCTV"});
+	dput(fx->s, "activity", {"id", "PA-2"}, {"name", "Newsletter"});
+	/* No screening yet: not known. */
+	assert_dfield(fx->s, "activity", "PA-1", "dpia_likely", NULL);
+	dput(fx->s, "screening", {"id", "S-1"}, {"activity", "PA-1"});
+	assert_dfield(fx->s, "screening", "S-1", "criteria_met", "0");
+	assert_dfield(fx->s, "screening", "S-1", "dpia_likely", "no");
+	assert_dfield(fx->s, "activity", "PA-1", "dpia_likely", "no");
+	dset(fx->s, "screening", "S-1", {"systematic_monitoring", "yes"});
+	assert_dfield(fx->s, "screening", "S-1", "criteria_met", "1");
+	assert_dfield(fx->s, "screening", "S-1", "dpia_likely", "no");
+	assert_dfield(fx->s, "activity", "PA-1", "dpia_likely", "no");
+	dset(fx->s, "screening", "S-1", {"vulnerable_subjects", "yes"});
+	assert_dfield(fx->s, "screening", "S-1", "criteria_met", "2");
+	assert_dfield(fx->s, "screening", "S-1", "dpia_likely", "yes");
+	assert_dfield(fx->s, "activity", "PA-1", "dpia_likely", "yes");
+	dset(fx->s, "screening", "S-1", {"evaluation_scoring", "yes"},
+	     {"automated_decisions", "yes"},
+	     {"sensitive_data", "yes"}, {"large_scale", "yes"}, {"matching_datasets", "yes"},
+	     {"innovative_technology", "yes"}, {"prevents_rights", "yes"});
+	assert_dfield(fx->s, "screening", "S-1", "criteria_met", "9");
+	/* The other activity is not affected; one screening per activity. */
+	assert_dfield(fx->s, "activity", "PA-2", "dpia_likely", NULL);
+	assert_int_equal(isms_record_add(fx->s, de("screening"), TU_KV({"activity", "PA-1"}), NULL),
+			 -EEXIST);
+	assert_int_equal(isms_record_add(fx->s, de("screening"), TU_KV({"activity", "PA-404"}),
+					 NULL),
+			 -ENOENT);
+	/* The activity of a screening stays put. */
+	assert_int_equal(isms_record_change(fx->s, de("screening"), "S-1",
+					    TU_KV({"activity", "PA-2"})),
+			 -EINVAL);
+}
+
+/* --- dpms_access_judge ------------------------------------------------------------------- */
+
+static int judge(const char *users, const char *groups_list, const char *days, const char *hours,
+		 const char *tz, const char *user, const char *const *groups, const char *when)
+{
+	struct dpms_access_rule rule = {users, groups_list, days, hours, tz};
+	char err[256] = "";
+	int r = dpms_access_judge(&rule, user, groups, at(when), NULL, err, sizeof(err));
+
+	if (r == -EINVAL)
+		assert_true(err[0] != '\0');
+	return r;
+}
+
+static void t_judge_who(void **state)
+{
+	static const char *const ops[] = {"users", "ops", NULL};
+	static const char *const none[] = {NULL};
+	const char *w = "2026-03-25T10:00Z"; /* a Wednesday */
+
+	(void)state;
+	assert_int_equal(judge("alice,bob", NULL, NULL, NULL, NULL, "bob", none, w), DPMS_OK);
+	assert_int_equal(judge(" alice , bob ", NULL, NULL, NULL, NULL, "alice", NULL, w), DPMS_OK);
+	assert_int_equal(judge("alice", "ops", NULL, NULL, NULL, "carol", ops, w), DPMS_OK);
+	assert_int_equal(judge("alice", "hr, ops", NULL, NULL, NULL, "carol", ops, w), DPMS_OK);
+	assert_int_equal(judge("alice", "hr", NULL, NULL, NULL, "carol", ops, w),
+			 DPMS_UNAUTHORISED);
+	assert_int_equal(judge("alice", NULL, NULL, NULL, NULL, "mallory", none, w),
+			 DPMS_UNAUTHORISED);
+	/* Names are whole list entries, not prefixes or substrings. */
+	assert_int_equal(judge("alice", NULL, NULL, NULL, NULL, "al", none, w), DPMS_UNAUTHORISED);
+	assert_int_equal(judge("al", NULL, NULL, NULL, NULL, "alice", none, w), DPMS_UNAUTHORISED);
+	assert_int_equal(judge("alice", "op", NULL, NULL, NULL, "carol", ops, w),
+			 DPMS_UNAUTHORISED);
+	/* Nobody listed: nobody authorised; no user: not authorised. */
+	assert_int_equal(judge(NULL, NULL, NULL, NULL, NULL, "alice", ops, w), DPMS_UNAUTHORISED);
+	assert_int_equal(judge("alice", "ops", NULL, NULL, NULL, NULL, none, w), DPMS_UNAUTHORISED);
+	/* Unauthorised wins over out of hours. */
+	assert_int_equal(judge("alice", NULL, "mon-fri", "09:00-17:00", NULL, "mallory", none,
+			       "2026-03-28T23:00Z"),
+			 DPMS_UNAUTHORISED);
+}
+
+static void t_judge_days_hours(void **state)
+{
+	(void)state;
+#define J(days, hours, when) judge("alice", NULL, days, hours, NULL, "alice", NULL, when)
+	/* 2026-03-25 is a Wednesday, 03-28 a Saturday, 03-29 a Sunday. */
+	assert_int_equal(J("mon-fri", "09:00-17:00", "2026-03-25T10:00Z"), DPMS_OK);
+	assert_int_equal(J("mon-fri", "09:00-17:00", "2026-03-25T09:00Z"), DPMS_OK);
+	assert_int_equal(J("mon-fri", "09:00-17:00", "2026-03-25T16:59:59Z"), DPMS_OK);
+	assert_int_equal(J("mon-fri", "09:00-17:00", "2026-03-25T17:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J("mon-fri", "09:00-17:00", "2026-03-25T08:59Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J("mon-fri", "09:00-17:00", "2026-03-28T10:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J("mon-fri", "09:00-17:00", "2026-03-29T10:00Z"), DPMS_OUTSIDE_HOURS);
+	/* Days only, hours only, lists and ranges over the week's end. */
+	assert_int_equal(J("mon-fri", NULL, "2026-03-25T03:00Z"), DPMS_OK);
+	assert_int_equal(J("mon-fri", NULL, "2026-03-28T10:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J(NULL, "09:00-17:00", "2026-03-28T10:00Z"), DPMS_OK);
+	assert_int_equal(J("sat,sun", NULL, "2026-03-28T10:00Z"), DPMS_OK);
+	assert_int_equal(J("Mon,WED", NULL, "2026-03-25T10:00Z"), DPMS_OK);
+	assert_int_equal(J("fri-mon", NULL, "2026-03-29T10:00Z"), DPMS_OK);
+	assert_int_equal(J("fri-mon", NULL, "2026-03-25T10:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J(NULL, "18:00-24:00", "2026-03-25T23:59Z"), DPMS_OK);
+	assert_int_equal(J(NULL, "18:00-24:00", "2026-03-25T17:59Z"), DPMS_OUTSIDE_HOURS);
+	/* An empty field is no restriction, as an absent one. */
+	assert_int_equal(J("", "", "2026-03-28T03:00Z"), DPMS_OK);
+	assert_int_equal(judge("alice", NULL, "mon-fri", "09:00-17:00", "", "alice", NULL,
+			       "2026-03-25T10:00Z"),
+			 DPMS_OK);
+}
+
+static void t_judge_midnight(void **state)
+{
+	(void)state;
+	/* A night shift 22:00-06:00, Monday to Friday nights. */
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-27T23:00Z"), DPMS_OK); /* Fri 23:00 */
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-28T02:00Z"), DPMS_OK); /* Fri night */
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-28T06:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-28T23:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-30T02:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-30T12:00Z"), DPMS_OUTSIDE_HOURS);
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-30T22:00Z"), DPMS_OK);
+	assert_int_equal(J("mon-fri", "22:00-06:00", "2026-03-31T05:59Z"), DPMS_OK);
+	assert_int_equal(J(NULL, "22:00-06:00", "2026-03-29T03:00Z"), DPMS_OK);
+#undef J
+}
+
+static void t_judge_berlin_dst(void **state)
+{
+	(void)state;
+	if (access(ZONEINFO "/Europe/Berlin", R_OK) != 0) {
+		print_message("# Europe/Berlin not installed\n");
+		skip();
+	}
+#define B(when) judge("alice", NULL, "mon-fri", "09:00-17:00", "Europe/Berlin", "alice", NULL, when)
+	/* Friday 27 March, CET (UTC+1): the window is 08:00-16:00 UTC. */
+	assert_int_equal(B("2026-03-27T07:30Z"), DPMS_OUTSIDE_HOURS); /* 08:30 local */
+	assert_int_equal(B("2026-03-27T08:30Z"), DPMS_OK);
+	assert_int_equal(B("2026-03-27T15:30Z"), DPMS_OK);            /* 16:30 local */
+	/* Monday 30 March, CEST (UTC+2): the window is 07:00-15:00 UTC. */
+	assert_int_equal(B("2026-03-30T07:30Z"), DPMS_OK);            /* 09:30 local */
+	assert_int_equal(B("2026-03-30T15:30Z"), DPMS_OUTSIDE_HOURS); /* 17:30 local */
+	assert_int_equal(B("2026-03-30T06:30Z"), DPMS_OUTSIDE_HOURS); /* 08:30 local */
+	/* Sunday 23:30 UTC is Monday 01:30 local: the day is the local one. */
+	assert_int_equal(judge("alice", NULL, "mon", NULL, "Europe/Berlin", "alice", NULL,
+			       "2026-03-29T23:30Z"),
+			 DPMS_OK);
+	assert_int_equal(judge("alice", NULL, "mon", NULL, "UTC", "alice", NULL,
+			       "2026-03-29T23:30Z"),
+			 DPMS_OUTSIDE_HOURS);
+	/* And back in autumn: Monday 26 October is CET again. */
+	assert_int_equal(B("2026-10-23T07:30Z"), DPMS_OK);            /* Fri 09:30 CEST */
+	assert_int_equal(B("2026-10-26T07:30Z"), DPMS_OUTSIDE_HOURS); /* Mon 08:30 CET */
+	assert_int_equal(B("2026-10-26T15:30Z"), DPMS_OK);            /* Mon 16:30 CET */
+#undef B
+}
+
+static void t_judge_bad_rules(void **state)
+{
+	static const char *const bad_hours[] = {
+		"25:00-26:00", "7-19", "07:00-07:00", "07:00-19:00x", "aa", "07:60-08:00",
+		"07:00-24:01", "-1:00-05:00", "07:00",
+	};
+	static const char *const bad_days[] = {"xyz", "mon-", "monday", "mon,,fri", "-fri"};
+	static const char *const bad_tz[] = {"Mars/Olympus", "../../etc/passwd", "/etc/passwd"};
+	const char *w = "2026-03-25T10:00Z";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_hours) / sizeof(bad_hours[0]); i++)
+		if (judge("alice", NULL, NULL, bad_hours[i], NULL, "alice", NULL, w) != -EINVAL)
+			fail_msg("hours '%s' accepted", bad_hours[i]);
+	for (size_t i = 0; i < sizeof(bad_days) / sizeof(bad_days[0]); i++)
+		if (judge("alice", NULL, bad_days[i], NULL, NULL, "alice", NULL, w) != -EINVAL)
+			fail_msg("days '%s' accepted", bad_days[i]);
+	for (size_t i = 0; i < sizeof(bad_tz) / sizeof(bad_tz[0]); i++)
+		if (judge("alice", NULL, NULL, "09:00-17:00", bad_tz[i], "alice", NULL, w) !=
+		    -EINVAL)
+			fail_msg("zone '%s' accepted", bad_tz[i]);
+}
+
+/* --- dpms_review_run --------------------------------------------------------------------- */
+
+struct frow {
+	char *v[16];
+};
+
+struct flist {
+	size_t n;
+	struct frow r[64];
+	const struct isms_entity *e;
+};
+
+static int flist_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct flist *l = ud;
+
+	assert_true(l->n < 64);
+	assert_true(e->nfields <= 16);
+	l->e = e;
+	for (size_t i = 0; i < e->nfields; i++)
+		l->r[l->n].v[i] = v[i] ? strdup(v[i]) : NULL;
+	l->n++;
+	return 0;
+}
+
+static void flist_load(struct isms_store *s, struct flist *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->e = de("finding");
+	assert_int_equal(isms_record_list(s, l->e, NULL, 0, flist_cb, l), 0);
+}
+
+static const char *fget(const struct flist *l, size_t i, const char *field)
+{
+	return l->r[i].v[isms_entity_field_index(l->e, field)];
+}
+
+static void flist_free(struct flist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < 16; k++)
+			free(l->r[i].v[k]);
+	memset(l, 0, sizeof(*l));
+}
+
+static void review(struct isms_store *s, size_t want_new, size_t want_seen)
+{
+	size_t found = 99, seen = 99;
+	int r = dpms_review_run(s, NULL, &found, &seen);
+
+	if (r < 0)
+		fail_msg("review failed: %s", isms_store_errmsg(s));
+	assert_int_equal(seen, want_seen);
+	assert_int_equal(found, want_new);
+}
+
+static void t_review_findings(void **state)
+{
+	struct dfx *fx = *state;
+	struct flist l;
+	int64_t e_mal, e_out, e_unknown;
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"},
+	     {"authorised_users", "alice,bob"}, {"access_days", "mon-fri"},
+	     {"access_hours", "07:00-19:00"}, {"access_tz", "UTC"});
+	/* A nobody reads payroll on Wednesday morning: unauthorised. */
+	e_mal = access_ev(fx->s, "PA-1", "mallory", "2026-03-25T10:00:00.123Z",
+			  "/srv/payroll/a.csv");
+	/* Alice, in hours: fine. */
+	access_ev(fx->s, "PA-1", "alice", "2026-03-25T10:05:00.000Z", "/srv/payroll/a.csv");
+	/* Bob on a Saturday: out of hours. */
+	e_out = access_ev(fx->s, "PA-1", "bob", "2026-03-28T11:00:00.000Z", "/srv/payroll/b.csv");
+	/* Something under a key no activity has: the DPO must see it. */
+	e_unknown = access_ev(fx->s, "PA-404", "alice", "2026-03-25T10:00:00.000Z", "/srv/x");
+	review(fx->s, 3, 4);
+	flist_load(fx->s, &l);
+	assert_int_equal(l.n, 3);
+	assert_str_or_null(fget(&l, 0, "user"), "mallory");
+	assert_str_or_null(fget(&l, 0, "why"), "unauthorised");
+	assert_str_or_null(fget(&l, 0, "activity"), "PA-1");
+	assert_str_or_null(fget(&l, 0, "path"), "/srv/payroll/a.csv");
+	assert_str_or_null(fget(&l, 0, "access"), "read");
+	assert_str_or_null(fget(&l, 0, "at"), "2026-03-25T10:00:00.123Z");
+	assert_str_or_null(fget(&l, 0, "status"), "open");
+	assert_int_equal(strtoll(fget(&l, 0, "evidence"), NULL, 10), e_mal);
+	assert_str_or_null(fget(&l, 1, "user"), "bob");
+	assert_str_or_null(fget(&l, 1, "why"), "outside_hours");
+	assert_int_equal(strtoll(fget(&l, 1, "evidence"), NULL, 10), e_out);
+	assert_str_or_null(fget(&l, 2, "why"), "unauthorised");
+	assert_str_or_null(fget(&l, 2, "activity"), NULL);
+	assert_str_or_null(fget(&l, 2, "path"), "/srv/x");
+	assert_int_equal(strtoll(fget(&l, 2, "evidence"), NULL, 10), e_unknown);
+	flist_free(&l);
+
+	/* Twice: nothing new (the watermark). */
+	review(fx->s, 0, 0);
+	assert_int_equal(dcount(fx->s, "finding"), 3);
+	/* A new access is seen once. */
+	access_ev(fx->s, "PA-1", "eve", "2026-03-26T10:00:00.000Z", "/srv/payroll/c.csv");
+	access_ev(fx->s, "PA-1", "alice", "2026-03-26T10:00:00.000Z", "/srv/payroll/c.csv");
+	review(fx->s, 1, 2);
+	review(fx->s, 0, 0);
+	assert_int_equal(dcount(fx->s, "finding"), 4);
+	/* Other evidence in the chain (retention) is not an access. */
+	{
+		struct isms_evidence ev = {.source = "dpmsctl", .kind = "retention.deleted",
+					   .asset = "PA-1", .subject = "mallory"};
+
+		assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	}
+	review(fx->s, 0, 0);
+}
+
+static void t_review_odd_rows(void **state)
+{
+	struct dfx *fx = *state;
+	struct flist l;
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"authorised_users", "alice"});
+	/* First a good row, so that the activity is cached... */
+	access_ev(fx->s, "PA-1", "alice", "2026-03-25T10:00:00.000Z", "/srv/p");
+	/* ...then an unknown activity with a time that cannot be read... */
+	access_ev(fx->s, "PA-404", "alice", "yesterday", "/srv/q");
+	/* ...a known one with such a time, and one with nobody named. */
+	access_ev(fx->s, "PA-1", "alice", "not a time", "/srv/r");
+	access_ev(fx->s, "PA-1", NULL, "2026-03-25T10:00:00.000Z", "/srv/s");
+	review(fx->s, 3, 4);
+	flist_load(fx->s, &l);
+	assert_int_equal(l.n, 3);
+	assert_str_or_null(fget(&l, 0, "activity"), NULL);
+	assert_str_or_null(fget(&l, 0, "path"), "/srv/q");
+	assert_str_or_null(fget(&l, 1, "activity"), "PA-1");
+	assert_str_or_null(fget(&l, 1, "path"), "/srv/r");
+	assert_str_or_null(fget(&l, 2, "activity"), "PA-1");
+	assert_str_or_null(fget(&l, 2, "user"), NULL);
+	flist_free(&l);
+}
+
+static void t_review_bad_rule(void **state)
+{
+	struct dfx *fx = *state;
+	char *wm = NULL;
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"authorised_users", "alice"},
+	     {"access_hours", "7 to 19"});
+	access_ev(fx->s, "PA-1", "mallory", "2026-03-25T10:00:00.000Z", "/srv/p");
+	access_ev(fx->s, "PA-1", "alice", "2026-03-25T10:00:00.000Z", "/srv/p");
+	assert_int_equal(dpms_review_run(fx->s, NULL, NULL, NULL), -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "PA-1"));
+	/* Nothing half-done: no findings, the watermark where it was. */
+	assert_int_equal(dcount(fx->s, "finding"), 0);
+	assert_int_equal(isms_setting_get(fx->s, "review_watermark", &wm), 0);
+	assert_string_equal(wm, "0");
+	free(wm);
+	/* Fixed, the same accesses are reviewed. */
+	dset(fx->s, "activity", "PA-1", {"access_hours", "07:00-19:00"});
+	review(fx->s, 1, 2);
+}
+
+/* Run a program and return its exit status, or -1. */
+static int run_prog(const char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0) {
+			dup2(devnull, STDOUT_FILENO);
+			dup2(devnull, STDERR_FILENO);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+#define TEST_GROUP "isms-dpms-g"
+#define TEST_USER "isms-dpms-u"
+
+static bool user_in_group(const char *user, const char *group)
+{
+	struct passwd *pw = getpwnam(user);
+	gid_t gids[256];
+	int n = 256;
+	struct group *gr = getgrnam(group);
+
+	if (!pw || !gr || getgrouplist(user, pw->pw_gid, gids, &n) < 0)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (gids[i] == gr->gr_gid)
+			return true;
+	return false;
+}
+
+/* A user with a supplementary group, made once (as root) and left for the next run. */
+static bool nss_fixture(void)
+{
+	if (user_in_group(TEST_USER, TEST_GROUP))
+		return true;
+	if (geteuid() != 0)
+		return false;
+	if (!getgrnam(TEST_GROUP)) {
+		const char *const a[] = {"groupadd", TEST_GROUP, NULL};
+
+		run_prog(a);
+	}
+	if (!getpwnam(TEST_USER)) {
+		const char *const a[] = {"useradd", "-M", "-s", "/usr/sbin/nologin",
+					 "-G", TEST_GROUP, TEST_USER, NULL};
+
+		run_prog(a);
+	} else {
+		const char *const a[] = {"usermod", "-a", "-G", TEST_GROUP, TEST_USER, NULL};
+
+		run_prog(a);
+	}
+	return user_in_group(TEST_USER, TEST_GROUP);
+}
+
+static void t_review_nss_groups(void **state)
+{
+	struct dfx *fx = *state;
+	struct flist l;
+	char uid[32];
+
+	if (!nss_fixture()) {
+		print_message("# cannot make user '%s' in group '%s' (not root?)\n", TEST_USER,
+			      TEST_GROUP);
+		skip();
+	}
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getpwnam(TEST_USER)->pw_uid);
+	dput(fx->s, "activity", {"id", "HR-1"}, {"name", "Personnel files"},
+	     {"authorised_groups", TEST_GROUP});
+	/* A member of the group, by name and by the numeric audit uid: authorised. */
+	access_ev(fx->s, "HR-1", TEST_USER, "2026-03-25T10:00:00.000Z", "/srv/hr/a");
+	access_ev(fx->s, "HR-1", uid, "2026-03-25T10:01:00.000Z", "/srv/hr/a");
+	/* root is not a member. */
+	access_ev(fx->s, "HR-1", "root", "2026-03-25T10:02:00.000Z", "/srv/hr/a");
+	access_ev(fx->s, "HR-1", "0", "2026-03-25T10:03:00.000Z", "/srv/hr/b");
+	review(fx->s, 2, 4);
+	flist_load(fx->s, &l);
+	assert_int_equal(l.n, 2);
+	assert_str_or_null(fget(&l, 0, "user"), "root");
+	/* The numeric uid is shown by name. */
+	assert_str_or_null(fget(&l, 1, "user"), "root");
+	assert_str_or_null(fget(&l, 1, "path"), "/srv/hr/b");
+	flist_free(&l);
+	/* The group no longer authorised: the same user's next access is a finding. */
+	dset(fx->s, "activity", "HR-1", {"authorised_groups", "nobody-group"});
+	access_ev(fx->s, "HR-1", TEST_USER, "2026-03-25T11:00:00.000Z", "/srv/hr/a");
+	review(fx->s, 1, 1);
+}
+
+/* --- dpms_ropa_export -------------------------------------------------------------------- */
+
+static void full_register(struct isms_store *s)
+{
+	dput(s, "controller", {"name", "ACME GmbH"}, {"address", "Hauptstr. 1, 10115 Berlin"},
+	     {"contact", "privacy@acme.example"});
+	dput(s, "dpo", {"name", "Dana Schmidt"}, {"contact", "dpo@acme.example"});
+	dput(s, "activity", {"id", "PA-1"}, {"name", "Payroll | salaries"},
+	     {"controller", "ACME GmbH"},
+	     {"purposes", "paying salaries"}, {"lawful_basis", "contract"},
+	     {"data_subjects", "employees"}, {"data_categories", "bank details, salary"},
+	     {"recipients", "bank, tax office"}, {"transfers", "none"}, {"erasure", "10 years"},
+	     {"toms", "encryption, access control"}, {"retention_days", "3650"});
+	dput(s, "location", {"activity", "PA-1"}, {"path", "/srv/payroll"});
+}
+
+static char *export(struct isms_store *s, enum dpms_format fmt, const char *activity,
+		    size_t *ret_missing)
+{
+	struct capture c;
+	int r;
+
+	cap_open(&c);
+	r = dpms_ropa_export(s, fmt, activity, c.f, ret_missing);
+	cap_close(&c);
+	if (r < 0)
+		fail_msg("export failed: %d %s", r, isms_store_errmsg(s));
+	return c.buf;
+}
+
+static const char *const art30_keys[] = {
+	"controller_name", "controller_contact", "controller_address",
+	"controller_joint_controllers", "controller_representative", "dpo_name", "dpo_contact",
+	"purposes", "lawful_basis", "data_subjects", "data_categories", "special_categories",
+	"art9_basis", "criminal_data", "recipients", "third_country_recipients", "transfers",
+	"transfer_safeguards", "erasure", "toms",
+};
+
+static struct json_object *activity_json(struct json_object *root, const char *id)
+{
+	struct json_object *acts, *a, *v;
+
+	assert_true(json_object_object_get_ex(root, "activities", &acts));
+	for (size_t i = 0; i < json_object_array_length(acts); i++) {
+		a = json_object_array_get_idx(acts, i);
+		if (json_object_object_get_ex(a, "id", &v) &&
+		    strcmp(json_object_get_string(v), id) == 0)
+			return a;
+	}
+	fail_msg("activity '%s' not in the JSON export", id);
+	return NULL;
+}
+
+static bool json_missing_has(struct json_object *act, const char *key)
+{
+	struct json_object *m;
+
+	assert_true(json_object_object_get_ex(act, "missing", &m));
+	for (size_t i = 0; i < json_object_array_length(m); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(m, i)), key) == 0)
+			return true;
+	return false;
+}
+
+static size_t json_missing_len(struct json_object *act)
+{
+	struct json_object *m;
+
+	assert_true(json_object_object_get_ex(act, "missing", &m));
+	return json_object_array_length(m);
+}
+
+static void t_ropa_complete(void **state)
+{
+	struct dfx *fx = *state;
+	struct json_object *root, *a, *f30, *v;
+	size_t missing = 99;
+	char *out;
+
+	full_register(fx->s);
+	/* JSON: every Art. 30(1) key, nothing missing. */
+	out = export(fx->s, DPMS_FMT_JSON, NULL, &missing);
+	assert_int_equal(missing, 0);
+	root = json_tokener_parse(out);
+	assert_non_null(root);
+	a = activity_json(root, "PA-1");
+	assert_true(json_object_object_get_ex(a, "art30", &f30));
+	for (size_t i = 0; i < sizeof(art30_keys) / sizeof(art30_keys[0]); i++)
+		if (!json_object_object_get_ex(f30, art30_keys[i], &v))
+			fail_msg("art30 lacks '%s'", art30_keys[i]);
+	/* Processor fields do not apply to a controller's activity. */
+	assert_false(json_object_object_get_ex(f30, "on_behalf_of", &v));
+	assert_int_equal(json_missing_len(a), 0);
+	assert_true(json_object_object_get_ex(f30, "controller_name", &v));
+	assert_string_equal(json_object_get_string(v), "ACME GmbH");
+	assert_true(json_object_object_get_ex(f30, "dpo_contact", &v));
+	assert_string_equal(json_object_get_string(v), "dpo@acme.example");
+	assert_true(json_object_object_get_ex(a, "locations", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	assert_true(json_object_object_get_ex(root, "missing_fields", &v));
+	assert_int_equal(json_object_get_int(v), 0);
+	json_object_put(root);
+	free(out);
+
+	/* Markdown: every field's row, nothing MISSING, the name's '|' escaped. */
+	out = export(fx->s, DPMS_FMT_MARKDOWN, NULL, &missing);
+	assert_int_equal(missing, 0);
+	assert_lacks(out, "| **MISSING** |");
+	assert_contains(out, "Payroll \\| salaries");
+	assert_contains(out, "| 30(1)(a) | Controller | ACME GmbH |");
+	assert_contains(out, "| 30(1)(a) | Data protection officer | Dana Schmidt |");
+	assert_contains(out, "| 30(1)(b) | Purposes of the processing | paying salaries |");
+	assert_contains(out, "| 30(1)(c) | Categories of data subjects | employees |");
+	assert_contains(out, "| 30(1)(c) | Categories of personal data |");
+	assert_contains(out, "| 30(1)(d) | Categories of recipients |");
+	assert_contains(out, "| 30(1)(e) | Transfers to third countries | none |");
+	assert_contains(out, "| 30(1)(f) | Time limits for erasure | 10 years |");
+	assert_contains(out, "| 30(1)(g) | Technical and organisational measures (Art. 32) |");
+	assert_contains(out, "`/srv/payroll`");
+	assert_contains(out, "1 activity, 0 required fields missing.");
+	free(out);
+
+	/* CSV: a header and one row, ending in the count. */
+	out = export(fx->s, DPMS_FMT_CSV, NULL, &missing);
+	assert_int_equal(missing, 0);
+	assert_int_equal(count_str(out, "\r\n"), 2);
+	assert_contains(out, "\"Time limits for erasure\"");
+	assert_contains(out, "\"PA-1\",\"Payroll | salaries\",\"controller\"");
+	assert_contains(out, ",/srv/payroll,,0\r\n");
+	free(out);
+}
+
+static void t_ropa_missing(void **state)
+{
+	struct dfx *fx = *state;
+	static const char *const want[] = {"purposes",      "lawful_basis", "data_subjects",
+					   "data_categories", "recipients", "transfers",
+					   "erasure",        "toms",         "controller_name",
+					   "controller_contact", "controller_address", "dpo_name",
+					   "dpo_contact"};
+	struct json_object *root, *a;
+	size_t missing = 0;
+	char *out, csvtail[32];
+
+	/* A bare activity: no controller, no DPO, nothing filled in. */
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "=HYPERLINK(\"x\")"});
+	out = export(fx->s, DPMS_FMT_JSON, NULL, &missing);
+	assert_int_equal(missing, sizeof(want) / sizeof(want[0]));
+	root = json_tokener_parse(out);
+	assert_non_null(root);
+	a = activity_json(root, "PA-1");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!json_missing_has(a, want[i]))
+			fail_msg("'%s' not listed as missing", want[i]);
+	/* 'Where applicable' fields are not missing when empty. */
+	assert_false(json_missing_has(a, "controller_joint_controllers"));
+	assert_false(json_missing_has(a, "controller_representative"));
+	assert_false(json_missing_has(a, "third_country_recipients"));
+	assert_false(json_missing_has(a, "art9_basis"));
+	assert_false(json_missing_has(a, "transfer_safeguards"));
+	json_object_put(root);
+	free(out);
+
+	out = export(fx->s, DPMS_FMT_MARKDOWN, NULL, &missing);
+	assert_int_equal(count_str(out, "| **MISSING** |"), sizeof(want) / sizeof(want[0]));
+	assert_contains(out, "| 30(1)(b) | Purposes of the processing | **MISSING** |");
+	assert_contains(out, "| 30(1)(f) | Time limits for erasure | **MISSING** |");
+	assert_contains(out, "13 required fields missing");
+	free(out);
+
+	out = export(fx->s, DPMS_FMT_CSV, NULL, &missing);
+	snprintf(csvtail, sizeof(csvtail), ",%zu\r\n", sizeof(want) / sizeof(want[0]));
+	assert_contains(out, csvtail);
+	/* No formula reaches a spreadsheet. */
+	assert_contains(out, "\"'=HYPERLINK(\"\"x\"\")\"");
+	free(out);
+}
+
+static void t_ropa_processor(void **state)
+{
+	struct dfx *fx = *state;
+	struct json_object *root, *a, *f30, *v;
+	size_t missing = 0;
+	char *out;
+
+	full_register(fx->s);
+	dput(fx->s, "activity", {"id", "PR-1"}, {"name", "Hosting for clients"},
+	     {"role", "processor"},
+	     {"toms", "ISO 27001 certified"}, {"transfers", "none"});
+	out = export(fx->s, DPMS_FMT_JSON, "PR-1", &missing);
+	root = json_tokener_parse(out);
+	assert_non_null(root);
+	a = activity_json(root, "PR-1");
+	assert_true(json_object_object_get_ex(a, "art30", &f30));
+	/* 30(2)(a), (b) apply; 30(1)(b)-(d), (f) do not. */
+	assert_true(json_object_object_get_ex(f30, "on_behalf_of", &v));
+	assert_true(json_object_object_get_ex(f30, "processing_categories", &v));
+	assert_true(json_object_object_get_ex(f30, "transfers", &v));
+	assert_true(json_object_object_get_ex(f30, "toms", &v));
+	assert_false(json_object_object_get_ex(f30, "purposes", &v));
+	assert_false(json_object_object_get_ex(f30, "data_subjects", &v));
+	assert_false(json_object_object_get_ex(f30, "erasure", &v));
+	assert_true(json_missing_has(a, "on_behalf_of"));
+	assert_true(json_missing_has(a, "processing_categories"));
+	assert_false(json_missing_has(a, "purposes"));
+	assert_int_equal(missing, 2);
+	assert_int_equal(json_missing_len(a), 2);
+	/* --activity: only that one. */
+	assert_true(json_object_object_get_ex(root, "activities", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	json_object_put(root);
+	free(out);
+
+	out = export(fx->s, DPMS_FMT_MARKDOWN, "PR-1", &missing);
+	assert_contains(out, "Role: processor (Art. 30(2))");
+	assert_contains(out, "| 30(2)(a) | Controllers processed for | **MISSING** |");
+	assert_contains(out, "| 30(1)(b) | Purposes of the processing | *n/a* |");
+	free(out);
+
+	dset(fx->s, "activity", "PR-1", {"on_behalf_of", "Client A GmbH, client-a@example"},
+	     {"processing_categories", "hosting, backup"});
+	free(export(fx->s, DPMS_FMT_JSON, "PR-1", &missing));
+	assert_int_equal(missing, 0);
+}
+
+static void t_ropa_art9_and_transfers(void **state)
+{
+	struct dfx *fx = *state;
+	size_t missing = 0;
+	char *out;
+
+	full_register(fx->s);
+	/* Health data without an Art. 9(2) condition. */
+	dset(fx->s, "activity", "PA-1", {"special_categories", "yes"});
+	out = export(fx->s, DPMS_FMT_MARKDOWN, "PA-1", &missing);
+	assert_int_equal(missing, 1);
+	assert_contains(out, "| Art. 9(2) | Condition for special categories | **MISSING** |");
+	free(out);
+	dset(fx->s, "activity", "PA-1", {"art9_basis", "employment"});
+	free(export(fx->s, DPMS_FMT_MARKDOWN, "PA-1", &missing));
+	assert_int_equal(missing, 0);
+	/* A transfer to a third country needs its Art. 45-49 basis. */
+	dset(fx->s, "activity", "PA-1", {"transfers", "USA (payroll provider)"});
+	out = export(fx->s, DPMS_FMT_JSON, "PA-1", &missing);
+	assert_int_equal(missing, 1);
+	assert_contains(out, "\"transfer_safeguards\"");
+	{
+		struct json_object *root = json_tokener_parse(out);
+
+		assert_non_null(root);
+		assert_true(json_missing_has(activity_json(root, "PA-1"), "transfer_safeguards"));
+		json_object_put(root);
+	}
+	free(out);
+	dset(fx->s, "activity", "PA-1", {"transfer_safeguards", "safeguards_art46"});
+	free(export(fx->s, DPMS_FMT_JSON, "PA-1", &missing));
+	assert_int_equal(missing, 0);
+	/* Transfers left empty are missing: 'none' has to be said. */
+	dset(fx->s, "activity", "PA-1", {"transfers", NULL});
+	free(export(fx->s, DPMS_FMT_CSV, "PA-1", &missing));
+	assert_int_equal(missing, 1);
+}
+
+static void t_ropa_unknown_activity(void **state)
+{
+	struct dfx *fx = *state;
+	struct capture c;
+
+	full_register(fx->s);
+	cap_open(&c);
+	assert_int_equal(dpms_ropa_export(fx->s, DPMS_FMT_JSON, "PA-404", c.f, NULL), -ENOENT);
+	assert_int_equal(dpms_ropa_export(fx->s, DPMS_FMT_MARKDOWN, "PA-404", c.f, NULL), -ENOENT);
+	assert_int_equal(dpms_ropa_export(fx->s, DPMS_FMT_CSV, "PA-404", c.f, NULL), -ENOENT);
+	cap_close(&c);
+	free(c.buf);
+}
+
+/* --- dpms_audit_rules -------------------------------------------------------------------- */
+
+static void t_audit_rules(void **state)
+{
+	struct dfx *fx = *state;
+	struct capture c;
+	size_t n = 99;
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"});
+	dput(fx->s, "activity", {"id", "PA-2"}, {"name", "Old CRM"}, {"status", "retired"});
+	dput(fx->s, "activity", {"id", "PA 3"}, {"name", "Key with a space"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", "/srv/payroll"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", "/var/lib/payroll/db.sqlite"},
+	     {"kind", "database"});
+	dput(fx->s, "location", {"activity", "PA-2"}, {"path", "/srv/crm"});
+	dput(fx->s, "location", {"id", "L-9"}, {"activity", "PA 3"}, {"path", "/srv/three"});
+	cap_open(&c);
+	assert_int_equal(dpms_audit_rules(fx->s, c.f, &n), 0);
+	cap_close(&c);
+	assert_int_equal(n, 2);
+	assert_contains(c.buf, "\n-w /srv/payroll -p rwa -k dpms:PA-1\n");
+	assert_contains(c.buf, "\n-w /var/lib/payroll/db.sqlite -p rwa -k dpms:PA-1\n");
+	/* Retired: not watched. */
+	assert_lacks(c.buf, "/srv/crm");
+	/* A key a rule line cannot carry: skipped with a comment, never half a rule. */
+	assert_lacks(c.buf, "-w /srv/three");
+	assert_contains(c.buf, "## skipped L-9");
+	/* Every line is a comment or a rule. */
+	for (char *line = c.buf; *line;) {
+		char *nl = strchr(line, '\n');
+
+		assert_non_null(nl);
+		assert_true(strncmp(line, "## ", 3) == 0 || strncmp(line, "-w /", 4) == 0);
+		line = nl + 1;
+	}
+	free(c.buf);
+	/* No locations: only the comments. */
+	assert_int_equal(isms_record_remove(fx->s, de("location"), "L-9"), 0);
+	dset(fx->s, "activity", "PA-1", {"status", "retired"});
+	cap_open(&c);
+	assert_int_equal(dpms_audit_rules(fx->s, c.f, &n), 0);
+	cap_close(&c);
+	assert_int_equal(n, 0);
+	assert_lacks(c.buf, "-w ");
+	free(c.buf);
+}
+
+/* --- dpms_retention_check ---------------------------------------------------------------- */
+
+struct rhits {
+	size_t n;
+	char *path[32];
+	int64_t age[32];
+	size_t problems;
+	char problem[512];
+};
+
+static int rhit_cb(const struct dpms_retention_hit *h, void *ud)
+{
+	struct rhits *x = ud;
+
+	assert_true(x->n < 32);
+	assert_non_null(h->activity);
+	x->age[x->n] = h->age_days;
+	x->path[x->n++] = strdup(h->path);
+	return 0;
+}
+
+static void rproblem(const char *msg, void *ud)
+{
+	struct rhits *x = ud;
+
+	x->problems++;
+	snprintf(x->problem, sizeof(x->problem), "%s", msg);
+}
+
+static bool rhas(const struct rhits *x, const char *path)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->path[i], path) == 0)
+			return true;
+	return false;
+}
+
+static void rhits_free(struct rhits *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free(x->path[i]);
+	memset(x, 0, sizeof(*x));
+}
+
+static void make_file(const char *path, int64_t mtime, bool symlink_itself)
+{
+	struct timespec ts[2] = {{.tv_sec = (time_t)mtime}, {.tv_sec = (time_t)mtime}};
+
+	if (!symlink_itself) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs("personal data\n", f);
+		assert_int_equal(fclose(f), 0);
+	}
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, symlink_itself ? AT_SYMLINK_NOFOLLOW : 0),
+			 0);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static void t_retention(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t now = (int64_t)time(NULL), old = now - 40 * DAY, young = now - 5 * DAY;
+	char *loc = tu_path(fx->dir, "loc"), *sub = tu_path(loc, "sub");
+	char *outside = tu_path(fx->dir, "outside");
+	char *f_old = tu_path(loc, "old.txt"), *f_new = tu_path(loc, "new.txt");
+	char *f_old2 = tu_path(sub, "old2.txt"), *f_new2 = tu_path(sub, "new2.txt");
+	char *f_out = tu_path(outside, "victim.txt"), *lnk = tu_path(loc, "link.txt");
+	char *lnkdir = tu_path(loc, "linkdir"), *missing = tu_path(fx->dir, "gone");
+	char *fifo = tu_path(fx->dir, "fifo"), *single = tu_path(fx->dir, "single.db");
+	struct rhits x = {0};
+	struct isms_verify_result vr;
+	size_t deleted = 99;
+
+	assert_int_equal(mkdir(loc, 0700), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(mkdir(outside, 0700), 0);
+	make_file(f_old, old, false);
+	make_file(f_new, young, false);
+	make_file(f_old2, old, false);
+	make_file(f_new2, now, false);
+	make_file(f_out, old, false);
+	/* A symlink inside to an old file outside, itself old; and one to the directory. */
+	assert_int_equal(symlink(f_out, lnk), 0);
+	make_file(lnk, old, true);
+	assert_int_equal(symlink(outside, lnkdir), 0);
+	/* A FIFO registered as a location must not hang the check. */
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	make_file(single, old, false);
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"retention_days", "30"});
+	dput(fx->s, "activity", {"id", "PA-2"}, {"name", "Archive"}, {"retention_days", "30"});
+	dput(fx->s, "activity", {"id", "PA-3"}, {"name", "No limit in days"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", loc});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", missing});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", fifo}, {"kind", "file"});
+	dput(fx->s, "location", {"activity", "PA-2"}, {"path", single}, {"kind", "database"});
+	dput(fx->s, "location", {"activity", "PA-3"}, {"path", outside});
+
+	/* Looking only: the two old files and the old database, nothing else. */
+	assert_int_equal(dpms_retention_check(fx->s, NULL, false, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(x.n, 3);
+	assert_true(rhas(&x, f_old));
+	assert_true(rhas(&x, f_old2));
+	assert_true(rhas(&x, single));
+	for (size_t i = 0; i < x.n; i++)
+		assert_int_equal(x.age[i], 40);
+	assert_false(rhas(&x, lnk));
+	assert_false(rhas(&x, f_out));
+	/* The missing location and the FIFO are reported, not fatal. */
+	assert_int_equal(x.problems, 2);
+	assert_true(exists(f_old) && exists(f_old2) && exists(single));
+	rhits_free(&x);
+
+	/* One activity only. */
+	assert_int_equal(dpms_retention_check(fx->s, "PA-2", false, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(x.n, 1);
+	assert_true(rhas(&x, single));
+	assert_int_equal(x.problems, 0);
+	rhits_free(&x);
+
+	/* Deleting: exactly the old regular files, each recorded. */
+	assert_int_equal(dpms_retention_check(fx->s, "PA-1", true, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(deleted, 2);
+	assert_int_equal(x.n, 2);
+	assert_true(strstr(x.problem, "PA-1") != NULL);
+	assert_false(exists(f_old));
+	assert_false(exists(f_old2));
+	assert_true(exists(f_new));
+	assert_true(exists(f_new2));
+	assert_true(exists(sub));
+	assert_true(exists(lnk));
+	assert_true(exists(lnkdir));
+	assert_true(exists(f_out));
+	assert_true(exists(single)); /* another activity's */
+	rhits_free(&x);
+	assert_int_equal(dcount(fx->s, "deletion"), 2);
+	{
+		char *keys = NULL;
+		struct flist l;
+
+		memset(&l, 0, sizeof(l));
+		l.e = de("deletion");
+		assert_int_equal(isms_record_list(fx->s, l.e, NULL, 0, flist_cb, &l), 0);
+		assert_int_equal(l.n, 2);
+		for (size_t i = 0; i < l.n; i++) {
+			const char *p = fget(&l, i, "path");
+
+			assert_true(strcmp(p, f_old) == 0 || strcmp(p, f_old2) == 0);
+			assert_str_or_null(fget(&l, i, "activity"), "PA-1");
+			assert_str_or_null(fget(&l, i, "size"), "14");
+			assert_non_null(fget(&l, i, "by"));
+			assert_non_null(fget(&l, i, "modified"));
+		}
+		flist_free(&l);
+		free(keys);
+	}
+	{
+		struct flist l;
+		size_t n = 0;
+
+		memset(&l, 0, sizeof(l));
+		l.e = de("evidence");
+		assert_int_equal(isms_record_list(fx->s, l.e, NULL, 0, flist_cb, &l), 0);
+		for (size_t i = 0; i < l.n; i++)
+			if (strcmp(fget(&l, i, "kind"), "retention.deleted") == 0) {
+				n++;
+				assert_str_or_null(fget(&l, i, "asset"), "PA-1");
+				/* not an access: its details carry 'path', not 'paths' */
+				assert_str_or_null(fget(&l, i, "path"), NULL);
+				assert_true(strstr(fget(&l, i, "details"), "old") != NULL);
+			}
+		assert_int_equal(n, 2);
+		flist_free(&l);
+	}
+	assert_int_equal(isms_evidence_verify(fx->s, &vr), 0);
+	assert_int_equal(vr.rows, 2);
+
+	/* Again: nothing left to delete. */
+	assert_int_equal(dpms_retention_check(fx->s, "PA-1", true, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(x.n, 0);
+	rhits_free(&x);
+	/* An activity that does not exist is an error, not a check of nothing. */
+	assert_int_equal(dpms_retention_check(fx->s, "PA-404", false, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 -ENOENT);
+	assert_int_equal(x.n, 0);
+	rhits_free(&x);
+
+	free(loc);
+	free(sub);
+	free(outside);
+	free(f_old);
+	free(f_new);
+	free(f_old2);
+	free(f_new2);
+	free(f_out);
+	free(lnk);
+	free(lnkdir);
+	free(missing);
+	free(fifo);
+	free(single);
+}
+
+/* --- the store is a store of its own -------------------------------------------------------- */
+
+static void t_store_kinds(void **state)
+{
+	struct dfx *fx = *state;
+	struct isms_store *s = NULL;
+	char *dir = NULL, *ipath, *err = NULL;
+	struct stat st;
+
+	/* The DPMS store is 0600 and the ISMS cannot open it, nor the other way round. */
+	assert_int_equal(stat(fx->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(isms_store_open(fx->path, ISMS_STORE_READONLY, 100, &s, &err),
+			 -EMEDIUMTYPE);
+	free(err);
+	err = NULL;
+	isms_store_free(tu_store_new(&dir));
+	ipath = tu_store_path(dir);
+	assert_int_equal(isms_store_open_schema(ipath, &dpms_schema, 0, 100, &s, &err),
+			 -EMEDIUMTYPE);
+	assert_null(s);
+	free(err);
+	free(ipath);
+	tu_rm_rf(dir);
+	free(dir);
+	assert_int_equal(isms_store_schema_version(fx->s), DPMS_SCHEMA_VERSION);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_deadline_month_ends),
+		cmocka_unit_test(t_deadline_extension),
+		cmocka_unit_test(t_deadline_weekend),
+		cmocka_unit_test(t_deadline_bad_input),
+		DPMS_TEST(t_request_deadline_sql_matches_c),
+		DPMS_TEST(t_request_overdue_and_late),
+		cmocka_unit_test(t_breach_deadline_dst),
+		cmocka_unit_test(t_breach_time_zones),
+		DPMS_TEST(t_breach_record),
+		DPMS_TEST(t_breach_overdue),
+		cmocka_unit_test(t_wp248_pure),
+		DPMS_TEST(t_wp248_records),
+		cmocka_unit_test(t_judge_who),
+		cmocka_unit_test(t_judge_days_hours),
+		cmocka_unit_test(t_judge_midnight),
+		cmocka_unit_test(t_judge_berlin_dst),
+		cmocka_unit_test(t_judge_bad_rules),
+		DPMS_TEST(t_review_findings),
+		DPMS_TEST(t_review_odd_rows),
+		DPMS_TEST(t_review_bad_rule),
+		DPMS_TEST(t_review_nss_groups),
+		DPMS_TEST(t_ropa_complete),
+		DPMS_TEST(t_ropa_missing),
+		DPMS_TEST(t_ropa_processor),
+		DPMS_TEST(t_ropa_art9_and_transfers),
+		DPMS_TEST(t_ropa_unknown_activity),
+		DPMS_TEST(t_audit_rules),
+		DPMS_TEST(t_retention),
+		DPMS_TEST(t_store_kinds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
