@@ -5,6 +5,7 @@
  * Annex A control the event evidences.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -96,7 +97,7 @@ static const char *subject(const struct aev *e)
  * personal data, whatever else it matched.
  */
 static const struct key_map *key_lookup(const struct plugin_config *c, const char *keys,
-					bool *ret_dpms)
+					bool *ret_dpms, char *activity, size_t actlen)
 {
 	const struct key_map *found = NULL;
 	const char *k = keys;
@@ -107,8 +108,10 @@ static const struct key_map *key_lookup(const struct plugin_config *c, const cha
 		size_t n = end ? (size_t)(end - k) : strlen(k);
 		char one[256];
 
-		if (n >= 5 && strncmp(k, "dpms:", 5) == 0)
+		if (n >= 5 && strncmp(k, "dpms:", 5) == 0 && !*ret_dpms) {
 			*ret_dpms = true;
+			snprintf(activity, actlen, "%.*s", (int)(n - 5), k + 5);
+		}
 		if (!found && n < sizeof(one)) {
 			memcpy(one, k, n);
 			one[n] = '\0';
@@ -223,13 +226,16 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 
 	if (e->key) {
 		bool dpms;
-		const struct key_map *km = key_lookup(c, e->key, &dpms);
+		const struct key_map *km = key_lookup(c, e->key, &dpms, cl->activity,
+						      sizeof(cl->activity));
 
 		/* Personal data is the DPO's, in the DPMS store, never the ISMS's. */
 		if (dpms) {
 			cl->route = ROUTE_DPMS;
-			snprintf(cl->kind, sizeof(cl->kind), "personal-data.access");
+			snprintf(cl->kind, sizeof(cl->kind), "personal-data.%s",
+				 classify_access(e->syscall_name, e->a1, e->a2));
 			cl->control = "5.34";
+			cl->asset = cl->activity[0] ? cl->activity : NULL;
 			return;
 		}
 		cl->route = ROUTE_ISMS;
@@ -321,4 +327,50 @@ size_t classify_details(const struct aev *e, const struct classified *cl, char *
 			jsonw_bool(&w, "raw_truncated", true);
 	}
 	return jsonw_finish(&w);
+}
+
+/* x86_64 syscall numbers of raw logs, for the calls a file watch reports. */
+static const struct {
+	const char *name;
+	int nr;
+	const char *access; /* NULL: decided by the open flags */
+} file_calls[] = {
+	{"open", 2, NULL},        {"openat", 257, NULL},    {"openat2", 437, NULL},
+	{"creat", 85, "write"},   {"truncate", 76, "write"}, {"ftruncate", 77, "write"},
+	{"rename", 82, "write"},  {"renameat", 264, "write"}, {"renameat2", 316, "write"},
+	{"link", 86, "write"},    {"linkat", 265, "write"},  {"symlink", 88, "write"},
+	{"mkdir", 83, "write"},   {"mkdirat", 258, "write"}, {"mknod", 133, "write"},
+	{"unlink", 87, "delete"}, {"unlinkat", 263, "delete"}, {"rmdir", 84, "delete"},
+	{"chmod", 90, "attr"},    {"fchmod", 91, "attr"},    {"fchmodat", 268, "attr"},
+	{"chown", 92, "attr"},    {"fchown", 93, "attr"},    {"lchown", 94, "attr"},
+	{"fchownat", 260, "attr"}, {"setxattr", 188, "attr"}, {"lsetxattr", 189, "attr"},
+	{"fsetxattr", 190, "attr"}, {"removexattr", 197, "attr"}, {"utimensat", 280, "attr"},
+	{"execve", 59, "exec"},   {"execveat", 322, "exec"},
+};
+
+const char *classify_access(const char *syscall, const char *a1, const char *a2)
+{
+	char *end;
+	long nr = syscall ? strtol(syscall, &end, 10) : -1;
+	bool numeric = syscall && *syscall && !*end;
+
+	for (size_t i = 0; syscall && i < sizeof(file_calls) / sizeof(file_calls[0]); i++) {
+		const char *flags;
+		unsigned long f;
+
+		if (numeric ? nr != file_calls[i].nr : strcmp(syscall, file_calls[i].name) != 0)
+			continue;
+		if (file_calls[i].access)
+			return file_calls[i].access;
+		/* open(path, flags) has them in a1; openat(dirfd, path, flags) in a2. */
+		flags = file_calls[i].nr == 2 ? a1 : a2;
+		if (!flags)
+			return "access";
+		f = strtoul(flags, &end, 16);
+		if (*end)
+			return "access";
+		/* O_WRONLY, O_RDWR, O_CREAT, O_TRUNC: the data may change. */
+		return (f & 03) || (f & 01000) || (f & 0100) ? "write" : "read";
+	}
+	return "access";
 }

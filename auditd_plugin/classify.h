@@ -24,7 +24,15 @@ struct classified {
 	char event_key[384];
 	char ts[64];
 	const char *link_key; /* ROUTE_LINK: pam_isms's evidence key */
+	char activity[128];   /* ROUTE_DPMS: the processing activity of the dpms: key */
 };
+
+/*
+ * What a syscall did to a file: "read", "write", "delete", "attr", "exec",
+ * or "access" when it cannot tell.  @syscall is a name (enriched logs) or an
+ * x86_64 number (raw logs); @a1/@a2 the hex arguments.  Pure.
+ */
+const char *classify_access(const char *syscall, const char *a1, const char *a2);
 
 /*
  * Decide what @e is evidence of.  Pure: no I/O, no allocation; @c is the

@@ -32,6 +32,7 @@ struct aev {
 	const char *auid, *uid, *acct, *auid_name, *uid_name; /* *_name: enriched AUID=, UID= */
 	const char *exe, *comm, *res, *success, *op;
 	const char *hostname, *addr, *terminal, *syscall_name;
+	const char *a1, *a2;  /* SYSCALL arguments: open/openat flags tell read from write */
 	const char *isms_evidence; /* evidence= of pam_isms's own records */
 	const char *rule, *decision; /* pam_isms's rule= and decision= */
 	const char *paths[AEV_MAX_PATHS];

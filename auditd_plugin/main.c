@@ -81,12 +81,13 @@ static void log_counters(struct app *a, int prio, FILE *f)
 	char line[512];
 
 	snprintf(line, sizeof(line),
-		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu queued %llu spooled %llu",
+		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu routed %llu queued %llu spooled %llu",
 		 (unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_STORED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_FILTERED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_DUPLICATES],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_MALFORMED],
+		 (unsigned long long)a->w.ctr[ISMS_CTR_ROUTED],
 		 (unsigned long long)(writer_queued(&a->w) + (bqueue_pending(&a->q) ? 1 : 0)),
 		 (unsigned long long)(a->q.spilled_total + a->w.ctr[ISMS_CTR_SPOOLED]));
 	syslog(prio, "%s", line);
@@ -326,6 +327,7 @@ int main(int argc, char **argv)
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
 	if (bqueue_init(&a.q, QUEUE_BYTES, spill) < 0 ||
 	    writer_init(&a.w, store, a.spool, a.cfg.batch_events, a.cfg.batch_ms, MAX_ROWS) < 0 ||
+	    !(a.w.dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
 	    parser_init(&a.p, &a.cfg, &sink) < 0) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(errno));
 		return 1;
@@ -380,6 +382,7 @@ int main(int argc, char **argv)
 	bqueue_release(&a.q);
 	plugin_config_release(&a.cfg);
 	free((char *)store);
+	free(a.w.dpms_path);
 	free((char *)a.spool);
 	closelog();
 	return r;

@@ -148,7 +148,12 @@ static void take_field(struct aev *e, int rtype, const char *name, const char *v
 {
 	switch (name[0]) {
 	case 'a':
-		if (strcmp(name, "auid") == 0) {
+		if (name[1] >= '1' && name[1] <= '2' && !name[2]) {
+			if (name[1] == '1')
+				set_once(&e->a1, aev_strdup(e, val, (size_t)-1));
+			else
+				set_once(&e->a2, aev_strdup(e, val, (size_t)-1));
+		} else if (strcmp(name, "auid") == 0) {
 			set_once(&e->auid, column_text(e, aev_strdup(e, val, (size_t)-1)));
 			if (interp)
 				set_once(&e->auid_name, column_text(e, aev_strdup(e, interp, (size_t)-1)));

@@ -36,6 +36,7 @@ void plugin_config_release(struct plugin_config *c)
 	free(c->keys);
 	free(c->nodes);
 	free(c->store);
+	free(c->dpms_store);
 	free(c->spool);
 	free(c->asset);
 	memset(c, 0, sizeof(*c));
@@ -78,8 +79,8 @@ static int check_members(struct json_object *o, const char *path, const char *co
 int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret, char *err,
 			size_t errlen)
 {
-	static const char *const top[] = {"store", "spool", "asset", "keep", "batch", "keys",
-					  "nodes", "comment", NULL};
+	static const char *const top[] = {"store", "dpms_store", "spool", "asset", "keep", "batch",
+					  "keys", "nodes", "comment", NULL};
 	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
 	static const char *const batch_m[] = {"events", "ms", NULL};
 	static const char *const key_m[] = {"asset", "control", "kind", "comment", NULL};
@@ -113,6 +114,7 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 	}
 	if ((r = check_members(root, "$", top, err, errlen)) < 0 ||
 	    (r = str_member(root, "store", "$", &c.store, err, errlen)) < 0 ||
+	    (r = str_member(root, "dpms_store", "$", &c.dpms_store, err, errlen)) < 0 ||
 	    (r = str_member(root, "spool", "$", &c.spool, err, errlen)) < 0 ||
 	    (r = str_member(root, "asset", "$", &c.asset, err, errlen)) < 0)
 		goto out;

@@ -6,10 +6,12 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
+#include "dpms.h"
 #include "isms/indicator.h"
 #include "isms/spool.h"
 #include "isms/store.h"
@@ -253,7 +255,7 @@ static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool
 }
 
 /* Apply one row to the open batch; the counters go with it.  Sets r->ctr. */
-static int apply(struct writer *w, struct isms_ingest *in, struct row *r)
+static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool dpms_open)
 {
 	int rc;
 
@@ -262,10 +264,14 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r)
 	if (r->what == ROW_EVENT && r->route == ROUTE_DROP)
 		goto count;
 	if (r->route == ROUTE_DPMS) {
-		/* Personal data never enters the ISMS store. */
-		if (!w->dpms_warned) {
+		/* Personal data never enters the ISMS store: it went to the DPMS
+		 * store in this batch, or there is none to take it. */
+		if (dpms_open) {
+			r->ctr = ISMS_CTR_ROUTED;
+		} else if (!w->dpms_warned) {
 			syslog(LOG_WARNING,
-			       "events keyed dpms: need the DPMS store, which is not configured; they are counted as filtered, not stored");
+			       "events keyed dpms: need the DPMS store '%s', which does not exist (dpmsctl init); they are counted as filtered, not stored",
+			       w->dpms_path ? w->dpms_path : "");
 			w->dpms_warned = true;
 		}
 		goto count;
@@ -343,12 +349,52 @@ static void append(struct row **head, struct row **tail, size_t *n, struct row *
 		(*n)++;
 }
 
-static int commit_batch(struct writer *w, struct isms_ingest *in, struct row *rows)
+/* Personal data into the DPMS store, with that store's own counters. */
+static int apply_dpms(struct isms_ingest *din, struct row *r)
 {
-	int r = isms_ingest_begin(in);
+	enum isms_counter c = ISMS_CTR_STORED;
+	int rc;
 
+	isms_ingest_count(din, ISMS_CTR_RECEIVED, 1);
+	rc = isms_ingest_add(din, &r->ev, NULL);
+	if (rc == -EALREADY)
+		c = ISMS_CTR_DUPLICATES;
+	else if (rc == -EINVAL)
+		c = ISMS_CTR_MALFORMED;
+	else if (rc < 0)
+		return rc;
+	isms_ingest_count(din, c, 1);
+	return 0;
+}
+
+/*
+ * The DPMS part of a batch is committed first: if the ISMS part then fails,
+ * the retry finds the personal data already there (duplicates), never lost.
+ */
+static int commit_batch(struct writer *w, struct isms_ingest *in, struct isms_ingest *din,
+			struct row *rows)
+{
+	bool any = false;
+	int r = 0;
+
+	for (struct row *p = rows; p && !any; p = p->next)
+		any = p->route == ROUTE_DPMS;
+	if (any && din) {
+		r = isms_ingest_begin(din);
+		for (struct row *p = rows; p && r >= 0; p = p->next)
+			if (p->route == ROUTE_DPMS)
+				r = apply_dpms(din, p);
+		if (r < 0) {
+			isms_ingest_rollback(din);
+			return r;
+		}
+		r = isms_ingest_commit(din);
+		if (r < 0)
+			return r;
+	}
+	r = isms_ingest_begin(in);
 	for (struct row *p = rows; p && r >= 0; p = p->next)
-		r = apply(w, in, p);
+		r = apply(w, in, p, din != NULL);
 	if (r < 0) {
 		isms_ingest_rollback(in);
 		return r;
@@ -356,11 +402,36 @@ static int commit_batch(struct writer *w, struct isms_ingest *in, struct row *ro
 	return isms_ingest_commit(in);
 }
 
+/* The DPMS store, opened when it exists; NULL otherwise (looked for again later). */
+static struct isms_ingest *open_dpms(struct writer *w, struct isms_store **ret_store)
+{
+	struct isms_ingest *din = NULL;
+	struct stat st;
+	char *err = NULL;
+
+	*ret_store = NULL;
+	if (!w->dpms_path || stat(w->dpms_path, &st) < 0)
+		return NULL;
+	if (isms_store_open_schema(w->dpms_path, &dpms_schema, 0, 1000, ret_store, &err) < 0) {
+		syslog(LOG_ERR, "cannot use the DPMS store: %s", err ? err : "?");
+		free(err);
+		return NULL;
+	}
+	if (isms_ingest_new(*ret_store, SOURCE, &din) < 0) {
+		syslog(LOG_ERR, "cannot prepare the DPMS store: %s", isms_store_errmsg(*ret_store));
+		*ret_store = isms_store_free(*ret_store);
+		return NULL;
+	}
+	w->dpms_warned = false;
+	return din;
+}
+
 void *writer_main(void *arg)
 {
 	struct writer *w = arg;
 	struct isms_store *s = NULL;
-	struct isms_ingest *in = NULL;
+	struct isms_ingest *in = NULL, *din = NULL;
+	struct isms_store *ds = NULL;
 	struct row *pending = NULL, *ptail = NULL;
 	size_t npending = 0;
 	uint64_t started = 0;
@@ -411,7 +482,14 @@ void *writer_main(void *arg)
 		}
 		if (pending && (npending >= w->batch_events || now_ms() >= started + w->batch_ms ||
 				closed)) {
-			r = commit_batch(w, in, pending);
+			bool has_dpms = false;
+
+			for (struct row *p = pending; p && !has_dpms; p = p->next)
+				has_dpms = p->route == ROUTE_DPMS;
+			/* Opened on the first personal data, and looked for again while missing. */
+			if (has_dpms && !din)
+				din = open_dpms(w, &ds);
+			r = commit_batch(w, in, din, pending);
 			if (r < 0) {
 				/* Keep the rows: a locked or failing store is retried. */
 				w->store_errors++;
@@ -448,6 +526,8 @@ void *writer_main(void *arg)
 		if (closed && !pending)
 			break;
 	}
+	isms_ingest_free(din);
+	isms_store_free(ds);
 	isms_ingest_free(in);
 	isms_store_free(s);
 	return NULL;

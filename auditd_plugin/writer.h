@@ -49,6 +49,7 @@ struct writer {
 	_Atomic uint64_t batches, store_errors;
 	int exit_status;
 	bool dpms_warned;
+	char *dpms_path; /* personal data goes here, when the store exists */
 };
 
 int writer_init(struct writer *w, const char *store_path, const char *isms_spool,

@@ -23,6 +23,7 @@ enum isms_counter {
 	ISMS_CTR_DUPLICATES, /* already in the chain (replay, restart, linked records) */
 	ISMS_CTR_MALFORMED,  /* could not be parsed */
 	ISMS_CTR_SPOOLED,    /* passed through the overflow spool */
+	ISMS_CTR_ROUTED,     /* personal data, handed to the DPMS store */
 	ISMS_CTR_MAX
 };
 

@@ -300,10 +300,24 @@ static void test_dpms_keys(void **state)
 	e->paths[e->npaths++] = "/var/lib/crm/customers.db";
 	classify(e, &c, &cl);
 	assert_int_equal(cl.route, ROUTE_DPMS);
-	assert_string_equal(cl.kind, "personal-data.access");
+	assert_string_equal(cl.kind, "personal-data.access"); /* no syscall: cannot tell */
 	assert_string_equal(cl.control, "5.34");
 	/* still routable: the event key is there */
 	assert_string_equal(cl.event_key, "audit::1700000000.005:42");
+	/* the activity is the rest of the key, and it is the evidence's asset */
+	assert_string_equal(cl.activity, "customer-db");
+	assert_string_equal(cl.asset, "customer-db");
+	/* what was done, from the syscall and its open flags */
+	e->syscall_name = "openat";
+	e->a2 = "0";
+	classify(e, &c, &cl);
+	assert_string_equal(cl.kind, "personal-data.read");
+	e->a2 = "241"; /* O_WRONLY|O_CREAT|O_TRUNC */
+	classify(e, &c, &cl);
+	assert_string_equal(cl.kind, "personal-data.write");
+	e->syscall_name = "unlinkat";
+	classify(e, &c, &cl);
+	assert_string_equal(cl.kind, "personal-data.delete");
 	/* 'dpms' alone or 'DPMS:' is not the reserved prefix (keys are case-sensitive) */
 	e->key = "dpms";
 	classify(e, &c, &cl);
@@ -314,6 +328,26 @@ static void test_dpms_keys(void **state)
 	assert_int_equal(cl.route, ROUTE_ISMS);
 	free(e);
 	plugin_config_release(&c);
+}
+
+static void test_classify_access(void **state)
+{
+	(void)state;
+	/* names (enriched logs) and x86_64 numbers (raw logs) alike */
+	assert_string_equal(classify_access("openat", "7ffd", "0"), "read");
+	assert_string_equal(classify_access("257", "7ffd", "0"), "read");
+	assert_string_equal(classify_access("openat", "7ffd", "2"), "write");    /* O_RDWR */
+	assert_string_equal(classify_access("openat", "7ffd", "80000"), "read"); /* O_CLOEXEC */
+	assert_string_equal(classify_access("open", "1", NULL), "write");        /* flags in a1 */
+	assert_string_equal(classify_access("2", "0", "1b6"), "read");
+	assert_string_equal(classify_access("openat", "7ffd", "zz"), "access");
+	assert_string_equal(classify_access("openat", "7ffd", NULL), "access");
+	assert_string_equal(classify_access("rename", NULL, NULL), "write");
+	assert_string_equal(classify_access("87", NULL, NULL), "delete");
+	assert_string_equal(classify_access("fchmodat", NULL, NULL), "attr");
+	assert_string_equal(classify_access("execve", NULL, NULL), "exec");
+	assert_string_equal(classify_access("getdents64", NULL, NULL), "access");
+	assert_string_equal(classify_access(NULL, NULL, NULL), "access");
 }
 
 static void test_pam_isms_link(void **state)
@@ -574,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_key_map),
 		cmocka_unit_test(test_several_keys),
 		cmocka_unit_test(test_dpms_keys),
+		cmocka_unit_test(test_classify_access),
 		cmocka_unit_test(test_pam_isms_link),
 		cmocka_unit_test(test_unkeyed_syscall),
 		cmocka_unit_test(test_unknown_types),
