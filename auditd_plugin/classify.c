@@ -209,6 +209,7 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 	/* (node, time, serial) identifies an event across restarts and replays. */
 	format_event_key(cl->event_key, sizeof(cl->event_key), e);
 	cl->asset = plugin_config_asset(c, e->node);
+	cl->node = e->node;
 	cl->subject = subject(e);
 	cl->outcome = outcome(e);
 	cl->route = ROUTE_DROP;

@@ -21,6 +21,7 @@ struct classified {
 	const char *asset;   /* may be NULL */
 	const char *subject; /* may be NULL */
 	const char *outcome; /* may be NULL */
+	const char *node;    /* the event's node=, NULL when local */
 	char event_key[384];
 	char ts[64];
 	const char *link_key; /* ROUTE_LINK: pam_isms's evidence key */

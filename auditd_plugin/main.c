@@ -27,6 +27,7 @@
 #include "config.h" /* the build's: default store */
 #include "plugin_config.h"
 #include "isms/ingest.h"
+#include "isms/store.h"
 #include "parse.h"
 #include "queue.h"
 #include "writer.h"
@@ -322,6 +323,19 @@ int main(int argc, char **argv)
 	if (!store || !a.spool) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(ENOMEM));
 		return 1;
+	}
+	if (replay) {
+		/* A backfill into a store that is not there is a mistake to say,
+		 * not something to wait out as a live plugin does. */
+		struct isms_store *probe = NULL;
+		char *err = NULL;
+
+		if (isms_store_open(store, 0, 5000, &probe, &err) < 0) {
+			fprintf(stderr, "audisp-isms: %s\n", err ? err : "cannot open the store");
+			free(err);
+			return 1;
+		}
+		isms_store_free(probe);
 	}
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);

@@ -94,7 +94,7 @@ static size_t sl(const char *s)
 static void push_row(struct writer *w, enum row_kind what, const struct classified *cl,
 		     const char *details, size_t dlen)
 {
-	size_t need = sl(cl->kind) + sl(cl->control) + sl(cl->asset) + sl(cl->subject) +
+	size_t need = sl(cl->kind) + sl(cl->control) + sl(cl->asset) + sl(cl->subject) + sl(cl->node) +
 		      sl(cl->outcome) + sl(cl->event_key) + sl(cl->ts) + sl(cl->link_key) +
 		      (dlen ? dlen + 1 : 0) + 8;
 	struct row *r = malloc(sizeof(*r) + need);
@@ -118,6 +118,7 @@ static void push_row(struct writer *w, enum row_kind what, const struct classifi
 		r->ev.asset = put(&p, cl->asset, cl->asset ? strlen(cl->asset) : 0);
 		r->ev.subject = put(&p, cl->subject, cl->subject ? strlen(cl->subject) : 0);
 		r->ev.outcome = put(&p, cl->outcome, cl->outcome ? strlen(cl->outcome) : 0);
+		r->ev.node = put(&p, cl->node, cl->node ? strlen(cl->node) : 0);
 		r->ev.event_key = put(&p, cl->event_key, strlen(cl->event_key));
 		r->ev.ts = put(&p, cl->ts, strlen(cl->ts));
 		r->link_key = put(&p, cl->link_key, cl->link_key ? strlen(cl->link_key) : 0);

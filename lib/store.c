@@ -258,8 +258,12 @@ static int identify(struct isms_store *s)
 			return 0;
 		}
 		return store_seterr(s, -EMEDIUMTYPE,
-				    "'%s' is an SQLite database of another application (application_id %#x), not an %s store",
-				    s->path, (unsigned)appid, s->schema->name);
+				    "'%s' is %s (application_id %#x), not an %s store",
+				    s->path,
+				    (unsigned)appid == 0x44504d53 ? "a DPMS store; open it with dpmsctl" :
+				    (unsigned)appid == 0x49534d53 ? "an ISMS store; open it with ismsctl" :
+								    "an SQLite database of another application",
+				    (unsigned)appid, s->schema->name);
 	}
 	if (version > s->schema->version)
 		return store_seterr(s, -EPROTO,

@@ -161,8 +161,9 @@ static void record(pam_handle_t *pamh, const struct pam_isms_args *a, struct ism
 	r = isms_spool_write(a->spool, ev);
 	if (r < 0)
 		pam_syslog(pamh, LOG_ERR,
-			   "evidence lost from the store: cannot spool to '%s': %s (the audit record still carries it)",
-			   a->spool, strerror(-r));
+			   "evidence lost from the store: cannot spool to '%s': %s%s",
+			   a->spool, strerror(-r),
+			   a->noaudit || geteuid() != 0 ? "" : " (the audit record still carries it)");
 }
 
 static void audit_decision(pam_handle_t *pamh, const struct pam_isms_args *a,
@@ -254,7 +255,8 @@ static char *details_json(const struct login *l, const struct isms_decision *d, 
 		json_object_object_add(o, "error", json_object_new_string(error));
 	if (!l->known)
 		json_object_object_add(o, "unknown_user", json_object_new_boolean(1));
-	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return out;
 }

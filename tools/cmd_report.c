@@ -168,12 +168,18 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	struct isms_verify_result res;
 	int r, code;
 
-	HELP(argc, argv,
-	     "Usage: ismsctl verify\n\n"
-	     "Walk the evidence hash chain from the first row and check every row's\n"
-	     "hash, its link to the row before, the head record and the append-only\n"
-	     "triggers.  Exit 0 when intact; exit 9 naming the first bad row otherwise.\n"
-	     "The head hash printed can be kept elsewhere to anchor the chain.\n");
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			printf("Usage: %s verify\n\n"
+			       "Check every page of the store, then walk the evidence hash chain from\n"
+			       "the first row: every row's hash, its link to the row before, the head\n"
+			       "record and the append-only triggers.  Exit 0 when intact; exit 9 naming\n"
+			       "the first bad row otherwise, 7 when the store is corrupt.  The head hash\n"
+			       "printed can be kept elsewhere to anchor the chain.\n",
+			       cli_prog);
+			return EXIT_OK;
+		}
+	}
 	if (argc != 1)
 		return cli_usage("verify", "verify takes no arguments");
 	code = -cli_open(c, false, false);
