@@ -10,6 +10,9 @@ libsqlite3-dev libjson-c-dev libssl-dev libcmocka-dev"
 PKGS="$PKGS libpam0g-dev libaudit-dev libpamtest0-dev libpam-wrapper libnss-wrapper pamtester"
 # The end-to-end tests: a real sshd and ssh client, pamtester (tests/e2e).
 PKGS="$PKGS openssh-server openssh-client pamtester"
+# audisp-isms: libauparse; its end-to-end test runs the real auditd; its
+# benchmark compares with laurel and times runs (bench/run-plugin-bench.sh).
+PKGS="$PKGS libauparse-dev auditd laurel time procps"
 
 missing=""
 for p in $PKGS; do
@@ -24,5 +27,29 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 echo "isms: installing$missing" >&2
+# Installing auditd starts it, and a running auditd owns the kernel audit
+# subsystem: the end-to-end test would skip and the benchmark refuse.  No
+# service may start during the install (policy-rc.d: 101 = forbidden), and
+# an auditd that starts anyway is stopped again.
+PRC=/usr/sbin/policy-rc.d
+auditd_before=0
+pgrep -x auditd >/dev/null 2>&1 && auditd_before=1
+if [ ! -e "$PRC" ]; then
+	printf '#!/bin/sh\n# isms tools/deps.sh: no services start while it installs\nexit 101\n' >"$PRC"
+	chmod 0755 "$PRC"
+	trap 'rm -f "$PRC"' EXIT
+	trap 'exit 1' HUP INT TERM
+fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ "$auditd_before" -eq 0 ] && pgrep -x auditd >/dev/null 2>&1; then
+	echo "isms: stopping the auditd the install started" >&2
+	service auditd stop >/dev/null 2>&1 || kill -TERM $(pgrep -x auditd) 2>/dev/null || true
+	n=50
+	while [ "$n" -gt 0 ] && pgrep -x auditd >/dev/null 2>&1; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	auditctl -D >/dev/null 2>&1 || true
+	auditctl -e 0 >/dev/null 2>&1 || true
+fi
