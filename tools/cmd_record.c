@@ -369,14 +369,19 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	int r, code;
 
 	if (argc == 2 && cli_is_help(argv[1])) {
-		printf("Usage: ismsctl import FILE\n\n"
+		printf("Usage: %s import FILE\n\n"
 		       "Load a JSON document into the store in one transaction: all of it, or\n"
 		       "nothing when any entry is wrong.  Sections are named after the record\n"
-		       "types (person, scope, asset, threat, control, risk, measure, review,\n"
-		       "document, ack), each an array of objects whose members are fields;\n"
-		       "'settings' is an object, 'matrix' a risk matrix (see 'ismsctl matrix').\n"
-		       "Controls are changed (they come from the catalogue), the rest added.\n"
-		       "Computed fields, as in an export, are ignored.  '-' reads stdin.\n");
+		       "types (",
+		       cli_prog);
+		for (size_t i = 0; c->schema->entities[i]; i++)
+			if (!(c->schema->entities[i]->flags & ISMS_EF_READONLY))
+				printf("%s%s", i ? ", " : "", c->schema->entities[i]->name);
+		printf("),\neach an array of objects whose members are fields.  Computed fields, as\n"
+		       "in an export, are ignored.  '-' reads stdin.\n");
+		if (c->schema == &isms_schema_main)
+			printf("'settings' is an object, 'matrix' a risk matrix (see 'ismsctl matrix').\n"
+			       "Controls are changed (they come from the catalogue), the rest added.\n");
 		return EXIT_OK;
 	}
 	if (argc != 2)

@@ -1,12 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The demo itself, on built binaries: tools/demo-run.sh ISMSCTL PAM_ISMS_SO DIR.
+# The demo itself, on built binaries:
+#   tools/demo-run.sh ISMSCTL PAM_ISMS_SO DIR [DPMSCTL AUDISP_ISMS]
 # tools/demo.sh builds and calls it; tests/cli/test_demo.sh checks what it shows.
 set -eu
 cd "$(dirname "$0")/.."
 ISMSCTL=$1
 PAM_ISMS_SO=$2
 D=$3
+DPMSCTL=${4:-$(dirname "$ISMSCTL")/dpmsctl}
+AUDISP_ISMS=${5:-$(dirname "$ISMSCTL")/../auditd_plugin/audisp-isms}
 ISMS_DATA_DIR="$PWD/data"
 ISMS_STORE="$D/store.db"
 export ISMS_DATA_DIR ISMS_STORE
@@ -56,5 +59,38 @@ login mallory 203.0.113.9
 show "Why was bob denied? (exit 1: denied)" policy test --policy "$D/policy.json" --user bob --from 10.1.2.3 --groups bob || true
 show "The evidence those logins left" evidence list --source pam_isms
 show "Evidence chain" verify
-printf '\nThe demo store is %s; try: %s --store %s risk show R-12\n' \
-	"$ISMS_STORE" "$ISMSCTL" "$ISMS_STORE"
+
+# --- The data protection officer's side: a store of its own. ---------------------
+DP="$D/dpms.db"
+dpo() { title=$1; shift; step "$title" "dpmsctl $*"; "$DPMSCTL" --store "$DP" "$@"; }
+dpo "The DPO's store, apart from the ISMS store" init
+dpo "Records of processing, DPO, screenings, a DPIA, requests, a breach" import data/demo/dpms.json
+mkdir -p "$D/data/hr/payroll" "$D/data/cctv"
+"$DPMSCTL" --store "$DP" -q location add --activity PA-1 --path "$D/data/hr/payroll" --description "payroll exports"
+"$DPMSCTL" --store "$DP" -q location add --activity PA-3 --path "$D/data/cctv" --kind directory --description "recordings"
+dpo "Processing activities (GDPR Art. 30)" activity list
+dpo "The record of one activity for the supervisory authority (fields still missing are marked)" \
+	ropa export --activity PA-2
+dpo "The auditd rules that watch where the personal data lives" audit-rules
+dpo "Data subject requests: one month (Art. 12(3)), overdue first" request due
+dpo "DPIA screening with the nine WP248 criteria" screening list
+# Real accesses to personal data, recorded by the real auditd on this kind of
+# machine through the dpms: rules, brought in by audisp-isms as it would live.
+printf '{"dpms_store": "%s", "spool": "%s/spool"}\n' "$DP" "$D" >"$D/audit.json"
+chmod 0644 "$D/audit.json"
+step "Accesses to the payroll data, from the audit trail" \
+	"audisp-isms -c audit.json --replay data/demo/dpms-access.log"
+"$AUDISP_ISMS" -c "$D/audit.json" --store "$ISMS_STORE" --spool "$D/spool" --stats \
+	--replay data/demo/dpms-access.log
+dpo "What the DPMS store holds of them" evidence list
+dpo "The DPO's review: who touched personal data without being authorised" review run
+dpo "Findings" finding list
+dpo "The DPO judges the late read justified (approved overtime)" \
+	finding set F-1 --status justified --justification "Payroll run after hours, approved by HR" \
+	--reviewed-by "Jonas Richter"
+dpo "and opens the unauthorised read as a breach candidate" finding breach F-2
+dpo "Breaches and their 72 hours (Art. 33), overdue first" breach due
+dpo "Per person" review summary --by person
+dpo "The DPMS evidence chain" verify
+printf '\nThe demo stores are %s and %s; try: %s --store %s risk show R-12\n' \
+	"$ISMS_STORE" "$DP" "$ISMSCTL" "$ISMS_STORE"

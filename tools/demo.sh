@@ -9,4 +9,5 @@ sh tools/deps.sh
 [ -d build ] || meson setup build >/dev/null
 ninja -C build >/dev/null
 
-exec sh tools/demo-run.sh "$PWD/build/tools/ismsctl" "$PWD/build/pam_module/pam_isms.so" "$PWD/demo-store"
+exec sh tools/demo-run.sh "$PWD/build/tools/ismsctl" "$PWD/build/pam_module/pam_isms.so" \
+	"$PWD/demo-store" "$PWD/build/tools/dpmsctl" "$PWD/build/auditd_plugin/audisp-isms"

@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n"
 		"  init             create the DPMS store\n"
+		"  import FILE      load a JSON document of records (all or nothing)\n"
 		"  ropa export      the records of processing for a supervisory authority (md, json, csv)\n"
 		"  audit-rules      auditd rules watching the registered data locations\n"
 		"  review run       open findings for accesses by unauthorised people or out of hours\n"
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 
 static const struct cli_command commands[] = {
 	{"init", NULL, cmd_dpms_init},
+	{"import", NULL, cmd_import},
 	{"ropa", NULL, cmd_ropa},
 	{"audit-rules", NULL, cmd_audit_rules},
 	{"review", NULL, cmd_review},

@@ -20,7 +20,7 @@ if [ -n "$preload" ]; then
 	export ASAN_OPTIONS="detect_leaks=0:verify_asan_link_order=0"
 fi
 
-run sh "$SRC/tools/demo-run.sh" "$ISMSCTL" "$PAM_ISMS_SO" "$T/demo"
+run sh "$SRC/tools/demo-run.sh" "$ISMSCTL" "$PAM_ISMS_SO" "$T/demo" "$DPMSCTL" "$AUDISP_ISMS"
 expect_rc 0 "the demo runs to the end"
 cp "$OUT" "$T/demo.out"
 out_has "93 Annex A controls, 47 threats" "catalogues loaded"
@@ -37,6 +37,24 @@ out_has "Access denied by the ISMS policy: has not acknowledged the current vers
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
 out_has "evidence chain intact: 10 rows" "evidence of the manual record and nine PAM records, chain intact"
+
+# The DPO's part: the register, its export, and findings from real accesses.
+out_has "PA-3  Video surveillance of the warehouse" "processing activities listed"
+out_has "| 30(1)(f) | Time limits for erasure | **MISSING** |" "the export marks a missing Art. 30 field"
+out_has "-k dpms:PA-1" "audit rules for the registered locations"
+err_has "routed 3" "the plugin routed three personal-data accesses to the DPMS store"
+out_has "unauthorised   open" "an unauthorised access found by the review"
+out_has "outside_hours  open" "an access outside the purpose-bound hours found"
+out_has "breach 'BR-2' opened from finding 'F-2'" "a finding opened as a breach candidate"
+if grep -q "F-.*lwolf.*unauthorised" "$T/demo.out"; then not_ok "the authorised user is not found unauthorised"; else ok "the authorised user is not found unauthorised"; fi
+run "$DPMSCTL" --store "$T/demo/dpms.db" --json finding list
+is "$(python3 -c 'import json,sys; print(" ".join(sorted(f["user"]+":"+f["why"] for f in json.load(open(sys.argv[1])))))' "$OUT")" \
+	"bob:unauthorised bob:unauthorised lwolf:outside_hours" "findings: bob twice unauthorised, lwolf out of hours"
+run "$ISMSCTL" --store "$T/demo/store.db" --json evidence list --kind personal-data.read
+is "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$OUT")" "0" \
+	"no personal data in the ISMS store"
+run "$DPMSCTL" --store "$T/demo/dpms.db" verify
+expect_rc 0 "the DPMS store verifies"
 
 export ISMS_STORE="$T/demo/store.db"
 isms --json risk matrix
