@@ -2,7 +2,10 @@
 # audisp-isms under the real auditd: a watched-file access and a PAM login
 # become evidence with the configured asset and control, pam_isms's own
 # decision is stored once (its audit record is linked, not stored again),
-# the plugin survives auditd's SIGHUP, and the chain verifies.
+# the plugin survives auditd's SIGHUP, and the chain verifies.  The DPMS
+# part: dpmsctl's audit rules on a registered location; an unauthorised
+# user's read becomes a finding of the DPO's review, an authorised user's
+# does not, and no personal data reaches the ISMS store.
 #
 # auditd runs as 'auditd -n -c $T/conf' with its own auditd.conf, whose
 # log_file and plugin_dir point into $T, so /etc/audit is never read or
@@ -22,7 +25,8 @@ WATCH_ASSET=isms-e2e-watched
 
 e2e_need_root
 [ -n "${AUDISP_ISMS:-}" ] && [ -x "$AUDISP_ISMS" ] || skip_all "AUDISP_ISMS not set or missing"
-for c in auditd auditctl pamtester pgrep; do
+[ -n "${DPMSCTL:-}" ] && [ -x "$DPMSCTL" ] || skip_all "DPMSCTL not set or missing"
+for c in auditd auditctl pamtester pgrep runuser; do
 	command -v "$c" >/dev/null 2>&1 || skip_all "'$c' not found (packages auditd, pamtester, procps)"
 done
 if ! auditctl -s >"$T/audit.status" 2>&1; then
@@ -46,6 +50,8 @@ AUDITD_PID=""
 PLUGIN_PID=""
 RULES_ADDED=""
 WATCHED="$T/watched.txt"
+PERSONAL="$T/personal"
+DP="$T/dpms.db"
 
 # Stops auditd (it stops the plugin), bounded; 0 if it went within 10 s.
 stop_auditd() {
@@ -81,6 +87,7 @@ reap_plugin() {
 audit_restore() {
 	if [ -n "$RULES_ADDED" ]; then
 		auditctl -W "$WATCHED" -p rwa -k "$KEY" >/dev/null 2>&1
+		auditctl -W "$PERSONAL" -p rwa -k dpms:PA-1 >/dev/null 2>&1
 		[ -n "$RULES_BEFORE" ] && [ "$RULES_BEFORE" != "No rules" ] || auditctl -D >/dev/null 2>&1
 		RULES_ADDED=""
 	fi
@@ -120,6 +127,7 @@ EOF
 cat >"$T/audit.json" <<-EOF
 {"comment": "isms end-to-end test",
  "store": "$S", "spool": "$T/spool", "asset": "$E2E_ASSET",
+ "dpms_store": "$DP",
  "keys": {"$KEY": {"asset": "$WATCH_ASSET", "control": "8.9"}},
  "batch": {"events": 200, "ms": 50}}
 EOF
@@ -179,6 +187,20 @@ plugin_pid() { pgrep -P "$AUDITD_PID" -f "$AUDISP_ISMS" | head -1; }
 auditd_owns() { auditctl -s 2>/dev/null | grep -qx "pid $AUDITD_PID"; }
 plugin_up() { PLUGIN_PID=$(plugin_pid) && [ -n "$PLUGIN_PID" ]; }
 
+# The DPO's register: one activity whose data lives in $PERSONAL, open to $E2E_OK only.
+mkdir -p "$PERSONAL"
+echo "name;salary" >"$PERSONAL/salaries.csv"
+chmod 0755 "$PERSONAL"
+chmod 0644 "$PERSONAL/salaries.csv"
+if "$DPMSCTL" --store "$DP" -q init >"$OUT" 2>"$ERR" &&
+	"$DPMSCTL" --store "$DP" -q activity add --name "e2e payroll" --purposes "test" \
+		--authorised-users "$E2E_OK" >"$OUT" 2>"$ERR" &&
+	"$DPMSCTL" --store "$DP" -q location add --activity PA-1 --path "$PERSONAL" >"$OUT" 2>"$ERR"; then
+	ok "DPMS store with activity PA-1 and its location $PERSONAL"
+else
+	not_ok "DPMS store with activity PA-1 and its location $PERSONAL"
+fi
+
 # --- auditd with the built plugin --------------------------------------------
 
 auditd -n -c "$T/conf" >"$T/auditd.out" 2>&1 &
@@ -222,6 +244,57 @@ if [ "$watch_rows" -ge 2 ] && grep -q '"key\\":\\"'"$KEY" "$T/q.json"; then
 else
 	not_ok "read and write each leave a row carrying the rule key ($watch_rows rows)"
 fi
+
+# --- personal data: dpmsctl's rules, the DPO's review ------------------------
+
+run "$DPMSCTL" --store "$DP" audit-rules
+rule=$(grep '^-w ' "$OUT")
+is "$rule" "-w $PERSONAL -p rwa -k dpms:PA-1" "dpmsctl audit-rules writes the rule for the location"
+# The line as written, through auditctl (paths never hold spaces: see isms_path_ok).
+# shellcheck disable=SC2086
+if auditctl $rule >/dev/null 2>"$ERR"; then
+	RULES_ADDED=1
+	ok "the DPMS rule is loaded"
+else
+	not_ok "the DPMS rule is loaded"
+fi
+run runuser -u "$E2E_NO" -- cat "$PERSONAL/salaries.csv"
+expect_rc 0 "'$E2E_NO' reads the payroll file (the file system allows it)"
+run runuser -u "$E2E_OK" -- cat "$PERSONAL/salaries.csv"
+expect_rc 0 "'$E2E_OK' reads the payroll file"
+dpms_rows() { [ "$("$DPMSCTL" --store "$DP" --json evidence list --asset PA-1 2>/dev/null | grep -c '"id":')" -ge 2 ]; }
+if wait_for 20 dpms_rows; then
+	ok "both accesses reached the DPMS store"
+else
+	not_ok "both accesses reached the DPMS store"
+fi
+run "$DPMSCTL" --store "$DP" --json evidence list --kind personal-data.read
+for u in "$E2E_NO" "$E2E_OK"; do
+	if grep -q "\"subject\":\"$u\"" "$OUT" && grep -qF "$PERSONAL/salaries.csv" "$OUT"; then
+		ok "personal-data.read by '$u' of the payroll file is DPMS evidence"
+	else
+		not_ok "personal-data.read by '$u' of the payroll file is DPMS evidence"
+	fi
+done
+run "$DPMSCTL" --store "$DP" review run
+expect_rc 0 "dpmsctl review run"
+run "$DPMSCTL" --store "$DP" --json finding list
+if grep -q "\"user\":\"$E2E_NO\"" "$OUT" && grep -q '"why":"unauthorised"' "$OUT"; then
+	ok "the review lists the unauthorised read by '$E2E_NO'"
+else
+	sed 's/^/# /' "$OUT" | head -20
+	not_ok "the review lists the unauthorised read by '$E2E_NO'"
+fi
+if grep -q "\"user\":\"$E2E_OK\"" "$OUT"; then
+	not_ok "the authorised read by '$E2E_OK' is no finding"
+else
+	ok "the authorised read by '$E2E_OK' is no finding"
+fi
+is "$(evq --kind personal-data.read)" 0 "no personal data in the ISMS store"
+if counter_at_least routed 2; then ok "the ISMS store counts them as routed"; else not_ok "the ISMS store counts them as routed ($(counter routed))"; fi
+run "$DPMSCTL" --store "$DP" verify
+expect_rc 0 "dpmsctl verify: the DPMS evidence chain holds"
+auditctl -W "$PERSONAL" -p rwa -k dpms:PA-1 >/dev/null 2>&1
 
 # --- auditd reconfigures: the plugin survives ------------------------------
 
@@ -299,8 +372,8 @@ fi
 if stop_auditd; then ok "auditd stops on SIGTERM"; else not_ok "auditd stops on SIGTERM (killed)"; fi
 if reap_plugin; then ok "audisp-isms exits when auditd stops"; else not_ok "audisp-isms exits when auditd stops (killed)"; fi
 rcv=$(counter received)
-sum=$(($(counter stored) + $(counter filtered) + $(counter duplicates) + $(counter malformed)))
-is "$sum" "$rcv" "every received event is stored, filtered, duplicate or malformed ($rcv)"
+sum=$(($(counter stored) + $(counter filtered) + $(counter duplicates) + $(counter malformed) + $(counter routed)))
+is "$sum" "$rcv" "every received event is stored, filtered, duplicate, malformed or routed ($rcv)"
 is "$(counter malformed)" 0 "no malformed records from the real auditd"
 isms --store "$S" verify
 expect_rc 0 "ismsctl verify: the evidence chain holds"
