@@ -427,8 +427,85 @@ static struct isms_ingest *open_dpms(struct writer *w, struct isms_store **ret_s
 	return din;
 }
 
+/*
+ * The writer's connection never checkpoints (its commits would stop for the
+ * copy and its fsyncs); this thread does, from a connection of its own,
+ * twice a second.  A PASSIVE checkpoint waits for nobody.
+ */
+struct checkpointer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop, running;
+	const char *path;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *cp = arg;
+	struct isms_store *s = NULL;
+	char *err = NULL;
+
+	if (isms_store_open(cp->path, 0, 1000, &s, &err) < 0) {
+		syslog(LOG_WARNING, "checkpointer: %s; the WAL is checkpointed at close only",
+		       err ? err : "cannot open the store");
+		free(err);
+		return NULL;
+	}
+	pthread_mutex_lock(&cp->lock);
+	while (!cp->stop) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 500 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&cp->wake, &cp->lock, &until);
+		if (cp->stop)
+			break;
+		pthread_mutex_unlock(&cp->lock);
+		if (isms_store_checkpoint(s) < 0)
+			syslog(LOG_WARNING, "checkpoint failed: %s", isms_store_errmsg(s));
+		pthread_mutex_lock(&cp->lock);
+	}
+	pthread_mutex_unlock(&cp->lock);
+	isms_store_free(s);
+	return NULL;
+}
+
+static void checkpointer_start(struct checkpointer *cp, const char *path)
+{
+	pthread_condattr_t ca;
+
+	memset(cp, 0, sizeof(*cp));
+	cp->path = path;
+	pthread_mutex_init(&cp->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&cp->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	cp->running = pthread_create(&cp->thread, NULL, checkpointer_main, cp) == 0;
+}
+
+static void checkpointer_stop(struct checkpointer *cp)
+{
+	if (!cp->running)
+		return;
+	pthread_mutex_lock(&cp->lock);
+	cp->stop = true;
+	pthread_cond_signal(&cp->wake);
+	pthread_mutex_unlock(&cp->lock);
+	pthread_join(cp->thread, NULL);
+	pthread_mutex_destroy(&cp->lock);
+	pthread_cond_destroy(&cp->wake);
+	cp->running = false;
+}
+
 void *writer_main(void *arg)
 {
+	struct checkpointer cp = {.running = false};
 	struct writer *w = arg;
 	struct isms_store *s = NULL;
 	struct isms_ingest *in = NULL, *din = NULL;
@@ -472,6 +549,8 @@ void *writer_main(void *arg)
 				continue;
 			}
 			backoff = 0;
+			if (isms_store_autocheckpoint(s, 0) == 0 && !cp.running)
+				checkpointer_start(&cp, w->store_path);
 		}
 		if (npending < w->batch_events) {
 			uint64_t deadline = started ? started + w->batch_ms : now_ms() + w->batch_ms;
@@ -527,6 +606,7 @@ void *writer_main(void *arg)
 		if (closed && !pending)
 			break;
 	}
+	checkpointer_stop(&cp);
 	isms_ingest_free(din);
 	isms_store_free(ds);
 	isms_ingest_free(in);

@@ -239,6 +239,15 @@ int isms_indicators_scan(struct isms_store *s, size_t *ret_crossed)
 	r = load(s, &inds, &ninds);
 	if (r < 0)
 		goto fail;
+	if (ninds == 0) {
+		/* Nothing counts: only move the watermark, so that an indicator
+		 * added later counts from then on, without reading a row. */
+		r = store_exec(s, "UPDATE setting SET value = (SELECT last_pk FROM evidence_head)"
+				  " WHERE key = 'indicator_watermark'");
+		if (r < 0)
+			goto fail;
+		return isms_store_commit(s);
+	}
 	r = store_prepare(s,
 			  "SELECT pk, ts, kind, coalesce(asset, ''), source FROM evidence"
 			  " WHERE pk > ?1 ORDER BY pk",

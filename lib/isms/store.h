@@ -33,7 +33,7 @@ extern const struct isms_schema isms_schema_main;
 #define ISMS_STORE_CHECK    0x8u /* check every page at open (slow on big stores) */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define ISMS_SCHEMA_VERSION 3
+#define ISMS_SCHEMA_VERSION 4
 /* PRAGMA application_id of an isms store: 'ISMS'. */
 #define ISMS_APPLICATION_ID 0x49534d53
 
@@ -80,6 +80,16 @@ const char *isms_store_errmsg(const struct isms_store *s) __attribute__((nonnull
  * first problem in the message.  Reads every page; for verify, not for logins.
  */
 int isms_store_check(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
+
+/*
+ * WAL checkpoints.  A collector that writes many rows sets automatic
+ * checkpoints off (pages 0) on its writing connection and checkpoints from
+ * another connection instead, so that its writer never waits for the copy
+ * and its fsyncs.  isms_store_checkpoint() is PASSIVE: it never waits for
+ * readers or writers.
+ */
+int isms_store_autocheckpoint(struct isms_store *s, int pages) __attribute__((nonnull));
+int isms_store_checkpoint(struct isms_store *s) __attribute__((nonnull));
 
 /* The schema version found in the store when it was opened. */
 int isms_store_schema_version(const struct isms_store *s) __attribute__((nonnull));
