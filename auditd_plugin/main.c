@@ -116,6 +116,7 @@ static void *signal_main(void *arg)
 			log_counters(a, LOG_INFO, NULL);
 		else {
 			stop_flag = true;
+			writer_abort(&a->w);
 			return NULL;
 		}
 	}

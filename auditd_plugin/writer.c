@@ -58,11 +58,22 @@ void writer_release(struct writer *w)
 	pthread_cond_destroy(&w->not_full);
 }
 
+static void spool_rows(struct writer *w, struct row *rows);
+
 static void push(struct writer *w, struct row *r)
 {
 	pthread_mutex_lock(&w->lock);
-	while (w->nrows >= w->max_rows && !w->closed)
+	while (w->nrows >= w->max_rows && !w->closed && !w->aborting && !w->done)
 		pthread_cond_wait(&w->not_full, &w->lock);
+	/* Stopping with a store that does not take rows (or a writer already
+	 * gone): the row goes to the spool now instead of waiting for ever. */
+	if (w->done || (w->aborting && w->nrows >= w->max_rows)) {
+		pthread_mutex_unlock(&w->lock);
+		r->next = NULL;
+		spool_rows(w, r);
+		free(r);
+		return;
+	}
 	if (w->tail)
 		w->tail->next = r;
 	else
@@ -533,7 +544,7 @@ void *writer_main(void *arg)
 					       w->store_path, err ? err : strerror(-r));
 				free(err);
 				pthread_mutex_lock(&w->lock);
-				closed = w->closed;
+				closed = w->closed || w->aborting;
 				pthread_mutex_unlock(&w->lock);
 				if (closed) {
 					bool done;
@@ -606,10 +617,34 @@ void *writer_main(void *arg)
 		if (closed && !pending)
 			break;
 	}
+	/* From here on, rows still pushed go straight to the spool. */
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	{
+		struct row *left = w->head;
+
+		w->head = w->tail = NULL;
+		w->nrows = 0;
+		pthread_cond_broadcast(&w->not_full);
+		pthread_mutex_unlock(&w->lock);
+		if (left) {
+			spool_rows(w, left);
+			free_rows(left);
+		}
+	}
 	checkpointer_stop(&cp);
 	isms_ingest_free(din);
 	isms_store_free(ds);
 	isms_ingest_free(in);
 	isms_store_free(s);
 	return NULL;
+}
+
+void writer_abort(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->aborting = true;
+	pthread_cond_broadcast(&w->not_full);
+	pthread_cond_broadcast(&w->not_empty);
+	pthread_mutex_unlock(&w->lock);
 }

@@ -37,6 +37,8 @@ struct writer {
 	struct row *head, *tail;
 	size_t nrows, max_rows;
 	bool closed;
+	bool aborting; /* SIGTERM: do not wait for a store that will not come */
+	bool done;     /* the writer thread has ended */
 
 	const char *store_path;
 	const char *isms_spool; /* fallback for rows at shutdown */
@@ -62,6 +64,8 @@ void writer_push_event(struct writer *w, const struct classified *cl, const char
 void writer_push_malformed(struct writer *w, const char *line, size_t len, const char *why,
 			   const char *node);
 void writer_close(struct writer *w);
+/* SIGTERM: a parser waiting for room no longer waits; unstorable rows are spooled. */
+void writer_abort(struct writer *w);
 
 /* The writer thread. */
 void *writer_main(void *arg);
