@@ -354,6 +354,10 @@ int main(int argc, char **argv)
 	pthread_detach(sigthr);
 	pthread_create(&writer, NULL, writer_main, &a.w);
 	pthread_create(&reader, NULL, reader_main, &a);
+	/* Named, so that top -H and perf tell the stages apart. */
+	pthread_setname_np(writer, "isms-writer");
+	pthread_setname_np(reader, "isms-reader");
+	pthread_setname_np(pthread_self(), "isms-parser");
 
 	buf = malloc(READ_CHUNK);
 	for (;;) {

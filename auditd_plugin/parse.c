@@ -261,8 +261,9 @@ static void add_raw(struct aev *e, char *raw, size_t *rawlen, const char *text)
 
 	if (!text)
 		return;
-	gs = strchr(text, 0x1d);
-	n = gs ? (size_t)(gs - text) : strlen(text);
+	/* One pass finds the enrichment mark or the end. */
+	gs = strchrnul(text, 0x1d);
+	n = (size_t)(gs - text);
 	if (*rawlen + n + 2 > AEV_RAW_MAX) {
 		n = *rawlen + 2 < AEV_RAW_MAX ? AEV_RAW_MAX - *rawlen - 2 : 0;
 		e->raw_truncated = 1;
