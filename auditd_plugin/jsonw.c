@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "strutil.h"
 
 /* Room kept back to close open levels and add the truncation mark. */
 #define RESERVE 48
@@ -106,31 +107,6 @@ void jsonw_end(struct jsonw *w)
 	put(w, w->open[w->depth] == '{' ? "}" : "]", 1);
 }
 
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0];
-	size_t k;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (k > n)
-		return 0;
-	for (size_t i = 1; i < k; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0) ||
-	    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-		return 0;
-	return k;
-}
 
 static const char hex[] = "0123456789abcdef";
 
@@ -189,7 +165,7 @@ static void string(struct jsonw *w, const char *s, size_t n)
 			k = 1;
 			i++;
 		} else {
-			size_t u = utf8_len(p + i, n - i);
+			size_t u = isms_utf8_len(p + i, n - i);
 
 			if (u == 0) {
 				/* Not UTF-8: keep the byte, visibly, as text. */
@@ -198,7 +174,7 @@ static void string(struct jsonw *w, const char *s, size_t n)
 				esc[4] = hex[c & 0xf];
 				k = 5;
 				i++;
-			} else if (u == 2 && c == 0xc2 && p[i + 1] < 0xa0) {
+			} else if (isms_utf8_is_c1(p + i, u)) {
 				/* C1 controls (U+0080-U+009F) are valid UTF-8, but a terminal
 				 * takes U+009B as CSI and the store refuses them in text. */
 				memcpy(esc, "\\u00", 4);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "strutil.h"
 
 static int hexval(int c)
 {
@@ -61,29 +62,11 @@ static const char *decode(struct aev *e, const char *v, bool is_key)
 /* Length of the UTF-8 sequence at @p that a store column takes, or 0. */
 static size_t column_char(const unsigned char *p, size_t n)
 {
-	unsigned char c = p[0];
-	size_t k;
+	size_t k = isms_utf8_len(p, n);
 
-	if (c < 0x80)
-		return c >= 0x20 && c != 0x7f ? 1 : 0;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
+	if (k == 1 && (*p < 0x20 || *p == 0x7f))
 		return 0;
-	if (k > n)
-		return 0;
-	for (size_t i = 1; i < k; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((c == 0xc2 && p[1] < 0xa0) || (c == 0xe0 && p[1] < 0xa0) ||
-	    (c == 0xed && p[1] >= 0xa0) || (c == 0xf0 && p[1] < 0x90) ||
-	    (c == 0xf4 && p[1] >= 0x90))
-		return 0; /* C1 controls, overlong, surrogates, beyond U+10FFFF */
-	return k;
+	return isms_utf8_is_c1(p, k) ? 0 : k; /* C1 controls */
 }
 
 /*

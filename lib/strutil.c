@@ -99,39 +99,52 @@ int isms_parse_bool(const char *s)
 	return -EINVAL;
 }
 
+size_t isms_utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong three- and four-byte forms, surrogates, beyond U+10FFFF */
+	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0) ||
+	    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return k;
+}
+
 bool isms_text_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
 
-	while (*p) {
-		unsigned char c = *p;
-		int n;
+	while (left) {
+		size_t k = isms_utf8_len(p, left);
 
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-				return false;
-			p++;
-			continue;
-		}
+		if (k == 0)
+			return false;
+		if (k == 1 && ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f))
+			return false;
 		/* C1 controls (U+0080-U+009F): a terminal takes U+009B as CSI. */
-		if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		if (isms_utf8_is_c1(p, k))
 			return false;
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		else
-			return false;
-		for (int i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-		/* overlong three-byte, surrogates, beyond U+10FFFF */
-		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0) ||
-		    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-			return false;
-		p += n + 1;
+		p += k;
+		left -= k;
 	}
 	return true;
 }

@@ -25,6 +25,20 @@ int isms_parse_cents(const char *s, int64_t *ret);
 /* yes/no/true/false/1/0/on/off -> 1/0; -EINVAL otherwise. */
 int isms_parse_bool(const char *s);
 
+/*
+ * Length (1-4) of the well-formed UTF-8 sequence at @p, of at most @n bytes,
+ * or 0: a stray continuation byte, a cut sequence, an overlong form, a
+ * surrogate, beyond U+10FFFF.  ASCII counts as 1, control characters too:
+ * callers decide about those.  Pure.
+ */
+size_t isms_utf8_len(const unsigned char *p, size_t n);
+
+/* Whether the sequence at @p (of length @len) is a C1 control (U+0080-U+009F). */
+static inline bool isms_utf8_is_c1(const unsigned char *p, size_t len)
+{
+	return len == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
 /* Valid UTF-8 with no control characters other than tab and newline. */
 bool isms_text_ok(const char *s);
 

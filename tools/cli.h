@@ -57,6 +57,16 @@ extern const char *cli_prog;
 /* Global options, dispatch to @t's commands or the generic record commands. */
 int cli_main(int argc, char **argv, const struct cli_tool *t);
 
+/* Rows of one record type, all fields, as text: for sorted and aggregated views. */
+struct rows {
+	size_t n, cap, nfields;
+	char ***v;
+};
+
+/* An isms_record_cb that appends to a struct rows (@userdata). */
+int rows_cb(const struct isms_entity *e, const char *const *values, void *userdata);
+void rows_release(struct rows *rs);
+
 /* Map a negative errno to an exit code. */
 int cli_exit_code(int r);
 

@@ -142,41 +142,6 @@ int cmd_audit_rules(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Rows of one type, for the sorted views. */
-struct rows {
-	size_t n;
-	char ***v;
-	size_t nf;
-};
-
-static int rows_cb(const struct isms_entity *e, const char *const *values, void *ud)
-{
-	struct rows *rs = ud;
-	char ***nv = realloc(rs->v, (rs->n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -ENOMEM;
-	rs->v = nv;
-	rs->nf = e->nfields;
-	rs->v[rs->n] = calloc(e->nfields, sizeof(char *));
-	if (!rs->v[rs->n])
-		return -ENOMEM;
-	for (size_t i = 0; i < e->nfields; i++)
-		rs->v[rs->n][i] = values[i] ? strdup(values[i]) : NULL;
-	rs->n++;
-	return 0;
-}
-
-static void rows_free(struct rows *rs)
-{
-	for (size_t i = 0; i < rs->n; i++) {
-		for (size_t k = 0; k < rs->nf; k++)
-			free(rs->v[i][k]);
-		free(rs->v[i]);
-	}
-	free(rs->v);
-}
-
 static int sort_overdue, sort_date;
 
 static int cmp_due(const void *a, const void *b)
@@ -218,7 +183,7 @@ static int due(struct cli *c, const char *entity, int argc, char **argv)
 		return code;
 	r = isms_record_list(c->store, e, &f, 1, rows_cb, &rs);
 	if (r < 0) {
-		rows_free(&rs);
+		rows_release(&rs);
 		return cli_store_fail(c, r);
 	}
 	sort_overdue = isms_entity_field_index(e, "overdue");
@@ -246,7 +211,7 @@ static int due(struct cli *c, const char *entity, int argc, char **argv)
 	if (r >= 0)
 		r = out_print(stdout, c->fmt, &t);
 	out_table_release(&t);
-	rows_free(&rs);
+	rows_release(&rs);
 	return r < 0 ? cli_fail(r, "%s", strerror(-r)) : EXIT_OK;
 }
 
@@ -375,8 +340,8 @@ int cmd_review(struct cli *c, int argc, char **argv)
 		for (size_t k = 0; k < nagg; k++)
 			free(agg[k].key);
 		free(agg);
-		rows_free(&accesses);
-		rows_free(&findings);
+		rows_release(&accesses);
+		rows_release(&findings);
 		return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 	}
 	return cli_usage("review", "'review' takes run or summary");
@@ -627,7 +592,7 @@ int cmd_dpia_screen(struct cli *c, int argc, char **argv)
 			kv[n++].value = activity;
 			r = isms_record_add(c->store, se, kv, n, &id);
 		}
-		rows_free(&rs);
+		rows_release(&rs);
 	}
 	if (r < 0)
 		return cli_store_fail(c, r);

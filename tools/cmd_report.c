@@ -30,47 +30,6 @@
 			}                                                                  \
 	} while (0)
 
-/* Rows of one record type, all fields, as text. */
-struct rows {
-	size_t n, cap, nfields;
-	char ***v;
-};
-
-static int rows_cb(const struct isms_entity *e, const char *const *values, void *userdata)
-{
-	struct rows *rs = userdata;
-	char **row;
-
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 32;
-		char ***nv = realloc(rs->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		rs->v = nv;
-		rs->cap = cap;
-	}
-	row = calloc(e->nfields, sizeof(*row));
-	if (!row)
-		return -ENOMEM;
-	for (size_t i = 0; i < e->nfields; i++)
-		row[i] = values[i] ? strdup(values[i]) : NULL;
-	rs->nfields = e->nfields;
-	rs->v[rs->n++] = row;
-	return 0;
-}
-
-static void rows_release(struct rows *rs)
-{
-	for (size_t i = 0; i < rs->n; i++) {
-		for (size_t j = 0; j < rs->nfields; j++)
-			free(rs->v[i][j]);
-		free(rs->v[i]);
-	}
-	free(rs->v);
-	memset(rs, 0, sizeof(*rs));
-}
-
 static int load_rows(struct cli *c, const char *entity, const struct isms_kv *f, size_t nf,
 		     struct rows *rs, const struct isms_entity **ret_e)
 {

@@ -6,6 +6,8 @@
 
 #include <json-c/json.h>
 
+#include "cli.h"
+#include "isms/entity.h"
 #include "output.h"
 
 size_t out_max_width = 0;
@@ -286,4 +288,47 @@ int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, si
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/* --- rows of records (cli.h) ---------------------------------------------- */
+
+int rows_cb(const struct isms_entity *e, const char *const *values, void *userdata)
+{
+	struct rows *rs = userdata;
+	char **row;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 32;
+		char ***nv = realloc(rs->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		rs->v = nv;
+		rs->cap = cap;
+	}
+	row = calloc(e->nfields, sizeof(*row));
+	if (!row)
+		return -ENOMEM;
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (values[i] && !(row[i] = strdup(values[i]))) {
+			while (i--)
+				free(row[i]);
+			free(row);
+			return -ENOMEM;
+		}
+	}
+	rs->nfields = e->nfields;
+	rs->v[rs->n++] = row;
+	return 0;
+}
+
+void rows_release(struct rows *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		for (size_t j = 0; j < rs->nfields; j++)
+			free(rs->v[i][j]);
+		free(rs->v[i]);
+	}
+	free(rs->v);
+	memset(rs, 0, sizeof(*rs));
 }
