@@ -20,8 +20,29 @@ not_ok() {
 # run CMD...: runs it, keeps stdout in $OUT, stderr in $ERR, exit code in $RC
 run() { RC=0; "$@" >"$OUT" 2>"$ERR" || RC=$?; }
 
-# ismsctl ARGS...: run the binary under test
-isms() { run "$ISMSCTL" "$@"; }
+# Under the asan setup a sanitizer report fails the run even where the
+# exit code of the command is not checked.
+sanitizer_check() {
+	if grep -qE 'Sanitizer|runtime error:' "$ERR"; then not_ok "no sanitizer report: $*"; fi
+}
+
+# isms ARGS... / dp ARGS...: run ismsctl / dpmsctl under test
+isms() { run "$ISMSCTL" "$@"; sanitizer_check "$@"; }
+dp() { run "$DPMSCTL" "$@"; sanitizer_check "$@"; }
+
+# js EXPR: a Python expression over the JSON on stdout (as d); prints text
+# as it is and anything else as JSON, or the parse error.
+js() {
+	python3 -c '
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    v = eval(sys.argv[2])
+except Exception as e:
+    print("error: %s" % e)
+    sys.exit(0)
+print(v if isinstance(v, str) else json.dumps(v))' "$OUT" "$1"
+}
 
 # expect_rc N NAME: the last run exited with N
 expect_rc() { if [ "$RC" -eq "$1" ]; then ok "$2"; else echo "# exit $RC, wanted $1"; not_ok "$2"; fi; }

@@ -2,26 +2,9 @@
 # Every failure of ismsctl: its exit code (tools/cli.h, ismsctl(8)) and a
 # message that names the problem.  Real store files, damaged for real.
 . "$ISMS_TAP_LIB"
-# Under the asan setup a sanitizer report fails the run even where the
-# exit code is not checked.
-isms() {
-	run "$ISMSCTL" "$@"
-	if grep -qE 'Sanitizer|runtime error:' "$ERR"; then not_ok "no sanitizer report: $*"; fi
-}
 command -v sqlite3 >/dev/null 2>&1 || skip_all "the sqlite3 shell is not installed"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
 
-js() {
-	python3 -c '
-import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-    v = eval(sys.argv[2])
-except Exception as e:
-    print("error: %s" % e)
-    sys.exit(0)
-print(v if isinstance(v, str) else json.dumps(v))' "$OUT" "$1"
-}
 
 # count TYPE: how many records of TYPE the store holds
 count() { "$ISMSCTL" --csv "$1" list | tr -d '\r' | sed 1d | grep -c . || true; }
