@@ -111,8 +111,13 @@ int store_exec(struct isms_store *s, const char *sql)
 	int r = 0;
 
 	if (rc != SQLITE_OK) {
-		r = store_seterr(s, store_errno(rc), "%s",
-				 msg ? msg : sqlite3_errmsg(s->db));
+		r = store_errno(rc);
+		if (r == -ENOTRECOVERABLE)
+			store_seterr(s, r,
+				     "store '%s' is corrupt (%s); restore it from a backup ('%s verify' checks every page)",
+				     s->path, msg ? msg : sqlite3_errmsg(s->db), s->schema->tool);
+		else
+			store_seterr(s, r, "%s", msg ? msg : sqlite3_errmsg(s->db));
 	}
 	sqlite3_free(msg);
 	return r;
