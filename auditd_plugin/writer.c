@@ -282,6 +282,11 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool d
 {
 	int rc;
 
+	if (r->what == ROW_META) {
+		r->ctr = ISMS_CTR_MAX; /* not an event: not counted */
+		rc = isms_ingest_add(in, &r->ev, NULL);
+		return rc == -EALREADY || rc == -EINVAL ? 0 : rc;
+	}
 	isms_ingest_count(in, ISMS_CTR_RECEIVED, 1);
 	r->ctr = ISMS_CTR_FILTERED;
 	if (r->what == ROW_EVENT && r->route == ROUTE_DROP)
@@ -335,7 +340,8 @@ static void spool_rows(struct writer *w, struct row *rows)
 	size_t kept = 0, lost = 0;
 
 	for (struct row *r = rows; r; r = r->next) {
-		w->ctr[ISMS_CTR_RECEIVED]++;
+		if (r->what != ROW_META)
+			w->ctr[ISMS_CTR_RECEIVED]++;
 		if (r->route == ROUTE_DROP || r->route == ROUTE_DPMS) {
 			w->ctr[ISMS_CTR_FILTERED]++;
 			continue;
@@ -610,6 +616,8 @@ void *writer_main(void *arg)
 			}
 			w->batches++;
 			for (struct row *p = pending; p; p = p->next) {
+				if (p->ctr == ISMS_CTR_MAX)
+					continue;
 				w->ctr[ISMS_CTR_RECEIVED]++;
 				w->ctr[p->ctr]++;
 			}
@@ -660,4 +668,28 @@ void writer_abort(struct writer *w)
 	pthread_cond_broadcast(&w->not_full);
 	pthread_cond_broadcast(&w->not_empty);
 	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
+		      const char *asset, const char *details)
+{
+	static unsigned seq;
+	struct classified cl;
+	char host[128] = "";
+	struct timespec now;
+	struct tm tm;
+
+	memset(&cl, 0, sizeof(cl));
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(cl.ts, sizeof(cl.ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	gethostname(host, sizeof(host) - 1);
+	cl.route = ROUTE_ISMS;
+	snprintf(cl.kind, sizeof(cl.kind), "%s", kind);
+	cl.control = "8.15";
+	cl.asset = asset;
+	cl.outcome = outcome;
+	snprintf(cl.event_key, sizeof(cl.event_key), "audisp-isms:%s:%s:%lld.%09ld:%ld:%u", kind,
+		 host, (long long)now.tv_sec, now.tv_nsec, (long)getpid(), seq++);
+	push_row(w, ROW_META, &cl, details, details ? strlen(details) : 0);
 }

@@ -19,7 +19,9 @@
  * spooled (isms_spool_write) so that nothing is lost silently.
  */
 
-enum row_kind { ROW_EVENT, ROW_MALFORMED };
+/* ROW_META: the collector's own evidence (start, stop, loss): stored, not
+ * counted among the events received. */
+enum row_kind { ROW_EVENT, ROW_MALFORMED, ROW_META };
 
 struct row {
 	struct row *next;
@@ -64,6 +66,13 @@ void writer_push_event(struct writer *w, const struct classified *cl, const char
 void writer_push_malformed(struct writer *w, const char *line, size_t len, const char *why,
 			   const char *node);
 void writer_close(struct writer *w);
+/*
+ * The collector's own evidence: @kind (collector.start, audit.loss ...),
+ * @outcome, @details (JSON), about @asset, under a key unique to this
+ * process and moment.
+ */
+void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
+		      const char *asset, const char *details);
 /* SIGTERM: a parser waiting for room no longer waits; unstorable rows are spooled. */
 void writer_abort(struct writer *w);
 

@@ -219,6 +219,12 @@ else
 	not_ok "auditd's DAEMON_START is evidence (the plugin stores)"
 fi
 
+if has_rows --kind collector.start --source audisp-isms; then
+	ok "the collector's start is evidence (gaps before it are explainable)"
+else
+	not_ok "the collector's start is evidence (gaps before it are explainable)"
+fi
+
 # --- a watched file ----------------------------------------------------------
 
 if auditctl -w "$WATCHED" -p rwa -k "$KEY" >"$OUT" 2>"$ERR"; then
