@@ -302,6 +302,7 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 			}
 			json_object_object_add(o, "art30", f30);
 			json_object_object_add(o, "locations", la);
+			json_object_object_add(o, "dpia", get(act, "dpia") ? json_object_new_string(get(act, "dpia")) : NULL);
 			json_object_object_add(o, "dpia_likely", get(act, "dpia_likely") ?
 				json_object_new_boolean(strcmp(get(act, "dpia_likely"), "yes") == 0) : NULL);
 			json_object_object_add(o, "missing", miss);
@@ -322,6 +323,8 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 			for (size_t k = 0; k < locs.n; k++) {
 				fprintf(out, "%s`%s`", k ? ", " : "", get(&locs.r[k], "path"));
 			}
+			if (get(act, "dpia"))
+				fprintf(out, "\n\nDPIA: %s", gs(act, "dpia"));
 			fprintf(out, "\n\nDPIA screening: %s\n\n",
 				!get(act, "dpia_likely") ? "not done" :
 				strcmp(get(act, "dpia_likely"), "yes") == 0 ? "two or more WP248 criteria: a DPIA is likely required" :

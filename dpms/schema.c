@@ -112,6 +112,10 @@ static const struct isms_field activity_fields[] = {
 		" + sc.vulnerable_subjects + sc.innovative_technology + sc.prevents_rights >= 2"
 		" FROM screening sc WHERE sc.activity = t.pk)",
 	 .help = "the WP248 screening found two or more criteria"},
+	{.name = "dpia", .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
+	 .sql = "(SELECT d.id || ' ' || d.status FROM dpia d WHERE d.activity = t.pk"
+		" ORDER BY d.pk DESC LIMIT 1)",
+	 .help = "the latest DPIA of the activity and its status"},
 	{.name = "locations", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
 	 .sql = "(SELECT count(*) FROM location l WHERE l.activity = t.pk)",
 	 .help = "registered data locations"},
@@ -221,6 +225,11 @@ static const struct isms_field request_fields[] = {
 	{.name = "late", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
 	 .sql = "CASE WHEN t.closed > (" DEADLINE ") THEN 1 ELSE 0 END",
 	 .help = "answered after the deadline"},
+	{.name = "extension_unfounded", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
+	 .sql = "CASE WHEN t.extended = 1 AND (t.extension_reason IS NULL"
+		" OR t.extension_notified IS NULL"
+		" OR t.extension_notified > " WEEKDAY_SHIFT(MONTHS("1", "2")) ") THEN 1 ELSE 0 END",
+	 .help = "extended without a reason, or the data subject not told within the first month"},
 };
 
 #define BREACH_DEADLINE "strftime('%Y-%m-%dT%H:%M:%SZ', t.aware_at, '+72 hours')"
@@ -260,6 +269,9 @@ static const struct isms_field breach_fields[] = {
 	 .sql = "CASE WHEN t.notified_at IS NULL AND t.not_notified_reason IS NULL"
 		" AND t.risk <> 'unlikely' AND " NOW " > " BREACH_DEADLINE " THEN 1 ELSE 0 END",
 	 .help = "not notified, no reason given, past the 72 hours"},
+	{.name = "inform_subjects", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.risk = 'high_risk' AND t.subjects_informed = 0 THEN 1 ELSE 0 END",
+	 .help = "a high risk: the data subjects must be informed (Art. 34) and are not yet"},
 	{.name = "late_unexplained", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
 	 .sql = "CASE WHEN t.notified_at > " BREACH_DEADLINE " AND t.delay_reason IS NULL"
 		" THEN 1 ELSE 0 END",

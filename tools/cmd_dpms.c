@@ -428,14 +428,15 @@ int cmd_finding_breach(struct cli *c, int argc, char **argv)
 		 fi.why && strcmp(fi.why, "outside_hours") == 0 ? "Out-of-hours" : "Unauthorised",
 		 fi.user ? fi.user : "?", fi.path ? fi.path : "?", argv[1]);
 	{
+		/* The access is when the breach occurred; awareness starts the 72 hours. */
 		struct isms_kv kv[] = {
 			{"title", title}, {"activity", fi.activity}, {"aware_at", aware ? aware : now},
-			{"evidence", fi.evidence}, {"description", title},
+			{"evidence", fi.evidence}, {"description", title}, {"occurred_at", fi.at},
 		};
 
 		r = isms_store_begin(c->store);
 		if (r >= 0)
-			r = isms_record_add(c->store, be, kv, fi.activity ? 5 : 5, &bid);
+			r = isms_record_add(c->store, be, kv, fi.at ? 6 : 5, &bid);
 		if (r >= 0) {
 			struct isms_kv fk[] = {{"status", "unjustified"}, {"breach", bid}};
 

@@ -478,4 +478,28 @@ done
 dp activity add --help
 out_has "--authorised-groups" "activity add --help lists the fields"
 
+# --- what the DPO must still do: Art. 12(3) extensions, Art. 34, the DPIA -----------
+
+export DPMS_STORE="$T/duties.db"
+dp -q init
+dp -q activity add --id PA-9 --name "Duties" --purposes "test"
+dp -q request add --id DSR-9 --type access --data-subject t9 --received 2026-01-10 --extended yes
+dp --json request show DSR-9
+is "$(js 'd["extension_unfounded"]')" "true" "an extension without reason nor notice is flagged"
+dp -q request set DSR-9 --extension-reason "many requests" --extension-notified 2026-02-09
+dp --json request show DSR-9
+is "$(js 'd["extension_unfounded"]')" "false" "with a reason and notice within the first month it is not"
+dp -q request set DSR-9 --extension-notified 2026-02-11
+dp --json request show DSR-9
+is "$(js 'd["extension_unfounded"]')" "true" "notice after the first month is flagged"
+dp -q breach add --id BR-9 --title "high" --aware-at 2026-11-01T10:00:00Z --risk high_risk
+dp --json breach show BR-9
+is "$(js 'd["inform_subjects"]')" "true" "a high-risk breach: the data subjects must be informed (Art. 34)"
+dp -q breach set BR-9 --subjects-informed yes --subjects-informed-at 2026-11-02T09:00:00Z
+dp --json breach show BR-9
+is "$(js 'd["inform_subjects"]')" "false" "once informed, no longer flagged"
+dp -q dpia add --activity PA-9 --status consultation
+dp --json activity show PA-9
+is "$(js 'd["dpia"]')" "DPIA-1 consultation" "the activity shows its DPIA and where it stands"
+
 done_testing
