@@ -34,7 +34,7 @@
 #include "writer.h"
 
 #define DEFAULT_CONFIG "/etc/isms/audit.json"
-#define DEFAULT_SPOOL  "/var/lib/isms/spool"
+#define DEFAULT_SPOOL  ISMS_STATEDIR "/spool"
 #define QUEUE_BYTES    (64u << 20)
 #define READ_CHUNK     (64u << 10)
 #define FILE_QUEUE     (1u << 20) /* a file waits for the parser beyond this */

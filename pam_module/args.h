@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #define PAM_ISMS_POLICY "/etc/isms/policy.json"
-#define PAM_ISMS_SPOOL  "/var/lib/isms/spool"
+#define PAM_ISMS_SPOOL  ISMS_STATEDIR "/spool" /* config.h */
 
 struct pam_isms_args {
 	const char *policy;

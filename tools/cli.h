@@ -80,6 +80,16 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* Open the store for reading or writing (created only by init). */
 int cli_open(struct cli *c, bool write, bool create);
 
+/* In a command: print @text and return EXIT_OK when any argument asks for help. */
+#define HELP(argc, argv, text)                                                             \
+	do {                                                                               \
+		for (int hi_ = 1; hi_ < (argc); hi_++)                                     \
+			if (cli_is_help((argv)[hi_])) {                                    \
+				fputs(text, stdout);                                       \
+				return EXIT_OK;                                            \
+			}                                                                  \
+	} while (0)
+
 /* Whether @arg is --help or -h. */
 bool cli_is_help(const char *arg);
 

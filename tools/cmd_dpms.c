@@ -12,14 +12,6 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 
-#define HELP(argc, argv, text)                                                             \
-	do {                                                                               \
-		for (int hi_ = 1; hi_ < (argc); hi_++)                                     \
-			if (cli_is_help((argv)[hi_])) {                                    \
-				fputs(text, stdout);                                       \
-				return EXIT_OK;                                            \
-			}                                                                  \
-	} while (0)
 
 static FILE *open_output(const char *path)
 {

@@ -21,14 +21,6 @@
 #include "isms/risk.h"
 #include "isms/spool.h"
 
-#define HELP(argc, argv, text)                                                             \
-	do {                                                                               \
-		for (int hi_ = 1; hi_ < (argc); hi_++)                                     \
-			if (cli_is_help((argv)[hi_])) {                                    \
-				fputs(text, stdout);                                       \
-				return EXIT_OK;                                            \
-			}                                                                  \
-	} while (0)
 
 static int load_rows(struct cli *c, const char *entity, const struct isms_kv *f, size_t nf,
 		     struct rows *rs, const struct isms_entity **ret_e)
@@ -906,14 +898,14 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "drain") == 0) {
-		const char *dir = "/var/lib/isms/spool";
+		const char *dir = ISMS_STATEDIR "/spool";
 		size_t done = 0;
 		int r, code;
 
 		HELP(argc, argv,
 		     "Usage: ismsctl evidence drain [--spool DIR]\n\n"
 		     "Move evidence that pam_isms spooled while the store was unavailable\n"
-		     "(default /var/lib/isms/spool) into the chain.  Safe to repeat: a piece\n"
+		     "(default " ISMS_STATEDIR "/spool) into the chain.  Safe to repeat: a piece\n"
 		     "already stored is not stored twice.  pam_isms drains it too, at the next\n"
 		     "decision that reaches the store.\n");
 		for (int i = 2; i < argc; i++) {
