@@ -2,7 +2,8 @@
 # audisp-isms on recorded and hand-made audit logs (tests/data/audit/, see
 # its README): counters compared exactly with golden files, evidence rows,
 # idempotent replays, plugin stream against disk log, SIGKILL in the middle
-# of a replay, SIGTERM, SIGHUP, a refused configuration and a locked store.
+# of a replay, SIGTERM, SIGHUP, a missing or newer store, a refused
+# configuration and a locked store.
 . "$ISMS_TAP_LIB"
 
 [ -n "${AUDISP_ISMS:-}" ] && [ -x "$AUDISP_ISMS" ] || skip_all "AUDISP_ISMS not set or not built"
@@ -365,6 +366,48 @@ is "$(sqlite3 "$S" "SELECT group_concat(kind || '/' || outcome, ' ') FROM (SELEC
 	"collector.start/started collector.stop/stopped" "a live collector records its start and stop"
 is "$(db_counters "$S")" "received 8 stored 8 filtered 0 duplicates 0 malformed 0" "SIGHUP: counters"
 rm -f "$T/fifo"
+
+# --- a store that is missing or of a newer schema ---------------------------------------------
+
+# A backfill into a store that is not there is a mistake to say at once.
+replay "$T/missing.db" "$D/interleaved.log"
+expect_rc 1 "replay into a missing store: exit 1"
+err_has "store '$T/missing.db' does not exist" "replay into a missing store: says so"
+[ ! -e "$T/missing.db" ] && ok "replay into a missing store: none created" || not_ok "replay into a missing store: none created"
+S="$T/newer.db"
+new_store "$S"
+sqlite3 "$S" "PRAGMA user_version = 99"
+replay "$S" "$D/interleaved.log"
+expect_rc 1 "replay into a newer schema: exit 1"
+err_has "schema version 99, newer than this build understands" "replay into a newer schema: says so"
+
+# Live, the plugin does not make auditd wait for a store it cannot use: at
+# SIGTERM what it received goes to the spool, and the drain brings it home.
+rm -rf "$T/spool-newer"
+mkfifo "$T/fifo"
+"$AUDISP_ISMS" -c "$CONF" --store "$S" --spool "$T/spool-newer" --stats <"$T/fifo" >/dev/null 2>"$T/newer.err" &
+pid=$!
+exec 3>"$T/fifo"
+for i in 1 2 3; do user_auth $i >&3; done
+sleep 1
+kill -TERM "$pid"
+if wait_until 20 eval '! alive $pid'; then ok "unusable store: SIGTERM ends the plugin"; else not_ok "unusable store: SIGTERM ends the plugin"; kill -KILL "$pid"; fi
+rc=0
+wait "$pid" || rc=$?
+exec 3>&-
+rm -f "$T/fifo"
+is "$rc" 0 "unusable store: exit 0, nothing lost"
+clean_err "$T/newer.err" && ok "unusable store: no sanitizer report" || not_ok "unusable store: no sanitizer report"
+is "$(sed -n 's/^audisp-isms: \(received [0-9]* stored [0-9]*\).*spooled \([0-9]*\).*/\1 spooled \2/p' "$T/newer.err")" \
+	"received 3 stored 0 spooled 5" "unusable store: the 3 events and the collector's start and stop spooled"
+is "$(rows "$S")" 0 "unusable store: untouched"
+sqlite3 "$S" "PRAGMA user_version = 4"
+run "$ISMSCTL" --store "$S" evidence drain --spool "$T/spool-newer"
+expect_rc 0 "unusable store mended: drain exit 0"
+out_has "5 spooled evidence records stored" "unusable store mended: drain stores all five"
+is "$(sqlite3 "$S" "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM evidence ORDER BY kind)")" \
+	"auth.failure auth.failure auth.failure collector.start collector.stop" "unusable store mended: the rows the plugin could not write"
+verify "$S" "unusable store mended: chain verifies"
 
 # --- an indicator edited by hand to a zero window does not stop the collector --------------
 
