@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -16,6 +15,7 @@
 #include "store_internal.h"
 #include "strutil.h"
 #include "tz.h"
+#include "window.h"
 
 #define MAX_GROUPS 256
 
@@ -42,53 +42,19 @@ static bool in_list(const char *list, const char *name)
 	return false;
 }
 
-static const char *const daynames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-
-static int day_index(const char *s, size_t n)
+/* "mon-fri,sat" -> days of @w; -EINVAL if unreadable. */
+static int parse_days(struct isms_window *w, const char *s)
 {
-	for (int i = 0; i < 7; i++)
-		if (n == 3 && strncasecmp(s, daynames[i], 3) == 0)
-			return i;
-	return -1;
-}
-
-/* "mon-fri,sat" -> bit mask, -1 if unreadable. */
-static int parse_days(const char *s)
-{
-	int mask = 0;
-
+	w->days = 0;
 	for (const char *p = s; *p;) {
 		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		const char *dash = memchr(p, '-', len);
-		int a = day_index(p, dash ? (size_t)(dash - p) : len);
-		int b = dash ? day_index(dash + 1, len - (size_t)(dash - p) - 1) : a;
 
-		if (a < 0 || b < 0)
-			return -1;
-		for (int d = a;; d = (d + 1) % 7) {
-			mask |= 1 << d;
-			if (d == b)
-				break;
-		}
+		if (isms_window_add_days(&w->days, p, end ? (size_t)(end - p) : strlen(p)) < 0)
+			return -EINVAL;
 		if (!end)
 			break;
 		p = end + 1;
 	}
-	return mask;
-}
-
-static int parse_hours(const char *s, int *start, int *end)
-{
-	int h1, m1, h2, m2;
-	char tail;
-
-	if (sscanf(s, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 < 0 ||
-	    h1 > 23 || m1 < 0 || m1 > 59 || h2 < 0 || h2 > 24 || m2 < 0 || m2 > 59 ||
-	    (h2 == 24 && m2) || h1 * 60 + m1 == h2 * 60 + m2)
-		return -EINVAL;
-	*start = h1 * 60 + m1;
-	*end = h2 * 60 + m2;
 	return 0;
 }
 
@@ -98,7 +64,8 @@ int dpms_access_judge(const struct dpms_access_rule *rule, const char *user,
 {
 	bool authorised = user && in_list(rule->users, user);
 	struct isms_tz *tz = NULL;
-	int wday, minute, start = 0, end = 24 * 60, mask = 0x7f, r;
+	struct isms_window w = ISMS_WINDOW_ALWAYS;
+	int wday, minute, r;
 	bool in;
 
 	/* An empty field ('set --access-days ""') means no restriction, as an absent one;
@@ -113,11 +80,11 @@ int dpms_access_judge(const struct dpms_access_rule *rule, const char *user,
 		return DPMS_UNAUTHORISED;
 	if (!days && !hours)
 		return DPMS_OK;
-	if (days && (mask = parse_days(days)) < 0) {
+	if (days && parse_days(&w, days) < 0) {
 		snprintf(err, errlen, "access_days '%s' is not like mon-fri,sat", days);
 		return -EINVAL;
 	}
-	if (hours && parse_hours(hours, &start, &end) < 0) {
+	if (hours && isms_window_parse_hours(&w, hours) < 0) {
 		snprintf(err, errlen, "access_hours '%s' is not like 07:00-19:00", hours);
 		return -EINVAL;
 	}
@@ -126,16 +93,9 @@ int dpms_access_judge(const struct dpms_access_rule *rule, const char *user,
 		snprintf(err, errlen, "access_tz '%s' is not a known time zone", zone);
 		return -EINVAL;
 	}
-	isms_tz_local(tz, when, &wday, &minute);
+	in = isms_window_has(&w, tz, when, &wday, &minute);
 	isms_tz_free(tz);
-	if (start < end) {
-		in = minute >= start && minute < end;
-	} else {
-		in = minute >= start || minute < end;
-		if (in && minute < end)
-			wday = (wday + 6) % 7; /* after midnight: the day the window opened */
-	}
-	return in && (mask & (1 << wday)) ? DPMS_OK : DPMS_OUTSIDE_HOURS;
+	return in ? DPMS_OK : DPMS_OUTSIDE_HOURS;
 }
 
 struct activity_rule {

@@ -233,31 +233,6 @@ static void parse_from(struct parser *ps, const char *path, const char *s, struc
 	f->host = strdup(s);
 }
 
-static const char *const daynames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-
-static int day_index(const char *s)
-{
-	for (int i = 0; i < 7; i++)
-		if (strcasecmp(s, daynames[i]) == 0)
-			return i;
-	return -1;
-}
-
-static bool parse_hhmm(const char *s, size_t n, int *ret)
-{
-	int h, m;
-
-	if (n != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
-	    s[2] != ':' || !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
-		return false;
-	h = (s[0] - '0') * 10 + (s[1] - '0');
-	m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (m > 59 || h > 24 || (h == 24 && m != 0))
-		return false;
-	*ret = h * 60 + m;
-	return true;
-}
-
 static const struct isms_tz *get_tz(struct parser *ps, const char *path, const char *name)
 {
 	struct isms_policy *p = ps->p;
@@ -294,9 +269,7 @@ static void parse_time(struct parser *ps, const char *rpath, struct json_object 
 		return;
 	}
 	r->has_time = true;
-	r->days = 0x7f;
-	r->start_min = 0;
-	r->end_min = 24 * 60;
+	r->win = ISMS_WINDOW_ALWAYS;
 	json_object_object_foreach(o, key, val)
 	{
 		if (strcmp(key, "days") != 0 && strcmp(key, "hours") != 0 && strcmp(key, "tz") != 0)
@@ -309,38 +282,22 @@ static void parse_time(struct parser *ps, const char *rpath, struct json_object 
 
 		snprintf(sub, sizeof(sub), "%s.days", path);
 		if (get_strv(ps, v, sub, &days, 16) == 0) {
-			r->days = 0;
+			r->win.days = 0;
 			for (size_t i = 0; i < days.n; i++) {
-				char *dash = strchr(days.v[i], '-');
-				int a, b;
-
-				if (dash)
-					*dash = '\0';
-				a = day_index(days.v[i]);
-				b = dash ? day_index(dash + 1) : a;
-				if (a < 0 || b < 0) {
+				if (isms_window_add_days(&r->win.days, days.v[i], strlen(days.v[i])) < 0) {
 					snprintf(sub, sizeof(sub), "%s.days[%zu]", path, i);
 					problem(ps, 0, sub, "not a day or range of days (mon, mon-fri, sat-sun)");
-					continue;
-				}
-				for (int d = a;; d = (d + 1) % 7) {
-					r->days |= (uint8_t)(1u << d);
-					if (d == b)
-						break;
 				}
 			}
 		}
 		strv_free(&days);
 	}
 	if (json_object_object_get_ex(o, "hours", &v)) {
-		const char *s = json_object_get_string(v);
-		const char *dash = json_object_is_type(v, json_type_string) ? strchr(s, '-') : NULL;
 		char sub[160];
 
 		snprintf(sub, sizeof(sub), "%s.hours", path);
-		if (!dash || !parse_hhmm(s, (size_t)(dash - s), &r->start_min) ||
-		    !parse_hhmm(dash + 1, strlen(dash + 1), &r->end_min) ||
-		    r->start_min == r->end_min || r->start_min == 24 * 60)
+		if (!json_object_is_type(v, json_type_string) ||
+		    isms_window_parse_hours(&r->win, json_object_get_string(v)) < 0)
 			problem(ps, 0, sub,
 				"must be \"HH:MM-HH:MM\" with different ends (e.g. \"07:00-19:00\"; \"22:00-06:00\" spans midnight)");
 	}

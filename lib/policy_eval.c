@@ -123,7 +123,6 @@ static bool time_matches(const struct rule *r, const struct isms_request *req, c
 			 size_t len)
 {
 	int wday, min;
-	bool in;
 
 	if (!r->has_time)
 		return true;
@@ -131,20 +130,11 @@ static bool time_matches(const struct rule *r, const struct isms_request *req, c
 		snprintf(why, len, "no time zone");
 		return false;
 	}
-	isms_tz_local(r->tz, (int64_t)req->now, &wday, &min);
-	if (r->start_min < r->end_min) {
-		in = min >= r->start_min && min < r->end_min;
-	} else {
-		in = min >= r->start_min || min < r->end_min;
-		/* After midnight, the window belongs to the day it opened. */
-		if (in && min < r->end_min)
-			wday = (wday + 6) % 7;
-	}
-	if (in && (r->days & (1u << wday)))
+	if (isms_window_has(&r->win, r->tz, (int64_t)req->now, &wday, &min))
 		return true;
 	snprintf(why, len, "%s %02d:%02d %s is outside %02d:%02d-%02d:%02d on its days",
-		 days[wday], min / 60, min % 60, isms_tz_name(r->tz), r->start_min / 60,
-		 r->start_min % 60, r->end_min / 60, r->end_min % 60);
+		 days[wday], min / 60, min % 60, isms_tz_name(r->tz), r->win.start_min / 60,
+		 r->win.start_min % 60, r->win.end_min / 60, r->win.end_min % 60);
 	return false;
 }
 

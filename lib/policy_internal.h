@@ -4,6 +4,7 @@
 
 #include "isms/policy.h"
 #include "tz.h"
+#include "window.h"
 
 enum from_kind { FROM_LOCAL, FROM_ANY, FROM_CIDR, FROM_HOST, FROM_DOMAIN };
 
@@ -26,8 +27,7 @@ struct rule {
 	struct from_item *from;
 	size_t nfrom;
 	bool has_time;
-	uint8_t days;       /* bit 0 = Sunday */
-	int start_min, end_min;
+	struct isms_window win;
 	const struct isms_tz *tz;
 	int reviewed_within; /* days, -1 = no requirement */
 	bool require_active;
