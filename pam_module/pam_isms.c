@@ -347,6 +347,25 @@ static void format_problems(const struct isms_policy_problems *pr, const char *p
 		 pr->list[0].msg);
 }
 
+/* The asset the account decision was made for, kept in the handle so that
+ * the session records need not read and check the policy again. */
+#define ASSET_DATA "pam_isms_asset"
+
+static void free_data(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+static void keep_asset(pam_handle_t *pamh, const char *asset)
+{
+	char *copy = asset ? strdup(asset) : NULL;
+
+	if (copy && pam_set_data(pamh, ASSET_DATA, copy, free_data) != PAM_SUCCESS)
+		free(copy);
+}
+
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct pam_isms_args a;
@@ -389,6 +408,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	}
 	if (a.on_error < 0)
 		a.on_error = isms_policy_on_error(p);
+	keep_asset(pamh, isms_policy_asset(p));
 
 	open_store(pamh, &a, &s);
 	isms_facts_unknown(&facts);
@@ -439,6 +459,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	struct isms_policy *p = NULL;
 	struct isms_evidence ev = {0};
 	struct login l;
+	const void *kept = NULL;
 	char node[256], ts[32], key[384];
 	char *details;
 
@@ -449,8 +470,11 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	}
 	if (pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE) < 0)
 		pam_syslog(pamh, LOG_ERR, "unknown or malformed module argument '%s', ignoring", a.bad);
-	/* The policy names the asset; without it the session is still recorded. */
-	if (isms_policy_load(a.policy, true, a.zoneinfo, &p, NULL) == 0)
+	/* The policy names the asset; without it the session is still recorded.
+	 * Where this module decided the account in this handle, it is known. */
+	if (pam_get_data(pamh, ASSET_DATA, &kept) == PAM_SUCCESS && kept)
+		ev.asset = kept;
+	else if (isms_policy_load(a.policy, true, a.zoneinfo, &p, NULL) == 0)
 		ev.asset = isms_policy_asset(p);
 	open_store(pamh, &a, &s);
 	node_name(node, sizeof(node));

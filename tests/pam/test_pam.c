@@ -1328,6 +1328,11 @@ static void t_session(void **state)
 	assert_int_equal(run_pamtest("isms-main", ALICE, &(struct pamtest_conv_data){0}, login, NULL),
 			 PAMTEST_ERR_OK);
 	assert_int_equal(ev_count() - n0, 3);
+	/* The session rows name the asset the account was decided for. */
+	ev_last(ALICE, &e);
+	assert_str(e.kind, "session.close", "kind");
+	assert_str(e.asset, ASSET, "asset");
+	ev_release(&e);
 
 	/* Recording a session never fails it, not even with a bad PAM line. */
 	n0 = ev_count();
