@@ -61,16 +61,24 @@ int store_errno(int rc)
 	}
 }
 
-/* SQLite's own failure, with corruption named as what it means for the user. */
-static int sqlite_fail(struct isms_store *s, int rc)
+/* SQLite's own failure (@msg, or the connection's last message), with
+ * corruption named as what it means for the user. */
+static int sqlite_fail_msg(struct isms_store *s, int rc, const char *msg)
 {
 	int r = store_errno(rc);
 
+	if (!msg)
+		msg = sqlite3_errmsg(s->db);
 	if (r == -ENOTRECOVERABLE)
 		return store_seterr(s, r,
 				    "store '%s' is corrupt (%s); restore it from a backup ('%s verify' checks every page)",
-				    s->path, sqlite3_errmsg(s->db), s->schema->tool);
-	return store_seterr(s, r, "%s", sqlite3_errmsg(s->db));
+				    s->path, msg, s->schema->tool);
+	return store_seterr(s, r, "%s", msg);
+}
+
+static int sqlite_fail(struct isms_store *s, int rc)
+{
+	return sqlite_fail_msg(s, rc, NULL);
 }
 
 int store_prepare(struct isms_store *s, const char *sql, sqlite3_stmt **ret_stmt)
@@ -108,17 +116,8 @@ int store_exec(struct isms_store *s, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-	int r = 0;
+	int r = rc == SQLITE_OK ? 0 : sqlite_fail_msg(s, rc, msg);
 
-	if (rc != SQLITE_OK) {
-		r = store_errno(rc);
-		if (r == -ENOTRECOVERABLE)
-			store_seterr(s, r,
-				     "store '%s' is corrupt (%s); restore it from a backup ('%s verify' checks every page)",
-				     s->path, msg ? msg : sqlite3_errmsg(s->db), s->schema->tool);
-		else
-			store_seterr(s, r, "%s", msg ? msg : sqlite3_errmsg(s->db));
-	}
 	sqlite3_free(msg);
 	return r;
 }
