@@ -149,6 +149,30 @@ bool isms_text_ok(const char *s)
 	return true;
 }
 
+void isms_printable(const char *in, char *out, size_t len, bool keep_newline)
+{
+	const unsigned char *p = (const unsigned char *)(in ? in : "");
+	size_t left = strlen((const char *)p), o = 0;
+
+	while (left) {
+		size_t k = isms_utf8_len(p, left);
+		bool ok = k > 1 ? !isms_utf8_is_c1(p, k) :
+			  k == 1 && ((*p >= 0x20 && *p != 0x7f) || (keep_newline && *p == '\n'));
+		size_t w = ok ? k : 1;
+
+		if (o + w >= len)
+			break;
+		if (ok)
+			memcpy(out + o, p, k);
+		else
+			out[o] = '?';
+		o += w;
+		p += k ? k : 1;
+		left -= k ? k : 1;
+	}
+	out[o] = '\0';
+}
+
 void isms_format_utc(time_t t, char *buf, size_t len)
 {
 	struct tm tm;

@@ -43,6 +43,14 @@ static inline bool isms_utf8_is_c1(const unsigned char *p, size_t len)
 bool isms_text_ok(const char *s);
 
 /*
+ * A copy of @in (NULL reads as "") for a log line or a terminal, into @out of
+ * @len > 0 bytes, cut at a character: every control character (C0 but a
+ * newline when @keep_newline, DEL, C1: a terminal takes U+009B as CSI) and
+ * every byte that is not part of well-formed UTF-8 becomes one '?'.
+ */
+void isms_printable(const char *in, char *out, size_t len, bool keep_newline);
+
+/*
  * "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)" -> seconds since the epoch.
  * A time without a zone is refused: it would mean different instants on
  * different hosts.  -EINVAL otherwise.

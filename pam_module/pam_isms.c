@@ -39,24 +39,6 @@
 #define GROUPS_MAX 256
 #define MAX_ACKS   32
 
-/*
- * A printable copy for logs: control characters become '?', and so does every
- * byte above ASCII unless the whole text is valid UTF-8 without C1 controls
- * (a terminal showing the log takes U+009B as CSI).
- */
-static void sanitize(const char *in, char *out, size_t len)
-{
-	bool text = in && isms_text_ok(in);
-	size_t i = 0;
-
-	for (; in && *in && i + 1 < len; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		out[i++] = c < 0x20 || c == 0x7f || (c >= 0x80 && !text) ? '?' : *in;
-	}
-	out[i] = '\0';
-}
-
 struct login {
 	const char *user, *service, *rhost, *tty;
 	char *groups[GROUPS_MAX + 1];
@@ -108,7 +90,7 @@ static int gather(pam_handle_t *pamh, struct login *l)
 	r = pam_get_user(pamh, &l->user, NULL);
 	if (r != PAM_SUCCESS || !l->user || !l->user[0])
 		return PAM_USER_UNKNOWN;
-	sanitize(l->user, l->user_log, sizeof(l->user_log));
+	isms_printable(l->user, l->user_log, sizeof(l->user_log), false);
 	get_str_item(pamh, PAM_SERVICE, &l->service);
 	get_str_item(pamh, PAM_RHOST, &l->rhost);
 	get_str_item(pamh, PAM_TTY, &l->tty);
@@ -310,7 +292,7 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct i
 	record(pamh, a, s, &ev);
 	audit_decision(pamh, a, l, d ? d->rule_id : "(error)", outcome, mode, key, effective_allow);
 
-	sanitize(l->rhost && l->rhost[0] ? l->rhost : "LOCAL", rhost, sizeof(rhost));
+	isms_printable(l->rhost && l->rhost[0] ? l->rhost : "LOCAL", rhost, sizeof(rhost), false);
 	/* Break-glass use is flagged for review: always in the log too. */
 	if (!effective_allow || strcmp(outcome, "allow") != 0 || (d && d->break_glass) || a->debug)
 		pam_syslog(pamh, effective_allow ? LOG_NOTICE : LOG_WARNING,

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "cli.h"
 #include "isms/entity.h"
+#include "strutil.h"
 
 const char *cli_prog = "ismsctl";
 
@@ -37,24 +38,16 @@ int cli_exit_code(int r)
 
 /*
  * Messages quote values from the command line, import files and the store;
- * print control characters (C0, DEL, C1) as '?' so none reaches the terminal.
+ * isms_printable() keeps every control character (C0, DEL, C1) and every
+ * byte of broken UTF-8 from the terminal.
  */
 static void vput_safe(FILE *f, const char *fmt, va_list ap)
 {
-	char buf[2048];
-	const unsigned char *p = (const unsigned char *)buf;
+	char buf[2048], safe[2048];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	for (; *p; p++) {
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			fputc('?', f);
-			p++;
-		} else if ((*p < 0x20 && *p != '\n') || *p == 0x7f) {
-			fputc('?', f);
-		} else {
-			fputc(*p, f);
-		}
-	}
+	isms_printable(buf, safe, sizeof(safe), true);
+	fputs(safe, f);
 }
 
 int cli_fail(int r, const char *fmt, ...)

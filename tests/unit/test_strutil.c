@@ -217,6 +217,32 @@ static void t_text_ok_invalid_utf8(void **state)
 	}
 }
 
+static void t_printable(void **state)
+{
+	char out[16];
+
+	(void)state;
+#define P(in, nl, want)                                      \
+	do {                                                 \
+		isms_printable(in, out, sizeof(out), nl);    \
+		assert_string_equal(out, want);              \
+	} while (0)
+	P("alice", false, "alice");
+	P(NULL, false, "");
+	P("a\tb\nc\x7f" "d", false, "a?b?c?d");
+	P("a\nb", true, "a\nb");
+	P("\x1b[2J", true, "?[2J");
+	P("\xc3\xa5lice", false, "\xc3\xa5lice");            /* UTF-8 stays */
+	P("\xc2\x9b" "31m", false, "?31m");                   /* C1 CSI: one '?' */
+	P("x\xc3'y", false, "x?'y");                          /* a cut sequence */
+	P("\xff\xfe", false, "??");
+	P("\xe2\x82\xac\xe2\x82", false, "\xe2\x82\xac??");   /* euro, then a cut one */
+	/* Cut to the buffer at a character, never inside one. */
+	P("aaaaaaaaaaaaa\xe2\x82\xac", false, "aaaaaaaaaaaaa");
+	P("aaaaaaaaaaaaaaaaaaaa", false, "aaaaaaaaaaaaaaa");
+#undef P
+}
+
 static void t_streq_dash(void **state)
 {
 	(void)state;
@@ -255,6 +281,7 @@ int main(void)
 		cmocka_unit_test(t_text_ok_control),
 		cmocka_unit_test(t_text_ok_multibyte),
 		cmocka_unit_test(t_text_ok_invalid_utf8),
+		cmocka_unit_test(t_printable),
 		cmocka_unit_test(t_streq_dash),
 		cmocka_unit_test(t_format_utc),
 	};
