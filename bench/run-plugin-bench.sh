@@ -28,6 +28,7 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tests/e2e/auditd_conf.sh"
 BUILD="$ROOT/build"
 SEED=""
 SIZES="100000 1000000"
@@ -98,29 +99,7 @@ record_seed() {
 		{ echo "run-plugin-bench: audit rules are loaded; not touching them" >&2; exit 1; }
 	ORIG_ENABLED=$(awk '$1 == "enabled" { print $2 }' "$W/audit.status")
 	mkdir -p "$W/conf/plugins.d" "$W/data"
-	cat >"$W/conf/auditd.conf" <<-EOF
-	local_events = yes
-	write_logs = yes
-	log_file = $W/seed.log
-	log_format = ENRICHED
-	flush = INCREMENTAL_ASYNC
-	freq = 50
-	max_log_file = 64
-	num_logs = 2
-	max_log_file_action = IGNORE
-	name_format = NONE
-	space_left = 2
-	space_left_action = IGNORE
-	admin_space_left = 1
-	admin_space_left_action = IGNORE
-	disk_full_action = IGNORE
-	disk_error_action = IGNORE
-	q_depth = 2000
-	overflow_action = SYSLOG
-	max_restarts = 10
-	plugin_dir = $W/conf/plugins.d
-	end_of_event_timeout = 2
-	EOF
+	auditd_conf "$W/conf/auditd.conf" "$W/seed.log" "$W/conf/plugins.d"
 	printf '#!/bin/sh\nexec cat >%s/seed.stream\n' "$W" >"$W/capture.sh"
 	chmod 0755 "$W/capture.sh"
 	printf 'active = yes\ndirection = out\npath = %s/capture.sh\ntype = always\nformat = string\n' \

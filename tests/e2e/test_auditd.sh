@@ -18,6 +18,7 @@
 # and only '--config FILE' is on the args line.
 . "$ISMS_TAP_LIB"
 . "$(dirname "$0")/e2e_lib.sh"
+. "$(dirname "$0")/auditd_conf.sh"
 
 SVC=isms-e2e-audit
 KEY=isms-e2e
@@ -101,29 +102,7 @@ E2E_CLEANUP_HOOK=audit_restore
 
 mkdir -p "$T/conf/plugins.d" "$T/log" "$T/spool"
 chmod 0755 "$T"
-cat >"$T/conf/auditd.conf" <<-EOF
-local_events = yes
-write_logs = yes
-log_file = $T/log/audit.log
-log_format = ENRICHED
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 64
-num_logs = 2
-max_log_file_action = IGNORE
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $T/conf/plugins.d
-end_of_event_timeout = 2
-EOF
+auditd_conf "$T/conf/auditd.conf" "$T/log/audit.log" "$T/conf/plugins.d"
 cat >"$T/audit.json" <<-EOF
 {"comment": "isms end-to-end test",
  "store": "$S", "spool": "$T/spool", "asset": "$E2E_ASSET",
