@@ -439,11 +439,6 @@ int isms_store_checkpoint(struct isms_store *s)
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : sqlite_fail(s, rc);
 }
 
-const struct isms_schema *isms_store_schema(const struct isms_store *s)
-{
-	return s->schema;
-}
-
 const struct isms_entity *store_entity(const struct isms_store *s, const char *name)
 {
 	return isms_schema_entity(s->schema, name);

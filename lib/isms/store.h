@@ -63,9 +63,6 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 			   int busy_ms, struct isms_store **ret_store, char **ret_err)
 	__attribute__((warn_unused_result, nonnull(1, 2, 5)));
 
-/* The kind of store @s is. */
-const struct isms_schema *isms_store_schema(const struct isms_store *s) __attribute__((nonnull));
-
 /* Accepts NULL; returns NULL so callers can write s = isms_store_free(s). */
 struct isms_store *isms_store_free(struct isms_store *s);
 
