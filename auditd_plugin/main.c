@@ -324,6 +324,20 @@ static void watch_loss(struct app *a, bool now)
 	}
 }
 
+static int probe_store(const char *path)
+{
+	struct isms_store *probe = NULL;
+	char *err = NULL;
+
+	if (isms_store_open(path, 0, 5000, &probe, &err) < 0) {
+		fprintf(stderr, "audisp-isms: %s\n", err ? err : "cannot open the store");
+		free(err);
+		return -1;
+	}
+	isms_store_free(probe);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -385,20 +399,14 @@ int main(int argc, char **argv)
 	a.spool = strdup(a.cfg.spool ? a.cfg.spool : a.spool);
 	if (!store || !a.spool) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(ENOMEM));
-		return 1;
+		r = 1;
+		goto out_early;
 	}
-	if (replay) {
-		/* A backfill into a store that is not there is a mistake to say,
-		 * not something to wait out as a live plugin does. */
-		struct isms_store *probe = NULL;
-		char *err = NULL;
-
-		if (isms_store_open(store, 0, 5000, &probe, &err) < 0) {
-			fprintf(stderr, "audisp-isms: %s\n", err ? err : "cannot open the store");
-			free(err);
-			return 1;
-		}
-		isms_store_free(probe);
+	/* A backfill into a store that is not there is a mistake to say, not
+	 * something to wait out as a live plugin does. */
+	if (replay && probe_store(store) < 0) {
+		r = 1;
+		goto out_early;
 	}
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
@@ -484,9 +492,10 @@ int main(int argc, char **argv)
 	parser_release(&a.p);
 	writer_release(&a.w);
 	bqueue_release(&a.q);
+	free(a.w.dpms_path);
+out_early:
 	plugin_config_release(&a.cfg);
 	free((char *)store);
-	free(a.w.dpms_path);
 	free((char *)a.spool);
 	closelog();
 	return r;
