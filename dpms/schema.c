@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "dpms.h"
+#include "evidence_schema.h"
 #include "isms/entity.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -421,24 +422,9 @@ static const char *const m1[] = {
 	"CREATE TABLE deletion (pk INTEGER PRIMARY KEY, at TEXT NOT NULL, activity TEXT NOT NULL,"
 	"  path TEXT NOT NULL, size INTEGER, modified TEXT, by TEXT) STRICT;",
 	/* The same evidence chain as the ISMS store's, kept apart: personal data. */
-	"CREATE TABLE evidence ("
-	"  pk INTEGER PRIMARY KEY, recorded TEXT NOT NULL, ts TEXT NOT NULL,"
-	"  source TEXT NOT NULL, kind TEXT NOT NULL, node TEXT, event_key TEXT UNIQUE,"
-	"  control TEXT, asset TEXT, subject TEXT, outcome TEXT, details TEXT,"
-	"  prev TEXT NOT NULL, hash TEXT NOT NULL) STRICT;",
+	ISMS_EVIDENCE_DDL,
 	"CREATE INDEX evidence_asset ON evidence(asset, ts);",
-	"CREATE TABLE evidence_head ("
-	"  one INTEGER PRIMARY KEY CHECK (one = 1), last_pk INTEGER NOT NULL,"
-	"  last_hash TEXT NOT NULL) STRICT;",
-	"INSERT INTO evidence_head VALUES (1, 0, "
-	"  '0000000000000000000000000000000000000000000000000000000000000000');",
-	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
-	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
-	"CREATE TABLE ingest_counter ("
-	"  source TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL DEFAULT 0,"
-	"  PRIMARY KEY (source, name)) STRICT;",
+	ISMS_INGEST_COUNTER_DDL,
 	"INSERT INTO setting VALUES ('review_watermark', '0');",
 	NULL,
 };

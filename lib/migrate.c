@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "evidence_schema.h"
 #include "store_internal.h"
 
 /* 1: the register, the catalogue tables and the evidence chain */
@@ -88,24 +89,9 @@ static const char *const m1[] = {
 	"  version TEXT NOT NULL, at TEXT NOT NULL,"
 	"  UNIQUE (person, document, version)) STRICT;",
 
-	/* Evidence keeps names, not references: it must stay verifiable after
-	 * the things it mentions change. */
-	"CREATE TABLE evidence ("
-	"  pk INTEGER PRIMARY KEY, recorded TEXT NOT NULL, ts TEXT NOT NULL,"
-	"  source TEXT NOT NULL, kind TEXT NOT NULL, node TEXT, event_key TEXT UNIQUE,"
-	"  control TEXT, asset TEXT, subject TEXT, outcome TEXT, details TEXT,"
-	"  prev TEXT NOT NULL, hash TEXT NOT NULL) STRICT;",
+	ISMS_EVIDENCE_DDL,
 	"CREATE INDEX evidence_asset ON evidence(asset, ts);",
 	"CREATE INDEX evidence_kind ON evidence(kind, ts);",
-	"CREATE TABLE evidence_head ("
-	"  one INTEGER PRIMARY KEY CHECK (one = 1), last_pk INTEGER NOT NULL,"
-	"  last_hash TEXT NOT NULL) STRICT;",
-	"INSERT INTO evidence_head VALUES (1, 0, "
-	"  '0000000000000000000000000000000000000000000000000000000000000000');",
-	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
-	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
 
 	/* The default risk matrix: BSI standard 200-3, 4x4. */
 	"INSERT INTO risk_level VALUES (1, 'low'), (2, 'medium'), (3, 'high'), (4, 'very_high');",
@@ -124,9 +110,7 @@ static const char *const m1[] = {
 
 /* 2: collectors' counters, live risk indicators and what they did to risks */
 static const char *const m2[] = {
-	"CREATE TABLE ingest_counter ("
-	"  source TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL DEFAULT 0,"
-	"  PRIMARY KEY (source, name)) STRICT;",
+	ISMS_INGEST_COUNTER_DDL,
 	"CREATE TABLE indicator ("
 	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
 	"  kind TEXT NOT NULL, asset INTEGER REFERENCES asset(pk),"

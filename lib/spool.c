@@ -123,6 +123,16 @@ static const char *get(struct json_object *o, const char *k)
 	return json_object_get_string(v);
 }
 
+/* A spooled file that can never be stored is set aside as NAME.bad for a
+ * person to look at, so that the next drain does not trip over it again. */
+static void quarantine(const char *path)
+{
+	char bad[4200];
+
+	snprintf(bad, sizeof(bad), "%s.bad", path);
+	rename(path, bad);
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -179,10 +189,7 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 			continue;
 		}
 		if (r == -EFBIG || r == -EINVAL) { /* oversized, or not a regular file */
-			char bad[4200];
-
-			snprintf(bad, sizeof(bad), "%s.bad", path);
-			rename(path, bad);
+			quarantine(path);
 			r = 0;
 			continue;
 		}
@@ -200,10 +207,7 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 			};
 
 			if (!o || !ev.event_key) {
-				char bad[4200];
-
-				snprintf(bad, sizeof(bad), "%s.bad", path);
-				rename(path, bad);
+				quarantine(path);
 				json_object_put(o);
 				continue;
 			}
@@ -212,10 +216,7 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 			if (r == -EALREADY)
 				r = 0;
 			if (r == -EINVAL) {
-				char bad[4200];
-
-				snprintf(bad, sizeof(bad), "%s.bad", path);
-				rename(path, bad);
+				quarantine(path);
 				r = 0;
 				continue;
 			}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_EVIDENCE_SCHEMA_H
+#define ISMS_EVIDENCE_SCHEMA_H
+
+/*
+ * The evidence chain and the collectors' counters, the same in every kind of
+ * store (evidence.c, ingest.c and spool.c write them, 'verify' proves them):
+ * statements for a schema's migrations.  Evidence keeps names, not
+ * references: it must stay verifiable after the things it mentions change.
+ */
+#define ISMS_EVIDENCE_DDL                                                                      \
+	"CREATE TABLE evidence ("                                                              \
+	"  pk INTEGER PRIMARY KEY, recorded TEXT NOT NULL, ts TEXT NOT NULL,"                  \
+	"  source TEXT NOT NULL, kind TEXT NOT NULL, node TEXT, event_key TEXT UNIQUE,"       \
+	"  control TEXT, asset TEXT, subject TEXT, outcome TEXT, details TEXT,"               \
+	"  prev TEXT NOT NULL, hash TEXT NOT NULL) STRICT;",                                  \
+	"CREATE TABLE evidence_head ("                                                         \
+	"  one INTEGER PRIMARY KEY CHECK (one = 1), last_pk INTEGER NOT NULL,"                 \
+	"  last_hash TEXT NOT NULL) STRICT;",                                                  \
+	"INSERT INTO evidence_head VALUES (1, 0, "                                             \
+	"  '0000000000000000000000000000000000000000000000000000000000000000');",              \
+	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                          \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",                        \
+	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                          \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+
+#define ISMS_INGEST_COUNTER_DDL                                                                \
+	"CREATE TABLE ingest_counter ("                                                        \
+	"  source TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL DEFAULT 0,"        \
+	"  PRIMARY KEY (source, name)) STRICT;"
+
+#endif
