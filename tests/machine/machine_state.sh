@@ -99,10 +99,16 @@ collect() {
 	procs >"$1/procs"
 }
 
+# The suite's own names (users, groups, PAM services): one of them there
+# before and gone after was left by an earlier run that was killed, and
+# this run removed it (the e2e tests do so first): named, no difference.
+OURS='^(/etc/pam\.d/)?isms-'
+
 # differences BEFORE AFTER WHAT SHOW: one line per KEY added, removed or
 # changed; SHOW=1 prints the old and the new value of a changed entry.
+# Leftovers of an earlier run, gone now, are lines starting with "note: ".
 differences() {
-	LC_ALL=C awk -F '\t' -v what="$3" -v show="$4" '
+	LC_ALL=C awk -F '\t' -v what="$3" -v show="$4" -v ours="$OURS" '
 		FILENAME == ARGV[1] { old[$1] = $2; next }
 		{ new[$1] = $2 }
 		END {
@@ -112,7 +118,9 @@ differences() {
 				else if (old[k] != new[k])
 					print what " '\''" k "'\'' changed" (show ? ": " old[k] " -> " new[k] : "")
 			for (k in old)
-				if (!(k in new))
+				if (!(k in new) && k ~ ours)
+					print "note: " what " '\''" k "'\'' was removed (left by an earlier run)"
+				else if (!(k in new))
 					print what " '\''" k "'\'' was removed" (show ? ": " old[k] : "")
 		}' "$1" "$2" | LC_ALL=C sort
 }
@@ -124,10 +132,10 @@ check() {
 		return
 	fi
 	d=$(differences "$DIR/$1" "$NOW/$1" "$2" "$3")
-	if [ -z "$d" ]; then
+	[ -z "$d" ] || printf '%s\n' "$d" | sed 's/^/# /'
+	if [ -z "$(printf '%s\n' "$d" | grep -v '^note: ' | grep -v '^$')" ]; then
 		ok "$4"
 	else
-		printf '%s\n' "$d" | sed 's/^/# /'
 		not_ok "$4"
 	fi
 }
