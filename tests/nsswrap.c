@@ -61,7 +61,9 @@ int tu_nss_wrap(char **argv, const char *passwd, const char *group, const char *
 	if (asprintf(&preload, "%s%s%s", old ? old : "", old ? " " : "", "libnss_wrapper.so") < 0)
 		exit(1);
 	if (setenv("LD_PRELOAD", preload, 1) < 0 || setenv("NSS_WRAPPER_PASSWD", pw, 1) < 0 ||
-	    setenv("NSS_WRAPPER_GROUP", gr, 1) < 0 || setenv(ENV_DONE, "1", 1) < 0)
+	    setenv("NSS_WRAPPER_GROUP", gr, 1) < 0 || setenv(ENV_DONE, "1", 1) < 0 ||
+	    /* Without it ASan aborts on nss_wrapper's RTLD_DEEPBIND dlopen. */
+	    setenv("NSS_WRAPPER_DISABLE_DEEPBIND", "1", 0) < 0)
 		exit(1);
 	fflush(NULL);
 	pid = fork();
