@@ -2206,7 +2206,7 @@ int main(int argc, char **argv)
 		char *pw_text = nss_passwd(), *gr_text = nss_group();
 
 		/* Returns in a child under nss_wrapper; the parent cleans up. */
-		tu_nss_wrap(argv, pw_text, gr_text, ALICE);
+		tu_nss_wrap(argv, pw_text, gr_text, ERIN);
 		free(pw_text);
 		free(gr_text);
 	}
