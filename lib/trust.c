@@ -121,7 +121,8 @@ static int set_cur_root(struct walk *w)
 	struct stat st;
 	int r;
 
-	strcpy(w->cur, "/");
+	w->cur[0] = '/';
+	w->cur[1] = '\0';
 	r = lstat_at(w, "/", &st);
 	return r < 0 ? r : check_dir(w, "/", &st);
 }
@@ -144,20 +145,16 @@ int isms_trust_check(const char *path, uid_t uid, struct stat *ret_st, char *err
 		goto out;
 	}
 	/* A relative path starts at the current directory, which counts too. */
-	rest[0] = '\0';
-	if (path[0] != '/') {
-		if (!getcwd(rest, PATH_MAX)) {
-			r = fail(&w, -errno, "'%s': cannot tell the current directory: %s", path,
-				 strerror(errno));
-			goto out;
-		}
-		strcat(rest, "/");
+	tmp[0] = '\0';
+	if (path[0] != '/' && !getcwd(tmp, PATH_MAX)) {
+		r = fail(&w, -errno, "'%s': cannot tell the current directory: %s", path,
+			 strerror(errno));
+		goto out;
 	}
-	if (strlen(rest) + strlen(path) >= REST_MAX) {
+	if ((size_t)snprintf(rest, REST_MAX, "%s%s%s", tmp, tmp[0] ? "/" : "", path) >= REST_MAX) {
 		r = fail(&w, -ENAMETOOLONG, "'%.64s...': %s", path, strerror(ENAMETOOLONG));
 		goto out;
 	}
-	strcat(rest, path);
 	r = set_cur_root(&w);
 	if (r < 0)
 		goto out;
@@ -223,8 +220,8 @@ int isms_trust_check(const char *path, uid_t uid, struct stat *ret_st, char *err
 				goto out;
 			}
 			tmp[tl] = '/';
-			strcpy(tmp + tl + 1, rest + pos);
-			strcpy(rest, tmp);
+			memcpy(tmp + tl + 1, rest + pos, strlen(rest + pos) + 1);
+			memcpy(rest, tmp, strlen(tmp) + 1);
 			pos = 0;
 			if (rest[0] == '/') {
 				r = set_cur_root(&w);
@@ -237,7 +234,7 @@ int isms_trust_check(const char *path, uid_t uid, struct stat *ret_st, char *err
 			r = check_dir(&w, next, &st);
 			if (r < 0)
 				goto out;
-			strcpy(w.cur, next);
+			memcpy(w.cur, next, strlen(next) + 1);
 			continue;
 		}
 		if (!S_ISREG(st.st_mode)) {
