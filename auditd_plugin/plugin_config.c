@@ -10,6 +10,7 @@
 
 #include "plugin_config.h"
 #include "isms/catalogue.h"
+#include "isms/trust.h"
 
 #define CONFIG_MAX (1u << 20)
 
@@ -245,27 +246,16 @@ out:
 
 int plugin_config_load(const char *path, struct plugin_config *ret, char *err, size_t errlen)
 {
-	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
 	int r;
 
 	err[0] = '\0';
-	if (stat(path, &st) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* Whoever can write it, or any directory or symlink on its path,
+	 * decides what evidence is kept: sshd's StrictModes (lib/trust.c). */
+	r = isms_trust_read(path, 0, CONFIG_MAX, &buf, &len, err, errlen);
+	if (r < 0)
 		return r;
-	}
-	/* Whoever can write it decides what evidence is kept. */
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		snprintf(err, errlen, "%s: must be owned by root and not group- or world-writable", path);
-		return -EPERM;
-	}
-	r = isms_read_file(path, CONFIG_MAX, &buf, &len);
-	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
-		return r;
-	}
 	r = plugin_config_parse(buf, len, ret, err, errlen);
 	free(buf);
 	if (r < 0 && errlen) {

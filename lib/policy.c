@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "isms/catalogue.h"
+#include "isms/trust.h"
 #include "jsondup.h"
 #include "policy_internal.h"
 #include "strutil.h"
@@ -661,109 +661,30 @@ out:
 	return 0;
 }
 
-/* StrictModes: the file and every directory up to / are root's and not writable by others. */
-static int check_path(const char *path, struct isms_policy_problems *pr)
-{
-	struct parser ps = {.pr = pr};
-	char *dup = strdup(path), *dir;
-	struct stat st;
-	int r = 0;
-
-	if (!dup)
-		return -ENOMEM;
-	if (lstat(path, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (S_ISLNK(st.st_mode) && stat(path, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		problem(&ps, 0, "$", "'%s' is not a regular file", path);
-		r = -EPERM;
-		goto out;
-	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		problem(&ps, 0, "$", "'%s' must be owned by root and not group- or world-writable (owner uid %u, mode %04o)",
-			path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		r = -EPERM;
-		goto out;
-	}
-	for (dir = dirname(dup);; dir = dirname(dir)) {
-		if (stat(dir, &st) < 0) {
-			r = -errno;
-			goto out;
-		}
-		/* A root-owned sticky directory (/tmp) lets nobody else replace
-		 * root's entries in it, so it is as safe as a private one. */
-		if (st.st_uid != 0 ||
-		    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
-			problem(&ps, 0, "$", "directory '%s' of the policy must be owned by root and not group- or world-writable", dir);
-			r = -EPERM;
-			goto out;
-		}
-		if (strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
-			break;
-	}
-out:
-	free(dup);
-	return r;
-}
-
 int isms_policy_load(const char *path, bool strict_modes, const char *zoneinfo,
 		     struct isms_policy **ret, struct isms_policy_problems *problems)
 {
-	char *buf = NULL;
+	char *buf = NULL, why[512];
 	size_t len = 0;
 	int r;
-
-	char *real = NULL;
-	struct stat before, after;
 
 	if (problems)
 		memset(problems, 0, sizeof(*problems));
 	if (!strict_modes) {
 		r = isms_read_file(path, ISMS_POLICY_MAX_BYTES, &buf, &len);
-		goto parse;
-	}
-	/* Check the file a symlink leads to, and every directory above it;
-	 * then read the very file that was checked (same device and inode),
-	 * so that nothing can be swapped in between. */
-	real = realpath(path, NULL);
-	if (!real)
-		return -errno;
-	r = check_path(real, problems);
-	if (r < 0 || stat(real, &before) < 0) {
-		r = r < 0 ? r : -errno;
-		goto out;
-	}
-	{
-		int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		/* StrictModes: every component of the path as written, the very
+		 * file read that was checked (lib/trust.c). */
+		r = isms_trust_read(path, 0, ISMS_POLICY_MAX_BYTES, &buf, &len, why, sizeof(why));
+		if (r == -EPERM) {
+			struct parser ps = {.pr = problems};
 
-		if (fd < 0) {
-			r = -errno;
-			goto out;
+			problem(&ps, 0, "$", "%s", why);
 		}
-		if (fstat(fd, &after) < 0 || after.st_dev != before.st_dev ||
-		    after.st_ino != before.st_ino) {
-			close(fd);
-			r = -EPERM;
-			goto out;
-		}
-		close(fd);
 	}
-	r = isms_read_file(real, ISMS_POLICY_MAX_BYTES, &buf, &len);
-	if (r == 0 && (stat(real, &after) < 0 || after.st_ino != before.st_ino ||
-		       after.st_dev != before.st_dev || after.st_uid != 0 ||
-		       (after.st_mode & (S_IWGRP | S_IWOTH))))
-		r = -EPERM; /* replaced or changed while we read it */
-parse:
 	if (r == 0)
 		r = isms_policy_parse(buf, len, zoneinfo, ret, problems);
-out:
 	free(buf);
-	free(real);
 	return r;
 }
 

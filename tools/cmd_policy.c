@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ismsctl policy check | test: the access policy without a login. */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 #include "cli.h"
 #include "isms/entity.h"
 #include "isms/facts.h"
+#include "isms/identity.h"
 #include "isms/policy.h"
 
 #define DEFAULT_POLICY "/etc/isms/policy.json"
@@ -165,7 +164,9 @@ static int do_test(struct cli *c, int argc, char **argv)
 {
 	const char *file = DEFAULT_POLICY, *user = NULL, *service = "sshd", *rhost = NULL;
 	const char *tty = NULL, *groups_arg = NULL;
-	char *groups[MAX_GROUPS + 1] = {0}, *gbuf = NULL;
+	char *given[MAX_GROUPS + 1] = {0}, *gbuf = NULL;
+	const char *const *groups = (const char *const *)given;
+	struct isms_identity id = {0};
 	char trace[MAX_TRACE][160];
 	struct isms_policy_problems pr;
 	struct isms_policy *p = NULL;
@@ -212,24 +213,25 @@ static int do_test(struct cli *c, int argc, char **argv)
 
 	if (groups_arg) {
 		gbuf = strdup(groups_arg);
-		for (char *save = NULL, *g = gbuf ? strtok_r(gbuf, ",", &save) : NULL;
-		     g && ng < MAX_GROUPS; g = strtok_r(NULL, ",", &save))
-			groups[ng++] = g;
-	} else {
-		struct passwd *pw = getpwnam(user);
-
-		if (pw) {
-			gid_t gids[MAX_GROUPS];
-			int n = MAX_GROUPS;
-
-			if (getgrouplist(user, pw->pw_gid, gids, &n) < 0)
-				n = MAX_GROUPS;
-			for (int i = 0; i < n && ng < MAX_GROUPS; i++) {
-				struct group *gr = getgrgid(gids[i]);
-
-				if (gr && (groups[ng] = strdup(gr->gr_name)))
-					ng++;
+		for (char *save = NULL, *g = gbuf ? strtok_r(gbuf, ",", &save) : NULL; g;
+		     g = strtok_r(NULL, ",", &save)) {
+			if (ng == MAX_GROUPS) {
+				free(gbuf);
+				isms_policy_free(p);
+				return cli_usage("policy", "--groups takes at most %d groups",
+						 MAX_GROUPS);
 			}
+			given[ng++] = g;
+		}
+	} else {
+		/* The very lookup pam_isms makes: every group, or an error. */
+		r = isms_identity_by_name(user, &id);
+		if (r == 0) {
+			groups = (const char *const *)id.groups;
+		} else if (r != -ENOENT) {
+			isms_policy_free(p);
+			return cli_fail(r, "cannot resolve user '%s' and all of its groups: %s;"
+					   " pam_isms would apply on_error", user, strerror(-r));
 		} else {
 			fprintf(stderr, "%s: user '%s' is not known to this system (pam_isms returns PAM_USER_UNKNOWN for a denial); give --groups to test anyway\n", cli_prog, 
 				user);
@@ -245,7 +247,7 @@ static int do_test(struct cli *c, int argc, char **argv)
 	}
 	{
 		struct isms_request req = {.user = user, .service = service, .rhost = rhost,
-					   .tty = tty, .groups = (const char *const *)groups,
+					   .tty = tty, .groups = groups,
 					   .now = now};
 
 		isms_policy_evaluate(p, &req, &facts, &d, trace, MAX_TRACE, &ntrace);
@@ -288,9 +290,7 @@ static int do_test(struct cli *c, int argc, char **argv)
 	}
 	/* The exit status tells scripts the outcome: 0 allow, 1 deny. */
 	code = d.effective_allow ? EXIT_OK : EXIT_FAIL;
-	if (!groups_arg)
-		for (size_t i = 0; i < ng; i++)
-			free(groups[i]);
+	isms_identity_release(&id);
 	free(gbuf);
 	isms_policy_free(p);
 	return code;

@@ -97,6 +97,34 @@ isms policy test --policy "$P" --user tkoch --groups emergency --from 203.0.113.
 expect_rc 0 "break-glass admits during lockdown"
 out_has "break-glass access: flagged for review" "break-glass flagged"
 
+# policy test looks groups up as pam_isms does: every group, or an error
+# (users and groups from nss_wrapper, none added to the system).
+if [ -e /usr/lib/x86_64-linux-gnu/libnss_wrapper.so ] || ldconfig -p | grep -q libnss_wrapper; then
+	printf 'isms-frank:x:3006:3006::/nonexistent:/bin/false\nisms-oscar:x:3007:3999::/nonexistent:/bin/false\n' >"$T/passwd"
+	{
+		echo "isms-frank:x:3006:"
+		i=1
+		while [ $i -le 300 ]; do
+			printf 'isms-g%03d:x:%d:isms-frank\n' $i $((5000 + i))
+			i=$((i + 1))
+		done
+	} >"$T/group"
+	cat >"$T/g300.json" <<'JSON'
+{"version": 1, "asset": "db-prod-01",
+ "rules": [{"id": "no-g300", "groups": "isms-g300", "allow": false}, {"id": "all", "allow": true}]}
+JSON
+	chmod 644 "$T/g300.json"
+	nss() { LD_PRELOAD="${LD_PRELOAD:-}${LD_PRELOAD:+ }libnss_wrapper.so" NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" "$@"; }
+	nss isms policy test --policy "$T/g300.json" --user isms-frank --no-store
+	expect_rc 1 "the 300th group of a user counts: denied"
+	out_has "rule 'no-g300'" "denied by the rule on the 300th group"
+	nss isms policy test --policy "$T/g300.json" --user isms-oscar --no-store
+	expect_rc 1 "a user whose groups cannot all be resolved is an error, never allowed"
+	err_has "cannot resolve user 'isms-oscar' and all of its groups" "the lookup failure explained"
+else
+	ok "# SKIP nss_wrapper is not installed"
+fi
+
 # Spool drain on an empty or missing spool.
 isms evidence drain --spool "$T/spool"; expect_rc 0 "drain of a missing spool"
 out_has "0 spooled evidence records stored" "nothing drained"

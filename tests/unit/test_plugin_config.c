@@ -218,6 +218,25 @@ static void test_load(void **state)
 	assert_int_equal(plugin_config_load(ok, &c, err, sizeof(err)), -EPERM);
 	assert_non_null(strstr(err, "owned by root"));
 
+	assert_int_equal(chown(ok, 0, 0), 0);
+
+	/* Every component of the path counts, a symlink's directory too: a link
+	 * to a good file in a directory others can write is refused. */
+	{
+		char *open_dir = tu_path(dir, "open"), *lnk = tu_path(open_dir, "audit.json");
+
+		assert_int_equal(mkdir(open_dir, 0777), 0);
+		assert_int_equal(chmod(open_dir, 0777), 0);
+		assert_int_equal(symlink(ok, lnk), 0);
+		assert_int_equal(plugin_config_load(lnk, &c, err, sizeof(err)), -EPERM);
+		assert_non_null(strstr(err, "open' must be owned by root"));
+		chmod(open_dir, 0755);
+		assert_int_equal(plugin_config_load(lnk, &c, err, sizeof(err)), 0);
+		plugin_config_release(&c);
+		free(lnk);
+		free(open_dir);
+	}
+
 	/* A parse error names the file and the member. */
 	bad = write_file(dir, "bad.json", "{\"keys\": {\"k\": {\"asset\": 1}}}", 0644);
 	assert_int_equal(plugin_config_load(bad, &c, err, sizeof(err)), -EINVAL);

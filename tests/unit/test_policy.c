@@ -624,6 +624,25 @@ static void t_load(void **state)
 	load_fails(lnk, true, -EPERM, "group- or world-writable");
 	chmod(f, 0644);
 
+	/* StrictModes bypass: a symlink in a directory others can write, to a
+	 * root-owned good policy, is refused: whoever put it there chose the policy. */
+	{
+		char *open_dir = tu_path(dir, "open"), *in_open = tu_path(open_dir, "policy.json");
+
+		assert_int_equal(mkdir(open_dir, 0777), 0);
+		assert_int_equal(chmod(open_dir, 0777), 0);
+		assert_int_equal(symlink(f, in_open), 0);
+		load_fails(in_open, true, -EPERM, "open' must be owned by root and not group- or world-writable");
+		load_ok(in_open, false);
+		/* The link's own owner counts, too. */
+		chmod(open_dir, 0755);
+		load_ok(in_open, true);
+		assert_int_equal(lchown(in_open, 65534, 65534), 0);
+		load_fails(in_open, true, -EPERM, "symlink");
+		free(in_open);
+		free(open_dir);
+	}
+
 	/* The directories up to / count too: a writable one lets others swap the file. */
 	assert_int_equal(mkdir(sub, 0755), 0);
 	write_file(g, SIMPLE, 0644);
@@ -633,9 +652,10 @@ static void t_load(void **state)
 	chmod(sub, 0757);
 	load_fails(g, true, -EPERM, "directory");
 	load_ok(g, false);
-	/* A root-owned sticky directory is like /tmp: others cannot replace root's file. */
+	/* A root-owned sticky directory (/tmp) may lead to a directory of root's, but
+	 * a file right in it may be anyone's hard link to a root-owned file. */
 	chmod(sub, 01777);
-	load_ok(g, true);
+	load_fails(g, true, -EPERM, "which others can write");
 	chmod(sub, 0755);
 	assert_int_equal(chown(sub, 65534, 65534), 0);
 	load_fails(g, true, -EPERM, "directory");
