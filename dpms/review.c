@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "dpms.h"
+#include "isms/json.h"
 #include "isms/entity.h"
 #include "isms/identity.h"
 #include "store_internal.h"
@@ -165,6 +166,23 @@ static const char *json_str(struct json_object *o, const char *path0, int idx)
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+/*
+ * The details of a stored row, read back with the one strict reader (the
+ * exact stored bytes: a NUL inside them is an error, not an end).  NULL when
+ * there are none or they are not strict JSON: the row is then reviewed
+ * without them, as one without a path.
+ */
+static struct json_object *parse_details(sqlite3_stmt *st, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	struct json_object *o = NULL;
+
+	if (!text || isms_json_parse(text, (size_t)sqlite3_column_bytes(st, col), NULL, &o,
+				     NULL) < 0)
+		return NULL;
+	return o;
+}
+
 static int add_finding(struct isms_store *s, const char *activity, int64_t evid, const char *user,
 		       const char *path, const char *access, const char *at, const char *why)
 {
@@ -211,7 +229,7 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 		char *activity = dupv((const char *)sqlite3_column_text(st, 2));
 		char *user = dupv((const char *)sqlite3_column_text(st, 3));
 		char *kind = dupv((const char *)sqlite3_column_text(st, 4));
-		struct json_object *det = json_tokener_parse((const char *)sqlite3_column_text(st, 5));
+		struct json_object *det = parse_details(st, 5);
 		struct isms_identity id = {0};
 		const char *name;
 		char err[256];

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
 #include <openssl/evp.h>
 
 #include "isms/evidence.h"
+#include "isms/json.h"
 #include "store_internal.h"
 #include "strutil.h"
 
@@ -120,39 +120,6 @@ static int check_text(struct isms_store *s, const char *name, const char *v, boo
 	return 0;
 }
 
-/*
- * One strict JSON value and nothing after it.  json_tokener_parse() stops
- * after the first value and takes 'single quotes', which other readers of the
- * exported evidence would refuse.
- */
-static int json_check(const char *text)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o;
-	bool in_string = false;
-	int r = 0;
-
-	if (!tok)
-		return -ENOMEM;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	/* With the NUL, so that a bare number or literal ends. */
-	o = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1);
-	if (json_tokener_get_error(tok) != json_tokener_success)
-		r = -EINVAL;
-	json_object_put(o);
-	json_tokener_free(tok);
-	/* Valid JSON has a quote only inside a double-quoted string. */
-	for (const char *p = text; r == 0 && *p; p++) {
-		if (in_string && *p == '\\' && p[1])
-			p++;
-		else if (*p == '"')
-			in_string = !in_string;
-		else if (!in_string && *p == '\'')
-			r = -EINVAL;
-	}
-	return r;
-}
-
 static int validate(struct isms_store *s, const struct isms_evidence *ev)
 {
 	int r = 0;
@@ -177,9 +144,14 @@ static int validate(struct isms_store *s, const struct isms_evidence *ev)
 	if (r >= 0)
 		r = check_text(s, "details", ev->details, false);
 	if (r >= 0 && ev->details) {
-		r = json_check(ev->details);
-		if (r == -EINVAL)
-			r = store_seterr(s, r, "evidence: details are not valid JSON");
+		struct isms_json_error jerr;
+
+		/* Strict JSON, as every reader of the exported evidence expects:
+		 * no comments, no single quotes, no name given twice. */
+		r = isms_json_check(ev->details, strlen(ev->details), NULL, &jerr);
+		if (r == -EINVAL || r == -EFBIG)
+			r = store_seterr(s, -EINVAL, "evidence: details are not valid JSON (%s at %s)",
+					 jerr.msg, jerr.path);
 	}
 	return r;
 }

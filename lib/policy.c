@@ -19,7 +19,7 @@
 
 #include "isms/catalogue.h"
 #include "isms/trust.h"
-#include "jsondup.h"
+#include "isms/json.h"
 #include "policy_internal.h"
 #include "strutil.h"
 
@@ -30,9 +30,10 @@ struct parser {
 	size_t nproblems;
 };
 
-static void problem(struct parser *ps, int line, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void problem(struct parser *ps, int line, const char *path, const char *fmt, ...)
+static void problem_at(struct parser *ps, int line, int column, const char *path,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void problem_at(struct parser *ps, int line, int column, const char *path,
+		       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,11 +48,15 @@ static void problem(struct parser *ps, int line, const char *path, const char *f
 
 		snprintf(q->path, sizeof(q->path), "%s", path);
 		q->line = line;
+		q->column = column;
 		va_start(ap, fmt);
 		vsnprintf(q->msg, sizeof(q->msg), fmt, ap);
 		va_end(ap);
 	}
 }
+
+/* A problem found after the JSON was read: no line is known, the path says where. */
+#define problem(ps, line, path, ...) problem_at(ps, line, 0, path, __VA_ARGS__)
 
 static void strv_free(struct strv *v)
 {
@@ -475,24 +480,16 @@ static int add_doc(struct isms_policy *p, const char *name, size_t *n)
 	return 0;
 }
 
-static int line_of(const char *json, size_t off)
-{
-	int line = 1;
-
-	for (size_t i = 0; i < off && json[i]; i++)
-		if (json[i] == '\n')
-			line++;
-	return line;
-}
-
 static const char *const top_members[] = {"version", "asset", "protection", "mode", "on_error",
 					  "rules", "comment", NULL};
 
 int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 		      struct isms_policy **ret, struct isms_policy_problems *problems)
 {
+	static const struct isms_json_limits limits = {.max_bytes = ISMS_POLICY_MAX_BYTES,
+						       .max_depth = 32};
 	struct parser ps = {.pr = problems, .zoneinfo = zoneinfo};
-	struct json_tokener *tok = NULL;
+	struct isms_json_error jerr;
 	struct json_object *root = NULL, *v, *rules;
 	size_t ndocs = 0;
 	int r = 0;
@@ -504,46 +501,21 @@ int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 		return -EFBIG;
 	}
 	ps.p = calloc(1, sizeof(*ps.p));
-	tok = json_tokener_new_ex(32);
-	if (!ps.p || !tok) {
+	if (!ps.p) {
 		r = -ENOMEM;
 		goto out;
 	}
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		size_t off = json_tokener_get_parse_end(tok);
-		enum json_tokener_error e = json_tokener_get_error(tok);
-
-		/* Input that ends inside a value leaves json-c waiting for more ("continue"). */
-		if (e == json_tokener_continue)
-			e = json_tokener_error_parse_eof;
-		problem(&ps, line_of(json, off), "$", "not valid JSON: %s (byte %zu)",
-			json_tokener_error_desc(e), off);
-		r = -EINVAL;
+	/*
+	 * Strict JSON only: json-c's own reader takes comments and keeps the
+	 * last of two equal names, so {"allow": false, "allow": true} would
+	 * be an allow.  The policy nests a few levels; 32 is what json-c allowed.
+	 */
+	r = isms_json_parse(json, len, &limits, &root, &jerr);
+	if (r < 0) {
+		if (r == -EINVAL)
+			problem_at(&ps, (int)jerr.line, (int)jerr.column, jerr.path,
+				   "not valid JSON: %s", jerr.msg);
 		goto out;
-	}
-	if (json_tokener_get_parse_end(tok) < len) {
-		size_t off = json_tokener_get_parse_end(tok);
-
-		while (off < len && isspace((unsigned char)json[off]))
-			off++;
-		if (off < len) {
-			problem(&ps, line_of(json, off), "$", "trailing data after the policy (byte %zu)",
-				off);
-			r = -EINVAL;
-			goto out;
-		}
-	}
-	{
-		char dpath[256];
-
-		/* json-c keeps the last of two equal names: {"allow": false, ...,
-		 * "allow": true} would silently become an allow. */
-		if (isms_json_duplicate(json, len, dpath, sizeof(dpath)) > 0) {
-			problem(&ps, 0, dpath, "member given twice");
-			r = -EINVAL;
-			goto out;
-		}
 	}
 	if (!json_object_is_type(root, json_type_object)) {
 		problem(&ps, 1, "$", "the policy must be a JSON object");
@@ -652,7 +624,6 @@ int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 		r = -EINVAL;
 out:
 	json_object_put(root);
-	json_tokener_free(tok);
 	if (r < 0) {
 		isms_policy_free(ps.p);
 		return r;

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "isms/catalogue.h"
+#include "isms/json.h"
 #include "isms/spool.h"
 #include "store_internal.h"
 
@@ -180,10 +181,11 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n && done < max && r >= 0; i++) {
 		char path[4096], *buf = NULL;
-		struct json_object *o;
+		struct json_object *o = NULL;
+		size_t len = 0;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		r = isms_read_file(path, SPOOL_FILE_MAX, &buf, NULL);
+		r = isms_read_file(path, SPOOL_FILE_MAX, &buf, &len);
 		if (r == -ENOENT) { /* another drainer took it */
 			r = 0;
 			continue;
@@ -195,8 +197,12 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		}
 		if (r < 0)
 			break;
-		o = json_tokener_parse(buf);
+		/* Strict JSON: a file that is not is quarantined below, not guessed at. */
+		r = isms_json_parse(buf, len, NULL, &o, NULL);
 		free(buf);
+		if (r == -ENOMEM)
+			break;
+		r = 0;
 		{
 			struct isms_evidence ev = {
 				.ts = get(o, "ts"), .source = get(o, "source"), .kind = get(o, "kind"),

@@ -23,7 +23,7 @@ static const char policy_help[] =
 	"       ismsctl policy test --user USER [--service SVC] [--from ADDR] [--tty TTY]\n"
 	"                           [--at TIME] [--groups G1,G2] [--policy FILE] [--no-store]\n\n"
 	"check: validate an access policy (default " DEFAULT_POLICY ") and report every\n"
-	"problem with its JSON path (and line, for syntax errors), the file's ownership\n"
+	"problem with its JSON path (and line:column, for syntax errors), the file's ownership\n"
 	"and mode as pam_isms checks them, and, when the store can be read, whether the\n"
 	"asset and documents it names are in the register.  Exit 0 when pam_isms would\n"
 	"accept it, 5 when it is malformed, 6 when it is insecure.\n\n"
@@ -36,7 +36,10 @@ static const char policy_help[] =
 static void print_problems(const char *file, const struct isms_policy_problems *pr)
 {
 	for (size_t i = 0; i < pr->n; i++) {
-		if (pr->list[i].line)
+		if (pr->list[i].line && pr->list[i].column)
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", file, pr->list[i].line,
+				pr->list[i].column, pr->list[i].path, pr->list[i].msg);
+		else if (pr->list[i].line)
 			fprintf(stderr, "%s:%d: %s: %s\n", file, pr->list[i].line, pr->list[i].path,
 				pr->list[i].msg);
 		else

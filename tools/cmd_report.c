@@ -772,12 +772,21 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
 	     "a risk is rated beyond the new matrix.\n");
 	if (argc >= 2 && strcmp(argv[1], "load") == 0) {
 		char *buf = NULL, err[256];
+		size_t len = 0;
 
 		if (argc != 3)
 			return cli_usage("matrix", "'matrix load' takes one file");
-		r = isms_read_file(argv[2], 1 << 20, &buf, NULL);
+		r = isms_read_file(argv[2], 1 << 20, &buf, &len);
 		if (r < 0)
 			return cli_fail(r, "cannot read '%s': %s", argv[2], strerror(-r));
+		/* The matrix reader takes a C string: a NUL byte must not end the
+		 * file early, so that what follows it goes unread. */
+		if (strlen(buf) != len) {
+			r = cli_fail(-EINVAL, "%s: $: not valid JSON: NUL byte at byte %zu", argv[2],
+				     strlen(buf));
+			free(buf);
+			return r;
+		}
 		r = isms_risk_matrix_from_json(buf, &m, err, sizeof(err));
 		free(buf);
 		if (r < 0)

@@ -23,10 +23,11 @@ struct isms_policy; /* opaque, immutable once parsed */
 enum isms_policy_mode { ISMS_MODE_ENFORCE, ISMS_MODE_AUDIT };
 enum isms_on_error { ISMS_ON_ERROR_DENY, ISMS_ON_ERROR_ALLOW };
 
-/* One problem found while parsing: where (JSON path, and line when known) and what. */
+/* One problem found while parsing: where (JSON path, and line:column when known) and what. */
 struct isms_policy_problem {
 	char path[128]; /* "$.rules[2].from[0]" */
 	int line;       /* 1-based, 0 if unknown */
+	int column;     /* 1-based, in characters; 0 if unknown */
 	char msg[192];
 };
 

@@ -36,7 +36,11 @@ err_has "rejected: 9 problems" "all problems counted"
 
 printf '{"version": 1,\n "asset": "x",\n "rules": [ {"id": }\n' >"$T/syntax.json"; chmod 644 "$T/syntax.json"
 isms policy check "$T/syntax.json"; expect_rc 5 "syntax error: exit 5"
-err_has "syntax.json:3: \$: not valid JSON" "syntax error names its line"
+err_has "syntax.json:3:20: \$.rules[0].id: not valid JSON" "syntax error names its line, column and path"
+# Strict JSON (issue #8): a comment used to hang the check at 100% CPU.
+printf '{"version": 1,\n "asset": "x",\n "rules": [ // first match wins }\n {"id": "a", "allow": true}]}\n' >"$T/comment.json"; chmod 644 "$T/comment.json"
+run timeout 20 "$ISMSCTL" policy check "$T/comment.json"; expect_rc 5 "policy with a comment: exit 5, no hang"
+err_has "comment.json:3:13: \$.rules[0]: not valid JSON: comments are not allowed" "comment refused at its place"
 
 chmod 666 "$P"
 isms policy check "$P"; expect_rc 6 "world-writable policy: exit 6"

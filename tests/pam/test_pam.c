@@ -1638,10 +1638,14 @@ static void t_policy_unreadable(void **state)
 static void t_policy_malformed(void **state)
 {
 	(void)state;
-	/* Not JSON at all: the log says where json-c gave up. */
+	/* Not JSON at all: the log says where the reader gave up. */
 	put_file(g.policy, "{\"version\": 1, \"asset\": \"" ASSET "\", \"rules\": [\n"
 			   "  {\"id\": \"alice\", \"allow\": true}\n", 0644);
-	expect_policy_error("rejected (1 problem): $: not valid JSON");
+	expect_policy_error("rejected (1 problem): $.rules: not valid JSON");
+	/* Strict JSON (issue #8): a comment hung every login at 100% CPU. */
+	put_file(g.policy, "{\"version\": 1, \"asset\": \"" ASSET "\", \"rules\": [\n"
+			   "  // admins first }\n  {\"id\": \"alice\", \"allow\": true}]}\n", 0644);
+	expect_policy_error("rejected (1 problem): $.rules[0]: not valid JSON: comments are not allowed");
 
 	/* A typo in a deny rule must not turn into an allow (pam_access's flaw). */
 	set_policy(NULL, "{\"id\": \"block\", \"from\": [\"10.0.0.0/33\"], \"allow\": false},"

@@ -165,10 +165,15 @@ static void t_append_invalid(void **state)
 	static const char *const not_json[] = {
 		"", "not json", "{", "{\"a\": }", "{'a': 1}", "{\"a\": 1} trailing", "[1, 2] [3]",
 		"[1, 2,]", "tru", "{\"a\": \"x\\\"\"} 'b'",
+		/* Strict JSON, as everywhere (issue #8): no second "a" to mislead a reader. */
+		"{\"a\": 1, \"a\": 2}", "{\"a\": 1, \"\\u0061\": 2}", "{\"a\": 1 /* c */}", "[01]",
+		"[NaN]", "[\"\\ud800\"]",
 	};
 	static const char *const json[] = {
 		"{}", "{\"user\": \"alice\", \"n\": [1, 2]}", "[1, 2]", "\"text\"", "42", "null",
 		" {\"a\": 1}\n", "{\"note\": \"it's fine\"}", "[\"a \\\" quote and it's\"]",
+		/* audisp-isms writes a NUL byte of a record as \u0000. */
+		"{\"raw\": \"a\\u0000b\"}",
 	};
 	struct isms_evidence ev = {.source = "pam", .kind = "login.allow"};
 

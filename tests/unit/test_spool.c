@@ -243,6 +243,8 @@ static void t_malformed(void **state)
 		"ev-2026-01-15T10:00:04Z-dddddd.json",
 		"ev-2026-01-15T10:00:05Z-eeeeee.json",
 		"ev-2026-01-15T10:00:06Z-ffffff.json",
+		"ev-2026-01-15T10:00:07Z-gggggg.json",
+		"ev-2026-01-15T10:00:07Z-hhhhhh.json",
 	};
 	char name[128];
 
@@ -257,6 +259,10 @@ static void t_malformed(void **state)
 			       "\"details\":\"{oops\"}");
 	write_raw(dir, bad[4], "[1,2,3]");
 	write_raw(dir, bad[5], "");
+	/* Strict JSON (issue #8): which of two "event_key"s would count? Neither. */
+	write_raw(dir, bad[6], "{\"source\":\"pam\",\"kind\":\"x\",\"event_key\":\"g1\","
+			       "\"event_key\":\"g2\"}");
+	write_raw(dir, bad[7], "{\"source\":\"pam\",\"kind\":\"x\", /* c */ \"event_key\":\"h\"}");
 
 	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
 	assert_int_equal(done, 1);
@@ -269,12 +275,12 @@ static void t_malformed(void **state)
 		assert_false(exists(dir, bad[i]));
 	}
 	assert_int_equal(count_files(dir, "ev-", ".json"), 0);
-	assert_int_equal(count_files(dir, "ev-", ".bad"), 7);
+	assert_int_equal(count_files(dir, "ev-", ".bad"), 9);
 
 	/* Set aside means left alone afterwards. */
 	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
 	assert_int_equal(done, 0);
-	assert_int_equal(count_files(dir, "ev-", ".bad"), 7);
+	assert_int_equal(count_files(dir, "ev-", ".bad"), 9);
 	assert_chain_ok(fx->s);
 	free(dir);
 }
