@@ -5,6 +5,8 @@
  *
  *   tamper fill STORE N       append N varied rows through the library
  *   tamper apply STORE SEED   one tampering chosen by SEED; prints its kind
+ *   tamper noop-triggers STORE    the append-only triggers as no-ops, nothing else
+ *   tamper nul STORE PK FIELD     a NUL appended to one field of one row
  *
  * The kinds (SEED % 10): field edit, NUL suffix on a field, delete, insert,
  * swap of two rows, append-only triggers recreated as no-ops (then an
@@ -307,8 +309,37 @@ out:
 	return r < 0;
 }
 
+/* One statement of the given kind on its own: "noop-triggers", or "nul PK FIELD". */
+static int one(const char *path, const char *what, const char *pk, const char *field)
+{
+	sqlite3 *db = NULL;
+	char sql[1024];
+	int r = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		return 1;
+	if (strcmp(what, "noop-triggers") == 0) {
+		r = exec(db, DROP "CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
+			     "  BEGIN SELECT 1; END;"
+			     "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
+			     "  BEGIN SELECT 1; END;");
+	} else if (strcmp(what, "nul") == 0 && pk && field && strspn(pk, "0123456789") == strlen(pk) &&
+		   strspn(field, "abcdefghijklmnopqrstuvwxyz_") == strlen(field)) {
+		snprintf(sql, sizeof(sql),
+			 DROP "UPDATE evidence SET %s = %s || char(0) WHERE pk = %s;" MAKE, field, field,
+			 pk);
+		r = exec(db, sql);
+	}
+	sqlite3_close(db);
+	return r < 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "noop-triggers") == 0)
+		return one(argv[2], argv[1], NULL, NULL);
+	if (argc == 5 && strcmp(argv[1], "nul") == 0)
+		return one(argv[2], argv[1], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "fill") == 0)
 		return fill(argv[2], strtol(argv[3], NULL, 10));
 	if (argc == 4 && strcmp(argv[1], "apply") == 0)

@@ -53,4 +53,26 @@ echo "# $applied tamperings of a $ROWS-row store: plain verify caught $plain_cau
 is "$applied" "$N" "every tampering applied"
 is "$anchor_caught" "$anchor_cases" "an anchor newer than the edit catches every edit"
 is "$keyed_caught" "$applied" "a keyed store catches every edit"
+
+# The DPMS store carries the same chain and the same guards.
+D="$T/dpms.db"
+dp --store "$D" -q init; expect_rc 0 "a DPMS store"
+i=0
+while [ "$i" -lt 12 ]; do
+	run "$DPMS_ACCESS" "$D" "" "alice" "2026-03-25T10:00:0$((i % 10))Z" "/srv/p$i"
+	i=$((i + 1))
+done
+dp --store "$D" verify; expect_rc 0 "the DPMS chain verifies"
+dp --store "$D" anchor --no-log; expect_rc 0 "an anchor of the DPMS store"
+out_has "isms-anchor v1 store=dpms:" "its kind is dpms"
+cp "$OUT" "$T/dpms.anchor"
+isms --store "$T/plain.db" verify --anchor "$T/dpms.anchor"; expect_rc 9 "a DPMS anchor does not hold for an ISMS store"
+err_has "the anchor is for a dpms store" "and says why"
+cp "$D" "$T/dw.db"
+run "$TAMPER" noop-triggers "$T/dw.db"; expect_rc 0 "no-op triggers in a DPMS store"
+dp --store "$T/dw.db" verify; expect_rc 9 "DPMS verify compares the triggers' SQL"
+err_has "was replaced" "and names the replaced trigger"
+cp "$D" "$T/dw.db"
+run "$TAMPER" nul "$T/dw.db" 7 subject; expect_rc 0 "a NUL suffix in a DPMS store"
+dp --store "$T/dw.db" verify; expect_rc 9 "DPMS verify hashes the stored bytes"
 done_testing

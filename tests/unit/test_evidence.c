@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "isms/evidence.h"
+#include "isms/ingest.h"
 #include "testutil.h"
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -762,6 +763,44 @@ static void t_keyed(void **state)
 	free(other);
 }
 
+/* The collectors' bulk writer keys its batches too, and fails closed without the key. */
+static void t_keyed_ingest(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	struct isms_ingest *w = NULL;
+	struct isms_store *s2 = NULL;
+	char *key = tu_path(fx->dir, "evidence.key"), *moved = tu_path(fx->dir, "moved.key");
+	struct isms_evidence ev = {.ts = "2026-01-01T00:00:00.250Z", .source = "audisp-isms",
+				   .kind = "file.watch"};
+
+	assert_int_equal(isms_evidence_key_create(key), 0);
+	assert_int_equal(isms_evidence_key_enable(fx->s, key), 0);
+	assert_int_equal(isms_ingest_new(fx->s, "audisp-isms", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), 0);
+	assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	ev.ts = "yesterday";
+	assert_int_equal(isms_ingest_add(w, &ev, NULL), -EINVAL);
+	ev.ts = NULL;
+	assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	assert_int_equal(isms_ingest_commit(w), 0);
+	w = isms_ingest_free(w);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
+	assert_int_equal(res.keyed, ISMS_VERIFY_KEY_CHECKED);
+	assert_int_equal(res.rows, 2);
+
+	assert_int_equal(rename(key, moved), 0);
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s2, NULL), 0);
+	assert_int_equal(isms_ingest_new(s2, "audisp-isms", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), -ENOKEY);
+	w = isms_ingest_free(w);
+	s2 = isms_store_free(s2);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence"), 2);
+	assert_int_equal(rename(moved, key), 0);
+	free(key);
+	free(moved);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -792,6 +831,7 @@ int main(void)
 		STORE_TEST(t_anchor_roundtrip),
 		STORE_TEST(t_anchor_catches),
 		STORE_TEST(t_keyed),
+		STORE_TEST(t_keyed_ingest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
