@@ -113,7 +113,7 @@ static int parse(const char *s, int64_t *ret_sec, uint32_t *ret_nsec, const char
 	}
 	if (p[0] == 'Z' && !p[1]) {
 		off = 0;
-	} else if ((p[0] == '+' || p[0] == '-') && p[3] == ':' && strnlen(p, 7) == 6) {
+	} else if ((p[0] == '+' || p[0] == '-') && strnlen(p, 7) == 6 && p[3] == ':') {
 		int oh = num(p + 1, 2), om = num(p + 4, 2);
 
 		if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > 14 * 60)
