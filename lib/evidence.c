@@ -134,11 +134,22 @@ int evidence_ts(const char *ts, char *buf, size_t len, const char **ret_ts)
 		*ret_ts = NULL;
 		return 0;
 	}
-	/* Canonical already (what every collector writes): no copy. */
+	/*
+	 * Canonical already (what every collector writes: 'T', seconds, 'Z'):
+	 * parsed, not rewritten, on the collectors' path.
+	 */
 	n = strlen(ts);
+	if (n >= 20 && ts[10] == 'T' && ts[16] == ':' && ts[n - 1] == 'Z') {
+		int64_t t;
+
+		if (isms_date_parse(ts, &t, NULL) < 0)
+			return -EINVAL;
+		*ret_ts = ts;
+		return 0;
+	}
 	if (isms_date_canon(ts, buf, len) < 0)
 		return -EINVAL;
-	*ret_ts = strlen(buf) == n && memcmp(buf, ts, n) == 0 ? ts : buf;
+	*ret_ts = buf;
 	return 0;
 }
 
