@@ -251,15 +251,20 @@ int cmd_anchor(struct cli *c, int argc, char **argv)
 	bool log = true;
 	int r, code, ar = 0;
 
-	HELP(argc, argv,
-	     "Usage: ismsctl anchor [--no-log]\n\n"
-	     "Verify the evidence chain, then print an anchor of its head:\n"
-	     "  isms-anchor v1 store=KIND:ID row=N hash=HEX time=ISO\n"
-	     "and record it in the kernel audit trail (a TRUSTED_APP record; needs\n"
-	     "root and auditd) and in syslog (authpriv.notice).  Keep anchors away\n"
-	     "from the store; 'verify --anchor' proves later that nothing up to row N\n"
-	     "was changed or removed.  --no-log only prints.  A broken chain is not\n"
-	     "anchored (exit 9).\n");
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			printf("Usage: %s anchor [--no-log]\n\n"
+			       "Verify the evidence chain, then print an anchor of its head:\n"
+			       "  isms-anchor v1 store=KIND:ID row=N hash=HEX time=ISO\n"
+			       "and record it in the kernel audit trail (a TRUSTED_APP record; needs\n"
+			       "root and auditd) and in syslog (authpriv.notice).  Keep anchors away\n"
+			       "from the store; 'verify --anchor' proves later that nothing up to row N\n"
+			       "was changed or removed.  --no-log only prints.  A broken chain is not\n"
+			       "anchored (exit 9).\n",
+			       cli_prog);
+			return EXIT_OK;
+		}
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--no-log") == 0)
 			log = false;
@@ -360,14 +365,19 @@ int cmd_key(struct cli *c, int argc, char **argv)
 	char id[17], cur[4096];
 	int r, code;
 
-	HELP(argc, argv,
-	     "Usage: ismsctl key init [--key PATH]\n"
-	     "       ismsctl key show\n\n"
-	     "init: create an HMAC key (default " ISMS_EVIDENCE_KEY_DEFAULT ", mode 0400,\n"
-	     "never overwritten) unless PATH holds one, verify the chain and key the store\n"
-	     "with it: the store records the key's id and path, never the key.  From then\n"
-	     "on every writer must read the key to append (run as root), and a chain\n"
-	     "recomputed without the key fails verify.  show: whether the store is keyed.\n");
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			printf("Usage: %s key init [--key PATH]\n"
+			       "       %s key show\n\n"
+			       "init: create an HMAC key (default " ISMS_EVIDENCE_KEY_DEFAULT ", mode 0400,\n"
+			       "never overwritten) unless PATH holds one, verify the chain and key the store\n"
+			       "with it: the store records the key's id and path, never the key.  From then\n"
+			       "on every writer must read the key to append (run as root), and a chain\n"
+			       "recomputed without the key fails verify.  show: whether the store is keyed.\n",
+			       cli_prog, cli_prog);
+			return EXIT_OK;
+		}
+	}
 	if (argc < 2)
 		return cli_usage("key", "'key' needs init or show");
 	for (int i = 2; i < argc; i++) {

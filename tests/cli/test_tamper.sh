@@ -54,6 +54,39 @@ is "$applied" "$N" "every tampering applied"
 is "$anchor_caught" "$anchor_cases" "an anchor newer than the edit catches every edit"
 is "$keyed_caught" "$applied" "a keyed store catches every edit"
 
+# Evidence times are read strictly on every path, 'evidence add' included.
+S="$T/small.db"
+isms --store "$S" -q init --keyed --key "$T/key2/evidence.key"; expect_rc 0 "init --keyed"
+isms --store "$S" key show; expect_rc 0 "key show"
+out_has "keyed with key " "the store says it is keyed"
+for ts in 'last tuesday' 2026-13-01T00:00Z 2026-01-01T00:00 2026-01-01T00:00+zz:zz; do
+	isms --store "$S" evidence add --kind review.done --ts "$ts"; expect_rc 5 "evidence add --ts '$ts' refused"
+done
+isms --store "$S" evidence add --kind review.done --ts 2026-01-01T01:00+01:00; expect_rc 0 "an offset is taken"
+isms --store "$S" --json evidence list
+is "$(js 'd[0]["ts"]')" "2026-01-01T00:00:00Z" "and stored in UTC"
+# Many anchors in one file, among other lines, as in a log; one that no longer holds fails.
+isms --store "$S" anchor --no-log; a1=$(cat "$OUT")
+isms --store "$S" -q evidence add --kind review.done
+isms --store "$S" anchor --no-log; a2=$(cat "$OUT")
+printf 'noise\nDec  1 10:00:00 host ismsctl[1]: %s\ntype=TRUSTED_APP msg=audit(1.0:2): msg='"'"'%s exe="/x" res=success'"'"'\n' \
+	"$a1" "$a2" >"$T/log"
+isms --store "$S" verify --anchor "$T/log"; expect_rc 0 "two anchors read from a log file"
+out_has "anchors: 2 checked, 2 hold" "both hold"
+isms --store "$S" verify --anchor - <"$T/log"; expect_rc 0 "and from standard input"
+cp "$S" "$T/small2.db"
+run "$TAMPER" nul "$T/small2.db" 1 kind
+isms --store "$T/small2.db" verify --anchor "$T/log"; expect_rc 9 "an edit before both anchors fails them"
+echo 'isms-anchor v1 store=isms:zz row=1' >"$T/badlog"
+isms --store "$S" verify --anchor "$T/badlog"; expect_rc 5 "a malformed anchor line is an error, not skipped"
+isms --store "$S" verify --anchor "$T/plain.db-nothing"; expect_rc 3 "a missing anchor file"
+mv "$T/key2/evidence.key" "$T/key2/moved"
+isms --store "$S" evidence add --kind review.done; expect_rc 1 "no key, no append (fail closed)"
+err_has "cannot be read" "and it says why"
+isms --store "$S" verify; expect_rc 0 "without the key verify checks the plain chain"
+err_has "only the unkeyed chain was checked" "and says so"
+mv "$T/key2/moved" "$T/key2/evidence.key"
+
 # The DPMS store carries the same chain and the same guards.
 D="$T/dpms.db"
 dp --store "$D" -q init; expect_rc 0 "a DPMS store"
