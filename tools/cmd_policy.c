@@ -9,10 +9,12 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/facts.h"
 #include "isms/identity.h"
 #include "isms/policy.h"
+#include "strutil.h"
 
 #define DEFAULT_POLICY "/etc/isms/policy.json"
 #define MAX_GROUPS 256
@@ -125,41 +127,23 @@ static int do_check(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* ISO 8601 with Z or an offset, or @epoch. */
+/* ISO 8601 with Z or an offset (isms_date_parse), or @epoch. */
 static int parse_at(const char *s, time_t *ret)
 {
-	struct tm tm;
-	const char *end;
-	long off = 0;
+	int64_t t;
+	int r;
 
 	if (s[0] == '@') {
-		char *e;
-		long long v = strtoll(s + 1, &e, 10);
-
-		if (!s[1] || *e)
+		r = isms_parse_int64(s + 1, &t);
+		if (r < 0 || t < 0 || t > 253402300799LL) /* up to 9999-12-31 */
 			return -EINVAL;
-		*ret = (time_t)v;
+		*ret = (time_t)t;
 		return 0;
 	}
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M", &tm);
-	if (!end)
-		return -EINVAL;
-	if (*end == ':') {
-		end = strptime(end, ":%S", &tm);
-		if (!end)
-			return -EINVAL;
-	}
-	if (*end == 'Z' && !end[1]) {
-		off = 0;
-	} else if ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':') {
-		int h = atoi(end + 1), m = atoi(end + 4);
-
-		off = (h * 3600L + m * 60L) * (*end == '-' ? -1 : 1);
-	} else {
-		return -EINVAL;
-	}
-	*ret = timegm(&tm) - off;
+	r = isms_date_parse(s, &t, NULL);
+	if (r < 0)
+		return r;
+	*ret = (time_t)t;
 	return 0;
 }
 

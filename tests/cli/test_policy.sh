@@ -63,6 +63,11 @@ err_has "asset 'no-such-host' is not in the register" "unknown asset warned"
 isms policy test --policy "$P" --user alice --groups alice --from 10.1.2.3 --at 2026-11-26T10:00Z
 expect_rc 0 "alice is allowed (exit 0)"
 out_has "decision: allow (rule 'admins')" "alice: rule admins decides"
+# One date parser: an offset that is not digits, or out of range, is refused.
+for at in 2026-11-26T10:00+zz:zz 2026-11-26T10:00+24:00 2026-11-26T10:00+01:99 'last tuesday' @-1 @99999999999999999999; do
+	isms policy test --policy "$P" --user alice --groups alice --from 10.1.2.3 --at "$at"
+	expect_rc 2 "--at '$at' refused"
+done
 isms policy test --policy "$P" --user bob --groups bob --from 10.1.2.3
 expect_rc 1 "bob is denied (exit 1)"
 out_has "has not acknowledged the current version of 'infosec-policy'" "bob: old acknowledgement named"

@@ -285,6 +285,31 @@ static void t_malformed(void **state)
 	free(dir);
 }
 
+/*
+ * A value with a NUL (JSON "\u0000") would be cut at it by C string calls and
+ * stored as the shorter value; a time that is not one would be stored as is.
+ * Both are set aside.
+ */
+static void t_nul_and_bad_time(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	size_t done = 0;
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_raw(dir, "ev-2026-01-15T10:00:01Z-aaaaaa.json",
+		  "{\"ts\":\"2026-01-15T10:00:01Z\",\"source\":\"pam\",\"kind\":\"login.deny\","
+		  "\"event_key\":\"n1\",\"subject\":\"alice\\u0000hidden\"}");
+	write_raw(dir, "ev-2026-01-15T10:00:02Z-bbbbbb.json",
+		  "{\"ts\":\"last tuesday\",\"source\":\"pam\",\"kind\":\"login.deny\","
+		  "\"event_key\":\"n2\"}");
+	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
+	assert_int_equal(done, 0);
+	assert_int_equal(tu_count(fx->s, "evidence"), 0);
+	assert_int_equal(count_files(dir, "ev-", ".bad"), 2);
+	free(dir);
+}
+
 /* An oversized file or a directory in the spool must not block the pieces behind it. */
 static void t_unreadable_entries(void **state)
 {
@@ -470,6 +495,7 @@ int main(void)
 		STORE_TEST(t_drain_twice),
 		STORE_TEST(t_crash_after_append),
 		STORE_TEST(t_malformed),
+		STORE_TEST(t_nul_and_bad_time),
 		STORE_TEST(t_unreadable_entries),
 		STORE_TEST(t_max),
 		STORE_TEST(t_store_refuses),
