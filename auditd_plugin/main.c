@@ -83,7 +83,7 @@ static void log_counters(struct app *a, int prio, FILE *f)
 	char line[512];
 
 	snprintf(line, sizeof(line),
-		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu routed %llu queued %llu spooled %llu",
+		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu routed %llu queued %llu spooled %llu overflow_bytes %llu lost_bytes %llu",
 		 (unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_STORED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_FILTERED],
@@ -91,7 +91,8 @@ static void log_counters(struct app *a, int prio, FILE *f)
 		 (unsigned long long)a->w.ctr[ISMS_CTR_MALFORMED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_ROUTED],
 		 (unsigned long long)(writer_queued(&a->w) + (bqueue_pending(&a->q) ? 1 : 0)),
-		 (unsigned long long)(a->q.spilled_total + a->w.ctr[ISMS_CTR_SPOOLED]));
+		 (unsigned long long)a->w.ctr[ISMS_CTR_SPOOLED],
+		 (unsigned long long)a->q.spilled_total, (unsigned long long)a->q.lost_bytes);
 	syslog(prio, "%s", line);
 	if (f)
 		fprintf(f, "audisp-isms: %s\n", line);
