@@ -35,7 +35,6 @@
 
 #define DEFAULT_CONFIG "/etc/isms/audit.json"
 #define DEFAULT_SPOOL  ISMS_STATEDIR "/spool"
-#define QUEUE_BYTES    (64u << 20)
 #define READ_CHUNK     (64u << 10)
 #define FILE_QUEUE     (1u << 20) /* a file waits for the parser beyond this */
 #define MAX_ROWS       20000
@@ -169,9 +168,12 @@ static int read_fd(struct app *a, int fd)
 		if (n == 0)
 			break;
 		a->last_byte = (unsigned char)buf[n - 1];
-		if (bqueue_push(&a->q, buf, (size_t)n) < 0)
-			syslog(LOG_ERR, "overflow spool failed (%s): %zd bytes of events lost",
-			       strerror(a->q.spill_errno), n);
+		if (bqueue_push(&a->q, buf, (size_t)n) < 0 && a->q.lost_chunks % 1000 == 1)
+			/* (the first and every 1000th: the loss record has the counts) */
+			syslog(LOG_ERR, "%s: %zd bytes of events lost",
+			       a->q.cap_hits ? "overflow queue full (overflow.disk_mb)" :
+					       strerror(a->q.spill_errno),
+			       n);
 		a->replay_done += (uint64_t)n;
 		progress(a, false);
 	}
@@ -293,16 +295,37 @@ static bool kernel_lost(uint32_t *ret)
 
 static void watch_loss(struct app *a, bool now)
 {
-	static uint64_t last_check, last_lost_bytes;
+	static uint64_t last_check, last_loss_row, last_lost_bytes, last_lost_records;
 	static uint32_t last_kernel;
 	static bool have_kernel;
 	struct timespec t;
-	uint64_t ms;
+	uint64_t ms, bytes, records, cap_hits;
 	uint32_t lost;
-	char det[256];
+	char det[512];
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	ms = (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+	/*
+	 * Our own loss is looked at every time: the first is recorded at once,
+	 * more of it at most every ten seconds (and at stop), with the counts.
+	 */
+	bqueue_loss(&a->q, &bytes, &records, &cap_hits);
+	if (bytes > last_lost_bytes && (now || last_lost_bytes == 0 || ms - last_loss_row >= 10000)) {
+		snprintf(det, sizeof(det),
+			 "{\"lost_bytes\":%llu,\"since_last\":%llu,\"lost_records\":%llu,"
+			 "\"records_since_last\":%llu,\"cause\":\"%s\",\"overflow_disk_mb\":%u}",
+			 (unsigned long long)bytes, (unsigned long long)(bytes - last_lost_bytes),
+			 (unsigned long long)records,
+			 (unsigned long long)(records - last_lost_records),
+			 cap_hits ? "overflow queue full" : "overflow file failed",
+			 a->cfg.overflow_disk_mb);
+		writer_push_meta(&a->w, "collector.loss", "lost", a->cfg.asset, det);
+		syslog(LOG_ERR, "lost %llu audit records (%llu bytes) so far: the overflow queue was full or failed",
+		       (unsigned long long)records, (unsigned long long)bytes);
+		last_lost_bytes = bytes;
+		last_lost_records = records;
+		last_loss_row = ms;
+	}
 	if (!now && ms - last_check < 60000)
 		return;
 	last_check = ms;
@@ -315,13 +338,6 @@ static void watch_loss(struct app *a, bool now)
 		}
 		last_kernel = lost;
 		have_kernel = true;
-	}
-	if (a->q.lost_bytes > last_lost_bytes) {
-		snprintf(det, sizeof(det), "{\"lost_bytes\":%llu,\"since_last\":%llu}",
-			 (unsigned long long)a->q.lost_bytes,
-			 (unsigned long long)(a->q.lost_bytes - last_lost_bytes));
-		writer_push_meta(&a->w, "collector.loss", "lost", a->cfg.asset, det);
-		last_lost_bytes = a->q.lost_bytes;
 	}
 }
 
@@ -411,13 +427,15 @@ int main(int argc, char **argv)
 	}
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
-	if (bqueue_init(&a.q, QUEUE_BYTES, spill) < 0 ||
+	if (bqueue_init(&a.q, (size_t)a.cfg.overflow_memory_mb << 20, spill) < 0 ||
 	    writer_init(&a.w, store, a.spool, a.cfg.batch_events, a.cfg.batch_ms, MAX_ROWS) < 0 ||
 	    !(a.w.dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
 	    parser_init(&a.p, &a.cfg, &sink) < 0) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(errno));
 		return 1;
 	}
+	bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
+	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
 	/* A collector start is itself evidence that gaps before it are explainable. */
 	syslog(LOG_INFO, "started (%s, store '%s')", replay ? "replay" : "plugin", store);
 
@@ -456,6 +474,9 @@ int main(int argc, char **argv)
 				plugin_config_release(&a.cfg);
 				a.cfg = nc;
 				parser_set_config(&a.p, &a.cfg);
+				/* (the queue's memory is set at start) */
+				bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
+	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
 				syslog(LOG_INFO, "configuration reloaded");
 			} else {
 				syslog(LOG_ERR, "keeping the previous configuration");

@@ -396,6 +396,10 @@ static void line_done(struct parser *p)
 {
 	if (p->overlong) {
 		p->sink.malformed(p->sink.ud, p->line, p->linelen, "line longer than the limit");
+	} else if (p->linelen >= 2 && !p->line[p->linelen - 1] && !p->line[p->linelen - 2]) {
+		/* PARSE_LOSS_MARK: what followed this (partial) line was lost. */
+		p->sink.malformed(p->sink.ud, p->line, p->linelen - 2,
+				  "cut off: input after it was lost (overflow queue full)");
 	} else if (p->linelen && p->line[p->linelen - 1] == '\0') {
 		/* PARSE_CUT_MARK: the reader's end of a file whose last line was cut
 		 * off; without it that line would swallow the next file's first. */

@@ -183,4 +183,54 @@ is "$(rows "$S")" 40002 "backlog: drained, every event in the chain"
 run "$ISMSCTL" --store "$S" verify
 expect_rc 0 "backlog: chain verifies"
 
+# --- the overflow queue's cap: loss beyond it, and a record of it ----------------------------
+
+# The same locked store; 1 MiB in memory and 1 MiB on disk for what the parser
+# cannot take yet: 40,000 events (~12 MB) do not fit.
+jq '. + {"overflow": {"memory_mb": 1, "disk_mb": 1}}' "$D/audit.json" >"$T/cap.json"
+chmod 0600 "$T/cap.json"
+S="$T/cap.db"
+new_store "$S"
+rm -f "$T/lockfifo"
+mkfifo "$T/lockfifo"
+sqlite3 "$S" <"$T/lockfifo" >/dev/null 2>&1 &
+lockpid=$!
+PIDS="$PIDS $lockpid"
+exec 4>"$T/lockfifo"
+echo "BEGIN IMMEDIATE;" >&4
+wait_until 10 locked || echo "# the lock was not taken"
+start_plugin cap "$S" "$T/spool-cap" "$T/cap.json"
+events 1 40000 >&3
+sleep 1
+stop_plugin cap 60
+is "$STOPPED" 1 "overflow cap: SIGTERM ends the plugin"
+is "$RC" 1 "overflow cap: exit 1, events were lost"
+clean_err "$T/cap.err" && ok "overflow cap: no sanitizer report" || not_ok "overflow cap: no sanitizer report"
+lost=$(stat_of lost_bytes "$STATS")
+if [ "$lost" -gt 0 ]; then ok "overflow cap: lost bytes counted ($lost)"; else not_ok "overflow cap: lost bytes counted ($STATS)"; fi
+echo "COMMIT;" >&4
+exec 4>&-
+wait "$lockpid"
+run "$ISMSCTL" --store "$S" evidence drain --spool "$T/spool-cap"
+expect_rc 0 "overflow cap: drain exit 0"
+run "$ISMSCTL" --store "$S" --json evidence list --kind collector.loss
+is "$(jq -r '[.[] | .details | fromjson | .cause] | unique | join(",")' "$OUT")" "overflow queue full" \
+	"overflow cap: the loss is evidence (collector.loss), with its cause"
+lr=$(jq -r '[.[] | .details | fromjson | .lost_records] | max' "$OUT")
+lb=$(jq -r '[.[] | .details | fromjson | .lost_bytes] | max' "$OUT")
+is "$lb" "$lost" "overflow cap: the loss record has every byte lost"
+rcv=$(stat_of received "$STATS")
+# Each event is one line: what was received and what was lost make the 40,000
+# (and one line more for each cut: the part before it and the part after).
+if [ "$lr" -gt 0 ] && [ $((rcv + lr)) -ge 40000 ] && [ $((rcv + lr)) -le 40100 ]; then
+	ok "overflow cap: received $rcv + lost $lr records account for the 40,000"
+else
+	not_ok "overflow cap: received $rcv + lost $lr records account for the 40,000"
+fi
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '[.[] | .details | fromjson | .why | select(startswith("cut off"))] | length > 0')" \
+	"true" "overflow cap: the line before a cut is kept as audit.malformed, not glued to another"
+is "$(($(rows "$S") - $(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind LIKE 'collector.%'")))" \
+	"$(($(stat_of spooled "$STATS") - $(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind LIKE 'collector.%'")))" \
+	"overflow cap: every spooled event drained"
+
 done_testing

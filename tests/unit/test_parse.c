@@ -638,6 +638,29 @@ static void test_config_swap(void **state)
 	plugin_config_release(&c2);
 }
 
+static void test_loss_mark(void **state)
+{
+	struct fixture *fx = *state;
+
+	/*
+	 * The reader's queue lost input after a partial line: its mark ends that
+	 * line as cut off, and the rest of a line after the loss is not glued to
+	 * it (which could have read as one forged record).
+	 */
+	feed(fx, "type=USER_AUTH msg=audit(1700000300.200:30): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:auth");
+	parser_feed(fx->p, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
+	feed(fx, "entication grantors=? acct=\"x\" exe=\"/usr/sbin/sshd\" hostname=? addr=? terminal=ssh res=failed'\n");
+	feed(fx, USER_AUTH("31", "\"next\""));
+	assert_int_equal(fx->st.nbad, 2);
+	assert_string_equal(fx->st.bad[0].why, "cut off: input after it was lost (overflow queue full)");
+	assert_true(strncmp(fx->st.bad[0].line, "type=USER_AUTH", 14) == 0);
+	assert_int_equal(fx->st.bad[0].len, strlen(fx->st.bad[0].line));
+	assert_string_equal(fx->st.bad[1].why, "not an audit record");
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 1);
+	assert_string_equal(fx->st.ev[0].subject, "next");
+}
+
 #define PT(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -657,6 +680,7 @@ int main(void)
 		PT(test_garbage_and_blank_lines),
 		PT(test_truncated_last_line),
 		PT(test_cut_mark),
+		PT(test_loss_mark),
 		PT(test_overlong_lines),
 		PT(test_config_swap),
 	};
