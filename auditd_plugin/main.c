@@ -21,16 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h" /* the build's: default store */
+#include "log.h"
 #include "plugin_config.h"
 #include "isms/ingest.h"
 #include "isms/store.h"
 #include "parse.h"
 #include "queue.h"
+#include "strutil.h"
 #include "writer.h"
 
 #define DEFAULT_CONFIG "/etc/isms/audit.json"
@@ -62,7 +63,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: audisp-isms [-c CONFIG] [--store PATH] [--spool DIR] [--stats]\n"
-		"       audisp-isms [options] --replay FILE...\n\n"
+		"       audisp-isms [options] --replay FILE...\n"
+		"       audisp-isms [-c CONFIG] --check\n\n"
 		"Reads audit events in auditd's string format on stdin (as an auditd plugin)\n"
 		"or from audit.log files (--replay, with a progress bar on a terminal) and keeps\n"
 		"them as hash-chained evidence in the ISMS store, tied to Annex A controls and\n"
@@ -72,6 +74,8 @@ static void usage(FILE *f)
 		"      --spool DIR    overflow and shutdown spool (default " DEFAULT_SPOOL ")\n"
 		"      --replay FILE  read these files instead of stdin, then exit\n"
 		"      --stats        print the counters on stderr at exit\n"
+		"      --check        check the configuration and exit: 0 when usable, else 1\n"
+		"                     and the problem on stderr\n"
 		"  -h, --help, --version\n\n"
 		"Signals: HUP reloads the configuration, TERM flushes and exits, USR1 logs the\n"
 		"counters.  See audisp-isms(8) and audisp-isms.conf(5).\n");
@@ -170,7 +174,7 @@ static int read_fd(struct app *a, int fd)
 		a->last_byte = (unsigned char)buf[n - 1];
 		if (bqueue_push(&a->q, buf, (size_t)n) < 0 && a->q.lost_chunks % 1000 == 1)
 			/* (the first and every 1000th: the loss record has the counts) */
-			syslog(LOG_ERR, "%s: %zd bytes of events lost",
+			plugin_log(LOG_ERR, "%s: %zd bytes of events lost",
 			       a->q.cap_hits ? "overflow queue full (overflow.disk_mb)" :
 					       strerror(a->q.spill_errno),
 			       n);
@@ -202,7 +206,7 @@ static void *reader_main(void *arg)
 			/* A file cut off mid-line must not run into the next one. */
 			if (r >= 0 && a->last_byte >= 0 && a->last_byte != '\n' &&
 			    bqueue_push(&a->q, PARSE_CUT_MARK, sizeof(PARSE_CUT_MARK) - 1) < 0)
-				syslog(LOG_ERR, "overflow spool failed (%s): end of '%s' lost",
+				plugin_log(LOG_ERR, "overflow spool failed (%s): end of '%s' lost",
 				       strerror(a->q.spill_errno), a->replay[i]);
 		}
 	} else {
@@ -235,7 +239,9 @@ static int load_config(struct app *a, struct plugin_config *c)
 
 	if (r == -ENOENT) {
 		plugin_config_default(c);
-		syslog(LOG_NOTICE, "no configuration at '%s', using defaults", a->config_path);
+		/* (on stderr too: '-c typo.json' must not pass unnoticed) */
+		plugin_log(LOG_WARNING, "no configuration at '%s', using the defaults",
+			   a->config_path);
 		r = 0;
 	}
 	if (r == 0 && !c->asset) {
@@ -248,10 +254,33 @@ static int load_config(struct app *a, struct plugin_config *c)
 		}
 	}
 	if (r < 0)
-		syslog(LOG_ERR, "configuration rejected: %s", err);
-	if (r < 0 && isatty(STDERR_FILENO))
-		fprintf(stderr, "audisp-isms: configuration rejected: %s\n", err);
+		plugin_log(LOG_ERR, "configuration rejected: %s", err);
 	return r;
+}
+
+/*
+ * --check: is the configuration usable, as the plugin would read it (owner,
+ * mode, strict JSON, every member known)?  Silent and 0 when it is, like
+ * sshd -t; 1 and the problem on stderr otherwise.  A missing file is a
+ * problem here: the plugin would run on the defaults, which is rarely what
+ * was meant.
+ */
+static int check_config(const char *path)
+{
+	struct plugin_config c;
+	char err[512];
+	int r = plugin_config_load(path, &c, err, sizeof(err));
+
+	if (r < 0) {
+		char safe[sizeof(err)];
+
+		isms_printable(err, safe, sizeof(safe), false);
+		fprintf(stderr, "audisp-isms: %s%s\n", safe,
+			r == -ENOENT ? " (the plugin would run with the defaults)" : "");
+		return 1;
+	}
+	plugin_config_release(&c);
+	return 0;
 }
 
 static uint64_t total_size(char **files, int n)
@@ -320,7 +349,7 @@ static void watch_loss(struct app *a, bool now)
 			 cap_hits ? "overflow queue full" : "overflow file failed",
 			 a->cfg.overflow_disk_mb);
 		writer_push_meta(&a->w, "collector.loss", "lost", a->cfg.asset, det);
-		syslog(LOG_ERR, "lost %llu audit records (%llu bytes) so far: the overflow queue was full or failed",
+		plugin_log(LOG_ERR, "lost %llu audit records (%llu bytes) so far: the overflow queue was full or failed",
 		       (unsigned long long)records, (unsigned long long)bytes);
 		last_lost_bytes = bytes;
 		last_lost_records = records;
@@ -334,7 +363,7 @@ static void watch_loss(struct app *a, bool now)
 			snprintf(det, sizeof(det), "{\"kernel_lost\":%u,\"since_last\":%u}", lost,
 				 lost - last_kernel);
 			writer_push_meta(&a->w, "audit.loss", "lost", a->cfg.asset, det);
-			syslog(LOG_WARNING, "the kernel lost %u audit records", lost - last_kernel);
+			plugin_log(LOG_WARNING, "the kernel lost %u audit records", lost - last_kernel);
 		}
 		last_kernel = lost;
 		have_kernel = true;
@@ -361,14 +390,15 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'}, {"store", required_argument, NULL, 's'},
 		{"spool", required_argument, NULL, 'S'},  {"replay", no_argument, NULL, 'r'},
 		{"stats", no_argument, NULL, 'x'},        {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},      {"check", no_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
 	};
 	struct app a = {.config_path = DEFAULT_CONFIG, .spool = DEFAULT_SPOOL};
 	struct parse_sink sink = {.ud = &a, .event = on_event, .malformed = on_malformed};
 	pthread_t reader, writer, sigthr;
 	char spill[4096], *buf;
 	const char *store;
-	bool replay = false, live;
+	bool replay = false, check = false, live;
 	struct stat in_st;
 	sigset_t set;
 	int c, r;
@@ -380,10 +410,18 @@ int main(int argc, char **argv)
 		case 'S': a.spool = optarg; break;
 		case 'r': replay = true; break;
 		case 'x': a.stats = true; break;
+		case 't': check = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("audisp-isms " ISMS_VERSION_STR "\n"); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (check) {
+		if (optind < argc || replay) {
+			fprintf(stderr, "audisp-isms: --check takes no files\n");
+			return 2;
+		}
+		return check_config(a.config_path);
 	}
 	if (replay) {
 		if (optind >= argc) {
@@ -437,7 +475,7 @@ int main(int argc, char **argv)
 	bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
 	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
 	/* A collector start is itself evidence that gaps before it are explainable. */
-	syslog(LOG_INFO, "started (%s, store '%s')", replay ? "replay" : "plugin", store);
+	plugin_log(LOG_INFO, "started (%s, store '%s')", replay ? "replay" : "plugin", store);
 
 	pthread_create(&sigthr, NULL, signal_main, &a);
 	pthread_detach(sigthr);
@@ -477,9 +515,9 @@ int main(int argc, char **argv)
 				/* (the queue's memory is set at start) */
 				bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
 	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
-				syslog(LOG_INFO, "configuration reloaded");
+				plugin_log(LOG_INFO, "configuration reloaded");
 			} else {
-				syslog(LOG_ERR, "keeping the previous configuration");
+				plugin_log(LOG_ERR, "keeping the previous configuration");
 			}
 		}
 		if (n < 0)
@@ -508,7 +546,7 @@ int main(int argc, char **argv)
 	pthread_join(writer, NULL);
 	progress(&a, true);
 	if (a.read_errno)
-		syslog(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));
+		plugin_log(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));
 	log_counters(&a, LOG_INFO, a.stats ? stderr : NULL);
 	r = a.w.exit_status || a.read_errno || a.q.lost_bytes ? 1 : 0;
 	parser_release(&a.p);

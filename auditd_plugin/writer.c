@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "isms/spool.h"
 #include "isms/store.h"
 #include "jsonw.h"
+#include "log.h"
 #include "writer.h"
 
 #define SOURCE "audisp-isms"
@@ -124,7 +124,7 @@ static void push_row(struct writer *w, enum row_kind what, const struct classifi
 		/* Cannot even queue it: count it as lost through the counters. */
 		w->ctr[ISMS_CTR_RECEIVED]++;
 		w->ctr[ISMS_CTR_MALFORMED]++;
-		syslog(LOG_ERR, "out of memory: event %s not queued", cl->event_key);
+		plugin_log(LOG_ERR, "out of memory: event %s not queued", cl->event_key);
 		return;
 	}
 	memset(r, 0, sizeof(*r));
@@ -303,7 +303,7 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool d
 		if (dpms_open) {
 			r->ctr = ISMS_CTR_ROUTED;
 		} else if (!w->dpms_warned) {
-			syslog(LOG_WARNING,
+			plugin_log(LOG_WARNING,
 			       "events keyed dpms: need the DPMS store '%s', which does not exist (dpmsctl init); they are counted as filtered, not stored",
 			       w->dpms_path ? w->dpms_path : "");
 			w->dpms_warned = true;
@@ -324,7 +324,7 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool d
 	}
 	rc = isms_ingest_add(in, &r->ev, NULL);
 	if (rc == -EINVAL) {
-		syslog(LOG_ERR, "evidence %s refused by the store, counted as malformed",
+		plugin_log(LOG_ERR, "evidence %s refused by the store, counted as malformed",
 		       r->ev.event_key);
 		r->ctr = ISMS_CTR_MALFORMED;
 		goto count;
@@ -378,10 +378,10 @@ static void spool_rows(struct writer *w, struct row *rows)
 	lost = n - kept;
 	w->ctr[ISMS_CTR_SPOOLED] += kept;
 	if (kept)
-		syslog(LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
+		plugin_log(LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
 		       w->isms_spool);
 	if (lost) {
-		syslog(LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
+		plugin_log(LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
 		       w->isms_spool ? w->isms_spool : "", strerror(-r), lost);
 		w->lost_rows += lost;
 		w->exit_status = 1;
@@ -468,12 +468,12 @@ static struct isms_ingest *open_dpms(struct writer *w, struct isms_store **ret_s
 	if (!w->dpms_path || stat(w->dpms_path, &st) < 0)
 		return NULL;
 	if (isms_store_open_schema(w->dpms_path, &dpms_schema, 0, 1000, ret_store, &err) < 0) {
-		syslog(LOG_ERR, "cannot use the DPMS store: %s", err ? err : "?");
+		plugin_log(LOG_ERR, "cannot use the DPMS store: %s", err ? err : "?");
 		free(err);
 		return NULL;
 	}
 	if (isms_ingest_new(*ret_store, SOURCE, &din) < 0) {
-		syslog(LOG_ERR, "cannot prepare the DPMS store: %s", isms_store_errmsg(*ret_store));
+		plugin_log(LOG_ERR, "cannot prepare the DPMS store: %s", isms_store_errmsg(*ret_store));
 		*ret_store = isms_store_free(*ret_store);
 		return NULL;
 	}
@@ -501,7 +501,7 @@ static void *checkpointer_main(void *arg)
 	char *err = NULL;
 
 	if (isms_store_open(cp->path, 0, 1000, &s, &err) < 0) {
-		syslog(LOG_WARNING, "checkpointer: %s; the WAL is checkpointed at close only",
+		plugin_log(LOG_WARNING, "checkpointer: %s; the WAL is checkpointed at close only",
 		       err ? err : "cannot open the store");
 		free(err);
 		return NULL;
@@ -521,7 +521,7 @@ static void *checkpointer_main(void *arg)
 			break;
 		pthread_mutex_unlock(&cp->lock);
 		if (isms_store_checkpoint(s) < 0)
-			syslog(LOG_WARNING, "checkpoint failed: %s", isms_store_errmsg(s));
+			plugin_log(LOG_WARNING, "checkpoint failed: %s", isms_store_errmsg(s));
 		pthread_mutex_lock(&cp->lock);
 	}
 	pthread_mutex_unlock(&cp->lock);
@@ -635,7 +635,7 @@ void *writer_main(void *arg)
 			}
 			if (r < 0) {
 				if (backoff == 0 || backoff == 30000)
-					syslog(LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
+					plugin_log(LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
 					       w->store_path, err ? err : strerror(-r));
 				free(err);
 				if (stopping)
@@ -700,7 +700,7 @@ void *writer_main(void *arg)
 			if (fails++ == 0)
 				first_fail = now;
 			if (r != -EBUSY && fails == 1)
-				syslog(LOG_ERR, "store write failed: %s; retrying the batch",
+				plugin_log(LOG_ERR, "store write failed: %s; retrying the batch",
 				       isms_store_errmsg(s));
 			if (!stopping && (r == -EBUSY ? now - first_fail < STORE_BUSY_MS
 						      : fails < STORE_TRIES)) {
@@ -708,7 +708,7 @@ void *writer_main(void *arg)
 				nap(w, 200);
 				continue;
 			}
-			syslog(LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
+			plugin_log(LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
 			       w->store_path, fails, isms_store_errmsg(s), npending,
 			       stopping ? "" : "; the store is tried again later");
 			spool_rows(w, pending);
@@ -741,9 +741,9 @@ void *writer_main(void *arg)
 			size_t crossed = 0;
 
 			if (isms_indicators_scan(s, &crossed) < 0)
-				syslog(LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(s));
+				plugin_log(LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(s));
 			else if (crossed)
-				syslog(LOG_NOTICE, "%zu risk indicator%s crossed", crossed,
+				plugin_log(LOG_NOTICE, "%zu risk indicator%s crossed", crossed,
 				       crossed == 1 ? "" : "s");
 		}
 	}

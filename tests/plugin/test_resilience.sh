@@ -233,4 +233,46 @@ is "$(($(rows "$S") - $(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind L
 	"$(($(stat_of spooled "$STATS") - $(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind LIKE 'collector.%'")))" \
 	"overflow cap: every spooled event drained"
 
+# --- errors on stderr, and --check ---------------------------------------------------------
+
+# (stderr is a file here, not a terminal, as under auditd or in a script)
+run "$AUDISP_ISMS" -c "$CONF" --check
+expect_rc 0 "--check: a good configuration: exit 0"
+is "$(cat "$OUT" "$ERR")" "" "--check: a good configuration: nothing said"
+run "$AUDISP_ISMS" -c "$T/typo.json" --check
+expect_rc 1 "--check: a missing file: exit 1"
+err_has "$T/typo.json: No such file or directory" "--check: a missing file: named, with the reason"
+printf '{"asset": "h", "stor": "/x"}\n' >"$T/bad.json"
+chmod 0600 "$T/bad.json"
+run "$AUDISP_ISMS" -c "$T/bad.json" --check
+expect_rc 1 "--check: an unknown member: exit 1"
+err_has "$T/bad.json: \$: unknown member 'stor'" "--check: an unknown member: file and member named"
+printf '{"asset": "h"\n' >"$T/bad.json"
+run "$AUDISP_ISMS" -c "$T/bad.json" --check
+expect_rc 1 "--check: not JSON: exit 1"
+err_has "$T/bad.json: \$: not valid JSON" "--check: not JSON: said"
+printf '{"overflow": {"disk_mb": -5}}\n' >"$T/bad.json"
+run "$AUDISP_ISMS" -c "$T/bad.json" --check
+expect_rc 1 "--check: a value out of range: exit 1"
+err_has "\$.overflow.disk_mb: must be 0-1048576 (MiB)" "--check: a value out of range: said"
+cp "$CONF" "$T/open.json"
+chmod 0664 "$T/open.json"
+run "$AUDISP_ISMS" -c "$T/open.json" --check
+expect_rc 1 "--check: a group-writable file: exit 1"
+err_has "must be owned by root and not group- or world-writable" "--check: a group-writable file: said"
+run "$AUDISP_ISMS" -c "$CONF" --check extra
+expect_rc 2 "--check: takes no files"
+
+# Not on a terminal, errors still reach stderr (no syslog daemon may be listening).
+S="$T/err.db"
+new_store "$S"
+printf '{"asset": "h", "stor": "/x"}\n' >"$T/bad.json"
+run "$AUDISP_ISMS" -c "$T/bad.json" --store "$S" --replay "$D/interleaved.log"
+expect_rc 1 "a rejected configuration: exit 1"
+err_has "audisp-isms: configuration rejected: $T/bad.json: \$: unknown member 'stor'" \
+	"a rejected configuration: said on stderr"
+run "$AUDISP_ISMS" -c "$T/typo.json" --store "$S" --spool "$T/spool-typo" --replay "$D/interleaved.log"
+expect_rc 0 "a missing configuration: the defaults, exit 0"
+err_has "no configuration at '$T/typo.json', using the defaults" "a missing configuration: said on stderr"
+
 done_testing
