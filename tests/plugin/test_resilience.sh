@@ -275,4 +275,20 @@ run "$AUDISP_ISMS" -c "$T/typo.json" --store "$S" --spool "$T/spool-typo" --repl
 expect_rc 0 "a missing configuration: the defaults, exit 0"
 err_has "no configuration at '$T/typo.json', using the defaults" "a missing configuration: said on stderr"
 
+# --- pam_isms's own record with a decision= that is not UTF-8 ------------------------------
+
+S="$T/decision.db"
+new_store "$S"
+printf 'type=USER_ACCT msg=audit(1795818025.097:76): pid=30572 uid=0 auid=4294967295 ses=4294967295 msg=\047op=isms-access acct="isms-rec" rule="rec-allow" decision=al\377low mode=enforce evidence=pam:vm:2026-11-27T22:20:25Z:30572:378e4da5200f9c67 exe="/usr/bin/pamtester" hostname=? addr=? terminal=? res=success\047\n' >"$T/decision.log"
+run "$AUDISP_ISMS" -c "$CONF" --store "$S" --spool "$T/spool-decision" --stats --replay "$T/decision.log"
+expect_rc 0 "bad decision=: exit 0"
+is "$(sed -n 's/^audisp-isms: \(received .* malformed [0-9]*\).*/\1/p' "$ERR")" \
+	"received 1 stored 0 filtered 0 duplicates 0 malformed 1" "bad decision=: counted malformed"
+run "$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed
+is "$(jq -r '.[0].details | fromjson | .why' "$OUT")" "pam_isms record: evidence= or decision= not valid text" \
+	"bad decision=: kept as audit.malformed evidence"
+is "$(jq -r '.[0].details | fromjson | .line' "$OUT" | grep -o 'decision=[^ ]*')" 'decision=al\xfflow' \
+	"bad decision=: its text kept, the bad byte visible"
+is "$(rows "$S")" 1 "bad decision=: one row"
+
 done_testing
