@@ -247,7 +247,9 @@ static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool
 	size_t want = max < WAKE_CHUNK ? max : WAKE_CHUNK;
 
 	pthread_mutex_lock(&w->lock);
-	while (w->nrows < want && !w->closed && !w->aborting) {
+	/* Stopping, rows are taken as they come, but an empty queue is still
+	 * waited on (until the deadline), not polled. */
+	while (w->nrows < want && !w->closed && !(w->aborting && w->nrows)) {
 		uint64_t now = now_ms();
 		struct timespec until;
 
@@ -373,7 +375,9 @@ static void spool_rows(struct writer *w, struct row *rows)
 			evs[n] = &p->ev;
 		n++;
 	}
-	if (n && evs && w->isms_spool)
+	if (!evs)
+		r = -ENOMEM;
+	else if (n && w->isms_spool)
 		r = isms_spool_write_batch(w->isms_spool, evs, n, &kept);
 	lost = n - kept;
 	w->ctr[ISMS_CTR_SPOOLED] += kept;
