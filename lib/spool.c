@@ -15,6 +15,7 @@
 #include "isms/catalogue.h"
 #include "isms/spool.h"
 #include "store_internal.h"
+#include "strutil.h"
 
 #define SPOOL_FILE_MAX  (256u << 10)
 /* A batch file: its pieces, and one piece that took it past the byte bound. */
@@ -201,7 +202,7 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
 	if (ret_written)
 		*ret_written = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!evs[i]->event_key || !evs[i]->ts || !name_safe(evs[i]->ts))
+		if (!evs[i]->event_key || !evs[i]->ts)
 			return -EINVAL;
 	if (n == 0)
 		return 0;
@@ -215,7 +216,15 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
 		/* Files stay well under what draining reads at once. */
 		if (i + 1 == n || i + 1 - first >= ISMS_SPOOL_BATCH_PIECES ||
 		    len >= ISMS_SPOOL_BATCH_BYTES) {
-			r = write_file(dir, evs[first]->ts, "jsonl", buf, len);
+			const char *ts = evs[first]->ts;
+			char now[32];
+
+			/* A time unfit for a file name names no file: the time of writing does. */
+			if (!name_safe(ts)) {
+				isms_format_utc(time(NULL), now, sizeof(now));
+				ts = now;
+			}
+			r = write_file(dir, ts, "jsonl", buf, len);
 			if (r == 0)
 				written = i + 1;
 			len = 0;

@@ -28,8 +28,10 @@ int isms_spool_write(const char *dir, const struct isms_evidence *ev)
 
 /*
  * Spool the @n pieces of @evs in as few batch files as the bounds above
- * allow, in order.  Every piece needs an event_key and a ts made of
- * [0-9A-Za-z:.+-] (-EINVAL before anything is written).  *ret_written
+ * allow, in order.  Every piece needs an event_key and a ts (-EINVAL before
+ * anything is written); a file takes its name from the ts of its first
+ * piece when that is fit for one ([0-9A-Za-z:.+-]), else from the time of
+ * writing.  *ret_written
  * (optional) is how many pieces, from the first, are safely in the spool,
  * also on failure.  Returns 0 or -errno.
  */

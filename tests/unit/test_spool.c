@@ -563,14 +563,21 @@ static void t_batch_refuses(void **state)
 	const struct isms_evidence *pc[] = {&a, &c};
 	size_t written = 99;
 
-	(void)fx;
-	/* A time that could leave the directory, a missing key: nothing written. */
-	assert_int_equal(isms_spool_write_batch(dir, pb, 2, &written), -EINVAL);
-	assert_int_equal(written, 0);
+	/* A missing key: nothing written. */
 	assert_int_equal(isms_spool_write_batch(dir, pc, 2, &written), -EINVAL);
+	assert_int_equal(written, 0);
 	assert_int_equal(access(dir, F_OK), -1);
 	assert_int_equal(isms_spool_write_batch(dir, pc, 0, &written), 0);
 	assert_int_equal(written, 0);
+	/* A time that could leave the directory names no file; the piece is kept. */
+	assert_int_equal(isms_spool_write_batch(dir, pb + 1, 1, &written), 0);
+	assert_int_equal(written, 1);
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 1);
+	assert_int_equal(count_files(dir, "ev-..", ""), 0);
+	assert_int_equal(isms_spool_write_batch(dir, pb, 2, &written), 0);
+	assert_int_equal(written, 2);
+	assert_int_equal(count_files(dir, "ev-2026-01-15T10:00:00Z-", ".jsonl"), 1);
+	(void)fx;
 	free(dir);
 }
 
