@@ -261,8 +261,14 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Where draining one piece went: stored (or already), set aside, or an error. */
-static int drain_piece(struct isms_store *s, const char *text, size_t len)
+/*
+ * Append one piece (JSON text) to the chain: 0, or 1 when it was there
+ * already, -EINVAL when it can never be stored, or -errno.  @has_key
+ * (optional, a prepared "is this key stored" query) is asked first, so that
+ * inside a batch's transaction a piece already stored is never an inner
+ * failure that would roll the whole batch back.
+ */
+static int drain_piece(struct isms_store *s, sqlite3_stmt *has_key, const char *text, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o;
@@ -289,9 +295,18 @@ static int drain_piece(struct isms_store *s, const char *text, size_t len)
 			r = -EINVAL;
 			goto out;
 		}
+		if (has_key) {
+			sqlite3_reset(has_key);
+			r = store_bind_text(s, has_key, 1, ev.event_key);
+			if (r >= 0)
+				r = store_step_row(s, has_key);
+			sqlite3_reset(has_key);
+			if (r != 0)
+				goto out; /* 1: stored already; or an error */
+		}
 		r = isms_evidence_append(s, &ev, NULL);
 		if (r == -EALREADY)
-			r = 0;
+			r = 1;
 	}
 out:
 	json_object_put(o);
@@ -328,37 +343,58 @@ static int set_aside_line(const char *path, size_t lineno, const char *text, siz
 }
 
 /*
- * A batch file, whole: each line a piece.  Appending is idempotent, so a
- * drain cut short (an error, a crash) starts the file again next time and
- * finds the first pieces already stored.  The file goes once every piece is
- * in the chain or set aside.  *ret_done counts its pieces.
+ * A batch file: each line a piece, appended in one transaction (one commit
+ * for thousands of pieces), at most @max new ones.  Appending is idempotent,
+ * so a drain cut short (the limit, an error, a crash) starts the file again
+ * next time and skips what is stored.  The file goes once every piece is in
+ * the chain or set aside.  *ret_done counts the pieces appended now.
  */
 static int drain_batch(struct isms_store *s, const char *path, char *buf, size_t len,
-		       size_t *ret_done)
+		       size_t max, size_t *ret_done)
 {
+	sqlite3_stmt *has_key = NULL;
 	size_t lineno = 0, done = 0;
-	int r = 0;
+	bool whole = true;
+	char *p = buf;
+	int r;
 
-	for (char *p = buf; p < buf + len && r >= 0;) {
+	*ret_done = 0;
+	r = store_prepare(s, "SELECT 1 FROM evidence WHERE event_key = ?1", &has_key);
+	if (r < 0)
+		return r;
+	r = isms_store_begin(s);
+	if (r < 0)
+		goto out;
+	while (p < buf + len && r >= 0) {
 		char *nl = memchr(p, '\n', (size_t)(buf + len - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
 
+		if (done >= max) {
+			whole = false;
+			break;
+		}
 		lineno++;
 		if (n) {
-			r = drain_piece(s, p, n);
-			if (r == -EINVAL) {
+			r = drain_piece(s, has_key, p, n);
+			if (r == -EINVAL)
 				r = set_aside_line(path, lineno, p, n);
-				if (r < 0)
-					break;
-			} else if (r == 0) {
+			else if (r == 0)
 				done++;
-			}
 		}
 		p += n + 1;
 	}
-	if (r >= 0 && unlink(path) < 0 && errno != ENOENT)
-		r = -errno;
+	if (r < 0) {
+		isms_store_rollback(s);
+		goto out;
+	}
+	r = isms_store_commit(s);
+	if (r < 0)
+		goto out;
 	*ret_done = done;
+	if (whole && unlink(path) < 0 && errno != ENOENT)
+		r = -errno;
+out:
+	sqlite3_finalize(has_key);
 	return r;
 }
 
@@ -431,14 +467,15 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		if (batch) {
 			size_t got = 0;
 
-			/* Taken whole: @max is looked at between files. */
-			r = drain_batch(s, path, buf, len, &got);
+			r = drain_batch(s, path, buf, len, max - done, &got);
 			free(buf);
 			done += got;
 			continue;
 		}
-		r = drain_piece(s, buf, len);
+		r = drain_piece(s, NULL, buf, len);
 		free(buf);
+		if (r == 1) /* stored already: the file can go */
+			r = 0;
 		if (r == -EINVAL) {
 			quarantine(path);
 			r = 0;

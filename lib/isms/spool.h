@@ -39,12 +39,13 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
 			   size_t *ret_written) __attribute__((warn_unused_result, nonnull(1)));
 
 /*
- * Append spooled pieces to the store's chain, oldest file first, and remove
- * each file once its pieces are stored.  @max is looked at between files: a
- * batch file is taken whole, so a drain may store more than @max.  *ret_done
- * (optional) counts the pieces stored (or found already stored).  A
- * malformed file is renamed to *.bad and a malformed line of a batch file is
- * copied to FILE.LINE.bad: skipped, never lost.  Returns 0 or -errno.
+ * Append up to @max spooled pieces to the store's chain, oldest file first,
+ * and remove each file once its pieces are stored.  A batch file's pieces
+ * go in one transaction; one drained in part stays, and the next drain skips
+ * what of it is stored.  *ret_done (optional) counts the pieces stored now
+ * (a one-piece file found stored already counts too).  A malformed file is
+ * renamed to *.bad and a malformed line of a batch file is copied to
+ * FILE.LINE.bad: skipped, never lost.  Returns 0 or -errno.
  */
 int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *ret_done)
 	__attribute__((warn_unused_result, nonnull(1, 2)));

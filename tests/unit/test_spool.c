@@ -527,15 +527,26 @@ static void t_batch_partial(void **state)
 	assert_int_equal(written, 1);
 	/* A drainer died after storing the first piece of the first file. */
 	assert_int_equal(isms_evidence_append(fx->s, &a, NULL), 0);
-	/* @max is looked at between files: the first is taken whole. */
+	/* At most @max new pieces: the file drained in part stays, and the
+	 * next drain skips what of it is stored. */
 	assert_int_equal(isms_spool_drain(fx->s, dir, 1, &done), 0);
-	assert_int_equal(done, 3);
+	assert_int_equal(done, 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), 2);
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 2);
+	assert_int_equal(isms_spool_drain(fx->s, dir, 1, &done), 0);
+	assert_int_equal(done, 1);
 	assert_int_equal(tu_count(fx->s, "evidence"), 3);
 	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 1);
+	assert_int_equal(isms_spool_drain(fx->s, dir, 0, &done), 0);
+	assert_int_equal(done, 0);
 	assert_int_equal(isms_spool_drain(fx->s, dir, 1, &done), 0);
 	assert_int_equal(done, 1);
 	assert_int_equal(tu_count(fx->s, "evidence"), 4);
 	assert_int_equal(count_files(dir, "ev-", ""), 0);
+	assert_field(fx->s, "evidence", "1", "event_key", "p1");
+	assert_field(fx->s, "evidence", "2", "event_key", "p2");
+	assert_field(fx->s, "evidence", "3", "event_key", "p3");
+	assert_field(fx->s, "evidence", "4", "event_key", "p4");
 
 	/* A line that can never be stored is set aside alone; the rest is stored. */
 	write_raw(dir, "ev-2026-01-15T12:00:00Z-xxxxxx.jsonl",
@@ -548,6 +559,31 @@ static void t_batch_partial(void **state)
 	assert_int_equal(tu_count(fx->s, "evidence"), 6);
 	assert_false(exists(dir, "ev-2026-01-15T12:00:00Z-xxxxxx.jsonl"));
 	assert_true(exists(dir, "ev-2026-01-15T12:00:00Z-xxxxxx.jsonl.2.bad"));
+	assert_chain_ok(fx->s);
+	free(dir);
+}
+
+/* A batch into a store that will not take it: nothing of it stored, all of it kept. */
+static void t_batch_store_refuses(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	struct isms_evidence a = piece("2026-01-15T10:00:00Z", "r1");
+	struct isms_evidence b = piece("2026-01-15T10:00:01Z", "r2");
+	const struct isms_evidence *pp[] = {&a, &b};
+	struct isms_store *ro = NULL;
+	size_t written = 0, done = 99;
+
+	assert_int_equal(isms_spool_write_batch(dir, pp, 2, &written), 0);
+	assert_int_equal(isms_store_open(fx->path, ISMS_STORE_READONLY, 500, &ro, NULL), 0);
+	assert_true(isms_spool_drain(ro, dir, 100, &done) < 0);
+	assert_int_equal(done, 0);
+	isms_store_free(ro);
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), 0);
+	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
+	assert_int_equal(done, 2);
+	assert_int_equal(count_files(dir, "ev-", ""), 0);
 	assert_chain_ok(fx->s);
 	free(dir);
 }
@@ -599,6 +635,7 @@ int main(void)
 		STORE_TEST(t_batch),
 		STORE_TEST(t_batch_partial),
 		STORE_TEST(t_batch_refuses),
+		STORE_TEST(t_batch_store_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
