@@ -175,9 +175,9 @@ static int read_fd(struct app *a, int fd)
 		if (bqueue_push(&a->q, buf, (size_t)n) < 0 && a->q.lost_chunks % 1000 == 1)
 			/* (the first and every 1000th: the loss record has the counts) */
 			plugin_log(LOG_ERR, "%s: %zd bytes of events lost",
-			       a->q.cap_hits ? "overflow queue full (overflow.disk_mb)" :
-					       strerror(a->q.spill_errno),
-			       n);
+				   a->q.cap_hits ? "overflow queue full (overflow.disk_mb)" :
+						   strerror(a->q.spill_errno),
+				   n);
 		a->replay_done += (uint64_t)n;
 		progress(a, false);
 	}
@@ -207,7 +207,7 @@ static void *reader_main(void *arg)
 			if (r >= 0 && a->last_byte >= 0 && a->last_byte != '\n' &&
 			    bqueue_push(&a->q, PARSE_CUT_MARK, sizeof(PARSE_CUT_MARK) - 1) < 0)
 				plugin_log(LOG_ERR, "overflow spool failed (%s): end of '%s' lost",
-				       strerror(a->q.spill_errno), a->replay[i]);
+					   strerror(a->q.spill_errno), a->replay[i]);
 		}
 	} else {
 		r = read_fd(a, STDIN_FILENO);
@@ -339,7 +339,8 @@ static void watch_loss(struct app *a, bool now)
 	 * more of it at most every ten seconds (and at stop), with the counts.
 	 */
 	bqueue_loss(&a->q, &bytes, &records, &cap_hits);
-	if (bytes > last_lost_bytes && (now || last_lost_bytes == 0 || ms - last_loss_row >= 10000)) {
+	if (bytes > last_lost_bytes &&
+	    (now || last_lost_bytes == 0 || ms - last_loss_row >= 10000)) {
 		snprintf(det, sizeof(det),
 			 "{\"lost_bytes\":%llu,\"since_last\":%llu,\"lost_records\":%llu,"
 			 "\"records_since_last\":%llu,\"cause\":\"%s\",\"overflow_disk_mb\":%u}",
@@ -350,7 +351,7 @@ static void watch_loss(struct app *a, bool now)
 			 a->cfg.overflow_disk_mb);
 		writer_push_meta(&a->w, "collector.loss", "lost", a->cfg.asset, det);
 		plugin_log(LOG_ERR, "lost %llu audit records (%llu bytes) so far: the overflow queue was full or failed",
-		       (unsigned long long)records, (unsigned long long)bytes);
+			   (unsigned long long)records, (unsigned long long)bytes);
 		last_lost_bytes = bytes;
 		last_lost_records = records;
 		last_loss_row = ms;
@@ -363,7 +364,8 @@ static void watch_loss(struct app *a, bool now)
 			snprintf(det, sizeof(det), "{\"kernel_lost\":%u,\"since_last\":%u}", lost,
 				 lost - last_kernel);
 			writer_push_meta(&a->w, "audit.loss", "lost", a->cfg.asset, det);
-			plugin_log(LOG_WARNING, "the kernel lost %u audit records", lost - last_kernel);
+			plugin_log(LOG_WARNING, "the kernel lost %u audit records",
+				   lost - last_kernel);
 		}
 		last_kernel = lost;
 		have_kernel = true;

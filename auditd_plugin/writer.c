@@ -306,8 +306,8 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool d
 			r->ctr = ISMS_CTR_ROUTED;
 		} else if (!w->dpms_warned) {
 			plugin_log(LOG_WARNING,
-			       "events keyed dpms: need the DPMS store '%s', which does not exist (dpmsctl init); they are counted as filtered, not stored",
-			       w->dpms_path ? w->dpms_path : "");
+				   "events keyed dpms: need the DPMS store '%s', which does not exist (dpmsctl init); they are counted as filtered, not stored",
+				   w->dpms_path ? w->dpms_path : "");
 			w->dpms_warned = true;
 		}
 		goto count;
@@ -327,7 +327,7 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool d
 	rc = isms_ingest_add(in, &r->ev, NULL);
 	if (rc == -EINVAL) {
 		plugin_log(LOG_ERR, "evidence %s refused by the store, counted as malformed",
-		       r->ev.event_key);
+			   r->ev.event_key);
 		r->ctr = ISMS_CTR_MALFORMED;
 		goto count;
 	}
@@ -382,11 +382,11 @@ static void spool_rows(struct writer *w, struct row *rows)
 	lost = n - kept;
 	w->ctr[ISMS_CTR_SPOOLED] += kept;
 	if (kept)
-		plugin_log(LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
-		       w->isms_spool);
+		plugin_log(LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'",
+			   kept, w->isms_spool);
 	if (lost) {
 		plugin_log(LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
-		       w->isms_spool ? w->isms_spool : "", strerror(-r), lost);
+			   w->isms_spool ? w->isms_spool : "", strerror(-r), lost);
 		w->lost_rows += lost;
 		w->exit_status = 1;
 	}
@@ -477,7 +477,8 @@ static struct isms_ingest *open_dpms(struct writer *w, struct isms_store **ret_s
 		return NULL;
 	}
 	if (isms_ingest_new(*ret_store, SOURCE, &din) < 0) {
-		plugin_log(LOG_ERR, "cannot prepare the DPMS store: %s", isms_store_errmsg(*ret_store));
+		plugin_log(LOG_ERR, "cannot prepare the DPMS store: %s",
+			   isms_store_errmsg(*ret_store));
 		*ret_store = isms_store_free(*ret_store);
 		return NULL;
 	}
@@ -506,7 +507,7 @@ static void *checkpointer_main(void *arg)
 
 	if (isms_store_open(cp->path, 0, 1000, &s, &err) < 0) {
 		plugin_log(LOG_WARNING, "checkpointer: %s; the WAL is checkpointed at close only",
-		       err ? err : "cannot open the store");
+			   err ? err : "cannot open the store");
 		free(err);
 		return NULL;
 	}
@@ -640,7 +641,7 @@ void *writer_main(void *arg)
 			if (r < 0) {
 				if (backoff == 0 || backoff == 30000)
 					plugin_log(LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
-					       w->store_path, err ? err : strerror(-r));
+						   w->store_path, err ? err : strerror(-r));
 				free(err);
 				if (stopping)
 					spool_only = true;
@@ -705,7 +706,7 @@ void *writer_main(void *arg)
 				first_fail = now;
 			if (r != -EBUSY && fails == 1)
 				plugin_log(LOG_ERR, "store write failed: %s; retrying the batch",
-				       isms_store_errmsg(s));
+					   isms_store_errmsg(s));
 			if (!stopping && (r == -EBUSY ? now - first_fail < STORE_BUSY_MS
 						      : fails < STORE_TRIES)) {
 				/* A locked or briefly failing store is retried. */
@@ -713,8 +714,8 @@ void *writer_main(void *arg)
 				continue;
 			}
 			plugin_log(LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
-			       w->store_path, fails, isms_store_errmsg(s), npending,
-			       stopping ? "" : "; the store is tried again later");
+				   w->store_path, fails, isms_store_errmsg(s), npending,
+				   stopping ? "" : "; the store is tried again later");
 			spool_rows(w, pending);
 			free_rows(pending);
 			pending = ptail = NULL;
@@ -745,10 +746,11 @@ void *writer_main(void *arg)
 			size_t crossed = 0;
 
 			if (isms_indicators_scan(s, &crossed) < 0)
-				plugin_log(LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(s));
+				plugin_log(LOG_ERR, "indicator scan failed: %s",
+					   isms_store_errmsg(s));
 			else if (crossed)
 				plugin_log(LOG_NOTICE, "%zu risk indicator%s crossed", crossed,
-				       crossed == 1 ? "" : "s");
+					   crossed == 1 ? "" : "s");
 		}
 	}
 	/* From here on, rows still pushed go straight to the spool. */
