@@ -154,7 +154,7 @@ S="$T/locked.db"
 new_store "$S"
 rm -f "$T/lockfifo"
 mkfifo "$T/lockfifo"
-sqlite3 "$S" <"$T/lockfifo" >/dev/null 2>&1 &
+sqlite3 -cmd ".timeout 5000" "$S" <"$T/lockfifo" >/dev/null 2>&1 &
 lockpid=$!
 PIDS="$PIDS $lockpid"
 exec 4>"$T/lockfifo"
@@ -193,7 +193,7 @@ S="$T/cap.db"
 new_store "$S"
 rm -f "$T/lockfifo"
 mkfifo "$T/lockfifo"
-sqlite3 "$S" <"$T/lockfifo" >/dev/null 2>&1 &
+sqlite3 -cmd ".timeout 5000" "$S" <"$T/lockfifo" >/dev/null 2>&1 &
 lockpid=$!
 PIDS="$PIDS $lockpid"
 exec 4>"$T/lockfifo"
