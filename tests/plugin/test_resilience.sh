@@ -114,6 +114,13 @@ if mount -t tmpfs -o size=32m,mode=0700 isms-test "$MNT" 2>/dev/null; then
 	events 21 3020 >&3
 	sleep 2
 	stop_plugin full 10
+	# Before the signal already: a batch that failed three times was spooled.
+	if grep -q "failed 3 times (.*): spooling the batch of .* rows; the store is tried again later" "$T/full.err"; then
+		ok "full store: a batch failing for good is spooled, not retried for ever"
+	else
+		not_ok "full store: a batch failing for good is spooled, not retried for ever"
+		sed 's/^/# /' "$T/full.err" | head -5
+	fi
 	is "$STOPPED" 1 "full store: SIGTERM ends the plugin within a few seconds"
 	is "$RC" 0 "full store: exit 0, nothing lost"
 	clean_err "$T/full.err" && ok "full store: no sanitizer report" || not_ok "full store: no sanitizer report"
@@ -142,6 +149,24 @@ if mount -t tmpfs -o size=32m,mode=0700 isms-test "$MNT" 2>/dev/null; then
 	db_balanced "$S" && ok "full store mended: the counters balance" || not_ok "full store mended: the counters balance"
 	run "$ISMSCTL" --store "$S" verify
 	expect_rc 0 "full store mended: chain verifies"
+
+	# Full again, with the plugin running; then room again: it opens the
+	# store anew (after 5 s) and stores what comes, without a restart.
+	dd if=/dev/zero of="$MNT/filler" bs=64k 2>/dev/null
+	rm -rf "$T/spool-full"
+	start_plugin full2 "$S" "$T/spool-full"
+	events 5001 5600 >&3
+	failed_for_good() { grep -q "spooling the batch" "$T/full2.err"; }
+	wait_until 30 failed_for_good || echo "# no batch failed for good"
+	rm -f "$MNT/filler"
+	events 5601 5620 >&3
+	if wait_until 30 stored_at_least "$S" 40; then ok "full store, room again: the plugin stores again"; else not_ok "full store, room again: the plugin stores again"; fi
+	stop_plugin full2 10
+	is "$RC" 0 "full store, room again: exit 0"
+	run "$ISMSCTL" --store "$S" evidence drain --spool "$T/spool-full"
+	is "$(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind = 'auth.failure'")" 3640 \
+		"full store, room again: every event stored or drained"
+	db_balanced "$S" && ok "full store, room again: the counters balance" || not_ok "full store, room again: the counters balance"
 	umount "$MNT" || umount -l "$MNT"
 	MNT=""
 else
