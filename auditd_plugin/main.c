@@ -21,22 +21,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "anchor.h"
 #include "config.h" /* the build's: default store */
+#include "log.h"
 #include "plugin_config.h"
 #include "isms/ingest.h"
 #include "isms/store.h"
 #include "parse.h"
 #include "queue.h"
+#include "strutil.h"
 #include "writer.h"
 
 #define DEFAULT_CONFIG "/etc/isms/audit.json"
 #define DEFAULT_SPOOL  ISMS_STATEDIR "/spool"
-#define QUEUE_BYTES    (64u << 20)
 #define READ_CHUNK     (64u << 10)
 #define FILE_QUEUE     (1u << 20) /* a file waits for the parser beyond this */
 #define MAX_ROWS       20000
@@ -64,7 +64,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: audisp-isms [-c CONFIG] [--store PATH] [--spool DIR] [--stats]\n"
-		"       audisp-isms [options] --replay FILE...\n\n"
+		"       audisp-isms [options] --replay FILE...\n"
+		"       audisp-isms [-c CONFIG] --check\n\n"
 		"Reads audit events in auditd's string format on stdin (as an auditd plugin)\n"
 		"or from audit.log files (--replay, with a progress bar on a terminal) and keeps\n"
 		"them as hash-chained evidence in the ISMS store, tied to Annex A controls and\n"
@@ -74,6 +75,8 @@ static void usage(FILE *f)
 		"      --spool DIR    overflow and shutdown spool (default " DEFAULT_SPOOL ")\n"
 		"      --replay FILE  read these files instead of stdin, then exit\n"
 		"      --stats        print the counters on stderr at exit\n"
+		"      --check        check the configuration and exit: 0 when usable, else 1\n"
+		"                     and the problem on stderr\n"
 		"  -h, --help, --version\n\n"
 		"Signals: HUP reloads the configuration, TERM flushes and exits, USR1 logs the\n"
 		"counters.  See audisp-isms(8) and audisp-isms.conf(5).\n");
@@ -84,7 +87,7 @@ static void log_counters(struct app *a, int prio, FILE *f)
 	char line[512];
 
 	snprintf(line, sizeof(line),
-		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu routed %llu queued %llu spooled %llu",
+		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu routed %llu queued %llu spooled %llu overflow_bytes %llu lost_bytes %llu",
 		 (unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_STORED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_FILTERED],
@@ -92,7 +95,8 @@ static void log_counters(struct app *a, int prio, FILE *f)
 		 (unsigned long long)a->w.ctr[ISMS_CTR_MALFORMED],
 		 (unsigned long long)a->w.ctr[ISMS_CTR_ROUTED],
 		 (unsigned long long)(writer_queued(&a->w) + (bqueue_pending(&a->q) ? 1 : 0)),
-		 (unsigned long long)(a->q.spilled_total + a->w.ctr[ISMS_CTR_SPOOLED]));
+		 (unsigned long long)a->w.ctr[ISMS_CTR_SPOOLED],
+		 (unsigned long long)a->q.spilled_total, (unsigned long long)a->q.lost_bytes);
 	syslog(prio, "%s", line);
 	if (f)
 		fprintf(f, "audisp-isms: %s\n", line);
@@ -169,9 +173,12 @@ static int read_fd(struct app *a, int fd)
 		if (n == 0)
 			break;
 		a->last_byte = (unsigned char)buf[n - 1];
-		if (bqueue_push(&a->q, buf, (size_t)n) < 0)
-			syslog(LOG_ERR, "overflow spool failed (%s): %zd bytes of events lost",
-			       strerror(a->q.spill_errno), n);
+		if (bqueue_push(&a->q, buf, (size_t)n) < 0 && a->q.lost_chunks % 1000 == 1)
+			/* (the first and every 1000th: the loss record has the counts) */
+			plugin_log(LOG_ERR, "%s: %zd bytes of events lost",
+				   a->q.cap_hits ? "overflow queue full (overflow.disk_mb)" :
+						   strerror(a->q.spill_errno),
+				   n);
 		a->replay_done += (uint64_t)n;
 		progress(a, false);
 	}
@@ -200,8 +207,8 @@ static void *reader_main(void *arg)
 			/* A file cut off mid-line must not run into the next one. */
 			if (r >= 0 && a->last_byte >= 0 && a->last_byte != '\n' &&
 			    bqueue_push(&a->q, PARSE_CUT_MARK, sizeof(PARSE_CUT_MARK) - 1) < 0)
-				syslog(LOG_ERR, "overflow spool failed (%s): end of '%s' lost",
-				       strerror(a->q.spill_errno), a->replay[i]);
+				plugin_log(LOG_ERR, "overflow spool failed (%s): end of '%s' lost",
+					   strerror(a->q.spill_errno), a->replay[i]);
 		}
 	} else {
 		r = read_fd(a, STDIN_FILENO);
@@ -233,7 +240,9 @@ static int load_config(struct app *a, struct plugin_config *c)
 
 	if (r == -ENOENT) {
 		plugin_config_default(c);
-		syslog(LOG_NOTICE, "no configuration at '%s', using defaults", a->config_path);
+		/* (on stderr too: '-c typo.json' must not pass unnoticed) */
+		plugin_log(LOG_WARNING, "no configuration at '%s', using the defaults",
+			   a->config_path);
 		r = 0;
 	}
 	if (r == 0 && !c->asset) {
@@ -246,10 +255,33 @@ static int load_config(struct app *a, struct plugin_config *c)
 		}
 	}
 	if (r < 0)
-		syslog(LOG_ERR, "configuration rejected: %s", err);
-	if (r < 0 && isatty(STDERR_FILENO))
-		fprintf(stderr, "audisp-isms: configuration rejected: %s\n", err);
+		plugin_log(LOG_ERR, "configuration rejected: %s", err);
 	return r;
+}
+
+/*
+ * --check: is the configuration usable, as the plugin would read it (owner,
+ * mode, strict JSON, every member known)?  Silent and 0 when it is, like
+ * sshd -t; 1 and the problem on stderr otherwise.  A missing file is a
+ * problem here: the plugin would run on the defaults, which is rarely what
+ * was meant.
+ */
+static int check_config(const char *path)
+{
+	struct plugin_config c;
+	char err[512];
+	int r = plugin_config_load(path, &c, err, sizeof(err));
+
+	if (r < 0) {
+		char safe[sizeof(err)];
+
+		isms_printable(err, safe, sizeof(safe), false);
+		fprintf(stderr, "audisp-isms: %s%s\n", safe,
+			r == -ENOENT ? " (the plugin would run with the defaults)" : "");
+		return 1;
+	}
+	plugin_config_release(&c);
+	return 0;
 }
 
 static uint64_t total_size(char **files, int n)
@@ -293,16 +325,38 @@ static bool kernel_lost(uint32_t *ret)
 
 static void watch_loss(struct app *a, bool now)
 {
-	static uint64_t last_check, last_lost_bytes;
+	static uint64_t last_check, last_loss_row, last_lost_bytes, last_lost_records;
 	static uint32_t last_kernel;
 	static bool have_kernel;
 	struct timespec t;
-	uint64_t ms;
+	uint64_t ms, bytes, records, cap_hits;
 	uint32_t lost;
-	char det[256];
+	char det[512];
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	ms = (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+	/*
+	 * Our own loss is looked at every time: the first is recorded at once,
+	 * more of it at most every ten seconds (and at stop), with the counts.
+	 */
+	bqueue_loss(&a->q, &bytes, &records, &cap_hits);
+	if (bytes > last_lost_bytes &&
+	    (now || last_lost_bytes == 0 || ms - last_loss_row >= 10000)) {
+		snprintf(det, sizeof(det),
+			 "{\"lost_bytes\":%llu,\"since_last\":%llu,\"lost_records\":%llu,"
+			 "\"records_since_last\":%llu,\"cause\":\"%s\",\"overflow_disk_mb\":%u}",
+			 (unsigned long long)bytes, (unsigned long long)(bytes - last_lost_bytes),
+			 (unsigned long long)records,
+			 (unsigned long long)(records - last_lost_records),
+			 cap_hits ? "overflow queue full" : "overflow file failed",
+			 a->cfg.overflow_disk_mb);
+		writer_push_meta(&a->w, "collector.loss", "lost", a->cfg.asset, det);
+		plugin_log(LOG_ERR, "lost %llu audit records (%llu bytes) so far: the overflow queue was full or failed",
+			   (unsigned long long)records, (unsigned long long)bytes);
+		last_lost_bytes = bytes;
+		last_lost_records = records;
+		last_loss_row = ms;
+	}
 	if (!now && ms - last_check < 60000)
 		return;
 	last_check = ms;
@@ -311,17 +365,11 @@ static void watch_loss(struct app *a, bool now)
 			snprintf(det, sizeof(det), "{\"kernel_lost\":%u,\"since_last\":%u}", lost,
 				 lost - last_kernel);
 			writer_push_meta(&a->w, "audit.loss", "lost", a->cfg.asset, det);
-			syslog(LOG_WARNING, "the kernel lost %u audit records", lost - last_kernel);
+			plugin_log(LOG_WARNING, "the kernel lost %u audit records",
+				   lost - last_kernel);
 		}
 		last_kernel = lost;
 		have_kernel = true;
-	}
-	if (a->q.lost_bytes > last_lost_bytes) {
-		snprintf(det, sizeof(det), "{\"lost_bytes\":%llu,\"since_last\":%llu}",
-			 (unsigned long long)a->q.lost_bytes,
-			 (unsigned long long)(a->q.lost_bytes - last_lost_bytes));
-		writer_push_meta(&a->w, "collector.loss", "lost", a->cfg.asset, det);
-		last_lost_bytes = a->q.lost_bytes;
 	}
 }
 
@@ -345,14 +393,15 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'}, {"store", required_argument, NULL, 's'},
 		{"spool", required_argument, NULL, 'S'},  {"replay", no_argument, NULL, 'r'},
 		{"stats", no_argument, NULL, 'x'},        {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},      {"check", no_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
 	};
 	struct app a = {.config_path = DEFAULT_CONFIG, .spool = DEFAULT_SPOOL};
 	struct parse_sink sink = {.ud = &a, .event = on_event, .malformed = on_malformed};
 	pthread_t reader, writer, sigthr;
 	char spill[4096], *buf;
 	const char *store;
-	bool replay = false, live;
+	bool replay = false, check = false, live;
 	struct stat in_st;
 	sigset_t set;
 	int c, r;
@@ -364,10 +413,18 @@ int main(int argc, char **argv)
 		case 'S': a.spool = optarg; break;
 		case 'r': replay = true; break;
 		case 'x': a.stats = true; break;
+		case 't': check = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("audisp-isms " ISMS_VERSION_STR "\n"); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (check) {
+		if (optind < argc || replay) {
+			fprintf(stderr, "audisp-isms: --check takes no files\n");
+			return 2;
+		}
+		return check_config(a.config_path);
 	}
 	if (replay) {
 		if (optind >= argc) {
@@ -411,15 +468,17 @@ int main(int argc, char **argv)
 	}
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
-	if (bqueue_init(&a.q, QUEUE_BYTES, spill) < 0 ||
+	if (bqueue_init(&a.q, (size_t)a.cfg.overflow_memory_mb << 20, spill) < 0 ||
 	    writer_init(&a.w, store, a.spool, a.cfg.batch_events, a.cfg.batch_ms, MAX_ROWS) < 0 ||
 	    !(a.w.dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
 	    parser_init(&a.p, &a.cfg, &sink) < 0) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(errno));
 		return 1;
 	}
+	bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
+	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
 	/* A collector start is itself evidence that gaps before it are explainable. */
-	syslog(LOG_INFO, "started (%s, store '%s')", replay ? "replay" : "plugin", store);
+	plugin_log(LOG_INFO, "started (%s, store '%s')", replay ? "replay" : "plugin", store);
 
 	pthread_create(&sigthr, NULL, signal_main, &a);
 	pthread_detach(sigthr);
@@ -457,9 +516,12 @@ int main(int argc, char **argv)
 				plugin_config_release(&a.cfg);
 				a.cfg = nc;
 				parser_set_config(&a.p, &a.cfg);
-				syslog(LOG_INFO, "configuration reloaded");
+				/* (the queue's memory is set at start) */
+				bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
+	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
+				plugin_log(LOG_INFO, "configuration reloaded");
 			} else {
-				syslog(LOG_ERR, "keeping the previous configuration");
+				plugin_log(LOG_ERR, "keeping the previous configuration");
 			}
 		}
 		if (n < 0)
@@ -490,7 +552,7 @@ int main(int argc, char **argv)
 		plugin_anchor(store, "stop");
 	progress(&a, true);
 	if (a.read_errno)
-		syslog(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));
+		plugin_log(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));
 	log_counters(&a, LOG_INFO, a.stats ? stderr : NULL);
 	r = a.w.exit_status || a.read_errno || a.q.lost_bytes ? 1 : 0;
 	parser_release(&a.p);

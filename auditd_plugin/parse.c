@@ -115,6 +115,54 @@ static const char *column_text(struct aev *e, const char *v)
 	return out;
 }
 
+/* Whether @v (NULL: yes) can be a column as it is, in at most @max bytes. */
+static bool column_ok(const char *v, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	size_t n, ok = 0, k;
+
+	if (!v)
+		return true;
+	n = strlen(v);
+	while (ok < n && (k = column_char(p + ok, n - ok)) > 0)
+		ok += k;
+	return ok == n && n <= max;
+}
+
+/*
+ * pam_isms's own record puts its evidence= and decision= into columns (the
+ * event key, the kind and outcome) as they are.  Bytes there that the store
+ * would refuse make the record malformed: it is kept as audit.malformed,
+ * with its text, rather than refused by the store and lost.
+ */
+static bool bad_isms_access(const struct aev *e)
+{
+	return e->type == 1101 && e->op && strcmp(e->op, "isms-access") == 0 && e->isms_evidence &&
+	       (!column_ok(e->decision, 48) || !column_ok(e->isms_evidence, COLUMN_MAX));
+}
+
+static void report_records(struct parser *p, auparse_state_t *au, const char *why)
+{
+	char *buf = p->details;
+	size_t len = 0, cap = sizeof(p->details);
+
+	if (auparse_first_record(au) <= 0)
+		return;
+	do {
+		const char *t = auparse_get_record_text(au);
+		size_t n = t ? strlen(t) : 0;
+
+		if (len && len < cap)
+			buf[len++] = '\n';
+		if (n > cap - len)
+			n = cap - len;
+		if (n)
+			memcpy(buf + len, t, n);
+		len += n;
+	} while (len < cap && auparse_next_record(au) > 0);
+	p->sink.malformed(p->sink.ud, buf, len, why);
+}
+
 static void set_once(const char **dst, const char *v)
 {
 	if (!*dst)
@@ -314,6 +362,10 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 	} while (auparse_next_record(au) > 0);
 	if (rawlen)
 		e->raw = aev_strdup(e, raw, rawlen);
+	if (bad_isms_access(e)) {
+		report_records(p, au, "pam_isms record: evidence= or decision= not valid text");
+		return;
+	}
 	classify(e, p->cfg, &cl);
 	dlen = cl.route == ROUTE_DROP ? 0 : classify_details(e, &cl, p->details, sizeof(p->details));
 	p->sink.event(p->sink.ud, e, &cl, p->details, dlen);
@@ -396,6 +448,10 @@ static void line_done(struct parser *p)
 {
 	if (p->overlong) {
 		p->sink.malformed(p->sink.ud, p->line, p->linelen, "line longer than the limit");
+	} else if (p->linelen >= 2 && !p->line[p->linelen - 1] && !p->line[p->linelen - 2]) {
+		/* PARSE_LOSS_MARK: what followed this (partial) line was lost. */
+		p->sink.malformed(p->sink.ud, p->line, p->linelen - 2,
+				  "cut off: input after it was lost (overflow queue full)");
 	} else if (p->linelen && p->line[p->linelen - 1] == '\0') {
 		/* PARSE_CUT_MARK: the reader's end of a file whose last line was cut
 		 * off; without it that line would swallow the next file's first. */

@@ -23,6 +23,12 @@
  * file's first line.  Records never contain a NUL.
  */
 #define PARSE_CUT_MARK "\0\n"
+/*
+ * Put by the reader's queue where input was lost (its overflow was full):
+ * the line before it is reported as cut off, and cannot run into the
+ * remainder of a line after the loss.
+ */
+#define PARSE_LOSS_MARK "\0\0\n"
 
 struct parse_sink {
 	void *ud;

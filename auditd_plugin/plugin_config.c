@@ -21,6 +21,27 @@ void plugin_config_default(struct plugin_config *c)
 	c->keep_raw = true;
 	c->batch_events = 2000;
 	c->batch_ms = 200;
+	/* A backlog of about a million events (~1 KiB each) on disk, then loss, recorded. */
+	c->overflow_memory_mb = 64;
+	c->overflow_disk_mb = 1024;
+}
+
+/* $.overflow.NAME: a whole number of MiB in [@min, @max]; *dst unchanged if absent. */
+static int mb_member(struct json_object *o, const char *name, unsigned min, unsigned max,
+		     unsigned *dst, char *err, size_t errlen)
+{
+	struct json_object *b;
+	int64_t n;
+
+	if (!json_object_object_get_ex(o, name, &b))
+		return 0;
+	n = json_object_get_int64(b);
+	if (!json_object_is_type(b, json_type_int) || n < min || n > max) {
+		snprintf(err, errlen, "$.overflow.%s: must be %u-%u (MiB)", name, min, max);
+		return -EINVAL;
+	}
+	*dst = (unsigned)n;
+	return 0;
 }
 
 void plugin_config_release(struct plugin_config *c)
@@ -82,7 +103,8 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			size_t errlen)
 {
 	static const char *const top[] = {"store", "dpms_store", "spool", "asset", "keep", "batch",
-					  "keys", "nodes", "comment", NULL};
+					  "keys", "nodes", "comment", "overflow", NULL};
+	static const char *const overflow_m[] = {"memory_mb", "disk_mb", NULL};
 	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
 	static const char *const batch_m[] = {"events", "ms", NULL};
 	static const char *const key_m[] = {"asset", "control", "kind", "comment", NULL};
@@ -169,6 +191,17 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			}
 			c.batch_ms = (unsigned)n;
 		}
+	}
+	if (json_object_object_get_ex(root, "overflow", &v)) {
+		if (!json_object_is_type(v, json_type_object) ||
+		    check_members(v, "$.overflow", overflow_m, err, errlen) < 0) {
+			if (!err[0])
+				snprintf(err, errlen, "$.overflow: must be an object");
+			goto out;
+		}
+		if (mb_member(v, "memory_mb", 1, 4096, &c.overflow_memory_mb, err, errlen) < 0 ||
+		    mb_member(v, "disk_mb", 0, 1u << 20, &c.overflow_disk_mb, err, errlen) < 0)
+			goto out;
 	}
 	if (json_object_object_get_ex(root, "keys", &v)) {
 		if (!json_object_is_type(v, json_type_object)) {

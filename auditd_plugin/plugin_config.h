@@ -32,6 +32,8 @@ struct plugin_config {
 	bool keep_raw;      /* store raw record text in details */
 	size_t batch_events;
 	unsigned batch_ms;
+	unsigned overflow_memory_mb; /* the reader's queue in memory */
+	unsigned overflow_disk_mb;   /* then the overflow file, up to this; 0: none */
 	struct key_map *keys;
 	size_t nkeys;
 	struct node_map *nodes;

@@ -17,6 +17,7 @@ int bqueue_init(struct bqueue *q, size_t max_bytes, const char *spill_path)
 	memset(q, 0, sizeof(*q));
 	q->max_bytes = max_bytes;
 	q->spill_fd = -1;
+	q->spill_cap = UINT64_MAX;
 	if (spill_path && !(q->spill_path = strdup(spill_path)))
 		return -ENOMEM;
 	pthread_mutex_init(&q->lock, NULL);
@@ -63,40 +64,79 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+void bqueue_set_spill_cap(struct bqueue *q, uint64_t bytes)
+{
+	pthread_mutex_lock(&q->lock);
+	q->spill_cap = bytes;
+	pthread_mutex_unlock(&q->lock);
+}
+
 /* Called with the lock held. */
-static int spill(struct bqueue *q, const char *data, size_t len)
+static int lose(struct bqueue *q, const char *data, size_t len, int r)
+{
+	const char *p = data, *end = data + len;
+
+	q->lost_bytes += len;
+	q->lost_chunks++;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		q->lost_records++;
+		p++;
+	}
+	/* What comes next must not run into the line cut short here. */
+	q->cut = q->cut_mark != NULL;
+	return r;
+}
+
+void bqueue_set_cut_mark(struct bqueue *q, const char *mark, size_t len)
+{
+	pthread_mutex_lock(&q->lock);
+	q->cut_mark = mark;
+	q->cut_len = len;
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Called with the lock held; @mark bytes (the cut mark, or 0) go before @data. */
+static int spill(struct bqueue *q, const char *data, size_t len, size_t mark)
 {
 	int r;
 
-	if (!q->spill_path) {
-		q->lost_bytes += len;
-		return -ENOSPC;
+	if (!q->spill_path)
+		return lose(q, data, len, -ENOSPC);
+	/* The file is emptied only once read to its end: its size is what was written. */
+	if ((q->spill_fd >= 0 ? q->spill_written : 0) + mark + len > q->spill_cap) {
+		q->cap_hits++;
+		q->spill_errno = ENOSPC;
+		return lose(q, data, len, -ENOSPC);
 	}
 	if (q->spill_fd < 0) {
 		q->spill_fd = open(q->spill_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 				   0600);
 		if (q->spill_fd < 0) {
 			q->spill_errno = errno;
-			q->lost_bytes += len;
-			return -q->spill_errno;
+			return lose(q, data, len, -q->spill_errno);
 		}
 		q->spill_written = q->spill_read = 0;
 	}
-	r = (int)lseek(q->spill_fd, (off_t)q->spill_written, SEEK_SET) < 0 ? -errno
-									 : write_all(q->spill_fd, data, len);
+	/* (a write cut short is written over by the next one, at the same offset) */
+	r = lseek(q->spill_fd, (off_t)q->spill_written, SEEK_SET) == (off_t)-1 ? -errno : 0;
+	if (r == 0 && mark)
+		r = write_all(q->spill_fd, q->cut_mark, mark);
+	if (r == 0)
+		r = write_all(q->spill_fd, data, len);
 	if (r < 0) {
 		q->spill_errno = -r;
-		q->lost_bytes += len;
-		return r;
+		return lose(q, data, len, r);
 	}
-	q->spill_written += len;
-	q->spilled_total += len;
+	q->spill_written += mark + len;
+	q->spilled_total += mark + len;
+	q->cut = false;
 	return 0;
 }
 
 int bqueue_push(struct bqueue *q, const char *data, size_t len)
 {
 	struct chunk *c;
+	size_t mark;
 	int r = 0;
 
 	pthread_mutex_lock(&q->lock);
@@ -104,24 +144,28 @@ int bqueue_push(struct bqueue *q, const char *data, size_t len)
 		pthread_cond_wait(&q->drained, &q->lock);
 	/* Once spilling, everything goes to the file until the parser has read
 	 * it back: order is kept. */
-	if (q->spill_fd >= 0 || q->bytes + len > q->max_bytes) {
-		r = spill(q, data, len);
+	mark = q->cut ? q->cut_len : 0;
+	if (q->spill_fd >= 0 || q->bytes + mark + len > q->max_bytes) {
+		r = spill(q, data, len, mark);
 		goto out;
 	}
-	c = malloc(sizeof(*c) + len);
+	c = malloc(sizeof(*c) + mark + len);
 	if (!c) {
-		r = spill(q, data, len);
+		r = spill(q, data, len, mark);
 		goto out;
 	}
 	c->next = NULL;
-	c->len = len;
-	memcpy(c->data, data, len);
+	c->len = mark + len;
+	if (mark)
+		memcpy(c->data, q->cut_mark, mark);
+	memcpy(c->data + mark, data, len);
+	q->cut = false;
 	if (q->tail)
 		q->tail->next = c;
 	else
 		q->head = c;
 	q->tail = c;
-	q->bytes += len;
+	q->bytes += mark + len;
 out:
 	pthread_cond_signal(&q->nonempty);
 	pthread_mutex_unlock(&q->lock);
@@ -199,6 +243,16 @@ ssize_t bqueue_pop(struct bqueue *q, char *buf, size_t cap, unsigned timeout_ms)
 	}
 	pthread_mutex_unlock(&q->lock);
 	return n;
+}
+
+void bqueue_loss(struct bqueue *q, uint64_t *ret_bytes, uint64_t *ret_records,
+		 uint64_t *ret_cap_hits)
+{
+	pthread_mutex_lock(&q->lock);
+	*ret_bytes = q->lost_bytes;
+	*ret_records = q->lost_records;
+	*ret_cap_hits = q->cap_hits;
+	pthread_mutex_unlock(&q->lock);
 }
 
 uint64_t bqueue_pending(struct bqueue *q)

@@ -12,7 +12,9 @@
  * waits: when memory is full it appends to an overflow file on disk and keeps
  * going, and the parser reads that file back in order before it returns to
  * memory.  auditd's blocking write() into our pipe therefore never stalls on
- * the store.  Only when the disk also refuses is data lost, and then counted.
+ * the store.  The file has a cap (bqueue_set_spill_cap): beyond it, or when
+ * the disk refuses, data is lost, and then counted in bytes and records
+ * (lines) for the caller to record as evidence.
  */
 struct chunk {
 	struct chunk *next;
@@ -33,11 +35,30 @@ struct bqueue {
 	int spill_fd;     /* -1 when not spilling */
 	uint64_t spill_written, spill_read;
 	uint64_t spilled_total; /* bytes that went through the file */
+	uint64_t spill_cap;     /* most bytes the file may hold; UINT64_MAX: no cap */
 	uint64_t lost_bytes;    /* could not be kept anywhere */
+	uint64_t lost_records;  /* newlines in what was lost: records, about */
+	uint64_t lost_chunks;   /* pushes refused */
+	uint64_t cap_hits;      /* pushes refused because the file was at its cap */
 	int spill_errno;
+	const char *cut_mark; /* put before what follows a loss */
+	size_t cut_len;
+	bool cut;             /* data was lost: the mark goes before the next push */
 };
 
 int bqueue_init(struct bqueue *q, size_t max_bytes, const char *spill_path);
+/*
+ * The overflow file holds at most @bytes (what it takes on disk: it is
+ * emptied only when the parser has caught up); a push past that is lost,
+ * counted, and bqueue_push() returns -ENOSPC.  0: no overflow file at all.
+ */
+void bqueue_set_spill_cap(struct bqueue *q, uint64_t bytes);
+/*
+ * After a loss, the next data pushed is preceded by @mark (static, @len
+ * bytes), so that the reader of the stream sees where the cut is, instead of
+ * a line that runs from before the loss into a line after it.
+ */
+void bqueue_set_cut_mark(struct bqueue *q, const char *mark, size_t len);
 void bqueue_release(struct bqueue *q);
 
 /*
@@ -60,6 +81,10 @@ void bqueue_close(struct bqueue *q);
  * drained.
  */
 ssize_t bqueue_pop(struct bqueue *q, char *buf, size_t cap, unsigned timeout_ms);
+
+/* What was lost so far: bytes, records (newlines), pushes refused at the cap. */
+void bqueue_loss(struct bqueue *q, uint64_t *ret_bytes, uint64_t *ret_records,
+		 uint64_t *ret_cap_hits);
 
 /* Bytes waiting (memory and disk), for SIGUSR1. */
 uint64_t bqueue_pending(struct bqueue *q);

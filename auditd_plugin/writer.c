@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "isms/spool.h"
 #include "isms/store.h"
 #include "jsonw.h"
+#include "log.h"
 #include "writer.h"
 
 #define SOURCE "audisp-isms"
@@ -64,11 +64,17 @@ static void spool_rows(struct writer *w, struct row *rows);
 static void push(struct writer *w, struct row *r)
 {
 	pthread_mutex_lock(&w->lock);
-	while (w->nrows >= w->max_rows && !w->closed && !w->aborting && !w->done)
+	/*
+	 * The writer always makes room, into the store or into the spool (at
+	 * once when stopping), so waiting here ends; a full queue is its cue.
+	 */
+	while (w->nrows >= w->max_rows && !w->closed && !w->done) {
+		pthread_cond_signal(&w->not_empty);
 		pthread_cond_wait(&w->not_full, &w->lock);
-	/* Stopping with a store that does not take rows (or a writer already
-	 * gone): the row goes to the spool now instead of waiting for ever. */
-	if (w->done || (w->aborting && w->nrows >= w->max_rows)) {
+	}
+	/* The writer thread is gone (it ends only after writer_close()): the
+	 * row goes to the spool rather than nowhere. */
+	if (w->done) {
 		pthread_mutex_unlock(&w->lock);
 		r->next = NULL;
 		spool_rows(w, r);
@@ -118,7 +124,7 @@ static void push_row(struct writer *w, enum row_kind what, const struct classifi
 		/* Cannot even queue it: count it as lost through the counters. */
 		w->ctr[ISMS_CTR_RECEIVED]++;
 		w->ctr[ISMS_CTR_MALFORMED]++;
-		syslog(LOG_ERR, "out of memory: event %s not queued", cl->event_key);
+		plugin_log(LOG_ERR, "out of memory: event %s not queued", cl->event_key);
 		return;
 	}
 	memset(r, 0, sizeof(*r));
@@ -241,7 +247,9 @@ static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool
 	size_t want = max < WAKE_CHUNK ? max : WAKE_CHUNK;
 
 	pthread_mutex_lock(&w->lock);
-	while (w->nrows < want && !w->closed && !w->aborting) {
+	/* Stopping, rows are taken as they come, but an empty queue is still
+	 * waited on (until the deadline), not polled. */
+	while (w->nrows < want && !w->closed && !(w->aborting && w->nrows)) {
 		uint64_t now = now_ms();
 		struct timespec until;
 
@@ -297,9 +305,9 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool d
 		if (dpms_open) {
 			r->ctr = ISMS_CTR_ROUTED;
 		} else if (!w->dpms_warned) {
-			syslog(LOG_WARNING,
-			       "events keyed dpms: need the DPMS store '%s', which does not exist (dpmsctl init); they are counted as filtered, not stored",
-			       w->dpms_path ? w->dpms_path : "");
+			plugin_log(LOG_WARNING,
+				   "events keyed dpms: need the DPMS store '%s', which does not exist (dpmsctl init); they are counted as filtered, not stored",
+				   w->dpms_path ? w->dpms_path : "");
 			w->dpms_warned = true;
 		}
 		goto count;
@@ -318,8 +326,8 @@ static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool d
 	}
 	rc = isms_ingest_add(in, &r->ev, NULL);
 	if (rc == -EINVAL) {
-		syslog(LOG_ERR, "evidence %s refused by the store, counted as malformed",
-		       r->ev.event_key);
+		plugin_log(LOG_ERR, "evidence %s refused by the store, counted as malformed",
+			   r->ev.event_key);
 		r->ctr = ISMS_CTR_MALFORMED;
 		goto count;
 	}
@@ -334,36 +342,55 @@ count:
 	return 0;
 }
 
-/* At shutdown with a store that will not take them: spool, never drop. */
+/*
+ * Rows the store will not take (it fails, or we are stopping without one):
+ * into the spool as batch files, one file for thousands of rows, never
+ * dropped.  Counted here, as apply() would have.
+ */
 static void spool_rows(struct writer *w, struct row *rows)
 {
-	size_t kept = 0, lost = 0;
+	const struct isms_evidence **evs;
+	size_t n = 0, kept = 0, lost = 0, cap = 0;
+	int r = -ENOENT;
 
-	for (struct row *r = rows; r; r = r->next) {
-		if (r->what != ROW_META)
+	for (struct row *p = rows; p; p = p->next)
+		cap++;
+	evs = calloc(cap ? cap : 1, sizeof(*evs));
+	for (struct row *p = rows; p; p = p->next) {
+		if (p->what != ROW_META)
 			w->ctr[ISMS_CTR_RECEIVED]++;
-		if (r->route == ROUTE_DROP || r->route == ROUTE_DPMS) {
+		if (p->route == ROUTE_DPMS && p->dpms_kept) {
+			w->ctr[ISMS_CTR_ROUTED]++; /* in the DPMS store already */
+			continue;
+		}
+		if (p->route == ROUTE_DROP || p->route == ROUTE_DPMS) {
 			w->ctr[ISMS_CTR_FILTERED]++;
 			continue;
 		}
-		if (r->route == ROUTE_LINK) {
-			r->ev.event_key = r->link_key;
-			r->ev.source = "pam_isms";
+		if (p->route == ROUTE_LINK) {
+			p->ev.event_key = p->link_key;
+			p->ev.source = "pam_isms";
 		}
-		if (w->isms_spool && isms_spool_write(w->isms_spool, &r->ev) == 0) {
-			w->ctr[ISMS_CTR_SPOOLED]++;
-			kept++;
-		} else {
-			lost++;
-		}
+		if (evs)
+			evs[n] = &p->ev;
+		n++;
 	}
+	if (!evs)
+		r = -ENOMEM;
+	else if (n && w->isms_spool)
+		r = isms_spool_write_batch(w->isms_spool, evs, n, &kept);
+	lost = n - kept;
+	w->ctr[ISMS_CTR_SPOOLED] += kept;
 	if (kept)
-		syslog(LOG_WARNING, "store unavailable at shutdown: %zu evidence rows spooled to '%s'",
-		       kept, w->isms_spool);
+		plugin_log(LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'",
+			   kept, w->isms_spool);
 	if (lost) {
-		syslog(LOG_ERR, "store and spool unavailable at shutdown: %zu evidence rows lost", lost);
+		plugin_log(LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
+			   w->isms_spool ? w->isms_spool : "", strerror(-r), lost);
+		w->lost_rows += lost;
 		w->exit_status = 1;
 	}
+	free(evs);
 }
 
 static void append(struct row **head, struct row **tail, size_t *n, struct row *got)
@@ -406,12 +433,13 @@ static int commit_batch(struct writer *w, struct isms_ingest *in, struct isms_in
 	bool any = false;
 	int r = 0;
 
+	/* (rows of a batch retried may be in the DPMS store already) */
 	for (struct row *p = rows; p && !any; p = p->next)
-		any = p->route == ROUTE_DPMS;
+		any = p->route == ROUTE_DPMS && !p->dpms_kept;
 	if (any && din) {
 		r = isms_ingest_begin(din);
 		for (struct row *p = rows; p && r >= 0; p = p->next)
-			if (p->route == ROUTE_DPMS)
+			if (p->route == ROUTE_DPMS && !p->dpms_kept)
 				r = apply_dpms(din, p);
 		if (r < 0) {
 			isms_ingest_rollback(din);
@@ -420,6 +448,8 @@ static int commit_batch(struct writer *w, struct isms_ingest *in, struct isms_in
 		r = isms_ingest_commit(din);
 		if (r < 0)
 			return r;
+		for (struct row *p = rows; p; p = p->next)
+			p->dpms_kept = p->dpms_kept || p->route == ROUTE_DPMS;
 	}
 	r = isms_ingest_begin(in);
 	for (struct row *p = rows; p && r >= 0; p = p->next)
@@ -442,12 +472,13 @@ static struct isms_ingest *open_dpms(struct writer *w, struct isms_store **ret_s
 	if (!w->dpms_path || stat(w->dpms_path, &st) < 0)
 		return NULL;
 	if (isms_store_open_schema(w->dpms_path, &dpms_schema, 0, 1000, ret_store, &err) < 0) {
-		syslog(LOG_ERR, "cannot use the DPMS store: %s", err ? err : "?");
+		plugin_log(LOG_ERR, "cannot use the DPMS store: %s", err ? err : "?");
 		free(err);
 		return NULL;
 	}
 	if (isms_ingest_new(*ret_store, SOURCE, &din) < 0) {
-		syslog(LOG_ERR, "cannot prepare the DPMS store: %s", isms_store_errmsg(*ret_store));
+		plugin_log(LOG_ERR, "cannot prepare the DPMS store: %s",
+			   isms_store_errmsg(*ret_store));
 		*ret_store = isms_store_free(*ret_store);
 		return NULL;
 	}
@@ -475,8 +506,8 @@ static void *checkpointer_main(void *arg)
 	char *err = NULL;
 
 	if (isms_store_open(cp->path, 0, 1000, &s, &err) < 0) {
-		syslog(LOG_WARNING, "checkpointer: %s; the WAL is checkpointed at close only",
-		       err ? err : "cannot open the store");
+		plugin_log(LOG_WARNING, "checkpointer: %s; the WAL is checkpointed at close only",
+			   err ? err : "cannot open the store");
 		free(err);
 		return NULL;
 	}
@@ -495,7 +526,7 @@ static void *checkpointer_main(void *arg)
 			break;
 		pthread_mutex_unlock(&cp->lock);
 		if (isms_store_checkpoint(s) < 0)
-			syslog(LOG_WARNING, "checkpoint failed: %s", isms_store_errmsg(s));
+			plugin_log(LOG_WARNING, "checkpoint failed: %s", isms_store_errmsg(s));
 		pthread_mutex_lock(&cp->lock);
 	}
 	pthread_mutex_unlock(&cp->lock);
@@ -533,6 +564,52 @@ static void checkpointer_stop(struct checkpointer *cp)
 	cp->running = false;
 }
 
+/*
+ * Wait up to @ms, or less: until SIGTERM, the end of input, or a full queue
+ * (the parser waits on us then), whichever comes first.
+ */
+static void nap(struct writer *w, unsigned ms)
+{
+	uint64_t until_ms = now_ms() + ms;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->aborting && !w->closed && w->nrows < w->max_rows) {
+		struct timespec until;
+		uint64_t now = now_ms();
+
+		if (now >= until_ms)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += (time_t)((until_ms - now) / 1000);
+		until.tv_nsec += (long)((until_ms - now) % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->not_empty, &w->lock, &until);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static bool aborting(struct writer *w)
+{
+	bool a;
+
+	pthread_mutex_lock(&w->lock);
+	a = w->aborting;
+	pthread_mutex_unlock(&w->lock);
+	return a;
+}
+
+/*
+ * A batch that failed this often (or stayed locked this long) fails for
+ * good (a full disk, a corrupt page): it is spooled, and the store is tried
+ * again, reopened, a while later.
+ */
+#define STORE_TRIES    3
+#define STORE_BUSY_MS  10000
+#define STORE_RETRY_MS 5000
+
 void *writer_main(void *arg)
 {
 	struct checkpointer cp = {.running = false};
@@ -542,13 +619,17 @@ void *writer_main(void *arg)
 	struct isms_store *ds = NULL;
 	struct row *pending = NULL, *ptail = NULL;
 	size_t npending = 0;
-	uint64_t started = 0;
-	unsigned backoff = 0;
+	uint64_t started = 0, retry_at = 0, first_fail = 0;
+	unsigned backoff = 0, fails = 0;
+	/* SIGTERM came and the store failed: everything left goes to the spool. */
+	bool spool_only = false;
 	bool closed = false;
 	int r;
 
 	for (;;) {
-		if (!s) {
+		bool stopping = aborting(w);
+
+		if (!s && !spool_only && now_ms() >= retry_at) {
 			char *err = NULL;
 
 			r = isms_store_open(w->store_path, 0, 1000, &s, &err);
@@ -559,28 +640,19 @@ void *writer_main(void *arg)
 			}
 			if (r < 0) {
 				if (backoff == 0 || backoff == 30000)
-					syslog(LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the overflow spool",
-					       w->store_path, err ? err : strerror(-r));
+					plugin_log(LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
+						   w->store_path, err ? err : strerror(-r));
 				free(err);
-				pthread_mutex_lock(&w->lock);
-				closed = w->closed || w->aborting;
-				pthread_mutex_unlock(&w->lock);
-				if (closed) {
-					bool done;
-
-					/* Shutting down without a store: spool everything. */
-					append(&pending, &ptail, &npending, take(w, (size_t)-1, now_ms(), &done));
-					spool_rows(w, pending);
-					free_rows(pending);
-					break;
-				}
+				if (stopping)
+					spool_only = true;
 				backoff = backoff ? (backoff * 2 > 30000 ? 30000 : backoff * 2) : 250;
-				usleep(backoff * 1000);
-				continue;
+				retry_at = now_ms() + backoff;
+			} else {
+				backoff = 0;
+				retry_at = 0;
+				if (isms_store_autocheckpoint(s, 0) == 0 && !cp.running)
+					checkpointer_start(&cp, w->store_path);
 			}
-			backoff = 0;
-			if (isms_store_autocheckpoint(s, 0) == 0 && !cp.running)
-				checkpointer_start(&cp, w->store_path);
 		}
 		if (npending < w->batch_events) {
 			uint64_t deadline = started ? started + w->batch_ms : now_ms() + w->batch_ms;
@@ -590,8 +662,33 @@ void *writer_main(void *arg)
 				started = now_ms();
 			append(&pending, &ptail, &npending, got);
 		}
-		if (pending && (npending >= w->batch_events || now_ms() >= started + w->batch_ms ||
-				closed)) {
+		if (!pending) {
+			if (closed)
+				break;
+			continue;
+		}
+		if (npending < w->batch_events && now_ms() < started + w->batch_ms && !closed &&
+		    !stopping)
+			continue;
+		if (!s) {
+			/* No store: rows wait in memory while there is room and time. */
+			if (spool_only || stopping || closed || writer_queued(w) >= w->max_rows) {
+				/* Everything queued, in as few files as can be. */
+				append(&pending, &ptail, &npending,
+				       take(w, (size_t)-1, now_ms(), &closed));
+				spool_rows(w, pending);
+				free_rows(pending);
+				pending = ptail = NULL;
+				npending = 0;
+				started = 0;
+			} else {
+				uint64_t now = now_ms();
+
+				nap(w, retry_at > now ? (unsigned)(retry_at - now) : 0);
+			}
+			continue;
+		}
+		{
 			bool has_dpms = false;
 
 			for (struct row *p = pending; p && !has_dpms; p = p->next)
@@ -599,44 +696,62 @@ void *writer_main(void *arg)
 			/* Opened on the first personal data, and looked for again while missing. */
 			if (has_dpms && !din)
 				din = open_dpms(w, &ds);
-			r = commit_batch(w, in, din, pending);
-			if (r < 0) {
-				/* Keep the rows: a locked or failing store is retried. */
-				w->store_errors++;
-				if (r != -EBUSY)
-					syslog(LOG_ERR, "store write failed: %s; retrying the batch",
-					       isms_store_errmsg(s));
-				usleep(200 * 1000);
-				if (closed && w->store_errors % 50 == 0) {
-					spool_rows(w, pending);
-					free_rows(pending);
-					break;
-				}
+		}
+		r = commit_batch(w, in, din, pending);
+		if (r < 0) {
+			uint64_t now = now_ms();
+
+			w->store_errors++;
+			if (fails++ == 0)
+				first_fail = now;
+			if (r != -EBUSY && fails == 1)
+				plugin_log(LOG_ERR, "store write failed: %s; retrying the batch",
+					   isms_store_errmsg(s));
+			if (!stopping && (r == -EBUSY ? now - first_fail < STORE_BUSY_MS
+						      : fails < STORE_TRIES)) {
+				/* A locked or briefly failing store is retried. */
+				nap(w, 200);
 				continue;
 			}
-			w->batches++;
-			for (struct row *p = pending; p; p = p->next) {
-				if (p->ctr == ISMS_CTR_MAX)
-					continue;
-				w->ctr[ISMS_CTR_RECEIVED]++;
-				w->ctr[p->ctr]++;
-			}
+			plugin_log(LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
+				   w->store_path, fails, isms_store_errmsg(s), npending,
+				   stopping ? "" : "; the store is tried again later");
+			spool_rows(w, pending);
 			free_rows(pending);
 			pending = ptail = NULL;
 			npending = 0;
 			started = 0;
-			{
-				size_t crossed = 0;
-
-				if (isms_indicators_scan(s, &crossed) < 0)
-					syslog(LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(s));
-				else if (crossed)
-					syslog(LOG_NOTICE, "%zu risk indicator%s crossed", crossed,
-					       crossed == 1 ? "" : "s");
-			}
+			fails = 0;
+			/* Reopened later: the file may be repaired or replaced meanwhile. */
+			in = isms_ingest_free(in);
+			s = isms_store_free(s);
+			if (stopping)
+				spool_only = true;
+			retry_at = now_ms() + STORE_RETRY_MS;
+			continue;
 		}
-		if (closed && !pending)
-			break;
+		fails = 0;
+		w->batches++;
+		for (struct row *p = pending; p; p = p->next) {
+			if (p->ctr == ISMS_CTR_MAX)
+				continue;
+			w->ctr[ISMS_CTR_RECEIVED]++;
+			w->ctr[p->ctr]++;
+		}
+		free_rows(pending);
+		pending = ptail = NULL;
+		npending = 0;
+		started = 0;
+		{
+			size_t crossed = 0;
+
+			if (isms_indicators_scan(s, &crossed) < 0)
+				plugin_log(LOG_ERR, "indicator scan failed: %s",
+					   isms_store_errmsg(s));
+			else if (crossed)
+				plugin_log(LOG_NOTICE, "%zu risk indicator%s crossed", crossed,
+					   crossed == 1 ? "" : "s");
+		}
 	}
 	/* From here on, rows still pushed go straight to the spool. */
 	pthread_mutex_lock(&w->lock);

@@ -14,9 +14,13 @@
 /*
  * The writer stage: rows from the parser, in batches (by count and by time)
  * into the store through isms_ingest, counters in the same transactions.
- * A stalled store makes the parser wait here, never the reader.  Rows of a
- * failed batch are kept and retried; at shutdown, what cannot be stored is
- * spooled (isms_spool_write) so that nothing is lost silently.
+ * A stalled store makes the parser wait here, never the reader.  A batch
+ * that fails is retried a few times (a locked store for a while); when the
+ * store fails for good (disk full, a corrupt page) the batch goes to the
+ * spool (isms_spool_write_batch, one file a batch) and the store is tried
+ * again later.  At SIGTERM, what the store does not take at once is
+ * spooled, so that the plugin ends within seconds and nothing is lost
+ * silently.
  */
 
 /* ROW_META: the collector's own evidence (start, stop, loss): stored, not
@@ -28,6 +32,7 @@ struct row {
 	enum row_kind what;
 	enum route route;
 	enum isms_counter ctr; /* how apply() counted it */
+	bool dpms_kept;        /* committed to the DPMS store (a batch retried) */
 	struct isms_evidence ev;
 	const char *link_key;
 	char data[];
@@ -51,6 +56,7 @@ struct writer {
 	/* since start, for SIGUSR1 and --stats */
 	_Atomic uint64_t ctr[ISMS_CTR_MAX];
 	_Atomic uint64_t batches, store_errors;
+	_Atomic uint64_t lost_rows; /* neither the store nor the spool took them */
 	int exit_status;
 	bool dpms_warned;
 	char *dpms_path; /* personal data goes here, when the store exists */

@@ -492,8 +492,14 @@ int isms_store_commit(struct isms_store *s)
 		return store_seterr(s, -ECANCELED, "transaction rolled back");
 	}
 	r = store_exec(s, "COMMIT");
-	if (r < 0)
+	if (r < 0) {
+		char saved[sizeof(s->errmsg)];
+
+		/* (SQLite may have rolled back already: keep why the commit failed) */
+		memcpy(saved, s->errmsg, sizeof(saved));
 		store_exec(s, "ROLLBACK");
+		memcpy(s->errmsg, saved, sizeof(saved));
+	}
 	return r;
 }
 

@@ -866,10 +866,10 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 
 		HELP(argc, argv,
 		     "Usage: ismsctl evidence drain [--spool DIR]\n\n"
-		     "Move evidence that pam_isms spooled while the store was unavailable\n"
-		     "(default " ISMS_STATEDIR "/spool) into the chain.  Safe to repeat: a piece\n"
-		     "already stored is not stored twice.  pam_isms drains it too, at the next\n"
-		     "decision that reaches the store.\n");
+		     "Move evidence that pam_isms or audisp-isms spooled while the store was\n"
+		     "unavailable (default " ISMS_STATEDIR "/spool) into the chain.  Safe to repeat:\n"
+		     "a piece already stored is not stored twice.  pam_isms drains it too, at the\n"
+		     "next decision that reaches the store.\n");
 		for (int i = 2; i < argc; i++) {
 			const char *v;
 

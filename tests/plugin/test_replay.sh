@@ -439,7 +439,7 @@ new_store "$S"
 	echo "BEGIN IMMEDIATE;"
 	sleep 4
 	echo "COMMIT;"
-) | sqlite3 "$S" &
+) | sqlite3 -cmd ".timeout 5000" "$S" &
 lock=$!
 locked() { ! sqlite3 -cmd ".timeout 0" "$S" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; }
 wait_until 10 locked || echo "# the lock was not taken"

@@ -78,6 +78,9 @@ static void on_event(void *ud, const struct aev *e, const struct classified *cl,
 	/* Everything that becomes a column must be text the store takes. */
 	if (cl->route != ROUTE_DROP) {
 		assert_true(isms_text_ok(cl->event_key));
+		assert_true(isms_text_ok(cl->kind));
+		assert_true(!cl->outcome || isms_text_ok(cl->outcome));
+		assert_true(!cl->link_key || isms_text_ok(cl->link_key));
 		assert_true(!cl->subject || isms_text_ok(cl->subject));
 		assert_true(!cl->asset || isms_text_ok(cl->asset));
 		assert_non_null(details);
@@ -638,6 +641,73 @@ static void test_config_swap(void **state)
 	plugin_config_release(&c2);
 }
 
+static void test_loss_mark(void **state)
+{
+	struct fixture *fx = *state;
+
+	/*
+	 * The reader's queue lost input after a partial line: its mark ends that
+	 * line as cut off, and the rest of a line after the loss is not glued to
+	 * it (which could have read as one forged record).
+	 */
+	feed(fx, "type=USER_AUTH msg=audit(1700000300.200:30): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:auth");
+	parser_feed(fx->p, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
+	feed(fx, "entication grantors=? acct=\"x\" exe=\"/usr/sbin/sshd\" hostname=? addr=? terminal=ssh res=failed'\n");
+	feed(fx, USER_AUTH("31", "\"next\""));
+	assert_int_equal(fx->st.nbad, 2);
+	assert_string_equal(fx->st.bad[0].why, "cut off: input after it was lost (overflow queue full)");
+	assert_true(strncmp(fx->st.bad[0].line, "type=USER_AUTH", 14) == 0);
+	assert_int_equal(fx->st.bad[0].len, strlen(fx->st.bad[0].line));
+	assert_string_equal(fx->st.bad[1].why, "not an audit record");
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 1);
+	assert_string_equal(fx->st.ev[0].subject, "next");
+}
+
+/* pam_isms's own record, by hand: its decision= and evidence= become columns. */
+#define ISMS_ACCESS(serial, decision, evidence)                                                    \
+	"type=USER_ACCT msg=audit(1795818025.097:" serial "): pid=30572 uid=0 auid=4294967295 "    \
+	"ses=4294967295 msg='op=isms-access acct=\"isms-rec\" rule=\"rec-allow\" decision="         \
+	decision " mode=enforce evidence=" evidence " exe=\"/usr/bin/pamtester\" hostname=? "       \
+	"addr=? terminal=? res=success'\n"
+
+static void test_isms_access_not_text(void **state)
+{
+	struct fixture *fx = *state;
+	char longd[80];
+
+	feed(fx, ISMS_ACCESS("76", "allow", "pam:vm:2026-11-27T22:20:25Z:30572:378e4da5200f9c67"));
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 1);
+	assert_int_equal(fx->st.ev[0].route, ROUTE_LINK);
+	assert_string_equal(fx->st.ev[0].kind, "access.allow");
+	assert_int_equal(fx->st.nbad, 0);
+	sink_clear(&fx->st);
+
+	/* A decision that is not UTF-8: kept as a malformed line, not refused by the store. */
+	feed(fx, ISMS_ACCESS("77", "al\xfflow", "pam:vm:2026-11-27T22:20:25Z:30572:378e4da5200f9c68"));
+	/* The same for the evidence key, and for a decision too long for the kind. */
+	feed(fx, ISMS_ACCESS("78", "deny", "pam:vm:\xc3\x28:1"));
+	memset(longd, 'a', 60);
+	longd[60] = '\0';
+	{
+		char rec[1024];
+
+		snprintf(rec, sizeof(rec), ISMS_ACCESS("79", "%s", "pam:vm:k79"), longd);
+		feed(fx, rec);
+	}
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 0);
+	assert_int_equal(fx->st.nbad, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(fx->st.bad[i].why,
+				    "pam_isms record: evidence= or decision= not valid text");
+		assert_true(strncmp(fx->st.bad[i].line, "type=USER_ACCT msg=audit(1795818025.097:7", 41) == 0);
+		assert_int_equal(fx->st.bad[i].len, strlen(fx->st.bad[i].line));
+	}
+	assert_non_null(strstr(fx->st.bad[0].line, "decision=al\xfflow "));
+}
+
 #define PT(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -657,6 +727,8 @@ int main(void)
 		PT(test_garbage_and_blank_lines),
 		PT(test_truncated_last_line),
 		PT(test_cut_mark),
+		PT(test_loss_mark),
+		PT(test_isms_access_not_text),
 		PT(test_overlong_lines),
 		PT(test_config_swap),
 	};

@@ -39,6 +39,8 @@ static void test_defaults(void **state)
 	assert_true(c.keep_raw);
 	assert_int_equal(c.batch_events, 2000);
 	assert_int_equal(c.batch_ms, 200);
+	assert_int_equal(c.overflow_memory_mb, 64);
+	assert_int_equal(c.overflow_disk_mb, 1024);
 	assert_int_equal(c.nkeys, 0);
 	assert_int_equal(c.nnodes, 0);
 	assert_null(plugin_config_key(&c, "anything"));
@@ -61,6 +63,7 @@ static void test_full(void **state)
 		" \"asset\": \"host-a\","
 		" \"keep\": {\"unkeyed_syscalls\": true, \"all_user_messages\": true, \"raw\": false},"
 		" \"batch\": {\"events\": 10, \"ms\": 50},"
+		" \"overflow\": {\"memory_mb\": 8, \"disk_mb\": 0},"
 		" \"keys\": {\"isms-watch\": {\"asset\": \"web01\", \"control\": \"8.9\", \"kind\": \"web.file\","
 		"                           \"comment\": \"the web root\"},"
 		"          \"web-*\": {\"asset\": \"website\"},"
@@ -80,6 +83,8 @@ static void test_full(void **state)
 	assert_false(c.keep_raw);
 	assert_int_equal(c.batch_events, 10);
 	assert_int_equal(c.batch_ms, 50);
+	assert_int_equal(c.overflow_memory_mb, 8);
+	assert_int_equal(c.overflow_disk_mb, 0);
 	assert_int_equal(c.nkeys, 3);
 	k = plugin_config_key(&c, "isms-watch");
 	assert_non_null(k);
@@ -134,6 +139,12 @@ static void test_errors_name_the_path(void **state)
 		{"{\"batch\": {\"events\": 1.5}}", "$.batch.events: must be 1-100000"},
 		{"{\"batch\": {\"ms\": 0}}", "$.batch.ms: must be 1-60000"},
 		{"{\"batch\": {\"ms\": 60001}}", "$.batch.ms: must be 1-60000"},
+		{"{\"overflow\": 1}", "$.overflow: must be an object"},
+		{"{\"overflow\": {\"disk\": 1}}", "$.overflow: unknown member 'disk'"},
+		{"{\"overflow\": {\"memory_mb\": 0}}", "$.overflow.memory_mb: must be 1-4096 (MiB)"},
+		{"{\"overflow\": {\"disk_mb\": -1}}", "$.overflow.disk_mb: must be 0-1048576 (MiB)"},
+		{"{\"overflow\": {\"disk_mb\": 1048577}}", "$.overflow.disk_mb: must be 0-1048576 (MiB)"},
+		{"{\"overflow\": {\"disk_mb\": \"1\"}}", "$.overflow.disk_mb: must be 0-1048576 (MiB)"},
 		{"{\"keys\": []}", "$.keys: must be an object"},
 		{"{\"keys\": {\"k\": \"asset\"}}", "$.keys.k: must be an object"},
 		{"{\"keys\": {\"k\": {\"assset\": \"a\"}}}", "$.keys.k: unknown member 'assset'"},

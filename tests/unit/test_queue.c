@@ -270,6 +270,88 @@ static void test_release_removes_spill(void **state)
 	free(spill);
 }
 
+/* The overflow file has a cap: what goes past it is lost, counted in bytes and records. */
+static void test_spill_cap(void **state)
+{
+	char *dir = tu_tmpdir(), *spill = tu_path(dir, "overflow");
+	struct bqueue q;
+	char out[128];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(bqueue_init(&q, 8, spill), 0);
+	bqueue_set_spill_cap(&q, 16);
+	assert_int_equal(bqueue_push(&q, "1234567\n", 8), 0);     /* memory */
+	assert_int_equal(bqueue_push(&q, "ab\ncd\n", 6), 0);      /* file: 6 */
+	assert_int_equal(bqueue_push(&q, "e\nf\ng\nh\nij", 10), 0); /* file: 16, the cap */
+	assert_int_equal(bqueue_push(&q, "k\nl\n", 4), -ENOSPC); /* past it */
+	assert_int_equal(bqueue_push(&q, "m", 1), -ENOSPC);
+	assert_int_equal(q.lost_bytes, 5);
+	assert_int_equal(q.lost_records, 2);
+	assert_int_equal(q.lost_chunks, 2);
+	assert_int_equal(q.cap_hits, 2);
+	assert_int_equal(q.spilled_total, 16);
+	/* What was kept comes out whole and in order. */
+	n = drain(&q, out, sizeof(out), 64);
+	assert_int_equal(n, 24);
+	assert_memory_equal(out, "1234567\nab\ncd\ne\nf\ng\nh\nij", 24);
+	assert_false(exists(spill));
+	/* Caught up: the file starts again empty, with the whole cap. */
+	assert_int_equal(bqueue_push(&q, "12345678", 8), 0);
+	assert_int_equal(bqueue_push(&q, "0123456789abcdef", 16), 0);
+	assert_int_equal(q.lost_bytes, 5);
+	assert_int_equal(drain(&q, out, sizeof(out), 64), 24);
+	bqueue_release(&q);
+
+	/* Cap 0: no overflow file at all, memory only. */
+	assert_int_equal(bqueue_init(&q, 8, spill), 0);
+	bqueue_set_spill_cap(&q, 0);
+	assert_int_equal(bqueue_push(&q, "12345678", 8), 0);
+	assert_int_equal(bqueue_push(&q, "x\n", 2), -ENOSPC);
+	assert_int_equal(q.lost_records, 1);
+	assert_false(exists(spill));
+	bqueue_release(&q);
+	tu_rm_rf(dir);
+	free(dir);
+	free(spill);
+}
+
+/* After a loss the next data pushed starts with the cut mark, in memory and in the file. */
+static void test_cut_mark_after_loss(void **state)
+{
+	char *dir = tu_tmpdir(), *spill = tu_path(dir, "overflow");
+	struct bqueue q;
+	char out[128];
+
+	(void)state;
+	assert_int_equal(bqueue_init(&q, 8, spill), 0);
+	bqueue_set_spill_cap(&q, 8);
+	bqueue_set_cut_mark(&q, "#\n", 2);
+	assert_int_equal(bqueue_push(&q, "a\nb\nc\nde", 8), 0);   /* memory */
+	assert_int_equal(bqueue_push(&q, "f\ngh", 4), 0);           /* file: 4 */
+	assert_int_equal(bqueue_push(&q, "i\nj\nk\nl\n", 8), -ENOSPC); /* lost */
+	/* The mark and this must fit together: 4 + 2 + 3 > 8, lost too. */
+	assert_int_equal(bqueue_push(&q, "m\nn", 3), -ENOSPC);
+	assert_int_equal(bqueue_push(&q, "o", 1), 0);                /* 4 + 2 + 1 */
+	assert_int_equal(q.lost_records, 5);
+	assert_int_equal(drain(&q, out, sizeof(out), 64), 15);
+	assert_memory_equal(out, "a\nb\nc\ndef\ngh#\no", 15);
+	/* Once marked, no more marks; memory gets one after a loss too. */
+	assert_int_equal(bqueue_push(&q, "p", 1), 0);
+	assert_int_equal(drain(&q, out, sizeof(out), 64), 1);
+	bqueue_set_spill_cap(&q, 0);
+	assert_int_equal(bqueue_push(&q, "12345678", 8), 0);
+	assert_int_equal(bqueue_push(&q, "x", 1), -ENOSPC);
+	assert_int_equal(drain(&q, out, sizeof(out), 64), 8);
+	assert_int_equal(bqueue_push(&q, "y", 1), 0);
+	assert_int_equal(drain(&q, out, sizeof(out), 64), 3);
+	assert_memory_equal(out, "#\ny", 3);
+	bqueue_release(&q);
+	tu_rm_rf(dir);
+	free(dir);
+	free(spill);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +361,8 @@ int main(void)
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_loss_is_counted),
 		cmocka_unit_test(test_release_removes_spill),
+		cmocka_unit_test(test_spill_cap),
+		cmocka_unit_test(test_cut_mark_after_loss),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

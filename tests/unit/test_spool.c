@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -488,6 +489,165 @@ static void t_ignores_others(void **state)
 	free(dir);
 }
 
+/* Many pieces at once: few files, each written whole; drained in order, once. */
+static void t_batch(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	enum { N = 2 * ISMS_SPOOL_BATCH_PIECES + 100 };
+	struct isms_evidence *evs = calloc(N, sizeof(*evs));
+	const struct isms_evidence **pp = calloc(N, sizeof(*pp));
+	char (*keys)[32] = calloc(N, 32);
+	size_t written = 0, done = 0;
+
+	assert_non_null(evs);
+	assert_non_null(pp);
+	assert_non_null(keys);
+	for (int i = 0; i < N; i++) {
+		snprintf(keys[i], 32, "b%06d", i);
+		evs[i] = piece("2026-01-15T10:00:00Z", keys[i]);
+		pp[i] = &evs[i];
+	}
+	assert_int_equal(isms_spool_write_batch(dir, pp, N, &written), 0);
+	assert_int_equal(written, N);
+	/* One file per batch of pieces, not one per piece. */
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 3);
+	assert_int_equal(count_files(dir, "ev-", ".json"), 0);
+	assert_int_equal(count_files(dir, ".ev-", ""), 0);
+	/* An older single piece, before them in time: drained first. */
+	{
+		struct isms_evidence one = piece("2026-01-15T09:00:00Z", "single");
+
+		assert_int_equal(isms_spool_write(dir, &one), 0);
+	}
+	assert_int_equal(isms_spool_drain(fx->s, dir, SIZE_MAX, &done), 0);
+	assert_int_equal(done, N + 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), N + 1);
+	assert_int_equal(count_files(dir, "ev-", ""), 0);
+	assert_field(fx->s, "evidence", "1", "event_key", "single");
+	assert_field(fx->s, "evidence", "2", "event_key", "b000000");
+	assert_field(fx->s, "evidence", "2", "details", DETAILS);
+	{
+		char pk[16];
+
+		snprintf(pk, sizeof(pk), "%d", N + 1);
+		assert_field(fx->s, "evidence", pk, "event_key", keys[N - 1]);
+	}
+	assert_chain_ok(fx->s);
+	free(keys);
+	free(pp);
+	free(evs);
+	free(dir);
+}
+
+/* A batch drain cut short, a bad line, the limit: nothing lost, nothing twice. */
+static void t_batch_partial(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	struct isms_evidence a = piece("2026-01-15T10:00:00Z", "p1");
+	struct isms_evidence b = piece("2026-01-15T10:00:01Z", "p2");
+	struct isms_evidence c = piece("2026-01-15T10:00:02Z", "p3");
+	struct isms_evidence later = piece("2026-01-15T11:00:00Z", "p4");
+	const struct isms_evidence *pp[] = {&a, &b, &c};
+	const struct isms_evidence *pl[] = {&later};
+	size_t written = 0, done = 0;
+
+	assert_int_equal(isms_spool_write_batch(dir, pp, 3, &written), 0);
+	assert_int_equal(isms_spool_write_batch(dir, pl, 1, &written), 0);
+	assert_int_equal(written, 1);
+	/* A drainer died after storing the first piece of the first file. */
+	assert_int_equal(isms_evidence_append(fx->s, &a, NULL), 0);
+	/* At most @max new pieces: the file drained in part stays, and the
+	 * next drain skips what of it is stored. */
+	assert_int_equal(isms_spool_drain(fx->s, dir, 1, &done), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), 2);
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 2);
+	assert_int_equal(isms_spool_drain(fx->s, dir, 1, &done), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), 3);
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 1);
+	assert_int_equal(isms_spool_drain(fx->s, dir, 0, &done), 0);
+	assert_int_equal(done, 0);
+	assert_int_equal(isms_spool_drain(fx->s, dir, 1, &done), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), 4);
+	assert_int_equal(count_files(dir, "ev-", ""), 0);
+	assert_field(fx->s, "evidence", "1", "event_key", "p1");
+	assert_field(fx->s, "evidence", "2", "event_key", "p2");
+	assert_field(fx->s, "evidence", "3", "event_key", "p3");
+	assert_field(fx->s, "evidence", "4", "event_key", "p4");
+
+	/* A line that can never be stored is set aside alone; the rest is stored. */
+	write_raw(dir, "ev-2026-01-15T12:00:00Z-xxxxxx.jsonl",
+		  "{\"ts\":\"2026-01-15T12:00:00Z\",\"source\":\"pam\",\"kind\":\"x\",\"event_key\":\"q1\"}\n"
+		  "not json\n"
+		  "\n"
+		  "{\"ts\":\"2026-01-15T12:00:01Z\",\"source\":\"pam\",\"kind\":\"x\",\"event_key\":\"q2\"}");
+	assert_int_equal(isms_spool_drain(fx->s, dir, SIZE_MAX, &done), 0);
+	assert_int_equal(done, 2);
+	assert_int_equal(tu_count(fx->s, "evidence"), 6);
+	assert_false(exists(dir, "ev-2026-01-15T12:00:00Z-xxxxxx.jsonl"));
+	assert_true(exists(dir, "ev-2026-01-15T12:00:00Z-xxxxxx.jsonl.2.bad"));
+	assert_chain_ok(fx->s);
+	free(dir);
+}
+
+/* A batch into a store that will not take it: nothing of it stored, all of it kept. */
+static void t_batch_store_refuses(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	struct isms_evidence a = piece("2026-01-15T10:00:00Z", "r1");
+	struct isms_evidence b = piece("2026-01-15T10:00:01Z", "r2");
+	const struct isms_evidence *pp[] = {&a, &b};
+	struct isms_store *ro = NULL;
+	size_t written = 0, done = 99;
+
+	assert_int_equal(isms_spool_write_batch(dir, pp, 2, &written), 0);
+	assert_int_equal(isms_store_open(fx->path, ISMS_STORE_READONLY, 500, &ro, NULL), 0);
+	assert_true(isms_spool_drain(ro, dir, 100, &done) < 0);
+	assert_int_equal(done, 0);
+	isms_store_free(ro);
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), 0);
+	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
+	assert_int_equal(done, 2);
+	assert_int_equal(count_files(dir, "ev-", ""), 0);
+	assert_chain_ok(fx->s);
+	free(dir);
+}
+
+static void t_batch_refuses(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	struct isms_evidence a = piece("2026-01-15T10:00:00Z", "k");
+	struct isms_evidence b = piece("../../x", "k2");
+	struct isms_evidence c = piece("2026-01-15T10:00:00Z", NULL);
+	const struct isms_evidence *pb[] = {&a, &b};
+	const struct isms_evidence *pc[] = {&a, &c};
+	size_t written = 99;
+
+	/* A missing key: nothing written. */
+	assert_int_equal(isms_spool_write_batch(dir, pc, 2, &written), -EINVAL);
+	assert_int_equal(written, 0);
+	assert_int_equal(access(dir, F_OK), -1);
+	assert_int_equal(isms_spool_write_batch(dir, pc, 0, &written), 0);
+	assert_int_equal(written, 0);
+	/* A time that could leave the directory names no file; the piece is kept. */
+	assert_int_equal(isms_spool_write_batch(dir, pb + 1, 1, &written), 0);
+	assert_int_equal(written, 1);
+	assert_int_equal(count_files(dir, "ev-", ".jsonl"), 1);
+	assert_int_equal(count_files(dir, "ev-..", ""), 0);
+	assert_int_equal(isms_spool_write_batch(dir, pb, 2, &written), 0);
+	assert_int_equal(written, 2);
+	assert_int_equal(count_files(dir, "ev-2026-01-15T10:00:00Z-", ".jsonl"), 1);
+	(void)fx;
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +664,10 @@ int main(void)
 		STORE_TEST(t_missing_dir),
 		STORE_TEST(t_not_a_dir),
 		STORE_TEST(t_ignores_others),
+		STORE_TEST(t_batch),
+		STORE_TEST(t_batch_partial),
+		STORE_TEST(t_batch_refuses),
+		STORE_TEST(t_batch_store_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
