@@ -17,6 +17,7 @@ void plugin_config_default(struct plugin_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->keep_raw = true;
+	c->default_keys = true;
 	c->batch_events = 2000;
 	c->batch_ms = 200;
 }
@@ -80,7 +81,7 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			size_t errlen)
 {
 	static const char *const top[] = {"store", "dpms_store", "spool", "asset", "keep", "batch",
-					  "keys", "nodes", "comment", NULL};
+					  "keys", "nodes", "default_keys", "comment", NULL};
 	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
 	static const char *const batch_m[] = {"events", "ms", NULL};
 	static const char *const key_m[] = {"asset", "control", "kind", "comment", NULL};
@@ -119,6 +120,13 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 	    (r = str_member(root, "asset", "$", &c.asset, err, errlen)) < 0)
 		goto out;
 	r = -EINVAL;
+	if (json_object_object_get_ex(root, "default_keys", &v)) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			snprintf(err, errlen, "$.default_keys: must be true or false");
+			goto out;
+		}
+		c.default_keys = json_object_get_boolean(v);
+	}
 	if (json_object_object_get_ex(root, "keep", &v)) {
 		struct json_object *b;
 

@@ -138,6 +138,22 @@ is "$("$ISMSCTL" --store "$R" --json evidence list | jq -r '[.[].kind] | sort | 
 is "$("$ISMSCTL" --store "$R" --json evidence list --kind file.watch | jq -r '[.[].subject] | unique | join(" ")')" \
 	"0" "raw: the subject of a syscall is the uid"
 
+# --- recorded with Debian's STIG rules: what happened, who did it, to whom ---------
+
+S="$T/stig.log.db"
+k=audit::1796161773.009:929 # usermod -aG by isms-stig-adm
+is "$(ev "$S" $k '[.kind, .control, .subject, (.details | fromjson | .op, .target)] | join("|")')" \
+	"group.member.success|5.18|isms-stig-adm|adding user to group|isms-stig" \
+	"stig: usermod -aG is an access-rights change by the administrator, the whole op kept"
+k=audit::1796161773.025:950 # usermod -L (id= rather than acct=)
+is "$(ev "$S" $k '[.kind, .control, .subject, (.details | fromjson | .target)] | join("|")')" \
+	"account.lock|5.18|isms-stig-adm|isms-stig" "stig: usermod -L locks the account, the same subject"
+is "$("$ISMSCTL" --store "$S" --json evidence list | jq -r '[.[] | select(.kind | test("^(identity|perm|file.access|priv|time|module|media)")) | .kind + ":" + .control] | unique | join(" ")')" \
+	"file.access:8.3 identity.change:5.16 identity.change:5.18 media.mount:7.10 module.load:8.19 perm.change:8.3 priv.exec:8.2 time.change:8.17" \
+	"stig: Debian's rule keys take their controls without configuration"
+is "$(ev "$S" audit::1796161773.053:984 '.details | fromjson | [.syscall, .arch] | join(" ")')" "open i386" \
+	"stig: an i386 system call named by its arch"
+
 # --- hand-made logs: what the rows say ----------------------------------------------
 
 S="$T/interleaved.log.db"
