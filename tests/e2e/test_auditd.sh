@@ -213,7 +213,10 @@ else
 	not_ok "watch rule on $WATCHED with key '$KEY'"
 fi
 cat "$WATCHED" >/dev/null
-echo "appended" >>"$WATCHED"
+# From a child: on a host booted without audit=1 this shell, started before
+# auditd, is never syscall-audited (the kernel decides at fork); its own
+# 'echo >>' would never reach the rules (see audisp-isms(8), KERNEL).
+sh -c 'echo appended >>"$1"' sh "$WATCHED"
 if wait_for 20 has_rows --kind file.watch --asset "$WATCH_ASSET" --control 8.9 &&
 	grep -qF "$WATCHED" "$T/q.json"; then
 	ok "the watched-file access is evidence of control 8.9 for asset '$WATCH_ASSET'"
