@@ -212,9 +212,11 @@ static int recover(struct isms_store *s, int64_t now, struct walk *w, size_t *re
 		s,
 		"SELECT e.pk, e.asset, json_extract(e.details, '$.path'),"
 		" json_extract(e.details, '$.size'), json_extract(e.details, '$.modified')"
-		" FROM evidence e WHERE e.kind = 'retention.delete-intent' AND NOT EXISTS"
-		" (SELECT 1 FROM evidence o WHERE o.kind IN ('retention.deleted',"
-		" 'retention.delete-unfinished') AND json_extract(o.details, '$.intent') = e.pk)"
+		" FROM evidence e WHERE e.kind = 'retention.delete-intent' AND e.pk NOT IN"
+		/* evaluated once, not per intent: the chain holds every access */
+		" (SELECT json_extract(o.details, '$.intent') FROM evidence o"
+		" WHERE o.kind IN ('retention.deleted', 'retention.delete-unfinished')"
+		" AND json_extract(o.details, '$.intent') IS NOT NULL)"
 		" ORDER BY e.pk",
 		&q);
 	struct pending {
