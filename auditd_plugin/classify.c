@@ -70,6 +70,8 @@ static const struct op_rule {
 	{"locked password", "account.lock", "5.18", EXACT},
 	{"updating password", "account.unlock", "5.18", EXACT},
 	{"unlocked password", "account.unlock", "5.18", EXACT},
+	/* gpasswd -r (4.13: "password of group g removed by root") */
+	{"password of group", "auth.change", "5.17", OUTCOME},
 	/* group membership: usermod -aG/-g, gpasswd, userdel, useradd -G */
 	{"to group", "group.member", "5.18", OUTCOME},
 	{"to shadow group", "group.member", "5.18", OUTCOME},

@@ -395,6 +395,8 @@ static void test_ops(void **state)
 		{1116, "", "success", "account.change", "5.16"},
 		{1101, "user alice added by root to group g", "success", "group.member.success", "5.18"},
 		{1101, "PAM:accounting", "success", "account.success", "5.15"},
+		{1108, "password of group g removed by root", "success", "auth.change.success", "5.17"},
+		{1133, "delete-group-password", "success", "auth.change.success", "5.17"},
 		{1136, "locked-password", "success", "account.lock", "5.18"}, /* ACCT_LOCK */
 	};
 	struct plugin_config c;
