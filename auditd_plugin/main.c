@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anchor.h"
 #include "config.h" /* the build's: default store */
 #include "plugin_config.h"
 #include "isms/ingest.h"
@@ -448,6 +449,7 @@ int main(int argc, char **argv)
 		/* Gaps before this moment are explainable: the collector was not there. */
 		snprintf(det, sizeof(det), "{\"pid\":%ld,\"version\":\"%s\"%s}", (long)getpid(),
 			 ISMS_VERSION_STR, kj);
+		plugin_anchor(store, "start");
 		writer_push_meta(&a.w, "collector.start", "started", a.cfg.asset, det);
 		watch_loss(&a, true);
 	}
@@ -496,6 +498,8 @@ int main(int argc, char **argv)
 	writer_close(&a.w);
 	pthread_join(reader, NULL);
 	pthread_join(writer, NULL);
+	if (live) /* after the last batch, the stop evidence included */
+		plugin_anchor(store, "stop");
 	progress(&a, true);
 	if (a.read_errno)
 		syslog(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));

@@ -10,6 +10,8 @@
 
 #include "plugin_config.h"
 #include "isms/catalogue.h"
+#include "isms/trust.h"
+#include "isms/json.h"
 
 #define CONFIG_MAX (1u << 20)
 
@@ -85,7 +87,8 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
 	static const char *const batch_m[] = {"events", "ms", NULL};
 	static const char *const key_m[] = {"asset", "control", "kind", "comment", NULL};
-	struct json_tokener *tok = json_tokener_new();
+	static const struct isms_json_limits limits = {.max_bytes = CONFIG_MAX, .max_depth = 16};
+	struct isms_json_error jerr;
 	struct json_object *root = NULL, *v;
 	struct plugin_config c;
 	int r = -EINVAL;
@@ -93,22 +96,18 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 	plugin_config_default(&c);
 	if (errlen)
 		err[0] = '\0';
-	if (!tok)
-		return -ENOMEM;
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		snprintf(err, errlen, "$: not valid JSON: %s at byte %zu",
-			 json_tokener_error_desc(json_tokener_get_error(tok)),
-			 json_tokener_get_parse_end(tok));
+	/* Strict JSON: json-c's own reader takes comments and keeps the last of
+	 * two equal names, so a repeated member would change what is kept. */
+	r = isms_json_parse(json, len, &limits, &root, &jerr);
+	if (r < 0) {
+		if (r == -EINVAL)
+			snprintf(err, errlen, "%s: not valid JSON: %s (line %u, column %u)",
+				 jerr.path, jerr.msg, jerr.line, jerr.column);
+		else
+			snprintf(err, errlen, "$: %s", strerror(-r));
 		goto out;
 	}
-	/* The tokener stops after the first value: what follows must be space. */
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
-		if (!strchr(" \t\r\n", json[i]) || !json[i]) {
-			snprintf(err, errlen, "$: not valid JSON: text after the object at byte %zu", i);
-			goto out;
-		}
-	}
+	r = -EINVAL;
 	if (!json_object_is_type(root, json_type_object)) {
 		snprintf(err, errlen, "$: must be an object");
 		goto out;
@@ -242,7 +241,6 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 	r = 0;
 out:
 	json_object_put(root);
-	json_tokener_free(tok);
 	if (r < 0) {
 		plugin_config_release(&c);
 		return r;
@@ -253,27 +251,16 @@ out:
 
 int plugin_config_load(const char *path, struct plugin_config *ret, char *err, size_t errlen)
 {
-	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
 	int r;
 
 	err[0] = '\0';
-	if (stat(path, &st) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* Whoever can write it, or any directory or symlink on its path,
+	 * decides what evidence is kept: sshd's StrictModes (lib/trust.c). */
+	r = isms_trust_read(path, 0, CONFIG_MAX, &buf, &len, err, errlen);
+	if (r < 0)
 		return r;
-	}
-	/* Whoever can write it decides what evidence is kept. */
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		snprintf(err, errlen, "%s: must be owned by root and not group- or world-writable", path);
-		return -EPERM;
-	}
-	r = isms_read_file(path, CONFIG_MAX, &buf, &len);
-	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
-		return r;
-	}
 	r = plugin_config_parse(buf, len, ret, err, errlen);
 	free(buf);
 	if (r < 0 && errlen) {

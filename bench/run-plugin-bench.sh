@@ -122,7 +122,9 @@ record_seed() {
 	i=0
 	while [ "$i" -lt 30 ]; do
 		cat "$W/data/watched.conf" >/dev/null
-		echo "$i" >>"$W/data/watched.conf"
+		# From a child: on a host booted without audit=1 this shell, started
+		# before auditd, is never audited (the kernel decides at fork).
+		sh -c 'echo "$1" >>"$2"' sh "$i" "$W/data/watched.conf"
 		uname -a >/dev/null
 		pamtester isms-bench root authenticate acct_mgmt open_session close_session >/dev/null 2>&1
 		i=$((i + 1))

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The DPO's access review: accesses to personal data outside who and when. */
 #include <errno.h>
-#include <grp.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +9,13 @@
 #include <json-c/json.h>
 
 #include "dpms.h"
+#include "isms/json.h"
 #include "isms/entity.h"
+#include "isms/identity.h"
 #include "store_internal.h"
 #include "strutil.h"
 #include "tz.h"
 #include "window.h"
-
-#define MAX_GROUPS 256
 
 static bool in_list(const char *list, const char *name)
 {
@@ -133,35 +131,25 @@ static int rule_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	return 0;
 }
 
-/* The user's groups through NSS, by name or by a numeric audit uid. */
-static size_t user_groups(const char *user, char *groups[MAX_GROUPS + 1], char **ret_name)
+/*
+ * The user and its groups through NSS (lib/identity.c, as pam_isms), by name
+ * or by a numeric audit uid.  When they cannot all be resolved *id stays
+ * empty: the access is judged by the logged name alone, so an authorisation
+ * through a group is not taken on trust and the access becomes a finding.
+ */
+static const char *const no_groups[] = {NULL};
+
+static void user_identity(const char *user, struct isms_identity *id)
 {
-	struct passwd *pw = getpwnam(user);
-	gid_t gids[MAX_GROUPS];
-	int n = MAX_GROUPS;
-	size_t k = 0;
+	char *end;
+	unsigned long uid;
+	int r = isms_identity_by_name(user, id);
 
-	if (!pw) {
-		char *end;
-		unsigned long uid = strtoul(user, &end, 10);
-
-		if (*user && !*end)
-			pw = getpwuid((uid_t)uid);
-	}
-	groups[0] = NULL;
-	*ret_name = pw ? strdup(pw->pw_name) : NULL;
-	if (!pw)
-		return 0;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) < 0)
-		n = MAX_GROUPS;
-	for (int i = 0; i < n && k < MAX_GROUPS; i++) {
-		struct group *gr = getgrgid(gids[i]);
-
-		if (gr && (groups[k] = strdup(gr->gr_name)))
-			k++;
-	}
-	groups[k] = NULL;
-	return k;
+	if (r != -ENOENT)
+		return;
+	uid = strtoul(user, &end, 10);
+	if (*user && !*end && uid <= (uid_t)-1)
+		(void)!isms_identity_by_uid((uid_t)uid, id);
 }
 
 static const char *json_str(struct json_object *o, const char *path0, int idx)
@@ -176,6 +164,23 @@ static const char *json_str(struct json_object *o, const char *path0, int idx)
 		v = json_object_array_get_idx(v, (size_t)idx);
 	}
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/*
+ * The details of a stored row, read back with the one strict reader (the
+ * exact stored bytes: a NUL inside them is an error, not an end).  NULL when
+ * there are none or they are not strict JSON: the row is then reviewed
+ * without them, as one without a path.
+ */
+static struct json_object *parse_details(sqlite3_stmt *st, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	struct json_object *o = NULL;
+
+	if (!text || isms_json_parse(text, (size_t)sqlite3_column_bytes(st, col), NULL, &o,
+				     NULL) < 0)
+		return NULL;
+	return o;
 }
 
 static int add_finding(struct isms_store *s, const char *activity, int64_t evid, const char *user,
@@ -224,14 +229,17 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 		char *activity = dupv((const char *)sqlite3_column_text(st, 2));
 		char *user = dupv((const char *)sqlite3_column_text(st, 3));
 		char *kind = dupv((const char *)sqlite3_column_text(st, 4));
-		struct json_object *det = json_tokener_parse((const char *)sqlite3_column_text(st, 5));
-		char *groups[MAX_GROUPS + 1] = {0}, *name = NULL, err[256];
+		struct json_object *det = parse_details(st, 5);
+		struct isms_identity id = {0};
+		const char *name;
+		char err[256];
 		const char *path = json_str(det, "paths", 0);
 		const char *access = kind && strchr(kind, '.') ? strchr(kind, '.') + 1 : kind;
 		int verdict;
 
 		top = pk;
 		seen++;
+		name = user;
 		/* The activity first, whatever else is wrong with the row: the finding
 		 * must name it when it exists, and must not name one that does not. */
 		if (!activity) {
@@ -249,15 +257,18 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 			/* Not attributable to an activity or a time: the DPO must see it. */
 			verdict = DPMS_UNAUTHORISED;
 		} else {
-			user_groups(user ? user : "", groups, &name);
+			user_identity(user ? user : "", &id);
+			if (id.name)
+				name = id.name;
 			if (!cache.found) {
 				verdict = DPMS_UNAUTHORISED; /* an activity nobody registered */
 			} else {
 				struct dpms_access_rule rule = {cache.users, cache.groups, cache.days,
 								cache.hours, cache.tz};
 
-				verdict = dpms_access_judge(&rule, name ? name : user,
-							    (const char *const *)groups, when,
+				verdict = dpms_access_judge(&rule, name,
+							    id.groups ? (const char *const *)id.groups
+								      : no_groups, when,
 							    zoneinfo, err, sizeof(err));
 				if (verdict == -EINVAL)
 					r = store_seterr(s, -EINVAL, "activity '%s': %s", activity, err);
@@ -265,14 +276,12 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 		}
 		if (r >= 0 && verdict > 0) {
 			r = add_finding(s, cache.found ? activity : NULL, pk,
-					name ? name : user, path, access, ts,
+					name, path, access, ts,
 					verdict == DPMS_UNAUTHORISED ? "unauthorised" : "outside_hours");
 			if (r >= 0)
 				found++;
 		}
-		for (size_t i = 0; groups[i]; i++)
-			free(groups[i]);
-		free(name);
+		isms_identity_release(&id);
 		free(ts);
 		free(activity);
 		free(user);

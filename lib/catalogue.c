@@ -12,6 +12,7 @@
 
 #include "isms/catalogue.h"
 #include "isms/entity.h"
+#include "isms/json.h"
 #include "store_internal.h"
 #include "strutil.h"
 
@@ -71,19 +72,30 @@ out:
 static int load_doc(const char *path, const char *member, struct json_object **ret_root,
 		    struct json_object **ret_arr, char **ret_err)
 {
-	struct json_object *root, *arr;
+	static const struct isms_json_limits limits = {.max_bytes = CATALOGUE_MAX};
+	struct json_object *root = NULL, *arr;
+	struct isms_json_error jerr;
 	char *buf = NULL;
+	size_t len = 0;
 	int r;
 
-	r = isms_read_file(path, CATALOGUE_MAX, &buf, NULL);
+	r = isms_read_file(path, CATALOGUE_MAX, &buf, &len);
 	if (r < 0) {
 		if (ret_err && asprintf(ret_err, "cannot read catalogue '%s': %s", path,
 					strerror(-r)) < 0)
 			*ret_err = NULL;
 		return r;
 	}
-	root = json_tokener_parse(buf);
+	r = isms_json_parse(buf, len, &limits, &root, &jerr);
 	free(buf);
+	if (r == -EINVAL) {
+		if (ret_err && asprintf(ret_err, "catalogue '%s' is not valid JSON at line %u, column %u (%s): %s",
+					path, jerr.line, jerr.column, jerr.path, jerr.msg) < 0)
+			*ret_err = NULL;
+		return r;
+	}
+	if (r < 0)
+		return r;
 	if (!root || !json_object_object_get_ex(root, member, &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
 		json_object_put(root);

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "isms/entity.h"
+#include "isms/json.h"
 #include "isms/risk.h"
 #include "store_internal.h"
 #include "strutil.h"
@@ -806,7 +807,8 @@ static int import_settings(struct isms_store *s, struct json_object *obj)
 
 int isms_import_json(struct isms_store *s, const char *json, size_t len, char **ret_err)
 {
-	struct json_tokener *tok = NULL;
+	static const struct isms_json_limits limits = {.max_bytes = IMPORT_MAX, .max_depth = 32};
+	struct isms_json_error jerr;
 	struct json_object *root = NULL, *section;
 	char where[128] = "";
 	int r;
@@ -815,31 +817,16 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 		r = store_seterr(s, -EFBIG, "import larger than %u bytes", IMPORT_MAX);
 		goto out;
 	}
-	tok = json_tokener_new();
-	if (!tok) {
-		r = -ENOMEM;
+	/* Strict JSON: json-c's own reader takes comments and keeps the last
+	 * of two equal names, silently changing what is imported. */
+	r = isms_json_parse(json, len, &limits, &root, &jerr);
+	if (r == -EINVAL) {
+		r = store_seterr(s, r, "not valid JSON at byte %zu (line %u, column %u, at %s): %s",
+				 jerr.offset, jerr.line, jerr.column, jerr.path, jerr.msg);
 		goto out;
 	}
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		enum json_tokener_error je = json_tokener_get_error(tok);
-
-		/* json-c reports a truncated document as "continue". */
-		r = store_seterr(s, -EINVAL, "not valid JSON at byte %zu: %s",
-				 json_tokener_get_parse_end(tok),
-				 je == json_tokener_continue ? "unexpected end of input" :
-							       json_tokener_error_desc(je));
+	if (r < 0)
 		goto out;
-	}
-	/* json-c stops after the first value: a second document or garbage
-	 * after it would be dropped without a word. */
-	for (size_t end = json_tokener_get_parse_end(tok); end < len; end++) {
-		if (!strchr(" \t\r\n", json[end]) || !json[end]) {
-			r = store_seterr(s, -EINVAL, "not valid JSON at byte %zu: data after the document",
-					 end);
-			goto out;
-		}
-	}
 	if (!json_object_is_type(root, json_type_object)) {
 		r = store_seterr(s, -EINVAL, "the document must be a JSON object");
 		goto out;
@@ -909,7 +896,5 @@ out:
 			*ret_err = NULL;
 	}
 	json_object_put(root);
-	if (tok) /* unlike json_object_put(), not NULL-safe */
-		json_tokener_free(tok);
 	return r;
 }

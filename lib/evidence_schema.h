@@ -8,6 +8,20 @@
  * statements for a schema's migrations.  Evidence keeps names, not
  * references: it must stay verifiable after the things it mentions change.
  */
+
+/*
+ * The append-only triggers, each exactly as SQLite keeps it in
+ * sqlite_master.sql (the statement without its ';'): verify compares the
+ * whole text, since the same names with other bodies guard nothing.
+ * Never change them: stores made by earlier builds hold this text.
+ */
+#define ISMS_EVIDENCE_TRIGGER_NO_UPDATE                                                        \
+	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                          \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+#define ISMS_EVIDENCE_TRIGGER_NO_DELETE                                                        \
+	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                          \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+
 #define ISMS_EVIDENCE_DDL                                                                      \
 	"CREATE TABLE evidence ("                                                              \
 	"  pk INTEGER PRIMARY KEY, recorded TEXT NOT NULL, ts TEXT NOT NULL,"                  \
@@ -19,10 +33,8 @@
 	"  last_hash TEXT NOT NULL) STRICT;",                                                  \
 	"INSERT INTO evidence_head VALUES (1, 0, "                                             \
 	"  '0000000000000000000000000000000000000000000000000000000000000000');",              \
-	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                          \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",                        \
-	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                          \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE ";",                                                   \
+	ISMS_EVIDENCE_TRIGGER_NO_DELETE ";"
 
 #define ISMS_INGEST_COUNTER_DDL                                                                \
 	"CREATE TABLE ingest_counter ("                                                        \

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "isms/date.h"
 #include "isms/evidence.h"
 #include "isms/indicator.h"
 #include "isms/risk.h"
@@ -84,16 +85,14 @@ static int load(struct isms_store *s, struct ind **ret, size_t *ret_n)
 	return 0;
 }
 
-/* "YYYY-MM-DDTHH:MM:SS[.fff]Z" -> epoch seconds; -1 if not that. */
+/* An evidence timestamp -> epoch seconds; -1 if it is not one. */
 static int64_t parse_ts(const char *ts)
 {
-	struct tm tm;
-	const char *end;
+	int64_t t;
 
-	memset(&tm, 0, sizeof(tm));
-	if (!ts || !(end = strptime(ts, "%Y-%m-%dT%H:%M:%S", &tm)))
+	if (!ts || isms_date_parse(ts, &t, NULL) < 0)
 		return -1;
-	return (int64_t)timegm(&tm);
+	return t;
 }
 
 static int bump(struct isms_store *s, const struct ind *ind, const char *asset, int64_t bucket,

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "evidence_internal.h"
+#include "isms/date.h"
 #include "isms/ingest.h"
 #include "store_internal.h"
 #include "strutil.h"
@@ -104,6 +106,13 @@ int isms_ingest_begin(struct isms_ingest *w)
 		isms_store_rollback(w->s);
 		return r;
 	}
+	/* A keyed chain without its key takes nothing: fail now, not at commit. */
+	r = evidence_key_ready(w->s);
+	if (r < 0) {
+		sqlite3_reset(w->head_get);
+		isms_store_rollback(w->s);
+		return r;
+	}
 	w->last = sqlite3_column_int64(w->head_get, 0);
 	snprintf(w->prev, sizeof(w->prev), "%s", (const char *)sqlite3_column_text(w->head_get, 1));
 	sqlite3_reset(w->head_get);
@@ -153,7 +162,7 @@ static bool ok_text(const char *v, size_t max)
 int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64_t *ret_id)
 {
 	struct isms_evidence e = *ev;
-	char hash[ISMS_HASH_HEX];
+	char hash[ISMS_HASH_HEX], tsbuf[ISMS_DATE_MAX];
 	const char *vals[13];
 	time_t now;
 	int r;
@@ -165,6 +174,9 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 	    !ok_text(e.control, 64) || !ok_text(e.asset, 256) || !ok_text(e.subject, 1024) ||
 	    !ok_text(e.outcome, 256) || !ok_text(e.details, 1u << 20))
 		return store_seterr(w->s, -EINVAL, "evidence row refused: missing source or kind, or bad text");
+	if (evidence_ts(ev->ts, tsbuf, sizeof(tsbuf), &e.ts) < 0)
+		return store_seterr(w->s, -EINVAL, "evidence row refused: ts '%.64s' is not a time",
+				    ev->ts);
 	now = time(NULL);
 	if (now != w->recorded_at) {
 		w->recorded_at = now;
@@ -241,6 +253,8 @@ int isms_ingest_commit(struct isms_ingest *w)
 	if (r >= 0)
 		r = store_step_done(w->s, w->head_set);
 	sqlite3_reset(w->head_set);
+	if (r >= 0)
+		r = evidence_seal_head(w->s, w->last, w->prev);
 	for (int c = 0; c < ISMS_CTR_MAX && r >= 0; c++) {
 		if (!w->delta[c])
 			continue;

@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +18,8 @@
 #include <json-c/json.h>
 
 #include "isms/catalogue.h"
-#include "jsondup.h"
+#include "isms/trust.h"
+#include "isms/json.h"
 #include "policy_internal.h"
 #include "strutil.h"
 
@@ -30,9 +30,10 @@ struct parser {
 	size_t nproblems;
 };
 
-static void problem(struct parser *ps, int line, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void problem(struct parser *ps, int line, const char *path, const char *fmt, ...)
+static void problem_at(struct parser *ps, int line, int column, const char *path,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void problem_at(struct parser *ps, int line, int column, const char *path,
+		       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,11 +48,15 @@ static void problem(struct parser *ps, int line, const char *path, const char *f
 
 		snprintf(q->path, sizeof(q->path), "%s", path);
 		q->line = line;
+		q->column = column;
 		va_start(ap, fmt);
 		vsnprintf(q->msg, sizeof(q->msg), fmt, ap);
 		va_end(ap);
 	}
 }
+
+/* A problem found after the JSON was read: no line is known, the path says where. */
+#define problem(ps, line, path, ...) problem_at(ps, line, 0, path, __VA_ARGS__)
 
 static void strv_free(struct strv *v)
 {
@@ -475,24 +480,16 @@ static int add_doc(struct isms_policy *p, const char *name, size_t *n)
 	return 0;
 }
 
-static int line_of(const char *json, size_t off)
-{
-	int line = 1;
-
-	for (size_t i = 0; i < off && json[i]; i++)
-		if (json[i] == '\n')
-			line++;
-	return line;
-}
-
 static const char *const top_members[] = {"version", "asset", "protection", "mode", "on_error",
 					  "rules", "comment", NULL};
 
 int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 		      struct isms_policy **ret, struct isms_policy_problems *problems)
 {
+	static const struct isms_json_limits limits = {.max_bytes = ISMS_POLICY_MAX_BYTES,
+						       .max_depth = 32};
 	struct parser ps = {.pr = problems, .zoneinfo = zoneinfo};
-	struct json_tokener *tok = NULL;
+	struct isms_json_error jerr;
 	struct json_object *root = NULL, *v, *rules;
 	size_t ndocs = 0;
 	int r = 0;
@@ -504,46 +501,21 @@ int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 		return -EFBIG;
 	}
 	ps.p = calloc(1, sizeof(*ps.p));
-	tok = json_tokener_new_ex(32);
-	if (!ps.p || !tok) {
+	if (!ps.p) {
 		r = -ENOMEM;
 		goto out;
 	}
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		size_t off = json_tokener_get_parse_end(tok);
-		enum json_tokener_error e = json_tokener_get_error(tok);
-
-		/* Input that ends inside a value leaves json-c waiting for more ("continue"). */
-		if (e == json_tokener_continue)
-			e = json_tokener_error_parse_eof;
-		problem(&ps, line_of(json, off), "$", "not valid JSON: %s (byte %zu)",
-			json_tokener_error_desc(e), off);
-		r = -EINVAL;
+	/*
+	 * Strict JSON only: json-c's own reader takes comments and keeps the
+	 * last of two equal names, so {"allow": false, "allow": true} would
+	 * be an allow.  The policy nests a few levels; 32 is what json-c allowed.
+	 */
+	r = isms_json_parse(json, len, &limits, &root, &jerr);
+	if (r < 0) {
+		if (r == -EINVAL)
+			problem_at(&ps, (int)jerr.line, (int)jerr.column, jerr.path,
+				   "not valid JSON: %s", jerr.msg);
 		goto out;
-	}
-	if (json_tokener_get_parse_end(tok) < len) {
-		size_t off = json_tokener_get_parse_end(tok);
-
-		while (off < len && isspace((unsigned char)json[off]))
-			off++;
-		if (off < len) {
-			problem(&ps, line_of(json, off), "$", "trailing data after the policy (byte %zu)",
-				off);
-			r = -EINVAL;
-			goto out;
-		}
-	}
-	{
-		char dpath[256];
-
-		/* json-c keeps the last of two equal names: {"allow": false, ...,
-		 * "allow": true} would silently become an allow. */
-		if (isms_json_duplicate(json, len, dpath, sizeof(dpath)) > 0) {
-			problem(&ps, 0, dpath, "member given twice");
-			r = -EINVAL;
-			goto out;
-		}
 	}
 	if (!json_object_is_type(root, json_type_object)) {
 		problem(&ps, 1, "$", "the policy must be a JSON object");
@@ -652,7 +624,6 @@ int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 		r = -EINVAL;
 out:
 	json_object_put(root);
-	json_tokener_free(tok);
 	if (r < 0) {
 		isms_policy_free(ps.p);
 		return r;
@@ -661,109 +632,30 @@ out:
 	return 0;
 }
 
-/* StrictModes: the file and every directory up to / are root's and not writable by others. */
-static int check_path(const char *path, struct isms_policy_problems *pr)
-{
-	struct parser ps = {.pr = pr};
-	char *dup = strdup(path), *dir;
-	struct stat st;
-	int r = 0;
-
-	if (!dup)
-		return -ENOMEM;
-	if (lstat(path, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (S_ISLNK(st.st_mode) && stat(path, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		problem(&ps, 0, "$", "'%s' is not a regular file", path);
-		r = -EPERM;
-		goto out;
-	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		problem(&ps, 0, "$", "'%s' must be owned by root and not group- or world-writable (owner uid %u, mode %04o)",
-			path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		r = -EPERM;
-		goto out;
-	}
-	for (dir = dirname(dup);; dir = dirname(dir)) {
-		if (stat(dir, &st) < 0) {
-			r = -errno;
-			goto out;
-		}
-		/* A root-owned sticky directory (/tmp) lets nobody else replace
-		 * root's entries in it, so it is as safe as a private one. */
-		if (st.st_uid != 0 ||
-		    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
-			problem(&ps, 0, "$", "directory '%s' of the policy must be owned by root and not group- or world-writable", dir);
-			r = -EPERM;
-			goto out;
-		}
-		if (strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
-			break;
-	}
-out:
-	free(dup);
-	return r;
-}
-
 int isms_policy_load(const char *path, bool strict_modes, const char *zoneinfo,
 		     struct isms_policy **ret, struct isms_policy_problems *problems)
 {
-	char *buf = NULL;
+	char *buf = NULL, why[512];
 	size_t len = 0;
 	int r;
-
-	char *real = NULL;
-	struct stat before, after;
 
 	if (problems)
 		memset(problems, 0, sizeof(*problems));
 	if (!strict_modes) {
 		r = isms_read_file(path, ISMS_POLICY_MAX_BYTES, &buf, &len);
-		goto parse;
-	}
-	/* Check the file a symlink leads to, and every directory above it;
-	 * then read the very file that was checked (same device and inode),
-	 * so that nothing can be swapped in between. */
-	real = realpath(path, NULL);
-	if (!real)
-		return -errno;
-	r = check_path(real, problems);
-	if (r < 0 || stat(real, &before) < 0) {
-		r = r < 0 ? r : -errno;
-		goto out;
-	}
-	{
-		int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		/* StrictModes: every component of the path as written, the very
+		 * file read that was checked (lib/trust.c). */
+		r = isms_trust_read(path, 0, ISMS_POLICY_MAX_BYTES, &buf, &len, why, sizeof(why));
+		if (r == -EPERM) {
+			struct parser ps = {.pr = problems};
 
-		if (fd < 0) {
-			r = -errno;
-			goto out;
+			problem(&ps, 0, "$", "%s", why);
 		}
-		if (fstat(fd, &after) < 0 || after.st_dev != before.st_dev ||
-		    after.st_ino != before.st_ino) {
-			close(fd);
-			r = -EPERM;
-			goto out;
-		}
-		close(fd);
 	}
-	r = isms_read_file(real, ISMS_POLICY_MAX_BYTES, &buf, &len);
-	if (r == 0 && (stat(real, &after) < 0 || after.st_ino != before.st_ino ||
-		       after.st_dev != before.st_dev || after.st_uid != 0 ||
-		       (after.st_mode & (S_IWGRP | S_IWOTH))))
-		r = -EPERM; /* replaced or changed while we read it */
-parse:
 	if (r == 0)
 		r = isms_policy_parse(buf, len, zoneinfo, ret, problems);
-out:
 	free(buf);
-	free(real);
 	return r;
 }
 

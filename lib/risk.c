@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "isms/json.h"
 #include "isms/risk.h"
 #include "store_internal.h"
 #include "strutil.h"
@@ -166,11 +167,22 @@ int isms_risk_matrix_from_json(const char *json, struct isms_risk_matrix *ret, c
 			       size_t errlen)
 {
 	struct isms_risk_matrix m;
-	struct json_object *root = json_tokener_parse(json), *cells, *acc;
-	int r = -EINVAL;
+	struct json_object *root = NULL, *cells, *acc;
+	struct isms_json_error jerr;
+	int r;
 
 	memset(&m, 0, sizeof(m));
-	if (!root || !json_object_is_type(root, json_type_object)) {
+	r = isms_json_parse(json, strlen(json), NULL, &root, &jerr);
+	if (r == -EINVAL || r == -EFBIG) {
+		snprintf(err, errlen, "%s: not valid JSON: %s (line %u, column %u)", jerr.path,
+			 jerr.msg, jerr.line, jerr.column);
+		r = -EINVAL;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	r = -EINVAL;
+	if (!json_object_is_type(root, json_type_object)) {
 		snprintf(err, errlen, "$: not a JSON object");
 		goto out;
 	}

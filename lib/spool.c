@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "isms/catalogue.h"
+#include "isms/json.h"
 #include "isms/spool.h"
 #include "store_internal.h"
 
@@ -114,13 +115,22 @@ out:
 	return r;
 }
 
-static const char *get(struct json_object *o, const char *k)
+/*
+ * Member @k as text, or NULL.  A value with a NUL in it ("\u0000") sets
+ * *bad: C string calls would cut it there and store a shorter value than
+ * the one spooled.
+ */
+static const char *get(struct json_object *o, const char *k, bool *bad)
 {
 	struct json_object *v;
+	const char *t;
 
 	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
-	return json_object_get_string(v);
+	t = json_object_get_string(v);
+	if (strlen(t) != (size_t)json_object_get_string_len(v))
+		*bad = true;
+	return t;
 }
 
 /* A spooled file that can never be stored is set aside as NAME.bad for a
@@ -180,10 +190,11 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n && done < max && r >= 0; i++) {
 		char path[4096], *buf = NULL;
-		struct json_object *o;
+		struct json_object *o = NULL;
+		size_t len = 0;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		r = isms_read_file(path, SPOOL_FILE_MAX, &buf, NULL);
+		r = isms_read_file(path, SPOOL_FILE_MAX, &buf, &len);
 		if (r == -ENOENT) { /* another drainer took it */
 			r = 0;
 			continue;
@@ -195,18 +206,24 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		}
 		if (r < 0)
 			break;
-		o = json_tokener_parse(buf);
+		/* Strict JSON: a file that is not is quarantined below, not guessed at. */
+		r = isms_json_parse(buf, len, NULL, &o, NULL);
 		free(buf);
+		if (r == -ENOMEM)
+			break;
+		r = 0;
 		{
+			bool bad = false;
 			struct isms_evidence ev = {
-				.ts = get(o, "ts"), .source = get(o, "source"), .kind = get(o, "kind"),
-				.node = get(o, "node"), .event_key = get(o, "event_key"),
-				.control = get(o, "control"), .asset = get(o, "asset"),
-				.subject = get(o, "subject"), .outcome = get(o, "outcome"),
-				.details = get(o, "details"),
+				.ts = get(o, "ts", &bad), .source = get(o, "source", &bad),
+				.kind = get(o, "kind", &bad), .node = get(o, "node", &bad),
+				.event_key = get(o, "event_key", &bad),
+				.control = get(o, "control", &bad), .asset = get(o, "asset", &bad),
+				.subject = get(o, "subject", &bad), .outcome = get(o, "outcome", &bad),
+				.details = get(o, "details", &bad),
 			};
 
-			if (!o || !ev.event_key) {
+			if (!o || !ev.event_key || bad) {
 				quarantine(path);
 				json_object_put(o);
 				continue;

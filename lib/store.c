@@ -420,6 +420,7 @@ struct isms_store *isms_store_free(struct isms_store *s)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close_v2(s->db);
 	}
+	explicit_bzero(s->evkey, sizeof(s->evkey));
 	free(s->path);
 	free(s);
 	return NULL;

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "isms/store.h"
 
@@ -16,6 +17,11 @@ struct isms_store {
 	int txdepth;     /* nesting of isms_store_begin() */
 	bool tx_failed;  /* an inner level rolled back: the outer commit must fail */
 	char errmsg[512];
+	/* The evidence key (evidence_key.c) once loaded; wiped when the store is freed. */
+	unsigned char evkey[32];
+	char evkey_id[17];
+	bool evkey_loaded;
+	bool evkey_given; /* by isms_evidence_key_use(): verify then insists on a keyed store */
 };
 
 /* Record a message for isms_store_errmsg(); returns @r so callers can write return seterr(...). */

@@ -28,25 +28,6 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-bool isms_date_valid(const char *s)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, max;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
-	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
-		return false;
-	y = atoi(s);
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return false;
-	max = mdays[m - 1];
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		max = 29;
-	return d <= max;
-}
-
 int isms_parse_int64(const char *s, int64_t *ret)
 {
 	char *end;
@@ -179,74 +160,6 @@ void isms_format_utc(time_t t, char *buf, size_t len)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-int64_t isms_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int num(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-int isms_parse_datetime(const char *s, int64_t *ret)
-{
-	char date[11];
-	int h, mi, sec = 0, off = 0;
-	const char *p;
-
-	if (strlen(s) < 17 || (s[10] != 'T' && s[10] != ' '))
-		return -EINVAL;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (!isms_date_valid(date))
-		return -EINVAL;
-	h = num(s + 11, 2);
-	mi = num(s + 14, 2);
-	if (s[13] != ':' || h < 0 || h > 23 || mi < 0 || mi > 59)
-		return -EINVAL;
-	p = s + 16;
-	if (*p == ':') {
-		sec = num(p + 1, 2);
-		if (sec < 0 || sec > 59)
-			return -EINVAL;
-		p += 3;
-		if (*p == '.') /* fractions of a second are dropped */
-			for (p++; isdigit((unsigned char)*p); p++)
-				;
-	}
-	if (p[0] == 'Z' && !p[1]) {
-		off = 0;
-	} else if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && p[3] == ':') {
-		int oh = num(p + 1, 2), om = num(p + 4, 2);
-
-		if (oh < 0 || oh > 14 || om < 0 || om > 59)
-			return -EINVAL;
-		off = (oh * 3600 + om * 60) * (p[0] == '-' ? -1 : 1);
-	} else {
-		return -EINVAL;
-	}
-	*ret = isms_days_from_civil(num(date, 4), (unsigned)num(date + 5, 2),
-				    (unsigned)num(date + 8, 2)) * 86400 +
-	       h * 3600 + mi * 60 + sec - off;
-	return 0;
 }
 
 bool isms_path_ok(const char *s)

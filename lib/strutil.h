@@ -7,14 +7,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "isms/date.h"
+
 /* The longest text value accepted for any field. */
 #define ISMS_VALUE_MAX 4096
 
 /* Equal, treating '-' in @a as '_' and ignoring case. */
 bool isms_streq_dash(const char *a, const char *b);
 
-/* A real calendar date in the form YYYY-MM-DD (years 1900-9999). */
-bool isms_date_valid(const char *s);
 
 /* Whole decimal number, optional sign; -EINVAL or -ERANGE. */
 int isms_parse_int64(const char *s, int64_t *ret);
@@ -50,15 +50,11 @@ bool isms_text_ok(const char *s);
  */
 void isms_printable(const char *in, char *out, size_t len, bool keep_newline);
 
-/*
- * "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)" -> seconds since the epoch.
- * A time without a zone is refused: it would mean different instants on
- * different hosts.  -EINVAL otherwise.
- */
-int isms_parse_datetime(const char *s, int64_t *ret);
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. Pure. */
-int64_t isms_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* isms_date_parse() without the fraction: the one date parser (isms/date.h). */
+static inline int isms_parse_datetime(const char *s, int64_t *ret)
+{
+	return isms_date_parse(s, ret, NULL);
+}
 
 /* An absolute path without '..' components, whitespace or control characters. */
 bool isms_path_ok(const char *s);

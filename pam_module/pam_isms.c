@@ -11,8 +11,6 @@
  * isms_policy_evaluate(), the store and evidence are libisms.
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,27 +28,29 @@
 #include "config.h"
 #include "isms/evidence.h"
 #include "isms/facts.h"
+#include "isms/identity.h"
 #include "isms/policy.h"
 #include "isms/spool.h"
 #include "isms/store.h"
 #include "strutil.h"
 
 #define USER_MAX   256
-#define GROUPS_MAX 256
 #define MAX_ACKS   32
 
 struct login {
 	const char *user, *service, *rhost, *tty;
-	char *groups[GROUPS_MAX + 1];
-	bool known; /* the user exists in NSS */
+	struct isms_identity id; /* the user and every group, when known */
+	int id_err;              /* 0, or why NSS could not say (not -ENOENT) */
+	bool known;              /* the user exists in NSS */
 	char user_log[USER_MAX + 1];
 };
 
 static void login_release(struct login *l)
 {
-	for (size_t i = 0; l->groups[i]; i++)
-		free(l->groups[i]);
+	isms_identity_release(&l->id);
 }
+
+static const char *const no_groups[] = {NULL};
 
 static int get_str_item(pam_handle_t *pamh, int item, const char **ret)
 {
@@ -61,29 +61,8 @@ static int get_str_item(pam_handle_t *pamh, int item, const char **ret)
 	return r;
 }
 
-/* All of the user's groups, resolved once. */
-static void resolve_groups(struct login *l, const struct passwd *pw)
-{
-	gid_t gids[GROUPS_MAX];
-	int n = GROUPS_MAX, k = 0;
-
-	if (getgrouplist(l->user, pw->pw_gid, gids, &n) < 0)
-		n = GROUPS_MAX; /* more than we keep: the first GROUPS_MAX */
-	for (int i = 0; i < n && k < GROUPS_MAX; i++) {
-		struct group gr, *res = NULL;
-		char buf[4096];
-
-		if (getgrgid_r(gids[i], &gr, buf, sizeof(buf), &res) == 0 && res)
-			if ((l->groups[k] = strdup(res->gr_name)))
-				k++;
-	}
-	l->groups[k] = NULL;
-}
-
 static int gather(pam_handle_t *pamh, struct login *l)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
 	int r;
 
 	memset(l, 0, sizeof(*l));
@@ -99,10 +78,14 @@ static int gather(pam_handle_t *pamh, struct login *l)
 	if (strlen(l->user) > USER_MAX || !isms_text_ok(l->user) || strchr(l->user, '\n') ||
 	    strchr(l->user, '\t'))
 		return PAM_USER_UNKNOWN;
-	if (getpwnam_r(l->user, &pw, buf, sizeof(buf), &res) == 0 && res) {
+	/* Every group or none: a group left out (too big for a buffer, one
+	 * past a cap) could be the one a deny rule names.  An unknown user
+	 * is no error; an NSS that cannot answer is, for on_error. */
+	r = isms_identity_by_name(l->user, &l->id);
+	if (r == 0)
 		l->known = true;
-		resolve_groups(l, res);
-	}
+	else if (r != -ENOENT)
+		l->id_err = r;
 	return PAM_SUCCESS;
 }
 
@@ -329,27 +312,51 @@ static void format_problems(const struct isms_policy_problems *pr, const char *p
 		 pr->list[0].msg);
 }
 
-/* The asset the account decision was made for, kept in the handle so that
- * the session records need not read and check the policy again. */
-#define ASSET_DATA "pam_isms_asset"
+/*
+ * What the account decision was made for, kept in the handle: the session
+ * records need not read and check the policy again, and a session for a user
+ * other than the one decided is caught (PAM_USER may be changed between the
+ * two, by the application or by a module in between).
+ */
+#define DECIDED_DATA "pam_isms_decided"
 
-static void free_data(pam_handle_t *pamh, void *data, int error_status)
+struct decided {
+	char *user;
+	char *asset;  /* NULL: no policy was read */
+	bool enforce; /* the mode the decision was made in */
+};
+
+static void free_decided(pam_handle_t *pamh, void *data, int error_status)
 {
+	struct decided *d = data;
+
 	(void)pamh;
 	(void)error_status;
-	free(data);
+	if (!d)
+		return;
+	free(d->user);
+	free(d->asset);
+	free(d);
 }
 
-static void keep_asset(pam_handle_t *pamh, const char *asset)
+static void keep_decided(pam_handle_t *pamh, const char *user, const char *asset, bool enforce)
 {
-	char *copy = asset ? strdup(asset) : NULL;
+	struct decided *d = calloc(1, sizeof(*d));
 
-	if (copy && pam_set_data(pamh, ASSET_DATA, copy, free_data) != PAM_SUCCESS)
-		free(copy);
+	if (!d)
+		return;
+	d->user = strdup(user);
+	d->asset = asset ? strdup(asset) : NULL;
+	d->enforce = enforce;
+	if (!d->user || (asset && !d->asset) ||
+	    pam_set_data(pamh, DECIDED_DATA, d, free_decided) != PAM_SUCCESS)
+		free_decided(pamh, d, 0);
 }
 
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
+	const char *asset = NULL;
+	int eff_mode = -1;
 	struct pam_isms_args a;
 	struct isms_policy_problems pr;
 	struct isms_policy *p = NULL;
@@ -363,6 +370,9 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	int r, ret;
 
 	r = pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE);
+	/* PAM_SILENT: the application asked that the user be told nothing. */
+	if (flags & PAM_SILENT)
+		a.quiet = true;
 	ret = gather(pamh, &l);
 	if (ret != PAM_SUCCESS) {
 		/* No usable name: nothing to decide on, and nothing safe to record
@@ -390,7 +400,16 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	}
 	if (a.on_error < 0)
 		a.on_error = isms_policy_on_error(p);
-	keep_asset(pamh, isms_policy_asset(p));
+	asset = isms_policy_asset(p);
+	eff_mode = a.mode >= 0 ? a.mode : (int)isms_policy_mode(p);
+	if (l.id_err) {
+		/* Never a partial list of groups: on_error decides. */
+		snprintf(what, sizeof(what), "cannot resolve user '%s' and all of its groups: %s",
+			 l.user_log, strerror(-l.id_err));
+		open_store(pamh, &a, &s);
+		ret = decide_on_error(pamh, &a, s, &l, what);
+		goto out;
+	}
 
 	open_store(pamh, &a, &s);
 	isms_facts_unknown(&facts);
@@ -409,7 +428,8 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	{
 		struct isms_request req = {
 			.user = l.user, .service = l.service, .rhost = l.rhost, .tty = l.tty,
-			.groups = (const char *const *)l.groups, .now = time(NULL),
+			.groups = l.known ? (const char *const *)l.id.groups : no_groups,
+			.now = time(NULL),
 		};
 
 		isms_policy_evaluate(p, &req, &facts, &d, NULL, 0, NULL);
@@ -428,13 +448,21 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		ret = PAM_SUCCESS;
 	}
 out:
+	keep_decided(pamh, l.user, asset,
+		     (eff_mode >= 0 ? eff_mode : a.mode) != ISMS_MODE_AUDIT);
 	isms_store_free(s);
 	isms_policy_free(p);
 	login_release(&l);
 	return ret;
 }
 
-static int session(pam_handle_t *pamh, int argc, const char **argv, const char *kind)
+/*
+ * Record a session.  Recording never fails a session: the decision was
+ * account's.  But a session for another user than the one account decided
+ * for (PAM_USER changed in between) was never decided at all: it is recorded
+ * as session.user-mismatch and, in enforce mode, refused at open.
+ */
+static int session(pam_handle_t *pamh, int argc, const char **argv, const char *kind, bool open)
 {
 	struct pam_isms_args a;
 	struct isms_store *s = NULL;
@@ -442,27 +470,40 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	struct isms_evidence ev = {0};
 	struct login l;
 	const void *kept = NULL;
-	char node[256], ts[32], key[384];
-	char *details;
+	const struct decided *dd = NULL;
+	char node[256], ts[32], key[384], decided_log[USER_MAX + 1];
+	char *details = NULL;
+	bool mismatch, enforce, refuse;
+	int ret = PAM_SUCCESS;
 
-	/* Recording a session never fails it: the decision was account's. */
-	if (gather(pamh, &l) != PAM_SUCCESS) {
-		login_release(&l);
-		return PAM_SUCCESS;
-	}
+	if (pam_get_data(pamh, DECIDED_DATA, &kept) == PAM_SUCCESS && kept)
+		dd = kept;
 	if (pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE) < 0)
 		pam_syslog(pamh, LOG_ERR, "unknown or malformed module argument '%s', ignoring", a.bad);
+	if (gather(pamh, &l) != PAM_SUCCESS) {
+		/* No name fit to record; if account decided for a real one,
+		 * this is not that user. */
+		refuse = open && dd && (a.mode >= 0 ? a.mode != ISMS_MODE_AUDIT : dd->enforce);
+		if (dd)
+			pam_syslog(pamh, LOG_WARNING,
+				   "session for a user name missing or not printable, after account"
+				   " decided for another user%s", refuse ? ": refused" : "");
+		login_release(&l);
+		return refuse ? PAM_PERM_DENIED : PAM_SUCCESS;
+	}
+	mismatch = dd && strcmp(dd->user, l.user) != 0;
+	enforce = dd && (a.mode >= 0 ? a.mode != ISMS_MODE_AUDIT : dd->enforce);
+	refuse = mismatch && open && enforce;
 	/* The policy names the asset; without it the session is still recorded.
 	 * Where this module decided the account in this handle, it is known. */
-	if (pam_get_data(pamh, ASSET_DATA, &kept) == PAM_SUCCESS && kept)
-		ev.asset = kept;
+	if (dd && dd->asset)
+		ev.asset = dd->asset;
 	else if (isms_policy_load(a.policy, true, a.zoneinfo, &p, NULL) == 0)
 		ev.asset = isms_policy_asset(p);
 	open_store(pamh, &a, &s);
 	node_name(node, sizeof(node));
 	isms_format_utc(time(NULL), ts, sizeof(ts));
 	make_key(key, sizeof(key), node, ts);
-	details = details_json(&l, NULL, "session", NULL);
 	ev.ts = ts;
 	ev.source = "pam_isms";
 	ev.kind = kind;
@@ -471,23 +512,40 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	ev.control = "8.15";
 	ev.subject = l.user;
 	ev.outcome = "success";
+	if (mismatch) {
+		char why[2 * USER_MAX + 128];
+
+		isms_printable(dd->user, decided_log, sizeof(decided_log), false);
+		snprintf(why, sizeof(why),
+			 "%s for user '%s', but account was decided for user '%s'",
+			 open ? "session open" : "session close", l.user_log, decided_log);
+		details = details_json(&l, NULL, enforce ? "enforce" : "audit", why);
+		ev.kind = "session.user-mismatch";
+		ev.control = "5.15";
+		ev.outcome = refuse ? "deny" : open ? "audit-deny" : "success";
+		pam_syslog(pamh, LOG_WARNING, "%s%s", why, refuse ? ": refused" : "");
+	} else {
+		details = details_json(&l, NULL, "session", NULL);
+	}
 	ev.details = details;
 	record(pamh, &a, s, &ev);
+	if (refuse)
+		ret = PAM_PERM_DENIED;
 	free(details);
 	isms_store_free(s);
 	isms_policy_free(p);
 	login_release(&l);
-	return PAM_SUCCESS;
+	return ret;
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return session(pamh, argc, argv, "session.open");
+	return session(pamh, argc, argv, "session.open", true);
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return session(pamh, argc, argv, "session.close");
+	return session(pamh, argc, argv, "session.close", false);
 }
 
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)

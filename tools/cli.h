@@ -107,6 +107,10 @@ int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_anchor(struct cli *c, int argc, char **argv);
+int cmd_key(struct cli *c, int argc, char **argv);
+/* 'key init' for 'init --keyed': create the key at @path if missing, key the store. */
+int cli_key_init(struct cli *c, const char *path);
 int cmd_soa(struct cli *c, int argc, char **argv);
 int cmd_overdue(struct cli *c, int argc, char **argv);
 int cmd_setting(struct cli *c, int argc, char **argv);

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ismsctl policy check | test: the access policy without a login. */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +9,12 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/facts.h"
+#include "isms/identity.h"
 #include "isms/policy.h"
+#include "strutil.h"
 
 #define DEFAULT_POLICY "/etc/isms/policy.json"
 #define MAX_GROUPS 256
@@ -24,7 +25,7 @@ static const char policy_help[] =
 	"       ismsctl policy test --user USER [--service SVC] [--from ADDR] [--tty TTY]\n"
 	"                           [--at TIME] [--groups G1,G2] [--policy FILE] [--no-store]\n\n"
 	"check: validate an access policy (default " DEFAULT_POLICY ") and report every\n"
-	"problem with its JSON path (and line, for syntax errors), the file's ownership\n"
+	"problem with its JSON path (and line:column, for syntax errors), the file's ownership\n"
 	"and mode as pam_isms checks them, and, when the store can be read, whether the\n"
 	"asset and documents it names are in the register.  Exit 0 when pam_isms would\n"
 	"accept it, 5 when it is malformed, 6 when it is insecure.\n\n"
@@ -37,7 +38,10 @@ static const char policy_help[] =
 static void print_problems(const char *file, const struct isms_policy_problems *pr)
 {
 	for (size_t i = 0; i < pr->n; i++) {
-		if (pr->list[i].line)
+		if (pr->list[i].line && pr->list[i].column)
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", file, pr->list[i].line,
+				pr->list[i].column, pr->list[i].path, pr->list[i].msg);
+		else if (pr->list[i].line)
 			fprintf(stderr, "%s:%d: %s: %s\n", file, pr->list[i].line, pr->list[i].path,
 				pr->list[i].msg);
 		else
@@ -123,41 +127,23 @@ static int do_check(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* ISO 8601 with Z or an offset, or @epoch. */
+/* ISO 8601 with Z or an offset (isms_date_parse), or @epoch. */
 static int parse_at(const char *s, time_t *ret)
 {
-	struct tm tm;
-	const char *end;
-	long off = 0;
+	int64_t t;
+	int r;
 
 	if (s[0] == '@') {
-		char *e;
-		long long v = strtoll(s + 1, &e, 10);
-
-		if (!s[1] || *e)
+		r = isms_parse_int64(s + 1, &t);
+		if (r < 0 || t < 0 || t > 253402300799LL) /* up to 9999-12-31 */
 			return -EINVAL;
-		*ret = (time_t)v;
+		*ret = (time_t)t;
 		return 0;
 	}
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M", &tm);
-	if (!end)
-		return -EINVAL;
-	if (*end == ':') {
-		end = strptime(end, ":%S", &tm);
-		if (!end)
-			return -EINVAL;
-	}
-	if (*end == 'Z' && !end[1]) {
-		off = 0;
-	} else if ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':') {
-		int h = atoi(end + 1), m = atoi(end + 4);
-
-		off = (h * 3600L + m * 60L) * (*end == '-' ? -1 : 1);
-	} else {
-		return -EINVAL;
-	}
-	*ret = timegm(&tm) - off;
+	r = isms_date_parse(s, &t, NULL);
+	if (r < 0)
+		return r;
+	*ret = (time_t)t;
 	return 0;
 }
 
@@ -165,7 +151,9 @@ static int do_test(struct cli *c, int argc, char **argv)
 {
 	const char *file = DEFAULT_POLICY, *user = NULL, *service = "sshd", *rhost = NULL;
 	const char *tty = NULL, *groups_arg = NULL;
-	char *groups[MAX_GROUPS + 1] = {0}, *gbuf = NULL;
+	char *given[MAX_GROUPS + 1] = {0}, *gbuf = NULL;
+	const char *const *groups = (const char *const *)given;
+	struct isms_identity id = {0};
 	char trace[MAX_TRACE][160];
 	struct isms_policy_problems pr;
 	struct isms_policy *p = NULL;
@@ -212,24 +200,25 @@ static int do_test(struct cli *c, int argc, char **argv)
 
 	if (groups_arg) {
 		gbuf = strdup(groups_arg);
-		for (char *save = NULL, *g = gbuf ? strtok_r(gbuf, ",", &save) : NULL;
-		     g && ng < MAX_GROUPS; g = strtok_r(NULL, ",", &save))
-			groups[ng++] = g;
-	} else {
-		struct passwd *pw = getpwnam(user);
-
-		if (pw) {
-			gid_t gids[MAX_GROUPS];
-			int n = MAX_GROUPS;
-
-			if (getgrouplist(user, pw->pw_gid, gids, &n) < 0)
-				n = MAX_GROUPS;
-			for (int i = 0; i < n && ng < MAX_GROUPS; i++) {
-				struct group *gr = getgrgid(gids[i]);
-
-				if (gr && (groups[ng] = strdup(gr->gr_name)))
-					ng++;
+		for (char *save = NULL, *g = gbuf ? strtok_r(gbuf, ",", &save) : NULL; g;
+		     g = strtok_r(NULL, ",", &save)) {
+			if (ng == MAX_GROUPS) {
+				free(gbuf);
+				isms_policy_free(p);
+				return cli_usage("policy", "--groups takes at most %d groups",
+						 MAX_GROUPS);
 			}
+			given[ng++] = g;
+		}
+	} else {
+		/* The very lookup pam_isms makes: every group, or an error. */
+		r = isms_identity_by_name(user, &id);
+		if (r == 0) {
+			groups = (const char *const *)id.groups;
+		} else if (r != -ENOENT) {
+			isms_policy_free(p);
+			return cli_fail(r, "cannot resolve user '%s' and all of its groups: %s;"
+					   " pam_isms would apply on_error", user, strerror(-r));
 		} else {
 			fprintf(stderr, "%s: user '%s' is not known to this system (pam_isms returns PAM_USER_UNKNOWN for a denial); give --groups to test anyway\n", cli_prog, 
 				user);
@@ -245,7 +234,7 @@ static int do_test(struct cli *c, int argc, char **argv)
 	}
 	{
 		struct isms_request req = {.user = user, .service = service, .rhost = rhost,
-					   .tty = tty, .groups = (const char *const *)groups,
+					   .tty = tty, .groups = groups,
 					   .now = now};
 
 		isms_policy_evaluate(p, &req, &facts, &d, trace, MAX_TRACE, &ntrace);
@@ -288,9 +277,7 @@ static int do_test(struct cli *c, int argc, char **argv)
 	}
 	/* The exit status tells scripts the outcome: 0 allow, 1 deny. */
 	code = d.effective_allow ? EXIT_OK : EXIT_FAIL;
-	if (!groups_arg)
-		for (size_t i = 0; i < ng; i++)
-			free(groups[i]);
+	isms_identity_release(&id);
 	free(gbuf);
 	isms_policy_free(p);
 	return code;

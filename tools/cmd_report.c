@@ -56,17 +56,19 @@ static void date_plus_days(char buf[11], int days)
 int cmd_init(struct cli *c, int argc, char **argv)
 {
 	const char *dir = getenv("ISMS_DATA_DIR");
-	const char *org = NULL;
+	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT;
 	char path[4096], *err = NULL;
+	bool keyed = false;
 	int nctl, nthr, code;
 
 	HELP(argc, argv,
-	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME]\n\n"
+	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n\n"
 	     "Create the store (mode 0600, its directory 0700) if it does not exist,\n"
 	     "migrate it to this build's schema, and load the ISO/IEC 27001:2022 Annex A\n"
 	     "catalogue and the BSI elementary threats from DIR (default $ISMS_DATA_DIR,\n"
 	     "else " ISMS_DATADIR ").  Running it again refreshes the catalogues and keeps\n"
-	     "the Statement of Applicability.\n");
+	     "the Statement of Applicability.  --keyed then keys the evidence chain as\n"
+	     "'ismsctl key init' does (key default " ISMS_EVIDENCE_KEY_DEFAULT ").\n");
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 
@@ -74,6 +76,10 @@ int cmd_init(struct cli *c, int argc, char **argv)
 			dir = v;
 		else if ((v = cli_opt_value(argc, argv, &i, "--organisation")))
 			org = v;
+		else if (strcmp(argv[i], "--keyed") == 0)
+			keyed = true;
+		else if ((v = cli_opt_value(argc, argv, &i, "--key")))
+			key = v;
 		else
 			return cli_usage("init", "unknown argument '%s'", argv[i]);
 	}
@@ -109,61 +115,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	if (!c->quiet)
 		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats\n",
 		       c->store_path, isms_store_schema_version(c->store), nctl, nthr);
-	return EXIT_OK;
-}
-
-/* --- verify -------------------------------------------------------------- */
-
-int cmd_verify(struct cli *c, int argc, char **argv)
-{
-	struct isms_verify_result res;
-	int r, code;
-
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			printf("Usage: %s verify\n\n"
-			       "Check every page of the store, then walk the evidence hash chain from\n"
-			       "the first row: every row's hash, its link to the row before, the head\n"
-			       "record and the append-only triggers.  Exit 0 when intact; exit 9 naming\n"
-			       "the first bad row otherwise, 7 when the store is corrupt.  The head hash\n"
-			       "printed can be kept elsewhere to anchor the chain.\n",
-			       cli_prog);
-			return EXIT_OK;
-		}
-	}
-	if (argc != 1)
-		return cli_usage("verify", "verify takes no arguments");
-	code = -cli_open(c, false, false);
-	if (code)
-		return code;
-	r = isms_store_check(c->store);
-	if (r < 0)
-		return cli_store_fail(c, r);
-	r = isms_evidence_verify(c->store, &res);
-	if (r < 0 && r != -EBADMSG)
-		return cli_store_fail(c, r);
-	if (c->fmt == OUT_JSON) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "ok", json_object_new_boolean(r == 0));
-		json_object_object_add(o, "rows", json_object_new_int64(res.rows));
-		json_object_object_add(o, "head", json_object_new_string(res.head));
-		if (r < 0) {
-			json_object_object_add(o, "first_bad_row", json_object_new_int64(res.first_bad));
-			json_object_object_add(o, "reason", json_object_new_string(res.reason));
-		}
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
-		json_object_put(o);
-	} else if (r == 0) {
-		printf("evidence chain intact: %" PRId64 " rows, head %s\n", res.rows, res.head);
-	}
-	if (r < 0) {
-		fprintf(stderr, "%s: evidence chain broken: %s\n", cli_prog, res.reason);
-		if (res.first_bad)
-			fprintf(stderr, "%s: first bad row: %" PRId64 " (see '%s evidence show %" PRId64 "')\n",
-				cli_prog, res.first_bad, cli_prog, res.first_bad);
-		return EXIT_TAMPERED;
-	}
+	if (keyed)
+		return cli_key_init(c, key);
 	return EXIT_OK;
 }
 
@@ -819,12 +772,21 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
 	     "a risk is rated beyond the new matrix.\n");
 	if (argc >= 2 && strcmp(argv[1], "load") == 0) {
 		char *buf = NULL, err[256];
+		size_t len = 0;
 
 		if (argc != 3)
 			return cli_usage("matrix", "'matrix load' takes one file");
-		r = isms_read_file(argv[2], 1 << 20, &buf, NULL);
+		r = isms_read_file(argv[2], 1 << 20, &buf, &len);
 		if (r < 0)
 			return cli_fail(r, "cannot read '%s': %s", argv[2], strerror(-r));
+		/* The matrix reader takes a C string: a NUL byte must not end the
+		 * file early, so that what follows it goes unread. */
+		if (strlen(buf) != len) {
+			r = cli_fail(-EINVAL, "%s: $: not valid JSON: NUL byte at byte %zu", argv[2],
+				     strlen(buf));
+			free(buf);
+			return r;
+		}
 		r = isms_risk_matrix_from_json(buf, &m, err, sizeof(err));
 		free(buf);
 		if (r < 0)

@@ -34,7 +34,9 @@ static void usage(FILE *f)
 		"  request due      open data subject requests, overdue first (Art. 12(3))\n"
 		"  breach due       open breaches and their 72 hours (Art. 33)\n"
 		"  retention check  files kept past their erasure limit (--delete to erase)\n"
-		"  verify           check the access evidence's hash chain\n"
+		"  verify           check the access evidence's hash chain (--anchor, --key)\n"
+		"  anchor           print and log an anchor of the chain's head\n"
+		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"\n"
 		"Options:\n"
 		"  --store PATH     the store (default: $DPMS_STORE, else %s)\n"
@@ -60,6 +62,8 @@ static const struct cli_command commands[] = {
 	{"breach", "due", cmd_breach_due},
 	{"retention", NULL, cmd_retention},
 	{"verify", NULL, cmd_verify},
+	{"anchor", NULL, cmd_anchor},
+	{"key", NULL, cmd_key},
 };
 
 int main(int argc, char **argv)

@@ -34,7 +34,9 @@ static void usage(FILE *f)
 		"  matrix           show or load the risk matrix definition\n"
 		"  setting          list or set settings (organisation, budget, acceptance)\n"
 		"  evidence         list or add evidence\n"
-		"  verify           check the evidence hash chain\n"
+		"  verify           check the evidence hash chain (--anchor, --key)\n"
+		"  anchor           print and log an anchor of the chain's head\n"
+		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"  policy check     validate the pam_isms access policy\n"
 		"  policy test      explain the decision for a login, without logging in\n"
 		"\n"
@@ -55,6 +57,8 @@ static const struct cli_command commands[] = {
 	{"import", NULL, cmd_import},
 	{"export", NULL, cmd_export},
 	{"verify", NULL, cmd_verify},
+	{"anchor", NULL, cmd_anchor},
+	{"key", NULL, cmd_key},
 	{"soa", NULL, cmd_soa},
 	{"overdue", NULL, cmd_overdue},
 	{"setting", NULL, cmd_setting},

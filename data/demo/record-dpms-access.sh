@@ -27,6 +27,7 @@ cleanup() {
 	rm -rf "$D" "$P"
 }
 trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
 for u in lwolf bob; do
 	if ! id "$u" >/dev/null 2>&1; then
 		useradd -M -s /bin/sh "$u"

@@ -23,10 +23,11 @@ struct isms_policy; /* opaque, immutable once parsed */
 enum isms_policy_mode { ISMS_MODE_ENFORCE, ISMS_MODE_AUDIT };
 enum isms_on_error { ISMS_ON_ERROR_DENY, ISMS_ON_ERROR_ALLOW };
 
-/* One problem found while parsing: where (JSON path, and line when known) and what. */
+/* One problem found while parsing: where (JSON path, and line:column when known) and what. */
 struct isms_policy_problem {
 	char path[128]; /* "$.rules[2].from[0]" */
 	int line;       /* 1-based, 0 if unknown */
+	int column;     /* 1-based, in characters; 0 if unknown */
 	char msg[192];
 };
 
@@ -50,10 +51,11 @@ int isms_policy_parse(const char *json, size_t len, const char *zoneinfo,
 
 /*
  * Read and parse the policy file at @path.  With @strict_modes, first check
- * it like sshd's StrictModes: a regular file owned by root, not group- or
- * world-writable, in directories up to / that are root's and not writable
- * by others.  -ENOENT, -EACCES, -EPERM (insecure; @problems says why),
- * -EINVAL (malformed), -EFBIG.
+ * it like sshd's StrictModes with isms_trust_check(path, 0) (isms/trust.h):
+ * every component of the path as written, symlinks themselves and where they
+ * lead, down to a regular file owned by root and not group- or
+ * world-writable.  -ENOENT, -EACCES, -ELOOP, -EPERM (insecure; @problems
+ * says why, naming the component), -EINVAL (malformed), -EFBIG.
  */
 int isms_policy_load(const char *path, bool strict_modes, const char *zoneinfo,
 		     struct isms_policy **ret, struct isms_policy_problems *problems)

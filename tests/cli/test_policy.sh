@@ -36,7 +36,11 @@ err_has "rejected: 9 problems" "all problems counted"
 
 printf '{"version": 1,\n "asset": "x",\n "rules": [ {"id": }\n' >"$T/syntax.json"; chmod 644 "$T/syntax.json"
 isms policy check "$T/syntax.json"; expect_rc 5 "syntax error: exit 5"
-err_has "syntax.json:3: \$: not valid JSON" "syntax error names its line"
+err_has "syntax.json:3:20: \$.rules[0].id: not valid JSON" "syntax error names its line, column and path"
+# Strict JSON (issue #8): a comment used to hang the check at 100% CPU.
+printf '{"version": 1,\n "asset": "x",\n "rules": [ // first match wins }\n {"id": "a", "allow": true}]}\n' >"$T/comment.json"; chmod 644 "$T/comment.json"
+run timeout 20 "$ISMSCTL" policy check "$T/comment.json"; expect_rc 5 "policy with a comment: exit 5, no hang"
+err_has "comment.json:3:13: \$.rules[0]: not valid JSON: comments are not allowed" "comment refused at its place"
 
 chmod 666 "$P"
 isms policy check "$P"; expect_rc 6 "world-writable policy: exit 6"
@@ -59,6 +63,11 @@ err_has "asset 'no-such-host' is not in the register" "unknown asset warned"
 isms policy test --policy "$P" --user alice --groups alice --from 10.1.2.3 --at 2026-11-26T10:00Z
 expect_rc 0 "alice is allowed (exit 0)"
 out_has "decision: allow (rule 'admins')" "alice: rule admins decides"
+# One date parser: an offset that is not digits, or out of range, is refused.
+for at in 2026-11-26T10:00+zz:zz 2026-11-26T10:00+24:00 2026-11-26T10:00+01:99 'last tuesday' @-1 @99999999999999999999; do
+	isms policy test --policy "$P" --user alice --groups alice --from 10.1.2.3 --at "$at"
+	expect_rc 2 "--at '$at' refused"
+done
 isms policy test --policy "$P" --user bob --groups bob --from 10.1.2.3
 expect_rc 1 "bob is denied (exit 1)"
 out_has "has not acknowledged the current version of 'infosec-policy'" "bob: old acknowledgement named"
@@ -96,6 +105,34 @@ out_has "is locked down" "lockdown named"
 isms policy test --policy "$P" --user tkoch --groups emergency --from 203.0.113.9
 expect_rc 0 "break-glass admits during lockdown"
 out_has "break-glass access: flagged for review" "break-glass flagged"
+
+# policy test looks groups up as pam_isms does: every group, or an error
+# (users and groups from nss_wrapper, none added to the system).
+if [ -e /usr/lib/x86_64-linux-gnu/libnss_wrapper.so ] || ldconfig -p | grep -q libnss_wrapper; then
+	printf 'isms-frank:x:3006:3006::/nonexistent:/bin/false\nisms-oscar:x:3007:3999::/nonexistent:/bin/false\n' >"$T/passwd"
+	{
+		echo "isms-frank:x:3006:"
+		i=1
+		while [ $i -le 300 ]; do
+			printf 'isms-g%03d:x:%d:isms-frank\n' $i $((5000 + i))
+			i=$((i + 1))
+		done
+	} >"$T/group"
+	cat >"$T/g300.json" <<'JSON'
+{"version": 1, "asset": "db-prod-01",
+ "rules": [{"id": "no-g300", "groups": "isms-g300", "allow": false}, {"id": "all", "allow": true}]}
+JSON
+	chmod 644 "$T/g300.json"
+	nss() { LD_PRELOAD="${LD_PRELOAD:-}${LD_PRELOAD:+ }libnss_wrapper.so" NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" "$@"; }
+	nss isms policy test --policy "$T/g300.json" --user isms-frank --no-store
+	expect_rc 1 "the 300th group of a user counts: denied"
+	out_has "rule 'no-g300'" "denied by the rule on the 300th group"
+	nss isms policy test --policy "$T/g300.json" --user isms-oscar --no-store
+	expect_rc 1 "a user whose groups cannot all be resolved is an error, never allowed"
+	err_has "cannot resolve user 'isms-oscar' and all of its groups" "the lookup failure explained"
+else
+	ok "# SKIP nss_wrapper is not installed"
+fi
 
 # Spool drain on an empty or missing spool.
 isms evidence drain --spool "$T/spool"; expect_rc 0 "drain of a missing spool"

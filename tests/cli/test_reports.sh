@@ -313,6 +313,21 @@ expect_rc 5 "a matrix with a label used twice"
 printf '{"likelihood": [' >"$T/trunc.json"
 isms matrix load "$T/trunc.json"
 expect_rc 5 "a matrix file that is not JSON"
+# Strict JSON (issue #8): no second "cells", no comment, nothing hidden behind a NUL.
+printf '{"likelihood": ["a", "b"], "impact": ["x", "y"], "levels": ["lo", "hi"], "cells": [[1, 1], [1, 2]], "cells": [[2, 2], [2, 2]]}' \
+	>"$T/dup.json"
+isms matrix load "$T/dup.json"
+expect_rc 5 "a matrix with a member given twice"
+err_has "\$.cells: not valid JSON: member given twice" "the second member is named"
+printf '{"likelihood": ["a", "b"], "impact": ["x", "y"], "levels": ["lo", "hi"], /* c */ "cells": [[1, 1], [1, 2]]}' \
+	>"$T/comment.json"
+isms matrix load "$T/comment.json"
+expect_rc 5 "a matrix with a comment"
+printf '{"likelihood": ["a", "b"], "impact": ["x", "y"], "levels": ["lo", "hi"], "cells": [[1, 1], [1, 2]]}\000junk' \
+	>"$T/nul.json"
+isms matrix load "$T/nul.json"
+expect_rc 5 "a matrix file with a NUL byte"
+err_has "NUL byte at byte 99" "the NUL byte is named"
 isms matrix load
 expect_rc 2 "matrix load without a file"
 isms matrix show

@@ -5,7 +5,9 @@
 # ASan-built module needs inside an uninstrumented host program.
 #
 # Everything this creates outside $T is listed in E2E_UNDO and removed by
-# e2e_cleanup, which the EXIT trap runs however the test ends.
+# e2e_cleanup, which the EXIT trap runs however the test ends (HUP, INT,
+# TERM and PIPE exit through it too).  What a run killed with SIGKILL left
+# (a user, a PAM service of the suite's names) the next run removes first.
 
 E2E_OK=isms-e2e-ok
 E2E_NO=isms-e2e-no
@@ -22,11 +24,19 @@ e2e_cleanup() {
 		rm -rf "$f"
 	done
 	for u in $E2E_UNDO_USERS; do
-		# A session of the test user still ending would make userdel refuse.
-		pkill -KILL -u "$u" >/dev/null 2>&1
-		userdel -r "$u" >/dev/null 2>&1 || userdel "$u" >/dev/null 2>&1
+		e2e_userdel "$u"
 	done
 	rm -rf "$T"
+}
+
+# e2e_userdel NAME: the user, its home, mail spool and its own group.
+e2e_userdel() {
+	# A session of the test user still ending would make userdel refuse.
+	pkill -KILL -u "$1" >/dev/null 2>&1
+	userdel -r "$1" >/dev/null 2>&1 || userdel "$1" >/dev/null 2>&1
+	# userdel keeps a group it did not make with the user: ours by its name.
+	getent group "$1" >/dev/null 2>&1 && groupdel "$1" >/dev/null 2>&1
+	return 0
 }
 trap 'e2e_cleanup' EXIT
 # PIPE too: a reader that goes away (| head) must not leave sshd or users behind.
@@ -87,13 +97,22 @@ e2e_sanitizer_clean() {
 	fi
 }
 
-# e2e_user NAME: create a login user with a shell, once; removed on exit
-# only if this run created it.
+# e2e_user NAME: create a login user with a shell (one of the suite's
+# isms-e2e-* names), removed again on exit.  One of that name there already
+# was left by a run killed before its trap ran: it is removed first, so that
+# each run starts from a known user and leaves none.
 e2e_user() {
-	if ! id "$1" >/dev/null 2>&1; then
-		useradd -m -s /bin/sh "$1" >/dev/null 2>&1 || { echo "# useradd $1 failed"; return 1; }
-		E2E_UNDO_USERS="$E2E_UNDO_USERS $1"
+	case $1 in
+	isms-e2e-*) ;;
+	*) echo "# e2e_user: '$1' is not a name of the suite's"; return 1 ;;
+	esac
+	if id "$1" >/dev/null 2>&1 || getent group "$1" >/dev/null 2>&1; then
+		echo "# removing user '$1' left by an earlier run"
+		e2e_userdel "$1"
 	fi
+	# Listed first: a signal between the two still removes it.
+	E2E_UNDO_USERS="$E2E_UNDO_USERS $1"
+	useradd -m -s /bin/sh "$1" >/dev/null 2>&1 || { echo "# useradd $1 failed"; return 1; }
 }
 
 # e2e_store: a store in which $E2E_OK has acknowledged the current

@@ -63,7 +63,7 @@ else
 fi
 # The check above would pass vacuously if nm found nothing: make sure it saw
 # symbols we know the module takes from each library.
-for sym in pam_get_user audit_open sqlite3_open_v2 json_tokener_parse_ex EVP_Digest getpwnam_r; do
+for sym in pam_get_user audit_open sqlite3_open_v2 json_object_new_object EVP_Digest getpwnam_r; do
 	if grep -qx "$sym" "$T/undef" && grep -qx "$sym" "$T/provided"; then
 		ok "takes $sym from its library"
 	else

@@ -4,9 +4,9 @@
  *
  * Every call goes through Linux-PAM: service files written at start-up into a
  * private directory (pam_wrapper copies it at the first pam_start, so all of
- * them exist before that), the built module named by its absolute path, real
- * users from NSS (created with useradd: these tests run as root), and a real
- * store built with ismsctl.  A test checks what PAM returned, what the user
+ * them exist before that), the built module named by its absolute path, users
+ * and groups from files under nss_wrapper (tests/nsswrap.c: none is added to
+ * the system), and a real store built with ismsctl.  A test checks what PAM returned, what the user
  * was told, the log line (pam_wrapper routes pam_syslog to stderr, which the
  * tests capture) and the evidence rows in the store.
  *
@@ -43,6 +43,7 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/store.h"
+#include "nsswrap.h"
 
 #define ASSET "isms-host"
 #define ALICE "isms-alice" /* group isms-dba; person 'alice' through login; acked, reviewed */
@@ -50,6 +51,10 @@
 #define CAROL "isms-carol" /* group isms-emergency; person past active_until */
 #define DAVE  "isms-dave"  /* in passwd, not in the register */
 #define GHOST "isms-ghost" /* not in passwd */
+#define ERIN  "isms-erin"  /* in isms-huge, whose group entry is over 64 KiB */
+#define FRANK "isms-frank" /* in 300 groups, isms-g001 .. isms-g300 */
+#define OSCAR "isms-oscar" /* primary gid without a group entry */
+#define MANY_GROUPS 300
 
 #define DENY_MSG  "Access denied by the ISMS policy: "
 #define ERROR_MSG "Access denied: the ISMS access policy cannot be applied."
@@ -214,24 +219,49 @@ static bool in_group(const char *user, const char *group)
 	return false;
 }
 
-/* Create @user (and @group, and the membership) unless they exist: idempotent. */
-static int ensure_user(const char *user, const char *group)
+/*
+ * The users and groups the tests see, through nss_wrapper: each user has a
+ * group of its own as primary group, as useradd makes them.  isms-huge has
+ * 5,000 more members, so that its entry (about 95 KiB) fits no fixed buffer.
+ */
+static char *nss_passwd(void)
 {
-	if (group && !getgrnam(group) &&
-	    run_cmd(NULL, (const char *const[]){"groupadd", group, NULL}) != 0)
-		return -1;
-	if (!getpwnam(user)) {
-		const char *const with[] = {"useradd", "-M", "-s", "/usr/sbin/nologin", "-G", group,
-					    user, NULL};
-		const char *const without[] = {"useradd", "-M", "-s", "/usr/sbin/nologin", user, NULL};
+	char *s = NULL;
 
-		if (run_cmd(NULL, group ? with : without) != 0)
-			return -1;
-	} else if (group && !in_group(user, group)) {
-		if (run_cmd(NULL, (const char *const[]){"usermod", "-a", "-G", group, user, NULL}) != 0)
-			return -1;
-	}
-	return getpwnam(user) && (!group || in_group(user, group)) ? 0 : -1;
+	assert_true(asprintf(&s,
+			     "root:x:0:0:root:/root:/bin/sh\n"
+			     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+			     ALICE ":x:3001:3001::/nonexistent:/usr/sbin/nologin\n"
+			     BOB ":x:3002:3002::/nonexistent:/usr/sbin/nologin\n"
+			     CAROL ":x:3003:3003::/nonexistent:/usr/sbin/nologin\n"
+			     DAVE ":x:3004:3004::/nonexistent:/usr/sbin/nologin\n"
+			     ERIN ":x:3005:3005::/nonexistent:/usr/sbin/nologin\n"
+			     FRANK ":x:3006:3006::/nonexistent:/usr/sbin/nologin\n"
+			     OSCAR ":x:3007:3999::/nonexistent:/usr/sbin/nologin\n") > 0);
+	return s;
+}
+
+static char *nss_group(void)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	len += (size_t)snprintf(s + len, cap - len,
+				"root:x:0:\nnogroup:x:65534:\n"
+				ALICE ":x:3001:\n" BOB ":x:3002:\n" CAROL ":x:3003:\n"
+				DAVE ":x:3004:\n" ERIN ":x:3005:\n" FRANK ":x:3006:\n"
+				"isms-dba:x:4001:" ALICE "\n"
+				"isms-emergency:x:4002:" CAROL "\n"
+				"isms-huge:x:4003:");
+	for (int i = 0; i < 5000; i++)
+		len += (size_t)snprintf(s + len, cap - len, "isms-member-%05d,", i);
+	len += (size_t)snprintf(s + len, cap - len, ERIN "\n");
+	for (int i = 1; i <= MANY_GROUPS; i++)
+		len += (size_t)snprintf(s + len, cap - len, "isms-g%03d:x:%d:" FRANK "\n", i,
+					5000 + i);
+	assert_true(len < cap - 1);
+	return s;
 }
 
 /* ---- the policy, services and store ----------------------------------- */
@@ -833,9 +863,6 @@ static int group_setup(void **state)
 	assert_int_equal(mkdir(g.etc, 0755), 0);
 	assert_int_equal(mkdir(g.var, 0755), 0);
 
-	if (ensure_user(ALICE, "isms-dba") < 0 || ensure_user(BOB, NULL) < 0 ||
-	    ensure_user(CAROL, "isms-emergency") < 0 || ensure_user(DAVE, NULL) < 0)
-		fail_msg("cannot create the test users (useradd/groupadd)");
 	/* The matrix depends on who is not in which group, too. */
 	if (in_group(BOB, "isms-dba") || in_group(BOB, "isms-emergency") ||
 	    in_group(ALICE, "isms-emergency") || in_group(CAROL, "isms-dba") ||
@@ -973,6 +1000,140 @@ static void t_group_rule(void **state)
 	assert_int_equal(account("isms-main", BOB), PAM_SUCCESS);
 	expect_ev(BOB, "access.allow", "allow", "primary");
 	assert_int_equal(account("isms-main", ALICE), PAM_PERM_DENIED);
+}
+
+/* The regression: a group entry over 64 KiB fitted no 4 KiB buffer and was dropped. */
+static void t_big_group(void **state)
+{
+	struct group *gr = getgrnam("isms-huge");
+	size_t len = 0;
+
+	(void)state;
+	assert_non_null(gr);
+	for (size_t i = 0; gr->gr_mem[i]; i++)
+		len += strlen(gr->gr_mem[i]) + 1;
+	assert_true(len > 64 * 1024);
+	set_policy(NULL, "{\"id\": \"no-huge\", \"groups\": \"isms-huge\", \"allow\": false},"
+			 "{\"id\": \"all\", \"allow\": true}");
+	assert_int_equal(account("isms-main", ERIN), PAM_PERM_DENIED);
+	expect_ev(ERIN, "access.deny", "deny", "no-huge");
+	assert_int_equal(account("isms-main", BOB), PAM_SUCCESS);
+	expect_ev(BOB, "access.allow", "allow", "all");
+}
+
+/* The regression: groups past the 256th were dropped. */
+static void t_many_groups(void **state)
+{
+	(void)state;
+	set_policy(NULL, "{\"id\": \"no-g300\", \"groups\": \"isms-g300\", \"allow\": false},"
+			 "{\"id\": \"all\", \"allow\": true}");
+	assert_int_equal(account("isms-main", FRANK), PAM_PERM_DENIED);
+	expect_ev(FRANK, "access.deny", "deny", "no-g300");
+	/* And the first of them still counts. */
+	set_policy(NULL, "{\"id\": \"g001\", \"groups\": \"isms-g001\", \"allow\": true},"
+			 "{\"id\": \"default\", \"allow\": false}");
+	assert_int_equal(account("isms-main", FRANK), PAM_SUCCESS);
+	expect_ev(FRANK, "access.allow", "allow", "g001");
+}
+
+/* Groups that cannot all be resolved are an error for on_error, never a shorter list. */
+static void t_group_lookup_error(void **state)
+{
+	(void)state;
+	set_policy(NULL, "{\"id\": \"no-dba\", \"groups\": \"isms-dba\", \"allow\": false},"
+			 "{\"id\": \"all\", \"allow\": true}");
+	assert_int_equal(account("isms-main", OSCAR), PAM_PERM_DENIED);
+	assert_has(out.log, "cannot resolve user '" OSCAR "' and all of its groups: ");
+	assert_has(out.log, "; on_error=deny");
+	assert_has(out.msg, ERROR_MSG);
+	expect_ev(OSCAR, "access.error-deny", "error-deny", NULL);
+	assert_int_equal(account("isms-onerr", OSCAR), PAM_SUCCESS);
+	assert_has(out.log, "; on_error=allow");
+	expect_ev(OSCAR, "access.error-allow", "error-allow", NULL);
+}
+
+/* PAM_SILENT: the user is told nothing; the log and the evidence still say it. */
+static void t_silent(void **state)
+{
+	struct pam_testcase silent[] = {pam_test_flags(PAMTEST_ACCOUNT, PAM_PERM_DENIED, PAM_SILENT)};
+	struct pam_testcase loud[] = {pam_test(PAMTEST_ACCOUNT, PAM_PERM_DENIED)};
+
+	(void)state;
+	set_policy(NULL, RULES_ALICE);
+	assert_int_equal(pam_ops("isms-main", BOB, NULL, NULL, loud, 1), PAM_PERM_DENIED);
+	assert_has(out.msg, DENY_MSG "rule 'default' denies");
+	assert_int_equal(pam_ops("isms-main", BOB, NULL, NULL, silent, 1), PAM_PERM_DENIED);
+	assert_str(out.msg, "", "message with PAM_SILENT");
+	assert_has(out.log, "deny user '" BOB "'");
+	expect_ev(BOB, "access.deny", "deny", "default");
+	/* An error denies silently too. */
+	assert_int_equal(pam_ops("isms-badarg", ALICE, NULL, NULL, silent, 1), PAM_PERM_DENIED);
+	assert_str(out.msg, "", "error message with PAM_SILENT");
+	assert_has(out.log, "on_error=deny");
+	assert_int_equal(pam_ops("isms-badarg", ALICE, NULL, NULL, loud, 1), PAM_PERM_DENIED);
+	assert_has(out.msg, ERROR_MSG);
+}
+
+/*
+ * Account for @user, then PAM_USER set to @other, then session open in the
+ * same handle, through @service.  Fills out; returns the session's result.
+ */
+static int switch_user(const char *service, const char *user, const char *other)
+{
+	struct pam_conv conv = {conv_fn, NULL};
+	struct pamtest_conv_data cd = {0};
+	struct pam_testcase acct[] = {pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+				      pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS)};
+	struct pam_testcase sess[] = {pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS)};
+	pam_handle_t *ph = NULL;
+	enum pamtest_err perr;
+
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(pam_start(service, user, &conv, &ph), PAM_SUCCESS);
+	capture_begin();
+	perr = _pamtest(service, user, &cd, acct, 2, ph);
+	if (perr == PAMTEST_ERR_OK)
+		assert_int_equal(pam_set_item(ph, PAM_USER, other), PAM_SUCCESS);
+	if (perr == PAMTEST_ERR_OK)
+		perr = _pamtest(service, other, &cd, sess, 1, ph); /* and pam_end */
+	capture_end(out.log, sizeof(out.log));
+	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
+		fail_msg("libpamtest: %s", pamtest_strerror(perr));
+	out.rc = sess[0].op_rv;
+	return out.rc;
+}
+
+/* PAM_USER changed between account and session: that user was never decided. */
+static void t_session_user_mismatch(void **state)
+{
+	int64_t n0 = ev_count();
+	struct ev e;
+
+	(void)state;
+	set_policy(NULL, RULES_ALICE);
+	assert_int_equal(switch_user("isms-main", ALICE, BOB), PAM_PERM_DENIED);
+	assert_has(out.log, "session open for user '" BOB "', but account was decided for user '"
+			    ALICE "': refused");
+	ev_last(BOB, &e);
+	assert_str(e.kind, "session.user-mismatch", "kind");
+	assert_str(e.outcome, "deny", "outcome");
+	assert_str(e.asset, ASSET, "asset");
+	assert_has(detail(&e, "error"), "account was decided for user '" ALICE "'");
+	ev_release(&e);
+	/* The account decision and the refused session. */
+	assert_int_equal(ev_count() - n0, 2);
+	expect_ev(ALICE, "access.allow", "allow", "alice");
+
+	/* Audit mode: allowed, recorded all the same. */
+	assert_int_equal(switch_user("isms-audit", ALICE, BOB), PAM_SUCCESS);
+	ev_last(BOB, &e);
+	assert_str(e.kind, "session.user-mismatch", "kind");
+	assert_str(e.outcome, "audit-deny", "outcome");
+	ev_release(&e);
+
+	/* The same user: an ordinary session. */
+	assert_int_equal(switch_user("isms-main", ALICE, ALICE), PAM_SUCCESS);
+	expect_ev(ALICE, "session.open", "success", NULL);
 }
 
 static void t_service_rule(void **state)
@@ -1477,10 +1638,14 @@ static void t_policy_unreadable(void **state)
 static void t_policy_malformed(void **state)
 {
 	(void)state;
-	/* Not JSON at all: the log says where json-c gave up. */
+	/* Not JSON at all: the log says where the reader gave up. */
 	put_file(g.policy, "{\"version\": 1, \"asset\": \"" ASSET "\", \"rules\": [\n"
 			   "  {\"id\": \"alice\", \"allow\": true}\n", 0644);
-	expect_policy_error("rejected (1 problem): $: not valid JSON");
+	expect_policy_error("rejected (1 problem): $.rules: not valid JSON");
+	/* Strict JSON (issue #8): a comment hung every login at 100% CPU. */
+	put_file(g.policy, "{\"version\": 1, \"asset\": \"" ASSET "\", \"rules\": [\n"
+			   "  // admins first }\n  {\"id\": \"alice\", \"allow\": true}]}\n", 0644);
+	expect_policy_error("rejected (1 problem): $.rules[0]: not valid JSON: comments are not allowed");
 
 	/* A typo in a deny rule must not turn into an allow (pam_access's flaw). */
 	set_policy(NULL, "{\"id\": \"block\", \"from\": [\"10.0.0.0/33\"], \"allow\": false},"
@@ -1526,10 +1691,38 @@ static void t_policy_insecure(void **state)
 
 	/* Whoever may write the directory may replace the file. */
 	assert_int_equal(chmod(g.etc, 0775), 0);
-	want = xprintf("directory '%s' of the policy must be owned by root", g.etc);
+	want = xprintf("directory '%s' must be owned by root", g.etc);
 	expect_policy_error(want);
 	free(want);
 	assert_int_equal(chmod(g.etc, 0755), 0);
+
+	/* StrictModes bypass: the policy a symlink, leading through a link in a
+	 * world-writable directory to a good root-owned policy.  Whoever can
+	 * write that directory chose the policy: refused. */
+	{
+		char *open_dir = xprintf("%s/open", g.dir), *hop = xprintf("%s/hop.json", open_dir);
+		char *good = xprintf("%s/good.json", g.dir);
+
+		assert_int_equal(rename(g.policy, good), 0);
+		assert_int_equal(mkdir(open_dir, 0777), 0);
+		assert_int_equal(chmod(open_dir, 0777), 0);
+		assert_int_equal(symlink(good, hop), 0);
+		assert_int_equal(symlink(hop, g.policy), 0);
+		want = xprintf("directory '%s' must be owned by root and not group- or world-writable",
+			       open_dir);
+		expect_policy_error(want);
+		free(want);
+		/* The same links in a directory of root's: the policy applies. */
+		assert_int_equal(chmod(open_dir, 0755), 0);
+		assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
+		assert_int_equal(unlink(g.policy), 0);
+		assert_int_equal(unlink(hop), 0);
+		assert_int_equal(rmdir(open_dir), 0);
+		assert_int_equal(rename(good, g.policy), 0);
+		free(good);
+		free(hop);
+		free(open_dir);
+	}
 
 	/* Not a file: a FIFO must be refused without blocking on it, a directory too. */
 	assert_int_equal(unlink(g.policy), 0);
@@ -1961,11 +2154,16 @@ static void t_chain_verifies(void **state)
 
 #define T(f) cmocka_unit_test_teardown(f, restore)
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		T(t_user_rule),
 		T(t_group_rule),
+		T(t_big_group),
+		T(t_many_groups),
+		T(t_group_lookup_error),
+		T(t_silent),
+		T(t_session_user_mismatch),
 		T(t_service_rule),
 		T(t_from_rule),
 		T(t_local_and_tty),
@@ -1995,6 +2193,7 @@ int main(void)
 	const char *pre = getenv("LD_PRELOAD");
 	const char *pw = getenv("PAM_WRAPPER");
 
+	(void)argc;
 	if (!getenv("PAM_ISMS_SO") || !getenv("ISMSCTL")) {
 		printf("1..0 # SKIP PAM_ISMS_SO and ISMSCTL must name the built module and tool\n");
 		return 77;
@@ -2004,8 +2203,16 @@ int main(void)
 		return 77;
 	}
 	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root: creates the test users with useradd\n");
+		printf("1..0 # SKIP needs root: chowns files and switches the euid\n");
 		return 77;
+	}
+	{
+		char *pw_text = nss_passwd(), *gr_text = nss_group();
+
+		/* Returns in a child under nss_wrapper; the parent cleans up. */
+		tu_nss_wrap(argv, pw_text, gr_text, ERIN);
+		free(pw_text);
+		free(gr_text);
 	}
 	/* NOTICE lines (allowed-but-logged decisions) are pam_wrapper's level 2. */
 	setenv("PAM_WRAPPER_DEBUGLEVEL", "2", 0);

@@ -204,8 +204,13 @@ static void t_malformed(void **state)
 		const char *text;
 		const char *msg;
 	} bad[] = {
-		{"{\"controls\": [", "not JSON"},
-		{"", "not JSON"},
+		{"{\"controls\": [", "not valid JSON at line 1, column 15"},
+		{"", "not valid JSON"},
+		/* Strict JSON, as everywhere (issue #8). */
+		{"{\"controls\": [] // none yet\n}", "comments are not allowed"},
+		{"{\"controls\": [{\"id\": \"5.1\", \"title\": \"A\", \"theme\": \"people\","
+		 " \"\\u0069d\": \"5.2\"}]}",
+		 "($.controls[0].id): member given twice"},
 		{"{\"threats\": []}", "array 'controls'"},
 		{"{\"controls\": {\"id\": \"5.1\"}}", "array 'controls'"},
 		{"{\"controls\": [{\"id\": \"5.1\", \"title\": \"A\", \"theme\": \"people\"},"

@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "isms/evidence.h"
+#include "isms/ingest.h"
 #include "testutil.h"
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -165,10 +168,15 @@ static void t_append_invalid(void **state)
 	static const char *const not_json[] = {
 		"", "not json", "{", "{\"a\": }", "{'a': 1}", "{\"a\": 1} trailing", "[1, 2] [3]",
 		"[1, 2,]", "tru", "{\"a\": \"x\\\"\"} 'b'",
+		/* Strict JSON, as everywhere (issue #8): no second "a" to mislead a reader. */
+		"{\"a\": 1, \"a\": 2}", "{\"a\": 1, \"\\u0061\": 2}", "{\"a\": 1 /* c */}", "[01]",
+		"[NaN]", "[\"\\ud800\"]",
 	};
 	static const char *const json[] = {
 		"{}", "{\"user\": \"alice\", \"n\": [1, 2]}", "[1, 2]", "\"text\"", "42", "null",
 		" {\"a\": 1}\n", "{\"note\": \"it's fine\"}", "[\"a \\\" quote and it's\"]",
+		/* audisp-isms writes a NUL byte of a record as \u0000. */
+		"{\"raw\": \"a\\u0000b\"}",
 	};
 	struct isms_evidence ev = {.source = "pam", .kind = "login.allow"};
 
@@ -506,11 +514,296 @@ static void t_tamper_triggers_dropped(void **state)
 	assert_contains(res.reason, "triggers");
 	assert_int_equal(res.rows, 3);
 	assert_int_equal(res.first_bad, 0);
-	/* Put back, all is well again. */
-	assert_int_equal(tu_sql(fx->path, "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON"
-					  " evidence BEGIN SELECT RAISE(ABORT, 'no'); END;"),
+	/* Put back as it was, all is well again. */
+	assert_int_equal(tu_sql(fx->path, "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
+					  "  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"),
 			 SQLITE_OK);
 	verify_ok(fx->s, 3);
+}
+
+static void t_tamper_trigger_noop(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+
+	/* The same names, bodies that let everything through: edits then pass unseen. */
+	append_n(fx->s, 3);
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
+				"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
+				"  BEGIN SELECT 1; END;"
+				"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
+				"  BEGIN SELECT 1; END;"),
+			 SQLITE_OK);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+	assert_contains(res.reason, "trigger");
+	/* A third trigger that drops new evidence silently is as bad. */
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS CREATE_TRIGGERS
+				"CREATE TRIGGER evidence_hide BEFORE INSERT ON evidence"
+				"  WHEN NEW.outcome = 'deny' BEGIN SELECT RAISE(IGNORE); END;"),
+			 SQLITE_OK);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+	assert_contains(res.reason, "trigger");
+	assert_int_equal(tu_sql(fx->path, "DROP TRIGGER evidence_hide"), SQLITE_OK);
+	verify_ok(fx->s, 3);
+}
+
+static void t_tamper_nul_suffix(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	/*
+	 * A NUL appended: C string functions stop at it, so a hash over
+	 * strlen() bytes does not change, while SQL comparisons now miss
+	 * the row (a denial hidden from reports).
+	 */
+	append_n(fx->s, 3);
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
+				"UPDATE evidence SET subject = subject || char(0) WHERE pk = 2;"
+				CREATE_TRIGGERS),
+			 SQLITE_OK);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE subject = 'user2'"),
+			 0);
+	expect_bad(fx->s, 2, "row 2");
+	/* The same on the stored hash itself. */
+	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
+				"UPDATE evidence SET subject = 'user2' WHERE pk = 2;"
+				"UPDATE evidence SET hash = hash || char(0) WHERE pk = 3;"
+				CREATE_TRIGGERS),
+			 SQLITE_OK);
+	expect_bad(fx->s, 3, "row 3");
+}
+
+static void t_append_bad_ts(void **state)
+{
+	struct tu_fixture *fx = *state;
+	static const char *const bad[] = {
+		"last tuesday", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z",
+		"2024-01-01T00:00:00+zz:zz", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00",
+		"2024-01-01T00:00:00+15:00", "2024-01-01T00:00:60Z", "", "2024-01-01",
+		"99999-01-01T00:00:00Z", "2024-01-01T00:00:00Z trailing",
+	};
+	struct isms_evidence ev = {.source = "ismsctl", .kind = "review.done"};
+	int64_t id = 0;
+	char ts[64];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ev.ts = bad[i];
+		if (isms_evidence_append(fx->s, &ev, &id) != -EINVAL)
+			fail_msg("ts '%s' was accepted", bad[i]);
+	}
+	assert_int_equal(tu_count(fx->s, "evidence"), 0);
+	/* An offset is taken, and stored as UTC so that text order is time order. */
+	ev.ts = "2024-01-01T02:30:00+02:00";
+	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
+	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 1", ts, sizeof(ts));
+	assert_string_equal(ts, "2024-01-01T00:30:00Z");
+	ev.ts = "2024-01-01T00:30:00.123Z";
+	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
+	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 2", ts, sizeof(ts));
+	assert_string_equal(ts, "2024-01-01T00:30:00.123Z");
+	verify_ok(fx->s, 2);
+}
+
+/* --- anchors ------------------------------------------------------------- */
+
+static void t_anchor_roundtrip(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_anchor a, b;
+	char line[ISMS_ANCHOR_MAX], audit[512], reason[256];
+
+	assert_int_equal(isms_anchor_take(fx->s, &a), 0);
+	assert_int_equal(a.row, 0);
+	assert_string_equal(a.hash, GENESIS);
+	assert_string_equal(a.store, "isms:0000000000000000");
+	append_n(fx->s, 5);
+	assert_int_equal(isms_anchor_take(fx->s, &a), 0);
+	assert_int_equal(a.row, 5);
+	isms_anchor_format(&a, line, sizeof(line));
+	assert_true(strncmp(line, "isms-anchor v1 store=isms:", 26) == 0);
+	/* As the kernel audit trail shows it: other fields around it. */
+	snprintf(audit, sizeof(audit),
+		 "type=TRUSTED_APP msg=audit(1.2:3): pid=1 uid=0 msg='%s exe=\"/usr/bin/ismsctl\" res=success'",
+		 line);
+	assert_int_equal(isms_anchor_parse(audit, &b), 0);
+	assert_int_equal(b.row, 5);
+	assert_string_equal(b.hash, a.hash);
+	assert_string_equal(b.store, a.store);
+	assert_string_equal(b.time, a.time);
+	assert_int_equal(isms_anchor_check(fx->s, &b, reason, sizeof(reason)), 0);
+	assert_int_equal(isms_anchor_parse("nothing here", &b), -ENOENT);
+	assert_int_equal(isms_anchor_parse("isms-anchor v1 store=isms:00 row=1 hash=00 time=x", &b),
+			 -EINVAL);
+}
+
+static void t_anchor_catches(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
+				   .kind = "login.allow"};
+	struct isms_anchor a;
+	char reason[256], sql[1024], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+
+	append_n(fx->s, 4);
+	assert_int_equal(isms_anchor_take(fx->s, &a), 0);
+	/* Cut row 4 and rewrite the head: the plain chain holds, the anchor does not. */
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	snprintf(sql, sizeof(sql),
+		 DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 4;"
+		 "UPDATE evidence_head SET last_pk = 3, last_hash = '%s';" CREATE_TRIGGERS, prev);
+	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+	verify_ok(fx->s, 3);
+	assert_int_equal(isms_anchor_check(fx->s, &a, reason, sizeof(reason)), -EBADMSG);
+	assert_contains(reason, "missing");
+	/* Put a forged row 4 in its place, chained correctly: a different hash. */
+	assert_int_equal(isms_evidence_hash(prev, 4, "2024-01-01T00:00:00Z", &ev, hash), 0);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
+		 " VALUES (4, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'pam', 'login.allow',"
+		 " '%s', '%s'); UPDATE evidence_head SET last_pk = 4, last_hash = '%s'",
+		 prev, hash, hash);
+	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+	verify_ok(fx->s, 4);
+	assert_int_equal(isms_anchor_check(fx->s, &a, reason, sizeof(reason)), -EBADMSG);
+	assert_contains(reason, "rewritten");
+	/* Another kind of store. */
+	memcpy(a.store, "dpms", 4);
+	assert_int_equal(isms_anchor_check(fx->s, &a, reason, sizeof(reason)), -EBADMSG);
+}
+
+/* --- keyed mode ------------------------------------------------------------ */
+
+/* Rows without an event key, as many as wanted. */
+static void append_plain(struct isms_store *s, int n)
+{
+	struct isms_evidence ev = {.source = "ismsctl", .kind = "review.done", .subject = "officer"};
+
+	for (int i = 0; i < n; i++)
+		if (isms_evidence_append(s, &ev, NULL) < 0)
+			fail_msg("append: %s", isms_store_errmsg(s));
+}
+
+static void t_keyed(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	struct isms_store *s2 = NULL;
+	char *key = tu_path(fx->dir, "evidence.key"), *other = tu_path(fx->dir, "other.key"), *moved;
+	char id[17], path[4096], sql[512], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
+				   .kind = "login.allow"};
+	int64_t n;
+
+	append_n(fx->s, 3);
+	assert_int_equal(isms_evidence_key_create(key), 0);
+	assert_int_equal(isms_evidence_key_create(key), -EEXIST);
+	assert_int_equal(isms_evidence_keying(fx->s, id, path, sizeof(path)), 0);
+	assert_int_equal(isms_evidence_key_enable(fx->s, key), 0);
+	assert_int_equal(isms_evidence_keying(fx->s, id, path, sizeof(path)), 1);
+	assert_string_equal(path, key);
+	assert_int_equal(strlen(id), 16);
+	append_plain(fx->s, 2);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
+	assert_int_equal(res.keyed, ISMS_VERIFY_KEY_CHECKED);
+	assert_string_equal(res.key_id, id);
+
+	/* A second handle finds the key through the store's record, for appends too. */
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s2, NULL), 0);
+	append_plain(s2, 1);
+	assert_int_equal(isms_evidence_verify(s2, &res), 0);
+	assert_int_equal(res.keyed, ISMS_VERIFY_KEY_CHECKED);
+	s2 = isms_store_free(s2);
+
+	/* Without the key: appends fail closed, verify checks the plain chain only. */
+	moved = tu_path(fx->dir, "evidence.key.moved");
+	assert_int_equal(rename(key, moved), 0);
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s2, NULL), 0);
+	assert_int_equal(isms_evidence_append(s2, &ev, NULL), -ENOKEY);
+	assert_contains(isms_store_errmsg(s2), "keyed");
+	assert_int_equal(isms_evidence_verify(s2, &res), 0);
+	assert_int_equal(res.keyed, ISMS_VERIFY_KEY_MISSING);
+	assert_contains(res.note, "only the unkeyed chain");
+	s2 = isms_store_free(s2);
+	assert_int_equal(rename(moved, key), 0);
+	free(moved);
+	n = tu_sql_int(fx->path, "SELECT count(*) FROM evidence");
+	assert_int_equal(n, 6);
+
+	/* A key that others may read is refused. */
+	assert_int_equal(chmod(key, 0444), 0);
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s2, NULL), 0);
+	assert_int_equal(isms_evidence_key_use(s2, key), -EPERM);
+	s2 = isms_store_free(s2);
+	assert_int_equal(chmod(key, 0400), 0);
+
+	/* A forged row appended with a correct chain hash and head: the MAC does not hold. */
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 6", prev, sizeof(prev));
+	assert_int_equal(isms_evidence_hash(prev, 7, "2024-01-01T00:00:00Z", &ev, hash), 0);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
+		 " VALUES (7, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'pam', 'login.allow',"
+		 " '%s', '%s'); UPDATE evidence_head SET last_pk = 7, last_hash = '%s'",
+		 prev, hash, hash);
+	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s2, NULL), 0);
+	assert_int_equal(isms_evidence_verify(s2, &res), -EBADMSG);
+	assert_contains(res.reason, "MAC");
+	s2 = isms_store_free(s2);
+
+	/* The keyed marker removed: only a verify told to use the key can know. */
+	assert_int_equal(tu_sql(fx->path, "DELETE FROM setting WHERE key LIKE 'evidence.%'"),
+			 SQLITE_OK);
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s2, NULL), 0);
+	assert_int_equal(isms_evidence_verify(s2, &res), 0);
+	assert_int_equal(isms_evidence_key_use(s2, key), 0);
+	assert_int_equal(isms_evidence_verify(s2, &res), -EBADMSG);
+	assert_contains(res.reason, "not keyed");
+	s2 = isms_store_free(s2);
+
+	/* Another key is another key. */
+	assert_int_equal(isms_evidence_key_enable(fx->s, key), 0);
+	assert_int_equal(isms_evidence_key_create(other), 0);
+	assert_int_equal(isms_evidence_key_enable(fx->s, other), -EEXIST);
+	free(key);
+	free(other);
+}
+
+/* The collectors' bulk writer keys its batches too, and fails closed without the key. */
+static void t_keyed_ingest(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	struct isms_ingest *w = NULL;
+	struct isms_store *s2 = NULL;
+	char *key = tu_path(fx->dir, "evidence.key"), *moved = tu_path(fx->dir, "moved.key");
+	struct isms_evidence ev = {.ts = "2026-01-01T00:00:00.250Z", .source = "audisp-isms",
+				   .kind = "file.watch"};
+
+	assert_int_equal(isms_evidence_key_create(key), 0);
+	assert_int_equal(isms_evidence_key_enable(fx->s, key), 0);
+	assert_int_equal(isms_ingest_new(fx->s, "audisp-isms", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), 0);
+	assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	ev.ts = "yesterday";
+	assert_int_equal(isms_ingest_add(w, &ev, NULL), -EINVAL);
+	ev.ts = NULL;
+	assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	assert_int_equal(isms_ingest_commit(w), 0);
+	w = isms_ingest_free(w);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
+	assert_int_equal(res.keyed, ISMS_VERIFY_KEY_CHECKED);
+	assert_int_equal(res.rows, 2);
+
+	assert_int_equal(rename(key, moved), 0);
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s2, NULL), 0);
+	assert_int_equal(isms_ingest_new(s2, "audisp-isms", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), -ENOKEY);
+	w = isms_ingest_free(w);
+	s2 = isms_store_free(s2);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence"), 2);
+	assert_int_equal(rename(moved, key), 0);
+	free(key);
+	free(moved);
 }
 
 int main(void)
@@ -537,6 +830,13 @@ int main(void)
 		STORE_TEST(t_tamper_out_of_sequence),
 		STORE_TEST(t_tamper_head),
 		STORE_TEST(t_tamper_triggers_dropped),
+		STORE_TEST(t_tamper_trigger_noop),
+		STORE_TEST(t_tamper_nul_suffix),
+		STORE_TEST(t_append_bad_ts),
+		STORE_TEST(t_anchor_roundtrip),
+		STORE_TEST(t_anchor_catches),
+		STORE_TEST(t_keyed),
+		STORE_TEST(t_keyed_ingest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -225,6 +225,22 @@ static void t_import_invalid_json(void **state)
 	assert_int_equal(tu_count(fx->s, "person"), 1);
 }
 
+/* Strict JSON (issue #8): json-c's default reader took comments and kept the
+ * last of two equal names; neither may get into the register. */
+static void t_import_strict_json(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	import_fails(fx->s, "{\"people\": [ // the staff\n{\"name\": \"alice\"}]}", -EINVAL,
+		     "not valid JSON at byte 13 (line 1, column 14");
+	import_fails(fx->s, "{\"people\": [{\"name\": \"alice\" /* x */}]}", -EINVAL,
+		     "comment");
+	import_fails(fx->s, "{\"people\": [{\"name\": \"alice\", \"n\\u0061me\": \"bob\"}]}",
+		     -EINVAL, "$.people[0].name");
+	import_fails(fx->s, "{\"people\": [{\"name\": \"alice\",}]}", -EINVAL, "trailing comma");
+	assert_int_equal(tu_count(fx->s, "person"), 0);
+}
+
 static void t_import_length_bounds(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -301,6 +317,7 @@ int main(void)
 		STORE_TEST(t_import_errors_name_entry),
 		STORE_TEST(t_import_unknown_section),
 		STORE_TEST(t_import_invalid_json),
+		STORE_TEST(t_import_strict_json),
 		STORE_TEST(t_import_length_bounds),
 		STORE_TEST(t_import_matrix),
 		STORE_TEST(t_import_inside_transaction),

@@ -112,7 +112,7 @@ static void test_errors_name_the_path(void **state)
 	} cases[] = {
 		{"", "$: not valid JSON"},
 		{"{", "$: not valid JSON"},
-		{"{\"store\": }", "$: not valid JSON"},
+		{"{\"store\": }", "$.store: not valid JSON"},
 		{"{} {}", "$: not valid JSON"},
 		{"{\"asset\": \"a\"} trailing", "$: not valid JSON"},
 		{"[]", "$: must be an object"},
@@ -178,6 +178,42 @@ static void test_error_buffer_small(void **state)
 	assert_int_equal(strlen(err), sizeof(err) - 1);
 }
 
+/*
+ * Strict JSON (issue #8): json-c's default reader took comments and kept the
+ * last of two equal names, so a commented-out or repeated member changed what
+ * evidence is kept without a word.
+ */
+static void test_strict_json(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *err;
+	} cases[] = {
+		{"{\"asset\": \"a\" // the host\n}", "$: not valid JSON: comment"},
+		{"{\"keep\": {/* raw */ \"raw\": false}}", "$.keep: not valid JSON: comment"},
+		{"{\"asset\": \"a\", \"asset\": \"b\"}", "$.asset: not valid JSON: member given twice"},
+		{"{\"keep\": {\"raw\": true, \"r\\u0061w\": false}}",
+		 "$.keep.raw: not valid JSON: member given twice"},
+		{"{\"asset\": \"a\",}", "$: not valid JSON: trailing comma"},
+		{"{\"batch\": {\"events\": 010}}", "$.batch.events: not valid JSON: leading zero"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plugin_config c;
+		char err[256] = "";
+		int r;
+
+		memset(&c, 0x5a, sizeof(c));
+		r = parse(cases[i].json, &c, err, sizeof(err));
+		if (r != -EINVAL || strncmp(err, cases[i].err, strlen(cases[i].err)) != 0)
+			fail_msg("'%s': got %d '%s', wanted -EINVAL '%s'", cases[i].json, r, err,
+				 cases[i].err);
+		/* The error says where, as line:column. */
+		assert_non_null(strstr(err, "line 1, column "));
+	}
+}
+
 static char *write_file(const char *dir, const char *name, const char *text, mode_t mode)
 {
 	char *p = tu_path(dir, name);
@@ -220,6 +256,25 @@ static void test_load(void **state)
 	assert_int_equal(plugin_config_load(ok, &c, err, sizeof(err)), -EPERM);
 	assert_non_null(strstr(err, "owned by root"));
 
+	assert_int_equal(chown(ok, 0, 0), 0);
+
+	/* Every component of the path counts, a symlink's directory too: a link
+	 * to a good file in a directory others can write is refused. */
+	{
+		char *open_dir = tu_path(dir, "open"), *lnk = tu_path(open_dir, "audit.json");
+
+		assert_int_equal(mkdir(open_dir, 0777), 0);
+		assert_int_equal(chmod(open_dir, 0777), 0);
+		assert_int_equal(symlink(ok, lnk), 0);
+		assert_int_equal(plugin_config_load(lnk, &c, err, sizeof(err)), -EPERM);
+		assert_non_null(strstr(err, "open' must be owned by root"));
+		chmod(open_dir, 0755);
+		assert_int_equal(plugin_config_load(lnk, &c, err, sizeof(err)), 0);
+		plugin_config_release(&c);
+		free(lnk);
+		free(open_dir);
+	}
+
 	/* A parse error names the file and the member. */
 	bad = write_file(dir, "bad.json", "{\"keys\": {\"k\": {\"asset\": 1}}}", 0644);
 	assert_int_equal(plugin_config_load(bad, &c, err, sizeof(err)), -EINVAL);
@@ -246,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors_name_the_path),
 		cmocka_unit_test(test_error_buffer_small),
+		cmocka_unit_test(test_strict_json),
 		cmocka_unit_test(test_load),
 	};
 

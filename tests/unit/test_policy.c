@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,7 +404,8 @@ static void t_many_problems(void **state)
 	free(big);
 }
 
-static void syntax_error(const char *text, int want_line, const char *needle)
+static void syntax_error(const char *text, int want_line, const char *want_path,
+			 const char *needle)
 {
 	struct isms_policy_problems pr;
 	struct isms_policy *p = UNTOUCHED;
@@ -412,8 +414,9 @@ static void syntax_error(const char *text, int want_line, const char *needle)
 	assert_ptr_equal(p, UNTOUCHED);
 	dump(&pr);
 	assert_int_equal(pr.total, 1);
-	assert_string_equal(pr.list[0].path, "$");
+	assert_string_equal(pr.list[0].path, want_path);
 	assert_int_equal(pr.list[0].line, want_line);
+	assert_true(pr.list[0].column > 0);
 	assert_contains(pr.list[0].msg, needle);
 }
 
@@ -421,21 +424,22 @@ static void t_invalid_json(void **state)
 {
 	(void)state;
 	syntax_error("{\n  \"version\": 1,\n  \"asset\": db-prod-01,\n  \"rules\": []\n}\n", 3,
-		     "not valid JSON");
+		     "$.asset", "not valid JSON");
 	syntax_error("{\"version\": 1,\n\"asset\": \"a\",\n\"rules\": [\n{\"id\": \"x\",\n"
 		     "\"allow\": true,,\n}]}",
-		     5, "not valid JSON");
-	syntax_error("{\"version\": 1, \"asset\": \"a\" \"rules\": []}", 1, "not valid JSON");
+		     5, "$.rules[0]", "not valid JSON");
+	syntax_error("{\"version\": 1, \"asset\": \"a\" \"rules\": []}", 1, "$", "not valid JSON");
 	/* Cut short: the last line, and a message that says so. */
-	syntax_error("{\"version\": 1,\n\"asset\": \"a\",\n\"rules\": [", 3, "end of data");
-	syntax_error("", 1, "not valid JSON");
+	syntax_error("{\"version\": 1,\n\"asset\": \"a\",\n\"rules\": [", 3, "$.rules[0]",
+		     "end of data");
+	syntax_error("", 1, "$", "not valid JSON");
 	syntax_error("{\"version\": 1, \"asset\": \"a\",\n"
 		     "\"rules\": [{\"id\":\"x\",\"allow\":true}]}\n"
 		     "{\"version\": 2}",
-		     3, "trailing data");
+		     3, "$", "trailing data");
 	syntax_error("{\"version\": 1, \"asset\": \"a\", "
 		     "\"rules\": [{\"id\":\"x\",\"allow\":true}]} x",
-		     1, "trailing data");
+		     1, "$", "trailing data");
 }
 
 static void t_trailing_space_ok(void **state)
@@ -624,6 +628,25 @@ static void t_load(void **state)
 	load_fails(lnk, true, -EPERM, "group- or world-writable");
 	chmod(f, 0644);
 
+	/* StrictModes bypass: a symlink in a directory others can write, to a
+	 * root-owned good policy, is refused: whoever put it there chose the policy. */
+	{
+		char *open_dir = tu_path(dir, "open"), *in_open = tu_path(open_dir, "policy.json");
+
+		assert_int_equal(mkdir(open_dir, 0777), 0);
+		assert_int_equal(chmod(open_dir, 0777), 0);
+		assert_int_equal(symlink(f, in_open), 0);
+		load_fails(in_open, true, -EPERM, "open' must be owned by root and not group- or world-writable");
+		load_ok(in_open, false);
+		/* The link's own owner counts, too. */
+		chmod(open_dir, 0755);
+		load_ok(in_open, true);
+		assert_int_equal(lchown(in_open, 65534, 65534), 0);
+		load_fails(in_open, true, -EPERM, "symlink");
+		free(in_open);
+		free(open_dir);
+	}
+
 	/* The directories up to / count too: a writable one lets others swap the file. */
 	assert_int_equal(mkdir(sub, 0755), 0);
 	write_file(g, SIMPLE, 0644);
@@ -633,9 +656,10 @@ static void t_load(void **state)
 	chmod(sub, 0757);
 	load_fails(g, true, -EPERM, "directory");
 	load_ok(g, false);
-	/* A root-owned sticky directory is like /tmp: others cannot replace root's file. */
+	/* A root-owned sticky directory (/tmp) may lead to a directory of root's, but
+	 * a file right in it may be anyone's hard link to a root-owned file. */
 	chmod(sub, 01777);
-	load_ok(g, true);
+	load_fails(g, true, -EPERM, "which others can write");
 	chmod(sub, 0755);
 	assert_int_equal(chown(sub, 65534, 65534), 0);
 	load_fails(g, true, -EPERM, "directory");
@@ -1665,6 +1689,79 @@ static void t_review_fixes(void **state)
 	isms_policy_free(p);
 }
 
+/*
+ * The policy language is strict JSON (issue #8).  json-c takes comments and
+ * keeps the last of two equal names; the old duplicate scanner then looped
+ * forever on a comment (every login hung at 100% CPU), stopped at a comment
+ * at the top level (so a later "allow": true won) and compared names before
+ * unescaping.  An alarm turns a hang into a failure instead of a stuck suite.
+ */
+static void on_alarm(int sig)
+{
+	static const char msg[] = "not ok - policy parse did not finish within 5 s (hang)\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void strict_bad(const char *text, const char *path, const char *needle, int line,
+		       int column)
+{
+	struct isms_policy_problems pr;
+	struct isms_policy *p = UNTOUCHED;
+	int r;
+
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	r = isms_policy_parse(text, strlen(text), NULL, &p, &pr);
+	alarm(0);
+	if (r != -EINVAL || p != UNTOUCHED || pr.total != 1 || strcmp(pr.list[0].path, path) != 0 ||
+	    !strstr(pr.list[0].msg, needle) || (line && pr.list[0].line != line) ||
+	    (column && pr.list[0].column != column)) {
+		dump(&pr);
+		fail_msg("policy %s\n  got %d with %zu problems; want -EINVAL, one at %s:%d:%d "
+			 "containing '%s'",
+			 text, r, pr.total, path, line, column, needle);
+	}
+}
+
+static void t_strict_json(void **state)
+{
+	(void)state;
+	/* A '//' comment: the old scanner never came back. */
+	strict_bad("{\"version\": 1, \"asset\": \"db\",\n"
+		   "\"rules\": [ // admins first }\n"
+		   "{\"id\": \"a\", \"allow\": true}]}",
+		   "$.rules[0]", "comment", 2, 12);
+	strict_bad("{\"version\": 1, \"asset\": \"db\", \"rules\": [\n"
+		   "  /* block } ] */ {\"id\": \"a\", \"allow\": true}]}",
+		   "$.rules[0]", "comment", 2, 3);
+	/* A comment at the top level hid the duplicate that follows it. */
+	strict_bad("{\"version\": 1, /* production */ \"asset\": \"db\",\n"
+		   "\"rules\": [{\"id\": \"a\", \"allow\": false, \"allow\": true}]}",
+		   "$", "comment", 1, 16);
+	strict_bad("{\"version\": 1, \"asset\": \"db\",\n"
+		   "\"rules\": [{\"id\": \"a\", \"allow\": false, /* x */ \"allow\": true}]}",
+		   "$.rules[0]", "comment", 2, 39);
+	/* Names are compared after unescaping: "\u0061llow" is "allow". */
+	strict_bad("{\"version\": 1, \"asset\": \"db\",\n"
+		   "\"rules\": [{\"id\": \"a\", \"allow\": false, \"\\u0061llow\": true}]}",
+		   "$.rules[0].allow", "given twice", 2, 39);
+	strict_bad("{\"version\": 1, \"asset\": \"db\", \"rules\": [{\"id\": \"a\","
+		   " \"\\u0061llow\": false, \"allo\\u0077\": true}]}",
+		   "$.rules[0].allow", "given twice", 1, 0);
+	/* Other strictness a JSON 'superset' parser would let through. */
+	strict_bad("{\"version\": 1, \"asset\": \"db\", \"rules\": [{\"id\": \"a\","
+		   " \"allow\": true,}]}",
+		   "$.rules[0]", "trailing comma", 1, 0);
+	strict_bad("{\"version\": 1, \"asset\": 'db', \"rules\": []}", "$.asset", "double quotes",
+		   1, 25);
+	strict_bad("{\"version\": 01, \"asset\": \"db\", \"rules\": []}", "$.version",
+		   "leading zero", 1, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1705,6 +1802,7 @@ int main(void)
 		cmocka_unit_test(t_hostile_request),
 		cmocka_unit_test(t_addr_parse),
 		cmocka_unit_test(t_review_fixes),
+		cmocka_unit_test(t_strict_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -256,6 +256,13 @@ static void t_from_json_errors_name_path(void **state)
 		{AXES2
 		 " \"cells\": [[1, 1], [1, 2]], \"acceptance\": [1]}",
 		 "$.acceptance"},
+		/* Strict JSON (issue #8): which "cells" would count?  Neither. */
+		{AXES2
+		 " \"cells\": [[1, 1], [1, 2]], \"cells\": [[2, 2], [2, 2]]}",
+		 "$.cells: not valid JSON: member given twice"},
+		{AXES2
+		 " \"cells\": [[1, 1], /* the top row */ [1, 2]]}",
+		 "$.cells[1]: not valid JSON: comments are not allowed"},
 	};
 
 	(void)state;

@@ -243,6 +243,8 @@ static void t_malformed(void **state)
 		"ev-2026-01-15T10:00:04Z-dddddd.json",
 		"ev-2026-01-15T10:00:05Z-eeeeee.json",
 		"ev-2026-01-15T10:00:06Z-ffffff.json",
+		"ev-2026-01-15T10:00:07Z-gggggg.json",
+		"ev-2026-01-15T10:00:07Z-hhhhhh.json",
 	};
 	char name[128];
 
@@ -257,6 +259,10 @@ static void t_malformed(void **state)
 			       "\"details\":\"{oops\"}");
 	write_raw(dir, bad[4], "[1,2,3]");
 	write_raw(dir, bad[5], "");
+	/* Strict JSON (issue #8): which of two "event_key"s would count? Neither. */
+	write_raw(dir, bad[6], "{\"source\":\"pam\",\"kind\":\"x\",\"event_key\":\"g1\","
+			       "\"event_key\":\"g2\"}");
+	write_raw(dir, bad[7], "{\"source\":\"pam\",\"kind\":\"x\", /* c */ \"event_key\":\"h\"}");
 
 	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
 	assert_int_equal(done, 1);
@@ -269,13 +275,38 @@ static void t_malformed(void **state)
 		assert_false(exists(dir, bad[i]));
 	}
 	assert_int_equal(count_files(dir, "ev-", ".json"), 0);
-	assert_int_equal(count_files(dir, "ev-", ".bad"), 7);
+	assert_int_equal(count_files(dir, "ev-", ".bad"), 9);
 
 	/* Set aside means left alone afterwards. */
 	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
 	assert_int_equal(done, 0);
-	assert_int_equal(count_files(dir, "ev-", ".bad"), 7);
+	assert_int_equal(count_files(dir, "ev-", ".bad"), 9);
 	assert_chain_ok(fx->s);
+	free(dir);
+}
+
+/*
+ * A value with a NUL (JSON "\u0000") would be cut at it by C string calls and
+ * stored as the shorter value; a time that is not one would be stored as is.
+ * Both are set aside.
+ */
+static void t_nul_and_bad_time(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	size_t done = 0;
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_raw(dir, "ev-2026-01-15T10:00:01Z-aaaaaa.json",
+		  "{\"ts\":\"2026-01-15T10:00:01Z\",\"source\":\"pam\",\"kind\":\"login.deny\","
+		  "\"event_key\":\"n1\",\"subject\":\"alice\\u0000hidden\"}");
+	write_raw(dir, "ev-2026-01-15T10:00:02Z-bbbbbb.json",
+		  "{\"ts\":\"last tuesday\",\"source\":\"pam\",\"kind\":\"login.deny\","
+		  "\"event_key\":\"n2\"}");
+	assert_int_equal(isms_spool_drain(fx->s, dir, 100, &done), 0);
+	assert_int_equal(done, 0);
+	assert_int_equal(tu_count(fx->s, "evidence"), 0);
+	assert_int_equal(count_files(dir, "ev-", ".bad"), 2);
 	free(dir);
 }
 
@@ -464,6 +495,7 @@ int main(void)
 		STORE_TEST(t_drain_twice),
 		STORE_TEST(t_crash_after_append),
 		STORE_TEST(t_malformed),
+		STORE_TEST(t_nul_and_bad_time),
 		STORE_TEST(t_unreadable_entries),
 		STORE_TEST(t_max),
 		STORE_TEST(t_store_refuses),

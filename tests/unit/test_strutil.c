@@ -266,12 +266,59 @@ static void t_format_utc(void **state)
 	assert_string_equal(buf, "2024-02-29T12:00:00Z");
 }
 
+/* The one date parser (lib/date.c): strict, range-checked, zone required. */
+static void t_date_parse(void **state)
+{
+	static const char *const bad[] = {
+		"last tuesday", "", "2024-01-01", "2024-01-01T00:00", "2024-01-01T00:00:00",
+		"2024-01-01T00:00+zz:zz", "2024-01-01T00:00+1:00", "2024-01-01T00:00+01:0",
+		"2024-01-01T00:00+14:01", "2024-01-01T00:00-15:00", "2024-01-01T00:00+01:60",
+		"2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.1234567890Z", "2024-01-01T00:00:00Zx",
+		"2024-01-01T24:00Z", "2024-01-01T23:60Z", "2024-01-01T00:00:60Z", "2024-02-30T00:00Z",
+		"1899-12-31T23:59Z", "10000-01-01T00:00Z", "2024-01-01t00:00Z", "2024-01-01T00:00z",
+		"+024-01-01T00:00Z", "2024-1-01T00:00Z", "2024-01-01T00:00:00+01:00:00", "2024-01-01T00:00+1", "2024-01-01T00:00-",
+	};
+	int64_t t = 0;
+	uint32_t ns = 1;
+	char buf[ISMS_DATE_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (isms_date_parse(bad[i], &t, NULL) != -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+	assert_int_equal(isms_date_parse("1970-01-01T00:00Z", &t, &ns), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(ns, 0);
+	assert_int_equal(isms_date_parse("1970-01-01T01:00:00.5+01:00", &t, &ns), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(ns, 500000000);
+	assert_int_equal(isms_date_parse("2024-02-29 12:00:00-14:00", &t, NULL), 0);
+	assert_int_equal(t, 1709258400);
+	assert_int_equal(isms_date_parse("9999-12-31T23:59:59.999999999Z", &t, &ns), 0);
+	assert_int_equal(t, 253402300799LL);
+	assert_int_equal(ns, 999999999);
+	assert_int_equal(isms_date_parse("1900-01-01T00:00Z", &t, NULL), 0);
+	assert_int_equal(t, -2208988800LL);
+	/* The canonical UTC form, fraction kept as written. */
+	assert_int_equal(isms_date_canon("2024-01-01T02:30+02:00", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2024-01-01T00:30:00Z");
+	assert_int_equal(isms_date_canon("2024-01-01T00:30:00.120Z", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2024-01-01T00:30:00.120Z");
+	assert_int_equal(isms_date_canon("2024-01-01T00:30:00.123456789-01:00", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2024-01-01T01:30:00.123456789Z");
+	/* In range as written, out of range in UTC. */
+	assert_int_equal(isms_date_canon("1900-01-01T00:00+01:00", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(isms_date_canon("9999-12-31T23:59-01:00", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(isms_date_canon("2024-01-01T00:30Z", buf, 20), -ENOSPC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_date_valid),
 		cmocka_unit_test(t_date_leap_years),
 		cmocka_unit_test(t_date_bad),
+		cmocka_unit_test(t_date_parse),
 		cmocka_unit_test(t_parse_cents),
 		cmocka_unit_test(t_parse_cents_bad),
 		cmocka_unit_test(t_parse_bool),

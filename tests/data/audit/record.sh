@@ -33,6 +33,9 @@ cleanup() {
 	rm -rf "$D"
 }
 trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+# A user of ours left by a run that was killed: remove it first.
+userdel "$USER_NAME" >/dev/null 2>&1 || true
 
 cat >"$D/auditd.conf" <<EOC
 local_events = yes
@@ -105,9 +108,12 @@ auditctl -w "$D/data/web conf" -p wa -k web-site
 auditctl -a always,exit -F arch=b64 -S fchmodat -F dir="$D/data" -k isms-perm
 auditctl -a always,exit -F arch=b64 -S setpriority -F exe=/usr/bin/nice -k isms-prio
 cat "$D/data/watched.conf" >/dev/null
-echo "more" >>"$D/data/watched.conf"
-echo "x" >"$D/data/multi.conf"
-echo "page" >"$D/data/web conf/indéx.html"
+# Each audited write from a child shell: on a host booted without audit=1
+# this script's own shell, started before auditd, is never syscall-audited
+# (the kernel decides at fork), and its own 'echo >>' would leave no record.
+sh -c 'echo more >>"$1"' sh "$D/data/watched.conf"
+sh -c 'echo x >"$1"' sh "$D/data/multi.conf"
+sh -c 'echo page >"$1"' sh "$D/data/web conf/indéx.html"
 chmod 0600 "$D/data/watched.conf"
 : >"$D/data/other.txt"
 chmod 0600 "$D/data/other.txt"
