@@ -13,6 +13,7 @@
 #include "anchor.h"
 #include "isms/evidence.h"
 #include "isms/store.h"
+#include "log.h"
 
 void plugin_anchor(const char *store, const char *when)
 {
@@ -22,15 +23,15 @@ void plugin_anchor(const char *store, const char *when)
 	int r = isms_store_open(store, ISMS_STORE_READONLY, 2000, &s, &err);
 
 	if (r < 0) {
-		syslog(LOG_WARNING, "no anchor at collector %s: %s, ignoring", when,
-		       err ? err : strerror(-r));
+		plugin_log(LOG_WARNING, "no anchor at collector %s: %s, ignoring", when,
+			   err ? err : strerror(-r));
 		free(err);
 		return;
 	}
 	r = isms_anchor_take(s, &a);
 	if (r < 0) {
-		syslog(LOG_WARNING, "no anchor at collector %s: %s, ignoring", when,
-		       isms_store_errmsg(s));
+		plugin_log(LOG_WARNING, "no anchor at collector %s: %s, ignoring", when,
+			   isms_store_errmsg(s));
 	} else {
 		isms_anchor_format(&a, line, sizeof(line));
 		syslog(LOG_NOTICE, "%s collector=%s", line, when);

@@ -37,6 +37,9 @@ static const struct type_rule {
 	{1123, 1123, "priv.command", "8.2", OUTCOME},     /* USER_CMD (sudo) */
 	{1126, 1126, "auth.group", "5.17", OUTCOME},      /* GRP_AUTH */
 	{1132, 1132, "account.change", "5.16", 0},        /* GRP_MGMT */
+	{1133, 1133, "auth.change", "5.17", OUTCOME},     /* GRP_CHAUTHTOK */
+	{1135, 1135, "account.unlock", "5.18", 0},        /* ACCT_UNLOCK */
+	{1136, 1136, "account.lock", "5.18", 0},          /* ACCT_LOCK */
 	{1200, 1299, "audit.daemon", "8.15", 0},          /* DAEMON_* */
 	{1305, 1305, "audit.config", "8.15", 0},          /* CONFIG_CHANGE */
 	{1400, 1400, "mac.avc", "8.16", 0},               /* AVC */
@@ -45,6 +48,105 @@ static const struct type_rule {
 	{2300, 2302, "role.change", "5.18", OUTCOME},     /* USER_ROLE_CHANGE, ROLE_ASSIGN/REMOVE */
 	{2311, 2311, "role.change", "5.18", OUTCOME},     /* ROLE_MODIFY */
 };
+
+/*
+ * Account management records say what they did only in op=: shadow-utils
+ * writes USER_CHAUTHTOK for a password change and for usermod -aG ("adding
+ * user to group") and -L ("updating passwd") alike; newer releases write
+ * the same words with '-' ("add-user-to-group").  Compared with '-' as ' ',
+ * in order; the first match decides.  EXACT: the whole op, else a part.
+ */
+#define EXACT 0x2
+
+static const struct op_rule {
+	const char *op;
+	const char *kind;
+	const char *control;
+	unsigned flags;
+} op_rules[] = {
+	/* usermod -L and -U; shadow-utils 4.13 writes res=failed for both
+	 * however they end, so the kind does not take res= */
+	{"updating passwd", "account.lock", "5.18", EXACT},
+	{"locked password", "account.lock", "5.18", EXACT},
+	{"updating password", "account.unlock", "5.18", EXACT},
+	{"unlocked password", "account.unlock", "5.18", EXACT},
+	/* gpasswd -r (4.13: "password of group g removed by root") */
+	{"password of group", "auth.change", "5.17", OUTCOME},
+	/* group membership: usermod -aG/-g, gpasswd, userdel, useradd -G */
+	{"to group", "group.member", "5.18", OUTCOME},
+	{"to shadow group", "group.member", "5.18", OUTCOME},
+	{"from group", "group.member", "5.18", OUTCOME},
+	{"from shadow group", "group.member", "5.18", OUTCOME},
+	{"group member", "group.member", "5.18", OUTCOME},
+	{"member in ", "group.member", "5.18", OUTCOME},
+	{"primary group", "group.member", "5.18", OUTCOME},
+	{"of group", "group.member", "5.18", OUTCOME},
+	{"in shadow group", "group.member", "5.18", OUTCOME},
+	{"restrict group", "group.member", "5.18", OUTCOME},
+	/* the end of an account's access */
+	{"expiration date", "account.expiry", "5.18", OUTCOME},
+	{"inactive days", "account.expiry", "5.18", OUTCOME},
+	/* chage: password ageing */
+	{"change age", "auth.ageing", "5.17", OUTCOME},
+	{"max age", "auth.ageing", "5.17", OUTCOME},
+	{"min age", "auth.ageing", "5.17", OUTCOME},
+	{"last change date", "auth.ageing", "5.17", OUTCOME},
+	{"passwd warning", "auth.ageing", "5.17", OUTCOME},
+	{"passwd expiration", "auth.ageing", "5.17", OUTCOME},
+	{"aging information", "auth.ageing", "5.17", OUTCOME},
+	{"expired password", "auth.ageing", "5.17", OUTCOME},
+	{"display aging info", "auth.ageing", "5.17", OUTCOME},
+	/* passwords themselves */
+	{"PAM:chauthtok", "auth.change", "5.17", OUTCOME | EXACT},
+	{"password", "auth.change", "5.17", OUTCOME},
+};
+
+static const struct op_rule attribute_rule = {"", "account.change", "5.16", 0};
+
+/* @hay contains @needle, or is it with EXACT, '-' and ' ' the same. */
+static bool op_match(const char *hay, const char *needle, bool exact)
+{
+	size_t hn = strlen(hay), nn = strlen(needle);
+
+	for (size_t i = 0; i + nn <= hn; i++) {
+		size_t k = 0;
+
+		while (k < nn && (hay[i + k] == needle[k] ||
+				  (hay[i + k] == '-' && needle[k] == ' ')))
+			k++;
+		if (k == nn && (!exact || hn == nn))
+			return true;
+		if (exact)
+			return false;
+	}
+	return false;
+}
+
+static const struct op_rule *op_rule_for(const char *op)
+{
+	for (size_t i = 0; op && i < sizeof(op_rules) / sizeof(op_rules[0]); i++)
+		if (op_match(op, op_rules[i].op, op_rules[i].flags & EXACT))
+			return &op_rules[i];
+	return NULL;
+}
+
+/* Records whose op= says which account management it was. */
+static bool is_account_mgmt(int t)
+{
+	return t == 1102 || t == 1108 || (t >= 1114 && t <= 1117) || t == 1132 || t == 1133;
+}
+
+/*
+ * Records at the front door: authentication, the account check,
+ * credentials and sessions.  The one acting there is the account that
+ * authenticates or whose session it is (acct=): the process is the PAM
+ * application (sshd, su), and before a login there is no login user.
+ */
+static bool is_front_door(int t)
+{
+	return (t >= 1100 && t <= 1101) || (t >= 1103 && t <= 1106) || t == 1109 || t == 1110 ||
+	       t == 1112 || t == 1113 || t == 1126 || (t >= 2100 && t <= 2104);
+}
 
 static bool is_user_type(int t)
 {
@@ -76,19 +178,31 @@ static const char *outcome(const struct aev *e)
 	return failed(e) ? "failure" : "success";
 }
 
-/* Who: the account named, else the login user, else nobody known. */
-static const char *subject(const struct aev *e)
+/*
+ * Who acted: the login user (auid=), by the name the recording host gave
+ * where it gave one; with no login user (daemons, boot), who the process ran
+ * as.  Names are never looked up on the host that replays.
+ */
+static const char *actor(const struct aev *e)
 {
-	if (e->acct && strcmp(e->acct, "?") != 0 && strcmp(e->acct, "(unknown)") != 0)
-		return e->acct;
 	if (e->auid_name && strcmp(e->auid_name, "unset") != 0)
 		return e->auid_name;
 	if (e->auid && strcmp(e->auid, "4294967295") != 0 && strcmp(e->auid, "-1") != 0)
 		return e->auid;
-	/* No login user (daemons, boot): who the process ran as. */
 	if (e->uid_name)
 		return e->uid_name;
 	return e->uid;
+}
+
+/* The account a user-space record is about: acct=, else id= (by name). */
+static const char *target(const struct aev *e)
+{
+	if (e->acct && strcmp(e->acct, "?") != 0 && strcmp(e->acct, "(unknown)") != 0)
+		return e->acct;
+	/* ID="unknown(1001)": the account did not exist yet when logged */
+	if (e->id_name && strncmp(e->id_name, "unknown(", 8) != 0)
+		return e->id_name;
+	return e->id;
 }
 
 /*
@@ -99,7 +213,7 @@ static const char *subject(const struct aev *e)
 static const struct key_map *key_lookup(const struct plugin_config *c, const char *keys,
 					bool *ret_dpms, char *activity, size_t actlen)
 {
-	const struct key_map *found = NULL;
+	const struct key_map *found = NULL, *dflt = NULL;
 	const char *k = keys;
 
 	*ret_dpms = false;
@@ -116,11 +230,27 @@ static const struct key_map *key_lookup(const struct plugin_config *c, const cha
 			memcpy(one, k, n);
 			one[n] = '\0';
 			found = plugin_config_key(c, one);
+			/* audit.json's mapping of any key wins over the built-in one */
+			if (!dflt && c->default_keys)
+				dflt = plugin_config_default_key(one);
 		}
 		if (!end)
-			return found;
+			return found ? found : dflt;
 		k = end + 1;
 	}
+}
+
+/* A write to /etc/group or /etc/gshadow (or their +/- copies). */
+static bool group_file(const struct aev *e)
+{
+	for (size_t i = 0; i < e->npaths; i++) {
+		const char *b = strrchr(e->paths[i], '/');
+
+		b = b ? b + 1 : e->paths[i];
+		if (strncmp(b, "group", 5) == 0 || strncmp(b, "gshadow", 7) == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -210,7 +340,10 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 	format_event_key(cl->event_key, sizeof(cl->event_key), e);
 	cl->asset = plugin_config_asset(c, e->node);
 	cl->node = e->node;
-	cl->subject = subject(e);
+	cl->actor = actor(e);
+	cl->target = target(e);
+	/* The subject is who acted: see audisp-isms(8), SUBJECTS. */
+	cl->subject = is_front_door(e->type) && cl->target ? cl->target : cl->actor;
 	cl->outcome = outcome(e);
 	cl->route = ROUTE_DROP;
 
@@ -234,7 +367,7 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 		if (dpms) {
 			cl->route = ROUTE_DPMS;
 			snprintf(cl->kind, sizeof(cl->kind), "personal-data.%s",
-				 classify_access(e->syscall_name, e->a1, e->a2));
+				 classify_access(e->syscall_name, e->a1, e->a2, e->oflag));
 			cl->control = "5.34";
 			cl->asset = cl->activity[0] ? cl->activity : NULL;
 			return;
@@ -243,9 +376,30 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 		snprintf(cl->kind, sizeof(cl->kind), "%s",
 			 km && km->kind ? km->kind : e->npaths ? "file.watch" : "syscall.key");
 		cl->control = km && km->control ? km->control : "8.15";
+		if (km && plugin_config_is_identity_key(km) && group_file(e))
+			cl->control = "5.18"; /* group membership is access rights */
 		if (km && km->asset)
 			cl->asset = km->asset;
 		return;
+	}
+
+	if (is_account_mgmt(e->type) ||
+	    (e->type == 1101 && e->op && strncmp(e->op, "PAM:", 4) != 0)) {
+		const struct op_rule *or = op_rule_for(e->op);
+
+		/* USER_CHAUTHTOK of shadow-utils that is none of the above: an
+		 * attribute of the account (name, shell, home). */
+		if (!or && e->type == 1108 && e->op && strncmp(e->op, "PAM:", 4) != 0)
+			or = &attribute_rule;
+		if (or) {
+			cl->route = ROUTE_ISMS;
+			if ((or->flags & OUTCOME) && cl->outcome)
+				snprintf(cl->kind, sizeof(cl->kind), "%s.%s", or->kind, cl->outcome);
+			else
+				snprintf(cl->kind, sizeof(cl->kind), "%s", or->kind);
+			cl->control = or->control;
+			return;
+		}
 	}
 
 	tr = rule_for(e->type);
@@ -292,12 +446,21 @@ size_t classify_details(const struct aev *e, const struct classified *cl, char *
 		jsonw_str(&w, "comm", e->comm);
 	if (e->syscall_name)
 		jsonw_str(&w, "syscall", e->syscall_name);
+	if (e->arch)
+		jsonw_str(&w, "arch", e->arch);
 	if (e->auid)
 		jsonw_str(&w, "auid", e->auid);
 	if (e->uid)
 		jsonw_str(&w, "uid", e->uid);
 	if (e->acct)
 		jsonw_str(&w, "acct", e->acct);
+	if (e->id)
+		jsonw_str(&w, "id", e->id);
+	/* who acted and on which account, as the subject column's rule reads them */
+	if (cl->actor)
+		jsonw_str(&w, "actor", cl->actor);
+	if (cl->target)
+		jsonw_str(&w, "target", cl->target);
 	if (e->hostname && strcmp(e->hostname, "?") != 0)
 		jsonw_str(&w, "hostname", e->hostname);
 	if (e->addr && strcmp(e->addr, "?") != 0)
@@ -330,47 +493,66 @@ size_t classify_details(const struct aev *e, const struct classified *cl, char *
 	return jsonw_finish(&w);
 }
 
-/* x86_64 syscall numbers of raw logs, for the calls a file watch reports. */
+/*
+ * The calls a file watch reports, by name: parse.c names the number by the
+ * record's arch= (i386 5 is open, x86_64 5 fstat).  A number left (an arch
+ * auparse does not know) tells nothing.
+ */
+enum flags_at { FLAGS_NONE, FLAGS_A1, FLAGS_A2, FLAGS_OPENAT2 };
+
 static const struct {
 	const char *name;
-	int nr;
 	const char *access; /* NULL: decided by the open flags */
+	enum flags_at at;
 } file_calls[] = {
-	{"open", 2, NULL},        {"openat", 257, NULL},    {"openat2", 437, NULL},
-	{"creat", 85, "write"},   {"truncate", 76, "write"}, {"ftruncate", 77, "write"},
-	{"rename", 82, "write"},  {"renameat", 264, "write"}, {"renameat2", 316, "write"},
-	{"link", 86, "write"},    {"linkat", 265, "write"},  {"symlink", 88, "write"},
-	{"mkdir", 83, "write"},   {"mkdirat", 258, "write"}, {"mknod", 133, "write"},
-	{"unlink", 87, "delete"}, {"unlinkat", 263, "delete"}, {"rmdir", 84, "delete"},
-	{"chmod", 90, "attr"},    {"fchmod", 91, "attr"},    {"fchmodat", 268, "attr"},
-	{"chown", 92, "attr"},    {"fchown", 93, "attr"},    {"lchown", 94, "attr"},
-	{"fchownat", 260, "attr"}, {"setxattr", 188, "attr"}, {"lsetxattr", 189, "attr"},
-	{"fsetxattr", 190, "attr"}, {"removexattr", 197, "attr"}, {"utimensat", 280, "attr"},
-	{"execve", 59, "exec"},   {"execveat", 322, "exec"},
+	{"open", NULL, FLAGS_A1},          {"openat", NULL, FLAGS_A2},
+	/* openat2(dirfd, path, struct open_how *, size): a2 is a pointer; the
+	 * flags are in the OPENAT2 record's oflag= */
+	{"openat2", NULL, FLAGS_OPENAT2},  {"open_by_handle_at", NULL, FLAGS_A2},
+	{"creat", "write", FLAGS_NONE},    {"truncate", "write", FLAGS_NONE},
+	{"truncate64", "write", FLAGS_NONE}, {"ftruncate", "write", FLAGS_NONE},
+	{"ftruncate64", "write", FLAGS_NONE}, {"rename", "write", FLAGS_NONE},
+	{"renameat", "write", FLAGS_NONE}, {"renameat2", "write", FLAGS_NONE},
+	{"link", "write", FLAGS_NONE},     {"linkat", "write", FLAGS_NONE},
+	{"symlink", "write", FLAGS_NONE},  {"symlinkat", "write", FLAGS_NONE},
+	{"mkdir", "write", FLAGS_NONE},    {"mkdirat", "write", FLAGS_NONE},
+	{"mknod", "write", FLAGS_NONE},    {"mknodat", "write", FLAGS_NONE},
+	{"unlink", "delete", FLAGS_NONE},  {"unlinkat", "delete", FLAGS_NONE},
+	{"rmdir", "delete", FLAGS_NONE},   {"chmod", "attr", FLAGS_NONE},
+	{"fchmod", "attr", FLAGS_NONE},    {"fchmodat", "attr", FLAGS_NONE},
+	{"fchmodat2", "attr", FLAGS_NONE}, {"chown", "attr", FLAGS_NONE},
+	{"fchown", "attr", FLAGS_NONE},    {"lchown", "attr", FLAGS_NONE},
+	{"chown32", "attr", FLAGS_NONE},   {"fchown32", "attr", FLAGS_NONE},
+	{"lchown32", "attr", FLAGS_NONE},  {"fchownat", "attr", FLAGS_NONE},
+	{"setxattr", "attr", FLAGS_NONE},  {"lsetxattr", "attr", FLAGS_NONE},
+	{"fsetxattr", "attr", FLAGS_NONE}, {"removexattr", "attr", FLAGS_NONE},
+	{"lremovexattr", "attr", FLAGS_NONE}, {"fremovexattr", "attr", FLAGS_NONE},
+	{"utimensat", "attr", FLAGS_NONE}, {"execve", "exec", FLAGS_NONE},
+	{"execveat", "exec", FLAGS_NONE},
 };
 
-const char *classify_access(const char *syscall, const char *a1, const char *a2)
+const char *classify_access(const char *syscall, const char *a1, const char *a2,
+			    const char *openat2_oflag)
 {
-	char *end;
-	long nr = syscall ? strtol(syscall, &end, 10) : -1;
-	bool numeric = syscall && *syscall && !*end;
-
 	for (size_t i = 0; syscall && i < sizeof(file_calls) / sizeof(file_calls[0]); i++) {
 		const char *flags;
 		unsigned long f;
+		char *end;
 
-		if (numeric ? nr != file_calls[i].nr : strcmp(syscall, file_calls[i].name) != 0)
+		if (strcmp(syscall, file_calls[i].name) != 0)
 			continue;
 		if (file_calls[i].access)
 			return file_calls[i].access;
-		/* open(path, flags) has them in a1; openat(dirfd, path, flags) in a2. */
-		flags = file_calls[i].nr == 2 ? a1 : a2;
-		if (!flags)
+		flags = file_calls[i].at == FLAGS_A1 ? a1 :
+			file_calls[i].at == FLAGS_A2 ? a2 : openat2_oflag;
+		if (!flags || !*flags)
 			return "access";
-		f = strtoul(flags, &end, 16);
+		/* SYSCALL arguments are hex; the OPENAT2 record's oflag= octal */
+		f = strtoul(flags, &end, file_calls[i].at == FLAGS_OPENAT2 ? 8 : 16);
 		if (*end)
 			return "access";
-		/* O_WRONLY, O_RDWR, O_CREAT, O_TRUNC: the data may change. */
+		/* O_WRONLY, O_RDWR, O_CREAT, O_TRUNC: the data may change.  (The
+		 * same values on x86, arm, arm64, riscv, s390 and powerpc.) */
 		return (f & 03) || (f & 01000) || (f & 0100) ? "write" : "read";
 	}
 	return "access";

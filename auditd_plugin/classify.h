@@ -19,7 +19,9 @@ struct classified {
 	char kind[64];
 	const char *control;
 	const char *asset;   /* may be NULL */
-	const char *subject; /* may be NULL */
+	const char *subject; /* may be NULL: who acted (audisp-isms(8), SUBJECTS) */
+	const char *actor;   /* may be NULL: the login user, else the process's user */
+	const char *target;  /* may be NULL: the account the record is about */
 	const char *outcome; /* may be NULL */
 	const char *node;    /* the event's node=, NULL when local */
 	char event_key[384];
@@ -30,10 +32,12 @@ struct classified {
 
 /*
  * What a syscall did to a file: "read", "write", "delete", "attr", "exec",
- * or "access" when it cannot tell.  @syscall is a name (enriched logs) or an
- * x86_64 number (raw logs); @a1/@a2 the hex arguments.  Pure.
+ * or "access" when it cannot tell.  @syscall is the call's name (a number
+ * tells nothing: its meaning depends on the arch); @a1/@a2 the hex
+ * arguments; @openat2_oflag the OPENAT2 record's octal oflag= or NULL.  Pure.
  */
-const char *classify_access(const char *syscall, const char *a1, const char *a2);
+const char *classify_access(const char *syscall, const char *a1, const char *a2,
+			    const char *openat2_oflag);
 
 /*
  * Decide what @e is evidence of.  Pure: no I/O, no allocation; @c is the

@@ -30,9 +30,14 @@ struct aev {
 	/* First occurrence of each field across the event's records. */
 	const char *key;      /* SYSCALL key, without quotes; NULL for (null) */
 	const char *auid, *uid, *acct, *auid_name, *uid_name; /* *_name: enriched AUID=, UID= */
-	const char *exe, *comm, *res, *success, *op;
-	const char *hostname, *addr, *terminal, *syscall_name;
+	const char *id, *id_name; /* id=: the account a user-space record is about, by number */
+	const char *exe, *comm, *res, *success;
+	const char *op;       /* the whole op=, spaces and all ("adding user to group") */
+	const char *hostname, *addr, *terminal;
+	const char *syscall_name; /* by the record's arch= (i386 5 is open), or the number */
+	const char *arch;     /* "x86_64", "i386", ...; NULL when unknown */
 	const char *a1, *a2;  /* SYSCALL arguments: open/openat flags tell read from write */
+	const char *oflag;    /* OPENAT2 record: openat2's flags (octal), a2 being a pointer */
 	const char *isms_evidence; /* evidence= of pam_isms's own records */
 	const char *rule, *decision; /* pam_isms's rule= and decision= */
 	const char *paths[AEV_MAX_PATHS];

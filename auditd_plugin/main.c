@@ -30,6 +30,7 @@
 #include "plugin_config.h"
 #include "isms/ingest.h"
 #include "isms/store.h"
+#include "kernel_audit.h"
 #include "parse.h"
 #include "queue.h"
 #include "strutil.h"
@@ -491,11 +492,22 @@ int main(int argc, char **argv)
 
 	live = !replay && !(fstat(STDIN_FILENO, &in_st) == 0 && S_ISREG(in_st.st_mode));
 	if (live) {
-		char det[128];
+		struct kernel_audit ka;
+		char det[384], kj[160] = "";
 
+		/* Without audit=1 at boot, processes older than auditd are never
+		 * syscall-audited: 8.15 must say so (audisp-isms(8), KERNEL). */
+		if (kernel_audit_read("/proc/cmdline", &ka) == 0) {
+			kj[0] = ',';
+			kernel_audit_json(&ka, kj + 1, sizeof(kj) - 1);
+			if (ka.audit != 1)
+				plugin_log(LOG_WARNING, "the kernel was booted without audit=1 (%s): processes"
+					   " started before auditd are never syscall-audited",
+					   kernel_audit_outcome(&ka));
+		}
 		/* Gaps before this moment are explainable: the collector was not there. */
-		snprintf(det, sizeof(det), "{\"pid\":%ld,\"version\":\"%s\"}", (long)getpid(),
-			 ISMS_VERSION_STR);
+		snprintf(det, sizeof(det), "{\"pid\":%ld,\"version\":\"%s\"%s}", (long)getpid(),
+			 ISMS_VERSION_STR, kj);
 		plugin_anchor(store, "start");
 		writer_push_meta(&a.w, "collector.start", "started", a.cfg.asset, det);
 		watch_loss(&a, true);

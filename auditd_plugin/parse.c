@@ -179,7 +179,10 @@ static void take_field(struct aev *e, int rtype, const char *name, const char *v
 {
 	switch (name[0]) {
 	case 'a':
-		if (name[1] >= '1' && name[1] <= '2' && !name[2]) {
+		if (strcmp(name, "arch") == 0) {
+			if (interp)
+				set_once(&e->arch, aev_strdup(e, interp, (size_t)-1));
+		} else if (name[1] >= '1' && name[1] <= '2' && !name[2]) {
 			if (name[1] == '1')
 				set_once(&e->a1, aev_strdup(e, val, (size_t)-1));
 			else
@@ -250,9 +253,19 @@ static void take_field(struct aev *e, int rtype, const char *name, const char *v
 				e->paths[e->npaths++] = p;
 		}
 		break;
+	case 'i':
+		/* ADD_USER, DEL_USER and usermod -L name the account by number */
+		if (strcmp(name, "id") == 0 && (rtype < 1300 || rtype >= 2100)) {
+			set_once(&e->id, column_text(e, aev_strdup(e, val, (size_t)-1)));
+			if (interp)
+				set_once(&e->id_name, column_text(e, aev_strdup(e, interp, (size_t)-1)));
+		}
+		break;
 	case 'o':
 		if (strcmp(name, "op") == 0)
 			set_once(&e->op, decode(e, val, false));
+		else if (strcmp(name, "oflag") == 0 && rtype == 1337) /* OPENAT2 */
+			set_once(&e->oflag, aev_strdup(e, val, (size_t)-1));
 		break;
 	case 'r':
 		if (strcmp(name, "res") == 0)
@@ -264,7 +277,8 @@ static void take_field(struct aev *e, int rtype, const char *name, const char *v
 		if (strcmp(name, "success") == 0)
 			set_once(&e->success, aev_strdup(e, val, (size_t)-1));
 		else if (strcmp(name, "syscall") == 0)
-			/* The enriched name (SYSCALL=openat) rather than the number. */
+			/* The name (SYSCALL=openat) rather than the number, whose
+			 * meaning depends on arch=. */
 			set_once(&e->syscall_name, aev_strdup(e, interp ? interp : val, (size_t)-1));
 		break;
 	case 't':
@@ -282,6 +296,43 @@ static void take_field(struct aev *e, int rtype, const char *name, const char *v
 	default:
 		break;
 	}
+}
+
+const char *parse_op(const char *text, size_t *ret_len)
+{
+	const char *p = text, *v, *q, *last;
+
+	for (;;) {
+		p = strstr(p, "op=");
+		if (!p)
+			return NULL;
+		/* "op=" as a whole name: not uring_op=, not inside a value */
+		if (p == text || p[-1] == ' ' || p[-1] == '\'')
+			break;
+		p += 3;
+	}
+	v = p + 3;
+	if (*v == '"') {
+		q = strchr(v + 1, '"');
+		if (!q)
+			return NULL;
+		*ret_len = (size_t)(q - v - 1);
+		return v + 1;
+	}
+	/* Words up to the next name=value, the end of the message or of the
+	 * record's raw part; the first word may be empty ("op= id=1001"). */
+	for (q = last = v;;) {
+		size_t n = strcspn(q, " '\x1d");
+
+		if (q != v && memchr(q, '=', n))
+			break;
+		last = q + n;
+		if (q[n] != ' ')
+			break;
+		q += n + 1;
+	}
+	*ret_len = (size_t)(last - v);
+	return v;
 }
 
 /* Raw record text (before the enrichment mark), newline-joined, capped. */
@@ -351,11 +402,29 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 
 				if (!name || !val)
 					continue;
-				/* (the first letter first: this runs for every field) */
-				if (enriched && (name[0] == 'a' || name[0] == 'u' || name[0] == 's') &&
-				    (strcmp(name, "auid") == 0 || strcmp(name, "uid") == 0 ||
-				     strcmp(name, "syscall") == 0))
+				/*
+				 * (the first letter first: this runs for every field)
+				 * Names of people only as the recording host gave
+				 * them; a system call and its arch by auparse's
+				 * tables for the record's arch= either way.
+				 */
+				if ((name[0] == 's' || name[0] == 'a') &&
+				    (strcmp(name, "syscall") == 0 || strcmp(name, "arch") == 0))
 					interp = auparse_interpret_field(au);
+				else if (enriched && (name[0] == 'a' || name[0] == 'u' || name[0] == 'i') &&
+					 (strcmp(name, "auid") == 0 || strcmp(name, "uid") == 0 ||
+					  strcmp(name, "id") == 0))
+					interp = auparse_interpret_field(au);
+				/* auparse splits "op=adding user to group" at its spaces */
+				if (name[0] == 'o' && name[1] == 'p' && !name[2] && !e->op) {
+					size_t n;
+					const char *op = parse_op(auparse_get_record_text(au), &n);
+
+					if (op) {
+						e->op = aev_strdup(e, op, n);
+						continue;
+					}
+				}
 				take_field(e, t, name, val, interp);
 			} while (auparse_next_field(au) > 0);
 		}

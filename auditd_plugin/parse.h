@@ -60,6 +60,13 @@ void parser_age(struct parser *p);
 /* End of input: a partial last line is malformed; pending events complete. */
 void parser_flush(struct parser *p);
 
+/*
+ * The whole op= value in a record's text @text, which libaudit writes
+ * unquoted with its spaces ("op=adding user to group acct=..."): it runs to
+ * the next name=value, the end of the message or the enrichment.  Returns
+ * the start (in @text) and sets *ret_len, or NULL when there is no op=. Pure.
+ */
+const char *parse_op(const char *text, size_t *ret_len);
 /* Whether @line (without newline) has the shape of an audit record. Pure. */
 bool parse_line_ok(const char *line, size_t len);
 

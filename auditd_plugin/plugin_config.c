@@ -19,6 +19,7 @@ void plugin_config_default(struct plugin_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->keep_raw = true;
+	c->default_keys = true;
 	c->batch_events = 2000;
 	c->batch_ms = 200;
 	/* A backlog of about a million events (~1 KiB each) on disk, then loss, recorded. */
@@ -103,7 +104,8 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			size_t errlen)
 {
 	static const char *const top[] = {"store", "dpms_store", "spool", "asset", "keep", "batch",
-					  "keys", "nodes", "comment", "overflow", NULL};
+					  "keys", "nodes", "default_keys", "comment", "overflow",
+					  NULL};
 	static const char *const overflow_m[] = {"memory_mb", "disk_mb", NULL};
 	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
 	static const char *const batch_m[] = {"events", "ms", NULL};
@@ -140,6 +142,13 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 	    (r = str_member(root, "asset", "$", &c.asset, err, errlen)) < 0)
 		goto out;
 	r = -EINVAL;
+	if (json_object_object_get_ex(root, "default_keys", &v)) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			snprintf(err, errlen, "$.default_keys: must be true or false");
+			goto out;
+		}
+		c.default_keys = json_object_get_boolean(v);
+	}
 	if (json_object_object_get_ex(root, "keep", &v)) {
 		struct json_object *b;
 

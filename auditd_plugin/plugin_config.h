@@ -30,6 +30,7 @@ struct plugin_config {
 	bool keep_unkeyed_syscalls;
 	bool keep_all_user; /* every user-space message, not just the classified ones */
 	bool keep_raw;      /* store raw record text in details */
+	bool default_keys;  /* the built-in key map for unmapped keys (default_keys.c) */
 	size_t batch_events;
 	unsigned batch_ms;
 	unsigned overflow_memory_mb; /* the reader's queue in memory */
@@ -54,6 +55,13 @@ void plugin_config_release(struct plugin_config *c);
 
 /* The mapping for @key, or NULL. */
 const struct key_map *plugin_config_key(const struct plugin_config *c, const char *key);
+/*
+ * The built-in mapping of a key of Debian's and CIS's audit rule sets
+ * (identity, time-change, ...), or NULL.  Static data.
+ */
+const struct key_map *plugin_config_default_key(const char *key);
+/* Whether @km is the built-in 'identity' entry (group files make it 5.18). */
+bool plugin_config_is_identity_key(const struct key_map *km);
 /* The asset for an event from @node (NULL: local). */
 const char *plugin_config_asset(const struct plugin_config *c, const char *node);
 

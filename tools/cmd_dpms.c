@@ -497,7 +497,8 @@ int cmd_retention(struct cli *c, int argc, char **argv)
 	     "list the files older than that (by modification time).  It deletes nothing\n"
 	     "unless --delete is given; then each deletion is recorded (dpmsctl deletion list)\n"
 	     "and kept as evidence.  Symlinks are never followed and the walk never leaves\n"
-	     "a location's file system.  A location that is missing is reported (exit 1).\n");
+	     "a location's file system.  Only this host's locations are walked (host empty\n"
+	     "or this host's name).  A location that is missing is reported (exit 1).\n");
 	if (argc < 2 || strcmp(argv[1], "check") != 0)
 		return cli_usage("retention", "'retention' takes check");
 	for (int i = 2; i < argc; i++) {

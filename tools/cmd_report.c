@@ -337,6 +337,51 @@ int cmd_risk_top(struct cli *c, int argc, char **argv)
 
 /* --- SoA ------------------------------------------------------------------ */
 
+/*
+ * 8.15 (logging) rests on the kernel auditing every process, which it does
+ * only for processes started after auditing was enabled, unless the kernel
+ * was booted with audit=1.  audisp-isms records the setting in each
+ * collector.start; the newest one per asset decides.  A warning on stderr,
+ * so that the table (and --json) stays what it is.
+ */
+static int warn_kernel_audit(struct cli *c)
+{
+	const struct isms_kv f = {"kind", "collector.start"};
+	const struct isms_entity *e;
+	struct rows rs = {0};
+	int r = load_rows(c, "evidence", &f, 1, &rs, &e);
+
+	for (size_t i = 0; r >= 0 && i < rs.n; i++) {
+		const char *asset = FIELD(e, rs.v[i], "asset");
+		const char *ts = FIELD(e, rs.v[i], "ts");
+		const char *det = FIELD(e, rs.v[i], "details");
+		struct json_object *o, *v;
+		bool newest = true;
+
+		/* the newest start of this asset only */
+		for (size_t k = 0; k < rs.n && newest; k++) {
+			const char *a2 = FIELD(e, rs.v[k], "asset"), *t2 = FIELD(e, rs.v[k], "ts");
+
+			if (k != i && strcmp(a2 ? a2 : "", asset ? asset : "") == 0 && t2 && ts &&
+			    (strcmp(t2, ts) > 0 || (strcmp(t2, ts) == 0 && k > i)))
+				newest = false;
+		}
+		if (!newest || !det)
+			continue;
+		o = json_tokener_parse(det);
+		if (o && json_object_object_get_ex(o, "boot_audited", &v) &&
+		    json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v))
+			fprintf(stderr,
+				"ismsctl: warning: control 8.15: '%s' was booted without audit=1 (collector"
+				" start %s): processes started before auditd are never syscall-audited"
+				" (see audisp-isms(8))\n",
+				asset ? asset : "?", ts ? ts : "?");
+		json_object_put(o);
+	}
+	rows_release(&rs);
+	return r;
+}
+
 int cmd_soa(struct cli *c, int argc, char **argv)
 {
 	static const char *const cols[] = {"id", "title", "applicable", "status", "justification",
@@ -417,6 +462,8 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 		out_table_release(&t);
 	}
 	rows_release(&rs);
+	if (r >= 0)
+		r = warn_kernel_audit(c);
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }
 

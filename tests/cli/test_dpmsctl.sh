@@ -439,6 +439,8 @@ is "$(js 'sorted(x["path"] for x in d)')" "[\"$T/data/payroll/old.csv\", \"$T/da
 is "$(js '[x["activity"] for x in d]')" '["PA-1", "PA-1"]' "with its activity"
 dp --json evidence list --kind retention.deleted
 is "$(js 'len(d)')" 2 "each deletion is evidence"
+dp --json evidence list --kind retention.delete-intent
+is "$(js 'len(d)')" 2 "each deletion was recorded as intended before the file went"
 dp deletion add --path /x
 expect_rc 2 "deletions cannot be added by hand"
 dp --json location list --path "$T/data/gone"
@@ -449,14 +451,27 @@ expect_rc 0 "retention check: nothing left, nothing missing (exit 0)"
 is "$(wc -l <"$OUT" | tr -d ' ')" 1 "only the header"
 dp retention
 expect_rc 2 "retention without check is a usage error"
+# The register says the data lives on another host: its path here is not that data.
+mkdir -p "$T/data/elsewhere"
+echo "salary" >"$T/data/elsewhere/old.csv"
+touch -d '40 days ago' "$T/data/elsewhere/old.csv"
+dp location add --activity PA-1 --path "$T/data/elsewhere" --host db-elsewhere.example.org
+dp retention check --delete
+expect_rc 0 "retention check --delete: another host's location is no problem here"
+out_lacks "elsewhere" "another host's location is not listed"
+if [ -f "$T/data/elsewhere/old.csv" ]; then ok "another host's location is left alone"; else not_ok "another host's location is left alone"; fi
+dp location add --activity PA-1 --path "$T/data/elsewhere" --host "$(hostname)"
+dp retention check
+out_has "$T/data/elsewhere/old.csv" "the same path registered for this host is checked"
 
 # --- verify ----------------------------------------------------------------------------------------
 
 dp verify
 expect_rc 0 "verify"
-out_has "evidence chain intact: 6 rows" "four accesses and two deletions, intact"
+# each deletion is two rows: its intent, committed before the file goes, and its record
+out_has "evidence chain intact: 8 rows" "four accesses and two deletions (intent and record), intact"
 dp --json verify
-is "$(js 'd["ok"], d["rows"]')" '[true, 6]' "verify --json"
+is "$(js 'd["ok"], d["rows"]')" '[true, 8]' "verify --json"
 dp evidence add --kind x
 expect_rc 2 "evidence cannot be added by hand"
 

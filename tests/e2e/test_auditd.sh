@@ -248,7 +248,9 @@ fi
 # The shell's own open, which the kernel must not audit (see the top).
 : <"$WATCHED"
 cat "$WATCHED" >/dev/null
-# The write from a child too: the shell's own 'echo >>' would go unaudited.
+# From a child: on a host booted without audit=1 this shell, started before
+# auditd, is never syscall-audited (the kernel decides at fork); its own
+# 'echo >>' would never reach the rules (see audisp-isms(8), KERNEL).
 echo "appended" | tee -a "$WATCHED" >/dev/null
 if wait_for 20 has_rows --kind file.watch --asset "$WATCH_ASSET" --control 8.9 &&
 	grep -qF "$WATCHED" "$T/q.json"; then

@@ -138,6 +138,22 @@ is "$("$ISMSCTL" --store "$R" --json evidence list | jq -r '[.[].kind] | sort | 
 is "$("$ISMSCTL" --store "$R" --json evidence list --kind file.watch | jq -r '[.[].subject] | unique | join(" ")')" \
 	"0" "raw: the subject of a syscall is the uid"
 
+# --- recorded with Debian's STIG rules: what happened, who did it, to whom ---------
+
+S="$T/stig.log.db"
+k=audit::1796161773.009:929 # usermod -aG by isms-stig-adm
+is "$(ev "$S" $k '[.kind, .control, .subject, (.details | fromjson | .op, .target)] | join("|")')" \
+	"group.member.success|5.18|isms-stig-adm|adding user to group|isms-stig" \
+	"stig: usermod -aG is an access-rights change by the administrator, the whole op kept"
+k=audit::1796161773.025:950 # usermod -L (id= rather than acct=)
+is "$(ev "$S" $k '[.kind, .control, .subject, (.details | fromjson | .target)] | join("|")')" \
+	"account.lock|5.18|isms-stig-adm|isms-stig" "stig: usermod -L locks the account, the same subject"
+is "$("$ISMSCTL" --store "$S" --json evidence list | jq -r '[.[] | select(.kind | test("^(identity|perm|file.access|priv|time|module|media)")) | .kind + ":" + .control] | unique | join(" ")')" \
+	"file.access:8.3 identity.change:5.16 identity.change:5.18 media.mount:7.10 module.load:8.19 perm.change:8.3 priv.exec:8.2 time.change:8.17" \
+	"stig: Debian's rule keys take their controls without configuration"
+is "$(ev "$S" audit::1796161773.053:984 '.details | fromjson | [.syscall, .arch] | join(" ")')" "open i386" \
+	"stig: an i386 system call named by its arch"
+
 # --- hand-made logs: what the rows say ----------------------------------------------
 
 S="$T/interleaved.log.db"
@@ -364,6 +380,30 @@ is "$(sqlite3 "$S" "SELECT group_concat(asset, ' ') FROM (SELECT asset FROM evid
 # Fed through a pipe, as auditd feeds it: the collector's start and stop are evidence too.
 is "$(sqlite3 "$S" "SELECT group_concat(kind || '/' || outcome, ' ') FROM (SELECT kind, outcome FROM evidence WHERE kind LIKE 'collector.%' ORDER BY pk)")" \
 	"collector.start/started collector.stop/stopped" "a live collector records its start and stop"
+# The kernel's audit= setting at the collector's start, and the SoA's warning for 8.15.
+ka=$(awk '{ v = "absent"; for (i = 1; i <= NF && $i != "--"; i++) if ($i ~ /^audit=./) v = substr($i, 7); print v }' /proc/cmdline)
+is "$(sqlite3 "$S" "SELECT json_extract(details, '$.kernel_audit') FROM evidence WHERE kind = 'collector.start'")" \
+	"$ka" "the collector's start records the kernel's audit= setting ($ka)"
+run "$ISMSCTL" --store "$S" soa
+expect_rc 0 "ismsctl soa: exit 0"
+case "$ka" in
+absent | 0 | off | OFF)
+	err_has "control 8.15: 'test-host' was booted without audit=1" \
+		"ismsctl soa: 8.15 warns that the host was booted without audit=1" ;;
+*)
+	if grep -q "without audit=1" "$ERR"; then not_ok "ismsctl soa: no warning with audit=1"; else ok "ismsctl soa: no warning with audit=1"; fi ;;
+esac
+new_store "$T/ka.db"
+"$ISMSCTL" --store "$T/ka.db" -q evidence add --kind collector.start --control 8.15 --asset booted-well \
+	--details '{"kernel_audit":"1","boot_audited":true}' --ts 2026-01-01T00:00:00Z
+"$ISMSCTL" --store "$T/ka.db" -q evidence add --kind collector.start --control 8.15 --asset booted-badly \
+	--details '{"kernel_audit":"1","boot_audited":true}' --ts 2026-01-01T00:00:00Z
+"$ISMSCTL" --store "$T/ka.db" -q evidence add --kind collector.start --control 8.15 --asset booted-badly \
+	--details '{"kernel_audit":"absent","boot_audited":false}' --ts 2026-01-02T00:00:00Z
+run "$ISMSCTL" --store "$T/ka.db" soa
+is "$(grep -c 'without audit=1' "$ERR")" 1 "ismsctl soa: the newest start of each asset decides"
+err_has "'booted-badly' was booted without audit=1 (collector start 2026-01-02T00:00:00Z)" \
+	"ismsctl soa: names the asset and the start"
 is "$(db_counters "$S")" "received 8 stored 8 filtered 0 duplicates 0 malformed 0" "SIGHUP: counters"
 rm -f "$T/fifo"
 

@@ -1512,7 +1512,7 @@ static void t_retention(void **state)
 		flist_free(&l);
 	}
 	assert_int_equal(isms_evidence_verify(fx->s, &vr), 0);
-	assert_int_equal(vr.rows, 2);
+	assert_int_equal(vr.rows, 4); /* each deletion: its intent, then its record */
 
 	/* Again: nothing left to delete. */
 	assert_int_equal(dpms_retention_check(fx->s, "PA-1", true, now, rhit_cb, rproblem, &x,
@@ -1541,6 +1541,137 @@ static void t_retention(void **state)
 	free(missing);
 	free(fifo);
 	free(single);
+}
+
+/* Counts evidence rows of @kind. */
+static size_t ev_kind(struct isms_store *s, const char *kind, const char *details_has)
+{
+	struct flist l;
+	size_t n = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.e = de("evidence");
+	assert_int_equal(isms_record_list(s, l.e, NULL, 0, flist_cb, &l), 0);
+	for (size_t i = 0; i < l.n; i++)
+		if (strcmp(fget(&l, i, "kind"), kind) == 0 &&
+		    (!details_has || strstr(fget(&l, i, "details"), details_has)))
+			n++;
+	flist_free(&l);
+	return n;
+}
+
+static int fail_second(const struct dpms_retention_hit *h, void *ud)
+{
+	size_t *n = ud;
+
+	(void)h;
+	return ++*n == 2 ? -EIO : 0;
+}
+
+/*
+ * A check that fails half-way (here the caller's callback, as a full disk
+ * or a crash would) must not lose the record of a file it already deleted:
+ * each deletion is recorded before and after, committed on its own.
+ */
+static void t_retention_records_first(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t now = (int64_t)time(NULL), old = now - 40 * DAY;
+	char *loc = tu_path(fx->dir, "loc"), *a = tu_path(loc, "a.txt"), *b = tu_path(loc, "b.txt");
+	size_t calls = 0, deleted = 99;
+
+	assert_int_equal(mkdir(loc, 0700), 0);
+	make_file(a, old, false);
+	make_file(b, old, false);
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"retention_days", "30"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", loc});
+	assert_int_equal(dpms_retention_check(fx->s, NULL, true, now, fail_second, NULL, &calls,
+					      &deleted),
+			 -EIO);
+	/* one file went before the failure, and its deletion is on record */
+	assert_true(exists(a) != exists(b));
+	assert_int_equal(dcount(fx->s, "deletion"), 1);
+	assert_int_equal(ev_kind(fx->s, "retention.deleted", NULL), 1);
+	assert_int_equal(ev_kind(fx->s, "retention.delete-intent", NULL), 1);
+	free(loc);
+	free(a);
+	free(b);
+}
+
+/* A run that died between an intent and its record: the next run finishes. */
+static void t_retention_recovers(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t now = (int64_t)time(NULL);
+	char *gone = tu_path(fx->dir, "gone.txt"), *kept = tu_path(fx->dir, "kept.txt");
+	char details[512];
+	struct isms_evidence ev = {.source = "dpmsctl", .kind = "retention.delete-intent",
+				   .control = "8.10", .asset = "PA-1", .subject = "root",
+				   .outcome = "intended"};
+	struct isms_verify_result vr;
+	size_t deleted = 99;
+
+	make_file(kept, now - 40 * DAY, false);
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"retention_days", "30"});
+	snprintf(details, sizeof(details),
+		 "{\"path\":\"%s\",\"size\":14,\"modified\":\"2026-01-01T00:00:00Z\"}", gone);
+	ev.details = details;
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	snprintf(details, sizeof(details),
+		 "{\"path\":\"%s\",\"size\":14,\"modified\":\"2026-01-01T00:00:00Z\"}", kept);
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+
+	assert_int_equal(dpms_retention_check(fx->s, NULL, true, now, NULL, NULL, NULL, &deleted), 0);
+	/* the file that is gone: its deletion recorded now, marked so */
+	assert_int_equal(deleted, 1);
+	assert_int_equal(dcount(fx->s, "deletion"), 1);
+	assert_int_equal(ev_kind(fx->s, "retention.deleted", "\"recovered\":true"), 1);
+	/* the one still there: not deleted by an old intent, marked unfinished */
+	assert_true(exists(kept));
+	assert_int_equal(ev_kind(fx->s, "retention.delete-unfinished", "kept.txt"), 1);
+	/* and nothing is pending any more: a second run changes nothing */
+	assert_int_equal(dpms_retention_check(fx->s, NULL, true, now, NULL, NULL, NULL, &deleted), 0);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(ev_kind(fx->s, "retention.deleted", NULL), 1);
+	assert_int_equal(isms_evidence_verify(fx->s, &vr), 0);
+	free(gone);
+	free(kept);
+}
+
+/* The register says where data lives on which host: only this host's paths. */
+static void t_retention_other_host(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t now = (int64_t)time(NULL), old = now - 40 * DAY;
+	char *here = tu_path(fx->dir, "here"), *there = tu_path(fx->dir, "there");
+	char *f_here = tu_path(here, "a.txt"), *f_there = tu_path(there, "a.txt");
+	char me[256] = "";
+	struct rhits x = {0};
+	size_t deleted = 99;
+
+	assert_int_equal(gethostname(me, sizeof(me) - 1), 0);
+	assert_int_equal(mkdir(here, 0700), 0);
+	assert_int_equal(mkdir(there, 0700), 0);
+	make_file(f_here, old, false);
+	make_file(f_there, old, false);
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"retention_days", "30"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", here}, {"host", me});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", there},
+	     {"host", "db-elsewhere.example.org"});
+	assert_int_equal(dpms_retention_check(fx->s, NULL, true, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(deleted, 1);
+	assert_false(exists(f_here));
+	assert_true(exists(f_there));
+	assert_false(rhas(&x, f_there));
+	/* that host's own check walks it: no problem here */
+	assert_int_equal(x.problems, 0);
+	rhits_free(&x);
+	free(here);
+	free(there);
+	free(f_here);
+	free(f_there);
 }
 
 /* --- the store is a store of its own -------------------------------------------------------- */
@@ -1602,6 +1733,9 @@ int main(void)
 		DPMS_TEST(t_ropa_unknown_activity),
 		DPMS_TEST(t_audit_rules),
 		DPMS_TEST(t_retention),
+		DPMS_TEST(t_retention_records_first),
+		DPMS_TEST(t_retention_recovers),
+		DPMS_TEST(t_retention_other_host),
 		DPMS_TEST(t_store_kinds),
 	};
 

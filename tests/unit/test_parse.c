@@ -21,11 +21,12 @@
 #include "strutil.h"
 #include "testutil.h"
 
-#define MAX_GOT 128
+#define MAX_GOT 256
 
 struct got {
 	char event_key[384];
 	char kind[64];
+	char control[16];
 	enum route route;
 	char *subject, *asset, *key, *acct, *hostname, *syscall, *details;
 	char *paths[AEV_MAX_PATHS];
@@ -62,6 +63,7 @@ static void on_event(void *ud, const struct aev *e, const struct classified *cl,
 	memset(g, 0, sizeof(*g));
 	snprintf(g->event_key, sizeof(g->event_key), "%s", cl->event_key);
 	snprintf(g->kind, sizeof(g->kind), "%s", cl->kind);
+	snprintf(g->control, sizeof(g->control), "%s", cl->control ? cl->control : "");
 	g->route = cl->route;
 	g->subject = dup_or_null(cl->subject);
 	g->asset = dup_or_null(cl->asset);
@@ -347,14 +349,216 @@ static void test_recorded_raw_log(void **state)
 	feed_file(fx, "raw.log", 4093);
 	parser_flush(fx->p);
 	check_recorded(fx, false);
-	/* Without enrichment: numbers, and no names looked up on this host. */
+	/* Without enrichment: numbers for people, never looked up on this
+	 * host; system calls named by auparse's tables for their arch=. */
 	for (size_t i = 0; i < fx->st.nev; i++) {
 		g = &fx->st.ev[i];
 		if (g->type == 1300 && g->route == ROUTE_ISMS) {
 			assert_string_equal(g->subject, "0");
 			assert_non_null(g->syscall);
-			assert_true(g->syscall[0] >= '0' && g->syscall[0] <= '9');
+			assert_false(g->syscall[0] >= '0' && g->syscall[0] <= '9');
 		}
+	}
+	g = find(fx, "audit::1795818030.821:103"); /* cat reads watched.conf */
+	assert_string_equal(g->syscall, "openat");
+}
+
+/* ---- recorded with Debian's STIG rule set (record-stig.sh) ---- */
+
+/* g's details JSON has "name":"value" */
+static void has_detail(const struct got *g, const char *name, const char *value)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "\"%s\":\"%s\"", name, value);
+	if (!g->details || !strstr(g->details, want))
+		fail_msg("%s: no %s in %s", g->event_key, want, g->details ? g->details : "(none)");
+}
+
+static void want_event(const struct fixture *fx, const char *key, const char *kind,
+		       const char *control, const char *subject)
+{
+	const struct got *g = find(fx, key);
+
+	if (strcmp(g->kind, kind) != 0 || strcmp(g->control, control) != 0 ||
+	    (subject && (!g->subject || strcmp(g->subject, subject) != 0)))
+		fail_msg("%s: kind '%s' control '%s' subject '%s', wanted '%s' '%s' '%s'", key, g->kind,
+			 g->control, g->subject ? g->subject : "(null)", kind, control,
+			 subject ? subject : "(any)");
+}
+
+static void feed_stig(struct fixture *fx)
+{
+	feed_file(fx, "stig.log", 1u << 20);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+}
+
+static void test_stig_account_ops(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	feed_stig(fx);
+	/* usermod -aG by the administrator isms-stig-adm: access rights (5.18),
+	 * not a password change; the op whole; who did it and to whom. */
+	want_event(fx, "audit::1796161773.009:929", "group.member.success", "5.18", "isms-stig-adm");
+	g = find(fx, "audit::1796161773.009:929");
+	has_detail(g, "op", "adding user to group");
+	has_detail(g, "target", "isms-stig");
+	has_detail(g, "actor", "isms-stig-adm");
+	want_event(fx, "audit::1796161773.009:930", "group.member.success", "5.18", "isms-stig-adm");
+	has_detail(find(fx, "audit::1796161773.009:930"), "op", "adding user to shadow group");
+	/* usermod -L and -U (id= rather than acct=; the same subject) */
+	want_event(fx, "audit::1796161773.025:950", "account.lock", "5.18", "isms-stig-adm");
+	g = find(fx, "audit::1796161773.025:950");
+	has_detail(g, "op", "updating passwd");
+	has_detail(g, "target", "isms-stig");
+	want_event(fx, "audit::1796161773.037:968", "account.unlock", "5.18", "isms-stig-adm");
+	/* chpasswd as root with nobody logged in: a password change, by root */
+	want_event(fx, "audit::1796161772.881:879", "auth.change.success", "5.17", "root");
+	has_detail(find(fx, "audit::1796161772.881:879"), "target", "isms-stig");
+	/* groupadd's empty op, useradd, userdel removing the user from groups */
+	want_event(fx, "audit::1796161772.801:874", "account.change", "5.16", "root");
+	has_detail(find(fx, "audit::1796161772.801:874"), "target", "isms-stig-g");
+	want_event(fx, "audit::1796161772.809:876", "account.change", "5.16", "root");
+	has_detail(find(fx, "audit::1796161772.809:876"), "target", "1001"); /* ID="unknown(1001)" */
+	want_event(fx, "audit::1796161773.737:1067", "group.member.success", "5.18", "root");
+}
+
+static void test_stig_subjects(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	feed_stig(fx);
+	/* the actor in the subject, whether the record names the account by
+	 * acct= (usermod -aG) or by id= (usermod -L); the account in details */
+	g = find(fx, "audit::1796161773.009:929");
+	assert_string_equal(g->subject, "isms-stig-adm");
+	has_detail(g, "target", "isms-stig");
+	g = find(fx, "audit::1796161773.025:950");
+	assert_string_equal(g->subject, "isms-stig-adm");
+	has_detail(g, "target", "isms-stig");
+	/* runuser's session of the user: the account at the front door */
+	want_event(fx, "audit::1796161773.053:983", "session.start.success", "8.15", "isms-stig");
+}
+
+static void test_stig_default_keys(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	feed_stig(fx);
+	/* Debian's rule keys: their controls without any configuration */
+	want_event(fx, "audit::1796161773.009:922", "identity.change", "5.16", "isms-stig-adm");
+	want_event(fx, "audit::1796161773.013:935", "identity.change", "5.18", NULL); /* /etc/group */
+	want_event(fx, "audit::1796161773.013:940", "identity.change", "5.18", NULL); /* gshadow */
+	want_event(fx, "audit::1796161773.009:931", "perm.change", "8.3", NULL);
+	want_event(fx, "audit::1796161773.081:1007", "perm.change", "8.3", "isms-stig");
+	want_event(fx, "audit::1796161773.061:990", "file.access", "8.3", "isms-stig");
+	want_event(fx, "audit::1796161773.097:1019", "priv.exec", "8.2", "isms-stig");
+	want_event(fx, "audit::1796161773.101:1022", "time.change", "8.17", "root");
+	want_event(fx, "audit::1796161773.105:1023", "module.load", "8.19", NULL);
+	want_event(fx, "audit::1796161773.105:1025", "media.mount", "7.10", "isms-stig-adm");
+	/* a key the defaults leave alone */
+	want_event(fx, "audit::1796161773.089:1013", "file.watch", "8.15", NULL);
+	/* the i386 open and openat2, named as the kernel saw them */
+	g = find(fx, "audit::1796161773.053:984");
+	assert_string_equal(g->syscall, "open");
+	has_detail(g, "arch", "i386");
+	want_event(fx, "audit::1796161773.053:984", "file.access", "8.3", "isms-stig");
+	assert_string_equal(find(fx, "audit::1796161773.065:996")->syscall, "openat2");
+}
+
+/* The same records without their enrichment (log_format = RAW), keyed for
+ * the DPMS: what the call did comes from its arch and, for openat2, from
+ * the OPENAT2 record, never from its pointer argument. */
+#define I386_OPEN                                                                          \
+	"type=SYSCALL msg=audit(1796161773.053:984): arch=40000003 syscall=5 success=no "    \
+	"exit=-13 a0=404060 a1=0 a2=0 a3=402010 items=1 ppid=22015 pid=22016 auid=1001 "     \
+	"uid=1001 gid=1002 euid=1001 suid=1001 fsuid=1001 egid=1002 sgid=1002 fsgid=1002 "   \
+	"tty=(none) ses=31 comm=\"helper\" exe=\"/tmp/isms-stig-w.GQMsN6/helper\" "          \
+	"key=\"dpms:hr-files\"\n"                                                           \
+	"type=PATH msg=audit(1796161773.053:984): item=0 name=\"/srv/hr/secret\" "            \
+	"inode=10952867 dev=fe:00 mode=0100600 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"    \
+	"type=EOE msg=audit(1796161773.053:984):\n"
+#define I386_OPENAT_WRITE                                                                  \
+	"type=SYSCALL msg=audit(1796161773.053:985): arch=40000003 syscall=295 success=yes "  \
+	"exit=3 a0=ffffff9c a1=404060 a2=241 a3=1b6 items=1 ppid=1 pid=2 auid=1001 uid=1001 " \
+	"comm=\"helper\" exe=\"/tmp/helper\" key=\"dpms:hr-files\"\n"                       \
+	"type=EOE msg=audit(1796161773.053:985):\n"
+#define OPENAT2(serial, oflag)                                                             \
+	"type=SYSCALL msg=audit(1796161773.065:" serial "): arch=c000003e syscall=437 "       \
+	"success=no exit=-13 a0=ffffff9c a1=7fffd5202a2c a2=7fffd5201d60 a3=18 items=1 "      \
+	"ppid=22020 pid=22022 auid=1001 uid=1001 gid=1002 euid=1001 suid=1001 fsuid=1001 "    \
+	"egid=1002 sgid=1002 fsgid=1002 tty=(none) ses=33 comm=\"helper\" "                   \
+	"exe=\"/tmp/isms-stig-w.GQMsN6/helper\" key=\"dpms:hr-files\"\n"                     \
+	"type=OPENAT2 msg=audit(1796161773.065:" serial "): oflag=" oflag " mode=0600 "       \
+	"resolve=0x0\n"                                                                       \
+	"type=EOE msg=audit(1796161773.065:" serial "):\n"
+
+static void test_syscall_by_arch(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	feed(fx, I386_OPEN I386_OPENAT_WRITE OPENAT2("996", "01101") OPENAT2("997", "00"));
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 4);
+	/* i386's 5 is open (x86_64's fstat), read-only */
+	g = find(fx, "audit::1796161773.053:984");
+	assert_int_equal(g->route, ROUTE_DPMS);
+	assert_string_equal(g->syscall, "open");
+	assert_string_equal(g->kind, "personal-data.read");
+	has_detail(g, "arch", "i386");
+	/* i386's 295 is openat, here O_WRONLY|O_CREAT|O_TRUNC */
+	g = find(fx, "audit::1796161773.053:985");
+	assert_string_equal(g->syscall, "openat");
+	assert_string_equal(g->kind, "personal-data.write");
+	/* openat2: flags from OPENAT2, not from the pointer in a2 */
+	g = find(fx, "audit::1796161773.065:996");
+	assert_string_equal(g->syscall, "openat2");
+	assert_string_equal(g->kind, "personal-data.write");
+	assert_string_equal(find(fx, "audit::1796161773.065:997")->kind, "personal-data.read");
+}
+
+static void test_parse_op(void **state)
+{
+	static const struct {
+		const char *text, *op;
+	} cases[] = {
+		{"type=USER_CHAUTHTOK msg=audit(1.2:3): pid=1 uid=0 auid=1002 ses=28 msg='op=adding "
+		 "user to group acct=\"isms-stig\" exe=\"/usr/sbin/usermod\" res=success'",
+		 "adding user to group"},
+		{"type=ADD_GROUP msg=audit(1.2:3): pid=1 msg='op= id=1001 exe=\"/usr/sbin/groupadd\"'",
+		 ""},
+		{"type=USER_AUTH msg=audit(1.2:3): msg='op=PAM:authentication grantors=? acct=\"a\"'",
+		 "PAM:authentication"},
+		{"type=CONFIG_CHANGE msg=audit(1.2:3): auid=0 ses=1 op=add_rule key=\"k\" list=4",
+		 "add_rule"},
+		{"type=DAEMON_END msg=audit(1.2:3): op=terminate auid=0\x1d" "AUID=\"root\"", "terminate"},
+		/* the last field of a message, and a word at the end of the record */
+		{"type=X msg=audit(1.2:3): msg='op=changing user shell'", "changing user shell"},
+		{"type=X msg=audit(1.2:3): op=a b", "a b"},
+		{"type=X msg=audit(1.2:3): op=\"quoted op\" x=1", "quoted op"},
+		/* not op= itself */
+		{"type=X msg=audit(1.2:3): uring_op=1 nop=2", NULL},
+		{"type=X msg=audit(1.2:3): uring_op=1 op=open", "open"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = 99;
+		const char *op = parse_op(cases[i].text, &n);
+
+		if (!cases[i].op) {
+			assert_null(op);
+			continue;
+		}
+		assert_non_null(op);
+		if (n != strlen(cases[i].op) || memcmp(op, cases[i].op, n) != 0)
+			fail_msg("'%s': op '%.*s', wanted '%s'", cases[i].text, (int)n, op, cases[i].op);
 	}
 }
 
@@ -714,9 +918,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line_shape),
+		cmocka_unit_test(test_parse_op),
 		PT(test_recorded_enriched_log),
 		PT(test_recorded_stream_bytewise),
 		PT(test_recorded_raw_log),
+		PT(test_stig_account_ops),
+		PT(test_stig_subjects),
+		PT(test_stig_default_keys),
+		PT(test_syscall_by_arch),
 		PT(test_interleaved),
 		PT(test_no_end_completed_by_flush),
 		PT(test_no_end_completed_by_age),

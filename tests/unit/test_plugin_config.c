@@ -37,6 +37,7 @@ static void test_defaults(void **state)
 	assert_false(c.keep_unkeyed_syscalls);
 	assert_false(c.keep_all_user);
 	assert_true(c.keep_raw);
+	assert_true(c.default_keys); /* Debian's rule keys mapped unless turned off */
 	assert_int_equal(c.batch_events, 2000);
 	assert_int_equal(c.batch_ms, 200);
 	assert_int_equal(c.overflow_memory_mb, 64);
@@ -127,6 +128,7 @@ static void test_errors_name_the_path(void **state)
 		{"{\"spool\": null}", "$.spool: must be a non-empty string"},
 		{"{\"asset\": [\"a\"]}", "$.asset: must be a non-empty string"},
 		{"{\"keep\": true}", "$.keep: must be an object"},
+		{"{\"default_keys\": 1}", "$.default_keys: must be true or false"},
 		{"{\"keep\": {\"raws\": true}}", "$.keep: unknown member 'raws'"},
 		{"{\"keep\": {\"raw\": 1}}", "$.keep.raw: must be true or false"},
 		{"{\"keep\": {\"unkeyed_syscalls\": \"yes\"}}",
