@@ -11,6 +11,7 @@
 
 #include "classify.h"
 #include "jsonw.h"
+#include "strutil.h"
 
 #define OUTCOME 0x1 /* kind gets .success / .failure from res= */
 
@@ -223,8 +224,13 @@ static const struct key_map *key_lookup(const struct plugin_config *c, const cha
 		char one[256];
 
 		if (n >= 5 && strncmp(k, "dpms:", 5) == 0 && !*ret_dpms) {
+			char raw[256];
+
 			*ret_dpms = true;
-			snprintf(activity, actlen, "%.*s", (int)(n - 5), k + 5);
+			/* The activity becomes the evidence's asset: text the store
+			 * takes, cut at a character (a key may hold any byte). */
+			snprintf(raw, sizeof(raw), "%.*s", (int)(n - 5), k + 5);
+			isms_printable(raw, activity, actlen, false);
 		}
 		if (!found && n < sizeof(one)) {
 			memcpy(one, k, n);

@@ -12,6 +12,7 @@
 #include "isms/catalogue.h"
 #include "isms/trust.h"
 #include "isms/json.h"
+#include "strutil.h"
 
 #define CONFIG_MAX (1u << 20)
 
@@ -66,6 +67,29 @@ void plugin_config_release(struct plugin_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * Whether @n bytes of JSON string @s may go into evidence: the store refuses
+ * control characters (tab and newline too, in one-line names), invalid
+ * UTF-8 and over-long text, and a NUL inside would cut the value short.  A
+ * configuration holding such a value would lose every event it touches.
+ */
+static bool value_ok(const char *s, size_t n, size_t max)
+{
+	return n > 0 && n <= max && strlen(s) == n && isms_text_ok(s) && !strpbrk(s, "\t\n");
+}
+
+/* The longest value a member may have: what its evidence column takes. */
+static size_t member_max(const char *name)
+{
+	if (strcmp(name, "control") == 0)
+		return 64;
+	if (strcmp(name, "kind") == 0)
+		return 63; /* struct classified's kind[64] */
+	if (strcmp(name, "asset") == 0)
+		return 256;
+	return 4096; /* paths */
+}
+
 static int str_member(struct json_object *o, const char *name, const char *path, char **dst,
 		      char *err, size_t errlen)
 {
@@ -75,6 +99,13 @@ static int str_member(struct json_object *o, const char *name, const char *path,
 		return 0;
 	if (!json_object_is_type(v, json_type_string) || !json_object_get_string_len(v)) {
 		snprintf(err, errlen, "%s.%s: must be a non-empty string", path, name);
+		return -EINVAL;
+	}
+	if (!value_ok(json_object_get_string(v), (size_t)json_object_get_string_len(v),
+		      member_max(name))) {
+		snprintf(err, errlen,
+			 "%s.%s: must be UTF-8 text of at most %zu bytes without control characters",
+			 path, name, member_max(name));
 		return -EINVAL;
 	}
 	free(*dst);
@@ -234,6 +265,13 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 					snprintf(err, errlen, "%s: must be an object", path);
 				goto out;
 			}
+			/* Longer keys never match (classify's one[256]). */
+			if (!value_ok(key, strlen(key), 255)) {
+				snprintf(err, errlen,
+					 "%s: must be a key of UTF-8 text without control characters",
+					 path);
+				goto out;
+			}
 			if (strncmp(key, "dpms:", 5) == 0) {
 				snprintf(err, errlen, "%s: keys beginning 'dpms:' belong to the DPMS", path);
 				goto out;
@@ -261,6 +299,15 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			if (!json_object_is_type(val, json_type_string) ||
 			    !json_object_get_string_len(val)) {
 				snprintf(err, errlen, "$.nodes.%s: must be an asset name", node);
+				goto out;
+			}
+			/* A node name is the asset of a fleet's events: the same rules. */
+			if (!value_ok(node, strlen(node), 256) ||
+			    !value_ok(json_object_get_string(val),
+				      (size_t)json_object_get_string_len(val), 256)) {
+				snprintf(err, errlen,
+					 "$.nodes.%s: must be UTF-8 text of at most 256 bytes without control characters",
+					 node);
 				goto out;
 			}
 			c.nodes[c.nnodes].node = strdup(node);

@@ -42,6 +42,28 @@ static int64_t be(const unsigned char *p, int n)
 	return (int64_t)v;
 }
 
+/*
+ * At most @max decimal digits at *@s into *@ret; false when there are none
+ * or more.  Every field of a rule is short (hours are at most 167, RFC 8536):
+ * a longer number is refused rather than summed until an int overflows.
+ */
+static bool small_num(const char **s, int max, int *ret)
+{
+	const char *p = *s;
+	int v = 0, n = 0;
+
+	while (isdigit((unsigned char)*p)) {
+		if (++n > max)
+			return false;
+		v = v * 10 + (*p++ - '0');
+	}
+	if (n == 0)
+		return false;
+	*s = p;
+	*ret = v;
+	return true;
+}
+
 /* [+-]hh[:mm[:ss]] -> seconds */
 static const char *parse_hms(const char *s, int32_t *ret)
 {
@@ -49,18 +71,16 @@ static const char *parse_hms(const char *s, int32_t *ret)
 
 	if (*s == '+' || *s == '-')
 		sign = *s++ == '-' ? -1 : 1;
-	if (!isdigit((unsigned char)*s))
+	if (!small_num(&s, 3, &h))
 		return NULL;
-	while (isdigit((unsigned char)*s))
-		h = h * 10 + (*s++ - '0');
 	if (*s == ':') {
 		s++;
-		while (isdigit((unsigned char)*s))
-			m = m * 10 + (*s++ - '0');
+		if (!small_num(&s, 2, &m))
+			return NULL;
 		if (*s == ':') {
 			s++;
-			while (isdigit((unsigned char)*s))
-				sec = sec * 10 + (*s++ - '0');
+			if (!small_num(&s, 2, &sec))
+				return NULL;
 		}
 	}
 	if (h > 167 || m > 59 || sec > 59)
@@ -85,20 +105,12 @@ static const char *parse_abbr(const char *s)
 
 static const char *parse_mrule(const char *s, struct posix_rule *r)
 {
-	char *end;
-
 	if (*s++ != 'M')
 		return NULL; /* Jn and n forms are not used by current tzdata */
-	r->month = (int)strtol(s, &end, 10);
-	if (*end != '.')
+	if (!small_num(&s, 2, &r->month) || *s++ != '.' || !small_num(&s, 1, &r->week) ||
+	    *s++ != '.' || !small_num(&s, 1, &r->wday))
 		return NULL;
-	r->week = (int)strtol(end + 1, &end, 10);
-	if (*end != '.')
-		return NULL;
-	r->wday = (int)strtol(end + 1, &end, 10);
-	s = end;
-	if (r->month < 1 || r->month > 12 || r->week < 1 || r->week > 5 || r->wday < 0 ||
-	    r->wday > 6)
+	if (r->month < 1 || r->month > 12 || r->week < 1 || r->week > 5 || r->wday > 6)
 		return NULL;
 	r->time = 7200;
 	if (*s == '/') {
@@ -355,9 +367,28 @@ static int parse_tzif(const unsigned char *b, size_t len, struct isms_tz *tz)
 	return 0;
 }
 
-int isms_tz_load(const char *dir, const char *name, struct isms_tz **ret)
+int isms_tz_from_tzif(const char *name, const void *buf, size_t len, struct isms_tz **ret)
 {
 	struct isms_tz *tz;
+	int r;
+
+	if (len > TZIF_MAX)
+		return -EFBIG;
+	tz = calloc(1, sizeof(*tz));
+	if (!tz)
+		return -ENOMEM;
+	snprintf(tz->name, sizeof(tz->name), "%s", name);
+	r = parse_tzif(buf, len, tz);
+	if (r < 0) {
+		isms_tz_free(tz);
+		return r;
+	}
+	*ret = tz;
+	return 0;
+}
+
+int isms_tz_load(const char *dir, const char *name, struct isms_tz **ret)
+{
 	char path[512];
 	char *buf = NULL;
 	size_t len = 0;
@@ -369,18 +400,7 @@ int isms_tz_load(const char *dir, const char *name, struct isms_tz **ret)
 	r = isms_read_file(path, TZIF_MAX, &buf, &len);
 	if (r < 0)
 		return r;
-	tz = calloc(1, sizeof(*tz));
-	if (!tz) {
-		free(buf);
-		return -ENOMEM;
-	}
-	snprintf(tz->name, sizeof(tz->name), "%s", name);
-	r = parse_tzif((const unsigned char *)buf, len, tz);
+	r = isms_tz_from_tzif(name, buf, len, ret);
 	free(buf);
-	if (r < 0) {
-		isms_tz_free(tz);
-		return r;
-	}
-	*ret = tz;
-	return 0;
+	return r;
 }

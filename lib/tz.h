@@ -24,6 +24,12 @@ int32_t isms_tz_offset(const struct isms_tz *tz, int64_t t);
 /* Local weekday (0 = Sunday) and minute of the day at @t. Pure. */
 void isms_tz_local(const struct isms_tz *tz, int64_t t, int *ret_wday, int *ret_minute);
 
+/*
+ * Zone @name from the @len bytes of TZif data at @buf, as isms_tz_load()
+ * reads them from a file; -EINVAL, -EFBIG, -ENOMEM.  For the fuzzer.
+ */
+int isms_tz_from_tzif(const char *name, const void *buf, size_t len, struct isms_tz **ret);
+
 /* Parse a POSIX TZ rule string ("CET-1CEST,M3.5.0,M10.5.0/3"); for tests. */
 int isms_tz_from_posix(const char *rule, struct isms_tz **ret);
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build isms twice (plain, and with ASan+UBSan) and run the whole test suite
-# in both; print the totals of all suites as one line.
+# in both (the 'fuzz' suite replays the fuzz corpora), then build the libFuzzer
+# harnesses with clang and run each for FUZZ_SECONDS (default 60; 0 skips
+# them) through tools/fuzz.sh; print the totals of all of it as one line.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -16,10 +18,27 @@ rc=0
 meson test -C build --print-errorlogs || rc=1
 meson test -C build-asan --setup=asan --print-errorlogs || rc=1
 
-python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog-asan.json <<'PY' || rc=1
+# Fuzzing: one TAP line per harness, counted below like the suites' subtests.
+fuzz_tap=build/fuzz-results.tap
+: >$fuzz_tap
+if [ "${FUZZ_SECONDS:-60}" -gt 0 ]; then
+	if ! sh tools/fuzz.sh "${FUZZ_SECONDS:-60}" >$fuzz_tap; then
+		rc=1
+		grep -q '^not ok' $fuzz_tap || echo "not ok 0 - tools/fuzz.sh could not run" >>$fuzz_tap
+	fi
+	cat $fuzz_tap
+fi
+
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog-asan.json $fuzz_tap <<'PY' || rc=1
 import json, re, sys
 passed = failed = skipped = 0
 for path in sys.argv[1:]:
+    if path.endswith(".tap"):
+        # tools/fuzz.sh: "ok N - fuzz_x: ..." / "not ok N - fuzz_x: ..."
+        text = open(path).read()
+        passed += len(re.findall(r"^ok \d+", text, re.M))
+        failed += len(re.findall(r"^not ok \d+", text, re.M))
+        continue
     for line in open(path):
         t = json.loads(line)
         res = t["result"]

@@ -724,6 +724,39 @@ static void test_hex_fields(void **state)
 	assert_string_equal(g->subject, "a\\xffb\\xc2\\x9bc");
 }
 
+/*
+ * A 'dpms:' key names the processing activity, which becomes the DPMS
+ * evidence's asset: a key with a control character in it (keys are written
+ * in hex, so any byte can be one), or one longer than the activity's room
+ * and cut inside a character, must still give text the store takes (the
+ * sink checks).  Found by tests/fuzz/fuzz_audit.
+ */
+static void test_dpms_activity_is_text(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	feed(fx,
+	     /* key "dpms:custome\x05rs" */
+	     "type=SYSCALL msg=audit(1700000900.000:80): arch=c000003e syscall=257 success=yes "
+	     "exit=3 items=0 ppid=1 pid=4242 auid=1000 uid=0 comm=\"cat\" exe=\"/usr/bin/cat\" "
+	     "key=64706D733A637573746F6D65057273\n"
+	     /* key "dpms:" and 70 times U+00E9: 140 bytes of activity */
+	     "type=SYSCALL msg=audit(1700000900.001:81): arch=c000003e syscall=257 success=yes "
+	     "exit=3 items=0 ppid=1 pid=4242 auid=1000 uid=0 comm=\"cat\" exe=\"/usr/bin/cat\" "
+	     "key=64706D733AC3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9C3A9\n");
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+	g = find(fx, "audit::1700000900.000:80");
+	assert_int_equal(g->route, ROUTE_DPMS);
+	assert_string_equal(g->asset, "custome?rs");
+	g = find(fx, "audit::1700000900.001:81");
+	assert_int_equal(g->route, ROUTE_DPMS);
+	assert_non_null(g->asset);
+	assert_true(isms_text_ok(g->asset));
+	assert_true(strlen(g->asset) >= 120);
+}
+
 static void test_non_utf8_quoted(void **state)
 {
 	struct fixture *fx = *state;
@@ -932,6 +965,7 @@ int main(void)
 		PT(test_eoe_completes),
 		PT(test_node_prefix),
 		PT(test_hex_fields),
+		PT(test_dpms_activity_is_text),
 		PT(test_non_utf8_quoted),
 		PT(test_garbage_and_blank_lines),
 		PT(test_truncated_last_line),

@@ -178,6 +178,46 @@ static void test_errors_name_the_path(void **state)
 	}
 }
 
+/*
+ * Values the plugin copies into evidence columns (asset, control, kind, a
+ * node's asset): the store refuses control characters, invalid UTF-8 and
+ * over-long text, so a configuration holding one would lose every event it
+ * touches, silently.  Found by tests/fuzz/fuzz_plugin_config.
+ */
+static void test_values_the_store_refuses(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *err;
+	} cases[] = {
+		{"{\"keys\": {\"k\": {\"control\": \"8.\\u0012\"}}}", "$.keys.k.control: must be"},
+		{"{\"asset\": \"web\\u0000x\"}", "$.asset: must be"},
+		{"{\"asset\": \"web\\n01\"}", "$.asset: must be"},
+		{"{\"asset\": \"\xff\xfe\"}", "$.asset: must be"},
+		{"{\"asset\": \"\\u009b2J\"}", "$.asset: must be"},
+		{"{\"keys\": {\"k\": {\"kind\": \"a\\u001b[2J\"}}}", "$.keys.k.kind: must be"},
+		{"{\"keys\": {\"k\": {\"kind\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}}}",
+		 "$.keys.k.kind: must be"},
+		{"{\"keys\": {\"isms\\u0001x\": {}}}", "$.keys.isms\x01x: must be"},
+		{"{\"nodes\": {\"n1\": \"a\\u0007\"}}", "$.nodes.n1: must be"},
+		{"{\"nodes\": {\"n\\u0001\": \"a\"}}", "$.nodes."},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plugin_config c;
+		char err[256] = "";
+		int r = parse(cases[i].json, &c, err, sizeof(err));
+
+		if (r != -EINVAL || strncmp(err, cases[i].err, strlen(cases[i].err)) != 0) {
+			if (r == 0)
+				plugin_config_release(&c);
+			fail_msg("'%s': got %d '%s', wanted -EINVAL '%s'", cases[i].json, r, err,
+				 cases[i].err);
+		}
+	}
+}
+
 static void test_error_buffer_small(void **state)
 {
 	struct plugin_config c;
@@ -311,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors_name_the_path),
+		cmocka_unit_test(test_values_the_store_refuses),
 		cmocka_unit_test(test_error_buffer_small),
 		cmocka_unit_test(test_strict_json),
 		cmocka_unit_test(test_load),

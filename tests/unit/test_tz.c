@@ -304,6 +304,37 @@ static void t_posix_bad(void **state)
 	}
 }
 
+/*
+ * Numbers too long for an int in any field of a rule: each must be refused,
+ * not summed until the int overflows (undefined; UBSan stops here) or wraps
+ * into a value that looks valid ("M4294967299" read as month 3).
+ */
+static void t_posix_overflow(void **state)
+{
+	static const char *const bad[] = {
+		"CET-99999999999999999999",                  /* hours */
+		"CET-4294967297",                            /* hours that wrap to 1 */
+		"CET-1:99999999999999999999",                /* minutes */
+		"CET-1:00:99999999999999999999",             /* seconds */
+		"CET-1CEST-99999999999999999999,M3.5.0,M10.5.0", /* DST offset */
+		"CET-1CEST,M3.5.0/99999999999999999999,M10.5.0", /* rule time */
+		"CET-1CEST,M4294967299.5.0,M10.5.0",         /* month that wraps to 3 */
+		"CET-1CEST,M3.4294967301.0,M10.5.0",         /* week that wraps to 5 */
+		"CET-1CEST,M3.5.4294967296,M10.5.0",         /* weekday that wraps to 0 */
+		"CET-0000000000000000000001",                /* leading zeros: still too long */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct isms_tz *tz = UNTOUCHED;
+		int r = isms_tz_from_posix(bad[i], &tz);
+
+		if (r != -EINVAL)
+			fail_msg("'%s': %d, want -EINVAL", bad[i], r);
+		assert_ptr_equal(tz, UNTOUCHED);
+	}
+}
+
 static void t_local(void **state)
 {
 	struct isms_tz *be = load("Europe/Berlin");
@@ -675,6 +706,7 @@ int main(void)
 		cmocka_unit_test(t_posix_agrees_with_tzif),
 		cmocka_unit_test(t_posix_forms),
 		cmocka_unit_test(t_posix_bad),
+		cmocka_unit_test(t_posix_overflow),
 		cmocka_unit_test(t_local),
 		cmocka_unit_test(t_matches_libc),
 		cmocka_unit_test(t_missing),
