@@ -193,7 +193,7 @@ static void test_values_the_store_refuses(void **state)
 		{"{\"keys\": {\"k\": {\"control\": \"8.\\u0012\"}}}", "$.keys.k.control: must be"},
 		{"{\"asset\": \"web\\u0000x\"}", "$.asset: must be"},
 		{"{\"asset\": \"web\\n01\"}", "$.asset: must be"},
-		{"{\"asset\": \"\xff\xfe\"}", "$.asset: must be"},
+		{"{\"asset\": \"\xff\xfe\"}", "$.asset: not valid JSON: invalid UTF-8"},
 		{"{\"asset\": \"\\u009b2J\"}", "$.asset: must be"},
 		{"{\"keys\": {\"k\": {\"kind\": \"a\\u001b[2J\"}}}", "$.keys.k.kind: must be"},
 		{"{\"keys\": {\"k\": {\"kind\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}}}",
