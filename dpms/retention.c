@@ -292,6 +292,81 @@ static bool this_host(const char *host, const char *me)
 	return (!host[hl] || !me[ml]) && hl == ml && strncasecmp(host, me, hl) == 0;
 }
 
+/*
+ * The directory that holds the last component of @path, opened without
+ * following a symlink anywhere on the way (each component with O_NOFOLLOW,
+ * as openat2's RESOLVE_NO_SYMLINKS would): a directory on the way swapped
+ * for a link would otherwise take the walk, and its deletions, out of the
+ * location.  *ret_name points into *ret_copy (free it).  -ELOOP for a
+ * symlink on the way, -EINVAL for a path that is not absolute or has "..".
+ */
+static int open_parent(const char *path, int *ret_dfd, char **ret_copy, const char **ret_name)
+{
+	char *copy, *p, *name = NULL;
+	int dfd, r = 0;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		r = -errno;
+		goto out;
+	}
+	p = copy;
+	for (;;) {
+		char *slash;
+		struct stat st;
+		int nfd;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		slash = strchr(p, '/');
+		if (slash)
+			*slash = '\0';
+		if (strcmp(p, "..") == 0) {
+			r = -EINVAL;
+			goto out;
+		}
+		if (name) {
+			/* the one before is on the way: a real directory, no link */
+			if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				r = -errno;
+				goto out;
+			}
+			if (S_ISLNK(st.st_mode)) {
+				r = -ELOOP;
+				goto out;
+			}
+			nfd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0) {
+				r = -errno;
+				goto out;
+			}
+			close(dfd);
+			dfd = nfd;
+		}
+		name = p;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	*ret_dfd = dfd;
+	dfd = -1;
+	*ret_copy = copy;
+	copy = NULL;
+	*ret_name = name ? name : ".";
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return r;
+}
+
 static void walk_dir(struct walk *w, int dfd, const char *path, int depth)
 {
 	DIR *d;
@@ -430,7 +505,9 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		struct walk w = {.s = s, .now = now, .delete = delete, .cb = cb, .problem = problem,
 				 .ud = ud};
 		struct stat st;
-		int fd;
+		const char *pname = NULL;
+		char *pcopy = NULL;
+		int fd, pfd = -1, pr;
 
 		for (size_t k = 0; k < l.nacts; k++) {
 			if (strcmp(l.acts[k].id, l.v[i].activity) == 0) {
@@ -446,12 +523,21 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		if (!this_host(l.v[i].host, me))
 			continue;
 		/* O_NONBLOCK: a FIFO planted where a file was registered must not hang us. */
-		fd = open(l.v[i].path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		pr = open_parent(l.v[i].path, &pfd, &pcopy, &pname);
+		if (pr < 0) {
+			say(&w, "location '%s' of activity '%s' cannot be opened: %s%s", l.v[i].path,
+			    w.activity, strerror(-pr),
+			    pr == -ELOOP ? " (a symlink on the way: register the real path)" : "");
+			continue;
+		}
+		fd = openat(pfd, pname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &st) < 0) {
 			say(&w, "location '%s' of activity '%s' cannot be opened: %s", l.v[i].path,
 			    w.activity, strerror(errno));
 			if (fd >= 0)
 				close(fd);
+			close(pfd);
+			free(pcopy);
 			continue;
 		}
 		w.dev = st.st_dev;
@@ -469,13 +555,15 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 				if (cb)
 					w.r = cb(&hit, ud);
 				if (w.r >= 0 && delete)
-					delete_file(&w, AT_FDCWD, l.v[i].path, l.v[i].path, &st);
+					delete_file(&w, pfd, pname, l.v[i].path, &st);
 			}
 		} else {
 			close(fd);
 			say(&w, "location '%s' of activity '%s' is neither a directory nor a file",
 			    l.v[i].path, w.activity);
 		}
+		close(pfd);
+		free(pcopy);
 		deleted += w.deleted;
 		r = w.r;
 	}

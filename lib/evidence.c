@@ -304,6 +304,8 @@ int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, i
 			goto fail;
 	}
 	r = read_head(s, &last, prev);
+	if (r >= 0)
+		r = evidence_head_holds(s, last, prev);
 	if (r < 0)
 		goto fail;
 	r = isms_evidence_hash(prev, last + 1, recorded, &e, hash);

@@ -40,6 +40,13 @@ int evidence_seal_head(struct isms_store *s, int64_t pk, const char *hash);
 /* Whether appends may go ahead: 0, or -ENOKEY as above.  Cheap; for a batch's start. */
 int evidence_key_ready(struct isms_store *s);
 
+/*
+ * Before appending to the head (@pk, @hash): in a keyed store, that its MAC
+ * holds, so that an append with the key never seals a chain changed without
+ * it.  0 (also when unkeyed), -ENOKEY as above, -EBADMSG (message kept).
+ */
+int evidence_head_holds(struct isms_store *s, int64_t pk, const char *hash);
+
 /* The keyed part of verify, after the unkeyed chain held up to (@pk, @hash). */
 int evidence_verify_keyed(struct isms_store *s, int64_t pk, const char *hash,
 			  struct isms_verify_result *ret);

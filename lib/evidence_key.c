@@ -235,6 +235,27 @@ int evidence_key_ready(struct isms_store *s)
 	return need_key(s, id, path);
 }
 
+int evidence_head_holds(struct isms_store *s, int64_t pk, const char *hash)
+{
+	char id[17], path[4096], mac[65], *stored = NULL;
+	int r = isms_evidence_keying(s, id, path, sizeof(path));
+
+	if (r <= 0)
+		return r;
+	r = need_key(s, id, path);
+	if (r >= 0)
+		r = head_mac(s->evkey, pk, hash, mac);
+	if (r >= 0)
+		r = setting(s, HEAD_MAC_SETTING, &stored);
+	if (r >= 0 && (!stored || strlen(stored) != 64 || memcmp(stored, mac, 64) != 0))
+		r = store_seterr(s, -EBADMSG,
+				 "the evidence head's keyed MAC does not match (key %s): the chain was"
+				 " changed without the key; nothing appended, see 'ismsctl verify'",
+				 id);
+	free(stored);
+	return r;
+}
+
 int evidence_seal_head(struct isms_store *s, int64_t pk, const char *hash)
 {
 	char id[17], path[4096], mac[65];

@@ -106,16 +106,16 @@ int isms_ingest_begin(struct isms_ingest *w)
 		isms_store_rollback(w->s);
 		return r;
 	}
-	/* A keyed chain without its key takes nothing: fail now, not at commit. */
-	r = evidence_key_ready(w->s);
-	if (r < 0) {
-		sqlite3_reset(w->head_get);
-		isms_store_rollback(w->s);
-		return r;
-	}
 	w->last = sqlite3_column_int64(w->head_get, 0);
 	snprintf(w->prev, sizeof(w->prev), "%s", (const char *)sqlite3_column_text(w->head_get, 1));
 	sqlite3_reset(w->head_get);
+	/* A keyed chain without its key, or whose head's MAC does not hold
+	 * (changed without the key), takes nothing: fail now, not at commit. */
+	r = evidence_head_holds(w->s, w->last, w->prev);
+	if (r < 0) {
+		isms_store_rollback(w->s);
+		return r;
+	}
 	memset(w->delta, 0, sizeof(w->delta));
 	w->open = true;
 	return 0;

@@ -1674,6 +1674,51 @@ static void t_retention_other_host(void **state)
 	free(f_there);
 }
 
+/*
+ * A location whose path passes through a symlink (a directory on the way
+ * that its owner swapped for a link to elsewhere) is not walked: the
+ * deletion would leave the location for wherever the link leads.
+ */
+static void t_retention_symlink_on_the_way(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t now = (int64_t)time(NULL), old = now - 40 * DAY;
+	char *real = tu_path(fx->dir, "real"), *logd = tu_path(real, "log");
+	char *victim = tu_path(logd, "victim.log"), *db = tu_path(real, "single.db");
+	char *home = tu_path(fx->dir, "home"), *swapped = tu_path(home, "old");
+	char *via_dir = tu_path(swapped, "log"), *via_file = tu_path(swapped, "single.db");
+	struct rhits x = {0};
+	size_t deleted = 99;
+
+	assert_int_equal(mkdir(real, 0700), 0);
+	assert_int_equal(mkdir(logd, 0700), 0);
+	assert_int_equal(mkdir(home, 0700), 0);
+	make_file(victim, old, false);
+	make_file(db, old, false);
+	assert_int_equal(symlink(real, swapped), 0);
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"retention_days", "30"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", via_dir});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", via_file}, {"kind", "database"});
+	assert_int_equal(dpms_retention_check(fx->s, NULL, true, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(x.n, 0);
+	assert_true(exists(victim));
+	assert_true(exists(db));
+	assert_int_equal(x.problems, 2);
+	assert_int_equal(ev_kind(fx->s, "retention.delete-intent", NULL), 0);
+	rhits_free(&x);
+	free(real);
+	free(logd);
+	free(victim);
+	free(db);
+	free(home);
+	free(swapped);
+	free(via_dir);
+	free(via_file);
+}
+
 /* --- the store is a store of its own -------------------------------------------------------- */
 
 static void t_store_kinds(void **state)
@@ -1736,6 +1781,7 @@ int main(void)
 		DPMS_TEST(t_retention_records_first),
 		DPMS_TEST(t_retention_recovers),
 		DPMS_TEST(t_retention_other_host),
+		DPMS_TEST(t_retention_symlink_on_the_way),
 		DPMS_TEST(t_store_kinds),
 	};
 

@@ -806,6 +806,47 @@ static void t_keyed_ingest(void **state)
 	free(moved);
 }
 
+/*
+ * A chain changed without the key (here a forged row appended with a right
+ * hash and head) must not be sealed by the next honest append, which has the
+ * key: that would launder the change and verify would pass.  Appends and
+ * batches refuse a head whose MAC does not hold.
+ */
+static void t_keyed_no_reseal(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	struct isms_ingest *w = NULL;
+	char *key = tu_path(fx->dir, "evidence.key");
+	char sql[512], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
+				   .kind = "login.allow"};
+
+	assert_int_equal(isms_evidence_key_create(key), 0);
+	assert_int_equal(isms_evidence_key_enable(fx->s, key), 0);
+	append_plain(fx->s, 3);
+	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	assert_int_equal(isms_evidence_hash(prev, 4, "2024-01-01T00:00:00Z", &ev, hash), 0);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
+		 " VALUES (4, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'pam', 'login.allow',"
+		 " '%s', '%s'); UPDATE evidence_head SET last_pk = 4, last_hash = '%s'",
+		 prev, hash, hash);
+	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+
+	ev.ts = NULL;
+	ev.kind = "login.deny";
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), -EBADMSG);
+	assert_contains(isms_store_errmsg(fx->s), "MAC");
+	assert_int_equal(isms_ingest_new(fx->s, "audisp-isms", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), -EBADMSG);
+	w = isms_ingest_free(w);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence"), 4);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+	assert_contains(res.reason, "MAC");
+	free(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +878,7 @@ int main(void)
 		STORE_TEST(t_anchor_catches),
 		STORE_TEST(t_keyed),
 		STORE_TEST(t_keyed_ingest),
+		STORE_TEST(t_keyed_no_reseal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
