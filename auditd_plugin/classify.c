@@ -333,6 +333,18 @@ static void format_event_key(char *buf, size_t len, const struct aev *e)
 	*p = '\0';
 }
 
+/* An event that a type or op rule names: ISMS evidence of @kind (.outcome with OUTCOME). */
+static void set_rule(struct classified *cl, const char *kind, const char *control,
+		     unsigned flags)
+{
+	cl->route = ROUTE_ISMS;
+	if ((flags & OUTCOME) && cl->outcome)
+		snprintf(cl->kind, sizeof(cl->kind), "%s.%s", kind, cl->outcome);
+	else
+		snprintf(cl->kind, sizeof(cl->kind), "%s", kind);
+	cl->control = control;
+}
+
 void classify(const struct aev *e, const struct plugin_config *c, struct classified *cl)
 {
 	const struct type_rule *tr;
@@ -398,24 +410,14 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 		if (!or && e->type == 1108 && e->op && strncmp(e->op, "PAM:", 4) != 0)
 			or = &attribute_rule;
 		if (or) {
-			cl->route = ROUTE_ISMS;
-			if ((or->flags & OUTCOME) && cl->outcome)
-				snprintf(cl->kind, sizeof(cl->kind), "%s.%s", or->kind, cl->outcome);
-			else
-				snprintf(cl->kind, sizeof(cl->kind), "%s", or->kind);
-			cl->control = or->control;
+			set_rule(cl, or->kind, or->control, or->flags);
 			return;
 		}
 	}
 
 	tr = rule_for(e->type);
 	if (tr) {
-		cl->route = ROUTE_ISMS;
-		if ((tr->flags & OUTCOME) && cl->outcome)
-			snprintf(cl->kind, sizeof(cl->kind), "%s.%s", tr->kind, cl->outcome);
-		else
-			snprintf(cl->kind, sizeof(cl->kind), "%s", tr->kind);
-		cl->control = tr->control;
+		set_rule(cl, tr->kind, tr->control, tr->flags);
 		return;
 	}
 	if (e->type == 1300 /* SYSCALL */ && c->keep_unkeyed_syscalls) {

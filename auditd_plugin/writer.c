@@ -232,6 +232,29 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
+/*
+ * One wait on not_empty (w->lock held) until @until_ms of now_ms()'s clock,
+ * which the condition variable uses too; false, without waiting, once that
+ * time has come.
+ */
+static bool wait_rows(struct writer *w, uint64_t until_ms)
+{
+	uint64_t now = now_ms();
+	struct timespec until;
+
+	if (now >= until_ms)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)((until_ms - now) / 1000);
+	until.tv_nsec += (long)((until_ms - now) % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&w->not_empty, &w->lock, &until);
+	return true;
+}
+
 /* Take up to @max rows, waiting until @deadline_ms for the first. */
 static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool *closed)
 {
@@ -249,21 +272,9 @@ static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool
 	pthread_mutex_lock(&w->lock);
 	/* Stopping, rows are taken as they come, but an empty queue is still
 	 * waited on (until the deadline), not polled. */
-	while (w->nrows < want && !w->closed && !(w->aborting && w->nrows)) {
-		uint64_t now = now_ms();
-		struct timespec until;
-
-		if (now >= deadline_ms)
+	while (w->nrows < want && !w->closed && !(w->aborting && w->nrows))
+		if (!wait_rows(w, deadline_ms))
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += (time_t)((deadline_ms - now) / 1000);
-		until.tv_nsec += (long)((deadline_ms - now) % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&w->not_empty, &w->lock, &until);
-	}
 	while (w->head && n < max) {
 		struct row *r = w->head;
 
@@ -573,21 +584,9 @@ static void nap(struct writer *w, unsigned ms)
 	uint64_t until_ms = now_ms() + ms;
 
 	pthread_mutex_lock(&w->lock);
-	while (!w->aborting && !w->closed && w->nrows < w->max_rows) {
-		struct timespec until;
-		uint64_t now = now_ms();
-
-		if (now >= until_ms)
+	while (!w->aborting && !w->closed && w->nrows < w->max_rows)
+		if (!wait_rows(w, until_ms))
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += (time_t)((until_ms - now) / 1000);
-		until.tv_nsec += (long)((until_ms - now) % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&w->not_empty, &w->lock, &until);
-	}
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -55,25 +55,12 @@ static int store_id(struct isms_store *s, char *buf, size_t len)
 int isms_anchor_take(struct isms_store *s, struct isms_anchor *ret)
 {
 	struct isms_anchor a = {0};
-	sqlite3_stmt *st = NULL;
-	int r = store_prepare(s, "SELECT last_pk, last_hash FROM evidence_head WHERE one = 1", &st);
+	int r = evidence_read_head(s, &a.row, a.hash);
 
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 0)
-		r = store_seterr(s, -ENOTRECOVERABLE, "the evidence head record is missing");
-	if (r > 0) {
-		const char *h = (const char *)sqlite3_column_text(st, 1);
-
-		a.row = sqlite3_column_int64(st, 0);
-		if (!h || sqlite3_column_bytes(st, 1) != ISMS_HASH_HEX - 1)
-			r = store_seterr(s, -ENOTRECOVERABLE, "the evidence head record is damaged");
-		else
-			memcpy(a.hash, h, ISMS_HASH_HEX);
-	}
-	sqlite3_finalize(st);
 	if (r < 0)
 		return r;
+	if (!a.hash[0])
+		return store_seterr(s, -ENOTRECOVERABLE, "the evidence head record is damaged");
 	/* The head must name a row that has its hash: never anchor a broken head. */
 	if (a.row > 0) {
 		char h[ISMS_HASH_HEX];

@@ -215,7 +215,7 @@ static int key_exists(struct isms_store *s, const char *key)
 	return r;
 }
 
-static int read_head(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HASH_HEX])
+int evidence_read_head(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HASH_HEX])
 {
 	sqlite3_stmt *st = NULL;
 	int r = store_prepare(s, "SELECT last_pk, last_hash FROM evidence_head WHERE one = 1", &st);
@@ -303,7 +303,7 @@ int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, i
 		if (r < 0)
 			goto fail;
 	}
-	r = read_head(s, &last, prev);
+	r = evidence_read_head(s, &last, prev);
 	if (r >= 0)
 		r = evidence_head_holds(s, last, prev);
 	if (r < 0)
@@ -492,7 +492,7 @@ int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
 	if (r < 0)
 		goto out;
 	snprintf(ret->head, sizeof(ret->head), "%s", expect_prev);
-	r = read_head(s, &head_pk, head_hash);
+	r = evidence_read_head(s, &head_pk, head_hash);
 	if (r < 0)
 		goto out;
 	if (head_pk != expect_id - 1 || strcmp(head_hash, expect_prev) != 0) {

@@ -24,6 +24,14 @@ int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
 		      char out_hex[ISMS_HASH_HEX]);
 
 /*
+ * The head record: the last row's pk into *@ret_pk and its hash, copied whole,
+ * into @hash; "" when the stored hash is not exactly one (a NUL inside, the
+ * wrong length).  0, -ENOTRECOVERABLE (message kept) when the record is
+ * missing, -errno.
+ */
+int evidence_read_head(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HASH_HEX]);
+
+/*
  * An evidence timestamp checked (isms_date_canon) into @buf: @ts itself when
  * already canonical, or NULL for "now" (the caller fills in).  -EINVAL.
  */

@@ -40,18 +40,30 @@ static int grow(char **buf, size_t *len)
 	return 0;
 }
 
-static int get_pw(const char *name, uid_t uid, struct passwd *pw, char **buf, size_t *len)
+/*
+ * One lookup into *buf, grown on ERANGE: the group of @id when @ret_gr, else
+ * the user @name, or of @id when @name is NULL.  0 found, -ENOENT not found,
+ * or another negative errno.
+ */
+static int nss_get(const char *name, unsigned int id, struct passwd *ret_pw,
+		   struct group *ret_gr, char **buf, size_t *len)
 {
-	struct passwd *res = NULL;
+	struct passwd *pres;
+	struct group *gres;
 	int e, r;
 
 	for (;;) {
 		if (!*len && (r = grow(buf, len)) < 0)
 			return r;
 		errno = 0;
-		res = NULL;
-		e = name ? getpwnam_r(name, pw, *buf, *len, &res)
-			 : getpwuid_r(uid, pw, *buf, *len, &res);
+		pres = NULL;
+		gres = NULL;
+		if (ret_gr)
+			e = getgrgid_r((gid_t)id, ret_gr, *buf, *len, &gres);
+		else if (name)
+			e = getpwnam_r(name, ret_pw, *buf, *len, &pres);
+		else
+			e = getpwuid_r((uid_t)id, ret_pw, *buf, *len, &pres);
 		e = e < 0 ? errno : e; /* nss_wrapper returns -1 and sets errno */
 		if (e == ERANGE) {
 			r = grow(buf, len);
@@ -61,37 +73,28 @@ static int get_pw(const char *name, uid_t uid, struct passwd *pw, char **buf, si
 		}
 		if (e == EINTR)
 			continue;
-		if (res && e == 0)
+		if ((pres || gres) && e == 0)
 			return 0;
 		return not_found(e) ? -ENOENT : -e;
 	}
 }
 
+static int get_pw(const char *name, uid_t uid, struct passwd *pw, char **buf, size_t *len)
+{
+	return nss_get(name, uid, pw, NULL, buf, len);
+}
+
 static int group_name(gid_t gid, char **buf, size_t *len, char **ret)
 {
-	struct group gr, *res = NULL;
-	int e, r;
+	struct group gr;
+	int r = nss_get(NULL, gid, NULL, &gr, buf, len);
 
-	for (;;) {
-		if (!*len && (r = grow(buf, len)) < 0)
-			return r;
-		errno = 0;
-		res = NULL;
-		e = getgrgid_r(gid, &gr, *buf, *len, &res);
-		e = e < 0 ? errno : e;
-		if (e == ERANGE) {
-			r = grow(buf, len);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (e == EINTR)
-			continue;
-		if (!res || e != 0)
-			return not_found(e) ? -ENODATA : -e;
-		*ret = strdup(res->gr_name);
-		return *ret ? 0 : -ENOMEM;
-	}
+	if (r == -ENOENT)
+		return -ENODATA;
+	if (r < 0)
+		return r;
+	*ret = strdup(gr.gr_name);
+	return *ret ? 0 : -ENOMEM;
 }
 
 static int cmp_gid(const void *a, const void *b)

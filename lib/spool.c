@@ -95,6 +95,23 @@ out:
 	return r;
 }
 
+/* All of @text to @fd, then fsync: a spool file is there whole or not at all. */
+static int write_synced(int fd, const char *text, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		off += (size_t)n;
+	}
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
 /*
  * @text into a new file of @dir named PREFIX-TS-XXXXXX.SUFFIX: mkstemp, fsync,
  * rename, fsync of the directory, so that a crash leaves the whole file or
@@ -104,27 +121,14 @@ static int write_file(const char *dir, const char *ts, const char *suffix, const
 		      size_t len)
 {
 	char tmp[4096], final[4096], seq[32] = "";
-	size_t off = 0;
-	int fd, r = 0;
+	int fd, r;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.ev-XXXXXX", dir) >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+	r = write_synced(fd, text, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0) {
@@ -328,26 +332,13 @@ out:
 static int set_aside_line(const char *path, size_t lineno, const char *text, size_t len)
 {
 	char bad[4200];
-	size_t off = 0;
-	int fd, r = 0;
+	int fd, r;
 
 	snprintf(bad, sizeof(bad), "%s.%zu.bad", path, lineno);
 	fd = open(bad, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+	r = write_synced(fd, text, len);
 	close(fd);
 	return r;
 }

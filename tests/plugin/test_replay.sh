@@ -6,23 +6,7 @@
 # configuration and a locked store.
 . "$ISMS_TAP_LIB"
 
-[ -n "${AUDISP_ISMS:-}" ] && [ -x "$AUDISP_ISMS" ] || skip_all "AUDISP_ISMS not set or not built"
-[ -n "${ISMSCTL:-}" ] && [ -x "$ISMSCTL" ] || skip_all "ISMSCTL not set or not built"
-for c in jq sqlite3 mkfifo awk; do
-	command -v "$c" >/dev/null 2>&1 || skip_all "'$c' not found"
-done
-# The plugin takes its configuration only from a file of root's (StrictModes).
-[ "$(id -u)" -eq 0 ] || skip_all "audisp-isms reads only a root-owned configuration: run as root"
-
-D="${ISMS_SOURCE_ROOT:?}/tests/data/audit"
-CONF="$T/audit.json"
-cp "$D/audit.json" "$CONF"
-chmod 0600 "$CONF"
-
-# A sanitizer report fails the check even where the exit code says nothing.
-clean_err() { ! grep -qE 'Sanitizer|runtime error:' "$1"; }
-
-new_store() { rm -f "$1" "$1-wal" "$1-shm"; "$ISMSCTL" --store "$1" -q init >/dev/null; }
+. "${ISMS_SOURCE_ROOT:?}/tests/plugin/lib.sh"
 
 # plugin STORE ARGS...: run audisp-isms on STORE with the test configuration
 plugin() {
@@ -40,8 +24,6 @@ db_counters() {
 		jq -r '.[] | select(.source == "audisp-isms") |
 			"received \(.received) stored \(.stored) filtered \(.filtered) duplicates \(.duplicates) malformed \(.malformed)"'
 }
-db_stored() { "$ISMSCTL" --store "$1" --json evidence counters 2>/dev/null | jq -r '.[0].stored // 0'; }
-rows() { sqlite3 "$1" "SELECT count(*) FROM evidence"; }
 # the evidence of audit events, without what is particular to one store (pk, recorded, hash)
 content() {
 	sqlite3 -separator '|' "$1" "SELECT event_key, ts, source, kind, control, asset, subject, outcome, details
@@ -53,20 +35,6 @@ ev() {
 	"$ISMSCTL" --store "$1" --json evidence list --event-key "$2" | jq -r ".[0] | $3"
 }
 verify() { run "$ISMSCTL" --store "$1" verify; expect_rc 0 "$2"; }
-
-# wait_until SECONDS CMD...: poll every 0.05 s
-wait_until() {
-	n=$(($1 * 20))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
-stored_at_least() { [ "$(db_stored "$1")" -ge "$2" ]; }
-alive() { kill -0 "$1" 2>/dev/null; }
 
 # --- every log: counters exactly as reasoned in its .expect ---------------------
 
@@ -481,8 +449,7 @@ new_store "$S"
 	echo "COMMIT;"
 ) | sqlite3 -cmd ".timeout 5000" "$S" &
 lock=$!
-locked() { ! sqlite3 -cmd ".timeout 0" "$S" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; }
-wait_until 10 locked || echo "# the lock was not taken"
+wait_until 10 locked "$S" || echo "# the lock was not taken"
 t0=$(date +%s)
 replay "$S" "$D/enriched.log"
 t1=$(date +%s)

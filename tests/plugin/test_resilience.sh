@@ -5,18 +5,7 @@
 # pam_isms's own record with a decision= that is not UTF-8.
 . "$ISMS_TAP_LIB"
 
-[ -n "${AUDISP_ISMS:-}" ] && [ -x "$AUDISP_ISMS" ] || skip_all "AUDISP_ISMS not set or not built"
-[ -n "${ISMSCTL:-}" ] && [ -x "$ISMSCTL" ] || skip_all "ISMSCTL not set or not built"
-for c in jq sqlite3 mkfifo awk; do
-	command -v "$c" >/dev/null 2>&1 || skip_all "'$c' not found"
-done
-# The plugin takes its configuration only from a file of root's (StrictModes).
-[ "$(id -u)" -eq 0 ] || skip_all "audisp-isms reads only a root-owned configuration: run as root"
-
-D="${ISMS_SOURCE_ROOT:?}/tests/data/audit"
-CONF="$T/audit.json"
-cp "$D/audit.json" "$CONF"
-chmod 0600 "$CONF"
+. "${ISMS_SOURCE_ROOT:?}/tests/plugin/lib.sh"
 
 # What this script starts, it ends (by pid) and unmounts, whatever happens.
 PIDS=""
@@ -29,10 +18,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT HUP
 
-clean_err() { ! grep -qE 'Sanitizer|runtime error:' "$1"; }
-new_store() { rm -f "$1" "$1-wal" "$1-shm"; "$ISMSCTL" --store "$1" -q init >/dev/null; }
-rows() { sqlite3 "$1" "SELECT count(*) FROM evidence"; }
-db_stored() { "$ISMSCTL" --store "$1" --json evidence counters 2>/dev/null | jq -r '.[0].stored // 0'; }
 # db_balanced STORE: the store's counters add up (received = stored + filtered + duplicates + malformed + routed)
 db_balanced() {
 	"$ISMSCTL" --store "$1" --json evidence counters |
@@ -56,19 +41,6 @@ spool_pieces() {
 	done
 	echo "$n"
 }
-alive() { kill -0 "$1" 2>/dev/null; }
-# wait_until SECONDS CMD...: poll every 0.05 s
-wait_until() {
-	n=$(($1 * 20))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
-stored_at_least() { [ "$(db_stored "$1")" -ge "$2" ]; }
 
 # events FIRST LAST: single-record events (USER_AUTH), one serial each
 events() {
@@ -184,8 +156,7 @@ lockpid=$!
 PIDS="$PIDS $lockpid"
 exec 4>"$T/lockfifo"
 echo "BEGIN IMMEDIATE;" >&4
-locked() { ! sqlite3 -cmd ".timeout 0" "$S" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; }
-wait_until 10 locked || echo "# the lock was not taken"
+wait_until 10 locked "$S" || echo "# the lock was not taken"
 start_plugin backlog "$S" "$T/spool-backlog"
 events 1 40000 >&3
 sleep 1
@@ -223,7 +194,7 @@ lockpid=$!
 PIDS="$PIDS $lockpid"
 exec 4>"$T/lockfifo"
 echo "BEGIN IMMEDIATE;" >&4
-wait_until 10 locked || echo "# the lock was not taken"
+wait_until 10 locked "$S" || echo "# the lock was not taken"
 start_plugin cap "$S" "$T/spool-cap" "$T/cap.json"
 events 1 40000 >&3
 sleep 1

@@ -18,11 +18,12 @@ umask 022
 OUT=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 RULES=/usr/share/doc/auditd/examples/rules
+. "$HERE/record-lib.sh"
 U=isms-stig
 A=isms-stig-adm
 G=isms-stig-g
 PW=Stig-only-pw1   # a throw-away password of a user deleted below
-pgrep -x auditd >/dev/null && { echo "an auditd is running: not now" >&2; exit 1; }
+rec_refuse_running_auditd
 for u in "$U" "$A"; do
 	id "$u" >/dev/null 2>&1 && { echo "user $u exists: not now" >&2; exit 1; }
 done
@@ -38,9 +39,7 @@ chmod 0711 "$W"
 mkdir -p "$D/plugins.d" "$W/mnt"
 cleanup() {
 	set +e
-	auditctl -D >/dev/null 2>&1
-	[ -n "${APID:-}" ] && kill -TERM "$APID" 2>/dev/null && wait "$APID"
-	auditctl -D >/dev/null 2>&1
+	rec_auditd_stop
 	auditctl -b "$BACKLOG" --backlog_wait_time "$WAIT" >/dev/null 2>&1
 	auditctl -e "$ENABLED" >/dev/null 2>&1
 	umount "$W/mnt" 2>/dev/null
@@ -57,43 +56,9 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 gcc -O1 -no-pie -o "$W/helper" "$HERE/record-stig-helper.c"
-cat >"$D/auditd.conf" <<EOC
-local_events = yes
-write_logs = yes
-log_file = $D/audit.log
-log_group = root
-log_format = ENRICHED
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 8
-num_logs = 2
-name_format = NONE
-max_log_file_action = ROTATE
-space_left = 75
-space_left_action = SYSLOG
-admin_space_left = 50
-admin_space_left_action = SUSPEND
-disk_full_action = SUSPEND
-disk_error_action = SUSPEND
-use_libwrap = no
-transport = TCP
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $D/plugins.d
-end_of_event_timeout = 2
-EOC
-chmod 0640 "$D/auditd.conf"
+rec_auditd_conf "$D" ENRICHED
 
-auditd -n -c "$D" -s enable &
-APID=$!
-n=0
-until [ -s "$D/audit.log" ] && auditctl -s | grep -q "^pid $APID"; do
-	n=$((n + 1)); [ $n -lt 50 ] || { echo "auditd did not start" >&2; exit 1; }
-	sleep 0.1
-done
-auditctl -D >/dev/null
+rec_auditd_start "$D"
 auditctl -b 8192 >/dev/null
 
 groupadd "$G"

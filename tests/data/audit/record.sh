@@ -12,17 +12,15 @@
 set -eu
 OUT=$1
 FMT=$2
+. "$(cd "$(dirname "$0")" && pwd)/record-lib.sh"
 USER_NAME=isms-rec
 PW=Rec0rd-only-pw   # a throw-away password of a user deleted below
-# The audit subsystem is one per machine: never take it from another auditd.
-pgrep -x auditd >/dev/null && { echo "an auditd is running: not now" >&2; exit 1; }
+rec_refuse_running_auditd
 D=$(mktemp -d /tmp/isms-rec.XXXXXX)
 mkdir -p "$D/plugins.d" "$D/data" "$D/data/web conf"
 cleanup() {
 	set +e
-	auditctl -D >/dev/null 2>&1
-	[ -n "${APID:-}" ] && kill -TERM "$APID" 2>/dev/null && wait "$APID"
-	auditctl -D >/dev/null 2>&1
+	rec_auditd_stop
 	auditctl -e 0 >/dev/null 2>&1
 	userdel "$USER_NAME" >/dev/null 2>&1
 	rm -f /etc/pam.d/isms-rec
@@ -37,47 +35,8 @@ trap 'exit 1' HUP INT TERM
 # A user of ours left by a run that was killed: remove it first.
 userdel "$USER_NAME" >/dev/null 2>&1 || true
 
-cat >"$D/auditd.conf" <<EOC
-local_events = yes
-write_logs = yes
-log_file = $D/audit.log
-log_group = root
-log_format = $FMT
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 8
-num_logs = 2
-priority_boost = 4
-name_format = NONE
-max_log_file_action = ROTATE
-space_left = 75
-space_left_action = SYSLOG
-admin_space_left = 50
-admin_space_left_action = SUSPEND
-disk_full_action = SUSPEND
-disk_error_action = SUSPEND
-use_libwrap = no
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-tcp_client_max_idle = 0
-transport = TCP
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $D/plugins.d
-end_of_event_timeout = 2
-EOC
-printf '#!/bin/sh\nexec cat >%s/stream.txt\n' "$D" >"$D/capture.sh"
-chmod 0755 "$D/capture.sh"
-cat >"$D/plugins.d/capture.conf" <<EOC
-active = yes
-direction = out
-path = $D/capture.sh
-type = always
-format = string
-EOC
-chmod 0640 "$D/auditd.conf" "$D/plugins.d/capture.conf"
+rec_auditd_conf "$D" "$FMT" "$REC_AUDITD_TUNING"
+rec_capture_plugin "$D"
 # With PAM_ISMS_SO and ISMSCTL set, pam_isms decides too and writes its own
 # USER_ACCT record (op=isms-access ... evidence=KEY).
 ISMS_LINE=""
@@ -91,14 +50,7 @@ fi
 printf 'auth required pam_unix.so nodelay\naccount required pam_unix.so\n%s\nsession required pam_unix.so\n' \
 	"$ISMS_LINE" >/etc/pam.d/isms-rec
 
-auditd -n -c "$D" -s enable &
-APID=$!
-n=0
-until [ -s "$D/audit.log" ] && auditctl -s | grep -q "^pid $APID"; do
-	n=$((n + 1)); [ $n -lt 50 ] || { echo "auditd did not start" >&2; exit 1; }
-	sleep 0.1
-done
-auditctl -D >/dev/null
+rec_auditd_start "$D"
 
 echo "watched" >"$D/data/watched.conf"
 : >"$D/data/multi.conf"
