@@ -37,13 +37,32 @@
 #define USER_MAX   256
 #define MAX_ACKS   32
 
+/*
+ * @user is PAM_USER as given (typed at a prompt, sent by a client); @name is
+ * who that is to NSS, pw_name, the account sshd and login then run as.  A
+ * source that matches names case-insensitively (sssd with
+ * case_sensitive=false, some LDAP setups) finds "alice" for "ALICE": the
+ * policy, the facts and the evidence must see "alice", or a deny rule on
+ * "alice" is passed by typing "ALICE".  For a user NSS does not know, @name
+ * is @user.
+ */
 struct login {
 	const char *user, *service, *rhost, *tty;
+	const char *name;        /* the canonical name: id.name, or user */
 	struct isms_identity id; /* the user and every group, when known */
 	int id_err;              /* 0, or why NSS could not say (not -ENOENT) */
 	bool known;              /* the user exists in NSS */
-	char user_log[USER_MAX + 1];
+	bool renamed;            /* NSS spells the name otherwise than @user */
+	char user_log[USER_MAX + 1];  /* @name, printable */
+	char typed_log[USER_MAX + 1]; /* @user, printable */
 };
+
+/* A name fit for the store and a log line: the same test for both names. */
+static bool name_ok(const char *name)
+{
+	return strlen(name) <= USER_MAX && isms_text_ok(name) && !strchr(name, '\n') &&
+	       !strchr(name, '\t');
+}
 
 static void login_release(struct login *l)
 {
@@ -69,23 +88,32 @@ static int gather(pam_handle_t *pamh, struct login *l)
 	r = pam_get_user(pamh, &l->user, NULL);
 	if (r != PAM_SUCCESS || !l->user || !l->user[0])
 		return PAM_USER_UNKNOWN;
+	l->name = l->user;
 	isms_printable(l->user, l->user_log, sizeof(l->user_log), false);
+	isms_printable(l->user, l->typed_log, sizeof(l->typed_log), false);
 	get_str_item(pamh, PAM_SERVICE, &l->service);
 	get_str_item(pamh, PAM_RHOST, &l->rhost);
 	get_str_item(pamh, PAM_TTY, &l->tty);
 	/* A hostile name (too long, control characters, not UTF-8) is refused
 	 * before it reaches NSS, the store or a log line unescaped. */
-	if (strlen(l->user) > USER_MAX || !isms_text_ok(l->user) || strchr(l->user, '\n') ||
-	    strchr(l->user, '\t'))
+	if (!name_ok(l->user))
 		return PAM_USER_UNKNOWN;
 	/* Every group or none: a group left out (too big for a buffer, one
 	 * past a cap) could be the one a deny rule names.  An unknown user
 	 * is no error; an NSS that cannot answer is, for on_error. */
 	r = isms_identity_by_name(l->user, &l->id);
-	if (r == 0)
+	if (r == 0 && !name_ok(l->id.name)) {
+		/* NSS answered with a name the store would refuse. */
+		isms_identity_release(&l->id);
+		l->id_err = -EINVAL;
+	} else if (r == 0) {
 		l->known = true;
-	else if (r != -ENOENT)
+		l->name = l->id.name;
+		l->renamed = strcmp(l->id.name, l->user) != 0;
+		isms_printable(l->name, l->user_log, sizeof(l->user_log), false);
+	} else if (r != -ENOENT) {
 		l->id_err = r;
+	}
 	return PAM_SUCCESS;
 }
 
@@ -143,7 +171,7 @@ static void audit_decision(pam_handle_t *pamh, const struct pam_isms_args *a,
 	fd = audit_open();
 	if (fd < 0)
 		return; /* no audit subsystem: the store and syslog carry it */
-	acct = audit_encode_nv_string("acct", l->user, 0);
+	acct = audit_encode_nv_string("acct", l->name, 0);
 	ruleenc = audit_encode_nv_string("rule", rule, 0);
 	if (acct && ruleenc) {
 		snprintf(msg, sizeof(msg), "op=isms-access %s %s decision=%s mode=%s evidence=%s",
@@ -220,6 +248,8 @@ static char *details_json(const struct login *l, const struct isms_decision *d, 
 		json_object_object_add(o, "error", json_object_new_string(error));
 	if (!l->known)
 		json_object_object_add(o, "unknown_user", json_object_new_boolean(1));
+	if (l->renamed)
+		add_item(o, "typed_user", l->user);
 	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -267,9 +297,9 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct i
 	ev.node = node;
 	ev.event_key = key;
 	/* Privileged logins evidence 8.2 rather than 5.15. */
-	ev.control = strcmp(l->user, "root") == 0 ? "8.2" : "5.15";
+	ev.control = strcmp(l->name, "root") == 0 ? "8.2" : "5.15";
 	ev.asset = asset;
-	ev.subject = l->user;
+	ev.subject = l->name;
 	ev.outcome = outcome;
 	ev.details = details;
 	record(pamh, a, s, &ev);
@@ -279,8 +309,10 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct i
 	/* Break-glass use is flagged for review: always in the log too. */
 	if (!effective_allow || strcmp(outcome, "allow") != 0 || (d && d->break_glass) || a->debug)
 		pam_syslog(pamh, effective_allow ? LOG_NOTICE : LOG_WARNING,
-			   "%s user '%s' service '%s' from '%s': rule '%s'%s%s",
-			   outcome, l->user_log, l->service ? l->service : "", rhost,
+			   "%s user '%s'%s%s%s service '%s' from '%s': rule '%s'%s%s",
+			   outcome, l->user_log, l->renamed ? " (as typed '" : "",
+			   l->renamed ? l->typed_log : "", l->renamed ? "')" : "",
+			   l->service ? l->service : "", rhost,
 			   d ? d->rule_id : "(error)",
 			   d && d->nreasons ? ": " : error ? ": " : "",
 			   d && d->nreasons ? d->reasons[0] : error ? error : "");
@@ -414,7 +446,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	open_store(pamh, &a, &s);
 	isms_facts_unknown(&facts);
 	if (s) {
-		r = isms_facts_load(s, p, l.user, time(NULL), &facts, acks, MAX_ACKS);
+		r = isms_facts_load(s, p, l.name, time(NULL), &facts, acks, MAX_ACKS);
 		if (r < 0) {
 			pam_syslog(pamh, LOG_ERR, "cannot read facts from store '%s': %s", a.store,
 				   isms_store_errmsg(s));
@@ -427,7 +459,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	}
 	{
 		struct isms_request req = {
-			.user = l.user, .service = l.service, .rhost = l.rhost, .tty = l.tty,
+			.user = l.name, .service = l.service, .rhost = l.rhost, .tty = l.tty,
 			.groups = l.known ? (const char *const *)l.id.groups : no_groups,
 			.now = time(NULL),
 		};
@@ -448,7 +480,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		ret = PAM_SUCCESS;
 	}
 out:
-	keep_decided(pamh, l.user, asset,
+	keep_decided(pamh, l.name, asset,
 		     (eff_mode >= 0 ? eff_mode : a.mode) != ISMS_MODE_AUDIT);
 	isms_store_free(s);
 	isms_policy_free(p);
@@ -491,7 +523,8 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 		login_release(&l);
 		return refuse ? PAM_PERM_DENIED : PAM_SUCCESS;
 	}
-	mismatch = dd && strcmp(dd->user, l.user) != 0;
+	/* Canonical names both: "ALICE" then "alice" is one user. */
+	mismatch = dd && strcmp(dd->user, l.name) != 0;
 	enforce = dd && (a.mode >= 0 ? a.mode != ISMS_MODE_AUDIT : dd->enforce);
 	refuse = mismatch && open && enforce;
 	/* The policy names the asset; without it the session is still recorded.
@@ -510,7 +543,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	ev.node = node;
 	ev.event_key = key;
 	ev.control = "8.15";
-	ev.subject = l.user;
+	ev.subject = l.name;
 	ev.outcome = "success";
 	if (mismatch) {
 		char why[2 * USER_MAX + 128];

@@ -215,6 +215,12 @@ static int do_test(struct cli *c, int argc, char **argv)
 		r = isms_identity_by_name(user, &id);
 		if (r == 0) {
 			groups = (const char *const *)id.groups;
+			/* The name NSS gives, as pam_isms decides on it: a source
+			 * that folds case finds "alice" for "ALICE". */
+			if (strcmp(id.name, user) != 0)
+				fprintf(stderr, "%s: user '%s' is '%s' to NSS; testing '%s'\n",
+					cli_prog, user, id.name, id.name);
+			user = id.name;
 		} else if (r != -ENOENT) {
 			isms_policy_free(p);
 			return cli_fail(r, "cannot resolve user '%s' and all of its groups: %s;"

@@ -1136,6 +1136,60 @@ static void t_session_user_mismatch(void **state)
 	expect_ev(ALICE, "session.open", "success", NULL);
 }
 
+/*
+ * An NSS source that matches names case-insensitively (sssd with
+ * case_sensitive=false, some LDAP setups) answers getpwnam("ISMS-CASEY")
+ * with pw_name "isms-casey", and sshd then logs in isms-casey.  The policy
+ * must see the name NSS gives, not the one typed: a deny rule on
+ * "isms-casey" must match a login as "ISMS-CASEY" (it fell through to the
+ * allow rule before).  tests/pam/nss_casefold.c, through nss_wrapper.
+ */
+#define CASEY "isms-casey"
+#define CASEY_TYPED "ISMS-CASEY"
+
+static void t_case_folded_name(void **state)
+{
+	struct passwd *pw = getpwnam(CASEY_TYPED);
+	int64_t n0 = ev_count();
+	char *text = NULL;
+	struct ev e;
+
+	(void)state;
+	if (!pw || strcmp(pw->pw_name, CASEY) != 0) {
+		printf("# SKIP the case-folding NSS module is not loaded (ISMS_NSS_CASEFOLD)\n");
+		skip();
+	}
+	set_policy(NULL, "{\"id\": \"no-casey\", \"users\": [\"" CASEY "\"], \"allow\": false},"
+			 "{\"id\": \"everyone\", \"allow\": true}");
+	assert_int_equal(account("isms-main", CASEY_TYPED), PAM_PERM_DENIED);
+	assert_has(out.msg, DENY_MSG "rule 'no-casey' denies");
+	assert_has(out.log, "deny user '" CASEY "'");
+	assert_has(out.log, "as typed '" CASEY_TYPED "'");
+	ev_last(CASEY, &e);
+	assert_str(e.kind, "access.deny", "kind");
+	assert_str(detail(&e, "rule"), "no-casey", "rule");
+	assert_str(detail(&e, "typed_user"), CASEY_TYPED, "typed_user");
+	ev_release(&e);
+	assert_int_equal(sql_int("SELECT count(*) FROM evidence WHERE subject = ?1", CASEY_TYPED), 0);
+	/* The canonical name itself, and a group rule through it. */
+	assert_int_equal(account("isms-main", CASEY), PAM_PERM_DENIED);
+	set_policy(NULL, "{\"id\": \"no-casegrp\", \"groups\": [\"isms-casegrp\"], \"allow\": false},"
+			 "{\"id\": \"everyone\", \"allow\": true}");
+	assert_int_equal(account("isms-main", CASEY_TYPED), PAM_PERM_DENIED);
+	expect_ev(CASEY, "access.deny", "deny", "no-casegrp");
+	assert_int_equal(ev_count() - n0, 3);
+
+	/* 'ismsctl policy test' decides as pam_isms does (nss_wrapper stays). */
+	set_policy(NULL, "{\"id\": \"no-casey\", \"users\": [\"" CASEY "\"], \"allow\": false},"
+			 "{\"id\": \"everyone\", \"allow\": true}");
+	assert_int_equal(run_cmd(&text, (const char *const[]){"env", "LD_PRELOAD=libnss_wrapper.so",
+			 g.ismsctl, "--store", g.store, "--json", "policy", "test", "--policy",
+			 g.policy, "--user", CASEY_TYPED, "--no-store", NULL}), 1);
+	assert_has(text, "\"rule\":\"no-casey\"");
+	assert_has(text, "\"user\":\"" CASEY "\"");
+	free(text);
+}
+
 static void t_service_rule(void **state)
 {
 	struct ev e;
@@ -2164,6 +2218,7 @@ int main(int argc, char **argv)
 		T(t_group_lookup_error),
 		T(t_silent),
 		T(t_session_user_mismatch),
+		T(t_case_folded_name),
 		T(t_service_rule),
 		T(t_from_rule),
 		T(t_local_and_tty),
@@ -2209,6 +2264,11 @@ int main(int argc, char **argv)
 	{
 		char *pw_text = nss_passwd(), *gr_text = nss_group();
 
+		/* The case-folding test module, after the files (t_case_folded_name). */
+		if (getenv("ISMS_NSS_CASEFOLD") &&
+		    (setenv("NSS_WRAPPER_MODULE_SO_PATH", getenv("ISMS_NSS_CASEFOLD"), 0) < 0 ||
+		     setenv("NSS_WRAPPER_MODULE_FN_PREFIX", "casefold", 0) < 0))
+			return 1;
 		/* Returns in a child under nss_wrapper; the parent cleans up. */
 		tu_nss_wrap(argv, pw_text, gr_text, ERIN);
 		free(pw_text);
