@@ -45,9 +45,6 @@ int evidence_ts(const char *ts, char *buf, size_t len, const char **ret_ts);
  */
 int evidence_seal_head(struct isms_store *s, int64_t pk, const char *hash);
 
-/* Whether appends may go ahead: 0, or -ENOKEY as above.  Cheap; for a batch's start. */
-int evidence_key_ready(struct isms_store *s);
-
 /*
  * Before appending to the head (@pk, @hash): in a keyed store, that its MAC
  * holds, so that an append with the key never seals a chain changed without

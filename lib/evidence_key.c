@@ -225,19 +225,14 @@ static int need_key(struct isms_store *s, const char *id, const char *path)
 	return 0;
 }
 
-int evidence_key_ready(struct isms_store *s)
+/*
+ * The keyed MAC the head (@pk, @hash) must carry: 1 with @mac and @id set on
+ * a keyed store, 0 on an unkeyed one, or -errno (-ENOKEY without the key).
+ */
+static int keyed_head_mac(struct isms_store *s, int64_t pk, const char *hash, char id[17],
+			  char mac[65])
 {
-	char id[17], path[4096];
-	int r = isms_evidence_keying(s, id, path, sizeof(path));
-
-	if (r <= 0)
-		return r;
-	return need_key(s, id, path);
-}
-
-int evidence_head_holds(struct isms_store *s, int64_t pk, const char *hash)
-{
-	char id[17], path[4096], mac[65], *stored = NULL;
+	char path[4096];
 	int r = isms_evidence_keying(s, id, path, sizeof(path));
 
 	if (r <= 0)
@@ -245,30 +240,34 @@ int evidence_head_holds(struct isms_store *s, int64_t pk, const char *hash)
 	r = need_key(s, id, path);
 	if (r >= 0)
 		r = head_mac(s->evkey, pk, hash, mac);
-	if (r >= 0)
-		r = setting(s, HEAD_MAC_SETTING, &stored);
+	return r < 0 ? r : 1;
+}
+
+int evidence_head_holds(struct isms_store *s, int64_t pk, const char *hash)
+{
+	char id[17], mac[65], *stored = NULL;
+	int r = keyed_head_mac(s, pk, hash, id, mac);
+
+	if (r <= 0)
+		return r;
+	r = setting(s, HEAD_MAC_SETTING, &stored);
 	if (r >= 0 && (!stored || strlen(stored) != 64 || memcmp(stored, mac, 64) != 0))
 		r = store_seterr(s, -EBADMSG,
 				 "the evidence head's keyed MAC does not match (key %s): the chain was"
 				 " changed without the key; nothing appended, see 'ismsctl verify'",
 				 id);
 	free(stored);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 int evidence_seal_head(struct isms_store *s, int64_t pk, const char *hash)
 {
-	char id[17], path[4096], mac[65];
-	int r = isms_evidence_keying(s, id, path, sizeof(path));
+	char id[17], mac[65];
+	int r = keyed_head_mac(s, pk, hash, id, mac);
 
 	if (r <= 0)
 		return r;
-	r = need_key(s, id, path);
-	if (r >= 0)
-		r = head_mac(s->evkey, pk, hash, mac);
-	if (r >= 0)
-		r = isms_setting_set(s, HEAD_MAC_SETTING, mac);
-	return r;
+	return isms_setting_set(s, HEAD_MAC_SETTING, mac);
 }
 
 int isms_evidence_key_enable(struct isms_store *s, const char *path)
