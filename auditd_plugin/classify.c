@@ -11,7 +11,7 @@
 
 #include "classify.h"
 #include "jsonw.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define OUTCOME 0x1 /* kind gets .success / .failure from res= */
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "jsonw.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 /* Room kept back to close open levels and add the truncation mark. */
 #define RESERVE 48

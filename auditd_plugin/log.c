@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "log.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 void plugin_log(int prio, const char *fmt, ...)
 {

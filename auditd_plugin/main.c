@@ -33,7 +33,7 @@
 #include "kernel_audit.h"
 #include "parse.h"
 #include "queue.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 #include "writer.h"
 
 #define DEFAULT_CONFIG "/etc/isms/audit.json"

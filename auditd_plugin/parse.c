@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "parse.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 static int hexval(int c)
 {

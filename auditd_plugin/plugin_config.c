@@ -12,7 +12,7 @@
 #include "isms/catalogue.h"
 #include "isms/trust.h"
 #include "isms/json.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define CONFIG_MAX (1u << 20)
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dpms.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 static int days_in_month(int64_t y, int m)
 {

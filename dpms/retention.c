@@ -21,8 +21,8 @@
 #include "dpms.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
-#include "store_internal.h"
-#include "strutil.h"
+#include "isms/sql.h"
+#include "isms/strutil.h"
 
 #define MAX_DEPTH 64
 
@@ -129,24 +129,24 @@ static int record_deletion(struct isms_store *s, const char *activity, const cha
 	r = isms_store_begin(s);
 	if (r < 0)
 		return r;
-	r = store_prepare(s,
+	r = isms_sql_prepare(s,
 			  "INSERT INTO deletion (at, activity, path, size, modified, by)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			  &q);
 	if (r >= 0)
-		r = store_bind_text(s, q, 1, at);
+		r = isms_sql_bind_text(s, q, 1, at);
 	if (r >= 0)
-		r = store_bind_text(s, q, 2, activity);
+		r = isms_sql_bind_text(s, q, 2, activity);
 	if (r >= 0)
-		r = store_bind_text(s, q, 3, path);
+		r = isms_sql_bind_text(s, q, 3, path);
 	if (r >= 0 && sqlite3_bind_int64(q, 4, (sqlite3_int64)size) != SQLITE_OK)
 		r = -EIO;
 	if (r >= 0)
-		r = store_bind_text(s, q, 5, mod);
+		r = isms_sql_bind_text(s, q, 5, mod);
 	if (r >= 0)
-		r = store_bind_text(s, q, 6, deleter());
+		r = isms_sql_bind_text(s, q, 6, deleter());
 	if (r >= 0)
-		r = store_step_done(s, q);
+		r = isms_sql_step_done(s, q);
 	sqlite3_finalize(q);
 	if (r >= 0) {
 		deletion_details(details, sizeof(details), path, size, mod, intent, recovered);
@@ -208,7 +208,7 @@ static void delete_file(struct walk *w, int dfd, const char *name, const char *p
 static int recover(struct isms_store *s, int64_t now, struct walk *w, size_t *ret_recovered)
 {
 	sqlite3_stmt *q = NULL;
-	int r = store_prepare(
+	int r = isms_sql_prepare(
 		s,
 		"SELECT e.pk, e.asset, json_extract(e.details, '$.path'),"
 		" json_extract(e.details, '$.size'), json_extract(e.details, '$.modified')"
@@ -226,7 +226,7 @@ static int recover(struct isms_store *s, int64_t now, struct walk *w, size_t *re
 	size_t n = 0;
 
 	*ret_recovered = 0;
-	while (r >= 0 && (r = store_step_row(s, q)) == 1) {
+	while (r >= 0 && (r = isms_sql_step_row(s, q)) == 1) {
 		struct pending *nv = realloc(v, (n + 1) * sizeof(*v));
 		const char *a = (const char *)sqlite3_column_text(q, 1);
 		const char *p = (const char *)sqlite3_column_text(q, 2);

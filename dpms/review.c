@@ -12,10 +12,10 @@
 #include "isms/json.h"
 #include "isms/entity.h"
 #include "isms/identity.h"
-#include "store_internal.h"
-#include "strutil.h"
-#include "tz.h"
-#include "window.h"
+#include "isms/sql.h"
+#include "isms/strutil.h"
+#include "isms/tz.h"
+#include "isms/window.h"
 
 static bool in_list(const char *list, const char *name)
 {
@@ -217,13 +217,13 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 		goto fail;
 	watermark = top = strtoll(wm, NULL, 10);
 	free(wm);
-	r = store_prepare(s,
+	r = isms_sql_prepare(s,
 			  "SELECT pk, ts, asset, subject, kind, details FROM evidence"
 			  " WHERE pk > ?1 AND kind LIKE 'personal-data.%' ORDER BY pk",
 			  &st);
 	if (r >= 0 && sqlite3_bind_int64(st, 1, watermark) != SQLITE_OK)
 		r = -EIO;
-	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
+	while (r >= 0 && (r = isms_sql_step_row(s, st)) == 1) {
 		int64_t pk = sqlite3_column_int64(st, 0), when;
 		char *ts = dupv((const char *)sqlite3_column_text(st, 1));
 		char *activity = dupv((const char *)sqlite3_column_text(st, 2));
@@ -271,7 +271,7 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 								      : no_groups, when,
 							    zoneinfo, err, sizeof(err));
 				if (verdict == -EINVAL)
-					r = store_seterr(s, -EINVAL, "activity '%s': %s", activity, err);
+					r = isms_sql_seterr(s, -EINVAL, "activity '%s': %s", activity, err);
 			}
 		}
 		if (r >= 0 && verdict > 0) {

@@ -3,7 +3,7 @@
 #include <stddef.h>
 
 #include "dpms.h"
-#include "evidence_schema.h"
+#include "isms/evidence_schema.h"
 #include "isms/entity.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

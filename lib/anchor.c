@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "evidence_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define MARK "isms-anchor v1 "
 

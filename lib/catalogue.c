@@ -14,7 +14,7 @@
 #include "isms/entity.h"
 #include "isms/json.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define CATALOGUE_MAX (4u << 20)
 

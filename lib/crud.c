@@ -15,7 +15,7 @@
 #include "isms/json.h"
 #include "isms/risk.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define SQL_MAX 8192
 #define IMPORT_MAX (64u << 20)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "isms/entity.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,12 +15,12 @@
 #include <openssl/evp.h>
 
 #include "evidence_internal.h"
-#include "evidence_schema.h"
+#include "isms/evidence_schema.h"
 #include "isms/date.h"
 #include "isms/evidence.h"
 #include "isms/json.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define GENESIS EVIDENCE_GENESIS
 #define HASH_DOMAIN "isms-evidence-v1"

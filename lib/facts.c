@@ -5,7 +5,7 @@
 
 #include "isms/facts.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 /* A person is the user if their login is the user, or they have no login and their name is. */
 #define PERSON_IS_USER "(p.login = ?1 OR (p.login IS NULL AND p.name = ?1))"

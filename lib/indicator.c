@@ -15,7 +15,7 @@
 #include "isms/indicator.h"
 #include "isms/risk.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define SOURCE "isms-indicator"
 

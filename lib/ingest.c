@@ -11,7 +11,7 @@
 #include "isms/date.h"
 #include "isms/ingest.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 static const char *const counter_names[ISMS_CTR_MAX] = {
 	"received", "stored", "filtered", "duplicates", "malformed", "spooled", "routed",

@@ -25,7 +25,7 @@
 #include <json-c/json.h>
 
 #include "isms/json.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 /* Longer number tokens are refused: no real input needs them, and a double
  * has 17 significant digits. */

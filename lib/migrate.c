@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "evidence_schema.h"
+#include "isms/evidence_schema.h"
 #include "store_internal.h"
 
 /* 1: the register, the catalogue tables and the evidence chain */

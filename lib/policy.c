@@ -21,7 +21,7 @@
 #include "isms/trust.h"
 #include "isms/json.h"
 #include "policy_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 struct parser {
 	struct isms_policy *p;

@@ -3,8 +3,8 @@
 #define ISMS_POLICY_INTERNAL_H
 
 #include "isms/policy.h"
-#include "tz.h"
-#include "window.h"
+#include "isms/tz.h"
+#include "isms/window.h"
 
 enum from_kind { FROM_LOCAL, FROM_ANY, FROM_CIDR, FROM_HOST, FROM_DOMAIN };
 

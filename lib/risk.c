@@ -11,7 +11,7 @@
 #include "isms/json.h"
 #include "isms/risk.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 void isms_risk_matrix_default(struct isms_risk_matrix *m)
 {

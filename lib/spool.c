@@ -16,7 +16,7 @@
 #include "isms/json.h"
 #include "isms/spool.h"
 #include "store_internal.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define SPOOL_FILE_MAX  (256u << 10)
 /* A batch file: its pieces, and one piece that took it past the byte bound. */

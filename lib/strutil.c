@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strutil.h"
+#include "isms/strutil.h"
 
 bool isms_streq_dash(const char *a, const char *b)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "isms/catalogue.h"
-#include "tz.h"
+#include "isms/tz.h"
 
 #define TZIF_MAX (256u << 10)
 

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
-#include "window.h"
+#include "isms/window.h"
 
 static const char *const daynames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 

@@ -32,7 +32,7 @@
 #include "isms/policy.h"
 #include "isms/spool.h"
 #include "isms/store.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define USER_MAX   256
 #define MAX_ACKS   32

@@ -10,7 +10,7 @@
 #include "config.h"
 #include "cli.h"
 #include "isms/entity.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 const char *cli_prog = "ismsctl";
 

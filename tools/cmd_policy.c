@@ -14,7 +14,7 @@
 #include "isms/facts.h"
 #include "isms/identity.h"
 #include "isms/policy.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define DEFAULT_POLICY "/etc/isms/policy.json"
 #define MAX_GROUPS 256

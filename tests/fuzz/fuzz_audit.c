@@ -17,7 +17,7 @@
 #include "jsonw.h"
 #include "parse.h"
 #include "plugin_config.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define FUZZ_MAX (64u << 10)
 

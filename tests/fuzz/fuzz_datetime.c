@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define FUZZ_MAX 4096
 

@@ -8,7 +8,7 @@
 
 #include "fuzz.h"
 #include "plugin_config.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 #define FUZZ_MAX (64u << 10)
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "tz.h"
+#include "isms/tz.h"
 
 #define FUZZ_MAX (64u << 10)
 #define T_LIMIT  (INT64_C(1) << 40) /* some 34,000 years: beyond any real login */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "window.h"
+#include "isms/window.h"
 
 #define FUZZ_MAX 4096
 

@@ -17,7 +17,7 @@
 #include "classify.h"
 #include "event.h"
 #include "plugin_config.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 /* 2023-11-14T22:13:20Z */
 #define T0 1700000000

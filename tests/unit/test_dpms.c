@@ -22,9 +22,9 @@
 
 #include "dpms.h"
 #include "isms/evidence.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 #include "testutil.h"
-#include "tz.h"
+#include "isms/tz.h"
 
 #define ZONEINFO "/usr/share/zoneinfo"
 #define DAY 86400

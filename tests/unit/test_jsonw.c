@@ -15,7 +15,7 @@
 #include <json-c/json.h>
 
 #include "jsonw.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 
 /* Parse @s strictly, whole; NULL (and a test failure) if it is not JSON. */
 static struct json_object *strict_parse(const char *s, size_t len)

@@ -18,7 +18,7 @@
 
 #include "isms/catalogue.h"
 #include "parse.h"
-#include "strutil.h"
+#include "isms/strutil.h"
 #include "testutil.h"
 
 #define MAX_GOT 256

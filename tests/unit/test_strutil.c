@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strutil.h"
+#include "isms/strutil.h"
 #include "testutil.h"
 
 static void t_date_valid(void **state)

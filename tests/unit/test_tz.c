@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "tz.h"
+#include "isms/tz.h"
 
 #define ZONEINFO "/usr/share/zoneinfo"
 

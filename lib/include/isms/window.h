@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "tz.h"
+#include "isms/tz.h"
 
 /*
  * A weekly time window: days of the week and hours of the day in one zone,
