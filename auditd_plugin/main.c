@@ -89,14 +89,14 @@ static void log_counters(struct app *a, int prio, FILE *f)
 
 	snprintf(line, sizeof(line),
 		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu routed %llu queued %llu spooled %llu overflow_bytes %llu lost_bytes %llu",
-		 (unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_STORED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_FILTERED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_DUPLICATES],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_MALFORMED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_ROUTED],
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_RECEIVED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_STORED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_FILTERED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_DUPLICATES),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_MALFORMED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_ROUTED),
 		 (unsigned long long)(writer_queued(&a->w) + (bqueue_pending(&a->q) ? 1 : 0)),
-		 (unsigned long long)a->w.ctr[ISMS_CTR_SPOOLED],
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_SPOOLED),
 		 (unsigned long long)a->q.spilled_total, (unsigned long long)a->q.lost_bytes);
 	syslog(prio, "%s", line);
 	if (f)
@@ -141,7 +141,7 @@ static void progress(struct app *a, bool done)
 	pct = a->replay_total ? (int)(a->replay_done * 100 / a->replay_total) : 100;
 	fprintf(stderr, "\r[%-40.*s] %3d%%  %llu events%s", pct * 40 / 100,
 		"########################################", pct,
-		(unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED], done ? "\n" : "");
+		(unsigned long long)writer_counter(&a->w, ISMS_CTR_RECEIVED), done ? "\n" : "");
 }
 
 static int read_fd(struct app *a, int fd)
@@ -402,6 +402,7 @@ int main(int argc, char **argv)
 	pthread_t reader, writer, sigthr;
 	char spill[4096], *buf;
 	const char *store;
+	char *dpms_path = NULL;
 	bool replay = false, check = false, live;
 	struct stat in_st;
 	sigset_t set;
@@ -470,8 +471,9 @@ int main(int argc, char **argv)
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
 	if (bqueue_init(&a.q, (size_t)a.cfg.overflow_memory_mb << 20, spill) < 0 ||
-	    writer_init(&a.w, store, a.spool, a.cfg.batch_events, a.cfg.batch_ms, MAX_ROWS) < 0 ||
-	    !(a.w.dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
+	    !(dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
+	    writer_init(&a.w, store, a.spool, dpms_path, a.cfg.batch_events, a.cfg.batch_ms,
+			MAX_ROWS) < 0 ||
 	    parser_init(&a.p, &a.cfg, &sink) < 0) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(errno));
 		return 1;
@@ -553,7 +555,7 @@ int main(int argc, char **argv)
 		watch_loss(&a, true);
 		snprintf(det, sizeof(det),
 			 "{\"received\":%llu,\"lost_bytes\":%llu,\"spilled_bytes\":%llu}",
-			 (unsigned long long)a.w.ctr[ISMS_CTR_RECEIVED],
+			 (unsigned long long)writer_counter(&a.w, ISMS_CTR_RECEIVED),
 			 (unsigned long long)a.q.lost_bytes, (unsigned long long)a.q.spilled_total);
 		writer_push_meta(&a.w, "collector.stop", "stopped", a.cfg.asset, det);
 	}
@@ -566,11 +568,11 @@ int main(int argc, char **argv)
 	if (a.read_errno)
 		plugin_log(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));
 	log_counters(&a, LOG_INFO, a.stats ? stderr : NULL);
-	r = a.w.exit_status || a.read_errno || a.q.lost_bytes ? 1 : 0;
+	r = writer_lost(&a.w) || a.read_errno || a.q.lost_bytes ? 1 : 0;
 	parser_release(&a.p);
 	writer_release(&a.w);
 	bqueue_release(&a.q);
-	free(a.w.dpms_path);
+	free(dpms_path);
 out_early:
 	plugin_config_release(&a.cfg);
 	free((char *)store);
