@@ -517,7 +517,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			json_object_put(root);
 			return cli_store_fail(c, r);
 		}
-		json_object_object_add(root, "matrix", matrix_to_json(&m));
+		json_object_object_add(root, "matrix", isms_risk_matrix_to_json(&m));
 	}
 	for (size_t i = 0; c->schema->entities[i] && r >= 0; i++) {
 		const struct isms_entity *e = c->schema->entities[i];

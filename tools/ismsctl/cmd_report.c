@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
-#include "cli.h"
+#include "ismsctl.h"
 #include "isms/catalogue.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
@@ -122,36 +122,6 @@ int cmd_init(struct cli *c, int argc, char **argv)
 
 /* --- risk matrix ------------------------------------------------------- */
 
-struct json_object *matrix_to_json(const struct isms_risk_matrix *m)
-{
-	struct json_object *o = json_object_new_object(), *a;
-
-	a = json_object_new_array();
-	for (int i = 0; i < m->nlikelihood; i++)
-		json_object_array_add(a, json_object_new_string(m->likelihood[i]));
-	json_object_object_add(o, "likelihood", a);
-	a = json_object_new_array();
-	for (int i = 0; i < m->nimpact; i++)
-		json_object_array_add(a, json_object_new_string(m->impact[i]));
-	json_object_object_add(o, "impact", a);
-	a = json_object_new_array();
-	for (int i = 0; i < m->nlevels; i++)
-		json_object_array_add(a, json_object_new_string(m->level[i]));
-	json_object_object_add(o, "levels", a);
-	a = json_object_new_array();
-	for (int l = 0; l < m->nlikelihood; l++) {
-		struct json_object *row = json_object_new_array();
-
-		for (int i = 0; i < m->nimpact; i++)
-			json_object_array_add(row, json_object_new_int(m->cell[l][i]));
-		json_object_array_add(a, row);
-	}
-	json_object_object_add(o, "cells", a);
-	json_object_object_add(o, "acceptance",
-			       json_object_new_string(m->level[m->acceptance - 1]));
-	return o;
-}
-
 int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 {
 	struct isms_risk_matrix m;
@@ -181,7 +151,7 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 		return cli_store_fail(c, r);
 
 	if (c->fmt == OUT_JSON) {
-		struct json_object *o = matrix_to_json(&m), *cells = json_object_new_array();
+		struct json_object *o = isms_risk_matrix_to_json(&m), *cells = json_object_new_array();
 
 		for (int l = 0; l < m.nlikelihood; l++) {
 			for (int i = 0; i < m.nimpact; i++) {
@@ -811,7 +781,7 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return cli_store_fail(c, r);
 	{
-		struct json_object *o = matrix_to_json(&m);
+		struct json_object *o = isms_risk_matrix_to_json(&m);
 
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 		json_object_put(o);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "dpmsctl.h"
 #include "dpms.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
