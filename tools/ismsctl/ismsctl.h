@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMSCTL_H
+#define ISMSCTL_H
+
+/* ismsctl's own commands, beside the common ones of cli.h. argv[0] is the command word. */
+
+#include "cli.h"
+
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_soa(struct cli *c, int argc, char **argv);
+int cmd_overdue(struct cli *c, int argc, char **argv);
+int cmd_setting(struct cli *c, int argc, char **argv);
+int cmd_budget(struct cli *c, int argc, char **argv);
+int cmd_evidence(struct cli *c, int argc, char **argv);
+int cmd_risk_matrix(struct cli *c, int argc, char **argv);
+int cmd_risk_top(struct cli *c, int argc, char **argv);
+int cmd_review_due(struct cli *c, int argc, char **argv);
+int cmd_matrix(struct cli *c, int argc, char **argv);
+int cmd_policy(struct cli *c, int argc, char **argv);
+int cmd_indicator_scan(struct cli *c, int argc, char **argv);
+int cmd_risk_history(struct cli *c, int argc, char **argv);
+
+#endif
