@@ -45,13 +45,36 @@ static int hexd(unsigned char c)
 	return -1;
 }
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+
+static bool plain8(uint64_t x)
+{
+	return !(x & HIGHS) && !((x - ONES * 0x20) & ~x & HIGHS) && !HAS_ZERO(x ^ (ONES * 0x7f)) &&
+	       !HAS_ZERO(x ^ (ONES * '"')) && !HAS_ZERO(x ^ (ONES * '\\'));
+}
+
 /* A string at the quote; a @name has no escapes.  Sets its raw bytes. */
 static bool string(struct fast *p, bool name, size_t *ret_off, size_t *ret_len)
 {
 	size_t start = ++p->pos;
 
 	while (p->pos < p->len) {
-		unsigned char c = p->s[p->pos];
+		unsigned char c;
+
+		/* Eight plain bytes at a time: none a quote, a backslash, a control or not ASCII. */
+		while (p->pos + 8 <= p->len) {
+			uint64_t x;
+
+			memcpy(&x, p->s + p->pos, 8);
+			if (!plain8(x))
+				break;
+			p->pos += 8;
+		}
+		if (p->pos >= p->len)
+			break;
+		c = p->s[p->pos];
 
 		if (c == '"') {
 			*ret_off = start;
