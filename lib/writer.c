@@ -319,7 +319,7 @@ static size_t length(const struct isms_writer_item *items)
 int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 {
 	const struct isms_evidence **evs;
-	size_t n = 0, kept = 0, lost, cap = length(items);
+	size_t n = 0, kept = 0, lost, cap = length(items), second = 0;
 	int r = -ENOENT;
 
 	evs = calloc(cap ? cap : 1, sizeof(*evs));
@@ -333,6 +333,7 @@ int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 		if (p->route != ISMS_WRITER_MAIN) {
 			/* (personal data stays out of the main store's spool) */
 			w->ctr[ISMS_CTR_FILTERED]++;
+			second += p->route == ISMS_WRITER_SECOND;
 			continue;
 		}
 		if (evs)
@@ -350,6 +351,9 @@ int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 	if (kept)
 		note(w, LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
 		     w->cfg.spool);
+	if (second && w->cfg.second_schema)
+		note(w, LOG_WARNING, "%zu rows for the %s store not kept there (no store took the batch): counted as filtered",
+		     second, w->cfg.second_schema->name);
 	if (lost) {
 		note(w, LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
 		     w->cfg.spool ? w->cfg.spool : "", strerror(r < 0 ? -r : EIO), lost);

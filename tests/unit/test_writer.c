@@ -307,6 +307,35 @@ static void t_spool_fallback(void **state)
 	isms_writer_free(w);
 }
 
+/*
+ * The second store fails (locked): nothing of the batch is committed
+ * anywhere before the tries end; then the main rows are spooled and the
+ * personal rows, which no spool takes, are counted filtered with a warning.
+ */
+static void t_second_fails(void **state)
+{
+	struct fx *f = *state;
+	struct isms_writer *w = writer(f, true);
+	struct isms_writer_item a[3];
+	char keys[3][32];
+	struct isms_writer_stats st;
+
+	items(a, "MSM", "second", keys);
+	lock(f, f->second);
+	assert_int_equal(isms_writer_commit(w, a, false), 1);
+	assert_false(a[1].second_kept);
+	unlock(f);
+	assert_int_equal(rows(f->main), 0);
+	assert_int_equal(rows(f->second), 0);
+	assert_int_equal(spooled_pieces(f->spool), 2);
+	isms_writer_stats(w, &st);
+	assert_int_equal(st.ctr[ISMS_CTR_SPOOLED], 2);
+	assert_int_equal(st.ctr[ISMS_CTR_FILTERED], 1);
+	assert_int_equal(st.lost_rows, 0);
+	assert_non_null(strstr(f->notes, "1 rows for the isms store not kept there"));
+	isms_writer_free(w);
+}
+
 /* Stopping: one try, then the spool; no spool either: lost, and counted so. */
 static void t_stopping_and_lost(void **state)
 {
@@ -474,7 +503,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		T(t_two_stores),	  T(t_no_second_store), T(t_main_fails_after_second),
-		T(t_spool_fallback),	  T(t_stopping_and_lost), T(t_idempotent_replay),
+		T(t_spool_fallback), T(t_second_fails),	  T(t_stopping_and_lost), T(t_idempotent_replay),
 		T(t_rules_and_flags),	  T(t_keyed_without_key), T(t_append),
 	};
 

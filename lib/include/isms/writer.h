@@ -3,12 +3,11 @@
 #define ISMS_WRITER_H
 
 /*
- * The evidence writer, for every writer of evidence (audisp-isms, the spool drain, the CLIs):
- * - A batch goes to the main store, and its personal rows to a second store (the DPMS), as one
- *   logical commit: the second store commits first, then the main one; if the main commit fails
- *   the batch is retried (rows kept by the second store are not written there again) or spooled.
- * - Counters are written in the same transaction as the rows, each store its own; retries wait
- *   a bounded time; what the store will not take goes to the spool, never nowhere unrecorded.
+ * The evidence writer, one set of rules for every writer (audisp-isms, the spool drain, CLIs).
+ * A batch is one logical commit: personal rows to the second store (DPMS) first, then the main.
+ * If the main commit fails, the batch is retried, then spooled; second-store rows stay kept.
+ * Counters go in the same transaction as the rows; a replay is safe (event_key idempotence).
+ * Retries wait a bounded time; what no store or spool takes is counted lost, never dropped mute.
  */
 
 #include <stdbool.h>
