@@ -19,7 +19,7 @@
 #include "json_internal.h"
 
 #define FAST_DEPTH 32  /* deeper: not sure */
-#define FAST_NAMES 256 /* member names open at once: more, not sure */
+#define FAST_NAMES 64  /* member names open at once (1 KiB of stack): more, not sure */
 
 struct fast {
 	const unsigned char *s;
@@ -283,7 +283,7 @@ static bool value(struct fast *p)
 
 bool json_fast_valid(const char *text, size_t len, const struct isms_json_limits *limits)
 {
-	static __thread struct fast p; /* 4 KiB of names: not on a collector's stack */
+	struct fast p;
 	size_t max_bytes = ISMS_JSON_BYTES_DEFAULT;
 
 	if (limits && limits->max_bytes)
