@@ -191,17 +191,9 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 		return 0;
 	if (r < 0)
 		return r;
-	/* The rules of every writer; no counters: spooled rows were counted
-	 * (as spooled) by the collector that spooled them. */
-	r = isms_writer_new_on(s, NULL, &w);
-	if (r < 0)
-		return r;
 	d = opendir(dir);
-	if (!d) {
-		r = -errno;
-		isms_writer_free(w);
-		return r;
-	}
+	if (!d)
+		return -errno;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 
@@ -226,6 +218,13 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 	}
 	if (n) /* qsort(NULL, 0, ...) is undefined: an empty spool is the common case */
 		qsort(names, n, sizeof(*names), cmp_names);
+	/*
+	 * The rules of every writer; no counters: spooled rows were counted
+	 * (as spooled) by the collector that spooled them.  Made only for
+	 * files to drain: pam_isms looks at an empty spool at every login.
+	 */
+	if (n && (r = isms_writer_new_on(s, NULL, &w)) < 0)
+		goto out;
 	for (size_t i = 0; i < n && done < max && r >= 0; i++) {
 		bool batch = ends_with(names[i], strlen(names[i]), ".jsonl");
 		char path[4096], *buf = NULL;
