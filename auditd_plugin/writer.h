@@ -54,6 +54,9 @@ int writer_init(struct writer *w, const char *store_path, const char *isms_spool
 		const char *dpms_path, size_t batch_events, unsigned batch_ms, size_t max_rows);
 void writer_release(struct writer *w);
 
+/* Queue a row of @what built from @cl (rows.c builds the collector's own); waits while full. */
+void writer_push_row(struct writer *w, enum row_kind what, const struct classified *cl,
+		     const char *details, size_t dlen);
 /* Parser side: queue an event or a malformed line; waits while the queue is full. */
 void writer_push_event(struct writer *w, const struct classified *cl, const char *details,
 		       size_t dlen);
