@@ -12,6 +12,8 @@
 
 #include "dpms.h"
 #include "isms/indicator.h"
+#include "isms/journal.h"
+#include "isms/snapshot.h"
 #include "isms/spool.h"
 #include "isms/store.h"
 #include "jsonw.h"
@@ -601,6 +603,31 @@ static bool aborting(struct writer *w)
 }
 
 /*
+ * pam_isms's decision journal, drained into the chain at most once a second
+ * between batches (isms_journal_drain: idempotent, crash-safe).  The plugin
+ * changes no fact a login reads, so it never rewrites the facts snapshot.
+ */
+#define JOURNAL_DRAIN_MS 1000
+
+static void drain_journal(struct writer *w, struct isms_store *s, uint64_t *next_ms)
+{
+	struct isms_journal_drained d;
+	char path[4096];
+	uint64_t now = now_ms();
+
+	if (now < *next_ms)
+		return;
+	*next_ms = now + JOURNAL_DRAIN_MS;
+	if (isms_snapshot_path(w->store_path, ISMS_JOURNAL_SUFFIX, path, sizeof(path)) < 0)
+		return;
+	if (isms_journal_drain(s, path, &d) < 0)
+		plugin_log(LOG_ERR, "cannot drain journal '%s': %s", path, isms_store_errmsg(s));
+	else if (d.malformed || d.lost)
+		plugin_log(LOG_WARNING, "journal '%s': %zu damaged stretches, %llu records lost",
+			   path, d.malformed, (unsigned long long)d.lost);
+}
+
+/*
  * A batch that failed this often (or stayed locked this long) fails for
  * good (a full disk, a corrupt page): it is spooled, and the store is tried
  * again, reopened, a while later.
@@ -623,6 +650,7 @@ void *writer_main(void *arg)
 	/* SIGTERM came and the store failed: everything left goes to the spool. */
 	bool spool_only = false;
 	bool closed = false;
+	uint64_t journal_at = 0;
 	int r;
 
 	for (;;) {
@@ -653,6 +681,8 @@ void *writer_main(void *arg)
 					checkpointer_start(&cp, w->store_path);
 			}
 		}
+		if (s && !pending)
+			drain_journal(w, s, &journal_at);
 		if (npending < w->batch_events) {
 			uint64_t deadline = started ? started + w->batch_ms : now_ms() + w->batch_ms;
 			struct row *got = take(w, w->batch_events - npending, deadline, &closed);

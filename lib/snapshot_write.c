@@ -456,3 +456,8 @@ out:
 	build_release(&bd);
 	return r;
 }
+
+long isms_snapshot_store_changes(struct isms_store *s)
+{
+	return (long)sqlite3_total_changes64(s->db);
+}

@@ -32,6 +32,7 @@ struct cli {
 	bool quiet;
 	int busy_ms;
 	struct isms_store *store;
+	bool facts_written; /* the command rewrote the facts snapshot itself */
 };
 
 struct cli_command {
@@ -49,6 +50,8 @@ struct cli_tool {
 	const struct cli_command *commands;
 	size_t ncommands;
 	void (*usage)(FILE *f);
+	/* After a command that succeeded and wrote to the store (may be NULL). */
+	int (*after_write)(struct cli *c);
 };
 
 /* The program name for messages. */
@@ -108,6 +111,12 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_anchor(struct cli *c, int argc, char **argv);
+
+/* cmd_facts.c: the facts snapshot and the decision journal. */
+int cmd_snapshot(struct cli *c, int argc, char **argv);
+int cmd_journal_drain(struct cli *c, int argc, char **argv);
+/* Rewrite the facts snapshot of c->store: EXIT_OK or the exit code, with the message printed. */
+int cli_refresh_facts(struct cli *c);
 int cmd_key(struct cli *c, int argc, char **argv);
 /* 'key init' for 'init --keyed': create the key at @path if missing, key the store. */
 int cli_key_init(struct cli *c, const char *path);

@@ -115,4 +115,7 @@ struct isms_store;
 int isms_snapshot_write(struct isms_store *s, const char *path, struct isms_snapshot_info *ret_info)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+/* Rows this handle has changed since it was opened: > 0 means rewrite the snapshot. */
+long isms_snapshot_store_changes(struct isms_store *s) __attribute__((nonnull));
+
 #endif
