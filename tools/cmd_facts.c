@@ -31,8 +31,11 @@ static int print_info(const struct cli *c, const char *path, const struct isms_s
 	const char *row[7] = {path, gen, age, users, assets, bytes, id};
 	static const char *const names[] = {"path", "generation", "age", "users", "assets",
 					    "bytes", "store_id"};
-	int r = out_table_init(&t, 7);
+	int r;
 
+	if (c->quiet && c->fmt == OUT_TABLE)
+		return EXIT_OK;
+	r = out_table_init(&t, 7);
 	if (r < 0)
 		return cli_fail(r, "out of memory");
 	for (size_t i = 0; i < 7; i++)
