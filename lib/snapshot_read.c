@@ -236,7 +236,8 @@ static const unsigned char *find(const struct isms_snapshot *sn, const unsigned 
 		struct str name;
 		int c;
 
-		get_str(sn, e, &name); /* checked when read */
+		if (!get_str(sn, e, &name)) /* checked when read: cannot happen */
+			return NULL;
 		c = isms_snap_cmp((const unsigned char *)key, klen, name.p, name.len);
 		if (c == 0)
 			return e;

@@ -133,8 +133,11 @@ static void make_key(char *key, size_t len, const char *node, const char *ts)
 		clock_gettime(CLOCK_REALTIME, &t);
 		memcpy(rnd, &t.tv_nsec, sizeof(t.tv_nsec) < 8 ? sizeof(t.tv_nsec) : 8);
 	}
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	for (int i = 0; i < 8; i++) {
+		hex[2 * i] = "0123456789abcdef"[rnd[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[rnd[i] & 0xf];
+	}
+	hex[16] = '\0';
 	snprintf(key, len, "pam:%s:%s:%ld:%s", node, ts, (long)getpid(), hex);
 }
 

@@ -118,23 +118,30 @@ int cmd_snapshot(struct cli *c, int argc, char **argv)
 int cmd_journal_drain(struct cli *c, int argc, char **argv)
 {
 	struct isms_journal_drained d;
+	const char *given = NULL;
 	char path[4096];
 	int r, code;
 
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
-			printf("Usage: %s journal drain\n\n"
+			printf("Usage: %s journal drain [--journal PATH]\n\n"
 			       "Move pam_isms's decision journal (STORE%s) into the evidence chain:\n"
 			       "each record once (by its event key, also after a drain was killed),\n"
 			       "a damaged stretch as a journal.malformed row, records the journal\n"
 			       "could not take (full disk) as a journal.loss row.  audisp-isms drains\n"
-			       "it too, as does isms-snapshot.timer.\n",
+			       "it too, as does isms-snapshot.timer.  --journal: the journal of a\n"
+			       "pam_isms line with journal=PATH.\n",
 			       cli_prog, ISMS_JOURNAL_SUFFIX);
 			return EXIT_OK;
 		}
-		return cli_usage("journal drain", "unknown argument '%s'", argv[i]);
 	}
-	code = path_of(c, ISMS_JOURNAL_SUFFIX, path, sizeof(path));
+	for (int i = 1; i < argc; i++) {
+		if (!(given = cli_opt_value(argc, argv, &i, "--journal")))
+			return cli_usage("journal drain", "unknown argument '%s'", argv[i]);
+	}
+	if (given && snprintf(path, sizeof(path), "%s", given) >= (int)sizeof(path))
+		return cli_fail(-ENAMETOOLONG, "journal path too long");
+	code = given ? 0 : path_of(c, ISMS_JOURNAL_SUFFIX, path, sizeof(path));
 	if (code)
 		return code;
 	code = -cli_open(c, true, false);
