@@ -446,3 +446,33 @@ int isms_risk_matrix_counts(struct isms_store *s, bool residual,
 	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
 }
+
+struct json_object *isms_risk_matrix_to_json(const struct isms_risk_matrix *m)
+{
+	struct json_object *o = json_object_new_object(), *a;
+
+	a = json_object_new_array();
+	for (int i = 0; i < m->nlikelihood; i++)
+		json_object_array_add(a, json_object_new_string(m->likelihood[i]));
+	json_object_object_add(o, "likelihood", a);
+	a = json_object_new_array();
+	for (int i = 0; i < m->nimpact; i++)
+		json_object_array_add(a, json_object_new_string(m->impact[i]));
+	json_object_object_add(o, "impact", a);
+	a = json_object_new_array();
+	for (int i = 0; i < m->nlevels; i++)
+		json_object_array_add(a, json_object_new_string(m->level[i]));
+	json_object_object_add(o, "levels", a);
+	a = json_object_new_array();
+	for (int l = 0; l < m->nlikelihood; l++) {
+		struct json_object *row = json_object_new_array();
+
+		for (int i = 0; i < m->nimpact; i++)
+			json_object_array_add(row, json_object_new_int(m->cell[l][i]));
+		json_object_array_add(a, row);
+	}
+	json_object_object_add(o, "cells", a);
+	json_object_object_add(o, "acceptance",
+			       json_object_new_string(m->level[m->acceptance - 1]));
+	return o;
+}

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every failure of ismsctl: its exit code (tools/cli.h, ismsctl(8)) and a
+# Every failure of ismsctl: its exit code (tools/common/cli.h, ismsctl(8)) and a
 # message that names the problem.  Real store files, damaged for real.
 . "$ISMS_TAP_LIB"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "the sqlite3 shell is not installed"
@@ -17,10 +17,10 @@ isms -q risk add --title "Ransomware" --asset web1 --likelihood 4 --impact 4
 
 # --- the exit codes are the documented ones -------------------------------------
 
-# Each EXIT_* of tools/cli.h must be in the EXIT STATUS section of ismsctl(8).
+# Each EXIT_* of tools/common/cli.h must be in the EXIT STATUS section of ismsctl(8).
 man="$ISMS_SOURCE_ROOT/doc/ismsctl.8"
-codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' "$ISMS_SOURCE_ROOT/tools/cli.h")
-is "$(echo $codes)" "0 1 2 3 4 5 6 7 8 9 10" "tools/cli.h defines exit codes 0 to 10"
+codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' "$ISMS_SOURCE_ROOT/tools/common/cli.h")
+is "$(echo $codes)" "0 1 2 3 4 5 6 7 8 9 10" "tools/common/cli.h defines exit codes 0 to 10"
 section=$(sed -n '/^\.SH "\{0,1\}EXIT STATUS/,/^\.SH/p' "$man")
 missing=""
 for n in $codes; do

@@ -57,6 +57,11 @@ int isms_risk_matrix_check(const struct isms_risk_matrix *m, char *err, size_t e
 int isms_risk_matrix_from_json(const char *json, struct isms_risk_matrix *ret, char *err,
 			       size_t errlen) __attribute__((nonnull));
 
+/* The matrix in the form isms_risk_matrix_from_json() takes (a new json-c object). */
+struct json_object;
+struct json_object *isms_risk_matrix_to_json(const struct isms_risk_matrix *m)
+	__attribute__((nonnull));
+
 /* Resolve an axis value given as a number or a label; -EINVAL if neither. */
 int isms_risk_axis_value(const struct isms_risk_matrix *m, const char *axis, const char *in)
 	__attribute__((nonnull));

@@ -203,8 +203,8 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 		break;
 	}
 	if (r == -1) {
-		if (isms_schema_entity(t->schema, argv[1]))
-			r = cmd_record(&c, argc - 1, argv + 1);
+		if (t->records && isms_schema_entity(t->schema, argv[1]))
+			r = t->records(&c, argc - 1, argv + 1);
 		else
 			r = cli_usage(NULL, "unknown command '%s'", argv[1]);
 	}

@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "cli.h"
+#include "ismsctl.h"
 #include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/facts.h"

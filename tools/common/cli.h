@@ -49,6 +49,8 @@ struct cli_tool {
 	const char *default_store;
 	const struct cli_command *commands;
 	size_t ncommands;
+	/* The generic register commands (list, show, add...) for a record type. */
+	int (*records)(struct cli *c, int argc, char **argv);
 	void (*usage)(FILE *f);
 	/* After a command that succeeded and wrote to the store (may be NULL). */
 	int (*after_write)(struct cli *c);
@@ -99,49 +101,16 @@ bool cli_is_help(const char *arg);
 /* Accept --opt, --opt=value; returns the value or NULL and advances *i. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 
-struct json_object;
-struct isms_risk_matrix;
-/* The matrix in the form 'matrix load' and import take. */
-struct json_object *matrix_to_json(const struct isms_risk_matrix *m);
 
-/* Commands. argv[0] is the command word. */
+/* The commands both tools have, on their own kind of store. argv[0] is the command word. */
 int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
-int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_anchor(struct cli *c, int argc, char **argv);
 
-/* cmd_facts.c: the facts snapshot and the decision journal. */
-int cmd_snapshot(struct cli *c, int argc, char **argv);
-int cmd_journal_drain(struct cli *c, int argc, char **argv);
-/* Rewrite the facts snapshot of c->store: EXIT_OK or the exit code, with the message printed. */
-int cli_refresh_facts(struct cli *c);
 int cmd_key(struct cli *c, int argc, char **argv);
 /* 'key init' for 'init --keyed': create the key at @path if missing, key the store. */
 int cli_key_init(struct cli *c, const char *path);
-int cmd_soa(struct cli *c, int argc, char **argv);
-int cmd_overdue(struct cli *c, int argc, char **argv);
-int cmd_setting(struct cli *c, int argc, char **argv);
-int cmd_budget(struct cli *c, int argc, char **argv);
-int cmd_evidence(struct cli *c, int argc, char **argv);
-int cmd_risk_matrix(struct cli *c, int argc, char **argv);
-int cmd_risk_top(struct cli *c, int argc, char **argv);
-int cmd_review_due(struct cli *c, int argc, char **argv);
-int cmd_matrix(struct cli *c, int argc, char **argv);
-int cmd_policy(struct cli *c, int argc, char **argv);
-int cmd_indicator_scan(struct cli *c, int argc, char **argv);
-int cmd_risk_history(struct cli *c, int argc, char **argv);
-
-/* dpmsctl (cmd_dpms.c) */
-int cmd_dpms_init(struct cli *c, int argc, char **argv);
-int cmd_ropa(struct cli *c, int argc, char **argv);
-int cmd_audit_rules(struct cli *c, int argc, char **argv);
-int cmd_request_due(struct cli *c, int argc, char **argv);
-int cmd_breach_due(struct cli *c, int argc, char **argv);
-int cmd_review(struct cli *c, int argc, char **argv);
-int cmd_finding_breach(struct cli *c, int argc, char **argv);
-int cmd_retention(struct cli *c, int argc, char **argv);
-int cmd_dpia_screen(struct cli *c, int argc, char **argv);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "cli.h"
+#include "dpmsctl.h"
 #include "dpms.h"
 #include "isms/entity.h"
 
@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 		.default_store = ISMS_STATEDIR "/dpms.db",
 		.commands = commands,
 		.ncommands = sizeof(commands) / sizeof(commands[0]),
+		.records = cmd_record,
 		.usage = usage,
 	};
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "cli.h"
+#include "ismsctl.h"
 #include "isms/entity.h"
 
 static void usage(FILE *f)
@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 		.default_store = ISMS_DEFAULT_STORE,
 		.commands = commands,
 		.ncommands = sizeof(commands) / sizeof(commands[0]),
+		.records = cmd_record,
 		.usage = usage,
 		.after_write = cli_refresh_facts,
 	};

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "ismsctl.h"
 #include "isms/journal.h"
 #include "isms/snapshot.h"
 

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMSCTL_H
+#define ISMSCTL_H
+
+/* ismsctl's own commands, beside the common ones of cli.h. argv[0] is the command word. */
+
+#include "cli.h"
+
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_soa(struct cli *c, int argc, char **argv);
+int cmd_overdue(struct cli *c, int argc, char **argv);
+int cmd_setting(struct cli *c, int argc, char **argv);
+int cmd_budget(struct cli *c, int argc, char **argv);
+int cmd_evidence(struct cli *c, int argc, char **argv);
+int cmd_risk_matrix(struct cli *c, int argc, char **argv);
+int cmd_risk_top(struct cli *c, int argc, char **argv);
+int cmd_review_due(struct cli *c, int argc, char **argv);
+int cmd_matrix(struct cli *c, int argc, char **argv);
+int cmd_policy(struct cli *c, int argc, char **argv);
+int cmd_indicator_scan(struct cli *c, int argc, char **argv);
+int cmd_risk_history(struct cli *c, int argc, char **argv);
+
+/* cmd_facts.c: pam_isms's facts snapshot and decision journal. */
+int cmd_snapshot(struct cli *c, int argc, char **argv);
+int cmd_journal_drain(struct cli *c, int argc, char **argv);
+/* Rewrite the facts snapshot of c->store: EXIT_OK or the exit code, with the message printed. */
+int cli_refresh_facts(struct cli *c);
+
+#endif
