@@ -147,19 +147,20 @@ static void make_key(char *key, size_t len, const char *node, const char *ts)
  * line still carry it, and the loss is counted in place, to become a
  * journal.loss row in the chain at the next drain.
  */
-static void record(pam_handle_t *pamh, const struct pam_isms_args *a,
-		   const struct isms_evidence *ev)
+static int record(pam_handle_t *pamh, const struct pam_isms_args *a,
+		  const struct isms_evidence *ev)
 {
 	int r = isms_journal_append(a->journal, ev);
 	int c;
 
 	if (r == 0)
-		return;
+		return 0;
 	c = isms_journal_count_loss(a->journal);
 	pam_syslog(pamh, LOG_ERR,
 		   "evidence '%s' not journaled in '%s': %s; %s%s", ev->event_key, a->journal,
 		   strerror(-r), c == 0 ? "loss counted" : "loss not counted: ",
 		   c == 0 ? "" : strerror(-c));
+	return r;
 }
 
 static void audit_decision(pam_handle_t *pamh, const struct pam_isms_args *a,
@@ -298,6 +299,7 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, const st
 	struct isms_evidence ev = {0};
 	char kind[64];
 	char *details = details_json(l, d, mode, error);
+	bool lost;
 
 	node_name(node, sizeof(node));
 	isms_format_utc(time(NULL), ts, sizeof(ts));
@@ -314,12 +316,14 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, const st
 	ev.subject = l->name;
 	ev.outcome = outcome;
 	ev.details = details;
-	record(pamh, a, &ev);
+	/* Not journaled: the log line below carries the decision, whatever it was. */
+	lost = record(pamh, a, &ev) < 0;
 	audit_decision(pamh, a, l, d ? d->rule_id : "(error)", outcome, mode, key, effective_allow);
 
 	isms_printable(l->rhost && l->rhost[0] ? l->rhost : "LOCAL", rhost, sizeof(rhost), false);
 	/* Break-glass use is flagged for review: always in the log too. */
-	if (!effective_allow || strcmp(outcome, "allow") != 0 || (d && d->break_glass) || a->debug)
+	if (!effective_allow || strcmp(outcome, "allow") != 0 || (d && d->break_glass) || a->debug ||
+	    lost)
 		pam_syslog(pamh, effective_allow ? LOG_NOTICE : LOG_WARNING,
 			   "%s user '%s'%s%s%s service '%s' from '%s': rule '%s'%s%s",
 			   outcome, l->user_log, l->renamed ? " (as typed '" : "",
@@ -563,7 +567,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 		details = details_json(&l, NULL, "session", NULL);
 	}
 	ev.details = details;
-	record(pamh, &a, &ev);
+	(void)record(pamh, &a, &ev);
 	if (refuse)
 		ret = PAM_PERM_DENIED;
 	free(details);
