@@ -604,18 +604,20 @@ static bool aborting(struct writer *w)
 
 /*
  * pam_isms's decision journal, drained into the chain at most once a second
- * between batches (isms_journal_drain: idempotent, crash-safe).  The plugin
- * changes no fact a login reads, so it never rewrites the facts snapshot.
+ * between batches (isms_journal_drain: idempotent, crash-safe), and before
+ * a batch with a pam_isms audit record: the module's own journal record,
+ * with its reasons, is the row; the audit record then links to it.  The
+ * plugin changes no fact a login reads, so it never rewrites the snapshot.
  */
 #define JOURNAL_DRAIN_MS 1000
 
-static void drain_journal(struct writer *w, struct isms_store *s, uint64_t *next_ms)
+static void drain_journal(struct writer *w, struct isms_store *s, uint64_t *next_ms, bool now_too)
 {
 	struct isms_journal_drained d;
 	char path[4096];
 	uint64_t now = now_ms();
 
-	if (now < *next_ms)
+	if (now < *next_ms && !now_too)
 		return;
 	*next_ms = now + JOURNAL_DRAIN_MS;
 	if (isms_snapshot_path(w->store_path, ISMS_JOURNAL_SUFFIX, path, sizeof(path)) < 0)
@@ -682,7 +684,7 @@ void *writer_main(void *arg)
 			}
 		}
 		if (s && !pending)
-			drain_journal(w, s, &journal_at);
+			drain_journal(w, s, &journal_at, false);
 		if (npending < w->batch_events) {
 			uint64_t deadline = started ? started + w->batch_ms : now_ms() + w->batch_ms;
 			struct row *got = take(w, w->batch_events - npending, deadline, &closed);
@@ -718,10 +720,14 @@ void *writer_main(void *arg)
 			continue;
 		}
 		{
-			bool has_dpms = false;
+			bool has_dpms = false, has_link = false;
 
-			for (struct row *p = pending; p && !has_dpms; p = p->next)
-				has_dpms = p->route == ROUTE_DPMS;
+			for (struct row *p = pending; p; p = p->next) {
+				has_dpms = has_dpms || p->route == ROUTE_DPMS;
+				has_link = has_link || p->route == ROUTE_LINK;
+			}
+			if (has_link)
+				drain_journal(w, s, &journal_at, true);
 			/* Opened on the first personal data, and looked for again while missing. */
 			if (has_dpms && !din)
 				din = open_dpms(w, &ds);
