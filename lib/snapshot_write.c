@@ -115,6 +115,13 @@ static int cmp_item(const void *a, const void *b)
 	return isms_snap_cmp(x->strings->p + x->off, x->len, y->strings->p + y->off, y->len);
 }
 
+/* qsort() wants a base even for no elements. */
+static void sort_items(struct item *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_item);
+}
+
 static void build_release(struct build *bd)
 {
 	for (size_t i = 0; i < bd->nusers; i++) {
@@ -254,8 +261,8 @@ static int serialise(struct build *bd, uint64_t gen, int64_t created, const uint
 	if (bd->nusers > UINT32_MAX / 2 || bd->nassets > UINT32_MAX / 2 ||
 	    bd->nacks > UINT32_MAX / 2 || bd->nreviews > UINT32_MAX / 2)
 		return -EFBIG;
-	qsort(bd->assets, bd->nassets, sizeof(*bd->assets), cmp_item);
-	qsort(bd->users, bd->nusers, sizeof(*bd->users), cmp_item);
+	sort_items(bd->assets, bd->nassets);
+	sort_items(bd->users, bd->nusers);
 	r = put(out, ISMS_SNAP_MAGIC, 8);
 	r = r < 0 ? r : put_u32(out, ISMS_SNAPSHOT_VERSION);
 	r = r < 0 ? r : put_u32(out, ISMS_SNAP_HEADER);
@@ -275,8 +282,8 @@ static int serialise(struct build *bd, uint64_t gen, int64_t created, const uint
 	for (size_t i = 0; r >= 0 && i < bd->nusers; i++) {
 		struct item *u = &bd->users[i];
 
-		qsort(u->sub[0], u->nsub[0], sizeof(struct item), cmp_item);
-		qsort(u->sub[1], u->nsub[1], sizeof(struct item), cmp_item);
+		sort_items(u->sub[0], u->nsub[0]);
+		sort_items(u->sub[1], u->nsub[1]);
 		r = put_str(out, u->off, u->len);
 		r = r < 0 ? r : put_str(out, u->until_off, u->until_len);
 		r = r < 0 ? r : put_u32(out, ack0);
