@@ -139,52 +139,6 @@ int store_check_writable(struct isms_store *s)
 	return 0;
 }
 
-/*
- * sshd StrictModes for the store: a group- or world-writable file or
- * directory lets someone else rewrite the evidence, so refuse it.
- */
-static int check_modes(const char *path, bool want_write, char *err, size_t errlen)
-{
-	struct stat st;
-	char *dup, *dir;
-	int r = 0;
-
-	if (stat(path, &st) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot stat store '%s': %s", path, strerror(errno));
-		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "store '%s' is not a regular file", path);
-		return -EINVAL;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(err, errlen,
-			 "store '%s' is group- or world-writable (mode %04o); fix with: chmod 600 '%s'",
-			 path, (unsigned)(st.st_mode & 07777), path);
-		return -EPERM;
-	}
-	if (want_write && (!(st.st_mode & S_IWUSR) || access(path, W_OK) < 0)) {
-		snprintf(err, errlen, "store '%s' is read-only (mode %04o)", path,
-			 (unsigned)(st.st_mode & 07777));
-		return -EROFS;
-	}
-	dup = strdup(path);
-	if (!dup)
-		return -ENOMEM;
-	dir = dirname(dup);
-	/* Whoever may write the directory may replace the store: as bad as a
-	 * writable file, unless the sticky bit (as on /tmp) stops them. */
-	if (stat(dir, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
-		snprintf(err, errlen,
-			 "directory '%s' of the store is group- or world-writable without the sticky bit",
-			 dir);
-		r = -EPERM;
-	}
-	free(dup);
-	return r;
-}
-
 /* Create the file ourselves so its mode is 0600 from the first byte on. */
 static int create_file(const char *path, char *err, size_t errlen)
 {
@@ -315,6 +269,10 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 	int rc, r;
 
 	if (stat(path, &st) < 0) {
+		if (errno == EACCES) {
+			r = store_explain_denied(path, err, sizeof(err));
+			goto fail;
+		}
 		if (errno != ENOENT || !(flags & ISMS_STORE_CREATE) || ro) {
 			r = -errno;
 			if (errno == ENOENT)
@@ -330,7 +288,7 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 		if (r < 0)
 			goto fail;
 	}
-	r = check_modes(path, !ro, err, sizeof(err));
+	r = store_check_access(path, !ro, schema->tool, err, sizeof(err));
 	if (r < 0)
 		goto fail;
 
@@ -356,8 +314,26 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if (!ro) {
+		int one = 1;
+
+		/* Keep the -wal and -shm when the last connection closes: a
+		 * reader who may not write the directory cannot create them,
+		 * and SQLite can read beside them read-only (store_access.c). */
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	}
 
 	r = identify(s);
+	if (r == -EROFS && ro) {
+		/* SQLite could not use the -wal or -shm after all (removed
+		 * since they were checked): say which, not "readonly database". */
+		if (store_check_access(path, false, schema->tool, err, sizeof(err)) == 0)
+			snprintf(err, sizeof(err),
+				 "cannot read store '%s': its '-wal' or '-shm' cannot be used (%s)",
+				 path, sqlite3_errmsg(s->db));
+		r = -EACCES;
+		goto fail;
+	}
 	if (r < 0)
 		goto fail_msg;
 	/* The whole-file check only when asked: it reads every page, and a
@@ -375,10 +351,14 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 		/* WAL and the page size are properties of the file: set once, when
 		 * it is created.  16 KiB pages: fewer, larger writes for a store
 		 * that mostly grows by appended evidence. */
+		/* With the -wal kept, journal_size_limit truncates it at close
+		 * (and to 64 MiB after a checkpoint), so it does not stay large. */
 		r = store_exec(s, s->schema_version == 0 ?
 					  "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
-					  " PRAGMA synchronous = NORMAL" :
-					  "PRAGMA synchronous = NORMAL");
+					  " PRAGMA synchronous = NORMAL;"
+					  " PRAGMA journal_size_limit = 67108864" :
+					  "PRAGMA synchronous = NORMAL;"
+					  " PRAGMA journal_size_limit = 67108864");
 		if (r < 0)
 			goto fail_msg;
 	}
@@ -399,6 +379,11 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 		if (r < 0)
 			goto fail_msg;
 	}
+	/* The -wal and -shm exist by now: as readable as the store, no more
+	 * (chmod 600 on the store takes the readers' access away from them
+	 * too at the next write).  Failing to only hurts readers, who are told. */
+	if (!ro)
+		(void)store_sync_side_files(path);
 	*ret_store = s;
 	return 0;
 

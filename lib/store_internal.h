@@ -55,4 +55,24 @@ const struct isms_entity *store_entity(const struct isms_store *s, const char *n
 /* Refuse writes on a read-only store with a clear message. */
 int store_check_writable(struct isms_store *s);
 
+/*
+ * Whether this process may open the store at @path (store_access.c): not
+ * group- or world-writable, nor in such a directory (unless sticky); for
+ * anyone but root every directory on the way trusted (isms_trust_check);
+ * readable, and writable when @want_write; its -wal and -shm held to the
+ * same rules, readable, and present for a reader who could not create them.
+ * 0, or -errno with a message in @err naming the file and what is missing
+ * (@tool, "dpmsctl" say, for the hint).
+ */
+int store_check_access(const char *path, bool want_write, const char *tool, char *err,
+		       size_t errlen);
+
+/* Why @path cannot be reached or read: -EACCES, @err names the directory
+ * or file and the group it needs. */
+int store_explain_denied(const char *path, char *err, size_t errlen);
+
+/* Give the -wal and -shm that exist the store's group and mode, so that
+ * the store's readers can read them and nobody else; 0 or the first -errno. */
+int store_sync_side_files(const char *path);
+
 #endif
