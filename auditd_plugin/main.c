@@ -26,6 +26,7 @@
 
 #include "anchor.h"
 #include "config.h" /* the build's: default store */
+#include "dpms.h"
 #include "log.h"
 #include "plugin_config.h"
 #include "isms/ingest.h"
@@ -471,7 +472,7 @@ int main(int argc, char **argv)
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
 	if (bqueue_init(&a.q, (size_t)a.cfg.overflow_memory_mb << 20, spill) < 0 ||
 	    writer_init(&a.w, store, a.spool, a.cfg.batch_events, a.cfg.batch_ms, MAX_ROWS) < 0 ||
-	    !(a.w.dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
+	    !(a.w.dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : dpms_default_store(NULL))) ||
 	    parser_init(&a.p, &a.cfg, &sink) < 0) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(errno));
 		return 1;
