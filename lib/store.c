@@ -288,7 +288,7 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 		if (r < 0)
 			goto fail;
 	}
-	r = store_check_access(path, !ro, schema->tool, err, sizeof(err));
+	r = store_check_access(path, !ro, err, sizeof(err));
 	if (r < 0)
 		goto fail;
 
@@ -325,13 +325,10 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 
 	r = identify(s);
 	if (r == -EROFS && ro) {
-		/* SQLite could not use the -wal or -shm after all (removed
-		 * since they were checked): say which, not "readonly database". */
-		if (store_check_access(path, false, schema->tool, err, sizeof(err)) == 0)
-			snprintf(err, sizeof(err),
-				 "cannot read store '%s': its '-wal' or '-shm' cannot be used (%s)",
-				 path, sqlite3_errmsg(s->db));
-		r = -EACCES;
+		/* SQLite needed to create the -wal or -shm: say which and why,
+		 * not "attempt to write a readonly database". */
+		r = store_explain_readonly(path, schema->tool, sqlite3_errmsg(s->db), err,
+					   sizeof(err));
 		goto fail;
 	}
 	if (r < 0)

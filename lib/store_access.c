@@ -14,6 +14,12 @@
  * the pages it reads.  immutable=1 is never used: it turns off locking and
  * change detection, and no test before a read (the -wal is absent, say) can
  * promise that pam_isms or audisp-isms will not checkpoint during it.
+ *
+ * Nothing here opens the store or its side files: closing any descriptor of
+ * a file drops every POSIX lock the process holds on it, SQLite's included,
+ * and a process may hold other connections to the same store (audisp-isms
+ * does).  A reader that then looks unlocked lets the next one reset the
+ * -shm under a live writer.  Only stat, access and *at() calls by name.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -107,21 +113,6 @@ int store_explain_denied(const char *path, char *err, size_t errlen)
 	return -EACCES;
 }
 
-/* Whether the file says it is in WAL mode (header bytes 18 and 19 are 2). */
-static bool in_wal_mode(const char *path)
-{
-	unsigned char hdr[20];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	bool wal;
-
-	if (fd < 0)
-		return false;
-	wal = pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) && hdr[18] == 2 &&
-	      hdr[19] == 2;
-	close(fd);
-	return wal;
-}
-
 static int side_name(const char *path, size_t i, char out[PATH_MAX])
 {
 	if ((size_t)snprintf(out, PATH_MAX, "%s%s", path, side_suffix[i]) >= PATH_MAX)
@@ -130,15 +121,14 @@ static int side_name(const char *path, size_t i, char out[PATH_MAX])
 }
 
 /*
- * The -wal and -shm: whoever may write them may change what the store says,
- * so they are held to the store's rules; a reader must be able to read them,
- * and must find them, since it cannot create them.
+ * The -wal and -shm that exist: whoever may write them may change what the
+ * store says, so they are held to the store's rules, and a reader must be
+ * able to read them.
  */
-static int check_side(const char *path, const struct stat *db, bool want_write, const char *tool,
-		      char *err, size_t errlen)
+static int check_side(const char *path, const struct stat *db, bool want_write, char *err,
+		      size_t errlen)
 {
 	char side[PATH_MAX], why[400];
-	bool missing = false;
 	struct stat st;
 	int r;
 
@@ -150,10 +140,8 @@ static int check_side(const char *path, const struct stat *db, bool want_write, 
 		}
 		if (lstat(side, &st) < 0) {
 			r = -errno;
-			if (r == -ENOENT) {
-				missing = true;
+			if (r == -ENOENT)
 				continue;
-			}
 			snprintf(err, errlen, "cannot stat '%s': %s", side, strerror(-r));
 			return r;
 		}
@@ -185,29 +173,41 @@ static int check_side(const char *path, const struct stat *db, bool want_write, 
 			return -EACCES;
 		}
 	}
-	if (missing && !want_write) {
-		char *dup = strdup(path);
-		const char *dir;
-
-		if (!dup)
-			return -ENOMEM;
-		dir = dirname(dup);
-		if (may_access(dir, W_OK | X_OK) < 0 && errno == EACCES) {
-			snprintf(err, errlen,
-				 "cannot read store '%s' as uid %u yet: its '-wal' and '-shm' files are"
-				 " missing and only who may write '%s' can create them; run any '%s'"
-				 " command on it as root once (they are kept from then on)",
-				 path, (unsigned)geteuid(), dir, tool);
-			free(dup);
-			return -EACCES;
-		}
-		free(dup);
-	}
 	return 0;
 }
 
-int store_check_access(const char *path, bool want_write, const char *tool, char *err,
-		       size_t errlen)
+int store_explain_readonly(const char *path, const char *tool, const char *sqlite_msg, char *err,
+			   size_t errlen)
+{
+	char side[PATH_MAX], *dup;
+	bool missing = false;
+	const char *dir;
+	int r;
+
+	r = store_check_access(path, false, err, errlen);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < NSIDE; i++)
+		if (side_name(path, i, side) == 0 && access(side, F_OK) < 0 && errno == ENOENT)
+			missing = true;
+	dup = strdup(path);
+	if (!dup)
+		return -ENOMEM;
+	dir = dirname(dup);
+	if (missing && may_access(dir, W_OK | X_OK) < 0 && errno == EACCES)
+		snprintf(err, errlen,
+			 "cannot read store '%s' as uid %u yet: its '-wal' and '-shm' files are"
+			 " missing and only who may write '%s' can create them; run any '%s'"
+			 " command on it as root once (they are kept from then on)",
+			 path, (unsigned)geteuid(), dir, tool);
+	else
+		snprintf(err, errlen, "cannot read store '%s': its '-wal' or '-shm' cannot be used (%s)",
+			 path, sqlite_msg);
+	free(dup);
+	return -EACCES;
+}
+
+int store_check_access(const char *path, bool want_write, char *err, size_t errlen)
 {
 	uid_t euid = geteuid();
 	struct stat st;
@@ -282,48 +282,67 @@ int store_check_access(const char *path, bool want_write, const char *tool, char
 			 path, (unsigned)euid, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		return -EROFS;
 	}
-	if (st.st_size > 0 && in_wal_mode(path))
-		return check_side(path, &st, want_write, tool, err, errlen);
-	return 0;
+	return check_side(path, &st, want_write, err, errlen);
 }
 
-/* Give an open side file the store's group and mode (@db). */
-static int match_store(int fd, const struct stat *db)
+/*
+ * Give @name in @dfd @gid and @mode, by name (see the top: no descriptor of
+ * it may be opened), not following a symlink: fchmodat cannot refuse one, so
+ * the file is checked first; the directory is trusted by then, so nobody but
+ * its owner could swap it in between.  With @owner != -1 only a file of
+ * that owner is changed.
+ */
+static int set_group_mode(int dfd, const char *name, uid_t owner, gid_t gid, mode_t mode)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode) || st.st_uid != db->st_uid)
+	if (!S_ISREG(st.st_mode) || (owner != (uid_t)-1 && st.st_uid != owner))
 		return -EPERM;
-	if (st.st_gid != db->st_gid && fchown(fd, (uid_t)-1, db->st_gid) < 0)
+	if (st.st_gid != gid && fchownat(dfd, name, (uid_t)-1, gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	if ((st.st_mode & 07777) != (db->st_mode & 0644) && fchmod(fd, db->st_mode & 0644) < 0)
+	if ((st.st_mode & 07777) != mode && fchmodat(dfd, name, mode, 0) < 0)
 		return -errno;
 	return 0;
 }
 
 int store_sync_side_files(const char *path)
 {
-	char side[PATH_MAX];
+	char *d1 = strdup(path), *d2 = strdup(path), name[PATH_MAX];
 	struct stat db;
-	int r = 0;
+	int dfd = -1, r = 0;
 
-	if (stat(path, &db) < 0)
-		return -errno;
-	for (size_t i = 0; i < NSIDE; i++) {
-		int fd, q;
-
-		if (side_name(path, i, side) < 0)
-			return -ENAMETOOLONG;
-		fd = open(side, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd < 0)
-			continue;
-		q = match_store(fd, &db);
-		if (q < 0 && r == 0)
-			r = q;
-		close(fd);
+	if (!d1 || !d2) {
+		r = -ENOMEM;
+		goto out;
 	}
+	if (stat(path, &db) < 0) {
+		r = -errno;
+		goto out;
+	}
+	dfd = open(dirname(d1), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		r = -errno;
+		goto out;
+	}
+	for (size_t i = 0; i < NSIDE; i++) {
+		int q;
+
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", basename(d2), side_suffix[i]) >=
+		    sizeof(name)) {
+			r = -ENAMETOOLONG;
+			goto out;
+		}
+		q = set_group_mode(dfd, name, db.st_uid, db.st_gid, db.st_mode & 0644);
+		if (q < 0 && q != -ENOENT && r == 0)
+			r = q;
+	}
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(d1);
+	free(d2);
 	return r;
 }
 
@@ -362,14 +381,6 @@ static int only_the_store(int dfd, const char *dir, const char *base, char *err,
 	return r;
 }
 
-/* chgrp @gid and chmod @mode, through a descriptor that cannot be a symlink. */
-static int share_one(int fd, gid_t gid, mode_t mode)
-{
-	if (fchown(fd, (uid_t)-1, gid) < 0 || fchmod(fd, mode) < 0)
-		return -errno;
-	return 0;
-}
-
 int isms_store_share(const char *path, const char *group, char **ret_err)
 {
 	char err[768] = "", *d1 = strdup(path), *d2 = strdup(path), name[NAME_MAX + 8];
@@ -404,26 +415,19 @@ int isms_store_share(const char *path, const char *group, char **ret_err)
 	/* The files first, the directory last: nobody can enter before every
 	 * file has its final mode. */
 	for (int i = 0; i < 3; i++) {
-		int fd;
-
 		snprintf(name, sizeof(name), "%s%s", base, i == 0 ? "" : side_suffix[i - 1]);
-		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd < 0 && errno == ENOENT && i > 0)
+		r = set_group_mode(dfd, name, (uid_t)-1, gid, 0640);
+		if (r == -ENOENT && i > 0)
 			continue;
-		if (fd < 0) {
-			r = -errno;
-			snprintf(err, sizeof(err), "cannot open '%s/%s': %s", dir, name, strerror(-r));
-			goto out;
-		}
-		r = share_one(fd, gid, 0640);
-		close(fd);
 		if (r < 0) {
 			snprintf(err, sizeof(err), "cannot give '%s/%s' to group '%s': %s", dir, name,
 				 group, strerror(-r));
 			goto out;
 		}
 	}
-	r = share_one(dfd, gid, 02750);
+	/* A directory descriptor holds no locks that closing it could drop. */
+	if (fchown(dfd, (uid_t)-1, gid) < 0 || fchmod(dfd, 02750) < 0)
+		r = -errno;
 	if (r < 0)
 		snprintf(err, sizeof(err), "cannot give directory '%s' to group '%s': %s", dir, group,
 			 strerror(-r));
