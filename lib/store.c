@@ -501,6 +501,16 @@ void isms_store_rollback(struct isms_store *s)
 	memcpy(s->errmsg, saved, sizeof(saved));
 }
 
+int isms_store_snapshot(struct isms_store *s)
+{
+	if (!(s->flags & ISMS_STORE_READONLY))
+		return store_seterr(s, -EINVAL, "a snapshot is for a store opened read-only");
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;
+	/* Deferred: the first read takes the snapshot, and no write lock. */
+	return store_exec(s, "BEGIN");
+}
+
 int isms_setting_get(struct isms_store *s, const char *key, char **ret_value)
 {
 	sqlite3_stmt *st = NULL;

@@ -218,6 +218,34 @@ static void t_share(void **state)
 	free(shm);
 }
 
+static int64_t chain_rows(struct isms_store *s)
+{
+	struct isms_verify_result v;
+
+	assert_int_equal(isms_evidence_verify(s, &v), 0);
+	return v.rows;
+}
+
+/* A read-only store's snapshot: what a writer commits later is not seen. */
+static void t_snapshot(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_evidence ev = {.source = "test", .kind = "test.read"};
+	struct isms_store *r = NULL;
+
+	assert_int_equal(isms_store_snapshot(fx->s), -EINVAL);
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	assert_int_equal(isms_store_open(fx->path, ISMS_STORE_READONLY, 500, &r, NULL), 0);
+	assert_int_equal(isms_store_snapshot(r), 0);
+	assert_int_equal(chain_rows(r), 1);
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	assert_int_equal(chain_rows(r), 1); /* rows and head from the same state */
+	r = isms_store_free(r);
+	assert_int_equal(isms_store_open(fx->path, ISMS_STORE_READONLY, 500, &r, NULL), 0);
+	assert_int_equal(chain_rows(r), 2);
+	isms_store_free(r);
+}
+
 /*
  * Run @fn(@path) in a child as READER_UID with @gid as its only group;
  * the child's exit status (0 pass) is returned.
@@ -326,6 +354,7 @@ int main(void)
 		STORE_TEST(t_side_files_held_to_the_store),
 		STORE_TEST(t_other_connections_keep_their_locks),
 		STORE_TEST(t_share),
+		STORE_TEST(t_snapshot),
 		STORE_TEST(t_readers_that_are_not_root),
 	};
 

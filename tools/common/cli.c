@@ -119,6 +119,9 @@ int cli_open(struct cli *c, bool write, bool create)
 		free(err);
 		return -code;
 	}
+	/* A read command reports one state of the store, not parts of two. */
+	if (!write && (r = isms_store_snapshot(c->store)) < 0)
+		return -cli_store_fail(c, r);
 	return 0;
 }
 

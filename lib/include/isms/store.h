@@ -127,6 +127,15 @@ int isms_store_begin(struct isms_store *s) __attribute__((warn_unused_result, no
 int isms_store_commit(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
 void isms_store_rollback(struct isms_store *s) __attribute__((nonnull));
 
+/*
+ * On a store opened ISMS_STORE_READONLY: every read from here until
+ * isms_store_free() sees the store as it was at the first of them, whatever
+ * writers commit meanwhile (a report's parts agree with each other).  It
+ * holds back the checkpoints of what is newer, as any long read does.
+ * 0, or -EINVAL on a store opened for writing.
+ */
+int isms_store_snapshot(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
+
 /* Settings: a small key/value table (budget, acceptance threshold...). */
 int isms_setting_get(struct isms_store *s, const char *key, char **ret_value)
 	__attribute__((warn_unused_result, nonnull));
