@@ -30,6 +30,8 @@ extern const struct isms_schema dpms_schema;
  * the caller can say how to move it).  Never NULL.
  */
 const char *dpms_default_store(bool *ret_legacy);
+/* The same choice between @path and @legacy_path. */
+const char *dpms_pick_store(const char *path, const char *legacy_path, bool *ret_legacy);
 
 /*
  * The Art. 12(3) deadline: @months after @received (YYYY-MM-DD), on the same
