@@ -90,9 +90,31 @@ int store_prepare(struct isms_store *s, const char *sql, sqlite3_stmt **ret_stmt
 	return 0;
 }
 
+/*
+ * A reader whose -shm is read-only (a member of the store's group, see
+ * store_access.c) can catch the -shm's header while a writer rewrites it,
+ * just as its read transaction starts, and find the writer gone when it
+ * looks again: SQLite then answers SQLITE_READONLY_RECOVERY (it cannot
+ * rebuild the index itself), though the next try finds the header whole.
+ * Only the start of a read transaction fails so, before any row: the
+ * statement is tried again, for at most about a second.
+ */
+static int step(struct isms_store *s, sqlite3_stmt *stmt)
+{
+	for (int i = 0;; i++) {
+		int rc = sqlite3_step(stmt);
+
+		if (i == 100 || !(s->flags & ISMS_STORE_READONLY) ||
+		    (rc != SQLITE_READONLY_RECOVERY && rc != SQLITE_READONLY_CANTINIT))
+			return rc;
+		sqlite3_reset(stmt);
+		usleep(i < 10 ? 1000 : 10000);
+	}
+}
+
 int store_step_row(struct isms_store *s, sqlite3_stmt *stmt)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = step(s, stmt);
 
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -103,7 +125,7 @@ int store_step_row(struct isms_store *s, sqlite3_stmt *stmt)
 
 int store_step_done(struct isms_store *s, sqlite3_stmt *stmt)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = step(s, stmt);
 
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
