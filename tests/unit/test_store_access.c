@@ -85,7 +85,7 @@ static void t_side_files_kept(void **state)
 	free(shm);
 }
 
-/* A writer gives the side files the store's group and mode: wider for readers, and narrower again. */
+/* A writer gives the side files the store's group and mode: wider for readers, narrower again. */
 static void t_side_files_follow_store(void **state)
 {
 	struct tu_fixture *fx = *state;
