@@ -26,6 +26,7 @@
 
 #include "anchor.h"
 #include "config.h" /* the build's: default store */
+#include "dpms.h"
 #include "log.h"
 #include "plugin_config.h"
 #include "isms/ingest.h"
@@ -396,7 +397,7 @@ int main(int argc, char **argv)
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
 	if (bqueue_init(&a.q, (size_t)a.cfg.overflow_memory_mb << 20, spill) < 0 ||
-	    !(dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
+	    !(dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : dpms_default_store(NULL))) ||
 	    writer_init(&a.w, store, a.spool, dpms_path, a.cfg.batch_events, a.cfg.batch_ms,
 			MAX_ROWS) < 0 ||
 	    parser_init(&a.p, &a.cfg, &sink) < 0) {

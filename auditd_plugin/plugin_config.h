@@ -24,7 +24,7 @@ struct node_map {
 
 struct plugin_config {
 	char *store;        /* NULL: the default store */
-	char *dpms_store;   /* NULL: the default DPMS store, used when it exists */
+	char *dpms_store;   /* NULL: dpms_default_store(), used when it exists */
 	char *spool;        /* overflow spool directory */
 	char *asset;        /* asset of local events (no node=) */
 	bool keep_unkeyed_syscalls;

@@ -24,6 +24,16 @@
 extern const struct isms_schema dpms_schema;
 
 /*
+ * The DPMS store when none is named: DPMS_DEFAULT_STORE (its own directory,
+ * for the DPO's group), or DPMS_LEGACY_STORE where stores were kept before,
+ * when only that one exists (then *ret_legacy is set, when given, so that
+ * the caller can say how to move it).  Never NULL.
+ */
+const char *dpms_default_store(bool *ret_legacy);
+/* The same choice between @path and @legacy_path. */
+const char *dpms_pick_store(const char *path, const char *legacy_path, bool *ret_legacy);
+
+/*
  * The Art. 12(3) deadline: @months after @received (YYYY-MM-DD), on the same
  * day of the month or, where that month is shorter, its last day; moved to
  * the Monday when it falls on a weekend (Regulation 1182/71 Art. 3).

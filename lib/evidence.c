@@ -361,7 +361,7 @@ static bool is_hash(const char *h, size_t n)
 	return true;
 }
 
-int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
+static int verify_chain(struct isms_store *s, struct isms_verify_result *ret)
 {
 	char expect_prev[ISMS_HASH_HEX] = GENESIS, hash[ISMS_HASH_HEX], head_hash[ISMS_HASH_HEX];
 	sqlite3_stmt *st = NULL;
@@ -463,5 +463,22 @@ int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
 	r = evidence_verify_keyed(s, head_pk, head_hash, ret);
 out:
 	sqlite3_finalize(st);
+	return r;
+}
+
+int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
+{
+	bool own = sqlite3_get_autocommit(s->db);
+	int r;
+
+	/* The rows, the head and the guards from one snapshot: read one by
+	 * one, a writer's commit in between (pam_isms, audisp-isms) would look
+	 * like rows deleted at the end.  A deferred BEGIN takes no write lock,
+	 * so read-only connections may do it too. */
+	if (own && (r = store_exec(s, "BEGIN")) < 0)
+		return r;
+	r = verify_chain(s, ret);
+	if (own)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
 }

@@ -41,9 +41,9 @@ static int grow(char **buf, size_t *len)
 }
 
 /*
- * One lookup into *buf, grown on ERANGE: the group of @id when @ret_gr, else
- * the user @name, or of @id when @name is NULL.  0 found, -ENOENT not found,
- * or another negative errno.
+ * One lookup into *buf, grown on ERANGE: with @ret_gr the group @name, or of
+ * @id when @name is NULL; else the user @name, or of @id when @name is NULL.
+ * 0 found, -ENOENT not found, or another negative errno.
  */
 static int nss_get(const char *name, unsigned int id, struct passwd *ret_pw,
 		   struct group *ret_gr, char **buf, size_t *len)
@@ -58,7 +58,9 @@ static int nss_get(const char *name, unsigned int id, struct passwd *ret_pw,
 		errno = 0;
 		pres = NULL;
 		gres = NULL;
-		if (ret_gr)
+		if (ret_gr && name)
+			e = getgrnam_r(name, ret_gr, *buf, *len, &gres);
+		else if (ret_gr)
 			e = getgrgid_r((gid_t)id, ret_gr, *buf, *len, &gres);
 		else if (name)
 			e = getpwnam_r(name, ret_pw, *buf, *len, &pres);
@@ -204,4 +206,32 @@ int isms_identity_by_name(const char *user, struct isms_identity *ret)
 int isms_identity_by_uid(uid_t uid, struct isms_identity *ret)
 {
 	return resolve(NULL, uid, ret);
+}
+
+int isms_identity_group_gid(const char *name, gid_t *ret_gid)
+{
+	struct group gr;
+	char *buf = NULL;
+	size_t len = 0;
+	int r = nss_get(name, 0, NULL, &gr, &buf, &len);
+
+	if (r == 0)
+		*ret_gid = gr.gr_gid;
+	free(buf);
+	return r;
+}
+
+int isms_identity_group_name(gid_t gid, char **ret_name)
+{
+	struct group gr;
+	char *buf = NULL;
+	size_t len = 0;
+	int r = nss_get(NULL, gid, NULL, &gr, &buf, &len);
+
+	if (r == 0) {
+		*ret_name = strdup(gr.gr_name);
+		r = *ret_name ? 0 : -ENOMEM;
+	}
+	free(buf);
+	return r;
 }

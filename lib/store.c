@@ -90,9 +90,31 @@ int store_prepare(struct isms_store *s, const char *sql, sqlite3_stmt **ret_stmt
 	return 0;
 }
 
+/*
+ * A reader whose -shm is read-only (a member of the store's group, see
+ * store_access.c) can catch the -shm's header while a writer rewrites it,
+ * just as its read transaction starts, and find the writer gone when it
+ * looks again: SQLite then answers SQLITE_READONLY_RECOVERY (it cannot
+ * rebuild the index itself), though the next try finds the header whole.
+ * Only the start of a read transaction fails so, before any row: the
+ * statement is tried again, for at most about a second.
+ */
+static int step(struct isms_store *s, sqlite3_stmt *stmt)
+{
+	for (int i = 0;; i++) {
+		int rc = sqlite3_step(stmt);
+
+		if (i == 100 || !(s->flags & ISMS_STORE_READONLY) ||
+		    (rc != SQLITE_READONLY_RECOVERY && rc != SQLITE_READONLY_CANTINIT))
+			return rc;
+		sqlite3_reset(stmt);
+		usleep(i < 10 ? 1000 : 10000);
+	}
+}
+
 int store_step_row(struct isms_store *s, sqlite3_stmt *stmt)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = step(s, stmt);
 
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -103,7 +125,7 @@ int store_step_row(struct isms_store *s, sqlite3_stmt *stmt)
 
 int store_step_done(struct isms_store *s, sqlite3_stmt *stmt)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = step(s, stmt);
 
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
@@ -137,52 +159,6 @@ int store_check_writable(struct isms_store *s)
 	if (s->flags & ISMS_STORE_READONLY)
 		return store_seterr(s, -EROFS, "store '%s' is open read-only", s->path);
 	return 0;
-}
-
-/*
- * sshd StrictModes for the store: a group- or world-writable file or
- * directory lets someone else rewrite the evidence, so refuse it.
- */
-static int check_modes(const char *path, bool want_write, char *err, size_t errlen)
-{
-	struct stat st;
-	char *dup, *dir;
-	int r = 0;
-
-	if (stat(path, &st) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot stat store '%s': %s", path, strerror(errno));
-		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "store '%s' is not a regular file", path);
-		return -EINVAL;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(err, errlen,
-			 "store '%s' is group- or world-writable (mode %04o); fix with: chmod 600 '%s'",
-			 path, (unsigned)(st.st_mode & 07777), path);
-		return -EPERM;
-	}
-	if (want_write && (!(st.st_mode & S_IWUSR) || access(path, W_OK) < 0)) {
-		snprintf(err, errlen, "store '%s' is read-only (mode %04o)", path,
-			 (unsigned)(st.st_mode & 07777));
-		return -EROFS;
-	}
-	dup = strdup(path);
-	if (!dup)
-		return -ENOMEM;
-	dir = dirname(dup);
-	/* Whoever may write the directory may replace the store: as bad as a
-	 * writable file, unless the sticky bit (as on /tmp) stops them. */
-	if (stat(dir, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
-		snprintf(err, errlen,
-			 "directory '%s' of the store is group- or world-writable without the sticky bit",
-			 dir);
-		r = -EPERM;
-	}
-	free(dup);
-	return r;
 }
 
 /* Create the file ourselves so its mode is 0600 from the first byte on. */
@@ -315,6 +291,10 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 	int rc, r;
 
 	if (stat(path, &st) < 0) {
+		if (errno == EACCES) {
+			r = store_explain_denied(path, err, sizeof(err));
+			goto fail;
+		}
 		if (errno != ENOENT || !(flags & ISMS_STORE_CREATE) || ro) {
 			r = -errno;
 			if (errno == ENOENT)
@@ -330,7 +310,7 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 		if (r < 0)
 			goto fail;
 	}
-	r = check_modes(path, !ro, err, sizeof(err));
+	r = store_check_access(path, !ro, err, sizeof(err));
 	if (r < 0)
 		goto fail;
 
@@ -356,8 +336,23 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if (!ro) {
+		int one = 1;
+
+		/* Keep the -wal and -shm when the last connection closes: a
+		 * reader who may not write the directory cannot create them,
+		 * and SQLite can read beside them read-only (store_access.c). */
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	}
 
 	r = identify(s);
+	if (r == -EROFS && ro) {
+		/* SQLite needed to create the -wal or -shm: say which and why,
+		 * not "attempt to write a readonly database". */
+		r = store_explain_readonly(path, schema->tool, sqlite3_errmsg(s->db), err,
+					   sizeof(err));
+		goto fail;
+	}
 	if (r < 0)
 		goto fail_msg;
 	/* The whole-file check only when asked: it reads every page, and a
@@ -375,10 +370,14 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 		/* WAL and the page size are properties of the file: set once, when
 		 * it is created.  16 KiB pages: fewer, larger writes for a store
 		 * that mostly grows by appended evidence. */
+		/* With the -wal kept, journal_size_limit truncates it at close
+		 * (and to 64 MiB after a checkpoint), so it does not stay large. */
 		r = store_exec(s, s->schema_version == 0 ?
 					  "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
-					  " PRAGMA synchronous = NORMAL" :
-					  "PRAGMA synchronous = NORMAL");
+					  " PRAGMA synchronous = NORMAL;"
+					  " PRAGMA journal_size_limit = 67108864" :
+					  "PRAGMA synchronous = NORMAL;"
+					  " PRAGMA journal_size_limit = 67108864");
 		if (r < 0)
 			goto fail_msg;
 	}
@@ -399,6 +398,11 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 		if (r < 0)
 			goto fail_msg;
 	}
+	/* The -wal and -shm exist by now: as readable as the store, no more
+	 * (chmod 600 on the store takes the readers' access away from them
+	 * too at the next write).  Failing to only hurts readers, who are told. */
+	if (!ro)
+		(void)store_sync_side_files(path);
 	*ret_store = s;
 	return 0;
 
@@ -517,6 +521,16 @@ void isms_store_rollback(struct isms_store *s)
 	memcpy(saved, s->errmsg, sizeof(saved));
 	store_exec(s, "ROLLBACK");
 	memcpy(s->errmsg, saved, sizeof(saved));
+}
+
+int isms_store_snapshot(struct isms_store *s)
+{
+	if (!(s->flags & ISMS_STORE_READONLY))
+		return store_seterr(s, -EINVAL, "a snapshot is for a store opened read-only");
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;
+	/* Deferred: the first read takes the snapshot, and no write lock. */
+	return store_exec(s, "BEGIN");
 }
 
 int isms_setting_get(struct isms_store *s, const char *key, char **ret_value)

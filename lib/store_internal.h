@@ -55,4 +55,28 @@ const struct isms_entity *store_entity(const struct isms_store *s, const char *n
 /* Refuse writes on a read-only store with a clear message. */
 int store_check_writable(struct isms_store *s);
 
+/*
+ * Whether this process may open the store at @path (store_access.c): not
+ * group- or world-writable, nor in such a directory (unless sticky); for
+ * anyone but root every directory on the way trusted (isms_trust_check);
+ * readable, and writable when @want_write; the -wal and -shm that exist
+ * held to the same rules, and readable.  0, or -errno with a message in
+ * @err naming the file and what is missing.  Opens no file (a descriptor
+ * closed would drop SQLite's locks of other connections in this process).
+ */
+int store_check_access(const char *path, bool want_write, char *err, size_t errlen);
+
+/* Why @path cannot be reached or read: -EACCES, @err names the directory
+ * or file and the group it needs. */
+
+/* Why SQLite found a store it may read read-only after all (@sqlite_msg):
+ * the -wal and -shm a reader cannot create are missing, say.  -errno. */
+int store_explain_readonly(const char *path, const char *tool, const char *sqlite_msg, char *err,
+			   size_t errlen);
+int store_explain_denied(const char *path, char *err, size_t errlen);
+
+/* Give the -wal and -shm that exist the store's group and mode, so that
+ * the store's readers can read them and nobody else; 0 or the first -errno. */
+int store_sync_side_files(const char *path);
+
 #endif

@@ -64,9 +64,12 @@ show "The evidence those logins left" evidence list --source pam_isms
 show "Evidence chain" verify
 
 # --- The data protection officer's side: a store of its own. ---------------------
-DP="$D/dpms.db"
+# In a directory of its own, as /var/lib/isms-dpms, which init gives to the
+# DPO's group (here the demo's own group): its members read, root writes.
+DP="$D/dpms/dpms.db"
 dpo() { title=$1; shift; step "$title" "dpmsctl $*"; "$DPMSCTL" --store "$DP" "$@"; }
-dpo "The DPO's store, apart from the ISMS store" init
+dpo "The DPO's store, apart from the ISMS store, readable by the DPO's group" \
+	init --group "$(id -gn)"
 dpo "Records of processing, DPO, screenings, a DPIA, requests, a breach" import data/demo/dpms.json
 mkdir -p "$D/data/hr/payroll" "$D/data/cctv"
 "$DPMSCTL" --store "$DP" -q location add --activity PA-1 --path "$D/data/hr/payroll" --description "payroll exports"

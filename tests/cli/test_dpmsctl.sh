@@ -49,7 +49,7 @@ is "$(stat -c %a "$T/sub")" 700 "its directory has mode 0700"
 dp init
 expect_rc 0 "init runs a second time"
 dp init extra
-expect_rc 2 "init takes no arguments"
+expect_rc 2 "init refuses an unknown argument"
 
 # One store, one officer: neither tool opens the other's.
 isms --store "$DPMS_STORE" control list

@@ -111,6 +111,8 @@ int cli_open(struct cli *c, bool write, bool create)
 
 	if (create)
 		flags |= ISMS_STORE_CREATE;
+	if (c->store_note && !c->quiet)
+		fprintf(stderr, "%s: %s\n", cli_prog, c->store_note);
 	r = isms_store_open_schema(c->store_path, c->schema, flags, c->busy_ms, &c->store, &err);
 	if (r < 0) {
 		int code = cli_fail(r, "%s", err ? err : strerror(-r));
@@ -118,7 +120,24 @@ int cli_open(struct cli *c, bool write, bool create)
 		free(err);
 		return -code;
 	}
+	/* A read command reports one state of the store, not parts of two. */
+	if (!write && (r = isms_store_snapshot(c->store)) < 0)
+		return -cli_store_fail(c, r);
 	return 0;
+}
+
+int cli_share(struct cli *c, const char *group)
+{
+	char *err = NULL;
+	int r = isms_store_share(c->store_path, group, &err);
+
+	if (r < 0) {
+		int code = cli_fail(r, "%s", err ? err : strerror(-r));
+
+		free(err);
+		return code;
+	}
+	return EXIT_OK;
 }
 
 /* Global options may stand anywhere; take them out of argv. */
@@ -174,6 +193,8 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 	r = take_globals(&c, &argc, argv);
 	if (r)
 		return r;
+	if (t->default_note && strcmp(c.store_path, t->default_store) == 0)
+		c.store_note = t->default_note;
 	if (isatty(STDOUT_FILENO))
 		out_max_width = 60;
 	if (argc < 2) {

@@ -33,6 +33,7 @@ struct cli {
 	int busy_ms;
 	struct isms_store *store;
 	bool facts_written; /* the command rewrote the facts snapshot itself */
+	const char *store_note; /* the tool's default_note, when its default store is used */
 };
 
 struct cli_command {
@@ -47,6 +48,7 @@ struct cli_tool {
 	const struct isms_schema *schema;
 	const char *store_env;     /* ISMS_STORE */
 	const char *default_store;
+	const char *default_note;  /* said on stderr when the default store is opened, or NULL */
 	const struct cli_command *commands;
 	size_t ncommands;
 	/* The generic register commands (list, show, add...) for a record type. */
@@ -84,6 +86,9 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 
 /* Open the store for reading or writing (created only by init). */
 int cli_open(struct cli *c, bool write, bool create);
+
+/* 'init --group NAME': give the open store and its directory to the readers of @group. */
+int cli_share(struct cli *c, const char *group);
 
 /* In a command: print @text and return EXIT_OK when any argument asks for help. */
 #define HELP(argc, argv, text)                                                             \

@@ -21,21 +21,37 @@ static FILE *open_output(const char *path)
 
 int cmd_dpms_init(struct cli *c, int argc, char **argv)
 {
+	const char *group = NULL;
 	int code;
 
 	HELP(argc, argv,
-	     "Usage: dpmsctl init\n\n"
+	     "Usage: dpmsctl init [--group NAME]\n\n"
 	     "Create the DPMS store (mode 0600, its directory 0700) if it does not exist and\n"
 	     "migrate it.  It is a store of its own, which ismsctl refuses to open: personal\n"
-	     "data stays with the data protection officer.\n");
-	if (argc != 1)
-		return cli_usage("init", "init takes no arguments");
+	     "data stays with the data protection officer.\n"
+	     "--group NAME (the DPO's group, e.g. isms-dpo) lets its members read the store:\n"
+	     "its directory, which must hold only the store, becomes 2750 and the store\n"
+	     "0640, of that group.  Writes stay root's.\n");
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--group")))
+			group = v;
+		else
+			return cli_usage("init", "unknown argument '%s'", argv[i]);
+	}
 	code = -cli_open(c, true, true);
 	if (code)
 		return code;
+	if (group) {
+		code = cli_share(c, group);
+		if (code)
+			return code;
+	}
 	if (!c->quiet)
-		printf("DPMS store '%s' ready: schema version %d\n", c->store_path,
-		       isms_store_schema_version(c->store));
+		printf("DPMS store '%s' ready: schema version %d%s%s%s\n", c->store_path,
+		       isms_store_schema_version(c->store), group ? "; readable by group '" : "",
+		       group ? group : "", group ? "'" : "");
 	return EXIT_OK;
 }
 

@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"  --version, --help\n"
 		"\n"
 		"'dpmsctl COMMAND --help' describes each command; see dpmsctl(8).\n",
-		ISMS_STATEDIR "/dpms.db");
+		DPMS_DEFAULT_STORE);
 }
 
 static const struct cli_command commands[] = {
@@ -68,16 +68,20 @@ static const struct cli_command commands[] = {
 
 int main(int argc, char **argv)
 {
-	static const struct cli_tool tool = {
+	bool legacy = false;
+	struct cli_tool tool = {
 		.name = "dpmsctl",
 		.schema = &dpms_schema,
 		.store_env = "DPMS_STORE",
-		.default_store = ISMS_STATEDIR "/dpms.db",
+		.default_store = dpms_default_store(&legacy),
 		.commands = commands,
 		.ncommands = sizeof(commands) / sizeof(commands[0]),
 		.records = cmd_record,
 		.usage = usage,
 	};
 
+	if (legacy)
+		tool.default_note = "the DPMS store is still at '" DPMS_LEGACY_STORE "'; its place is"
+				    " now '" DPMS_DEFAULT_STORE "' (dpmsctl(8), FILES, says how to move it)";
 	return cli_main(argc, argv, &tool);
 }

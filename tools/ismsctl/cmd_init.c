@@ -27,19 +27,23 @@
 int cmd_init(struct cli *c, int argc, char **argv)
 {
 	const char *dir = getenv("ISMS_DATA_DIR");
-	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT;
+	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT, *group = NULL;
 	char path[4096], *err = NULL;
 	bool keyed = false;
 	int nctl, nthr, code;
 
 	HELP(argc, argv,
-	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n\n"
+	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n"
+	     "                    [--group NAME]\n\n"
 	     "Create the store (mode 0600, its directory 0700) if it does not exist,\n"
 	     "migrate it to this build's schema, and load the ISO/IEC 27001:2022 Annex A\n"
 	     "catalogue and the BSI elementary threats from DIR (default $ISMS_DATA_DIR,\n"
 	     "else " ISMS_DATADIR ").  Running it again refreshes the catalogues and keeps\n"
 	     "the Statement of Applicability.  --keyed then keys the evidence chain as\n"
-	     "'ismsctl key init' does (key default " ISMS_EVIDENCE_KEY_DEFAULT ").\n");
+	     "'ismsctl key init' does (key default " ISMS_EVIDENCE_KEY_DEFAULT ").\n"
+	     "--group lets the members of group NAME (auditors) read the store: its\n"
+	     "directory, which must hold only the store, becomes 2750 and the store 0640,\n"
+	     "of that group.  Writes stay root's.\n");
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 
@@ -51,6 +55,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
 			keyed = true;
 		else if ((v = cli_opt_value(argc, argv, &i, "--key")))
 			key = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--group")))
+			group = v;
 		else
 			return cli_usage("init", "unknown argument '%s'", argv[i]);
 	}
@@ -83,9 +89,15 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		if (r < 0)
 			return cli_store_fail(c, r);
 	}
+	if (group) {
+		code = cli_share(c, group);
+		if (code)
+			return code;
+	}
 	if (!c->quiet)
-		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats\n",
-		       c->store_path, isms_store_schema_version(c->store), nctl, nthr);
+		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats%s%s%s\n",
+		       c->store_path, isms_store_schema_version(c->store), nctl, nthr,
+		       group ? "; readable by group '" : "", group ? group : "", group ? "'" : "");
 	if (keyed)
 		return cli_key_init(c, key);
 	return EXIT_OK;

@@ -46,4 +46,15 @@ int isms_identity_by_uid(uid_t uid, struct isms_identity *ret)
 /* Free what an isms_identity_by_*() call filled in; accepts a zeroed struct. */
 void isms_identity_release(struct isms_identity *id);
 
+/*
+ * A group through NSS: the gid of the group @name, or the name of @gid
+ * (malloc'd; the caller frees it).  0, or -ENOENT (no such group), -E2BIG,
+ * -ENOMEM or the errno NSS reported; the out-parameter is set only on
+ * success.  Never logs.
+ */
+int isms_identity_group_gid(const char *name, gid_t *ret_gid)
+	__attribute__((warn_unused_result, nonnull));
+int isms_identity_group_name(gid_t gid, char **ret_name)
+	__attribute__((warn_unused_result, nonnull));
+
 #endif

@@ -43,12 +43,22 @@ extern const struct isms_schema isms_schema_main;
  * migrated unless ISMS_STORE_READONLY or ISMS_STORE_NOMIGRATE is given.
  * @busy_ms bounds how long any statement waits on another writer's lock.
  *
+ * A writer keeps the store's -wal and -shm when it closes, with the store's
+ * group and mode, so that a reader who may read the store but not write its
+ * directory (a group-readable store) can open it with ISMS_STORE_READONLY:
+ * it reads a consistent snapshot, also beside a live writer.
+ *
  * Returns 0 and sets *ret_store, or a negative errno and, when @ret_err is not
  * NULL, a malloc'd message naming the problem (the caller frees it):
  *   -ENOENT   the store does not exist (and CREATE was not given)
- *   -EPERM    the store or its directory is group- or world-writable
- *   -EROFS    write access wanted but the store is read-only
- *   -EACCES   the file cannot be opened
+ *   -EPERM    the store, its -wal or -shm, or its directory is group- or
+ *             world-writable; or, for anyone but root, a directory on the
+ *             way is not trusted (isms_trust_check)
+ *   -EROFS    write access wanted but the store is read-only, or only
+ *             readable for this user
+ *   -EACCES   the file cannot be opened: a directory on the way may not be
+ *             entered, the store or its -wal or -shm may not be read, or a
+ *             reader finds the -wal and -shm missing (the message says which)
  *   -ENOTRECOVERABLE  the file is not an SQLite database, or is corrupt
  *   -EMEDIUMTYPE      an SQLite database that is not an isms store
  *   -EPROTO   the schema is newer than this build understands
@@ -65,6 +75,20 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 
 /* Accepts NULL; returns NULL so callers can write s = isms_store_free(s). */
 struct isms_store *isms_store_free(struct isms_store *s);
+
+/*
+ * Open the store at @path to the readers of group @group: its directory
+ * becomes mode 2750 and the store and its -wal and -shm 0640, all of group
+ * @group; the owner stays.  The directory must hold nothing but the store
+ * and its side files (-ENOTEMPTY otherwise: a group given the directory
+ * would see into whatever else it holds).  Returns 0, or -ENOENT (no such
+ * group, or no store), -ENOTEMPTY, -EPERM (not the owner) or another
+ * -errno, with a malloc'd message in *ret_err when @ret_err is not NULL.
+ * Readers need nothing else: writers keep the -wal and -shm, with the
+ * store's group and mode (see isms_store_open).
+ */
+int isms_store_share(const char *path, const char *group, char **ret_err)
+	__attribute__((warn_unused_result, nonnull(1, 2)));
 
 /*
  * The detail of the last failure on @s: a message naming the object and the
@@ -102,6 +126,15 @@ bool isms_store_readonly(const struct isms_store *s) __attribute__((nonnull));
 int isms_store_begin(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
 int isms_store_commit(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
 void isms_store_rollback(struct isms_store *s) __attribute__((nonnull));
+
+/*
+ * On a store opened ISMS_STORE_READONLY: every read from here until
+ * isms_store_free() sees the store as it was at the first of them, whatever
+ * writers commit meanwhile (a report's parts agree with each other).  It
+ * holds back the checkpoints of what is newer, as any long read does.
+ * 0, or -EINVAL on a store opened for writing.
+ */
+int isms_store_snapshot(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
 
 /* Settings: a small key/value table (budget, acceptance threshold...). */
 int isms_setting_get(struct isms_store *s, const char *key, char **ret_value)
