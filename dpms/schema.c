@@ -429,8 +429,15 @@ static const char *const m1[] = {
 	NULL,
 };
 
+/* 2: the evidence lifecycle, as in the ISMS store: archive boundary and retention */
+static const char *const m2[] = {
+	ISMS_EVIDENCE_LIFECYCLE_DDL,
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
+	m2,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

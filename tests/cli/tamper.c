@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "isms/evidence.h"
+#include "isms/evidence_schema.h"
 #include "isms/ingest.h"
 #include "isms/store.h"
 
@@ -31,8 +32,7 @@
 #define MAKE                                                                                \
 	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                       \
 	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"                      \
-	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                       \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
 
 static const char *const fields[] = {"recorded", "ts", "source", "kind", "node", "event_key",
 				     "control", "asset", "subject", "outcome", "details"};

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "isms/evidence.h"
+#include "isms/evidence_schema.h"
 #include "isms/ingest.h"
 #include "testutil.h"
 
@@ -22,8 +23,7 @@
 #define CREATE_TRIGGERS                                                                     \
 	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                       \
 	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"                      \
-	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                       \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
 
 /* One text value straight from the store file. */
 static void sql_text(const char *path, const char *sql, char *buf, size_t len)
@@ -515,8 +515,7 @@ static void t_tamper_triggers_dropped(void **state)
 	assert_int_equal(res.rows, 3);
 	assert_int_equal(res.first_bad, 0);
 	/* Put back as it was, all is well again. */
-	assert_int_equal(tu_sql(fx->path, "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
-					  "  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"),
+	assert_int_equal(tu_sql(fx->path, ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"),
 			 SQLITE_OK);
 	verify_ok(fx->s, 3);
 }

@@ -51,6 +51,7 @@ enum isms_verify_keyed {
 
 struct isms_verify_result {
 	int64_t rows;      /* rows checked */
+	int64_t archived;  /* rows 1 to this one were moved to archives (0: none) */
 	int64_t first_bad; /* id of the first bad row, 0 if none or if rows are missing at the end */
 	char reason[256];  /* what is wrong, for people */
 	char head[ISMS_HASH_HEX]; /* the hash of the last row: anchor it elsewhere */

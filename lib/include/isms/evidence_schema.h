@@ -36,6 +36,55 @@
 	ISMS_EVIDENCE_TRIGGER_NO_UPDATE ";",                                                   \
 	ISMS_EVIDENCE_TRIGGER_NO_DELETE ";"
 
+/*
+ * The evidence lifecycle (archive.c, retention.c): the archive boundary, the
+ * last row moved out of the store into an archive file.  Evidence rows at or
+ * below it may be deleted, no other: the delete trigger replaces the first
+ * one (ISMS_EVIDENCE_TRIGGER_NO_DELETE stays for the migrations of stores
+ * made before), and the boundary itself only moves forward, onto a row that
+ * exists with its hash, never past the head.  A missing boundary row reads
+ * as 0 (nothing may be deleted).  Verify compares these texts too.
+ */
+#define ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED                                               \
+	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                          \
+	"  WHEN OLD.pk > coalesce((SELECT last_pk FROM evidence_archive WHERE one = 1), 0)"    \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+#define ISMS_EVIDENCE_ARCHIVE_TRIGGER_FORWARD                                                  \
+	"CREATE TRIGGER evidence_archive_forward BEFORE UPDATE ON evidence_archive"            \
+	"  WHEN NEW.one IS NOT 1 OR NEW.last_pk < OLD.last_pk"                                 \
+	"  OR NEW.last_pk > (SELECT last_pk FROM evidence_head WHERE one = 1)"                 \
+	"  OR (NEW.last_pk = OLD.last_pk AND NEW.last_hash IS NOT OLD.last_hash)"              \
+	"  OR (NEW.last_pk > OLD.last_pk AND NEW.last_hash IS NOT"                             \
+	"  (SELECT hash FROM evidence WHERE pk = NEW.last_pk))"                                \
+	"  OR (OLD.store_id != '' AND NEW.store_id IS NOT OLD.store_id)"                       \
+	"  BEGIN SELECT RAISE(ABORT, 'the evidence archive boundary only moves forward'); END"
+#define ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_DELETE                                                \
+	"CREATE TRIGGER evidence_archive_no_delete BEFORE DELETE ON evidence_archive"          \
+	"  BEGIN SELECT RAISE(ABORT, 'the evidence archive boundary is kept'); END"
+#define ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_INSERT                                                \
+	"CREATE TRIGGER evidence_archive_no_insert BEFORE INSERT ON evidence_archive"          \
+	"  BEGIN SELECT RAISE(ABORT, 'the evidence archive boundary is kept'); END"
+
+/*
+ * The migration to the lifecycle, the same in every kind of store: the
+ * boundary (the archived range's last row and hash, the store's id from
+ * row 1 once row 1 is gone, how many archives), its guards, the new delete
+ * trigger, and the retention register (a period in days per kind pattern).
+ */
+#define ISMS_EVIDENCE_LIFECYCLE_DDL                                                            \
+	"CREATE TABLE evidence_archive ("                                                      \
+	"  one INTEGER PRIMARY KEY CHECK (one = 1), last_pk INTEGER NOT NULL,"                 \
+	"  last_hash TEXT NOT NULL, store_id TEXT NOT NULL, archives INTEGER NOT NULL) STRICT;", \
+	"INSERT INTO evidence_archive VALUES (1, 0, "                                          \
+	"  '0000000000000000000000000000000000000000000000000000000000000000', '', 0);",      \
+	ISMS_EVIDENCE_ARCHIVE_TRIGGER_FORWARD ";",                                             \
+	ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_DELETE ";",                                           \
+	ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_INSERT ";",                                           \
+	"DROP TRIGGER evidence_no_delete;",                                                    \
+	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";",                                          \
+	"CREATE TABLE evidence_retention ("                                                    \
+	"  pattern TEXT PRIMARY KEY, days INTEGER NOT NULL CHECK (days > 0)) STRICT;"
+
 #define ISMS_INGEST_COUNTER_DDL                                                                \
 	"CREATE TABLE ingest_counter ("                                                        \
 	"  source TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL DEFAULT 0,"        \
