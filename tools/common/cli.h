@@ -106,6 +106,13 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_anchor(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
+/*
+ * 'evidence retention ...' and 'evidence archive ...' (argv[0] "evidence"):
+ * the exit code, or -1 when argv[1] is neither.
+ */
+int cmd_evidence_lifecycle(struct cli *c, int argc, char **argv);
+/* 'archive verify FILE...': archives alone, no store. */
+int cmd_archive(struct cli *c, int argc, char **argv);
 /* 'key init' for 'init --keyed': create the key at @path if missing, key the store. */
 int cli_key_init(struct cli *c, const char *path);
 

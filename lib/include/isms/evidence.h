@@ -166,9 +166,12 @@ int isms_anchor_parse(const char *line, struct isms_anchor *ret)
 
 /*
  * Whether the chain still holds @a: this kind of store, row @a->row present
- * with hash @a->hash, and row 1 matching the store id.  0, or -EBADMSG with
- * the reason in @reason; -errno for store failures.  Checks only the
- * anchored row: isms_evidence_verify() proves the rows up to it chain to it.
+ * with hash @a->hash, and row 1 matching the store id (after row 1 was
+ * archived: the id the store kept from it).  0, or -EBADMSG with the
+ * reason in @reason; 1 when the row was archived (moved out of the store:
+ * check it against its archive, isms_archive_check()); -errno for store
+ * failures.  Checks only the anchored row: isms_evidence_verify() proves
+ * the rows up to it chain to it.
  */
 int isms_anchor_check(struct isms_store *s, const struct isms_anchor *a, char *reason, size_t len)
 	__attribute__((warn_unused_result, nonnull));
