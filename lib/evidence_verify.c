@@ -20,7 +20,7 @@
 #include "isms/evidence_schema.h"
 
 #define GENESIS EVIDENCE_GENESIS
-#define PARALLEL_MIN (getenv("LIFE_SERIAL") ? INT64_MAX : 200000) /* rows: below this a second connection costs more than it saves */
+#define PARALLEL_MIN 200000 /* rows: below this a second connection costs more than it saves */
 
 #define SELECT_ROWS                                                                            \
 	"SELECT pk, recorded, ts, source, kind, node, event_key, control, asset,"              \
