@@ -345,12 +345,59 @@ static void t_crash_between(void **state)
 	free(cpath);
 }
 
+/* A store made before the lifecycle (schema 4) migrates: its chain verifies, and archives. */
+static void t_migrate_old_store(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_store *s = NULL;
+	char *p = file_in(fx, "old.gz");
+
+	fill(fx->s, 0, 4, "pam.login");
+	fx->s = isms_store_free(fx->s);
+	assert_int_equal(tu_sql(fx->path,
+				"DROP TRIGGER evidence_archive_forward; DROP TRIGGER evidence_archive_no_delete;"
+				"DROP TRIGGER evidence_archive_no_insert; DROP TABLE evidence_archive;"
+				"DROP TABLE evidence_retention; DROP TRIGGER evidence_no_delete;"
+				"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
+				"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+				"PRAGMA user_version = 4;"),
+			 SQLITE_OK);
+	/* read-only, an old store is refused until migrated */
+	assert_int_equal(isms_store_open(fx->path, ISMS_STORE_READONLY, 1000, &s, NULL), -EPROTO);
+	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s, NULL), 0);
+	fx->s = s;
+	assert_int_equal(tu_sql_int(fx->path, "PRAGMA user_version"), ISMS_SCHEMA_VERSION);
+	verify_ok(s, 0);
+	archive_ok(s, T0 + 2, p, 1, 2);
+	verify_ok(s, 2);
+	free(p);
+}
+
+/* A keyed store archives (its own record sealed with the key) and verifies with the key. */
+static void t_keyed(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	char *key = file_in(fx, "evidence.key"), *p = file_in(fx, "k.gz");
+
+	assert_int_equal(isms_evidence_key_create(key), 0);
+	assert_int_equal(isms_evidence_key_enable(fx->s, key), 0);
+	fill(fx->s, 0, 5, "pam.login");
+	archive_ok(fx->s, T0 + 3, p, 1, 3);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
+	assert_int_equal(res.keyed, ISMS_VERIFY_KEY_CHECKED);
+	assert_int_equal(res.archived, 3);
+	free(key);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(t_roundtrip),   STORE_TEST(t_empty_range), STORE_TEST(t_retention),
 		STORE_TEST(t_guards),      STORE_TEST(t_tamper),      STORE_TEST(t_other_store),
-		STORE_TEST(t_crash_between),
+		STORE_TEST(t_crash_between), STORE_TEST(t_migrate_old_store),
+		STORE_TEST(t_keyed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
