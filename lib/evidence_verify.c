@@ -134,7 +134,7 @@ static int walk_stmt(struct isms_store *s, sqlite3_stmt *st, struct evidence_wal
 /* The second half, on its own read-only connection. */
 struct half {
 	const char *path;
-	int64_t from;
+	int64_t from, to;
 	struct evidence_walk w;
 	int r;
 };
@@ -149,9 +149,10 @@ static void *walk_half(void *arg)
 	if (sqlite3_open_v2(h->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 		    SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, SELECT_ROWS " WHERE pk > ?1 ORDER BY pk", -1, &st, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, h->from) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, SELECT_ROWS " WHERE pk > ?1 AND pk <= ?2 ORDER BY pk", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, h->from) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, h->to) != SQLITE_OK)
 		goto out;
 	memset(&h->w, 0, sizeof(h->w)); /* expect_id 0: start at the first row found */
 	h->r = walk_stmt(NULL, st, &h->w);
@@ -190,6 +191,20 @@ int evidence_read_boundary(struct isms_store *s, int64_t *ret_pk, char hash[ISMS
 	return r;
 }
 
+/* The largest pk in the table, in this connection's snapshot (0 when empty). */
+static int max_pk(struct isms_store *s, int64_t *ret)
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s, "SELECT coalesce(max(pk), 0) FROM evidence", &st);
+
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 1)
+		*ret = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return r == 1 ? 0 : r < 0 ? r : -EIO;
+}
+
 /*
  * The rows (@after, head], in one or two threads.  0 with @w at the end of
  * the chain, -EBADMSG with @w describing the first problem, -errno.
@@ -205,9 +220,19 @@ static int walk_chain(struct isms_store *s, int64_t after, const char *prev, int
 	int r;
 
 	evidence_walk_init(w, after, prev);
+	/* The second connection reads up to the head this snapshot names, as
+	 * writers may append meanwhile; rows past it here make the walk serial. */
 	if (parallel && s->path && head_pk - after >= PARALLEL_MIN) {
+		int64_t top = 0;
+
+		r = max_pk(s, &top);
+		if (r < 0)
+			return r;
+		if (top != head_pk)
+			return -EAGAIN;
 		mid = after + (head_pk - after) / 2;
 		h.from = mid;
+		h.to = head_pk;
 		started = pthread_create(&tid, NULL, walk_half, &h) == 0;
 		if (!started)
 			mid = head_pk;

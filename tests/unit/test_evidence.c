@@ -846,10 +846,63 @@ static void t_keyed_no_reseal(void **state)
 	free(key);
 }
 
+/*
+ * A chain large enough to be walked in two halves on two connections: an
+ * edit in either half, or at the joint, is named by its row as in a serial
+ * walk, and rows past the head are seen.
+ */
+static void t_verify_two_halves(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	struct isms_ingest *w = NULL;
+	const int64_t n = 210000;
+	char sql[256];
+
+	assert_int_equal(isms_ingest_new(fx->s, "bench", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), 0);
+	for (int64_t i = 1; i <= n; i++) {
+		char key[32];
+		struct isms_evidence ev = {.source = "bench", .kind = "file.read", .event_key = key,
+					   .subject = "alice", .ts = "2024-01-01T00:00:00Z"};
+
+		snprintf(key, sizeof(key), "k%lld", (long long)i);
+		assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(isms_ingest_commit(w), 0);
+	isms_ingest_free(w);
+	verify_ok(fx->s, n);
+	const int64_t rows[] = {n / 2 + 1, n - 5, 17};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		snprintf(sql, sizeof(sql),
+			 "DROP TRIGGER evidence_no_update; UPDATE evidence SET outcome = 'x' WHERE pk = %lld",
+			 (long long)rows[k]);
+		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+		assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+		assert_int_equal(res.first_bad, rows[k]);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE evidence SET outcome = NULL WHERE pk = %lld;"
+			 "CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
+			 "  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
+			 (long long)rows[k]);
+		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+		verify_ok(fx->s, n);
+	}
+	/* a row past the head */
+	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
+					  " SELECT pk + 1, recorded, ts, source, kind, hash, hash FROM evidence"
+					  " WHERE pk = (SELECT max(pk) FROM evidence)"),
+			 SQLITE_OK);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+	assert_int_equal(res.first_bad, n + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(t_verify_empty),
+		STORE_TEST(t_verify_two_halves),
 		STORE_TEST(t_append_first),
 		STORE_TEST(t_append_chain),
 		STORE_TEST(t_event_key_duplicate),
