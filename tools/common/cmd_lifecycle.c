@@ -4,17 +4,96 @@
  * chain's oldest rows, and archives checked alone.  Shared by ismsctl and
  * dpmsctl ('evidence retention', 'evidence archive', 'archive verify').
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <json-c/json.h>
 
 #include "cli.h"
 #include "isms/archive.h"
 #include "isms/date.h"
+
+static int paths_add(struct cli_paths *ps, const char *p)
+{
+	char **v = realloc(ps->v, (ps->n + 1) * sizeof(*v));
+
+	if (!v)
+		return cli_fail(-ENOMEM, "out of memory");
+	ps->v = v;
+	v[ps->n] = strdup(p);
+	if (!v[ps->n])
+		return cli_fail(-ENOMEM, "out of memory");
+	ps->n++;
+	return 0;
+}
+
+/* --archive FILE, or a directory: each file in it not ending in .tmp. */
+int cli_archives_read(struct cli_paths *ps, const char *arg)
+{
+	struct stat st;
+	struct dirent *d;
+	DIR *dir;
+	int code = 0;
+
+	if (stat(arg, &st) < 0)
+		return cli_fail(-errno, "--archive: cannot read '%s': %s", arg, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return paths_add(ps, arg);
+	dir = opendir(arg);
+	if (!dir)
+		return cli_fail(-errno, "--archive: cannot read '%s': %s", arg, strerror(errno));
+	while (!code && (d = readdir(dir))) {
+		char p[4096];
+		size_t n = strlen(d->d_name);
+
+		if (d->d_name[0] == '.' || (n > 4 && strcmp(d->d_name + n - 4, ".tmp") == 0))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", arg, d->d_name);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			code = paths_add(ps, p);
+	}
+	closedir(dir);
+	return code;
+}
+
+void cli_paths_release(struct cli_paths *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->v[i]);
+	free(ps->v);
+}
+
+/* An anchor of an archived row, against the archive holding it. */
+int cli_anchor_in_archives(const struct cli_paths *ps, const struct isms_anchor *a, char *reason,
+			      size_t len)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		struct isms_archive_info h;
+		char hash[ISMS_HASH_HEX] = "", why[256];
+
+		if (isms_archive_check(ps->v[i], &h, a->row, hash, why, sizeof(why)) < 0 ||
+		    a->row < h.first || a->row > h.last)
+			continue;
+		if (strcmp(h.store, a->store) != 0) {
+			snprintf(reason, len, "the anchor names store %s, the archive of row %" PRId64
+				 " is of store %s", a->store, a->row, h.store);
+			return -EBADMSG;
+		}
+		if (strcmp(hash, a->hash) != 0) {
+			snprintf(reason, len,
+				 "row %" PRId64 " in archive '%.100s' does not have the hash anchored %s:"
+				 " the chain was rewritten", a->row, ps->v[i], a->time);
+			return -EBADMSG;
+		}
+		return 0;
+	}
+	return -EBADMSG; /* the reason of isms_anchor_check() stands: no archive holds it */
+}
 
 static int print_period(const char *pattern, int64_t days, void *ud)
 {

@@ -4,7 +4,6 @@
  * anchor, key.  Shared by ismsctl and dpmsctl: both kinds of store carry the
  * same chain.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -94,85 +93,6 @@ static int anchors_read(struct anchors *as, const char *arg)
 	return 0;
 }
 
-struct paths {
-	char **v;
-	size_t n;
-};
-
-static int paths_add(struct paths *ps, const char *p)
-{
-	char **v = realloc(ps->v, (ps->n + 1) * sizeof(*v));
-
-	if (!v || !(v[ps->n] = strdup(p)))
-		return cli_fail(-ENOMEM, "out of memory");
-	ps->v = v;
-	ps->n++;
-	return 0;
-}
-
-/* --archive FILE, or a directory: each file in it not ending in .tmp. */
-static int archives_read(struct paths *ps, const char *arg)
-{
-	struct stat st;
-	struct dirent *d;
-	DIR *dir;
-	int code = 0;
-
-	if (stat(arg, &st) < 0)
-		return cli_fail(-errno, "--archive: cannot read '%s': %s", arg, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return paths_add(ps, arg);
-	dir = opendir(arg);
-	if (!dir)
-		return cli_fail(-errno, "--archive: cannot read '%s': %s", arg, strerror(errno));
-	while (!code && (d = readdir(dir))) {
-		char p[4096];
-		size_t n = strlen(d->d_name);
-
-		if (d->d_name[0] == '.' || (n > 4 && strcmp(d->d_name + n - 4, ".tmp") == 0))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", arg, d->d_name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-			code = paths_add(ps, p);
-	}
-	closedir(dir);
-	return code;
-}
-
-static void paths_release(struct paths *ps)
-{
-	for (size_t i = 0; i < ps->n; i++)
-		free(ps->v[i]);
-	free(ps->v);
-}
-
-/* An anchor of an archived row, against the archive holding it. */
-static int anchor_in_archives(const struct paths *ps, const struct isms_anchor *a, char *reason,
-			      size_t len)
-{
-	for (size_t i = 0; i < ps->n; i++) {
-		struct isms_archive_info h;
-		char hash[ISMS_HASH_HEX] = "", why[256];
-
-		if (isms_archive_check(ps->v[i], &h, a->row, hash, why, sizeof(why)) < 0 ||
-		    a->row < h.first || a->row > h.last)
-			continue;
-		if (strcmp(h.store, a->store) != 0) {
-			snprintf(reason, len, "the anchor names store %s, the archive of row %" PRId64
-				 " is of store %s", a->store, a->row, h.store);
-			return -EBADMSG;
-		}
-		if (strcmp(hash, a->hash) != 0) {
-			snprintf(reason, len,
-				 "row %" PRId64 " in archive '%.100s' does not have the hash anchored %s:"
-				 " the chain was rewritten", a->row, ps->v[i], a->time);
-			return -EBADMSG;
-		}
-		return 0;
-	}
-	return -EBADMSG; /* the reason of isms_anchor_check() stands: no archive holds it */
-}
-
 static const char *keyed_name(enum isms_verify_keyed k)
 {
 	return k == ISMS_VERIFY_KEY_CHECKED ? "checked" :
@@ -184,7 +104,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	struct isms_verify_result res;
 	struct isms_archive_set set = {0};
 	struct anchors as = {0};
-	struct paths ps = {0};
+	struct cli_paths ps = {0};
 	struct json_object *o = NULL, *ja = NULL;
 	const char *key = NULL;
 	char areason[512] = "";
@@ -223,7 +143,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 		} else if ((v = cli_opt_value(argc, argv, &i, "--key"))) {
 			key = v;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--archive"))) {
-			code = archives_read(&ps, v);
+			code = cli_archives_read(&ps, v);
 			if (code)
 				goto out;
 		} else {
@@ -270,7 +190,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 		int ar = isms_anchor_check(c->store, &as.v[k], reason, sizeof(reason));
 
 		if (ar == 1)
-			ar = anchor_in_archives(&ps, &as.v[k], reason, sizeof(reason));
+			ar = cli_anchor_in_archives(&ps, &as.v[k], reason, sizeof(reason));
 		if (ar < 0 && ar != -EBADMSG) {
 			code = cli_store_fail(c, ar);
 			goto out;
@@ -353,7 +273,7 @@ out:
 	json_object_put(ja);
 	json_object_put(o);
 	free(as.v);
-	paths_release(&ps);
+	cli_paths_release(&ps);
 	return code;
 }
 
