@@ -435,9 +435,16 @@ static const char *const m2[] = {
 	NULL,
 };
 
+/* 3: pseudonymisable access records, as in the ISMS store */
+static const char *const m3[] = {
+	ISMS_EVIDENCE_PSEUDONYM_DDL,
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
 	m2,
+	m3,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

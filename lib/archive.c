@@ -127,8 +127,8 @@ static int write_rows(struct isms_store *s, const char *tmp, const struct isms_a
 	evidence_walk_init(&w, h->first - 1, h->prev);
 	r = store_prepare(s,
 			  "SELECT pk, recorded, ts, source, kind, node, event_key, control, asset,"
-			  " subject, outcome, details, prev, hash FROM evidence"
-			  " WHERE pk > ?1 AND pk <= ?2 ORDER BY pk",
+			  " subject, outcome, details, prev, hash, fmt, psalt, subject_d, details_d"
+			  " FROM evidence WHERE pk > ?1 AND pk <= ?2 ORDER BY pk",
 			  &st);
 	if (r >= 0 && (sqlite3_bind_int64(st, 1, h->first - 1) != SQLITE_OK ||
 		       sqlite3_bind_int64(st, 2, h->last) != SQLITE_OK))
@@ -141,15 +141,30 @@ static int write_rows(struct isms_store *s, const char *tmp, const struct isms_a
 			v[i] = (const char *)sqlite3_column_text(st, i + 1);
 			len[i] = (size_t)sqlite3_column_bytes(st, i + 1);
 		}
+		struct evidence_ext x = {0};
+
 		prev = (const char *)sqlite3_column_text(st, 12);
 		hash = (const char *)sqlite3_column_text(st, 13);
+		if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
+			x.fmt = sqlite3_column_int64(st, 14);
+			x.fmt = x.fmt ? x.fmt : -1;
+		}
+		x.salt = (const char *)sqlite3_column_text(st, 15);
+		x.saltlen = (size_t)sqlite3_column_bytes(st, 15);
+		x.subject_d = (const char *)sqlite3_column_text(st, 16);
+		x.sdlen = (size_t)sqlite3_column_bytes(st, 16);
+		x.details_d = (const char *)sqlite3_column_text(st, 17);
+		x.ddlen = (size_t)sqlite3_column_bytes(st, 17);
+		if (!x.fmt && (x.salt || x.subject_d || x.details_d))
+			x.fmt = -1;
 		r = evidence_walk_row(&w, sqlite3_column_int64(st, 0), v, len, prev,
 				      (size_t)sqlite3_column_bytes(st, 12), hash,
-				      (size_t)sqlite3_column_bytes(st, 13));
+				      (size_t)sqlite3_column_bytes(st, 13), &x);
 		if (r == -EBADMSG)
 			r = store_seterr(s, r, "nothing archived: %s", w.reason);
 		if (r >= 0)
-			r = archive_write_row(&a, sqlite3_column_int64(st, 0), v, len, prev, hash);
+			r = archive_write_row(&a, sqlite3_column_int64(st, 0), v, len, prev, hash,
+					      &x);
 	}
 	sqlite3_finalize(st);
 	if (r >= 0 && w.rows != h->rows)

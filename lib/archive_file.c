@@ -3,7 +3,8 @@
  * The archive file: a gzip stream (zlib: its CRC-32 catches damage to the
  * compressed bytes) holding a header of "name value" lines, a blank line,
  * then one line per row, each field as the chain hashes it ("N:bytes;",
- * "-;" for NULL): the id, the eleven fields, prev and hash; then "end".
+ * "-;" for NULL): the id, the eleven fields, prev and hash, the row format
+ * (NULL for 1), salt and the two digests of personal fields; then "end".
  * The bytes of every field are kept exactly, so the rows hash again as
  * they did in the store.  Nothing in the header is trusted: each value is
  * checked against the rows.
@@ -71,8 +72,11 @@ int archive_write_open(struct archive_writer *a, const char *tmp,
 }
 
 int archive_write_row(struct archive_writer *a, int64_t id, const char *const v[EV_NFIELDS],
-		      const size_t len[EV_NFIELDS], const char *prev, const char *hash)
+		      const size_t len[EV_NFIELDS], const char *prev, const char *hash,
+		      const struct evidence_ext *x)
 {
+	char fmt[24];
+	int fk = snprintf(fmt, sizeof(fmt), "%" PRId64, x->fmt);
 	char num[24];
 	int k = snprintf(num, sizeof(num), "%" PRId64, id), r;
 
@@ -83,6 +87,14 @@ int archive_write_row(struct archive_writer *a, int64_t id, const char *const v[
 		r = put_field(a, prev, prev ? strlen(prev) : 0);
 	if (r >= 0)
 		r = put_field(a, hash, hash ? strlen(hash) : 0);
+	if (r >= 0)
+		r = put_field(a, x->fmt ? fmt : NULL, (size_t)fk);
+	if (r >= 0)
+		r = put_field(a, x->salt, x->saltlen);
+	if (r >= 0)
+		r = put_field(a, x->subject_d, x->sdlen);
+	if (r >= 0)
+		r = put_field(a, x->details_d, x->ddlen);
 	if (r >= 0)
 		r = put(a, "\n", 1);
 	return r;
@@ -256,6 +268,8 @@ static int rd_rows(struct reader *rd, const struct isms_archive_info *h, int64_t
 {
 	struct evidence_walk w;
 	char *v[EV_NFIELDS] = {NULL}, prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX], row1[17] = "";
+	char *xv[4] = {NULL};
+	size_t xlen[4];
 	size_t flen[EV_NFIELDS];
 	int r = 0;
 
@@ -301,10 +315,34 @@ static int rd_rows(struct reader *rd, const struct isms_archive_info *h, int64_t
 			goto bad_r;
 		memcpy(prev, rd->field, ISMS_HASH_HEX);
 		r = rd_field(rd, &hlen, &null);
-		if (r < 0 || null || hlen != 64 || rd_byte(rd) != '\n')
+		if (r < 0 || null || hlen != 64)
 			goto bad_r;
 		memcpy(hash, rd->field, ISMS_HASH_HEX);
-		r = evidence_walk_row(&w, id, (const char *const *)v, flen, prev, plen, hash, hlen);
+		for (int i = 0; i < 4; i++) {
+			r = rd_field(rd, &xlen[i], &null);
+			if (r < 0)
+				goto bad_r;
+			free(xv[i]);
+			xv[i] = null ? NULL : strdup(rd->field);
+			if (!null && !xv[i]) {
+				r = -ENOMEM;
+				goto out;
+			}
+		}
+		if (rd_byte(rd) != '\n')
+			goto bad_r;
+		{
+			struct evidence_ext x = {.salt = xv[1], .saltlen = xlen[1],
+						 .subject_d = xv[2], .sdlen = xlen[2],
+						 .details_d = xv[3], .ddlen = xlen[3]};
+
+			if (xv[0] && (num(xv[0], &x.fmt) < 0 || x.fmt == 0))
+				x.fmt = -1;
+			if (!xv[0] && (xv[1] || xv[2] || xv[3]))
+				x.fmt = -1;
+			r = evidence_walk_row(&w, id, (const char *const *)v, flen, prev, plen, hash,
+					      hlen, &x);
+		}
 		if (r == -EBADMSG) {
 			snprintf(reason, len, "%s", w.reason);
 			goto out;
@@ -349,6 +387,8 @@ bad:
 out:
 	for (int i = 0; i < EV_NFIELDS; i++)
 		free(v[i]);
+	for (int i = 0; i < 4; i++)
+		free(xv[i]);
 	return r;
 }
 

@@ -17,7 +17,8 @@ struct archive_writer {
 int archive_write_open(struct archive_writer *a, const char *tmp,
 		       const struct isms_archive_info *h);
 int archive_write_row(struct archive_writer *a, int64_t id, const char *const v[EV_NFIELDS],
-		      const size_t len[EV_NFIELDS], const char *prev, const char *hash);
+		      const size_t len[EV_NFIELDS], const char *prev, const char *hash,
+		      const struct evidence_ext *x);
 /* Finish (with the end mark when @keep), flush, fsync and close: 0 or -errno. */
 int archive_write_close(struct archive_writer *a, bool keep);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -67,56 +68,53 @@ static void sha256_fetch(void)
 }
 
 #define NHASHED (3 + EV_NFIELDS)
+#define HASH_DOMAIN_V2 "isms-evidence-v2"
+#define PERSONAL_DOMAIN "isms-personal-v1"
 
-int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
-		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
-		      char out_hex[ISMS_HASH_HEX])
+/* @id in decimal into @buf (24 bytes): its length.  By hand: this runs per row. */
+static size_t id_digits(int64_t id, char *buf)
+{
+	char digits[24];
+	size_t k = 0;
+	uint64_t m = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
+
+	do {
+		digits[sizeof(digits) - 1 - k++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (id < 0)
+		digits[sizeof(digits) - 1 - k++] = '-';
+	memcpy(buf, digits + sizeof(digits) - k, k);
+	return k;
+}
+
+/*
+ * SHA-256 in hex over @n fields, length-prefixed, in one buffer sized by a
+ * bound (each prefix is at most 20 digits) and digested in one call.
+ */
+static int hash_fields(const char *const *fields, const size_t *lens, size_t n,
+		       char out_hex[ISMS_HASH_HEX])
 {
 	static const char hexd[] = "0123456789abcdef";
-	const char *fields[NHASHED] = {HASH_DOMAIN, prev};
-	size_t lens[NHASHED] = {sizeof(HASH_DOMAIN) - 1, prevlen};
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	char idbuf[32], stackbuf[8192], *buf = stackbuf;
+	char stackbuf[8192], *buf = stackbuf;
 	size_t need = 0, off = 0;
 	int r = -EIO;
 
 	pthread_once(&sha256_once, sha256_fetch);
 	if (!sha256_md)
 		return -EIO;
-	/* The id in decimal by hand, and one pass over the fields into a buffer
-	 * sized by a bound (each length prefix is at most 20 digits): verify
-	 * runs this for every row of the chain. */
-	{
-		char digits[24];
-		size_t k = 0;
-		uint64_t m = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
-
-		do {
-			digits[sizeof(digits) - 1 - k++] = (char)('0' + m % 10);
-			m /= 10;
-		} while (m);
-		if (id < 0)
-			digits[sizeof(digits) - 1 - k++] = '-';
-		memcpy(idbuf, digits + sizeof(digits) - k, k);
-		fields[2] = idbuf;
-		lens[2] = k;
-	}
-	for (size_t i = 0; i < EV_NFIELDS; i++) {
-		fields[3 + i] = v[i];
-		lens[3 + i] = v[i] ? len[i] : 0;
-	}
-	for (size_t i = 0; i < NHASHED; i++)
+	for (size_t i = 0; i < n; i++)
 		need += lens[i] + 22;
 	if (need > sizeof(stackbuf)) {
 		buf = malloc(need);
 		if (!buf)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < NHASHED; i++)
+	for (size_t i = 0; i < n; i++)
 		off = put_field(buf, off, need, fields[i], lens[i]);
-	need = off;
-	if (EVP_Digest(buf, need, md, &mdlen, sha256_md, NULL) == 1 && mdlen == 32) {
+	if (EVP_Digest(buf, off, md, &mdlen, sha256_md, NULL) == 1 && mdlen == 32) {
 		for (unsigned i = 0; i < mdlen; i++) {
 			out_hex[2 * i] = hexd[md[i] >> 4];
 			out_hex[2 * i + 1] = hexd[md[i] & 15];
@@ -127,6 +125,80 @@ int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
 	if (buf != stackbuf)
 		free(buf);
 	return r;
+}
+
+int evidence_hash_fmt(int fmt, const char *prev, size_t prevlen, int64_t id,
+		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
+		      char out_hex[ISMS_HASH_HEX])
+{
+	const char *fields[NHASHED] = {fmt == 2 ? HASH_DOMAIN_V2 : HASH_DOMAIN, prev};
+	size_t lens[NHASHED] = {fmt == 2 ? sizeof(HASH_DOMAIN_V2) - 1 : sizeof(HASH_DOMAIN) - 1,
+				prevlen};
+	char idbuf[24];
+
+	lens[2] = id_digits(id, idbuf);
+	fields[2] = idbuf;
+	for (size_t i = 0; i < EV_NFIELDS; i++) {
+		fields[3 + i] = v[i];
+		lens[3 + i] = v[i] ? len[i] : 0;
+	}
+	return hash_fields(fields, lens, NHASHED, out_hex);
+}
+
+int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
+		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
+		      char out_hex[ISMS_HASH_HEX])
+{
+	return evidence_hash_fmt(1, prev, prevlen, id, v, len, out_hex);
+}
+
+int evidence_personal_digest(const char *salt, size_t saltlen, int64_t id, const char *name,
+			     const char *value, size_t len, char out_hex[ISMS_HASH_HEX])
+{
+	const char *fields[5] = {PERSONAL_DOMAIN, salt, NULL, name, value};
+	size_t lens[5] = {sizeof(PERSONAL_DOMAIN) - 1, saltlen, 0, strlen(name), value ? len : 0};
+	char idbuf[24];
+
+	lens[2] = id_digits(id, idbuf);
+	fields[2] = idbuf;
+	return hash_fields(fields, lens, 5, out_hex);
+}
+
+int evidence_salt(char out[EVIDENCE_SALT_HEX])
+{
+	static const char hexd[] = "0123456789abcdef";
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return -EIO;
+	for (size_t i = 0; i < sizeof(b); i++) {
+		out[2 * i] = hexd[b[i] >> 4];
+		out[2 * i + 1] = hexd[b[i] & 15];
+	}
+	out[32] = '\0';
+	return 0;
+}
+
+int evidence_hash_v2(const char *prev, int64_t id, const char *recorded,
+		     const struct isms_evidence *ev, const char *salt,
+		     char subject_d[ISMS_HASH_HEX], char details_d[ISMS_HASH_HEX],
+		     char out_hex[ISMS_HASH_HEX])
+{
+	const char *v[EV_NFIELDS] = {recorded,   ev->ts,      ev->source,  ev->kind,
+				     ev->node,   ev->event_key, ev->control, ev->asset,
+				     subject_d,  ev->outcome, details_d};
+	size_t len[EV_NFIELDS];
+	int r = evidence_personal_digest(salt, strlen(salt), id, "subject", ev->subject,
+					 ev->subject ? strlen(ev->subject) : 0, subject_d);
+
+	if (r >= 0)
+		r = evidence_personal_digest(salt, strlen(salt), id, "details", ev->details,
+					     ev->details ? strlen(ev->details) : 0, details_d);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < EV_NFIELDS; i++)
+		len[i] = v[i] ? strlen(v[i]) : 0;
+	return evidence_hash_fmt(2, prev, strlen(prev), id, v, len, out_hex);
 }
 
 int isms_evidence_hash(const char *prev_hex, int64_t id, const char *recorded,
@@ -256,16 +328,19 @@ int evidence_read_head(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HAS
 }
 
 static int insert_row(struct isms_store *s, int64_t id, const char *recorded,
-		      const struct isms_evidence *ev, const char *prev, const char *hash)
+		      const struct isms_evidence *ev, const char *prev, const char *hash,
+		      const char *salt, const char *subject_d, const char *details_d)
 {
 	const char *vals[] = {recorded,    ev->ts,      ev->source,  ev->kind,
 			      ev->node,    ev->event_key, ev->control, ev->asset,
-			      ev->subject, ev->outcome, ev->details, prev, hash};
+			      ev->subject, ev->outcome, ev->details, prev, hash,
+			      salt,        subject_d,   details_d};
 	sqlite3_stmt *st = NULL;
 	int r = store_prepare(s,
 			      "INSERT INTO evidence (pk, recorded, ts, source, kind, node, event_key,"
-			      " control, asset, subject, outcome, details, prev, hash)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			      " control, asset, subject, outcome, details, prev, hash, fmt, psalt,"
+			      " subject_d, details_d) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			      " ?10, ?11, ?12, ?13, ?14, 2, ?15, ?16, ?17)",
 			      &st);
 
 	if (r >= 0 && sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
@@ -293,6 +368,7 @@ static int insert_row(struct isms_store *s, int64_t id, const char *recorded,
 int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, int64_t *ret_id)
 {
 	char prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX], recorded[32], tsbuf[ISMS_DATE_MAX];
+	char salt[EVIDENCE_SALT_HEX], subject_d[ISMS_HASH_HEX], details_d[ISMS_HASH_HEX];
 	struct isms_evidence e = *ev;
 	int64_t last;
 	int r;
@@ -324,10 +400,12 @@ int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, i
 		r = evidence_head_holds(s, last, prev);
 	if (r < 0)
 		goto fail;
-	r = isms_evidence_hash(prev, last + 1, recorded, &e, hash);
+	r = evidence_salt(salt);
+	if (r >= 0)
+		r = evidence_hash_v2(prev, last + 1, recorded, &e, salt, subject_d, details_d, hash);
 	if (r < 0)
 		goto fail;
-	r = insert_row(s, last + 1, recorded, &e, prev, hash);
+	r = insert_row(s, last + 1, recorded, &e, prev, hash, salt, subject_d, details_d);
 	if (r < 0)
 		goto fail;
 	r = evidence_seal_head(s, last + 1, hash);

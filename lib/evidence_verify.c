@@ -24,7 +24,7 @@
 
 #define SELECT_ROWS                                                                            \
 	"SELECT pk, recorded, ts, source, kind, node, event_key, control, asset,"              \
-	" subject, outcome, details, prev, hash FROM evidence"
+	" subject, outcome, details, prev, hash, fmt, psalt, subject_d, details_d FROM evidence"
 
 void evidence_walk_init(struct evidence_walk *w, int64_t after, const char *prev)
 {
@@ -33,9 +33,53 @@ void evidence_walk_init(struct evidence_walk *w, int64_t after, const char *prev
 	memcpy(w->expect_prev, prev, ISMS_HASH_HEX);
 }
 
+/*
+ * A format-2 row's personal fields: with its salt, they must match their
+ * digests; without (pseudonymised), the details must be gone and the
+ * subject be its pseudonym.  0, or -EBADMSG with the reason.
+ */
+static int personal_ok(struct evidence_walk *w, int64_t id, const char *const v[EV_NFIELDS],
+		       const size_t len[EV_NFIELDS], const struct evidence_ext *x)
+{
+	char d[ISMS_HASH_HEX];
+	int r;
+
+	if (!x->subject_d || x->sdlen != 64 || !x->details_d || x->ddlen != 64)
+		goto bad;
+	if (x->salt) {
+		r = evidence_personal_digest(x->salt, x->saltlen, id, "subject", v[EV_SUBJECT],
+					     len[EV_SUBJECT], d);
+		if (r < 0)
+			return r;
+		if (memcmp(d, x->subject_d, 64) != 0)
+			goto bad;
+		r = evidence_personal_digest(x->salt, x->saltlen, id, "details", v[EV_DETAILS],
+					     len[EV_DETAILS], d);
+		if (r < 0)
+			return r;
+		if (memcmp(d, x->details_d, 64) != 0)
+			goto bad;
+		return 0;
+	}
+	if (v[EV_DETAILS] || (v[EV_SUBJECT] && (len[EV_SUBJECT] != 17 || v[EV_SUBJECT][0] != '~' ||
+						memcmp(v[EV_SUBJECT] + 1, x->subject_d, 16) != 0))) {
+		w->first_bad = id;
+		snprintf(w->reason, sizeof(w->reason),
+			 "row %" PRId64 " was altered: it was pseudonymised, but its subject is not"
+			 " its pseudonym or its details are not removed", id);
+		return -EBADMSG;
+	}
+	return 0;
+bad:
+	w->first_bad = id;
+	snprintf(w->reason, sizeof(w->reason),
+		 "row %" PRId64 " was altered: its personal fields do not match their digests", id);
+	return -EBADMSG;
+}
+
 int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[EV_NFIELDS],
 		      const size_t len[EV_NFIELDS], const char *prev, size_t prevlen,
-		      const char *stored, size_t storedlen)
+		      const char *stored, size_t storedlen, const struct evidence_ext *x)
 {
 	char hash[ISMS_HASH_HEX];
 	int r;
@@ -68,7 +112,29 @@ int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[E
 			 id);
 		return -EBADMSG;
 	}
-	r = evidence_hash_raw(w->expect_prev, 64, id, v, len, hash);
+	if (x && x->fmt == 2) {
+		const char *v2[EV_NFIELDS];
+		size_t len2[EV_NFIELDS];
+
+		r = personal_ok(w, id, v, len, x);
+		if (r < 0)
+			return r;
+		memcpy(v2, v, sizeof(v2));
+		memcpy(len2, len, sizeof(len2));
+		v2[EV_SUBJECT] = x->subject_d;
+		len2[EV_SUBJECT] = 64;
+		v2[EV_DETAILS] = x->details_d;
+		len2[EV_DETAILS] = 64;
+		r = evidence_hash_fmt(2, w->expect_prev, 64, id, v2, len2, hash);
+	} else if (x && x->fmt != 0) {
+		w->first_bad = id;
+		snprintf(w->reason, sizeof(w->reason),
+			 "row %" PRId64 " was altered: its row format %" PRId64 " is not known", id,
+			 x->fmt);
+		return -EBADMSG;
+	} else {
+		r = evidence_hash_raw(w->expect_prev, 64, id, v, len, hash);
+	}
 	if (r < 0)
 		return r;
 	if (!stored || storedlen != 64 || memcmp(stored, hash, 64) != 0) {
@@ -123,8 +189,25 @@ static int walk_stmt(struct isms_store *s, sqlite3_stmt *st, struct evidence_wal
 				memcpy(w->expect_prev, p, ISMS_HASH_HEX);
 			memcpy(w->start_prev, w->expect_prev, ISMS_HASH_HEX);
 		}
+		struct evidence_ext x = {
+			.fmt = sqlite3_column_type(st, 14) == SQLITE_NULL ? 0 :
+			       sqlite3_column_int64(st, 14) == 0 ? -1 : sqlite3_column_int64(st, 14),
+		};
+
+		if (x.fmt) {
+			x.salt = COL(15);
+			x.saltlen = (size_t)sqlite3_column_bytes(st, 15);
+			x.subject_d = COL(16);
+			x.sdlen = (size_t)sqlite3_column_bytes(st, 16);
+			x.details_d = COL(17);
+			x.ddlen = (size_t)sqlite3_column_bytes(st, 17);
+		} else if (sqlite3_column_type(st, 15) != SQLITE_NULL ||
+			   sqlite3_column_type(st, 16) != SQLITE_NULL ||
+			   sqlite3_column_type(st, 17) != SQLITE_NULL) {
+			x.fmt = -1; /* format 1 with format-2 columns: not a row made */
+		}
 		r = evidence_walk_row(w, id, v, len, COL(12), (size_t)sqlite3_column_bytes(st, 12),
-				      COL(13), (size_t)sqlite3_column_bytes(st, 13));
+				      COL(13), (size_t)sqlite3_column_bytes(st, 13), &x);
 		if (r < 0)
 			return r;
 	}
@@ -272,7 +355,8 @@ static int table_strict(struct isms_store *s, char *reason, size_t len)
 			      "SELECT (SELECT strict FROM pragma_table_list WHERE name = 'evidence'"
 			      "   AND schema = 'main'),"
 			      " (SELECT count(*) FROM pragma_table_xinfo('evidence')"
-			      "   WHERE (name = 'pk') != (type = 'INTEGER') OR (name != 'pk' AND type != 'TEXT')),"
+			      "   WHERE ((name IN ('pk', 'fmt')) != (type = 'INTEGER'))"
+			      "   OR (name NOT IN ('pk', 'fmt') AND type != 'TEXT')),"
 			      " (SELECT count(*) FROM pragma_table_xinfo('evidence'))",
 			      &st);
 
@@ -280,7 +364,7 @@ static int table_strict(struct isms_store *s, char *reason, size_t len)
 		r = store_step_row(s, st);
 	if (r == 1) {
 		r = sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 0 &&
-		    sqlite3_column_int(st, 2) == 3 + EV_NFIELDS;
+		    sqlite3_column_int(st, 2) == 3 + EV_NFIELDS + 4;
 		if (!r)
 			snprintf(reason, len,
 				 "the evidence table was replaced: it is not the STRICT table made");
@@ -305,7 +389,7 @@ static int guards_intact(struct isms_store *s, char *reason, size_t len)
 		{"table", "evidence", NULL},
 		{"table", "evidence_head", NULL},
 		{"table", "evidence_archive", NULL},
-		{"trigger", "evidence_no_update", ISMS_EVIDENCE_TRIGGER_NO_UPDATE},
+		{"trigger", "evidence_no_update", ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM},
 		{"trigger", "evidence_no_delete", ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED},
 		{"trigger", "evidence_archive_forward", ISMS_EVIDENCE_ARCHIVE_TRIGGER_FORWARD},
 		{"trigger", "evidence_archive_no_delete", ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_DELETE},

@@ -43,7 +43,7 @@ isms verify --archive "$T/arch/1.gz"; expect_rc 0 "store and archive verify toge
 out_has "continuous with the store" "as one chain"
 isms archive verify "$T/arch/1.gz"; expect_rc 0 "the archive alone verifies"
 out_has "rows 1 to 3" "its rows"
-isms --json evidence list; out_lacks '"subject": "user1"' "the archived rows left the store"
+isms --json evidence list; out_lacks '"subject":"user1"' "the archived rows left the store"
 # by retention: pam.* a year (2024 is long ago), file.* none: the run stops at carol
 isms evidence archive --to "$T/arch/2.gz"; expect_rc 0 "archive by retention"
 out_has "rows 4 to 9" "up to the first kind without a period"
@@ -87,6 +87,25 @@ if command -v sqlite3 >/dev/null; then
 	isms verify; expect_rc 0 "still intact"
 fi
 
+# pseudonymisation: subject and details give way, the chain still holds
+isms -q evidence add --kind login.allow --subject erin --details '{"addr": "192.0.2.7"}' --ts 2024-03-01T00:00:00Z
+isms -q evidence add --kind login.allow --subject frank --ts 2030-01-01T00:00:00Z
+isms evidence pseudonymise; expect_rc 2 "pseudonymise needs --before"
+isms evidence pseudonymise --before 2025-01-01; expect_rc 0 "pseudonymise before 2025"
+out_has "pseudonymised" "says how many"
+isms --json evidence list
+out_lacks '"subject":"erin"' "erin's name is gone"
+out_lacks "192.0.2.7" "and her address"
+out_has '"subject":"frank"' "frank's row is too recent"
+isms verify; expect_rc 0 "the chain still verifies"
+if command -v sqlite3 >/dev/null; then
+	pk=$(sqlite3 "$ISMS_STORE" "SELECT pk FROM evidence WHERE subject LIKE '~%' LIMIT 1")
+	cp "$ISMS_STORE" "$T/pseudo.db"
+	sqlite3 "$T/pseudo.db" "DROP TRIGGER evidence_no_update; UPDATE evidence SET outcome = 'deny' WHERE pk = $pk"
+	isms --store "$T/pseudo.db" verify; expect_rc 9 "an edited pseudonymised row is caught"
+	err_has "first bad row: $pk" "and named"
+fi
+
 # dpmsctl: access records, the DPO's periods
 export DPMS_STORE="$T/dpms.db"
 dp -q init; expect_rc 0 "a DPMS store"
@@ -99,6 +118,10 @@ if [ -n "${DPMS_ACCESS:-}" ] && [ -x "$DPMS_ACCESS" ]; then
 	out_has "rows 1 to 2" "the old access records"
 	dp verify --archive "$T/dpms.gz"; expect_rc 0 "dpmsctl verify with its archive"
 	dp archive verify "$T/dpms.gz"; expect_rc 0 "dpmsctl archive verify"
+	dp evidence pseudonymise --before 2031-01-01; expect_rc 0 "dpmsctl pseudonymises access records"
+	dp --json evidence list; out_lacks '"subject":"carol"' "carol is a pseudonym now"
+	out_lacks "/srv/hr/c.pdf" "and the file she opened is gone"
+	dp verify --archive "$T/dpms.gz"; expect_rc 0 "and the chain still verifies"
 	isms verify --archive "$T/dpms.gz"; expect_rc 9 "a DPMS archive is not the ISMS store's"
 fi
 done_testing

@@ -14,6 +14,7 @@
 #include "isms/archive.h"
 #include "isms/date.h"
 #include "isms/evidence.h"
+#include "isms/evidence_schema.h"
 #include "testutil.h"
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -350,23 +351,50 @@ static void t_migrate_old_store(void **state)
 {
 	struct tu_fixture *fx = *state;
 	struct isms_store *s = NULL;
-	char *p = file_in(fx, "old.gz");
+	char *p = file_in(fx, "old.gz"), prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX], sql[1024];
 
-	fill(fx->s, 0, 4, "pam.login");
 	fx->s = isms_store_free(fx->s);
+	/* back to schema 4, as an earlier build left it */
 	assert_int_equal(tu_sql(fx->path,
 				"DROP TRIGGER evidence_archive_forward; DROP TRIGGER evidence_archive_no_delete;"
 				"DROP TRIGGER evidence_archive_no_insert; DROP TABLE evidence_archive;"
 				"DROP TABLE evidence_retention; DROP TRIGGER evidence_no_delete;"
+				"DROP TRIGGER evidence_no_update;"
+				"ALTER TABLE evidence DROP COLUMN fmt; ALTER TABLE evidence DROP COLUMN psalt;"
+				"ALTER TABLE evidence DROP COLUMN subject_d;"
+				"ALTER TABLE evidence DROP COLUMN details_d;"
+				"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
+				"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
 				"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
 				"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
 				"PRAGMA user_version = 4;"),
 			 SQLITE_OK);
+	/* rows of row format 1, as that build hashed them */
+	memcpy(prev, "0000000000000000000000000000000000000000000000000000000000000000",
+	       ISMS_HASH_HEX);
+	for (int i = 1; i <= 4; i++) {
+		char ts[32];
+		struct isms_evidence ev = {.source = "pam", .kind = "pam.login", .ts = ts,
+					   .subject = "alice"};
+
+		isms_date_format(T0 + i - 1, ts, sizeof(ts));
+		assert_int_equal(isms_evidence_hash(prev, i, ts, &ev, hash), 0);
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO evidence (pk, recorded, ts, source, kind, subject, prev, hash)"
+			 " VALUES (%d, '%s', '%s', 'pam', 'pam.login', 'alice', '%s', '%s');"
+			 "UPDATE evidence_head SET last_pk = %d, last_hash = '%s';",
+			 i, ts, ts, prev, hash, i, hash);
+		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+		memcpy(prev, hash, sizeof(hash));
+	}
 	/* read-only, an old store is refused until migrated */
 	assert_int_equal(isms_store_open(fx->path, ISMS_STORE_READONLY, 1000, &s, NULL), -EPROTO);
 	assert_int_equal(isms_store_open(fx->path, 0, 1000, &s, NULL), 0);
 	fx->s = s;
 	assert_int_equal(tu_sql_int(fx->path, "PRAGMA user_version"), ISMS_SCHEMA_VERSION);
+	verify_ok(s, 0);
+	/* new rows (format 2) after old ones (format 1), one chain */
+	fill(s, 10, 2, "pam.login");
 	verify_ok(s, 0);
 	archive_ok(s, T0 + 2, p, 1, 2);
 	verify_ok(s, 2);
@@ -391,13 +419,93 @@ static void t_keyed(void **state)
 	free(p);
 }
 
+static void expect_bad_row(struct isms_store *s, int64_t row, const char *want)
+{
+	struct isms_verify_result res;
+
+	assert_int_equal(isms_evidence_verify(s, &res), -EBADMSG);
+	assert_int_equal(res.first_bad, row);
+	if (!strstr(res.reason, want))
+		fail_msg("reason '%s' does not say '%s'", res.reason, want);
+}
+
+/* Change a row behind the triggers' back, then put the trigger back. */
+static void edit(const char *path, const char *set, int row)
+{
+	char sql[4096];
+
+	snprintf(sql, sizeof(sql),
+		 "DROP TRIGGER evidence_no_update; UPDATE evidence SET %s WHERE pk = %d;"
+		 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";", set, row);
+	assert_int_equal(tu_sql(path, sql), SQLITE_OK);
+}
+
+static void t_pseudonymise(void **state)
+{
+	struct tu_fixture *fx = *state;
+	int64_t n = 0;
+	char *p = file_in(fx, "p.gz"), sql[256];
+
+	fill(fx->s, 0, 6, "access.read");
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 3, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE subject LIKE '~%'"
+					     " AND details IS NULL AND psalt IS NULL"), 3);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE subject = 'user4'"),
+			 1);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence"
+					     " WHERE kind = 'evidence.pseudonymised'"), 1);
+	verify_ok(fx->s, 0);
+	/* again: nothing left to do, nothing recorded */
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 3, &n), 0);
+	assert_int_equal(n, 0);
+	/* the trigger lets only pseudonymisation through */
+	assert_int_not_equal(tu_sql(fx->path, "UPDATE evidence SET subject = 'bob' WHERE pk = 5"),
+			     SQLITE_OK);
+	assert_int_not_equal(tu_sql(fx->path, "UPDATE evidence SET details = NULL, psalt = NULL"
+					      " WHERE pk = 5"), SQLITE_OK);
+	/* tampering with a pseudonymised row */
+	edit(fx->path, "outcome = 'deny'", 2);
+	expect_bad_row(fx->s, 2, "does not match its hash");
+	edit(fx->path, "outcome = 'allow'", 2);
+	verify_ok(fx->s, 0);
+	edit(fx->path, "details = '{}'", 2);
+	expect_bad_row(fx->s, 2, "pseudonymised");
+	edit(fx->path, "details = NULL", 2);
+	edit(fx->path, "subject = 'user1'", 1);
+	expect_bad_row(fx->s, 1, "pseudonymised");
+	snprintf(sql, sizeof(sql), "subject = '~' || substr(subject_d, 1, 16)");
+	edit(fx->path, sql, 1);
+	verify_ok(fx->s, 0);
+	/* and with one that is not: its text no longer matches its digest */
+	edit(fx->path, "subject = 'mallory'", 5);
+	expect_bad_row(fx->s, 5, "personal fields do not match");
+	edit(fx->path, "subject = 'user4'", 5);
+	/* a pseudonym that is not the digest's is caught; a correct one passes: pseudonymising
+	 * needs no secret, so only an archive or anchor made before tells it from the trigger's */
+	edit(fx->path, "subject = '~0000000000000000', details = NULL, psalt = NULL", 6);
+	expect_bad_row(fx->s, 6, "pseudonymised");
+	edit(fx->path, "subject = '~' || substr(subject_d, 1, 16)", 6);
+	verify_ok(fx->s, 0);
+	/* pseudonymised rows archive and verify there too */
+	archive_ok(fx->s, T0 + 4, p, 1, 4);
+	{
+		struct isms_archive_info h;
+		char reason[256];
+
+		assert_int_equal(isms_archive_check(p, &h, 0, NULL, reason, sizeof(reason)), 0);
+	}
+	verify_ok(fx->s, 4);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(t_roundtrip),   STORE_TEST(t_empty_range), STORE_TEST(t_retention),
 		STORE_TEST(t_guards),      STORE_TEST(t_tamper),      STORE_TEST(t_other_store),
 		STORE_TEST(t_crash_between), STORE_TEST(t_migrate_old_store),
-		STORE_TEST(t_keyed),
+		STORE_TEST(t_keyed),         STORE_TEST(t_pseudonymise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

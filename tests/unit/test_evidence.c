@@ -11,6 +11,7 @@
 #include "isms/evidence.h"
 #include "isms/evidence_schema.h"
 #include "isms/ingest.h"
+#include "evidence_internal.h"
 #include "testutil.h"
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -21,8 +22,7 @@
 	"DROP TRIGGER evidence_no_update; DROP TRIGGER evidence_no_delete;"
 /* The triggers as the first migration creates them, to put back after tampering. */
 #define CREATE_TRIGGERS                                                                     \
-	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                       \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"                      \
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";"                      \
 	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
 
 /* One text value straight from the store file. */
@@ -103,7 +103,18 @@ static void t_append_first(void **state)
 	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", stored, sizeof(stored));
 	assert_string_equal(ts, recorded); /* no ts given: now */
 	ev.ts = ts;
-	assert_int_equal(isms_evidence_hash(GENESIS, 1, recorded, &ev, want), 0);
+	/* row format 2: the chain covers the salted digests of subject and details */
+	{
+		char salt[64], sd[ISMS_HASH_HEX], dd[ISMS_HASH_HEX], got[ISMS_HASH_HEX];
+
+		sql_text(fx->path, "SELECT psalt FROM evidence WHERE pk = 1", salt, sizeof(salt));
+		assert_int_equal(strlen(salt), 32);
+		assert_int_equal(evidence_hash_v2(GENESIS, 1, recorded, &ev, salt, sd, dd, want), 0);
+		sql_text(fx->path, "SELECT subject_d FROM evidence WHERE pk = 1", got, sizeof(got));
+		assert_string_equal(got, sd);
+		sql_text(fx->path, "SELECT details_d FROM evidence WHERE pk = 1", got, sizeof(got));
+		assert_string_equal(got, dd);
+	}
 	assert_string_equal(stored, want);
 	assert_string_equal(res.head, want);
 	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 1", stored, sizeof(stored));
@@ -424,7 +435,7 @@ static void t_tamper_deleted_all(void **state)
 static void t_tamper_inserted(void **state)
 {
 	struct tu_fixture *fx = *state;
-	char sql[1024], prev[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX];
 
 	append_n(fx->s, 3);
 	/* INSERT needs no trigger removed: a forged row with a made-up hash. */
@@ -443,7 +454,7 @@ static void t_tamper_inserted_forged_hash(void **state)
 	struct tu_fixture *fx = *state;
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.allow"};
-	char sql[1024], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
 	append_n(fx->s, 3);
 	/* The attacker knows the format and chains the row correctly, but
@@ -464,7 +475,7 @@ static void t_tamper_replaced(void **state)
 	struct tu_fixture *fx = *state;
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.deny", .subject = "mallory"};
-	char sql[2048], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
 	append_n(fx->s, 3);
 	/* Row 2 swapped for a forgery that hashes correctly on its own: the
@@ -641,7 +652,7 @@ static void t_anchor_catches(void **state)
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.allow"};
 	struct isms_anchor a;
-	char reason[256], sql[1024], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char reason[256], sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
 	append_n(fx->s, 4);
 	assert_int_equal(isms_anchor_take(fx->s, &a), 0);
@@ -817,7 +828,7 @@ static void t_keyed_no_reseal(void **state)
 	struct isms_verify_result res;
 	struct isms_ingest *w = NULL;
 	char *key = tu_path(fx->dir, "evidence.key");
-	char sql[512], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.allow"};
 
@@ -857,7 +868,7 @@ static void t_verify_two_halves(void **state)
 	struct isms_verify_result res;
 	struct isms_ingest *w = NULL;
 	const int64_t n = 210000;
-	char sql[256];
+	char sql[4096];
 
 	assert_int_equal(isms_ingest_new(fx->s, "bench", &w), 0);
 	assert_int_equal(isms_ingest_begin(w), 0);
@@ -883,8 +894,7 @@ static void t_verify_two_halves(void **state)
 		assert_int_equal(res.first_bad, rows[k]);
 		snprintf(sql, sizeof(sql),
 			 "UPDATE evidence SET outcome = NULL WHERE pk = %lld;"
-			 "CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
-			 "  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;",
+			 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";",
 			 (long long)rows[k]);
 		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
 		verify_ok(fx->s, n);

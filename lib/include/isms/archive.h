@@ -42,6 +42,21 @@ typedef int (*isms_retention_cb)(const char *pattern, int64_t days, void *userda
 int isms_retention_list(struct isms_store *s, isms_retention_cb cb, void *userdata)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+/* --- pseudonymisation (pseudonym.c) -------------------------------------------- */
+
+/*
+ * Pseudonymise the rows whose ts is before @before (seconds since the
+ * epoch): in each row of format 2 (rows stored since schema 6) the subject
+ * becomes its pseudonym ('~' and 16 hex digits of the subject's salted
+ * digest, different in every row), the details are removed and so is the
+ * salt.  The chain commits to the digests, so verify still passes; older
+ * rows (format 1) are left as they are.  The chain is verified first; one
+ * transaction, with an 'evidence.pseudonymised' row when any changed.
+ * 0 and *@ret_rows, -EBADMSG (the chain does not verify), -EROFS, -errno.
+ */
+int isms_evidence_pseudonymise(struct isms_store *s, int64_t before, int64_t *ret_rows)
+	__attribute__((warn_unused_result, nonnull));
+
 /* --- archives (archive.c, archive_file.c) ------------------------------------------ */
 
 #define ISMS_ARCHIVE_FORMAT 1

@@ -85,6 +85,36 @@
 	"CREATE TABLE evidence_retention ("                                                    \
 	"  pattern TEXT PRIMARY KEY, days INTEGER NOT NULL CHECK (days > 0)) STRICT;"
 
+/*
+ * Pseudonymisable rows (row format 2, evidence.c): a row keeps a salt and
+ * the digests of its personal fields (subject, details), and the chain hash
+ * covers the digests instead of the text, so that the text can later give
+ * way to a pseudonym without breaking the chain.  The update trigger then
+ * lets through exactly that: a format-2 row whose salt goes, whose details
+ * go and whose subject becomes its pseudonym ('~' and the first 16 digits
+ * of its digest), nothing else changing.
+ */
+#define ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM                                              \
+	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence WHEN NOT ("                \
+	"  OLD.fmt IS 2 AND OLD.psalt IS NOT NULL AND NEW.psalt IS NULL AND NEW.details IS NULL" \
+	"  AND NEW.subject IS (CASE WHEN OLD.subject IS NULL THEN NULL"                         \
+	"  ELSE '~' || substr(OLD.subject_d, 1, 16) END)"                                       \
+	"  AND NEW.pk IS OLD.pk AND NEW.recorded IS OLD.recorded AND NEW.ts IS OLD.ts"         \
+	"  AND NEW.source IS OLD.source AND NEW.kind IS OLD.kind AND NEW.node IS OLD.node"     \
+	"  AND NEW.event_key IS OLD.event_key AND NEW.control IS OLD.control"                  \
+	"  AND NEW.asset IS OLD.asset AND NEW.outcome IS OLD.outcome AND NEW.prev IS OLD.prev" \
+	"  AND NEW.hash IS OLD.hash AND NEW.fmt IS OLD.fmt AND NEW.subject_d IS OLD.subject_d" \
+	"  AND NEW.details_d IS OLD.details_d)"                                                \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+
+#define ISMS_EVIDENCE_PSEUDONYM_DDL                                                            \
+	"ALTER TABLE evidence ADD COLUMN fmt INTEGER;",                                        \
+	"ALTER TABLE evidence ADD COLUMN psalt TEXT;",                                         \
+	"ALTER TABLE evidence ADD COLUMN subject_d TEXT;",                                     \
+	"ALTER TABLE evidence ADD COLUMN details_d TEXT;",                                     \
+	"DROP TRIGGER evidence_no_update;",                                                    \
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";"
+
 #define ISMS_INGEST_COUNTER_DDL                                                                \
 	"CREATE TABLE ingest_counter ("                                                        \
 	"  source TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL DEFAULT 0,"        \
