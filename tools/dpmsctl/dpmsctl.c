@@ -37,6 +37,7 @@ static void usage(FILE *f)
 		"  verify           check the access evidence's hash chain (--anchor, --key, --archive)\n"
 		"  evidence retention  how long access records stay (list, set, remove)\n"
 		"  evidence archive move old access records into an archive file\n"
+		"  evidence pseudonymise  pseudonyms for old access records\n"
 		"  archive verify   check evidence archives without the store\n"
 		"  anchor           print and log an anchor of the chain's head\n"
 		"  key              key the evidence chain with an HMAC key (init, show)\n"

@@ -153,6 +153,7 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		       "       ismsctl evidence counters              what each collector received\n"
 		       "       ismsctl evidence retention list|set|remove  how long kinds stay\n"
 		       "       ismsctl evidence archive --to FILE [--before DATE]  move old rows out\n"
+		       "       ismsctl evidence pseudonymise --before DATE  pseudonyms for old rows\n"
 		       "See 'ismsctl evidence add --help' and the others.\n");
 		return EXIT_OK;
 	}
