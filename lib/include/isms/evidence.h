@@ -76,8 +76,12 @@ int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
 	__attribute__((warn_unused_result, nonnull));
 
 /*
- * The chain hash of one row: SHA-256 over the previous hash, the id and every
- * field, each length-prefixed so that no two rows serialise alike.  Pure.
+ * The chain hash of one row of row format 1 (rows stored before schema 6):
+ * SHA-256 over the previous hash, the id and every field, each
+ * length-prefixed so that no two rows serialise alike.  Pure.  Rows stored
+ * since (format 2) hash the salted digests of subject and details instead
+ * of their text ("isms-evidence-v2"), so that they can be pseudonymised
+ * (isms_evidence_pseudonymise()); verify knows both.
  */
 int isms_evidence_hash(const char *prev_hex, int64_t id, const char *recorded,
 		       const struct isms_evidence *ev, char out_hex[ISMS_HASH_HEX])
