@@ -7,8 +7,9 @@
 # Fills a store with ROWS evidence rows through the ingest API
 # (bench/evidence_fill: file reads and logins, one second apart from
 # 2024-01-01), then prints: the fill rate; 'ismsctl verify' (the whole
-# command, quick_check included) and the chain walk alone (verify less a
-# 'check') in rows/s, best of REPEAT; bytes per row after VACUUM; then
+# command, quick_check included) and the chain walk alone (verify less
+# sqlite3's PRAGMA quick_check) in rows/s, best of REPEAT; bytes per row
+# after VACUUM; then
 # archives the first half ('evidence archive --before'), and prints the
 # archive's size per row, the archive rate, and 'verify --archive'.
 # Timings are printed, never asserted.  The goal (issue 9): verify at least
