@@ -274,6 +274,16 @@ set -- $last
 [ "$5" -eq $(($7 + $9 + ${11} + ${13})) ] && echo "counters add up: received = stored + filtered + duplicates + malformed" ||
 	echo "COUNTERS DO NOT ADD UP"
 echo "evidence rows in the store: $("$ISMSCTL" --store "$W/store.db" --json evidence list --source audisp-isms 2>/dev/null | grep -c '"id":')"
+# What a stored event costs: the store after VACUUM over its evidence rows
+# (goal, issue 9: at most 300 bytes).
+if command -v sqlite3 >/dev/null 2>&1; then
+	rm -f "$W/vacuum.db"
+	sqlite3 "$W/store.db" "VACUUM INTO '$W/vacuum.db'"
+	rows=$(sqlite3 "$W/store.db" "SELECT count(*) FROM evidence")
+	awk -v b="$(wc -c <"$W/vacuum.db")" -v n="$rows" -v d="$(sqlite3 "$W/store.db" "SELECT coalesce(sum(length(details)), 0) FROM evidence")" \
+		'BEGIN { if (n) printf "bytes/event: %.0f (store after VACUUM / %d evidence rows; details alone %.0f, goal 300)\n", b / n, n, d / n }'
+	rm -f "$W/vacuum.db"
+fi
 if "$ISMSCTL" --store "$W/store.db" verify >"$W/verify.out" 2>&1; then
 	echo "ismsctl verify: $(cat "$W/verify.out")"
 else

@@ -429,8 +429,22 @@ static const char *const m1[] = {
 	NULL,
 };
 
+/* 2: the evidence lifecycle, as in the ISMS store: archive boundary and retention */
+static const char *const m2[] = {
+	ISMS_EVIDENCE_LIFECYCLE_DDL,
+	NULL,
+};
+
+/* 3: pseudonymisable access records, as in the ISMS store */
+static const char *const m3[] = {
+	ISMS_EVIDENCE_PSEUDONYM_DDL,
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
+	m2,
+	m3,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "evidence_internal.h"
+#include "archive_internal.h"
 #include "isms/strutil.h"
 
 #define MARK "isms-anchor v1 "
@@ -47,18 +47,29 @@ static int row_hash(struct isms_store *s, int64_t row, char hash[ISMS_HASH_HEX])
 	return r;
 }
 
-static int store_id(struct isms_store *s, char *buf, size_t len)
+int evidence_store_id(struct isms_store *s, char *buf, size_t len)
 {
-	char h[ISMS_HASH_HEX];
+	char h[ISMS_HASH_HEX], bh[ISMS_HASH_HEX], kept[17];
+	int64_t bpk;
 	int r = row_hash(s, 1, h);
 
 	if (r < 0)
 		return r;
-	if (r == 0 || !h[0])
-		memcpy(h, EVIDENCE_GENESIS, sizeof(h));
+	if (r == 0 || !h[0]) {
+		/* Row 1 archived: the id the boundary kept from it. */
+		r = evidence_read_boundary(s, &bpk, bh, kept);
+		if (r < 0)
+			return r;
+		if (bpk > 0 && kept[0])
+			memcpy(h, kept, sizeof(kept));
+		else
+			memcpy(h, EVIDENCE_GENESIS, sizeof(h));
+	}
 	snprintf(buf, len, "%s:%.16s", s->schema->name, h);
 	return 0;
 }
+
+#define store_id evidence_store_id
 
 int isms_anchor_take(struct isms_store *s, struct isms_anchor *ret)
 {
@@ -74,6 +85,14 @@ int isms_anchor_take(struct isms_store *s, struct isms_anchor *ret)
 		char h[ISMS_HASH_HEX];
 
 		r = row_hash(s, a.row, h);
+		if (r == 0) {
+			/* Every row archived: the head is the boundary's row. */
+			int64_t bpk;
+
+			r = evidence_read_boundary(s, &bpk, h, NULL);
+			if (r >= 0)
+				r = bpk == a.row;
+		}
 		if (r < 0)
 			return r;
 		if (r == 0 || strcmp(h, a.hash) != 0)
@@ -193,6 +212,24 @@ int isms_anchor_check(struct isms_store *s, const struct isms_anchor *a, char *r
 	if (r < 0)
 		return r;
 	if (r == 0) {
+		char bh[ISMS_HASH_HEX];
+		int64_t bpk;
+
+		r = evidence_read_boundary(s, &bpk, bh, NULL);
+		if (r < 0)
+			return r;
+		if (a->row == bpk && strcmp(bh, a->hash) != 0) {
+			snprintf(reason, len,
+				 "row %" PRId64 " (archived) does not have the hash anchored %s:"
+				 " the chain was rewritten", a->row, a->time);
+			return -EBADMSG;
+		}
+		if (a->row <= bpk) {
+			snprintf(reason, len,
+				 "row %" PRId64 " of the anchor taken %s is archived: give its archive"
+				 " (--archive)", a->row, a->time);
+			return 1;
+		}
 		snprintf(reason, len,
 			 "row %" PRId64 " of the anchor taken %s is missing: the chain was cut", a->row,
 			 a->time);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -66,40 +67,53 @@ static void sha256_fetch(void)
 }
 
 #define NHASHED (3 + EV_NFIELDS)
+#define HASH_DOMAIN_V2 "isms-evidence-v2"
+#define PERSONAL_DOMAIN "isms-personal-v1"
 
-int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
-		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
-		      char out_hex[ISMS_HASH_HEX])
+/* @id in decimal into @buf (24 bytes): its length.  By hand: this runs per row. */
+static size_t id_digits(int64_t id, char *buf)
+{
+	char digits[24];
+	size_t k = 0;
+	uint64_t m = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
+
+	do {
+		digits[sizeof(digits) - 1 - k++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (id < 0)
+		digits[sizeof(digits) - 1 - k++] = '-';
+	memcpy(buf, digits + sizeof(digits) - k, k);
+	return k;
+}
+
+/*
+ * SHA-256 in hex over @n fields, length-prefixed, in one buffer sized by a
+ * bound (each prefix is at most 20 digits) and digested in one call.
+ */
+static int hash_fields(const char *const *fields, const size_t *lens, size_t n,
+		       char out_hex[ISMS_HASH_HEX])
 {
 	static const char hexd[] = "0123456789abcdef";
-	const char *fields[NHASHED] = {HASH_DOMAIN, prev};
-	size_t lens[NHASHED] = {sizeof(HASH_DOMAIN) - 1, prevlen};
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	char idbuf[32], stackbuf[8192], *buf = stackbuf;
+	char stackbuf[8192], *buf = stackbuf;
 	size_t need = 0, off = 0;
 	int r = -EIO;
 
 	pthread_once(&sha256_once, sha256_fetch);
 	if (!sha256_md)
 		return -EIO;
-	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-	fields[2] = idbuf;
-	lens[2] = strlen(idbuf);
-	for (size_t i = 0; i < EV_NFIELDS; i++) {
-		fields[3 + i] = v[i];
-		lens[3 + i] = v[i] ? len[i] : 0;
-	}
-	for (size_t i = 0; i < NHASHED; i++)
-		need = put_field(NULL, need, 0, fields[i], lens[i]);
+	for (size_t i = 0; i < n; i++)
+		need += lens[i] + 22;
 	if (need > sizeof(stackbuf)) {
 		buf = malloc(need);
 		if (!buf)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < NHASHED; i++)
+	for (size_t i = 0; i < n; i++)
 		off = put_field(buf, off, need, fields[i], lens[i]);
-	if (EVP_Digest(buf, need, md, &mdlen, sha256_md, NULL) == 1 && mdlen == 32) {
+	if (EVP_Digest(buf, off, md, &mdlen, sha256_md, NULL) == 1 && mdlen == 32) {
 		for (unsigned i = 0; i < mdlen; i++) {
 			out_hex[2 * i] = hexd[md[i] >> 4];
 			out_hex[2 * i + 1] = hexd[md[i] & 15];
@@ -110,6 +124,80 @@ int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
 	if (buf != stackbuf)
 		free(buf);
 	return r;
+}
+
+int evidence_hash_fmt(int fmt, const char *prev, size_t prevlen, int64_t id,
+		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
+		      char out_hex[ISMS_HASH_HEX])
+{
+	const char *fields[NHASHED] = {fmt == 2 ? HASH_DOMAIN_V2 : HASH_DOMAIN, prev};
+	size_t lens[NHASHED] = {fmt == 2 ? sizeof(HASH_DOMAIN_V2) - 1 : sizeof(HASH_DOMAIN) - 1,
+				prevlen};
+	char idbuf[24];
+
+	lens[2] = id_digits(id, idbuf);
+	fields[2] = idbuf;
+	for (size_t i = 0; i < EV_NFIELDS; i++) {
+		fields[3 + i] = v[i];
+		lens[3 + i] = v[i] ? len[i] : 0;
+	}
+	return hash_fields(fields, lens, NHASHED, out_hex);
+}
+
+int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
+		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
+		      char out_hex[ISMS_HASH_HEX])
+{
+	return evidence_hash_fmt(1, prev, prevlen, id, v, len, out_hex);
+}
+
+int evidence_personal_digest(const char *salt, size_t saltlen, int64_t id, const char *name,
+			     const char *value, size_t len, char out_hex[ISMS_HASH_HEX])
+{
+	const char *fields[5] = {PERSONAL_DOMAIN, salt, NULL, name, value};
+	size_t lens[5] = {sizeof(PERSONAL_DOMAIN) - 1, saltlen, 0, strlen(name), value ? len : 0};
+	char idbuf[24];
+
+	lens[2] = id_digits(id, idbuf);
+	fields[2] = idbuf;
+	return hash_fields(fields, lens, 5, out_hex);
+}
+
+int evidence_salt(char out[EVIDENCE_SALT_HEX])
+{
+	static const char hexd[] = "0123456789abcdef";
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return -EIO;
+	for (size_t i = 0; i < sizeof(b); i++) {
+		out[2 * i] = hexd[b[i] >> 4];
+		out[2 * i + 1] = hexd[b[i] & 15];
+	}
+	out[32] = '\0';
+	return 0;
+}
+
+int evidence_hash_v2(const char *prev, int64_t id, const char *recorded,
+		     const struct isms_evidence *ev, const char *salt,
+		     char subject_d[ISMS_HASH_HEX], char details_d[ISMS_HASH_HEX],
+		     char out_hex[ISMS_HASH_HEX])
+{
+	const char *v[EV_NFIELDS] = {recorded,   ev->ts,      ev->source,  ev->kind,
+				     ev->node,   ev->event_key, ev->control, ev->asset,
+				     subject_d,  ev->outcome, details_d};
+	size_t len[EV_NFIELDS];
+	int r = evidence_personal_digest(salt, strlen(salt), id, "subject", ev->subject,
+					 ev->subject ? strlen(ev->subject) : 0, subject_d);
+
+	if (r >= 0)
+		r = evidence_personal_digest(salt, strlen(salt), id, "details", ev->details,
+					     ev->details ? strlen(ev->details) : 0, details_d);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < EV_NFIELDS; i++)
+		len[i] = v[i] ? strlen(v[i]) : 0;
+	return evidence_hash_fmt(2, prev, strlen(prev), id, v, len, out_hex);
 }
 
 int isms_evidence_hash(const char *prev_hex, int64_t id, const char *recorded,
@@ -190,16 +278,19 @@ int evidence_read_head(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HAS
 }
 
 static int insert_row(struct isms_store *s, int64_t id, const char *recorded,
-		      const struct isms_evidence *ev, const char *prev, const char *hash)
+		      const struct isms_evidence *ev, const char *prev, const char *hash,
+		      const char *salt, const char *subject_d, const char *details_d)
 {
 	const char *vals[] = {recorded,    ev->ts,      ev->source,  ev->kind,
 			      ev->node,    ev->event_key, ev->control, ev->asset,
-			      ev->subject, ev->outcome, ev->details, prev, hash};
+			      ev->subject, ev->outcome, ev->details, prev, hash,
+			      salt,        subject_d,   details_d};
 	sqlite3_stmt *st = NULL;
 	int r = store_prepare(s,
 			      "INSERT INTO evidence (pk, recorded, ts, source, kind, node, event_key,"
-			      " control, asset, subject, outcome, details, prev, hash)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			      " control, asset, subject, outcome, details, prev, hash, fmt, psalt,"
+			      " subject_d, details_d) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			      " ?10, ?11, ?12, ?13, ?14, 2, ?15, ?16, ?17)",
 			      &st);
 
 	if (r >= 0 && sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
@@ -227,6 +318,7 @@ static int insert_row(struct isms_store *s, int64_t id, const char *recorded,
 int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, int64_t *ret_id)
 {
 	char prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX], recorded[32], tsbuf[ISMS_DATE_MAX];
+	char salt[EVIDENCE_SALT_HEX], subject_d[ISMS_HASH_HEX], details_d[ISMS_HASH_HEX];
 	struct isms_evidence e = *ev;
 	int64_t last;
 	int r;
@@ -253,10 +345,12 @@ int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, i
 		r = evidence_head_holds(s, last, prev);
 	if (r < 0)
 		goto fail;
-	r = isms_evidence_hash(prev, last + 1, recorded, &e, hash);
+	r = evidence_salt(salt);
+	if (r >= 0)
+		r = evidence_hash_v2(prev, last + 1, recorded, &e, salt, subject_d, details_d, hash);
 	if (r < 0)
 		goto fail;
-	r = insert_row(s, last + 1, recorded, &e, prev, hash);
+	r = insert_row(s, last + 1, recorded, &e, prev, hash, salt, subject_d, details_d);
 	if (r < 0)
 		goto fail;
 	r = evidence_seal_head(s, last + 1, hash);
@@ -270,215 +364,5 @@ int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, i
 	return 0;
 fail:
 	isms_store_rollback(s);
-	return r;
-}
-
-#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
-
-/*
- * The guards of the chain, exactly as the migrations made them: the two
- * tables are tables (not views over something else), the append-only
- * triggers have their full text (the same names with empty bodies guard
- * nothing), and no other trigger sits on either table (one that drops new
- * rows with RAISE(IGNORE) hides evidence before it is chained).
- * 1 when all is as made, 0 with @reason filled in, or -errno.
- */
-static int guards_intact(struct isms_store *s, char *reason, size_t len)
-{
-	static const struct {
-		const char *type, *name, *sql;
-	} want[] = {
-		{"table", "evidence", NULL},
-		{"table", "evidence_head", NULL},
-		{"trigger", "evidence_no_update", ISMS_EVIDENCE_TRIGGER_NO_UPDATE},
-		{"trigger", "evidence_no_delete", ISMS_EVIDENCE_TRIGGER_NO_DELETE},
-	};
-	bool seen[sizeof(want) / sizeof(want[0])] = {false};
-	sqlite3_stmt *st = NULL;
-	int r = store_prepare(s,
-			      "SELECT type, name, sql FROM sqlite_master WHERE name IN"
-			      " ('evidence', 'evidence_head', 'evidence_no_update', 'evidence_no_delete')"
-			      " OR (type = 'trigger' AND tbl_name IN ('evidence', 'evidence_head'))",
-			      &st);
-
-	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
-		const char *type = (const char *)sqlite3_column_text(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *sql = (const char *)sqlite3_column_text(st, 2);
-		size_t sqllen = (size_t)sqlite3_column_bytes(st, 2);
-		size_t k;
-
-		for (k = 0; k < sizeof(want) / sizeof(want[0]); k++)
-			if (name && strcmp(name, want[k].name) == 0)
-				break;
-		if (k == sizeof(want) / sizeof(want[0])) {
-			snprintf(reason, len, "an unexpected trigger '%.64s' sits on the evidence tables",
-				 name ? name : "?");
-			r = 0;
-			break;
-		}
-		if (!type || strcmp(type, want[k].type) != 0 ||
-		    (want[k].sql && (!sql || sqllen != strlen(want[k].sql) ||
-				     memcmp(sql, want[k].sql, sqllen) != 0))) {
-			snprintf(reason, len,
-				 "the append-only %s '%s' was replaced: its definition is not the one made",
-				 want[k].type, want[k].name);
-			r = 0;
-			break;
-		}
-		seen[k] = true;
-	}
-	sqlite3_finalize(st);
-	if (r < 0)
-		return r;
-	if (r == 0 && reason[0])
-		return 0;
-	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
-		if (!seen[k]) {
-			snprintf(reason, len, "the append-only triggers on evidence were removed ('%s' is missing)",
-				 want[k].name);
-			return 0;
-		}
-	}
-	return 1;
-}
-
-/* Text or NULL, as every column but the pk is; a BLOB compares unlike text in SQL. */
-static bool text_or_null(sqlite3_stmt *st, int i)
-{
-	int t = sqlite3_column_type(st, i);
-
-	return t == SQLITE_TEXT || t == SQLITE_NULL;
-}
-
-static bool is_hash(const char *h, size_t n)
-{
-	if (!h || n != 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-			return false;
-	return true;
-}
-
-static int verify_chain(struct isms_store *s, struct isms_verify_result *ret)
-{
-	char expect_prev[ISMS_HASH_HEX] = GENESIS, hash[ISMS_HASH_HEX], head_hash[ISMS_HASH_HEX];
-	sqlite3_stmt *st = NULL;
-	int64_t expect_id = 1, head_pk;
-	int r;
-
-	memset(ret, 0, sizeof(*ret));
-	snprintf(ret->head, sizeof(ret->head), "%s", GENESIS);
-	r = store_prepare(s,
-			  "SELECT pk, recorded, ts, source, kind, node, event_key, control, asset,"
-			  " subject, outcome, details, prev, hash FROM evidence ORDER BY pk",
-			  &st);
-	if (r < 0)
-		return r;
-	while ((r = store_step_row(s, st)) == 1) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *v[EV_NFIELDS], *prev, *stored;
-		size_t len[EV_NFIELDS], prevlen, storedlen;
-		bool types_ok = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
-
-		/* Text first, then its length: the order SQLite documents. */
-		for (int i = 0; i < EV_NFIELDS; i++) {
-			types_ok = types_ok && text_or_null(st, i + 1);
-			v[i] = COL(i + 1);
-			len[i] = (size_t)sqlite3_column_bytes(st, i + 1);
-		}
-		prev = COL(12);
-		prevlen = (size_t)sqlite3_column_bytes(st, 12);
-		stored = COL(13);
-		storedlen = (size_t)sqlite3_column_bytes(st, 13);
-		ret->rows++;
-		if (id != expect_id) {
-			ret->first_bad = id;
-			if (id > expect_id)
-				snprintf(ret->reason, sizeof(ret->reason),
-					 "row %" PRId64 " follows row %" PRId64 ": rows were deleted",
-					 id, expect_id - 1);
-			else
-				snprintf(ret->reason, sizeof(ret->reason),
-					 "row %" PRId64 " is out of sequence (expected row %" PRId64 ")",
-					 id, expect_id);
-			r = -EBADMSG;
-			goto out;
-		}
-		if (!types_ok || !v[EV_RECORDED]) {
-			ret->first_bad = id;
-			snprintf(ret->reason, sizeof(ret->reason),
-				 "row %" PRId64 " was altered: a value is not text", id);
-			r = -EBADMSG;
-			goto out;
-		}
-		if (!is_hash(prev, prevlen) || memcmp(prev, expect_prev, 64) != 0) {
-			ret->first_bad = id;
-			snprintf(ret->reason, sizeof(ret->reason),
-				 "row %" PRId64 " does not chain to the row before it: a row was inserted, deleted or altered",
-				 id);
-			r = -EBADMSG;
-			goto out;
-		}
-		r = evidence_hash_raw(expect_prev, 64, id, v, len, hash);
-		if (r < 0)
-			goto out;
-		if (!is_hash(stored, storedlen) || memcmp(stored, hash, 64) != 0) {
-			ret->first_bad = id;
-			snprintf(ret->reason, sizeof(ret->reason),
-				 "row %" PRId64 " was altered: its content does not match its hash", id);
-			r = -EBADMSG;
-			goto out;
-		}
-		memcpy(expect_prev, hash, sizeof(hash));
-		expect_id++;
-	}
-	if (r < 0)
-		goto out;
-	snprintf(ret->head, sizeof(ret->head), "%s", expect_prev);
-	r = evidence_read_head(s, &head_pk, head_hash);
-	if (r < 0)
-		goto out;
-	if (head_pk != expect_id - 1 || strcmp(head_hash, expect_prev) != 0) {
-		snprintf(ret->reason, sizeof(ret->reason),
-			 "the chain ends at row %" PRId64 " but the head record names row %" PRId64
-			 ": rows were deleted at the end, or the head was altered",
-			 expect_id - 1, head_pk);
-		/* Rows past the head are the first bad ones; rows missing at the
-		 * end leave none to point at. */
-		ret->first_bad = head_pk < expect_id - 1 ? head_pk + 1 : 0;
-		r = -EBADMSG;
-		goto out;
-	}
-	/* After the rows, so that an edit is named by its row; a chain read
-	 * through a replaced table fails here all the same. */
-	r = guards_intact(s, ret->reason, sizeof(ret->reason));
-	if (r < 0)
-		goto out;
-	if (r == 0) {
-		r = -EBADMSG;
-		goto out;
-	}
-	r = evidence_verify_keyed(s, head_pk, head_hash, ret);
-out:
-	sqlite3_finalize(st);
-	return r;
-}
-
-int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
-{
-	bool own = sqlite3_get_autocommit(s->db);
-	int r;
-
-	/* The rows, the head and the guards from one snapshot: read one by
-	 * one, a writer's commit in between (pam_isms, audisp-isms) would look
-	 * like rows deleted at the end.  A deferred BEGIN takes no write lock,
-	 * so read-only connections may do it too. */
-	if (own && (r = store_exec(s, "BEGIN")) < 0)
-		return r;
-	r = verify_chain(s, ret);
-	if (own)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
 }

@@ -23,6 +23,69 @@ int evidence_hash_raw(const char *prev, size_t prevlen, int64_t id,
 		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
 		      char out_hex[ISMS_HASH_HEX]);
 
+/* The chain hash of row format @fmt (1: the text; 2: digests of personal fields). */
+int evidence_hash_fmt(int fmt, const char *prev, size_t prevlen, int64_t id,
+		      const char *const v[EV_NFIELDS], const size_t len[EV_NFIELDS],
+		      char out_hex[ISMS_HASH_HEX]);
+
+#define EVIDENCE_SALT_HEX 33
+/* A fresh salt: 16 random bytes in hex. */
+int evidence_salt(char out[EVIDENCE_SALT_HEX]);
+
+/* The digest of personal field @name ("subject", "details") of row @id under @salt. */
+int evidence_personal_digest(const char *salt, size_t saltlen, int64_t id, const char *name,
+			     const char *value, size_t len, char out_hex[ISMS_HASH_HEX]);
+
+/*
+ * A format-2 row: the digests of its subject and details under @salt, and
+ * its chain hash over every field but those two, and the digests instead.
+ */
+int evidence_hash_v2(const char *prev, int64_t id, const char *recorded,
+		     const struct isms_evidence *ev, const char *salt,
+		     char subject_d[ISMS_HASH_HEX], char details_d[ISMS_HASH_HEX],
+		     char out_hex[ISMS_HASH_HEX]);
+
+/*
+ * A walk along the chain: rows are checked in order, each against the
+ * hash it must follow (@expect_prev) and its position (@expect_id).  Used
+ * for the store (evidence_verify.c) and for archive files (archive.c).
+ */
+struct evidence_walk {
+	int64_t expect_id;             /* the next row's id; 0: take the first row's */
+	char expect_prev[ISMS_HASH_HEX];
+	char start_prev[ISMS_HASH_HEX]; /* the first row's prev, when taken from it */
+	int64_t rows;                  /* rows looked at */
+	int64_t first_bad;
+	char reason[256];
+};
+
+/* A row's format-2 columns: @fmt 0 (NULL: format 1) or 2; the others NULL in format 1. */
+struct evidence_ext {
+	int64_t fmt;
+	const char *salt, *subject_d, *details_d;
+	size_t saltlen, sdlen, ddlen;
+};
+
+/* Start a walk after row @after whose hash is @prev (genesis for 0). */
+void evidence_walk_init(struct evidence_walk *w, int64_t after, const char *prev);
+
+/*
+ * One row: its id, its fields (@v, @len as stored), its stored prev and
+ * hash.  0 and the walk moves on, -EBADMSG with the reason, -errno.
+ */
+int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[EV_NFIELDS],
+		      const size_t len[EV_NFIELDS], const char *prev, size_t prevlen,
+		      const char *stored, size_t storedlen, const struct evidence_ext *x);
+
+/*
+ * The archive boundary: the last row moved to an archive (0: none) into
+ * *@ret_pk, its hash into @hash ("" when damaged), and the store id kept
+ * from row 1 (16 hex digits, "" until the first archive) into @store_id
+ * when not NULL.  0, -ENOTRECOVERABLE (message kept), -errno.
+ */
+int evidence_read_boundary(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HASH_HEX],
+			   char store_id[17]);
+
 /*
  * The head record: the last row's pk into *@ret_pk and its hash, copied whole,
  * into @hash; "" when the stored hash is not exactly one (a NUL inside, the

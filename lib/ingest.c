@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "evidence_internal.h"
@@ -27,7 +28,32 @@ struct isms_ingest {
 	int64_t delta[ISMS_CTR_MAX];
 	time_t recorded_at;
 	char recorded[32];
+	/* Random bytes for the rows' salts, drawn 4 KiB at a time: one each. */
+	unsigned char pool[4096];
+	size_t pool_used;
 };
+
+static int salt_next(struct isms_ingest *w, char out[EVIDENCE_SALT_HEX])
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	if (w->pool_used == 0 || w->pool_used + 16 > sizeof(w->pool)) {
+		if (getrandom(w->pool, sizeof(w->pool), 0) != (ssize_t)sizeof(w->pool))
+			return -EIO;
+		w->pool_used = 0;
+	}
+	for (size_t i = 0; i < 16; i++) {
+		unsigned char b = w->pool[w->pool_used + i];
+
+		out[2 * i] = hexd[b >> 4];
+		out[2 * i + 1] = hexd[b & 15];
+	}
+	/* used once: a salt must not be readable from another row's */
+	explicit_bzero(w->pool + w->pool_used, 16);
+	w->pool_used += 16;
+	out[32] = '\0';
+	return 0;
+}
 
 const char *isms_counter_name(enum isms_counter c)
 {
@@ -47,9 +73,10 @@ int isms_ingest_new(struct isms_store *s, const char *source, struct isms_ingest
 	/* ON CONFLICT DO NOTHING: a duplicate costs one failed index probe. */
 	r = store_prepare(s,
 			  "INSERT INTO evidence (pk, recorded, ts, source, kind, node, event_key,"
-			  " control, asset, subject, outcome, details, prev, hash)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-			  " ON CONFLICT(event_key) DO NOTHING",
+			  " control, asset, subject, outcome, details, prev, hash, fmt, psalt,"
+			  " subject_d, details_d)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 2,"
+			  " ?15, ?16, ?17) ON CONFLICT(event_key) DO NOTHING",
 			  &w->insert);
 	if (r >= 0)
 		r = store_prepare(s, "SELECT 1 FROM evidence WHERE event_key = ?1", &w->has_key);
@@ -124,8 +151,9 @@ int isms_ingest_begin(struct isms_ingest *w)
 int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64_t *ret_id)
 {
 	struct isms_evidence e = *ev;
-	char hash[ISMS_HASH_HEX], tsbuf[ISMS_DATE_MAX];
-	const char *vals[13];
+	char hash[ISMS_HASH_HEX], tsbuf[ISMS_DATE_MAX], salt[EVIDENCE_SALT_HEX];
+	char subject_d[ISMS_HASH_HEX], details_d[ISMS_HASH_HEX];
+	const char *vals[16];
 	time_t now;
 	int r;
 
@@ -141,7 +169,10 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 	}
 	if (!e.ts)
 		e.ts = w->recorded;
-	r = isms_evidence_hash(w->prev, w->last + 1, w->recorded, &e, hash);
+	r = salt_next(w, salt);
+	if (r >= 0)
+		r = evidence_hash_v2(w->prev, w->last + 1, w->recorded, &e, salt, subject_d, details_d,
+				     hash);
 	if (r < 0)
 		return r;
 	vals[0] = w->recorded;
@@ -157,10 +188,13 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 	vals[10] = e.details;
 	vals[11] = w->prev;
 	vals[12] = hash;
+	vals[13] = salt;
+	vals[14] = subject_d;
+	vals[15] = details_d;
 	sqlite3_reset(w->insert);
 	if (sqlite3_bind_int64(w->insert, 1, w->last + 1) != SQLITE_OK)
 		return -EIO;
-	for (int i = 0; i < 13; i++) {
+	for (int i = 0; i < 16; i++) {
 		if (sqlite3_bind_text(w->insert, i + 2, vals[i], -1, SQLITE_STATIC) != SQLITE_OK)
 			return -EIO;
 	}

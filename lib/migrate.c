@@ -147,11 +147,25 @@ static const char *const m4[] = {
 	NULL,
 };
 
+/* 5: the evidence lifecycle: archive boundary, delete of archived rows only, retention */
+static const char *const m5[] = {
+	ISMS_EVIDENCE_LIFECYCLE_DDL,
+	NULL,
+};
+
+/* 6: pseudonymisable evidence rows (row format 2) */
+static const char *const m6[] = {
+	ISMS_EVIDENCE_PSEUDONYM_DDL,
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
 	m3,
 	m4,
+	m5,
+	m6,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

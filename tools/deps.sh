@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="meson ninja-build pkg-config gcc libc6-dev python3 sqlite3
-libsqlite3-dev libjson-c-dev libssl-dev libcmocka-dev"
+libsqlite3-dev libjson-c-dev libssl-dev libcmocka-dev zlib1g-dev"
 # pam_isms: the module, its tests (pam_wrapper, libpamtest) and the demo (nss_wrapper).
 PKGS="$PKGS libpam0g-dev libaudit-dev libpamtest0-dev libpam-wrapper libnss-wrapper pamtester"
 # The end-to-end tests: a real sshd and ssh client, pamtester (tests/e2e).

@@ -24,15 +24,14 @@
 #include <string.h>
 
 #include "isms/evidence.h"
+#include "isms/evidence_schema.h"
 #include "isms/ingest.h"
 #include "isms/store.h"
 
 #define DROP "DROP TRIGGER IF EXISTS evidence_no_update; DROP TRIGGER IF EXISTS evidence_no_delete;"
 #define MAKE                                                                                \
-	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                       \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"                      \
-	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                       \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";"                      \
+	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
 
 static const char *const fields[] = {"recorded", "ts", "source", "kind", "node", "event_key",
 				     "control", "asset", "subject", "outcome", "details"};
@@ -175,7 +174,7 @@ static int apply(const char *path, unsigned long seed)
 					    "trigger-noop", "tail-cut", "rehash", "forged-append",
 					    "trigger-hide"};
 	sqlite3 *db = NULL;
-	char sql[2048];
+	char sql[4096];
 	int64_t n, a, b;
 	int kind = (int)(seed % 10), r = -1;
 	const char *f;
@@ -313,7 +312,7 @@ out:
 static int one(const char *path, const char *what, const char *pk, const char *field)
 {
 	sqlite3 *db = NULL;
-	char sql[1024];
+	char sql[4096];
 	int r = -1;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)

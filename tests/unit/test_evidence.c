@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "isms/evidence.h"
+#include "isms/evidence_schema.h"
 #include "isms/ingest.h"
+#include "evidence_internal.h"
 #include "testutil.h"
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -20,10 +22,8 @@
 	"DROP TRIGGER evidence_no_update; DROP TRIGGER evidence_no_delete;"
 /* The triggers as the first migration creates them, to put back after tampering. */
 #define CREATE_TRIGGERS                                                                     \
-	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"                       \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"                      \
-	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                       \
-	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";"                      \
+	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
 
 /* One text value straight from the store file. */
 static void sql_text(const char *path, const char *sql, char *buf, size_t len)
@@ -103,7 +103,18 @@ static void t_append_first(void **state)
 	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", stored, sizeof(stored));
 	assert_string_equal(ts, recorded); /* no ts given: now */
 	ev.ts = ts;
-	assert_int_equal(isms_evidence_hash(GENESIS, 1, recorded, &ev, want), 0);
+	/* row format 2: the chain covers the salted digests of subject and details */
+	{
+		char salt[64], sd[ISMS_HASH_HEX], dd[ISMS_HASH_HEX], got[ISMS_HASH_HEX];
+
+		sql_text(fx->path, "SELECT psalt FROM evidence WHERE pk = 1", salt, sizeof(salt));
+		assert_int_equal(strlen(salt), 32);
+		assert_int_equal(evidence_hash_v2(GENESIS, 1, recorded, &ev, salt, sd, dd, want), 0);
+		sql_text(fx->path, "SELECT subject_d FROM evidence WHERE pk = 1", got, sizeof(got));
+		assert_string_equal(got, sd);
+		sql_text(fx->path, "SELECT details_d FROM evidence WHERE pk = 1", got, sizeof(got));
+		assert_string_equal(got, dd);
+	}
 	assert_string_equal(stored, want);
 	assert_string_equal(res.head, want);
 	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 1", stored, sizeof(stored));
@@ -424,7 +435,7 @@ static void t_tamper_deleted_all(void **state)
 static void t_tamper_inserted(void **state)
 {
 	struct tu_fixture *fx = *state;
-	char sql[1024], prev[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX];
 
 	append_n(fx->s, 3);
 	/* INSERT needs no trigger removed: a forged row with a made-up hash. */
@@ -443,7 +454,7 @@ static void t_tamper_inserted_forged_hash(void **state)
 	struct tu_fixture *fx = *state;
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.allow"};
-	char sql[1024], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
 	append_n(fx->s, 3);
 	/* The attacker knows the format and chains the row correctly, but
@@ -464,7 +475,7 @@ static void t_tamper_replaced(void **state)
 	struct tu_fixture *fx = *state;
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.deny", .subject = "mallory"};
-	char sql[2048], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
 	append_n(fx->s, 3);
 	/* Row 2 swapped for a forgery that hashes correctly on its own: the
@@ -515,8 +526,7 @@ static void t_tamper_triggers_dropped(void **state)
 	assert_int_equal(res.rows, 3);
 	assert_int_equal(res.first_bad, 0);
 	/* Put back as it was, all is well again. */
-	assert_int_equal(tu_sql(fx->path, "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"
-					  "  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;"),
+	assert_int_equal(tu_sql(fx->path, ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"),
 			 SQLITE_OK);
 	verify_ok(fx->s, 3);
 }
@@ -642,7 +652,7 @@ static void t_anchor_catches(void **state)
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.allow"};
 	struct isms_anchor a;
-	char reason[256], sql[1024], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char reason[256], sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
 	append_n(fx->s, 4);
 	assert_int_equal(isms_anchor_take(fx->s, &a), 0);
@@ -818,7 +828,7 @@ static void t_keyed_no_reseal(void **state)
 	struct isms_verify_result res;
 	struct isms_ingest *w = NULL;
 	char *key = tu_path(fx->dir, "evidence.key");
-	char sql[512], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
+	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 	struct isms_evidence ev = {.ts = "2024-01-01T00:00:00Z", .source = "pam",
 				   .kind = "login.allow"};
 
@@ -847,10 +857,62 @@ static void t_keyed_no_reseal(void **state)
 	free(key);
 }
 
+/*
+ * A chain large enough to be walked in two halves on two connections: an
+ * edit in either half, or at the joint, is named by its row as in a serial
+ * walk, and rows past the head are seen.
+ */
+static void t_verify_two_halves(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_verify_result res;
+	struct isms_ingest *w = NULL;
+	const int64_t n = 210000;
+	char sql[4096];
+
+	assert_int_equal(isms_ingest_new(fx->s, "bench", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), 0);
+	for (int64_t i = 1; i <= n; i++) {
+		char key[32];
+		struct isms_evidence ev = {.source = "bench", .kind = "file.read", .event_key = key,
+					   .subject = "alice", .ts = "2024-01-01T00:00:00Z"};
+
+		snprintf(key, sizeof(key), "k%lld", (long long)i);
+		assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(isms_ingest_commit(w), 0);
+	isms_ingest_free(w);
+	verify_ok(fx->s, n);
+	const int64_t rows[] = {n / 2 + 1, n - 5, 17};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		snprintf(sql, sizeof(sql),
+			 "DROP TRIGGER evidence_no_update; UPDATE evidence SET outcome = 'x' WHERE pk = %lld",
+			 (long long)rows[k]);
+		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+		assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+		assert_int_equal(res.first_bad, rows[k]);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE evidence SET outcome = NULL WHERE pk = %lld;"
+			 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";",
+			 (long long)rows[k]);
+		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+		verify_ok(fx->s, n);
+	}
+	/* a row past the head */
+	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
+					  " SELECT pk + 1, recorded, ts, source, kind, hash, hash FROM evidence"
+					  " WHERE pk = (SELECT max(pk) FROM evidence)"),
+			 SQLITE_OK);
+	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
+	assert_int_equal(res.first_bad, n + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(t_verify_empty),
+		STORE_TEST(t_verify_two_halves),
 		STORE_TEST(t_append_first),
 		STORE_TEST(t_append_chain),
 		STORE_TEST(t_event_key_duplicate),

@@ -115,6 +115,25 @@ int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_anchor(struct cli *c, int argc, char **argv);
 
 int cmd_key(struct cli *c, int argc, char **argv);
+/*
+ * 'evidence retention ...' and 'evidence archive ...' (argv[0] "evidence"):
+ * the exit code, or -1 when argv[1] is neither.
+ */
+int cmd_evidence_lifecycle(struct cli *c, int argc, char **argv);
+/* Archive files given to verify (--archive FILE|DIR), malloc'd paths. */
+struct cli_paths {
+	char **v;
+	size_t n;
+};
+/* Add @arg, or each file in it not ending in .tmp when a directory: 0 or an exit code. */
+int cli_archives_read(struct cli_paths *ps, const char *arg);
+void cli_paths_release(struct cli_paths *ps);
+/* An anchor of an archived row against the archive in @ps holding it: 0, -EBADMSG (@reason). */
+struct isms_anchor;
+int cli_anchor_in_archives(const struct cli_paths *ps, const struct isms_anchor *a, char *reason,
+			   size_t len);
+/* 'archive verify FILE...': archives alone, no store. */
+int cmd_archive(struct cli *c, int argc, char **argv);
 /* 'key init' for 'init --keyed': create the key at @path if missing, key the store. */
 int cli_key_init(struct cli *c, const char *path);
 

@@ -17,6 +17,7 @@
 #include <libaudit.h>
 
 #include "cli.h"
+#include "isms/archive.h"
 #include "isms/evidence.h"
 
 #define MAX_ANCHORS 100000
@@ -101,15 +102,18 @@ static const char *keyed_name(enum isms_verify_keyed k)
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
 	struct isms_verify_result res;
+	struct isms_archive_set set = {0};
 	struct anchors as = {0};
+	struct cli_paths ps = {0};
 	struct json_object *o = NULL, *ja = NULL;
 	const char *key = NULL;
+	char areason[512] = "";
 	size_t bad_anchors = 0;
 	int r, code = EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
-			printf("Usage: %s verify [--anchor LINE|FILE]... [--key PATH]\n\n"
+			printf("Usage: %s verify [--anchor LINE|FILE]... [--key PATH] [--archive FILE|DIR]...\n\n"
 			       "Check every page of the store, then walk the evidence hash chain from\n"
 			       "the first row: every row's stored bytes against its hash, its link to\n"
 			       "the row before, the head record, and the append-only triggers' full\n"
@@ -118,7 +122,11 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 			       "unkeyed chain can be checked, and verify says so.  With --key a store\n"
 			       "that is not keyed fails.  Each --anchor (an 'isms-anchor v1' line, or a\n"
 			       "file of lines such as the audit log, '-' for standard input) must still\n"
-			       "hold: its row present with its hash.  Exit 0 when intact; exit 9 naming\n"
+			       "hold: its row present with its hash, or, archived, in its archive.\n"
+			       "Each --archive (a file of 'evidence archive', or a directory of them)\n"
+			       "is checked alone, then with the others and the store as one chain:\n"
+			       "no gap, no overlap, one store, ending where the store's rows start.\n"
+			       "Exit 0 when intact; exit 9 naming\n"
 			       "the first bad row or the anchor that failed, 7 when the store is corrupt.\n"
 			       "See ismsctl(8) for what each check proves and what it does not.\n",
 			       cli_prog);
@@ -134,6 +142,10 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 				goto out;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--key"))) {
 			key = v;
+		} else if ((v = cli_opt_value(argc, argv, &i, "--archive"))) {
+			code = cli_archives_read(&ps, v);
+			if (code)
+				goto out;
 		} else {
 			code = cli_usage("verify", "unknown argument '%s'", argv[i]);
 			goto out;
@@ -159,6 +171,16 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 		code = cli_store_fail(c, r);
 		goto out;
 	}
+	if (r == 0 && ps.n) {
+		r = isms_archive_verify_set(c->store, (const char *const *)ps.v, ps.n, &set, areason,
+					    sizeof(areason));
+		if (r < 0 && r != -EBADMSG) {
+			code = cli_fail(r, "%s", areason);
+			goto out;
+		}
+		if (r < 0)
+			snprintf(res.reason, sizeof(res.reason), "%s", areason);
+	}
 	if (c->fmt == OUT_JSON) {
 		o = json_object_new_object();
 		ja = json_object_new_array();
@@ -167,6 +189,8 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 		char reason[256] = "";
 		int ar = isms_anchor_check(c->store, &as.v[k], reason, sizeof(reason));
 
+		if (ar == 1)
+			ar = cli_anchor_in_archives(&ps, &as.v[k], reason, sizeof(reason));
 		if (ar < 0 && ar != -EBADMSG) {
 			code = cli_store_fail(c, ar);
 			goto out;
@@ -190,6 +214,12 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	if (o) {
 		json_object_object_add(o, "ok", json_object_new_boolean(r == 0 && !bad_anchors));
 		json_object_object_add(o, "rows", json_object_new_int64(res.rows));
+		json_object_object_add(o, "archived", json_object_new_int64(res.archived));
+		if (ps.n) {
+			json_object_object_add(o, "archive_rows", json_object_new_int64(set.rows));
+			json_object_object_add(o, "archive_first", json_object_new_int64(set.first));
+			json_object_object_add(o, "unfinished", json_object_new_int64(set.unfinished));
+		}
 		json_object_object_add(o, "head", json_object_new_string(res.head));
 		json_object_object_add(o, "keyed", json_object_new_string(keyed_name(res.keyed)));
 		if (res.key_id[0])
@@ -204,7 +234,16 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 		}
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 	} else if (r == 0) {
-		printf("evidence chain intact: %" PRId64 " rows, head %s\n", res.rows, res.head);
+		if (res.archived)
+			printf("evidence chain intact: %" PRId64 " rows after row %" PRId64
+			       " (rows 1 to %" PRId64 " archived), head %s\n",
+			       res.rows, res.archived, res.archived, res.head);
+		else
+			printf("evidence chain intact: %" PRId64 " rows, head %s\n", res.rows, res.head);
+		if (ps.n)
+			printf("archives: %zu, rows %" PRId64 " to %" PRId64 " (%" PRId64
+			       " rows), continuous with the store\n",
+			       ps.n, set.first, set.last, set.rows);
 		if (res.keyed == ISMS_VERIFY_KEY_CHECKED)
 			printf("keyed with key %s: the head's MAC holds\n", res.key_id);
 		if (as.n)
@@ -212,6 +251,17 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	}
 	if (res.keyed == ISMS_VERIFY_KEY_MISSING)
 		fprintf(stderr, "%s: %s\n", cli_prog, res.note);
+	if (r == 0 && set.note[0])
+		fprintf(stderr, "%s: note: %s\n", cli_prog, set.note);
+	if (r == 0 && set.unfinished)
+		fprintf(stderr,
+			"%s: note: an archive holds rows up to %" PRId64 " that are still in the store"
+			" (an archive run did not finish): run it again to complete it\n",
+			cli_prog, set.unfinished);
+	if (r == 0 && res.archived && !ps.n && !c->quiet)
+		fprintf(stderr,
+			"%s: note: rows 1 to %" PRId64 " are archived; give their archives"
+			" (--archive) to prove them\n", cli_prog, res.archived);
 	if (r < 0) {
 		fprintf(stderr, "%s: evidence chain broken: %s\n", cli_prog, res.reason);
 		if (res.first_bad)
@@ -223,6 +273,7 @@ out:
 	json_object_put(ja);
 	json_object_put(o);
 	free(as.v);
+	cli_paths_release(&ps);
 	return code;
 }
 

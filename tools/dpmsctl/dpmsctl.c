@@ -34,7 +34,11 @@ static void usage(FILE *f)
 		"  request due      open data subject requests, overdue first (Art. 12(3))\n"
 		"  breach due       open breaches and their 72 hours (Art. 33)\n"
 		"  retention check  files kept past their erasure limit (--delete to erase)\n"
-		"  verify           check the access evidence's hash chain (--anchor, --key)\n"
+		"  verify           check the access evidence's hash chain (--anchor, --key, --archive)\n"
+		"  evidence retention  how long access records stay (list, set, remove)\n"
+		"  evidence archive move old access records into an archive file\n"
+		"  evidence pseudonymise  pseudonyms for old access records\n"
+		"  archive verify   check evidence archives without the store\n"
 		"  anchor           print and log an anchor of the chain's head\n"
 		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"\n"
@@ -48,6 +52,14 @@ static void usage(FILE *f)
 		"\n"
 		"'dpmsctl COMMAND --help' describes each command; see dpmsctl(8).\n",
 		DPMS_DEFAULT_STORE);
+}
+
+/* The access evidence: its lifecycle, else the generic list and show. */
+static int cmd_evidence(struct cli *c, int argc, char **argv)
+{
+	int lc = cmd_evidence_lifecycle(c, argc, argv);
+
+	return lc >= 0 ? lc : cmd_record(c, argc, argv);
 }
 
 static const struct cli_command commands[] = {
@@ -64,6 +76,8 @@ static const struct cli_command commands[] = {
 	{"verify", NULL, cmd_verify},
 	{"anchor", NULL, cmd_anchor},
 	{"key", NULL, cmd_key},
+	{"evidence", NULL, cmd_evidence},
+	{"archive", NULL, cmd_archive},
 };
 
 int main(int argc, char **argv)

@@ -27,6 +27,10 @@
 
 int cmd_evidence(struct cli *c, int argc, char **argv)
 {
+	int lc = cmd_evidence_lifecycle(c, argc, argv);
+
+	if (lc >= 0)
+		return lc;
 	if (argc >= 2 && strcmp(argv[1], "add") == 0) {
 		struct isms_evidence ev = {.source = "ismsctl"};
 		int64_t id;
@@ -156,6 +160,9 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		printf("\nAlso:  ismsctl evidence add --kind KIND ...   record evidence by hand\n"
 		       "       ismsctl evidence drain [--spool DIR]   store what pam_isms spooled\n"
 		       "       ismsctl evidence counters              what each collector received\n"
+		       "       ismsctl evidence retention list|set|remove  how long kinds stay\n"
+		       "       ismsctl evidence archive --to FILE [--before DATE]  move old rows out\n"
+		       "       ismsctl evidence pseudonymise --before DATE  pseudonyms for old rows\n"
 		       "See 'ismsctl evidence add --help' and the others.\n");
 		return EXIT_OK;
 	}

@@ -33,8 +33,9 @@ static void usage(FILE *f)
 		"  budget           the security budget against the cost of measures\n"
 		"  matrix           show or load the risk matrix definition\n"
 		"  setting          list or set settings (organisation, budget, acceptance)\n"
-		"  evidence         list or add evidence\n"
-		"  verify           check the evidence hash chain (--anchor, --key)\n"
+		"  evidence         list or add evidence; retention, archive\n"
+		"  archive verify   check evidence archives without the store\n"
+		"  verify           check the evidence hash chain (--anchor, --key, --archive)\n"
 		"  anchor           print and log an anchor of the chain's head\n"
 		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"  policy check     validate the pam_isms access policy\n"
@@ -76,6 +77,7 @@ static const struct cli_command commands[] = {
 	{"evidence", NULL, cmd_evidence},
 	{"snapshot", NULL, cmd_snapshot},
 	{"journal", "drain", cmd_journal_drain},
+	{"archive", NULL, cmd_archive},
 };
 
 int main(int argc, char **argv)

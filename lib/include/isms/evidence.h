@@ -51,6 +51,7 @@ enum isms_verify_keyed {
 
 struct isms_verify_result {
 	int64_t rows;      /* rows checked */
+	int64_t archived;  /* rows 1 to this one were moved to archives (0: none) */
 	int64_t first_bad; /* id of the first bad row, 0 if none or if rows are missing at the end */
 	char reason[256];  /* what is wrong, for people */
 	char head[ISMS_HASH_HEX]; /* the hash of the last row: anchor it elsewhere */
@@ -75,8 +76,12 @@ int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
 	__attribute__((warn_unused_result, nonnull));
 
 /*
- * The chain hash of one row: SHA-256 over the previous hash, the id and every
- * field, each length-prefixed so that no two rows serialise alike.  Pure.
+ * The chain hash of one row of row format 1 (rows stored before schema 6):
+ * SHA-256 over the previous hash, the id and every field, each
+ * length-prefixed so that no two rows serialise alike.  Pure.  Rows stored
+ * since (format 2) hash the salted digests of subject and details instead
+ * of their text ("isms-evidence-v2"), so that they can be pseudonymised
+ * (isms_evidence_pseudonymise()); verify knows both.
  */
 int isms_evidence_hash(const char *prev_hex, int64_t id, const char *recorded,
 		       const struct isms_evidence *ev, char out_hex[ISMS_HASH_HEX])
@@ -165,9 +170,12 @@ int isms_anchor_parse(const char *line, struct isms_anchor *ret)
 
 /*
  * Whether the chain still holds @a: this kind of store, row @a->row present
- * with hash @a->hash, and row 1 matching the store id.  0, or -EBADMSG with
- * the reason in @reason; -errno for store failures.  Checks only the
- * anchored row: isms_evidence_verify() proves the rows up to it chain to it.
+ * with hash @a->hash, and row 1 matching the store id (after row 1 was
+ * archived: the id the store kept from it).  0, or -EBADMSG with the
+ * reason in @reason; 1 when the row was archived (moved out of the store:
+ * check it against its archive, isms_archive_check()); -errno for store
+ * failures.  Checks only the anchored row: isms_evidence_verify() proves
+ * the rows up to it chain to it.
  */
 int isms_anchor_check(struct isms_store *s, const struct isms_anchor *a, char *reason, size_t len)
 	__attribute__((warn_unused_result, nonnull));

@@ -36,6 +36,85 @@
 	ISMS_EVIDENCE_TRIGGER_NO_UPDATE ";",                                                   \
 	ISMS_EVIDENCE_TRIGGER_NO_DELETE ";"
 
+/*
+ * The evidence lifecycle (archive.c, retention.c): the archive boundary, the
+ * last row moved out of the store into an archive file.  Evidence rows at or
+ * below it may be deleted, no other: the delete trigger replaces the first
+ * one (ISMS_EVIDENCE_TRIGGER_NO_DELETE stays for the migrations of stores
+ * made before), and the boundary itself only moves forward, onto a row that
+ * exists with its hash, never past the head.  A missing boundary row reads
+ * as 0 (nothing may be deleted).  Verify compares these texts too.
+ */
+#define ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED                                               \
+	"CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence"                          \
+	"  WHEN OLD.pk > coalesce((SELECT last_pk FROM evidence_archive WHERE one = 1), 0)"    \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+#define ISMS_EVIDENCE_ARCHIVE_TRIGGER_FORWARD                                                  \
+	"CREATE TRIGGER evidence_archive_forward BEFORE UPDATE ON evidence_archive"            \
+	"  WHEN NEW.one IS NOT 1 OR NEW.last_pk < OLD.last_pk"                                 \
+	"  OR NEW.last_pk > (SELECT last_pk FROM evidence_head WHERE one = 1)"                 \
+	"  OR (NEW.last_pk = OLD.last_pk AND NEW.last_hash IS NOT OLD.last_hash)"              \
+	"  OR (NEW.last_pk > OLD.last_pk AND NEW.last_hash IS NOT"                             \
+	"  (SELECT hash FROM evidence WHERE pk = NEW.last_pk))"                                \
+	"  OR (OLD.store_id != '' AND NEW.store_id IS NOT OLD.store_id)"                       \
+	"  BEGIN SELECT RAISE(ABORT, 'the evidence archive boundary only moves forward'); END"
+#define ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_DELETE                                                \
+	"CREATE TRIGGER evidence_archive_no_delete BEFORE DELETE ON evidence_archive"          \
+	"  BEGIN SELECT RAISE(ABORT, 'the evidence archive boundary is kept'); END"
+#define ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_INSERT                                                \
+	"CREATE TRIGGER evidence_archive_no_insert BEFORE INSERT ON evidence_archive"          \
+	"  BEGIN SELECT RAISE(ABORT, 'the evidence archive boundary is kept'); END"
+
+/*
+ * The migration to the lifecycle, the same in every kind of store: the
+ * boundary (the archived range's last row and hash, the store's id from
+ * row 1 once row 1 is gone, how many archives), its guards, the new delete
+ * trigger, and the retention register (a period in days per kind pattern).
+ */
+#define ISMS_EVIDENCE_LIFECYCLE_DDL                                                            \
+	"CREATE TABLE evidence_archive ("                                                      \
+	"  one INTEGER PRIMARY KEY CHECK (one = 1), last_pk INTEGER NOT NULL,"                 \
+	"  last_hash TEXT NOT NULL, store_id TEXT NOT NULL, archives INTEGER NOT NULL) STRICT;", \
+	"INSERT INTO evidence_archive VALUES (1, 0, "                                          \
+	"  '0000000000000000000000000000000000000000000000000000000000000000', '', 0);",      \
+	ISMS_EVIDENCE_ARCHIVE_TRIGGER_FORWARD ";",                                             \
+	ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_DELETE ";",                                           \
+	ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_INSERT ";",                                           \
+	"DROP TRIGGER evidence_no_delete;",                                                    \
+	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";",                                          \
+	"CREATE TABLE evidence_retention ("                                                    \
+	"  pattern TEXT PRIMARY KEY, days INTEGER NOT NULL CHECK (days > 0)) STRICT;"
+
+/*
+ * Pseudonymisable rows (row format 2, evidence.c): a row keeps a salt and
+ * the digests of its personal fields (subject, details), and the chain hash
+ * covers the digests instead of the text, so that the text can later give
+ * way to a pseudonym without breaking the chain.  The update trigger then
+ * lets through exactly that: a format-2 row whose salt goes, whose details
+ * go and whose subject becomes its pseudonym ('~' and the first 16 digits
+ * of its digest), nothing else changing.
+ */
+#define ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM                                              \
+	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence WHEN NOT ("                \
+	"  OLD.fmt IS 2 AND OLD.psalt IS NOT NULL AND NEW.psalt IS NULL AND NEW.details IS NULL" \
+	"  AND NEW.subject IS (CASE WHEN OLD.subject IS NULL THEN NULL"                         \
+	"  ELSE '~' || substr(OLD.subject_d, 1, 16) END)"                                       \
+	"  AND NEW.pk IS OLD.pk AND NEW.recorded IS OLD.recorded AND NEW.ts IS OLD.ts"         \
+	"  AND NEW.source IS OLD.source AND NEW.kind IS OLD.kind AND NEW.node IS OLD.node"     \
+	"  AND NEW.event_key IS OLD.event_key AND NEW.control IS OLD.control"                  \
+	"  AND NEW.asset IS OLD.asset AND NEW.outcome IS OLD.outcome AND NEW.prev IS OLD.prev" \
+	"  AND NEW.hash IS OLD.hash AND NEW.fmt IS OLD.fmt AND NEW.subject_d IS OLD.subject_d" \
+	"  AND NEW.details_d IS OLD.details_d)"                                                \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+
+#define ISMS_EVIDENCE_PSEUDONYM_DDL                                                            \
+	"ALTER TABLE evidence ADD COLUMN fmt INTEGER;",                                        \
+	"ALTER TABLE evidence ADD COLUMN psalt TEXT;",                                         \
+	"ALTER TABLE evidence ADD COLUMN subject_d TEXT;",                                     \
+	"ALTER TABLE evidence ADD COLUMN details_d TEXT;",                                     \
+	"DROP TRIGGER evidence_no_update;",                                                    \
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";"
+
 #define ISMS_INGEST_COUNTER_DDL                                                                \
 	"CREATE TABLE ingest_counter ("                                                        \
 	"  source TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL DEFAULT 0,"        \
