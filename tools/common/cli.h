@@ -104,6 +104,7 @@ int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_anchor(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 /* 'key init' for 'init --keyed': create the key at @path if missing, key the store. */

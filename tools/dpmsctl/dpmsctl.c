@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"  breach due       open breaches and their 72 hours (Art. 33)\n"
 		"  retention check  files kept past their erasure limit (--delete to erase)\n"
 		"  verify           check the access evidence's hash chain (--anchor, --key)\n"
+		"  check            read and check every page of the store (--full)\n"
 		"  anchor           print and log an anchor of the chain's head\n"
 		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"\n"
@@ -62,6 +63,7 @@ static const struct cli_command commands[] = {
 	{"breach", "due", cmd_breach_due},
 	{"retention", NULL, cmd_retention},
 	{"verify", NULL, cmd_verify},
+	{"check", NULL, cmd_check},
 	{"anchor", NULL, cmd_anchor},
 	{"key", NULL, cmd_key},
 };

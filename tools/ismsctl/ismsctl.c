@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"  setting          list or set settings (organisation, budget, acceptance)\n"
 		"  evidence         list or add evidence\n"
 		"  verify           check the evidence hash chain (--anchor, --key)\n"
+		"  check            read and check every page of the store (--full)\n"
 		"  anchor           print and log an anchor of the chain's head\n"
 		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"  policy check     validate the pam_isms access policy\n"
@@ -57,6 +58,7 @@ static const struct cli_command commands[] = {
 	{"import", NULL, cmd_import},
 	{"export", NULL, cmd_export},
 	{"verify", NULL, cmd_verify},
+	{"check", NULL, cmd_check},
 	{"anchor", NULL, cmd_anchor},
 	{"key", NULL, cmd_key},
 	{"soa", NULL, cmd_soa},
