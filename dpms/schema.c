@@ -429,8 +429,16 @@ static const char *const m1[] = {
 	NULL,
 };
 
+/* 2: access evidence indexed as in the ISMS store (the review and retention look by kind) */
+static const char *const m2[] = {
+	"DROP INDEX IF EXISTS evidence_asset;",
+	ISMS_EVIDENCE_INDEX_DDL,
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
+	m2,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

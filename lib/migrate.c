@@ -147,11 +147,18 @@ static const char *const m4[] = {
 	NULL,
 };
 
+/* 5: evidence by time, kind, control, asset, node and subject, for lists and reports */
+static const char *const m5[] = {
+	ISMS_EVIDENCE_INDEX_DDL,
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
 	m3,
 	m4,
+	m5,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

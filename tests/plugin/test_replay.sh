@@ -409,7 +409,7 @@ clean_err "$T/newer.err" && ok "unusable store: no sanitizer report" || not_ok "
 is "$(sed -n 's/^audisp-isms: \(received [0-9]* stored [0-9]*\).*spooled \([0-9]*\).*/\1 spooled \2/p' "$T/newer.err")" \
 	"received 3 stored 0 spooled 5" "unusable store: the 3 events and the collector's start and stop spooled"
 is "$(rows "$S")" 0 "unusable store: untouched"
-sqlite3 "$S" "PRAGMA user_version = 4"
+sqlite3 "$S" "PRAGMA user_version = 5"
 run "$ISMSCTL" --store "$S" evidence drain --spool "$T/spool-newer"
 expect_rc 0 "unusable store mended: drain exit 0"
 out_has "5 spooled evidence records stored" "unusable store mended: drain stores all five"
