@@ -267,6 +267,22 @@ static int record_exists(struct isms_store *s, const struct isms_entity *e, cons
 	return r;
 }
 
+/* The number of @key when it has the form PREFIX<digits> of @e's generated keys. */
+static bool key_number(const struct isms_entity *e, const char *key, int64_t *ret)
+{
+	size_t plen = strlen(e->auto_prefix);
+	const char *d = key + plen;
+
+	if (strncmp(key, e->auto_prefix, plen) != 0 || !*d || strspn(d, "0123456789") != strlen(d))
+		return false;
+	return isms_parse_int64(d, ret) == 0;
+}
+
+static bool autokey_cached(const struct isms_store *s, const struct isms_entity *e)
+{
+	return s->txdepth > 0 && s->autokey.e == e && s->autokey.txgen == s->txgen;
+}
+
 static int next_key(struct isms_store *s, const struct isms_entity *e, char **ret)
 {
 	sqlite3_stmt *st = NULL;
@@ -274,6 +290,18 @@ static int next_key(struct isms_store *s, const struct isms_entity *e, char **re
 	size_t plen = strlen(e->auto_prefix);
 	int64_t next = 1;
 	int r;
+
+	/*
+	 * Within one transaction the highest key is read once: the scan below
+	 * reads every key of the table, and an import of n records with
+	 * generated keys made it n times (quadratic: minutes for 40k risks).
+	 * Nobody else writes while we hold the transaction; insert() keeps the
+	 * cache up with keys given explicitly.
+	 */
+	if (autokey_cached(s, e)) {
+		next = s->autokey.next;
+		goto have;
+	}
 
 	/* Only keys of the exact form PREFIX<digits> count. */
 	sql_add(&b,
@@ -294,7 +322,7 @@ static int next_key(struct isms_store *s, const struct isms_entity *e, char **re
 	/* Never hand out an id again after its record was removed: R-3 in an
 	 * old report must not come to mean another risk. */
 	{
-		char name[64], *hw = NULL, num[32];
+		char name[64], *hw = NULL;
 
 		snprintf(name, sizeof(name), "next_id.%s", e->table);
 		r = isms_setting_get(s, name, &hw);
@@ -303,10 +331,21 @@ static int next_key(struct isms_store *s, const struct isms_entity *e, char **re
 		free(hw);
 		if (r < 0 && r != -ENOENT)
 			goto out;
+	}
+have:
+	{
+		char name[64], num[32];
+
+		snprintf(name, sizeof(name), "next_id.%s", e->table);
 		snprintf(num, sizeof(num), "%" PRId64, next + 1);
 		r = isms_setting_set(s, name, num);
 		if (r < 0)
 			goto out;
+	}
+	if (s->txdepth > 0) {
+		s->autokey.e = e;
+		s->autokey.txgen = s->txgen;
+		s->autokey.next = next + 1;
 	}
 	r = asprintf(ret, "%s%" PRId64, e->auto_prefix, next) < 0 ? -ENOMEM : 0;
 out:
@@ -410,6 +449,13 @@ static int insert(struct isms_store *s, const struct isms_entity *e, const struc
 			     sqlite3_errmsg(s->db));
 	if (r < 0)
 		goto out;
+	/* A key given that looks generated moves the next generated one past it. */
+	if (e->auto_prefix && autokey_cached(s, e)) {
+		int64_t num;
+
+		if (key_number(e, key, &num) && num < INT64_MAX && num >= s->autokey.next)
+			s->autokey.next = num + 1;
+	}
 	if (ret_key) {
 		*ret_key = key;
 		key = NULL;
@@ -807,10 +853,18 @@ static int import_settings(struct isms_store *s, struct json_object *obj)
 
 int isms_import_json(struct isms_store *s, const char *json, size_t len, char **ret_err)
 {
+	return isms_import_json_progress(s, json, len, NULL, NULL, ret_err);
+}
+
+int isms_import_json_progress(struct isms_store *s, const char *json, size_t len,
+			      void (*progress)(size_t done, size_t total, void *userdata),
+			      void *userdata, char **ret_err)
+{
 	static const struct isms_json_limits limits = {.max_bytes = IMPORT_MAX, .max_depth = 32};
 	struct isms_json_error jerr;
 	struct json_object *root = NULL, *section;
 	char where[128] = "";
+	size_t done = 0, total = 0;
 	int r;
 
 	if (len > IMPORT_MAX) {
@@ -842,6 +896,17 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 			continue;
 		r = store_seterr(s, -EINVAL, "unknown section '%.64s'", name);
 		goto out;
+	}
+	if (progress) {
+		for (size_t i = 0; s->schema->entities[i]; i++) {
+			const struct isms_entity *e = s->schema->entities[i];
+
+			if (!(e->flags & ISMS_EF_READONLY) &&
+			    (json_object_object_get_ex(root, e->name, &section) ||
+			     json_object_object_get_ex(root, e->plural, &section)) &&
+			    json_object_is_type(section, json_type_array))
+				total += json_object_array_length(section);
+		}
 	}
 	r = isms_store_begin(s);
 	if (r < 0)
@@ -884,6 +949,8 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 			r = import_one(s, e, json_object_array_get_idx(section, j));
 			if (r < 0)
 				goto fail;
+			if (progress)
+				progress(++done, total, userdata);
 		}
 	}
 	r = isms_store_commit(s);

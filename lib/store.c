@@ -474,6 +474,7 @@ int isms_store_begin(struct isms_store *s)
 		if (r < 0)
 			return r;
 		s->tx_failed = false;
+		s->txgen++;
 	}
 	s->txdepth++;
 	return 0;
