@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	}
 	r = exec(s, "PRAGMA cache_size = -262144"); /* 256 MiB for the index builds */
 	if (r >= 0)
-		r = isms_store_autocheckpoint(s, 0) < 0 ? -EIO : 0;
+		r = isms_store_autocheckpoint(s, 0);
 	if (r >= 0)
 		r = indexes(s, false);
 	if (r >= 0)
@@ -108,6 +108,10 @@ int main(int argc, char **argv)
 
 		if (i % BATCH == 0) {
 			if (i > 0 && (r = isms_ingest_commit(w)) < 0)
+				break;
+			/* The WAL copied back after every batch: it stays small, and
+			 * the rows go to disk once more, not the whole store at the end. */
+			if (i > 0 && (r = isms_store_checkpoint(s)) < 0)
 				break;
 			if ((r = isms_ingest_begin(w)) < 0)
 				break;
