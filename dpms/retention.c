@@ -23,24 +23,11 @@
 #include "isms/evidence.h"
 #include "isms/sql.h"
 #include "isms/strutil.h"
+#include "retention_internal.h"
 
 #define MAX_DEPTH 64
 
-struct walk {
-	struct isms_store *s;
-	const char *activity;
-	int64_t cutoff, now;
-	bool delete;
-	dev_t dev;
-	dpms_retention_cb cb;
-	void (*problem)(const char *msg, void *ud);
-	void *ud;
-	size_t deleted;
-	int r;
-};
-
-static void say(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct walk *w, const char *fmt, ...)
+void retention_say(struct walk *w, const char *fmt, ...)
 {
 	char msg[8192];
 	va_list ap;
@@ -53,231 +40,7 @@ static void say(struct walk *w, const char *fmt, ...)
 }
 
 /* "by" of a deletion: who ran the check (through sudo: the person). */
-static const char *deleter(void)
-{
-	const char *by = getenv("SUDO_USER");
-	struct passwd *pw = by ? NULL : getpwuid(getuid());
 
-	return by ? by : pw ? pw->pw_name : "?";
-}
-
-/* {"path":...,"size":N,"modified":...[,"intent":N][,"recovered":true]}: a
- * file name inside a location is anyone's, so it is escaped for the JSON. */
-static void deletion_details(char *details, size_t size, const char *path, int64_t bytes,
-			     const char *mod, int64_t intent, bool recovered)
-{
-	size_t k = 0;
-
-	k += (size_t)snprintf(details + k, size - k, "{\"path\":\"");
-	for (const char *p = path; *p && k < size - 128; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '"' || c == '\\')
-			k += (size_t)snprintf(details + k, size - k, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			k += (size_t)snprintf(details + k, size - k, "\\u%04x", c);
-		else
-			details[k++] = (char)c;
-	}
-	k += (size_t)snprintf(details + k, size - k, "\",\"size\":%" PRId64 ",\"modified\":\"%s\"",
-			      bytes, mod);
-	if (intent > 0)
-		k += (size_t)snprintf(details + k, size - k, ",\"intent\":%" PRId64, intent);
-	snprintf(details + k, size - k, "%s}", recovered ? ",\"recovered\":true" : "");
-}
-
-static int append(struct isms_store *s, const char *kind, const char *outcome,
-		  const char *activity, const char *details, int64_t *ret_id)
-{
-	struct isms_evidence ev = {0};
-
-	ev.source = "dpmsctl";
-	ev.kind = kind;
-	ev.control = "8.10"; /* Information deletion */
-	ev.asset = activity;
-	ev.subject = deleter();
-	ev.outcome = outcome;
-	ev.details = details;
-	return isms_evidence_append(s, &ev, ret_id);
-}
-
-/*
- * Before a file goes: its intended deletion, committed on its own.  Should
- * the deletion or its record then fail (a crash, a full disk), the next run
- * finds the intent without an outcome and completes it (recover()).
- */
-static int record_intent(struct walk *w, const char *path, const struct stat *st,
-			 int64_t *ret_id)
-{
-	char mod[32], details[4700];
-
-	isms_format_utc(st->st_mtime, mod, sizeof(mod));
-	deletion_details(details, sizeof(details), path, (int64_t)st->st_size, mod, 0, false);
-	return append(w->s, "retention.delete-intent", "intended", w->activity, details, ret_id);
-}
-
-/* After: the deletion record and its evidence, one transaction. */
-static int record_deletion(struct isms_store *s, const char *activity, const char *path,
-			   int64_t size, const char *mod, int64_t now, int64_t intent,
-			   bool recovered)
-{
-	sqlite3_stmt *q = NULL;
-	char at[32], details[4700];
-	int r;
-
-	isms_format_utc((time_t)now, at, sizeof(at));
-	r = isms_store_begin(s);
-	if (r < 0)
-		return r;
-	r = isms_sql_prepare(s,
-			  "INSERT INTO deletion (at, activity, path, size, modified, by)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-			  &q);
-	if (r >= 0)
-		r = isms_sql_bind_text(s, q, 1, at);
-	if (r >= 0)
-		r = isms_sql_bind_text(s, q, 2, activity);
-	if (r >= 0)
-		r = isms_sql_bind_text(s, q, 3, path);
-	if (r >= 0 && sqlite3_bind_int64(q, 4, (sqlite3_int64)size) != SQLITE_OK)
-		r = -EIO;
-	if (r >= 0)
-		r = isms_sql_bind_text(s, q, 5, mod);
-	if (r >= 0)
-		r = isms_sql_bind_text(s, q, 6, deleter());
-	if (r >= 0)
-		r = isms_sql_step_done(s, q);
-	sqlite3_finalize(q);
-	if (r >= 0) {
-		deletion_details(details, sizeof(details), path, size, mod, intent, recovered);
-		r = append(s, "retention.deleted", "deleted", activity, details, NULL);
-	}
-	if (r < 0) {
-		isms_store_rollback(s);
-		return r;
-	}
-	return isms_store_commit(s);
-}
-
-/* An intent that did not end in a deletion: said so, so it is not pending. */
-static int record_unfinished(struct isms_store *s, const char *activity, const char *path,
-			     int64_t intent, const char *why)
-{
-	char details[4900], reason[160];
-	size_t k;
-
-	deletion_details(details, sizeof(details) - 200, path, 0, "", intent, false);
-	/* replace the closing brace by the reason (why is ours: no escaping) */
-	k = strlen(details) - 1;
-	snprintf(reason, sizeof(reason), ",\"reason\":\"%s\"}", why);
-	snprintf(details + k, sizeof(details) - k, "%s", reason);
-	return append(s, "retention.delete-unfinished", "not deleted", activity, details, NULL);
-}
-
-/* Delete one file (@dfd/@name, shown as @path) the check found too old. */
-static void delete_file(struct walk *w, int dfd, const char *name, const char *path,
-			const struct stat *st)
-{
-	char mod[32];
-	int64_t intent = 0;
-
-	w->r = record_intent(w, path, st, &intent);
-	if (w->r < 0)
-		return; /* nothing recorded: nothing deleted */
-	if (unlinkat(dfd, name, 0) < 0) {
-		char why[128];
-
-		snprintf(why, sizeof(why), "cannot delete: %s", strerror(errno));
-		say(w, "'%s': %s", path, why);
-		w->r = record_unfinished(w->s, w->activity, path, intent, why);
-		return;
-	}
-	isms_format_utc(st->st_mtime, mod, sizeof(mod));
-	w->r = record_deletion(w->s, w->activity, path, (int64_t)st->st_size, mod, w->now, intent,
-			       false);
-	if (w->r >= 0)
-		w->deleted++;
-}
-
-/*
- * Intents of earlier runs without an outcome (the run died between its
- * intent and its record): a file that is gone was deleted, and its record
- * is made now; one that is still there was not, and is marked so (this run
- * decides about it again).
- */
-static int recover(struct isms_store *s, int64_t now, struct walk *w, size_t *ret_recovered)
-{
-	sqlite3_stmt *q = NULL;
-	int r = isms_sql_prepare(
-		s,
-		"SELECT e.pk, e.asset, json_extract(e.details, '$.path'),"
-		" json_extract(e.details, '$.size'), json_extract(e.details, '$.modified')"
-		" FROM evidence e WHERE e.kind = 'retention.delete-intent' AND e.pk NOT IN"
-		/* evaluated once, not per intent: the chain holds every access */
-		" (SELECT json_extract(o.details, '$.intent') FROM evidence o"
-		" WHERE o.kind IN ('retention.deleted', 'retention.delete-unfinished')"
-		" AND json_extract(o.details, '$.intent') IS NOT NULL)"
-		" ORDER BY e.pk",
-		&q);
-	struct pending {
-		int64_t pk, size;
-		char *activity, *path, *mod;
-	} *v = NULL;
-	size_t n = 0;
-
-	*ret_recovered = 0;
-	while (r >= 0 && (r = isms_sql_step_row(s, q)) == 1) {
-		struct pending *nv = realloc(v, (n + 1) * sizeof(*v));
-		const char *a = (const char *)sqlite3_column_text(q, 1);
-		const char *p = (const char *)sqlite3_column_text(q, 2);
-		const char *m = (const char *)sqlite3_column_text(q, 4);
-
-		if (!nv) {
-			r = -ENOMEM;
-			break;
-		}
-		v = nv;
-		v[n].pk = sqlite3_column_int64(q, 0);
-		v[n].size = sqlite3_column_int64(q, 3);
-		v[n].activity = strdup(a ? a : "");
-		v[n].path = strdup(p ? p : "");
-		v[n].mod = strdup(m ? m : "");
-		n++;
-		if (!v[n - 1].activity || !v[n - 1].path || !v[n - 1].mod) {
-			r = -ENOMEM;
-			break;
-		}
-	}
-	sqlite3_finalize(q);
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		struct stat st;
-
-		if (lstat(v[i].path, &st) < 0 && errno == ENOENT) {
-			r = record_deletion(s, v[i].activity, v[i].path, v[i].size, v[i].mod, now,
-					    v[i].pk, true);
-			if (r >= 0)
-				(*ret_recovered)++;
-		} else {
-			say(w, "'%s': an earlier deletion did not finish; the file is still there",
-			    v[i].path);
-			r = record_unfinished(s, v[i].activity, v[i].path, v[i].pk,
-					      "interrupted; the file was still there");
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].activity);
-		free(v[i].path);
-		free(v[i].mod);
-	}
-	free(v);
-	return r < 0 ? r : 0;
-}
-
-/*
- * A location is this host's when its host is empty (the register's
- * default) or names this host: its name as gethostname() gives it, or its
- * first label (web1 for web1.example.org), compared without case.
- */
 static bool this_host(const char *host, const char *me)
 {
 	size_t hl, ml;
@@ -373,13 +136,13 @@ static void walk_dir(struct walk *w, int dfd, const char *path, int depth)
 	struct dirent *de;
 
 	if (depth > MAX_DEPTH) {
-		say(w, "'%s': deeper than the walk goes, skipped", path);
+		retention_say(w, "'%s': deeper than the walk goes, skipped", path);
 		close(dfd);
 		return;
 	}
 	d = fdopendir(dfd);
 	if (!d) {
-		say(w, "'%s': cannot read: %s", path, strerror(errno));
+		retention_say(w, "'%s': cannot read: %s", path, strerror(errno));
 		close(dfd);
 		return;
 	}
@@ -415,7 +178,7 @@ static void walk_dir(struct walk *w, int dfd, const char *path, int depth)
 				break;
 		}
 		if (w->delete)
-			delete_file(w, dirfd(d), de->d_name, child, &st);
+			retention_delete_file(w, dirfd(d), de->d_name, child, &st);
 	}
 	closedir(d);
 }
@@ -498,7 +261,7 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		struct walk w = {.s = s, .problem = problem, .ud = ud};
 		size_t recovered = 0;
 
-		r = recover(s, now, &w, &recovered);
+		r = retention_recover(s, now, &w, &recovered);
 		deleted += recovered;
 	}
 	for (size_t i = 0; r >= 0 && i < l.n; i++) {
@@ -525,14 +288,14 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		/* O_NONBLOCK: a FIFO planted where a file was registered must not hang us. */
 		pr = open_parent(l.v[i].path, &pfd, &pcopy, &pname);
 		if (pr < 0) {
-			say(&w, "location '%s' of activity '%s' cannot be opened: %s%s", l.v[i].path,
+			retention_say(&w, "location '%s' of activity '%s' cannot be opened: %s%s", l.v[i].path,
 			    w.activity, strerror(-pr),
 			    pr == -ELOOP ? " (a symlink on the way: register the real path)" : "");
 			continue;
 		}
 		fd = openat(pfd, pname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &st) < 0) {
-			say(&w, "location '%s' of activity '%s' cannot be opened: %s", l.v[i].path,
+			retention_say(&w, "location '%s' of activity '%s' cannot be opened: %s", l.v[i].path,
 			    w.activity, strerror(errno));
 			if (fd >= 0)
 				close(fd);
@@ -555,11 +318,11 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 				if (cb)
 					w.r = cb(&hit, ud);
 				if (w.r >= 0 && delete)
-					delete_file(&w, pfd, pname, l.v[i].path, &st);
+					retention_delete_file(&w, pfd, pname, l.v[i].path, &st);
 			}
 		} else {
 			close(fd);
-			say(&w, "location '%s' of activity '%s' is neither a directory nor a file",
+			retention_say(&w, "location '%s' of activity '%s' is neither a directory nor a file",
 			    l.v[i].path, w.activity);
 		}
 		close(pfd);

@@ -16,6 +16,14 @@
 #include "isms/strutil.h"
 
 #define MARK "isms-anchor v1 "
+#define ANCHOR_KIND_MAX 16
+
+/* The longest line the reader accepts fits the buffer the writer is given. */
+_Static_assert(sizeof(MARK) - 1 + sizeof("store=") - 1 + ANCHOR_KIND_MAX + 1 + 16 +
+			       sizeof(" row=") - 1 + 19 + sizeof(" hash=") - 1 + 64 +
+			       sizeof(" time=") - 1 + sizeof(((struct isms_anchor *)0)->time) - 1 <
+		       ISMS_ANCHOR_MAX,
+	       "ISMS_ANCHOR_MAX holds every anchor line");
 
 /* The hash of row @row, copied whole into @hash; 1, 0 when there is no such row, -errno. */
 static int row_hash(struct isms_store *s, int64_t row, char hash[ISMS_HASH_HEX])
@@ -127,6 +135,10 @@ int isms_anchor_parse(const char *line, struct isms_anchor *ret)
 	if (!v || v[n] != ' ' || !(colon = memchr(v, ':', n)) || colon == v ||
 	    (size_t)(v + n - colon - 1) != 16 || !hex_only(colon + 1, 16))
 		return -EINVAL;
+	/* Kinds are short words ("isms", "dpms"): a longer one is no anchor of ours,
+	 * and bounds the line isms_anchor_format() writes. */
+	if (colon - v > ANCHOR_KIND_MAX)
+		return -EINVAL;
 	for (const char *q = v; q < colon; q++)
 		if (!(*q >= 'a' && *q <= 'z'))
 			return -EINVAL;
@@ -134,7 +146,8 @@ int isms_anchor_parse(const char *line, struct isms_anchor *ret)
 	p = v + n + 1;
 	/* row=N */
 	v = field(p, "row=", sizeof(num), &n);
-	if (!v || v[n] != ' ' || v[0] == '-' || v[0] == '+')
+	/* Written as %PRId64: no sign, no leading zeros. */
+	if (!v || v[n] != ' ' || v[0] == '-' || v[0] == '+' || (v[0] == '0' && n > 1))
 		return -EINVAL;
 	memcpy(num, v, n);
 	num[n] = '\0';

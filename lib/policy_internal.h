@@ -2,6 +2,11 @@
 #ifndef ISMS_POLICY_INTERNAL_H
 #define ISMS_POLICY_INTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
 #include "isms/policy.h"
 #include "isms/tz.h"
 #include "isms/window.h"
@@ -46,5 +51,27 @@ struct isms_policy {
 	char **docs; /* NULL-terminated */
 	bool needs_review;
 };
+
+/* The state of one parse (policy.c, policy_rule.c): problems are collected, not fatal. */
+struct policy_parser {
+	struct isms_policy *p;
+	struct isms_policy_problems *pr;
+	const char *zoneinfo;
+	size_t nproblems;
+};
+
+void policy_problem_at(struct policy_parser *ps, int line, int column, const char *path,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A problem found after the JSON was read: no line is known, the path says where. */
+#define problem(ps, line, path, ...) policy_problem_at(ps, line, 0, path, __VA_ARGS__)
+
+/* Free the strings and the array; @v is empty after. */
+void policy_strv_free(struct strv *v);
+
+/* A name of a user, group, asset...: printable, no tab or newline, 1 to @max bytes. */
+bool policy_name_ok(const char *s, size_t max);
+
+/* $.rules[@idx] into @r; problems recorded, -ENOMEM the only error returned. */
+int policy_parse_rule(struct policy_parser *ps, size_t idx, struct json_object *o, struct rule *r);
 
 #endif

@@ -142,7 +142,7 @@ int isms_evidence_keying(struct isms_store *s, char key_id[17], char *path, size
  * and after the time (an audit record's or syslog line's own fields) is
  * ignored by the reader.
  */
-#define ISMS_ANCHOR_MAX 160
+#define ISMS_ANCHOR_MAX 192
 
 struct isms_anchor {
 	char store[40];          /* "isms:0123456789abcdef" */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_CRUD_INTERNAL_H
+#define ISMS_CRUD_INTERNAL_H
+
+/*
+ * The generic record layer's pieces, shared by its files: crud_sql.c (SQL
+ * text from the entity tables, values checked and bound), crud.c (add,
+ * change, remove), crud_list.c (list, get, count), import.c.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "isms/entity.h"
+#include "isms/risk.h"
+
+#define SQL_MAX 8192
+#define IMPORT_MAX (64u << 20)
+
+struct sqlbuf {
+	char s[SQL_MAX];
+	size_t len;
+	bool overflow;
+};
+
+struct bound {
+	bool null;
+	bool is_int;
+	int64_t i;
+	char *text;
+};
+
+void crud_sql_add(struct sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const struct isms_field *crud_key_field(const struct isms_entity *e);
+void crud_build_select(const struct isms_store *s, struct sqlbuf *b, const struct isms_entity *e);
+int crud_convert(struct isms_store *s, const struct isms_field *f,
+		 const struct isms_risk_matrix *m, const char *in, struct bound *ret);
+int crud_bind_value(struct isms_store *s, sqlite3_stmt *st, int idx, const struct bound *v);
+void crud_bound_release(struct bound *v);
+bool crud_has_scale(const struct isms_entity *e);
+int crud_check_names(struct isms_store *s, const struct isms_entity *e,
+		     const struct isms_kv *kv, size_t n);
+const char *crud_kv_find(const struct isms_kv *kv, size_t n, const char *name, bool *found);
+int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct isms_kv *kv,
+		size_t n, char **ret_key);
+int crud_update(struct isms_store *s, const struct isms_entity *e, const char *key,
+		const struct isms_kv *kv, size_t n);
+
+#endif

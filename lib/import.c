@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Import of registers from JSON: every record through the same checks as add. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "isms/entity.h"
+#include "isms/json.h"
+#include "isms/risk.h"
+#include "store_internal.h"
+#include "isms/strutil.h"
+#include "crud_internal.h"
+
+/* --- import ------------------------------------------------------------- */
+
+static int json_value_text(struct json_object *v, char **ret)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		*ret = NULL;
+		return 0;
+	case json_type_boolean:
+		*ret = strdup(json_object_get_boolean(v) ? "yes" : "no");
+		break;
+	case json_type_string:
+		*ret = strdup(json_object_get_string(v));
+		break;
+	case json_type_int:
+	case json_type_double:
+		*ret = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		break;
+	default:
+		return -EINVAL;
+	}
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int import_one(struct isms_store *s, const struct isms_entity *e, struct json_object *obj)
+{
+	struct isms_kv kv[64];
+	char *texts[64] = {0};
+	const char *key = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return store_seterr(s, -EINVAL, "entry is not an object");
+	json_object_object_foreach(obj, name, val)
+	{
+		const struct isms_field *f = isms_entity_field(e, name);
+
+		/* Derived values (an export's level, overdue...) are not data, and a
+		 * catalogue's fixed text comes from the catalogue: skip both, so an
+		 * export imports as it is. */
+		if (f && ((f->flags & ISMS_FF_COMPUTED) ||
+			  ((e->flags & ISMS_EF_CATALOGUE) && (f->flags & ISMS_FF_FIXED))))
+			continue;
+		if (n >= sizeof(kv) / sizeof(kv[0])) {
+			r = store_seterr(s, -E2BIG, "too many members");
+			goto out;
+		}
+		r = json_value_text(val, &texts[n]);
+		if (r < 0) {
+			r = store_seterr(s, -EINVAL, "%s: must be a string, number, boolean or null",
+					 name);
+			goto out;
+		}
+		kv[n].name = name;
+		kv[n].value = texts[n];
+		if (strcmp(name, crud_key_field(e)->name) == 0)
+			key = texts[n];
+		n++;
+	}
+	if ((e->flags & ISMS_EF_CATALOGUE) && key) {
+		struct isms_kv rest[64];
+		size_t m = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(kv[i].name, crud_key_field(e)->name) != 0)
+				rest[m++] = kv[i];
+		r = crud_update(s, e, key, rest, m);
+	} else {
+		r = crud_insert(s, e, kv, n, NULL);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	return r;
+}
+
+static int import_settings(struct isms_store *s, struct json_object *obj)
+{
+	int r = 0;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return store_seterr(s, -EINVAL, "settings: must be an object");
+	json_object_object_foreach(obj, name, val)
+	{
+		char *text = NULL;
+
+		r = json_value_text(val, &text);
+		if (r < 0 || !text) {
+			free(text);
+			return store_seterr(s, -EINVAL, "settings: %s: must be a string or number",
+					    name);
+		}
+		r = isms_setting_apply(s, name, text);
+		free(text);
+		if (r < 0)
+			return store_seterr(s, r, "settings: %s", isms_store_errmsg(s));
+	}
+	return 0;
+}
+
+int isms_import_json(struct isms_store *s, const char *json, size_t len, char **ret_err)
+{
+	return isms_import_json_progress(s, json, len, NULL, NULL, ret_err);
+}
+
+int isms_import_json_progress(struct isms_store *s, const char *json, size_t len,
+			      void (*progress)(size_t done, size_t total, void *userdata),
+			      void *userdata, char **ret_err)
+{
+	static const struct isms_json_limits limits = {.max_bytes = IMPORT_MAX, .max_depth = 32};
+	struct isms_json_error jerr;
+	struct json_object *root = NULL, *section;
+	char where[128] = "";
+	size_t done = 0, total = 0;
+	int r;
+
+	if (len > IMPORT_MAX) {
+		r = store_seterr(s, -EFBIG, "import larger than %u bytes", IMPORT_MAX);
+		goto out;
+	}
+	/* Strict JSON: json-c's own reader takes comments and keeps the last
+	 * of two equal names, silently changing what is imported. */
+	r = isms_json_parse(json, len, &limits, &root, &jerr);
+	if (r == -EINVAL) {
+		r = store_seterr(s, r, "not valid JSON at byte %zu (line %u, column %u, at %s): %s",
+				 jerr.offset, jerr.line, jerr.column, jerr.path, jerr.msg);
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (!json_object_is_type(root, json_type_object)) {
+		r = store_seterr(s, -EINVAL, "the document must be a JSON object");
+		goto out;
+	}
+	/* Reject members we do not know instead of silently dropping data. */
+	json_object_object_foreach(root, name, val)
+	{
+		const struct isms_entity *e = store_entity(s, name);
+
+		(void)val;
+		if (strcmp(name, "settings") == 0 || strcmp(name, "matrix") == 0 ||
+		    name[0] == '_' || (e && !(e->flags & ISMS_EF_READONLY)))
+			continue;
+		r = store_seterr(s, -EINVAL, "unknown section '%.64s'", name);
+		goto out;
+	}
+	if (progress) {
+		for (size_t i = 0; s->schema->entities[i]; i++) {
+			const struct isms_entity *e = s->schema->entities[i];
+
+			if (!(e->flags & ISMS_EF_READONLY) &&
+			    (json_object_object_get_ex(root, e->name, &section) ||
+			     json_object_object_get_ex(root, e->plural, &section)) &&
+			    json_object_is_type(section, json_type_array))
+				total += json_object_array_length(section);
+		}
+	}
+	r = isms_store_begin(s);
+	if (r < 0)
+		goto out;
+	if (json_object_object_get_ex(root, "matrix", &section)) {
+		struct isms_risk_matrix m;
+		char err[256];
+
+		snprintf(where, sizeof(where), "matrix: ");
+		r = isms_risk_matrix_from_json(json_object_to_json_string(section), &m, err,
+					       sizeof(err));
+		if (r < 0)
+			store_seterr(s, r, "%s", err);
+		else
+			r = isms_risk_matrix_save(s, &m);
+		if (r < 0)
+			goto fail;
+	}
+	if (json_object_object_get_ex(root, "settings", &section)) {
+		where[0] = '\0';
+		r = import_settings(s, section);
+		if (r < 0)
+			goto fail;
+	}
+	for (size_t i = 0; s->schema->entities[i]; i++) {
+		const struct isms_entity *e = s->schema->entities[i];
+
+		if (e->flags & ISMS_EF_READONLY)
+			continue;
+		if (!json_object_object_get_ex(root, e->name, &section) &&
+		    !json_object_object_get_ex(root, e->plural, &section))
+			continue;
+		if (!json_object_is_type(section, json_type_array)) {
+			snprintf(where, sizeof(where), "%s: ", e->name);
+			r = store_seterr(s, -EINVAL, "must be an array");
+			goto fail;
+		}
+		for (size_t j = 0; j < json_object_array_length(section); j++) {
+			snprintf(where, sizeof(where), "%s[%zu]: ", e->name, j);
+			r = import_one(s, e, json_object_array_get_idx(section, j));
+			if (r < 0)
+				goto fail;
+			if (progress)
+				progress(++done, total, userdata);
+		}
+	}
+	r = isms_store_commit(s);
+	goto out;
+fail:
+	isms_store_rollback(s);
+out:
+	if (r < 0 && ret_err) {
+		if (asprintf(ret_err, "%s%s", where, isms_store_errmsg(s)) < 0)
+			*ret_err = NULL;
+	}
+	json_object_put(root);
+	return r;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ismsctl init: a new store with the catalogues and the default matrix. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "ismsctl.h"
+#include "isms/catalogue.h"
+#include "isms/entity.h"
+#include "isms/evidence.h"
+#include "isms/indicator.h"
+#include "isms/ingest.h"
+#include "isms/risk.h"
+#include "isms/spool.h"
+#include "report.h"
+
+/* --- init ---------------------------------------------------------------- */
+
+int cmd_init(struct cli *c, int argc, char **argv)
+{
+	const char *dir = getenv("ISMS_DATA_DIR");
+	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT;
+	char path[4096], *err = NULL;
+	bool keyed = false;
+	int nctl, nthr, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n\n"
+	     "Create the store (mode 0600, its directory 0700) if it does not exist,\n"
+	     "migrate it to this build's schema, and load the ISO/IEC 27001:2022 Annex A\n"
+	     "catalogue and the BSI elementary threats from DIR (default $ISMS_DATA_DIR,\n"
+	     "else " ISMS_DATADIR ").  Running it again refreshes the catalogues and keeps\n"
+	     "the Statement of Applicability.  --keyed then keys the evidence chain as\n"
+	     "'ismsctl key init' does (key default " ISMS_EVIDENCE_KEY_DEFAULT ").\n");
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--data-dir")))
+			dir = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--organisation")))
+			org = v;
+		else if (strcmp(argv[i], "--keyed") == 0)
+			keyed = true;
+		else if ((v = cli_opt_value(argc, argv, &i, "--key")))
+			key = v;
+		else
+			return cli_usage("init", "unknown argument '%s'", argv[i]);
+	}
+	if (!dir || !dir[0]) {
+		dir = ISMS_DATADIR;
+		snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
+		if (access(path, R_OK) < 0 && access(ISMS_SOURCE_DATADIR "/annex-a-2022.json", R_OK) == 0)
+			dir = ISMS_SOURCE_DATADIR; /* not installed: the tree it was built from */
+	}
+	code = -cli_open(c, true, true);
+	if (code)
+		return code;
+	snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
+	nctl = isms_catalogue_load_controls(c->store, path, &err);
+	if (nctl < 0) {
+		code = cli_fail(nctl, "%s (set --data-dir or ISMS_DATA_DIR)", err ? err : strerror(-nctl));
+		free(err);
+		return code;
+	}
+	snprintf(path, sizeof(path), "%s/bsi-elementary-threats.json", dir);
+	nthr = isms_catalogue_load_threats(c->store, path, &err);
+	if (nthr < 0) {
+		code = cli_fail(nthr, "%s (set --data-dir or ISMS_DATA_DIR)", err ? err : strerror(-nthr));
+		free(err);
+		return code;
+	}
+	if (org) {
+		int r = isms_setting_apply(c->store, "organisation", org);
+
+		if (r < 0)
+			return cli_store_fail(c, r);
+	}
+	if (!c->quiet)
+		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats\n",
+		       c->store_path, isms_store_schema_version(c->store), nctl, nthr);
+	if (keyed)
+		return cli_key_init(c, key);
+	return EXIT_OK;
+}

@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The Statement of Applicability, what is due or overdue, settings and the budget. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "ismsctl.h"
+#include "isms/catalogue.h"
+#include "isms/entity.h"
+#include "isms/evidence.h"
+#include "isms/evidence_query.h"
+#include "isms/indicator.h"
+#include "isms/ingest.h"
+#include "isms/risk.h"
+#include "isms/spool.h"
+#include "report.h"
+
+/* --- SoA ------------------------------------------------------------------ */
+
+/*
+ * 8.15 (logging) rests on the kernel auditing every process, which it does
+ * only for processes started after auditing was enabled, unless the kernel
+ * was booted with audit=1.  audisp-isms records the setting in each
+ * collector.start; the newest one per asset decides.  A warning on stderr,
+ * so that the table (and --json) stays what it is.
+ */
+static int warn_kernel_audit(struct cli *c)
+{
+	const struct isms_kv f = {"kind", "collector.start"};
+	/* Through the kind index: the SoA must not read the whole chain. */
+	const struct isms_evidence_query q = {.filter = &f, .nfilter = 1};
+	const struct isms_entity *e = isms_schema_entity(c->schema, "evidence");
+	struct rows rs = {0};
+	int64_t n = isms_evidence_list(c->store, &q, rows_cb, &rs);
+	int r = n < 0 ? (int)n : 0;
+
+	for (size_t i = 0; r >= 0 && i < rs.n; i++) {
+		const char *asset = FIELD(e, rs.v[i], "asset");
+		const char *ts = FIELD(e, rs.v[i], "ts");
+		const char *det = FIELD(e, rs.v[i], "details");
+		struct json_object *o, *v;
+		bool newest = true;
+
+		/* the newest start of this asset only */
+		for (size_t k = 0; k < rs.n && newest; k++) {
+			const char *a2 = FIELD(e, rs.v[k], "asset"), *t2 = FIELD(e, rs.v[k], "ts");
+
+			if (k != i && strcmp(a2 ? a2 : "", asset ? asset : "") == 0 && t2 && ts &&
+			    (strcmp(t2, ts) > 0 || (strcmp(t2, ts) == 0 && k > i)))
+				newest = false;
+		}
+		if (!newest || !det)
+			continue;
+		o = json_tokener_parse(det);
+		if (o && json_object_object_get_ex(o, "boot_audited", &v) &&
+		    json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v))
+			fprintf(stderr,
+				"ismsctl: warning: control 8.15: '%s' was booted without audit=1 (collector"
+				" start %s): processes started before auditd are never syscall-audited"
+				" (see audisp-isms(8))\n",
+				asset ? asset : "?", ts ? ts : "?");
+		json_object_put(o);
+	}
+	rows_release(&rs);
+	return r;
+}
+
+int cmd_soa(struct cli *c, int argc, char **argv)
+{
+	static const char *const cols[] = {"id", "title", "applicable", "status", "justification",
+					   NULL};
+	static const char *const themes[] = {"organizational", "people", "physical",
+					     "technological"};
+	const struct isms_entity *e;
+	struct rows rs = {0};
+	bool summary = false;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl soa [--summary]\n\n"
+	     "The Statement of Applicability: every Annex A control, whether it applies,\n"
+	     "why, and how far it is implemented.  --summary counts per theme.\n"
+	     "Change an entry with: ismsctl control set 8.15 --applicable yes\n"
+	     "  --justification '...' --status implemented\n");
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--summary") == 0)
+			summary = true;
+		else
+			return cli_usage("soa", "unknown argument '%s'", argv[i]);
+	}
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = report_load_rows(c, "control", NULL, 0, &rs, &e);
+	if (r < 0) {
+		rows_release(&rs);
+		return cli_store_fail(c, r);
+	}
+	if (!summary) {
+		r = report_print_rows(c, e, &rs, rs.n, cols);
+	} else {
+		struct out_table t;
+		static const char *const names[] = {"theme", "controls", "applicable",
+						    "not_applicable", "undecided", "implemented",
+						    "partial", "planned", "not_started"};
+		long cnt[5][8] = {{0}};
+
+		for (size_t i = 0; i < rs.n; i++) {
+			const char *th = FIELD(e, rs.v[i], "theme");
+			const char *ap = FIELD(e, rs.v[i], "applicable");
+			const char *st = FIELD(e, rs.v[i], "status");
+			int k = 0;
+
+			while (k < 4 && strcmp(themes[k], th) != 0)
+				k++;
+			for (int row = 0; row < 2; row++) {
+				long *x = cnt[row ? 4 : k];
+
+				if (row == 0 && k == 4)
+					continue;
+				x[0]++;
+				x[strcmp(ap, "yes") == 0 ? 1 : strcmp(ap, "no") == 0 ? 2 : 3]++;
+				if (strcmp(ap, "no") != 0)
+					x[strcmp(st, "implemented") == 0 ? 4 :
+					  strcmp(st, "partial") == 0 ? 5 :
+					  strcmp(st, "planned") == 0 ? 6 : 7]++;
+			}
+		}
+		r = out_table_init(&t, 9);
+		for (size_t k = 0; r >= 0 && k < 9; k++)
+			r = out_table_set_col(&t, k, names[k], k ? OT_INT : OT_TEXT);
+		for (int k = 0; r >= 0 && k < 5; k++) {
+			char num[8][24];
+			const char *row[9];
+
+			row[0] = k < 4 ? themes[k] : "total";
+			for (int j = 0; j < 8; j++) {
+				snprintf(num[j], sizeof(num[j]), "%ld", cnt[k][j]);
+				row[j + 1] = num[j];
+			}
+			r = out_table_add(&t, row);
+		}
+		if (r >= 0)
+			r = out_print(stdout, c->fmt, &t);
+		out_table_release(&t);
+	}
+	rows_release(&rs);
+	if (r >= 0)
+		r = warn_kernel_audit(c);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
+/* --- what is due --------------------------------------------------------- */
+
+static int cmp_due(const void *a, const void *b)
+{
+	char *const *ra = *(char *const *const *)a, *const *rb = *(char *const *const *)b;
+	const char *da = FIELD(report_sort_e, ra, "due"), *db = FIELD(report_sort_e, rb, "due");
+
+	return strcmp(da ? da : "9999", db ? db : "9999");
+}
+
+int cmd_review_due(struct cli *c, int argc, char **argv)
+{
+	static const char *const cols[] = {"id", "kind", "subject", "asset", "person", "reviewer",
+					   "due", "overdue", NULL};
+	const struct isms_entity *e;
+	struct rows rs = {0}, keep = {0};
+	char until[11];
+	long days = 30;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl review due [--within DAYS]\n\n"
+	     "Reviews not yet done that are overdue or due within DAYS (default 30),\n"
+	     "the most overdue first.  Record one as done with:\n"
+	     "  ismsctl review set V-3 --done 2026-11-27 --result ok\n");
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--within"))) {
+			char *end;
+
+			days = strtol(v, &end, 10);
+			if (*end || days < 0 || days > 36500)
+				return cli_usage("review due", "--within takes days, 0-36500");
+		} else {
+			return cli_usage("review due", "unknown argument '%s'", argv[i]);
+		}
+	}
+	report_date_plus_days(until, (int)days);
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = report_load_rows(c, "review", NULL, 0, &rs, &e);
+	if (r >= 0) {
+		keep.nfields = rs.nfields;
+		keep.v = calloc(rs.n ? rs.n : 1, sizeof(*keep.v));
+		if (!keep.v)
+			r = -ENOMEM;
+	}
+	for (size_t i = 0; r >= 0 && i < rs.n; i++) {
+		const char *done = FIELD(e, rs.v[i], "done"), *due = FIELD(e, rs.v[i], "due");
+
+		if (!done && due && strcmp(due, until) <= 0)
+			keep.v[keep.n++] = rs.v[i];
+	}
+	if (r >= 0) {
+		report_sort_e = e;
+		qsort(keep.v, keep.n, sizeof(*keep.v), cmp_due);
+		r = report_print_rows(c, e, &keep, keep.n, cols);
+	}
+	free(keep.v);
+	rows_release(&rs);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
+int cmd_overdue(struct cli *c, int argc, char **argv)
+{
+	struct out_table t;
+	char now[11];
+	int r, code;
+	static const struct {
+		const char *entity, *date, *what;
+	} checks[] = {
+		{"review", "due", "review"},
+		{"measure", "due", "measure"},
+		{"document", "next_review", "document review"},
+		{"risk", "accepted_until", "risk acceptance expired"},
+	};
+
+	HELP(argc, argv,
+	     "Usage: ismsctl overdue\n\n"
+	     "Everything past its date: reviews not done, measures not implemented,\n"
+	     "documents past their next review, and risk acceptances that expired\n"
+	     "(ISO 27001 6.1.3: they return to review).  Oldest first.\n");
+	if (argc != 1)
+		return cli_usage("overdue", "overdue takes no arguments");
+	report_today(now);
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = out_table_init(&t, 5);
+	if (r >= 0)
+		r = out_table_set_col(&t, 0, "what", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 1, "id", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 2, "subject", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 3, "since", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 4, "responsible", OT_TEXT);
+	for (size_t k = 0; r >= 0 && k < sizeof(checks) / sizeof(checks[0]); k++) {
+		const struct isms_entity *e;
+		struct rows rs = {0};
+
+		r = report_load_rows(c, checks[k].entity, NULL, 0, &rs, &e);
+		for (size_t i = 0; r >= 0 && i < rs.n; i++) {
+			char **row = rs.v[i];
+			const char *d = FIELD(e, row, checks[k].date);
+			const char *row_out[5];
+			bool late = d && strcmp(d, now) < 0;
+
+			if (strcmp(checks[k].entity, "review") == 0)
+				late = late && !FIELD(e, row, "done");
+			if (strcmp(checks[k].entity, "measure") == 0)
+				late = late && strcmp(FIELD(e, row, "overdue"), "yes") == 0;
+			if (!late)
+				continue;
+			row_out[0] = checks[k].what;
+			row_out[1] = row[0];
+			row_out[2] = isms_entity_field_index(e, "subject") >= 0 ?
+					     FIELD(e, row, "subject") : FIELD(e, row, "title");
+			row_out[3] = d;
+			row_out[4] = isms_entity_field_index(e, "reviewer") >= 0 ?
+					     FIELD(e, row, "reviewer") :
+				     isms_entity_field_index(e, "owner") >= 0 ?
+					     FIELD(e, row, "owner") : FIELD(e, row, "approved_by");
+			r = out_table_add(&t, row_out);
+		}
+		rows_release(&rs);
+	}
+	if (r >= 0) {
+		/* oldest first */
+		for (size_t i = 1; i < t.nrows; i++)
+			for (size_t j = i; j > 0 && strcmp(t.rows[j - 1][3], t.rows[j][3]) > 0; j--) {
+				char **tmp = t.rows[j];
+
+				t.rows[j] = t.rows[j - 1];
+				t.rows[j - 1] = tmp;
+			}
+		r = out_print(stdout, c->fmt, &t);
+	}
+	out_table_release(&t);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
+/* --- settings, budget, matrix ----------------------------------------------- */
+
+static void cents_str(const char *cents, char *buf, size_t len)
+{
+	long long v = cents ? atoll(cents) : 0;
+
+	snprintf(buf, len, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100, llabs(v) % 100);
+}
+
+int cmd_setting(struct cli *c, int argc, char **argv)
+{
+	struct out_table t;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl setting [list]\n"
+	     "       ismsctl setting set KEY VALUE\n\n"
+	     "Keys: organisation (name), budget (the security officer's budget, an\n"
+	     "amount), acceptance (the highest risk level acceptable without treatment).\n");
+	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
+		if (argc != 4)
+			return cli_usage("setting", "'setting set' takes KEY VALUE");
+		code = -cli_open(c, true, false);
+		if (code)
+			return code;
+		r = isms_setting_apply(c->store, argv[2], argv[3]);
+		if (r < 0)
+			return cli_store_fail(c, r);
+		if (!c->quiet)
+			printf("setting '%s' changed\n", argv[2]);
+		return EXIT_OK;
+	}
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "list") != 0))
+		return cli_usage("setting", "unknown action '%s'", argv[1]);
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = out_table_init(&t, 2);
+	if (r >= 0)
+		r = out_table_set_col(&t, 0, "key", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 1, "value", OT_TEXT);
+	for (size_t i = 0; r >= 0 && isms_setting_keys[i]; i++) {
+		char *v = NULL, buf[64];
+		const char *row[2] = {isms_setting_keys[i], NULL};
+		struct isms_risk_matrix m;
+
+		if (isms_setting_get(c->store, isms_setting_keys[i], &v) == 0) {
+			row[1] = v;
+			if (strcmp(row[0], "budget") == 0) {
+				cents_str(v, buf, sizeof(buf));
+				row[1] = buf;
+			} else if (strcmp(row[0], "acceptance") == 0 &&
+				   isms_risk_matrix_load(c->store, &m) == 0) {
+				row[1] = m.level[m.acceptance - 1];
+			}
+		}
+		r = out_table_add(&t, row);
+		free(v);
+	}
+	if (r >= 0)
+		r = out_print(stdout, c->fmt, &t);
+	out_table_release(&t);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
+int cmd_budget(struct cli *c, int argc, char **argv)
+{
+	const struct isms_entity *e;
+	struct rows rs = {0};
+	struct out_table t;
+	char *budget = NULL;
+	long long spent = 0, planned = 0, total;
+	char b[4][32];
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl budget\n\n"
+	     "The security officer's budget (ismsctl setting set budget AMOUNT) against\n"
+	     "the cost of measures: implemented or verified ones count as spent, planned\n"
+	     "and in-progress ones as committed; cancelled ones not at all.\n");
+	if (argc != 1)
+		return cli_usage("budget", "budget takes no arguments");
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = isms_setting_get(c->store, "budget", &budget);
+	if (r == -ENOENT)
+		r = 0;
+	if (r >= 0)
+		r = report_load_rows(c, "measure", NULL, 0, &rs, &e);
+	for (size_t i = 0; r >= 0 && i < rs.n; i++) {
+		const char *cost = FIELD(e, rs.v[i], "cost"), *st = FIELD(e, rs.v[i], "status");
+		long long cents;
+		const char *dot;
+
+		if (!cost)
+			continue;
+		dot = strchr(cost, '.');
+		cents = atoll(cost) * 100 + (dot ? atoll(dot + 1) : 0);
+		if (strcmp(st, "implemented") == 0 || strcmp(st, "verified") == 0)
+			spent += cents;
+		else if (strcmp(st, "cancelled") != 0)
+			planned += cents;
+	}
+	rows_release(&rs);
+	if (r < 0) {
+		free(budget);
+		return cli_store_fail(c, r);
+	}
+	total = budget ? atoll(budget) : 0;
+	snprintf(b[0], sizeof(b[0]), "%lld", total);
+	cents_str(b[0], b[0], sizeof(b[0]));
+	snprintf(b[1], sizeof(b[1]), "%lld", spent);
+	cents_str(b[1], b[1], sizeof(b[1]));
+	snprintf(b[2], sizeof(b[2]), "%lld", planned);
+	cents_str(b[2], b[2], sizeof(b[2]));
+	snprintf(b[3], sizeof(b[3]), "%lld", total - spent - planned);
+	cents_str(b[3], b[3], sizeof(b[3]));
+	{
+		const char *row[4] = {budget ? b[0] : NULL, b[1], b[2], b[3]};
+
+		r = out_table_init(&t, 4);
+		if (r >= 0)
+			r = out_table_set_col(&t, 0, "budget", OT_NUM);
+		if (r >= 0)
+			r = out_table_set_col(&t, 1, "spent", OT_NUM);
+		if (r >= 0)
+			r = out_table_set_col(&t, 2, "committed", OT_NUM);
+		if (r >= 0)
+			r = out_table_set_col(&t, 3, "remaining", OT_NUM);
+		if (r >= 0)
+			r = out_table_add(&t, row);
+		if (r >= 0)
+			r = out_print(stdout, c->fmt, &t);
+		out_table_release(&t);
+	}
+	free(budget);
+	if (!budget && c->fmt == OUT_TABLE)
+		fprintf(stderr, "%s: no budget set; set one with: ismsctl setting set budget AMOUNT\n", cli_prog);
+	return r < 0 ? cli_fail(r, "%s", strerror(-r)) : EXIT_OK;
+}
