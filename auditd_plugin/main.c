@@ -31,6 +31,7 @@
 #include "isms/ingest.h"
 #include "isms/store.h"
 #include "kernel_audit.h"
+#include "loss.h"
 #include "parse.h"
 #include "queue.h"
 #include "isms/strutil.h"
@@ -89,14 +90,14 @@ static void log_counters(struct app *a, int prio, FILE *f)
 
 	snprintf(line, sizeof(line),
 		 "received %llu stored %llu filtered %llu duplicates %llu malformed %llu routed %llu queued %llu spooled %llu overflow_bytes %llu lost_bytes %llu",
-		 (unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_STORED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_FILTERED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_DUPLICATES],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_MALFORMED],
-		 (unsigned long long)a->w.ctr[ISMS_CTR_ROUTED],
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_RECEIVED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_STORED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_FILTERED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_DUPLICATES),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_MALFORMED),
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_ROUTED),
 		 (unsigned long long)(writer_queued(&a->w) + (bqueue_pending(&a->q) ? 1 : 0)),
-		 (unsigned long long)a->w.ctr[ISMS_CTR_SPOOLED],
+		 (unsigned long long)writer_counter(&a->w, ISMS_CTR_SPOOLED),
 		 (unsigned long long)a->q.spilled_total, (unsigned long long)a->q.lost_bytes);
 	syslog(prio, "%s", line);
 	if (f)
@@ -141,7 +142,7 @@ static void progress(struct app *a, bool done)
 	pct = a->replay_total ? (int)(a->replay_done * 100 / a->replay_total) : 100;
 	fprintf(stderr, "\r[%-40.*s] %3d%%  %llu events%s", pct * 40 / 100,
 		"########################################", pct,
-		(unsigned long long)a->w.ctr[ISMS_CTR_RECEIVED], done ? "\n" : "");
+		(unsigned long long)writer_counter(&a->w, ISMS_CTR_RECEIVED), done ? "\n" : "");
 }
 
 static int read_fd(struct app *a, int fd)
@@ -298,82 +299,6 @@ static uint64_t total_size(char **files, int n)
 	return t;
 }
 
-/*
- * Loss must become evidence (the kernel's 'lost' counter, our own bytes we
- * could keep nowhere): checked once a minute, and at start and stop.  A
- * rise is an 'audit.loss' or 'collector.loss' row: a gap an auditor sees.
- */
-static bool kernel_lost(uint32_t *ret)
-{
-	struct audit_reply rep;
-	int fd = audit_open(), tries = 0;
-	bool ok = false;
-
-	if (fd < 0)
-		return false;
-	if (audit_request_status(fd) > 0) {
-		while (tries++ < 10 && audit_get_reply(fd, &rep, GET_REPLY_BLOCKING, 0) > 0) {
-			if (rep.type == AUDIT_GET && rep.status) {
-				*ret = rep.status->lost;
-				ok = true;
-				break;
-			}
-		}
-	}
-	audit_close(fd);
-	return ok;
-}
-
-static void watch_loss(struct app *a, bool now)
-{
-	static uint64_t last_check, last_loss_row, last_lost_bytes, last_lost_records;
-	static uint32_t last_kernel;
-	static bool have_kernel;
-	struct timespec t;
-	uint64_t ms, bytes, records, cap_hits;
-	uint32_t lost;
-	char det[512];
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	ms = (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-	/*
-	 * Our own loss is looked at every time: the first is recorded at once,
-	 * more of it at most every ten seconds (and at stop), with the counts.
-	 */
-	bqueue_loss(&a->q, &bytes, &records, &cap_hits);
-	if (bytes > last_lost_bytes &&
-	    (now || last_lost_bytes == 0 || ms - last_loss_row >= 10000)) {
-		snprintf(det, sizeof(det),
-			 "{\"lost_bytes\":%llu,\"since_last\":%llu,\"lost_records\":%llu,"
-			 "\"records_since_last\":%llu,\"cause\":\"%s\",\"overflow_disk_mb\":%u}",
-			 (unsigned long long)bytes, (unsigned long long)(bytes - last_lost_bytes),
-			 (unsigned long long)records,
-			 (unsigned long long)(records - last_lost_records),
-			 cap_hits ? "overflow queue full" : "overflow file failed",
-			 a->cfg.overflow_disk_mb);
-		writer_push_meta(&a->w, "collector.loss", "lost", a->cfg.asset, det);
-		plugin_log(LOG_ERR, "lost %llu audit records (%llu bytes) so far: the overflow queue was full or failed",
-			   (unsigned long long)records, (unsigned long long)bytes);
-		last_lost_bytes = bytes;
-		last_lost_records = records;
-		last_loss_row = ms;
-	}
-	if (!now && ms - last_check < 60000)
-		return;
-	last_check = ms;
-	if (kernel_lost(&lost)) {
-		if (have_kernel && lost > last_kernel) {
-			snprintf(det, sizeof(det), "{\"kernel_lost\":%u,\"since_last\":%u}", lost,
-				 lost - last_kernel);
-			writer_push_meta(&a->w, "audit.loss", "lost", a->cfg.asset, det);
-			plugin_log(LOG_WARNING, "the kernel lost %u audit records",
-				   lost - last_kernel);
-		}
-		last_kernel = lost;
-		have_kernel = true;
-	}
-}
-
 static int probe_store(const char *path)
 {
 	struct isms_store *probe = NULL;
@@ -402,6 +327,7 @@ int main(int argc, char **argv)
 	pthread_t reader, writer, sigthr;
 	char spill[4096], *buf;
 	const char *store;
+	char *dpms_path = NULL;
 	bool replay = false, check = false, live;
 	struct stat in_st;
 	sigset_t set;
@@ -470,8 +396,9 @@ int main(int argc, char **argv)
 	mkdir(a.spool, 0700);
 	snprintf(spill, sizeof(spill), "%s/audisp-isms.overflow", a.spool);
 	if (bqueue_init(&a.q, (size_t)a.cfg.overflow_memory_mb << 20, spill) < 0 ||
-	    writer_init(&a.w, store, a.spool, a.cfg.batch_events, a.cfg.batch_ms, MAX_ROWS) < 0 ||
-	    !(a.w.dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
+	    !(dpms_path = strdup(a.cfg.dpms_store ? a.cfg.dpms_store : ISMS_STATEDIR "/dpms.db")) ||
+	    writer_init(&a.w, store, a.spool, dpms_path, a.cfg.batch_events, a.cfg.batch_ms,
+			MAX_ROWS) < 0 ||
 	    parser_init(&a.p, &a.cfg, &sink) < 0) {
 		fprintf(stderr, "audisp-isms: cannot start: %s\n", strerror(errno));
 		return 1;
@@ -510,14 +437,14 @@ int main(int argc, char **argv)
 			 ISMS_VERSION_STR, kj);
 		plugin_anchor(store, "start");
 		writer_push_meta(&a.w, "collector.start", "started", a.cfg.asset, det);
-		watch_loss(&a, true);
+		watch_loss(&a.q, &a.w, &a.cfg, true);
 	}
 	buf = malloc(READ_CHUNK);
 	for (;;) {
 		ssize_t n = bqueue_pop(&a.q, buf, READ_CHUNK, 1000);
 
 		if (live)
-			watch_loss(&a, false);
+			watch_loss(&a.q, &a.w, &a.cfg, false);
 
 		if (reload_flag) {
 			struct plugin_config nc;
@@ -550,10 +477,10 @@ int main(int argc, char **argv)
 	if (live) {
 		char det[512];
 
-		watch_loss(&a, true);
+		watch_loss(&a.q, &a.w, &a.cfg, true);
 		snprintf(det, sizeof(det),
 			 "{\"received\":%llu,\"lost_bytes\":%llu,\"spilled_bytes\":%llu}",
-			 (unsigned long long)a.w.ctr[ISMS_CTR_RECEIVED],
+			 (unsigned long long)writer_counter(&a.w, ISMS_CTR_RECEIVED),
 			 (unsigned long long)a.q.lost_bytes, (unsigned long long)a.q.spilled_total);
 		writer_push_meta(&a.w, "collector.stop", "stopped", a.cfg.asset, det);
 	}
@@ -566,11 +493,11 @@ int main(int argc, char **argv)
 	if (a.read_errno)
 		plugin_log(LOG_ERR, "reading input failed: %s", strerror(a.read_errno));
 	log_counters(&a, LOG_INFO, a.stats ? stderr : NULL);
-	r = a.w.exit_status || a.read_errno || a.q.lost_bytes ? 1 : 0;
+	r = writer_lost(&a.w) || a.read_errno || a.q.lost_bytes ? 1 : 0;
 	parser_release(&a.p);
 	writer_release(&a.w);
 	bqueue_release(&a.q);
-	free(a.w.dpms_path);
+	free(dpms_path);
 out_early:
 	plugin_config_release(&a.cfg);
 	free((char *)store);

@@ -1,34 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The writer stage: batches of evidence with their counters. */
+/* The writer stage: a thread and a queue over the evidence writer (isms/writer.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "checkpoint.h"
 #include "dpms.h"
-#include "isms/indicator.h"
-#include "isms/spool.h"
-#include "isms/store.h"
-#include "jsonw.h"
 #include "log.h"
 #include "writer.h"
 
 #define SOURCE "audisp-isms"
 #define WAKE_CHUNK 256 /* rows the writer waits for before it wakes */
 
-int writer_init(struct writer *w, const char *store_path, const char *isms_spool,
-		size_t batch_events, unsigned batch_ms, size_t max_rows)
+static bool wait_retry(void *ud, unsigned ms);
+
+static void note(void *ud, int prio, const char *msg)
 {
+	(void)ud;
+	plugin_log(prio, "%s", msg);
+}
+
+int writer_init(struct writer *w, const char *store_path, const char *isms_spool,
+		const char *dpms_path, size_t batch_events, unsigned batch_ms, size_t max_rows)
+{
+	struct isms_writer_config cfg = {
+		.store = store_path,
+		.source = SOURCE,
+		.spool = isms_spool,
+		.second = dpms_path,
+		.second_schema = &dpms_schema,
+		.flags = ISMS_WRITER_SCAN | ISMS_WRITER_CHECKPOINT,
+		.wait = wait_retry,
+		.note = note,
+		.ud = w,
+	};
 	pthread_condattr_t ca;
+	int r;
 
 	memset(w, 0, sizeof(*w));
+	r = isms_writer_new(&cfg, &w->iw);
+	if (r < 0) {
+		errno = -r;
+		return r;
+	}
 	w->store_path = store_path;
-	w->isms_spool = isms_spool;
 	w->batch_events = batch_events;
 	w->batch_ms = batch_ms;
 	w->max_rows = max_rows;
@@ -41,12 +59,12 @@ int writer_init(struct writer *w, const char *store_path, const char *isms_spool
 	return 0;
 }
 
-static void free_rows(struct row *r)
+static void free_rows(struct isms_writer_item *r)
 {
 	while (r) {
-		struct row *n = r->next;
+		struct isms_writer_item *n = r->next;
 
-		free(r);
+		free(r); /* the item is the row's first member */
 		r = n;
 	}
 }
@@ -54,12 +72,11 @@ static void free_rows(struct row *r)
 void writer_release(struct writer *w)
 {
 	free_rows(w->head);
+	w->iw = isms_writer_free(w->iw);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->not_empty);
 	pthread_cond_destroy(&w->not_full);
 }
-
-static void spool_rows(struct writer *w, struct row *rows);
 
 static void push(struct writer *w, struct row *r)
 {
@@ -76,16 +93,16 @@ static void push(struct writer *w, struct row *r)
 	 * row goes to the spool rather than nowhere. */
 	if (w->done) {
 		pthread_mutex_unlock(&w->lock);
-		r->next = NULL;
-		spool_rows(w, r);
+		r->item.next = NULL;
+		isms_writer_spool(w->iw, &r->item);
 		free(r);
 		return;
 	}
 	if (w->tail)
-		w->tail->next = r;
+		w->tail->next = &r->item;
 	else
-		w->head = r;
-	w->tail = r;
+		w->head = &r->item;
+	w->tail = &r->item;
 	/* The writer waits for a chunk of rows (or its deadline): wake it
 	 * when one is there, not on every row. */
 	if (++w->nrows == WAKE_CHUNK || w->nrows == w->batch_events)
@@ -111,7 +128,7 @@ static size_t sl(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-static void push_row(struct writer *w, enum row_kind what, const struct classified *cl,
+void writer_push_row(struct writer *w, enum row_kind what, const struct classified *cl,
 		     const char *details, size_t dlen)
 {
 	size_t need = sl(cl->kind) + sl(cl->control) + sl(cl->asset) + sl(cl->subject) + sl(cl->node) +
@@ -122,27 +139,37 @@ static void push_row(struct writer *w, enum row_kind what, const struct classifi
 
 	if (!r) {
 		/* Cannot even queue it: count it as lost through the counters. */
-		w->ctr[ISMS_CTR_RECEIVED]++;
-		w->ctr[ISMS_CTR_MALFORMED]++;
+		isms_writer_count(w->iw, ISMS_CTR_RECEIVED, 1);
+		isms_writer_count(w->iw, ISMS_CTR_MALFORMED, 1);
 		plugin_log(LOG_ERR, "out of memory: event %s not queued", cl->event_key);
 		return;
 	}
 	memset(r, 0, sizeof(*r));
 	p = r->data;
-	r->what = what;
-	r->route = cl->route;
+	r->item.flags = what == ROW_META ? ISMS_WRITER_UNCOUNTED :
+			what == ROW_MALFORMED ? ISMS_WRITER_MALFORMED : 0;
+	r->item.route = cl->route == ROUTE_DROP ? ISMS_WRITER_DROP :
+			cl->route == ROUTE_DPMS ? ISMS_WRITER_SECOND : ISMS_WRITER_MAIN;
 	if (cl->route != ROUTE_DROP) {
-		r->ev.source = SOURCE;
-		r->ev.kind = put(&p, cl->kind, strlen(cl->kind));
-		r->ev.control = put(&p, cl->control, cl->control ? strlen(cl->control) : 0);
-		r->ev.asset = put(&p, cl->asset, cl->asset ? strlen(cl->asset) : 0);
-		r->ev.subject = put(&p, cl->subject, cl->subject ? strlen(cl->subject) : 0);
-		r->ev.outcome = put(&p, cl->outcome, cl->outcome ? strlen(cl->outcome) : 0);
-		r->ev.node = put(&p, cl->node, cl->node ? strlen(cl->node) : 0);
-		r->ev.event_key = put(&p, cl->event_key, strlen(cl->event_key));
-		r->ev.ts = put(&p, cl->ts, strlen(cl->ts));
-		r->link_key = put(&p, cl->link_key, cl->link_key ? strlen(cl->link_key) : 0);
-		r->ev.details = dlen ? put(&p, details, dlen) : NULL;
+		struct isms_evidence *ev = &r->item.ev;
+
+		ev->source = SOURCE;
+		ev->kind = put(&p, cl->kind, strlen(cl->kind));
+		ev->control = put(&p, cl->control, cl->control ? strlen(cl->control) : 0);
+		ev->asset = put(&p, cl->asset, cl->asset ? strlen(cl->asset) : 0);
+		ev->subject = put(&p, cl->subject, cl->subject ? strlen(cl->subject) : 0);
+		ev->outcome = put(&p, cl->outcome, cl->outcome ? strlen(cl->outcome) : 0);
+		ev->node = put(&p, cl->node, cl->node ? strlen(cl->node) : 0);
+		ev->event_key = put(&p, cl->event_key, strlen(cl->event_key));
+		ev->ts = put(&p, cl->ts, strlen(cl->ts));
+		ev->details = dlen ? put(&p, details, dlen) : NULL;
+		if (cl->route == ROUTE_LINK) {
+			/* pam_isms's decision, which the module could not store: the
+			 * audit trail brought it, under the module's own key. */
+			ev->event_key = put(&p, cl->link_key, cl->link_key ? strlen(cl->link_key) : 0);
+			ev->source = "pam_isms";
+			r->item.flags |= ISMS_WRITER_KEY_FIRST;
+		}
 	}
 	push(w, r);
 }
@@ -150,59 +177,7 @@ static void push_row(struct writer *w, enum row_kind what, const struct classifi
 void writer_push_event(struct writer *w, const struct classified *cl, const char *details,
 		       size_t dlen)
 {
-	push_row(w, ROW_EVENT, cl, details, dlen);
-}
-
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int n = 0;
-
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-void writer_push_malformed(struct writer *w, const char *line, size_t len, const char *why,
-			   const char *node)
-{
-	char key[96], hash[65], ts[32], *details;
-	size_t dcap = len * 6 + 256;
-	struct classified cl;
-	struct jsonw jw;
-	time_t now = time(NULL);
-	struct tm tm;
-
-	details = malloc(dcap);
-	if (!details) {
-		w->ctr[ISMS_CTR_RECEIVED]++;
-		w->ctr[ISMS_CTR_MALFORMED]++;
-		return;
-	}
-	sha256_hex(line, len, hash);
-	/* The same bad line replayed is the same evidence. */
-	snprintf(key, sizeof(key), "audit-malformed:%s", hash);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	jsonw_init(&jw, details, dcap);
-	jsonw_object(&jw);
-	jsonw_str(&jw, "why", why);
-	jsonw_int(&jw, "length", (long long)len);
-	jsonw_strn(&jw, "line", line, len);
-	jsonw_finish(&jw);
-
-	memset(&cl, 0, sizeof(cl));
-	cl.route = ROUTE_ISMS;
-	snprintf(cl.kind, sizeof(cl.kind), "audit.malformed");
-	cl.control = "8.15";
-	cl.asset = node;
-	snprintf(cl.event_key, sizeof(cl.event_key), "%s", key);
-	snprintf(cl.ts, sizeof(cl.ts), "%s", ts);
-	cl.outcome = "malformed";
-	/* Marked malformed before it is queued: once queued, the writer
-	 * thread may already be storing it. */
-	push_row(w, ROW_MALFORMED, &cl, details, strlen(details));
-	free(details);
+	writer_push_row(w, ROW_EVENT, cl, details, dlen);
 }
 
 void writer_close(struct writer *w)
@@ -256,9 +231,10 @@ static bool wait_rows(struct writer *w, uint64_t until_ms)
 }
 
 /* Take up to @max rows, waiting until @deadline_ms for the first. */
-static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool *closed)
+static struct isms_writer_item *take(struct writer *w, size_t max, uint64_t deadline_ms,
+				      bool *closed)
 {
-	struct row *first = NULL, *last = NULL;
+	struct isms_writer_item *first = NULL, *last = NULL;
 	size_t n = 0;
 
 	/*
@@ -276,7 +252,7 @@ static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool
 		if (!wait_rows(w, deadline_ms))
 			break;
 	while (w->head && n < max) {
-		struct row *r = w->head;
+		struct isms_writer_item *r = w->head;
 
 		w->head = r->next;
 		if (!w->head)
@@ -296,115 +272,8 @@ static struct row *take(struct writer *w, size_t max, uint64_t deadline_ms, bool
 	return first;
 }
 
-/* Apply one row to the open batch; the counters go with it.  Sets r->ctr. */
-static int apply(struct writer *w, struct isms_ingest *in, struct row *r, bool dpms_open)
-{
-	int rc;
-
-	if (r->what == ROW_META) {
-		r->ctr = ISMS_CTR_MAX; /* not an event: not counted */
-		rc = isms_ingest_add(in, &r->ev, NULL);
-		return rc == -EALREADY || rc == -EINVAL ? 0 : rc;
-	}
-	isms_ingest_count(in, ISMS_CTR_RECEIVED, 1);
-	r->ctr = ISMS_CTR_FILTERED;
-	if (r->what == ROW_EVENT && r->route == ROUTE_DROP)
-		goto count;
-	if (r->route == ROUTE_DPMS) {
-		/* Personal data never enters the ISMS store: it went to the DPMS
-		 * store in this batch, or there is none to take it. */
-		if (dpms_open) {
-			r->ctr = ISMS_CTR_ROUTED;
-		} else if (!w->dpms_warned) {
-			plugin_log(LOG_WARNING,
-				   "events keyed dpms: need the DPMS store '%s', which does not exist (dpmsctl init); they are counted as filtered, not stored",
-				   w->dpms_path ? w->dpms_path : "");
-			w->dpms_warned = true;
-		}
-		goto count;
-	}
-	if (r->route == ROUTE_LINK) {
-		rc = isms_ingest_has_key(in, r->link_key);
-		if (rc < 0)
-			return rc;
-		if (rc == 1) {
-			r->ctr = ISMS_CTR_DUPLICATES;
-			goto count;
-		}
-		/* The module could not store it: the audit trail brought it. */
-		r->ev.event_key = r->link_key;
-		r->ev.source = "pam_isms";
-	}
-	rc = isms_ingest_add(in, &r->ev, NULL);
-	if (rc == -EINVAL) {
-		plugin_log(LOG_ERR, "evidence %s refused by the store, counted as malformed",
-			   r->ev.event_key);
-		r->ctr = ISMS_CTR_MALFORMED;
-		goto count;
-	}
-	if (rc < 0 && rc != -EALREADY)
-		return rc;
-	if (r->what == ROW_MALFORMED)
-		r->ctr = ISMS_CTR_MALFORMED; /* kept as evidence all the same, once */
-	else
-		r->ctr = rc == -EALREADY ? ISMS_CTR_DUPLICATES : ISMS_CTR_STORED;
-count:
-	isms_ingest_count(in, r->ctr, 1);
-	return 0;
-}
-
-/*
- * Rows the store will not take (it fails, or we are stopping without one):
- * into the spool as batch files, one file for thousands of rows, never
- * dropped.  Counted here, as apply() would have.
- */
-static void spool_rows(struct writer *w, struct row *rows)
-{
-	const struct isms_evidence **evs;
-	size_t n = 0, kept = 0, lost = 0, cap = 0;
-	int r = -ENOENT;
-
-	for (struct row *p = rows; p; p = p->next)
-		cap++;
-	evs = calloc(cap ? cap : 1, sizeof(*evs));
-	for (struct row *p = rows; p; p = p->next) {
-		if (p->what != ROW_META)
-			w->ctr[ISMS_CTR_RECEIVED]++;
-		if (p->route == ROUTE_DPMS && p->dpms_kept) {
-			w->ctr[ISMS_CTR_ROUTED]++; /* in the DPMS store already */
-			continue;
-		}
-		if (p->route == ROUTE_DROP || p->route == ROUTE_DPMS) {
-			w->ctr[ISMS_CTR_FILTERED]++;
-			continue;
-		}
-		if (p->route == ROUTE_LINK) {
-			p->ev.event_key = p->link_key;
-			p->ev.source = "pam_isms";
-		}
-		if (evs)
-			evs[n] = &p->ev;
-		n++;
-	}
-	if (!evs)
-		r = -ENOMEM;
-	else if (n && w->isms_spool)
-		r = isms_spool_write_batch(w->isms_spool, evs, n, &kept);
-	lost = n - kept;
-	w->ctr[ISMS_CTR_SPOOLED] += kept;
-	if (kept)
-		plugin_log(LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'",
-			   kept, w->isms_spool);
-	if (lost) {
-		plugin_log(LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
-			   w->isms_spool ? w->isms_spool : "", strerror(-r), lost);
-		w->lost_rows += lost;
-		w->exit_status = 1;
-	}
-	free(evs);
-}
-
-static void append(struct row **head, struct row **tail, size_t *n, struct row *got)
+static void append(struct isms_writer_item **head, struct isms_writer_item **tail, size_t *n,
+		   struct isms_writer_item *got)
 {
 	if (!got)
 		return;
@@ -414,165 +283,6 @@ static void append(struct row **head, struct row **tail, size_t *n, struct row *
 		*head = got;
 	for (*tail = got, (*n)++; (*tail)->next; *tail = (*tail)->next)
 		(*n)++;
-}
-
-/* Personal data into the DPMS store, with that store's own counters. */
-static int apply_dpms(struct isms_ingest *din, struct row *r)
-{
-	enum isms_counter c = ISMS_CTR_STORED;
-	int rc;
-
-	isms_ingest_count(din, ISMS_CTR_RECEIVED, 1);
-	rc = isms_ingest_add(din, &r->ev, NULL);
-	if (rc == -EALREADY)
-		c = ISMS_CTR_DUPLICATES;
-	else if (rc == -EINVAL)
-		c = ISMS_CTR_MALFORMED;
-	else if (rc < 0)
-		return rc;
-	isms_ingest_count(din, c, 1);
-	return 0;
-}
-
-/*
- * The DPMS part of a batch is committed first: if the ISMS part then fails,
- * the retry finds the personal data already there (duplicates), never lost.
- */
-static int commit_batch(struct writer *w, struct isms_ingest *in, struct isms_ingest *din,
-			struct row *rows)
-{
-	bool any = false;
-	int r = 0;
-
-	/* (rows of a batch retried may be in the DPMS store already) */
-	for (struct row *p = rows; p && !any; p = p->next)
-		any = p->route == ROUTE_DPMS && !p->dpms_kept;
-	if (any && din) {
-		r = isms_ingest_begin(din);
-		for (struct row *p = rows; p && r >= 0; p = p->next)
-			if (p->route == ROUTE_DPMS && !p->dpms_kept)
-				r = apply_dpms(din, p);
-		if (r < 0) {
-			isms_ingest_rollback(din);
-			return r;
-		}
-		r = isms_ingest_commit(din);
-		if (r < 0)
-			return r;
-		for (struct row *p = rows; p; p = p->next)
-			p->dpms_kept = p->dpms_kept || p->route == ROUTE_DPMS;
-	}
-	r = isms_ingest_begin(in);
-	for (struct row *p = rows; p && r >= 0; p = p->next)
-		r = apply(w, in, p, din != NULL);
-	if (r < 0) {
-		isms_ingest_rollback(in);
-		return r;
-	}
-	return isms_ingest_commit(in);
-}
-
-/* The DPMS store, opened when it exists; NULL otherwise (looked for again later). */
-static struct isms_ingest *open_dpms(struct writer *w, struct isms_store **ret_store)
-{
-	struct isms_ingest *din = NULL;
-	struct stat st;
-	char *err = NULL;
-
-	*ret_store = NULL;
-	if (!w->dpms_path || stat(w->dpms_path, &st) < 0)
-		return NULL;
-	if (isms_store_open_schema(w->dpms_path, &dpms_schema, 0, 1000, ret_store, &err) < 0) {
-		plugin_log(LOG_ERR, "cannot use the DPMS store: %s", err ? err : "?");
-		free(err);
-		return NULL;
-	}
-	if (isms_ingest_new(*ret_store, SOURCE, &din) < 0) {
-		plugin_log(LOG_ERR, "cannot prepare the DPMS store: %s",
-			   isms_store_errmsg(*ret_store));
-		*ret_store = isms_store_free(*ret_store);
-		return NULL;
-	}
-	w->dpms_warned = false;
-	return din;
-}
-
-/*
- * The writer's connection never checkpoints (its commits would stop for the
- * copy and its fsyncs); this thread does, from a connection of its own,
- * twice a second.  A PASSIVE checkpoint waits for nobody.
- */
-struct checkpointer {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop, running;
-	const char *path;
-};
-
-static void *checkpointer_main(void *arg)
-{
-	struct checkpointer *cp = arg;
-	struct isms_store *s = NULL;
-	char *err = NULL;
-
-	if (isms_store_open(cp->path, 0, 1000, &s, &err) < 0) {
-		plugin_log(LOG_WARNING, "checkpointer: %s; the WAL is checkpointed at close only",
-			   err ? err : "cannot open the store");
-		free(err);
-		return NULL;
-	}
-	pthread_mutex_lock(&cp->lock);
-	while (!cp->stop) {
-		struct timespec until;
-
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += 500 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&cp->wake, &cp->lock, &until);
-		if (cp->stop)
-			break;
-		pthread_mutex_unlock(&cp->lock);
-		if (isms_store_checkpoint(s) < 0)
-			plugin_log(LOG_WARNING, "checkpoint failed: %s", isms_store_errmsg(s));
-		pthread_mutex_lock(&cp->lock);
-	}
-	pthread_mutex_unlock(&cp->lock);
-	isms_store_free(s);
-	return NULL;
-}
-
-static void checkpointer_start(struct checkpointer *cp, const char *path)
-{
-	pthread_condattr_t ca;
-
-	memset(cp, 0, sizeof(*cp));
-	cp->path = path;
-	pthread_mutex_init(&cp->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&cp->wake, &ca);
-	pthread_condattr_destroy(&ca);
-	cp->running = pthread_create(&cp->thread, NULL, checkpointer_main, cp) == 0;
-	if (cp->running)
-		pthread_setname_np(cp->thread, "isms-checkpoint");
-}
-
-static void checkpointer_stop(struct checkpointer *cp)
-{
-	if (!cp->running)
-		return;
-	pthread_mutex_lock(&cp->lock);
-	cp->stop = true;
-	pthread_cond_signal(&cp->wake);
-	pthread_mutex_unlock(&cp->lock);
-	pthread_join(cp->thread, NULL);
-	pthread_mutex_destroy(&cp->lock);
-	pthread_cond_destroy(&cp->wake);
-	cp->running = false;
 }
 
 /*
@@ -600,26 +310,31 @@ static bool aborting(struct writer *w)
 	return a;
 }
 
-/*
- * A batch that failed this often (or stayed locked this long) fails for
- * good (a full disk, a corrupt page): it is spooled, and the store is tried
- * again, reopened, a while later.
- */
-#define STORE_TRIES    3
-#define STORE_BUSY_MS  10000
-#define STORE_RETRY_MS 5000
+/* Between the tries of a failing batch: false once SIGTERM came. */
+static bool wait_retry(void *ud, unsigned ms)
+{
+	struct writer *w = ud;
+
+	nap(w, ms);
+	return !aborting(w);
+}
+
+/* What the library refused in a batch it stored: said once, after the commit. */
+static void say_refused(const struct isms_writer_item *rows)
+{
+	for (const struct isms_writer_item *p = rows; p; p = p->next)
+		if (p->result == -EINVAL && !(p->flags & ISMS_WRITER_UNCOUNTED))
+			plugin_log(LOG_ERR, "evidence %s refused by the store, counted as malformed",
+				   p->ev.event_key ? p->ev.event_key : "?");
+}
 
 void *writer_main(void *arg)
 {
 	struct checkpointer cp = {.running = false};
 	struct writer *w = arg;
-	struct isms_store *s = NULL;
-	struct isms_ingest *in = NULL, *din = NULL;
-	struct isms_store *ds = NULL;
-	struct row *pending = NULL, *ptail = NULL;
+	struct isms_writer_item *pending = NULL, *ptail = NULL;
 	size_t npending = 0;
-	uint64_t started = 0, retry_at = 0, first_fail = 0;
-	unsigned backoff = 0, fails = 0;
+	uint64_t started = 0;
 	/* SIGTERM came and the store failed: everything left goes to the spool. */
 	bool spool_only = false;
 	bool closed = false;
@@ -628,34 +343,17 @@ void *writer_main(void *arg)
 	for (;;) {
 		bool stopping = aborting(w);
 
-		if (!s && !spool_only && now_ms() >= retry_at) {
-			char *err = NULL;
-
-			r = isms_store_open(w->store_path, 0, 1000, &s, &err);
-			if (r == 0 && (r = isms_ingest_new(s, SOURCE, &in)) < 0) {
-				free(err);
-				err = strdup(isms_store_errmsg(s));
-				s = isms_store_free(s);
-			}
-			if (r < 0) {
-				if (backoff == 0 || backoff == 30000)
-					plugin_log(LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
-						   w->store_path, err ? err : strerror(-r));
-				free(err);
-				if (stopping)
-					spool_only = true;
-				backoff = backoff ? (backoff * 2 > 30000 ? 30000 : backoff * 2) : 250;
-				retry_at = now_ms() + backoff;
-			} else {
-				backoff = 0;
-				retry_at = 0;
-				if (isms_store_autocheckpoint(s, 0) == 0 && !cp.running)
-					checkpointer_start(&cp, w->store_path);
-			}
+		if (!spool_only) {
+			r = isms_writer_open(w->iw);
+			if (r == 1 && !cp.running)
+				checkpointer_start(&cp, w->store_path);
+			else if (r < 0 && r != -EAGAIN && stopping)
+				spool_only = true;
 		}
 		if (npending < w->batch_events) {
 			uint64_t deadline = started ? started + w->batch_ms : now_ms() + w->batch_ms;
-			struct row *got = take(w, w->batch_events - npending, deadline, &closed);
+			struct isms_writer_item *got =
+				take(w, w->batch_events - npending, deadline, &closed);
 
 			if (got && !started)
 				started = now_ms();
@@ -669,110 +367,64 @@ void *writer_main(void *arg)
 		if (npending < w->batch_events && now_ms() < started + w->batch_ms && !closed &&
 		    !stopping)
 			continue;
-		if (!s) {
+		if (!isms_writer_store(w->iw)) {
 			/* No store: rows wait in memory while there is room and time. */
 			if (spool_only || stopping || closed || writer_queued(w) >= w->max_rows) {
 				/* Everything queued, in as few files as can be. */
 				append(&pending, &ptail, &npending,
 				       take(w, (size_t)-1, now_ms(), &closed));
-				spool_rows(w, pending);
-				free_rows(pending);
-				pending = ptail = NULL;
-				npending = 0;
-				started = 0;
+				isms_writer_spool(w->iw, pending);
 			} else {
-				uint64_t now = now_ms();
-
-				nap(w, retry_at > now ? (unsigned)(retry_at - now) : 0);
-			}
-			continue;
-		}
-		{
-			bool has_dpms = false;
-
-			for (struct row *p = pending; p && !has_dpms; p = p->next)
-				has_dpms = p->route == ROUTE_DPMS;
-			/* Opened on the first personal data, and looked for again while missing. */
-			if (has_dpms && !din)
-				din = open_dpms(w, &ds);
-		}
-		r = commit_batch(w, in, din, pending);
-		if (r < 0) {
-			uint64_t now = now_ms();
-
-			w->store_errors++;
-			if (fails++ == 0)
-				first_fail = now;
-			if (r != -EBUSY && fails == 1)
-				plugin_log(LOG_ERR, "store write failed: %s; retrying the batch",
-					   isms_store_errmsg(s));
-			if (!stopping && (r == -EBUSY ? now - first_fail < STORE_BUSY_MS
-						      : fails < STORE_TRIES)) {
-				/* A locked or briefly failing store is retried. */
-				nap(w, 200);
+				nap(w, isms_writer_retry_ms(w->iw));
 				continue;
 			}
-			plugin_log(LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
-				   w->store_path, fails, isms_store_errmsg(s), npending,
-				   stopping ? "" : "; the store is tried again later");
-			spool_rows(w, pending);
-			free_rows(pending);
-			pending = ptail = NULL;
-			npending = 0;
-			started = 0;
-			fails = 0;
-			/* Reopened later: the file may be repaired or replaced meanwhile. */
-			in = isms_ingest_free(in);
-			s = isms_store_free(s);
-			if (stopping)
+		} else {
+			/* Stored, or spooled after the tries (then reopened later). */
+			r = isms_writer_commit(w->iw, pending, stopping);
+			if (r == 0)
+				say_refused(pending);
+			else if (aborting(w))
 				spool_only = true;
-			retry_at = now_ms() + STORE_RETRY_MS;
-			continue;
-		}
-		fails = 0;
-		w->batches++;
-		for (struct row *p = pending; p; p = p->next) {
-			if (p->ctr == ISMS_CTR_MAX)
-				continue;
-			w->ctr[ISMS_CTR_RECEIVED]++;
-			w->ctr[p->ctr]++;
 		}
 		free_rows(pending);
 		pending = ptail = NULL;
 		npending = 0;
 		started = 0;
-		{
-			size_t crossed = 0;
-
-			if (isms_indicators_scan(s, &crossed) < 0)
-				plugin_log(LOG_ERR, "indicator scan failed: %s",
-					   isms_store_errmsg(s));
-			else if (crossed)
-				plugin_log(LOG_NOTICE, "%zu risk indicator%s crossed", crossed,
-					   crossed == 1 ? "" : "s");
-		}
 	}
 	/* From here on, rows still pushed go straight to the spool. */
 	pthread_mutex_lock(&w->lock);
 	w->done = true;
 	{
-		struct row *left = w->head;
+		struct isms_writer_item *left = w->head;
 
 		w->head = w->tail = NULL;
 		w->nrows = 0;
 		pthread_cond_broadcast(&w->not_full);
 		pthread_mutex_unlock(&w->lock);
 		if (left) {
-			spool_rows(w, left);
+			isms_writer_spool(w->iw, left);
 			free_rows(left);
 		}
 	}
 	checkpointer_stop(&cp);
-	isms_ingest_free(din);
-	isms_store_free(ds);
-	isms_ingest_free(in);
-	isms_store_free(s);
+	isms_writer_close(w->iw);
 	return NULL;
+}
+
+uint64_t writer_counter(struct writer *w, enum isms_counter c)
+{
+	struct isms_writer_stats st;
+
+	isms_writer_stats(w->iw, &st);
+	return c < ISMS_CTR_MAX ? st.ctr[c] : 0;
+}
+
+uint64_t writer_lost(struct writer *w)
+{
+	struct isms_writer_stats st;
+
+	isms_writer_stats(w->iw, &st);
+	return st.lost_rows;
 }
 
 void writer_abort(struct writer *w)
@@ -782,28 +434,4 @@ void writer_abort(struct writer *w)
 	pthread_cond_broadcast(&w->not_full);
 	pthread_cond_broadcast(&w->not_empty);
 	pthread_mutex_unlock(&w->lock);
-}
-
-void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
-		      const char *asset, const char *details)
-{
-	static unsigned seq;
-	struct classified cl;
-	char host[128] = "";
-	struct timespec now;
-	struct tm tm;
-
-	memset(&cl, 0, sizeof(cl));
-	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(cl.ts, sizeof(cl.ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	gethostname(host, sizeof(host) - 1);
-	cl.route = ROUTE_ISMS;
-	snprintf(cl.kind, sizeof(cl.kind), "%s", kind);
-	cl.control = "8.15";
-	cl.asset = asset;
-	cl.outcome = outcome;
-	snprintf(cl.event_key, sizeof(cl.event_key), "audisp-isms:%s:%s:%lld.%09ld:%ld:%u", kind,
-		 host, (long long)now.tv_sec, now.tv_nsec, (long)getpid(), seq++);
-	push_row(w, ROW_META, &cl, details, details ? strlen(details) : 0);
 }

@@ -3,23 +3,24 @@
 #define AUDISP_ISMS_WRITER_H
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "classify.h"
 #include "isms/ingest.h"
+#include "isms/writer.h"
 
 /*
- * The writer stage: rows from the parser, in batches (by count and by time)
- * into the store through isms_ingest, counters in the same transactions.
- * A stalled store makes the parser wait here, never the reader.  A batch
- * that fails is retried a few times (a locked store for a while); when the
- * store fails for good (disk full, a corrupt page) the batch goes to the
- * spool (isms_spool_write_batch, one file a batch) and the store is tried
- * again later.  At SIGTERM, what the store does not take at once is
- * spooled, so that the plugin ends within seconds and nothing is lost
+ * The writer stage, a thin shell over the evidence writer (isms/writer.h):
+ * a thread, a bounded queue of rows from the parser, and the timing of the
+ * batches (by count and by time).  A stalled store makes the parser wait
+ * here, never the reader.  The library commits each batch to the ISMS
+ * store (and its personal rows to the DPMS store), counted, retried, and
+ * spooled when the store fails for good; while there is no store, rows wait
+ * here until the queue is full or the plugin stops, then go to the spool in
+ * as few files as can be.  At SIGTERM, what the store does not take at once
+ * is spooled, so that the plugin ends within seconds and nothing is lost
  * silently.
  */
 
@@ -27,45 +28,35 @@
  * counted among the events received. */
 enum row_kind { ROW_EVENT, ROW_MALFORMED, ROW_META };
 
+/* A row: the library's item first (rows are linked through item.next), its strings after. */
 struct row {
-	struct row *next;
-	enum row_kind what;
-	enum route route;
-	enum isms_counter ctr; /* how apply() counted it */
-	bool dpms_kept;        /* committed to the DPMS store (a batch retried) */
-	struct isms_evidence ev;
-	const char *link_key;
+	struct isms_writer_item item;
 	char data[];
 };
 
 struct writer {
 	pthread_mutex_t lock;
 	pthread_cond_t not_empty, not_full;
-	struct row *head, *tail;
+	struct isms_writer_item *head, *tail;
 	size_t nrows, max_rows;
 	bool closed;
 	bool aborting; /* SIGTERM: do not wait for a store that will not come */
 	bool done;     /* the writer thread has ended */
 
 	const char *store_path;
-	const char *isms_spool; /* fallback for rows at shutdown */
 	size_t batch_events;
 	unsigned batch_ms;
-	bool quiet;
-
-	/* since start, for SIGUSR1 and --stats */
-	_Atomic uint64_t ctr[ISMS_CTR_MAX];
-	_Atomic uint64_t batches, store_errors;
-	_Atomic uint64_t lost_rows; /* neither the store nor the spool took them */
-	int exit_status;
-	bool dpms_warned;
-	char *dpms_path; /* personal data goes here, when the store exists */
+	struct isms_writer *iw; /* the library's writer: stores, counters, spool */
 };
 
+/* @store_path, @isms_spool and @dpms_path must outlive the writer. */
 int writer_init(struct writer *w, const char *store_path, const char *isms_spool,
-		size_t batch_events, unsigned batch_ms, size_t max_rows);
+		const char *dpms_path, size_t batch_events, unsigned batch_ms, size_t max_rows);
 void writer_release(struct writer *w);
 
+/* Queue a row of @what built from @cl (rows.c builds the collector's own); waits while full. */
+void writer_push_row(struct writer *w, enum row_kind what, const struct classified *cl,
+		     const char *details, size_t dlen);
 /* Parser side: queue an event or a malformed line; waits while the queue is full. */
 void writer_push_event(struct writer *w, const struct classified *cl, const char *details,
 		       size_t dlen);
@@ -86,5 +77,9 @@ void writer_abort(struct writer *w);
 void *writer_main(void *arg);
 
 size_t writer_queued(struct writer *w);
+
+/* A counter since start (for SIGUSR1 and --stats); rows neither the store nor the spool took. */
+uint64_t writer_counter(struct writer *w, enum isms_counter c);
+uint64_t writer_lost(struct writer *w);
 
 #endif

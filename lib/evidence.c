@@ -18,7 +18,6 @@
 #include "isms/evidence_schema.h"
 #include "isms/date.h"
 #include "isms/evidence.h"
-#include "isms/json.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
 
@@ -153,55 +152,6 @@ int evidence_ts(const char *ts, char *buf, size_t len, const char **ret_ts)
 	return 0;
 }
 
-static int check_text(struct isms_store *s, const char *name, const char *v, bool required)
-{
-	if (!v) {
-		if (required)
-			return store_seterr(s, -EINVAL, "evidence: %s is required", name);
-		return 0;
-	}
-	if (strlen(v) > ISMS_VALUE_MAX * 16 || !isms_text_ok(v))
-		return store_seterr(s, -EINVAL,
-				    "evidence: %s is too long or has control characters", name);
-	return 0;
-}
-
-static int validate(struct isms_store *s, const struct isms_evidence *ev)
-{
-	int r = 0;
-
-	r = check_text(s, "source", ev->source, true);
-	if (r >= 0)
-		r = check_text(s, "kind", ev->kind, true);
-	if (r >= 0)
-		r = check_text(s, "ts", ev->ts, false);
-	if (r >= 0)
-		r = check_text(s, "node", ev->node, false);
-	if (r >= 0)
-		r = check_text(s, "event_key", ev->event_key, false);
-	if (r >= 0)
-		r = check_text(s, "control", ev->control, false);
-	if (r >= 0)
-		r = check_text(s, "asset", ev->asset, false);
-	if (r >= 0)
-		r = check_text(s, "subject", ev->subject, false);
-	if (r >= 0)
-		r = check_text(s, "outcome", ev->outcome, false);
-	if (r >= 0)
-		r = check_text(s, "details", ev->details, false);
-	if (r >= 0 && ev->details) {
-		struct isms_json_error jerr;
-
-		/* Strict JSON, as every reader of the exported evidence expects:
-		 * no comments, no single quotes, no name given twice. */
-		r = isms_json_check(ev->details, strlen(ev->details), NULL, &jerr);
-		if (r == -EINVAL || r == -EFBIG)
-			r = store_seterr(s, -EINVAL, "evidence: details are not valid JSON (%s at %s)",
-					 jerr.msg, jerr.path);
-	}
-	return r;
-}
-
 static int key_exists(struct isms_store *s, const char *key)
 {
 	sqlite3_stmt *st = NULL;
@@ -281,14 +231,9 @@ int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, i
 	int64_t last;
 	int r;
 
-	r = validate(s, ev);
+	r = evidence_check(s, ev, tsbuf, sizeof(tsbuf), &e.ts);
 	if (r < 0)
 		return r;
-	if (evidence_ts(ev->ts, tsbuf, sizeof(tsbuf), &e.ts) < 0)
-		return store_seterr(s, -EINVAL,
-				    "evidence: ts '%.64s' is not a time with a zone"
-				    " (YYYY-MM-DDTHH:MM[:SS[.F]]Z or +HH:MM)",
-				    ev->ts);
 	isms_format_utc(time(NULL), recorded, sizeof(recorded));
 	if (!e.ts)
 		e.ts = recorded;

@@ -38,6 +38,22 @@ int evidence_read_head(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HAS
 int evidence_ts(const char *ts, char *buf, size_t len, const char **ret_ts);
 
 /*
+ * The one set of rules for a piece of evidence, for every writer
+ * (evidence_check.c): @source and @kind given; every value valid UTF-8
+ * without control characters (tab and newline allowed) and within its cap
+ * (node, asset, subject, outcome, source, kind EVIDENCE_NAME_MAX bytes;
+ * event_key EVIDENCE_KEY_MAX; control 256; ts 64; details
+ * EVIDENCE_DETAILS_MAX); @details strict JSON (isms/json.h); @ts a time with
+ * a zone, into *@ret_ts as evidence_ts() gives it.  0, or -EINVAL with the
+ * message kept on @s naming the field; -ENOMEM.
+ */
+#define EVIDENCE_NAME_MAX    4096
+#define EVIDENCE_KEY_MAX     512
+#define EVIDENCE_DETAILS_MAX (1u << 20)
+int evidence_check(struct isms_store *s, const struct isms_evidence *ev, char *tsbuf, size_t len,
+		   const char **ret_ts);
+
+/*
  * Keyed stores (evidence_key.c).  Inside the transaction that moved the head
  * to (@pk, @hash): in a keyed store, seal the head with the key; in an
  * unkeyed one nothing.  -ENOKEY (message kept) when the store is keyed and the

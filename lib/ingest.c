@@ -121,44 +121,6 @@ int isms_ingest_begin(struct isms_ingest *w)
 	return 0;
 }
 
-/*
- * isms_text_ok() under a length cap.  Nearly every value is printable ASCII
- * throughout (0x20-0x7e): that is checked eight bytes at a time, and only a
- * value with anything else in it (tab, newline, UTF-8, controls) takes the
- * full check.  This runs over every column of every row ingested.
- */
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-static bool plain8(uint64_t x)
-{
-	/* no byte >= 0x80, none < 0x20, none == 0x7f */
-	return !(x & HIGHS) && !((x - ONES * 0x20) & ~x & HIGHS) &&
-	       !(((x ^ (ONES * 0x7f)) - ONES) & ~(x ^ (ONES * 0x7f)) & HIGHS);
-}
-
-static bool ok_text(const char *v, size_t max)
-{
-	size_t n, i = 0;
-
-	if (!v)
-		return true;
-	n = strlen(v);
-	if (n > max)
-		return false;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-
-		memcpy(&x, v + i, 8);
-		if (!plain8(x))
-			return isms_text_ok(v);
-	}
-	for (; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f)
-			return isms_text_ok(v);
-	return true;
-}
-
 int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64_t *ret_id)
 {
 	struct isms_evidence e = *ev;
@@ -169,14 +131,9 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 
 	if (!w->open)
 		return -EINVAL;
-	if (!e.source || !e.kind || !ok_text(e.source, 256) || !ok_text(e.kind, 256) ||
-	    !ok_text(e.ts, 64) || !ok_text(e.node, 256) || !ok_text(e.event_key, 512) ||
-	    !ok_text(e.control, 64) || !ok_text(e.asset, 256) || !ok_text(e.subject, 1024) ||
-	    !ok_text(e.outcome, 256) || !ok_text(e.details, 1u << 20))
-		return store_seterr(w->s, -EINVAL, "evidence row refused: missing source or kind, or bad text");
-	if (evidence_ts(ev->ts, tsbuf, sizeof(tsbuf), &e.ts) < 0)
-		return store_seterr(w->s, -EINVAL, "evidence row refused: ts '%.64s' is not a time",
-				    ev->ts);
+	r = evidence_check(w->s, ev, tsbuf, sizeof(tsbuf), &e.ts);
+	if (r < 0)
+		return r;
 	now = time(NULL);
 	if (now != w->recorded_at) {
 		w->recorded_at = now;

@@ -69,4 +69,11 @@ int json_unexpected(struct parser *ps, const char *expected);
 /* Read a string at the current '"' into the scratch space: offset and length. */
 int json_read_string(struct parser *ps, bool is_name, size_t *ret_off, size_t *ret_len);
 
+/*
+ * Whether @text is, for sure, strict JSON that isms_json_parse() accepts
+ * under @limits (json_fast.c): true only within a simple subset; false
+ * means "not sure", never "invalid".
+ */
+bool json_fast_valid(const char *text, size_t len, const struct isms_json_limits *limits);
+
 #endif

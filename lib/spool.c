@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Evidence spool: kept safe on disk while the store cannot take it. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,17 +11,13 @@
 
 #include <json-c/json.h>
 
-#include "isms/catalogue.h"
-#include "isms/json.h"
 #include "isms/spool.h"
+#include "spool_internal.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
 
-#define SPOOL_FILE_MAX  (256u << 10)
-/* A batch file: its pieces, and one piece that took it past the byte bound. */
-#define SPOOL_BATCH_MAX (ISMS_SPOOL_BATCH_BYTES + (8u << 20))
 
-static int check_dir(const char *dir, bool create)
+int spool_check_dir(const char *dir, bool create)
 {
 	struct stat st;
 
@@ -96,7 +91,7 @@ out:
 }
 
 /* All of @text to @fd, then fsync: a spool file is there whole or not at all. */
-static int write_synced(int fd, const char *text, size_t len)
+int spool_write_synced(int fd, const char *text, size_t len)
 {
 	size_t off = 0;
 
@@ -128,7 +123,7 @@ static int write_file(const char *dir, const char *ts, const char *suffix, const
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = write_synced(fd, text, len);
+	r = spool_write_synced(fd, text, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0) {
@@ -173,7 +168,7 @@ int isms_spool_write(const char *dir, const struct isms_evidence *ev)
 
 	if (!ev->event_key || !ev->ts)
 		return -EINVAL; /* draining must be idempotent and keep the time */
-	r = check_dir(dir, true);
+	r = spool_check_dir(dir, true);
 	if (r < 0)
 		return r;
 	r = append_piece(&buf, &len, &cap, ev);
@@ -211,7 +206,7 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
 			return -EINVAL;
 	if (n == 0)
 		return 0;
-	r = check_dir(dir, true);
+	r = spool_check_dir(dir, true);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n && r == 0; i++) {
@@ -239,263 +234,5 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
 	free(buf);
 	if (ret_written)
 		*ret_written = written;
-	return r;
-}
-
-/*
- * Member @k as text, or NULL.  A value with a NUL in it ("\u0000") sets
- * *bad: C string calls would cut it there and store a shorter value than
- * the one spooled.
- */
-static const char *get(struct json_object *o, const char *k, bool *bad)
-{
-	struct json_object *v;
-	const char *t;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	t = json_object_get_string(v);
-	if (strlen(t) != (size_t)json_object_get_string_len(v))
-		*bad = true;
-	return t;
-}
-
-/* A spooled file that can never be stored is set aside as NAME.bad for a
- * person to look at, so that the next drain does not trip over it again. */
-static void quarantine(const char *path)
-{
-	char bad[4200];
-
-	snprintf(bad, sizeof(bad), "%s.bad", path);
-	rename(path, bad);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * Append one piece (JSON text) to the chain: 0, or 1 when it was there
- * already, -EINVAL when it can never be stored, or -errno.  @has_key
- * (optional, a prepared "is this key stored" query) is asked first, so that
- * inside a batch's transaction a piece already stored is never an inner
- * failure that would roll the whole batch back.
- */
-static int drain_piece(struct isms_store *s, sqlite3_stmt *has_key, const char *text, size_t len)
-{
-	struct json_object *o = NULL;
-	bool bad = false;
-	int r;
-
-	/* Strict JSON: a piece that is not is set aside, not guessed at. */
-	r = isms_json_parse(text, len, NULL, &o, NULL);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0 || !o || !json_object_is_type(o, json_type_object)) {
-		r = -EINVAL;
-		goto out;
-	}
-	{
-		struct isms_evidence ev = {
-			.ts = get(o, "ts", &bad), .source = get(o, "source", &bad),
-			.kind = get(o, "kind", &bad), .node = get(o, "node", &bad),
-			.event_key = get(o, "event_key", &bad),
-			.control = get(o, "control", &bad), .asset = get(o, "asset", &bad),
-			.subject = get(o, "subject", &bad), .outcome = get(o, "outcome", &bad),
-			.details = get(o, "details", &bad),
-		};
-
-		if (!ev.event_key || bad) {
-			r = -EINVAL;
-			goto out;
-		}
-		if (has_key) {
-			sqlite3_reset(has_key);
-			r = store_bind_text(s, has_key, 1, ev.event_key);
-			if (r >= 0)
-				r = store_step_row(s, has_key);
-			sqlite3_reset(has_key);
-			if (r != 0)
-				goto out; /* 1: stored already; or an error */
-		}
-		r = isms_evidence_append(s, &ev, NULL);
-		if (r == -EALREADY)
-			r = 1;
-	}
-out:
-	json_object_put(o);
-	return r;
-}
-
-/* A piece of a batch file that can never be stored goes to a file of its own, NAME.N.bad. */
-static int set_aside_line(const char *path, size_t lineno, const char *text, size_t len)
-{
-	char bad[4200];
-	int fd, r;
-
-	snprintf(bad, sizeof(bad), "%s.%zu.bad", path, lineno);
-	fd = open(bad, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_synced(fd, text, len);
-	close(fd);
-	return r;
-}
-
-/*
- * A batch file: each line a piece, appended in one transaction (one commit
- * for thousands of pieces), at most @max new ones.  Appending is idempotent,
- * so a drain cut short (the limit, an error, a crash) starts the file again
- * next time and skips what is stored.  The file goes once every piece is in
- * the chain or set aside.  *ret_done counts the pieces appended now.
- */
-static int drain_batch(struct isms_store *s, const char *path, char *buf, size_t len,
-		       size_t max, size_t *ret_done)
-{
-	sqlite3_stmt *has_key = NULL;
-	size_t lineno = 0, done = 0;
-	bool whole = true;
-	char *p = buf;
-	int r;
-
-	*ret_done = 0;
-	r = store_prepare(s, "SELECT 1 FROM evidence WHERE event_key = ?1", &has_key);
-	if (r < 0)
-		return r;
-	r = isms_store_begin(s);
-	if (r < 0)
-		goto out;
-	while (p < buf + len && r >= 0) {
-		char *nl = memchr(p, '\n', (size_t)(buf + len - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
-
-		if (done >= max) {
-			whole = false;
-			break;
-		}
-		lineno++;
-		if (n) {
-			r = drain_piece(s, has_key, p, n);
-			if (r == -EINVAL)
-				r = set_aside_line(path, lineno, p, n);
-			else if (r == 0)
-				done++;
-		}
-		p += n + 1;
-	}
-	if (r < 0) {
-		isms_store_rollback(s);
-		goto out;
-	}
-	r = isms_store_commit(s);
-	if (r < 0)
-		goto out;
-	*ret_done = done;
-	if (whole && unlink(path) < 0 && errno != ENOENT)
-		r = -errno;
-out:
-	sqlite3_finalize(has_key);
-	return r;
-}
-
-static bool ends_with(const char *s, size_t len, const char *suffix)
-{
-	size_t n = strlen(suffix);
-
-	return len >= n && strcmp(s + len - n, suffix) == 0;
-}
-
-int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *ret_done)
-{
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0, done = 0;
-	DIR *d;
-	int r = check_dir(dir, false);
-
-	if (ret_done)
-		*ret_done = 0;
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		/* ev-*.json: one piece (pam_isms, older collectors); ev-*.jsonl: a batch. */
-		if (strncmp(de->d_name, "ev-", 3) != 0 || len < 8 ||
-		    !(ends_with(de->d_name, len, ".json") || ends_with(de->d_name, len, ".jsonl")))
-			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*nn));
-
-			if (!nn) {
-				r = -ENOMEM;
-				goto out;
-			}
-			names = nn;
-		}
-		if (!(names[n] = strdup(de->d_name))) {
-			r = -ENOMEM;
-			goto out;
-		}
-		n++;
-	}
-	if (n) /* qsort(NULL, 0, ...) is undefined: an empty spool is the common case */
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (size_t i = 0; i < n && done < max && r >= 0; i++) {
-		bool batch = ends_with(names[i], strlen(names[i]), ".jsonl");
-		char path[4096], *buf = NULL;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		r = isms_read_file(path, batch ? SPOOL_BATCH_MAX : SPOOL_FILE_MAX, &buf, &len);
-		if (r == -ENOENT) { /* another drainer took it */
-			r = 0;
-			continue;
-		}
-		if (r == -EFBIG || r == -EINVAL) { /* oversized, or not a regular file */
-			quarantine(path);
-			r = 0;
-			continue;
-		}
-		if (r < 0)
-			break;
-		if (batch) {
-			size_t got = 0;
-
-			r = drain_batch(s, path, buf, len, max - done, &got);
-			free(buf);
-			done += got;
-			continue;
-		}
-		r = drain_piece(s, NULL, buf, len);
-		free(buf);
-		if (r == 1) /* stored already: the file can go */
-			r = 0;
-		if (r == -EINVAL) {
-			quarantine(path);
-			r = 0;
-			continue;
-		}
-		if (r < 0)
-			break;
-		if (unlink(path) < 0 && errno != ENOENT) {
-			r = -errno;
-			break;
-		}
-		done++;
-	}
-out:
-	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (ret_done)
-		*ret_done = done;
 	return r;
 }

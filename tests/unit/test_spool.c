@@ -540,6 +540,37 @@ static void t_batch(void **state)
 	free(dir);
 }
 
+/*
+ * What audisp-isms stores it may spool, and what it spools drains: details
+ * up to the writer's cap (1 MiB), not a lower cap of the single-row append
+ * (64 KiB before one set of rules), which set such a piece aside as .bad.
+ */
+static void t_large_details_drain(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *dir = spool_dir(fx);
+	size_t n = 100000, written = 0, done = 0;
+	char *details = malloc(n + 16);
+	struct isms_evidence big = piece("2026-01-15T10:00:00Z", "big-1");
+	const struct isms_evidence *pp[] = {&big};
+
+	assert_non_null(details);
+	memcpy(details, "{\"raw\":\"", 8);
+	memset(details + 8, 'x', n);
+	memcpy(details + 8 + n, "\"}", 3);
+	big.details = details;
+	assert_int_equal(isms_spool_write_batch(dir, pp, 1, &written), 0);
+	assert_int_equal(written, 1);
+	assert_int_equal(isms_spool_drain(fx->s, dir, SIZE_MAX, &done), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), 1);
+	assert_int_equal(count_files(dir, "", ".bad"), 0);
+	assert_int_equal(count_files(dir, "ev-", ""), 0);
+	assert_chain_ok(fx->s);
+	free(details);
+	free(dir);
+}
+
 /* A batch drain cut short, a bad line, the limit: nothing lost, nothing twice. */
 static void t_batch_partial(void **state)
 {
@@ -665,6 +696,7 @@ int main(void)
 		STORE_TEST(t_not_a_dir),
 		STORE_TEST(t_ignores_others),
 		STORE_TEST(t_batch),
+		STORE_TEST(t_large_details_drain),
 		STORE_TEST(t_batch_partial),
 		STORE_TEST(t_batch_refuses),
 		STORE_TEST(t_batch_store_refuses),

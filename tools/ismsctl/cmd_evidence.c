@@ -20,6 +20,7 @@
 #include "isms/ingest.h"
 #include "isms/risk.h"
 #include "isms/spool.h"
+#include "isms/writer.h"
 #include "report.h"
 
 /* --- evidence -------------------------------------------------------------- */
@@ -61,7 +62,15 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		code = -cli_open(c, true, false);
 		if (code)
 			return code;
-		r = isms_evidence_append(c->store, &ev, &id);
+		{
+			struct isms_writer *w = NULL;
+
+			/* Through the evidence writer: the rules of every writer. */
+			r = isms_writer_new_on(c->store, NULL, &w);
+			if (r >= 0)
+				r = isms_writer_append(w, &ev, &id);
+			isms_writer_free(w);
+		}
 		if (r < 0)
 			return cli_store_fail(c, r);
 		if (c->fmt == OUT_JSON)

@@ -41,7 +41,8 @@ int isms_ingest_begin(struct isms_ingest *w) __attribute__((warn_unused_result, 
 /*
  * Add a row to the open batch.  Returns 0 and *ret_id (optional), or
  * -EALREADY when @ev->event_key is already in the chain (nothing added), or
- * -EINVAL for a row that is not acceptable (missing source/kind, bad text).
+ * -EINVAL for a row that is not acceptable (the rules of isms_evidence_append:
+ * missing source/kind, bad text, details not strict JSON, a bad ts).
  */
 int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64_t *ret_id)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
