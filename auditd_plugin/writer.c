@@ -9,6 +9,9 @@
 
 #include "checkpoint.h"
 #include "dpms.h"
+#include "isms/journal.h"
+#include "isms/snapshot.h"
+#include "isms/store.h"
 #include "log.h"
 #include "writer.h"
 
@@ -328,6 +331,33 @@ static void say_refused(const struct isms_writer_item *rows)
 				   p->ev.event_key ? p->ev.event_key : "?");
 }
 
+/*
+ * pam_isms's decision journal, drained into the chain at most once a second
+ * between batches (isms_journal_drain: idempotent, crash-safe), and before
+ * a batch with a pam_isms audit record: the module's own journal record,
+ * with its reasons, is the row; the audit record then links to it.  The
+ * plugin changes no fact a login reads, so it never rewrites the snapshot.
+ */
+#define JOURNAL_DRAIN_MS 1000
+
+static void drain_journal(struct writer *w, struct isms_store *s, uint64_t *next_ms, bool now_too)
+{
+	struct isms_journal_drained d;
+	char path[4096];
+	uint64_t now = now_ms();
+
+	if (now < *next_ms && !now_too)
+		return;
+	*next_ms = now + JOURNAL_DRAIN_MS;
+	if (isms_snapshot_path(w->store_path, ISMS_JOURNAL_SUFFIX, path, sizeof(path)) < 0)
+		return;
+	if (isms_journal_drain(s, path, &d) < 0)
+		plugin_log(LOG_ERR, "cannot drain journal '%s': %s", path, isms_store_errmsg(s));
+	else if (d.malformed || d.lost)
+		plugin_log(LOG_WARNING, "journal '%s': %zu damaged stretches, %llu records lost",
+			   path, d.malformed, (unsigned long long)d.lost);
+}
+
 void *writer_main(void *arg)
 {
 	struct checkpointer cp = {.running = false};
@@ -338,6 +368,7 @@ void *writer_main(void *arg)
 	/* SIGTERM came and the store failed: everything left goes to the spool. */
 	bool spool_only = false;
 	bool closed = false;
+	uint64_t journal_at = 0;
 	int r;
 
 	for (;;) {
@@ -350,6 +381,8 @@ void *writer_main(void *arg)
 			else if (r < 0 && r != -EAGAIN && stopping)
 				spool_only = true;
 		}
+		if (isms_writer_store(w->iw) && !pending)
+			drain_journal(w, isms_writer_store(w->iw), &journal_at, false);
 		if (npending < w->batch_events) {
 			uint64_t deadline = started ? started + w->batch_ms : now_ms() + w->batch_ms;
 			struct isms_writer_item *got =
@@ -379,6 +412,13 @@ void *writer_main(void *arg)
 				continue;
 			}
 		} else {
+			/* A pam_isms decision from the audit trail: the module's own
+			 * journal record, with its reasons, goes in first. */
+			for (const struct isms_writer_item *p = pending; p; p = p->next)
+				if (p->flags & ISMS_WRITER_KEY_FIRST) {
+					drain_journal(w, isms_writer_store(w->iw), &journal_at, true);
+					break;
+				}
 			/* Stored, or spooled after the tries (then reopened later). */
 			r = isms_writer_commit(w->iw, pending, stopping);
 			if (r == 0)

@@ -10,13 +10,7 @@
 /* A person is the user if their login is the user, or they have no login and their name is. */
 #define PERSON_IS_USER "(p.login = ?1 OR (p.login IS NULL AND p.name = ?1))"
 
-void isms_facts_unknown(struct isms_facts *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->store_ok = false;
-	f->person_known = f->person_active = f->asset_locked = ISMS_FACT_UNKNOWN;
-	f->last_review_days = -1;
-}
+/* isms_facts_unknown() is in snapshot_read.c: the login path needs it without the store. */
 
 static int query_int(struct isms_store *s, const char *sql, const char *a, const char *b,
 		     const char *c, int64_t *ret, bool *ret_null)

@@ -58,16 +58,19 @@ static int get_strv(struct policy_parser *ps, struct json_object *v, const char 
 		struct json_object *e = json_object_array_get_idx(v, i);
 		char sub[128];
 
-		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		/* The element's path only for a problem: every login parses the policy. */
 		if (!json_object_is_type(e, json_type_string)) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 			problem(ps, 0, sub, "must be a string");
 			continue;
 		}
 		ret->v[ret->n] = strdup(json_object_get_string(e));
 		if (!ret->v[ret->n])
 			return -ENOMEM;
-		if (!policy_name_ok(ret->v[ret->n], max_len))
+		if (!policy_name_ok(ret->v[ret->n], max_len)) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 			problem(ps, 0, sub, "must be printable text of 1 to %zu bytes", max_len);
+		}
 		ret->n++;
 	}
 	return 0;

@@ -21,6 +21,8 @@ static int path_arg(const char **dst, const char *v)
 static int p_policy(struct pam_isms_args *a, const char *v) { return path_arg(&a->policy, v); }
 static int p_store(struct pam_isms_args *a, const char *v) { return path_arg(&a->store, v); }
 static int p_spool(struct pam_isms_args *a, const char *v) { return path_arg(&a->spool, v); }
+static int p_snapshot(struct pam_isms_args *a, const char *v) { return path_arg(&a->snapshot, v); }
+static int p_journal(struct pam_isms_args *a, const char *v) { return path_arg(&a->journal, v); }
 static int p_zoneinfo(struct pam_isms_args *a, const char *v) { return path_arg(&a->zoneinfo, v); }
 
 static int p_mode(struct pam_isms_args *a, const char *v)
@@ -56,6 +58,18 @@ static int p_busy(struct pam_isms_args *a, const char *v)
 	return 0;
 }
 
+static int p_max_age(struct pam_isms_args *a, const char *v)
+{
+	char *end;
+	long secs = strtol(v, &end, 10);
+
+	/* At least a minute: a snapshot is rewritten, not streamed. */
+	if (!v[0] || *end || secs < 60 || secs > 366L * 86400)
+		return -EINVAL;
+	a->max_age = secs;
+	return 0;
+}
+
 static const struct arg_def {
 	const char *name;
 	bool flag; /* takes no value */
@@ -65,6 +79,9 @@ static const struct arg_def {
 	{"policy", false, p_policy, 0},
 	{"store", false, p_store, 0},
 	{"spool", false, p_spool, 0},
+	{"snapshot", false, p_snapshot, 0},
+	{"journal", false, p_journal, 0},
+	{"max_age", false, p_max_age, 0},
 	{"zoneinfo", false, p_zoneinfo, 0},
 	{"mode", false, p_mode, 0},
 	{"on_error", false, p_on_error, 0},
@@ -86,6 +103,7 @@ int pam_isms_parse_args(struct pam_isms_args *a, int argc, const char **argv,
 	a->mode = -1;
 	a->on_error = -1;
 	a->busy_ms = 200;
+	a->max_age = PAM_ISMS_MAX_AGE;
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i], *eq = strchr(arg, '=');
 		size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -106,6 +124,15 @@ int pam_isms_parse_args(struct pam_isms_args *a, int argc, const char **argv,
 			snprintf(a->bad, sizeof(a->bad), "%s", arg);
 			r = -EINVAL;
 		}
+	}
+	/* Beside the store unless named: the store's writers keep them there. */
+	if (!a->snapshot) {
+		snprintf(a->snapshot_buf, sizeof(a->snapshot_buf), "%s.facts", a->store);
+		a->snapshot = a->snapshot_buf;
+	}
+	if (!a->journal) {
+		snprintf(a->journal_buf, sizeof(a->journal_buf), "%s.journal", a->store);
+		a->journal = a->journal_buf;
 	}
 	return r;
 }

@@ -6,11 +6,16 @@
 
 #define PAM_ISMS_POLICY "/etc/isms/policy.json"
 #define PAM_ISMS_SPOOL  ISMS_STATEDIR "/spool" /* config.h */
+/* How old a facts snapshot may be, by default: isms-snapshot.timer rewrites it hourly. */
+#define PAM_ISMS_MAX_AGE 86400
 
 struct pam_isms_args {
 	const char *policy;
-	const char *store;
-	const char *spool;
+	const char *store;    /* only where the snapshot and journal are by default */
+	const char *snapshot; /* the facts snapshot: snapshot=, else STORE.facts */
+	const char *journal;  /* the decision journal: journal=, else STORE.journal */
+	long max_age;         /* seconds a snapshot stays usable */
+	const char *spool;    /* obsolete, accepted and ignored */
 	const char *zoneinfo; /* NULL: the system's */
 	int mode;             /* -1: the policy's; else enum isms_policy_mode */
 	int on_error;         /* -1: the policy's, deny without one; else enum isms_on_error */
@@ -19,6 +24,7 @@ struct pam_isms_args {
 	bool quiet;
 	bool noaudit;
 	char bad[128];        /* the first argument that did not parse, for the log */
+	char snapshot_buf[4096], journal_buf[4096];
 };
 
 /*

@@ -8,9 +8,14 @@
  * auth would skip it for key-based sshd logins, which never run auth.
  *
  * This file only gathers inputs and applies outputs: the decision is
- * isms_policy_evaluate(), the store and evidence are libisms.
+ * isms_policy_evaluate(), the facts come from the snapshot the register's
+ * writers keep (isms/snapshot.h) and the evidence goes to the decision
+ * journal (isms/journal.h) that audisp-isms and ismsctl drain into the
+ * chain.  Nothing here opens the store or waits on its lock: a login costs
+ * the same whatever the store is doing.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +34,9 @@
 #include "isms/evidence.h"
 #include "isms/facts.h"
 #include "isms/identity.h"
+#include "isms/journal.h"
 #include "isms/policy.h"
-#include "isms/spool.h"
-#include "isms/store.h"
+#include "isms/snapshot.h"
 #include "isms/strutil.h"
 
 #define USER_MAX   256
@@ -128,35 +133,34 @@ static void make_key(char *key, size_t len, const char *node, const char *ts)
 		clock_gettime(CLOCK_REALTIME, &t);
 		memcpy(rnd, &t.tv_nsec, sizeof(t.tv_nsec) < 8 ? sizeof(t.tv_nsec) : 8);
 	}
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	for (int i = 0; i < 8; i++) {
+		hex[2 * i] = "0123456789abcdef"[rnd[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[rnd[i] & 0xf];
+	}
+	hex[16] = '\0';
 	snprintf(key, len, "pam:%s:%s:%ld:%s", node, ts, (long)getpid(), hex);
 }
 
-/* Store the evidence, or spool it; drain older spooled pieces on success. */
-static void record(pam_handle_t *pamh, const struct pam_isms_args *a, struct isms_store *s,
-		   const struct isms_evidence *ev)
+/*
+ * Journal the evidence.  A journal that cannot take it (full disk, I/O
+ * error) never changes the decision: the kernel audit record and the log
+ * line still carry it, and the loss is counted in place, to become a
+ * journal.loss row in the chain at the next drain.
+ */
+static int record(pam_handle_t *pamh, const struct pam_isms_args *a,
+		  const struct isms_evidence *ev)
 {
-	int r = -ENOENT;
+	int r = isms_journal_append(a->journal, ev);
+	int c;
 
-	if (s) {
-		r = isms_evidence_append(s, ev, NULL);
-		if (r == 0) {
-			size_t done = 0;
-
-			if (isms_spool_drain(s, a->spool, 64, &done) == 0 && done && a->debug)
-				pam_syslog(pamh, LOG_DEBUG, "drained %zu spooled evidence records", done);
-			return;
-		}
-		pam_syslog(pamh, LOG_WARNING, "cannot store evidence in '%s': %s; spooling it",
-			   a->store, isms_store_errmsg(s));
-	}
-	r = isms_spool_write(a->spool, ev);
-	if (r < 0)
-		pam_syslog(pamh, LOG_ERR,
-			   "evidence lost from the store: cannot spool to '%s': %s%s",
-			   a->spool, strerror(-r),
-			   a->noaudit || geteuid() != 0 ? "" : " (the audit record still carries it)");
+	if (r == 0)
+		return 0;
+	c = isms_journal_count_loss(a->journal);
+	pam_syslog(pamh, LOG_ERR,
+		   "evidence '%s' not journaled in '%s': %s; %s%s", ev->event_key, a->journal,
+		   strerror(-r), c == 0 ? "loss counted" : "loss not counted: ",
+		   c == 0 ? "" : strerror(-c));
+	return r;
 }
 
 static void audit_decision(pam_handle_t *pamh, const struct pam_isms_args *a,
@@ -256,17 +260,27 @@ static char *details_json(const struct login *l, const struct isms_decision *d, 
 	return out;
 }
 
-static int open_store(pam_handle_t *pamh, const struct pam_isms_args *a, struct isms_store **ret)
+/* The facts snapshot, if it can be used now: present, trusted, intact, fresh. */
+static int read_snapshot(pam_handle_t *pamh, const struct pam_isms_args *a,
+			 struct isms_snapshot **ret, char *what, size_t len)
 {
-	char *err = NULL;
-	int r = isms_store_open(a->store, 0, a->busy_ms, ret, &err);
+	char err[512] = "";
+	int r = isms_snapshot_read(a->snapshot, 0, ret, err, sizeof(err));
 
+	if (r == 0 && (r = isms_snapshot_fresh(*ret, time(NULL), a->max_age)) < 0) {
+		struct isms_snapshot_info info;
+
+		isms_snapshot_info(*ret, &info);
+		snprintf(err, sizeof(err), "snapshot generation %ju is older than max_age=%ld s",
+			 (uintmax_t)info.generation, a->max_age);
+		*ret = isms_snapshot_free(*ret);
+	}
 	if (r < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot open store: %s; deciding on the policy alone",
-			   err ? err : strerror(-r));
+		snprintf(what, len, "cannot use facts snapshot '%s': %s", a->snapshot,
+			 err[0] ? err : strerror(-r));
+		pam_syslog(pamh, LOG_ERR, "%s; deciding on the policy alone", what);
 		*ret = NULL;
 	}
-	free(err);
 	return r;
 }
 
@@ -278,14 +292,14 @@ static void node_name(char *buf, size_t len)
 }
 
 /* Evidence and logs for one decision, common to every path. */
-static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct isms_store *s,
-		     const struct login *l, const char *asset, const struct isms_decision *d,
+static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, const struct login *l, const char *asset, const struct isms_decision *d,
 		     const char *mode, const char *outcome, bool effective_allow, const char *error)
 {
 	char node[256], ts[32], key[384], rhost[256];
 	struct isms_evidence ev = {0};
 	char kind[64];
 	char *details = details_json(l, d, mode, error);
+	bool lost;
 
 	node_name(node, sizeof(node));
 	isms_format_utc(time(NULL), ts, sizeof(ts));
@@ -302,12 +316,14 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct i
 	ev.subject = l->name;
 	ev.outcome = outcome;
 	ev.details = details;
-	record(pamh, a, s, &ev);
+	/* Not journaled: the log line below carries the decision, whatever it was. */
+	lost = record(pamh, a, &ev) < 0;
 	audit_decision(pamh, a, l, d ? d->rule_id : "(error)", outcome, mode, key, effective_allow);
 
 	isms_printable(l->rhost && l->rhost[0] ? l->rhost : "LOCAL", rhost, sizeof(rhost), false);
 	/* Break-glass use is flagged for review: always in the log too. */
-	if (!effective_allow || strcmp(outcome, "allow") != 0 || (d && d->break_glass) || a->debug)
+	if (!effective_allow || strcmp(outcome, "allow") != 0 || (d && d->break_glass) || a->debug ||
+	    lost)
 		pam_syslog(pamh, effective_allow ? LOG_NOTICE : LOG_WARNING,
 			   "%s user '%s'%s%s%s service '%s' from '%s': rule '%s'%s%s",
 			   outcome, l->user_log, l->renamed ? " (as typed '" : "",
@@ -320,12 +336,12 @@ static void conclude(pam_handle_t *pamh, const struct pam_isms_args *a, struct i
 }
 
 static int decide_on_error(pam_handle_t *pamh, const struct pam_isms_args *a,
-			   struct isms_store *s, const struct login *l, const char *what)
+			   const struct login *l, const char *what)
 {
 	bool allow = a->on_error == ISMS_ON_ERROR_ALLOW;
 
 	pam_syslog(pamh, LOG_ERR, "%s; on_error=%s", what, allow ? "allow" : "deny");
-	conclude(pamh, a, s, l, NULL, NULL, "error", allow ? "error-allow" : "error-deny", allow,
+	conclude(pamh, a, l, NULL, NULL, "error", allow ? "error-allow" : "error-deny", allow,
 		 what);
 	if (!allow && !a->quiet)
 		pam_error(pamh, "Access denied: the ISMS access policy cannot be applied.");
@@ -392,7 +408,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	struct pam_isms_args a;
 	struct isms_policy_problems pr;
 	struct isms_policy *p = NULL;
-	struct isms_store *s = NULL;
+	struct isms_snapshot *sn = NULL;
 	struct isms_facts facts;
 	struct isms_ack_fact acks[MAX_ACKS];
 	struct isms_decision d;
@@ -416,8 +432,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	}
 	if (r < 0) {
 		snprintf(what, sizeof(what), "unknown or malformed module argument '%s'", a.bad);
-		open_store(pamh, &a, &s);
-		ret = decide_on_error(pamh, &a, s, &l, what);
+		ret = decide_on_error(pamh, &a, &l, what);
 		goto out;
 	}
 	r = isms_policy_load(a.policy, true, a.zoneinfo, &p, &pr);
@@ -426,8 +441,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		for (size_t i = 1; i < pr.n; i++)
 			pam_syslog(pamh, LOG_ERR, "policy '%s': %s: %s", a.policy, pr.list[i].path,
 				   pr.list[i].msg);
-		open_store(pamh, &a, &s);
-		ret = decide_on_error(pamh, &a, s, &l, what);
+		ret = decide_on_error(pamh, &a, &l, what);
 		goto out;
 	}
 	if (a.on_error < 0)
@@ -438,23 +452,17 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		/* Never a partial list of groups: on_error decides. */
 		snprintf(what, sizeof(what), "cannot resolve user '%s' and all of its groups: %s",
 			 l.user_log, strerror(-l.id_err));
-		open_store(pamh, &a, &s);
-		ret = decide_on_error(pamh, &a, s, &l, what);
+		ret = decide_on_error(pamh, &a, &l, what);
 		goto out;
 	}
 
-	open_store(pamh, &a, &s);
 	isms_facts_unknown(&facts);
-	if (s) {
-		r = isms_facts_load(s, p, l.name, time(NULL), &facts, acks, MAX_ACKS);
+	if (read_snapshot(pamh, &a, &sn, what, sizeof(what)) == 0) {
+		r = isms_snapshot_facts(sn, p, l.name, time(NULL), &facts, acks, MAX_ACKS);
 		if (r < 0) {
-			pam_syslog(pamh, LOG_ERR, "cannot read facts from store '%s': %s", a.store,
-				   isms_store_errmsg(s));
+			pam_syslog(pamh, LOG_ERR, "cannot read facts from snapshot '%s': %s",
+				   a.snapshot, strerror(-r));
 			isms_facts_unknown(&facts);
-			/* A corrupt store takes no evidence (nor the spool): it would
-			 * be lost with the store; it waits in the spool instead. */
-			if (r == -ENOTRECOVERABLE)
-				s = isms_store_free(s);
 		}
 	}
 	{
@@ -470,7 +478,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		d.effective_allow = d.allow || a.mode == ISMS_MODE_AUDIT;
 	mode = (a.mode >= 0 ? a.mode : (int)isms_policy_mode(p)) == ISMS_MODE_AUDIT ? "audit" :
 										   "enforce";
-	conclude(pamh, &a, s, &l, isms_policy_asset(p), &d, mode, isms_decision_outcome(&d),
+	conclude(pamh, &a, &l, isms_policy_asset(p), &d, mode, isms_decision_outcome(&d),
 		 d.effective_allow, NULL);
 	if (!d.effective_allow) {
 		if (!a.quiet)
@@ -482,7 +490,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 out:
 	keep_decided(pamh, l.name, asset,
 		     (eff_mode >= 0 ? eff_mode : a.mode) != ISMS_MODE_AUDIT);
-	isms_store_free(s);
+	isms_snapshot_free(sn);
 	isms_policy_free(p);
 	login_release(&l);
 	return ret;
@@ -497,7 +505,6 @@ out:
 static int session(pam_handle_t *pamh, int argc, const char **argv, const char *kind, bool open)
 {
 	struct pam_isms_args a;
-	struct isms_store *s = NULL;
 	struct isms_policy *p = NULL;
 	struct isms_evidence ev = {0};
 	struct login l;
@@ -533,7 +540,6 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 		ev.asset = dd->asset;
 	else if (isms_policy_load(a.policy, true, a.zoneinfo, &p, NULL) == 0)
 		ev.asset = isms_policy_asset(p);
-	open_store(pamh, &a, &s);
 	node_name(node, sizeof(node));
 	isms_format_utc(time(NULL), ts, sizeof(ts));
 	make_key(key, sizeof(key), node, ts);
@@ -561,11 +567,10 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 		details = details_json(&l, NULL, "session", NULL);
 	}
 	ev.details = details;
-	record(pamh, &a, s, &ev);
+	(void)record(pamh, &a, &ev);
 	if (refuse)
 		ret = PAM_PERM_DENIED;
 	free(details);
-	isms_store_free(s);
 	isms_policy_free(p);
 	login_release(&l);
 	return ret;

@@ -157,8 +157,11 @@ e2e_pam_service() {
 }
 
 # ev_count KIND SUBJECT [TEXT]: how many evidence rows of KIND for SUBJECT
-# (whose JSON contains TEXT, if given), through 'ismsctl evidence list'.
+# (whose JSON contains TEXT, if given), through 'ismsctl evidence list',
+# once pam_isms's journal is drained into the chain (audisp-isms does that
+# within a second where it runs; here it may not).
 ev_count() {
+	"$ISMSCTL" --store "$S" -q journal drain >/dev/null 2>"$ERR" || { echo -1; return; }
 	"$ISMSCTL" --store "$S" --json evidence list --kind "$1" --subject "$2" >"$T/ev.json" 2>"$ERR" ||
 		{ echo -1; return; }
 	# Rows are counted, not lines: a row may name TEXT in several fields.

@@ -41,7 +41,10 @@
 #include <sqlite3.h>
 
 #include "isms/entity.h"
+#include "crc32c.h"
 #include "isms/evidence.h"
+#include "isms/journal.h"
+#include "isms/snapshot.h"
 #include "isms/store.h"
 #include "nsswrap.h"
 
@@ -66,6 +69,10 @@ static struct {
 	char *policy;
 	char *var;     /* the store's directory */
 	char *store;
+	char *snapshot; /* STORE.facts, what the module decides from */
+	char *journal;  /* STORE.journal, where it leaves the evidence */
+	char *fullpath; /* where t_journal_full mounts a small tmpfs */
+	char *full;     /* the same once mounted, or NULL */
 	char *spool;
 	char *capfile; /* captured stderr */
 	const char *module, *ismsctl;
@@ -298,6 +305,7 @@ static const struct service {
 	{"isms-badmode", "noaudit mode=sometimes"},
 	{"isms-relpolicy", "noaudit policy=relative/policy.json"},
 	{"isms-badbusy", "noaudit busy_ms=99999"},
+	{"isms-full", "noaudit journal=@/journal"}, /* @: the tmpfs of t_journal_full */
 };
 
 static char *find_permit(void)
@@ -325,8 +333,11 @@ static void write_services(void)
 	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
 		const struct service *sv = &services[i];
 		char *path = xprintf("%s/%s", g.svcdir, sv->name);
-		char *mod = xprintf("%s policy=%s store=%s spool=%s %s", g.module, g.policy, g.store,
-				    g.spool, sv->args);
+		const char *at = strchr(sv->args, '@');
+		char *args = at ? xprintf("%.*s%s%s", (int)(at - sv->args), sv->args, g.fullpath,
+					  at + 1)
+				: strdup(sv->args);
+		char *mod = xprintf("%s policy=%s store=%s %s", g.module, g.policy, g.store, args);
 		char *text;
 
 		/* auth and password: the module must answer PAM_IGNORE, so anything
@@ -344,6 +355,7 @@ static void write_services(void)
 		put_file(path, text, 0644);
 		free(text);
 		free(mod);
+		free(args);
 		free(path);
 	}
 	if (deny) {
@@ -423,6 +435,28 @@ static struct isms_store *store_rw(void)
 	return s;
 }
 
+/* What ismsctl does after every write: the module sees the change. */
+static void refresh(struct isms_store *s)
+{
+	int r = isms_snapshot_write(s, g.snapshot, NULL);
+
+	if (r < 0)
+		fail_msg("cannot write snapshot '%s': %s", g.snapshot, strerror(-r));
+}
+
+/* What audisp-isms and 'ismsctl journal drain' do: the journal into the chain. */
+static struct isms_journal_drained drain(void)
+{
+	struct isms_journal_drained d = {0};
+	struct isms_store *s = store_rw();
+	int r = isms_journal_drain(s, g.journal, &d);
+
+	if (r < 0)
+		fail_msg("cannot drain '%s': %s", g.journal, isms_store_errmsg(s));
+	isms_store_free(s);
+	return d;
+}
+
 static void reg_change(const char *entity, const char *key, const char *field, const char *value)
 {
 	struct isms_store *s = store_rw();
@@ -431,6 +465,7 @@ static void reg_change(const char *entity, const char *key, const char *field, c
 
 	if (r < 0)
 		fail_msg("cannot change %s '%s': %s", entity, key, isms_store_errmsg(s));
+	refresh(s);
 	isms_store_free(s);
 }
 
@@ -441,15 +476,18 @@ static void reg_add(const char *entity, const struct isms_kv *kv, size_t n)
 
 	if (r < 0)
 		fail_msg("cannot add %s: %s", entity, isms_store_errmsg(s));
+	refresh(s);
 	isms_store_free(s);
 }
 
 /* ---- reading evidence ------------------------------------------------- */
 
+/* The chain as it is once the journal is drained: evidence is read from there. */
 static sqlite3 *db_open(void)
 {
 	sqlite3 *db = NULL;
 
+	drain();
 	if (sqlite3_open_v2(g.store, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		fail_msg("cannot open '%s': %s", g.store, sqlite3_errmsg(db));
 	sqlite3_busy_timeout(db, 5000);
@@ -595,36 +633,6 @@ static int spool_count(const char *suffix)
 	return n;
 }
 
-/* The text of every spooled piece, concatenated. */
-static char *spool_text(void)
-{
-	DIR *d = opendir(g.spool);
-	struct dirent *de;
-	char *all = strdup("");
-
-	assert_non_null(d);
-	while ((de = readdir(d))) {
-		char *path, *next, buf[8192];
-		FILE *f;
-		size_t n;
-
-		if (strncmp(de->d_name, "ev-", 3) != 0)
-			continue;
-		path = xprintf("%s/%s", g.spool, de->d_name);
-		f = fopen(path, "r");
-		assert_non_null(f);
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		buf[n] = '\0';
-		fclose(f);
-		next = xprintf("%s%s\n", all, buf);
-		free(all);
-		all = next;
-		free(path);
-	}
-	closedir(d);
-	return all;
-}
-
 /* ---- running PAM ------------------------------------------------------ */
 
 static int conv_fn(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
@@ -739,18 +747,6 @@ static int acct_from(const char *service, const char *user, const char *rhost)
 
 static const char *const store_sfx[] = {"", "-wal", "-shm"};
 
-/* Merge the WAL into the database file so the file alone is the store. */
-static void checkpoint(void)
-{
-	sqlite3 *db = NULL;
-
-	assert_int_equal(sqlite3_open_v2(g.store, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(db);
-}
-
 static void store_away(void)
 {
 	for (size_t i = 0; i < 3; i++) {
@@ -857,8 +853,11 @@ static int group_setup(void **state)
 	g.var = xprintf("%s/var", g.dir);
 	g.policy = xprintf("%s/policy.json", g.etc);
 	g.store = xprintf("%s/store.db", g.var);
+	g.snapshot = xprintf("%s.facts", g.store);
+	g.journal = xprintf("%s.journal", g.store);
 	g.spool = xprintf("%s/spool", g.var);
 	g.capfile = xprintf("%s/stderr", g.dir);
+	g.fullpath = xprintf("%s/full", g.dir);
 	assert_int_equal(mkdir(g.svcdir, 0755), 0);
 	assert_int_equal(mkdir(g.etc, 0755), 0);
 	assert_int_equal(mkdir(g.var, 0755), 0);
@@ -873,6 +872,12 @@ static int group_setup(void **state)
 
 	g.permit = find_permit();
 	write_services();
+	/* A small tmpfs for the journal, to fill (as tests/plugin/test_resilience.sh does). */
+	assert_int_equal(mkdir(g.fullpath, 0700), 0);
+	if (geteuid() == 0 &&
+	    run_cmd(NULL, (const char *const[]){"mount", "-t", "tmpfs", "-o", "size=256k,mode=0700",
+						"isms-test", g.fullpath, NULL}) == 0)
+		g.full = g.fullpath;
 	/* Before the first pam_start, which is when pam_wrapper copies it. */
 	assert_int_equal(setenv("PAM_WRAPPER_SERVICE_DIR", g.svcdir, 1), 0);
 	build_store();
@@ -884,6 +889,9 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	release_lock();
+	if (g.full && run_cmd(NULL, (const char *const[]){"umount", g.full, NULL}) != 0)
+		run_cmd(NULL, (const char *const[]){"umount", "-l", g.full, NULL});
+	g.full = NULL;
 	if (g.dir && !getenv("ISMS_KEEP_TMP")) {
 		char *rm = g.dir;
 
@@ -895,8 +903,11 @@ static int group_teardown(void **state)
 	free(g.var);
 	free(g.policy);
 	free(g.store);
+	free(g.snapshot);
+	free(g.journal);
 	free(g.spool);
 	free(g.capfile);
+	free(g.fullpath);
 	free(g.permit);
 	return 0;
 }
@@ -1679,9 +1690,9 @@ static void t_policy_unreadable(void **state)
 	assert_int_equal(account("isms-main", ALICE), PAM_PERM_DENIED);
 	assert_has(out.log, want);
 	assert_has(out.msg, ERROR_MSG);
-	/* As nobody the store is read-only and the root-owned spool is not ours:
-	 * this decision reaches only the log. */
-	assert_has(out.log, "evidence lost from the store");
+	/* As nobody the root-owned journal is not ours: this decision reaches
+	 * only the log (and the audit trail, where there is one). */
+	assert_has(out.log, "not journaled in");
 	free(want);
 	assert_int_equal(account("isms-onerr", ALICE), PAM_SUCCESS);
 	assert_has(out.log, "Permission denied; on_error=allow");
@@ -1830,53 +1841,44 @@ static void t_bad_argument(void **state)
 	"{\"id\": \"bob\", \"users\": [\"" BOB "\"], \"allow\": true},"                     \
 	"{\"id\": \"default\", \"allow\": false}"
 
+/* Move a file away and back, for the snapshot tests. */
+static void file_aside(const char *path, bool back)
+{
+	char *saved = xprintf("%s.saved", path);
+
+	if (back)
+		assert_int_equal(rename(saved, path), 0);
+	else
+		assert_int_equal(rename(path, saved), 0);
+	free(saved);
+}
+
+/*
+ * The store is not on the login path any more: gone, locked against readers
+ * too, or corrupt, a login is decided from the snapshot as before, without
+ * waiting, and its evidence waits in the journal until a drain.
+ */
 static void t_store_missing(void **state)
 {
 	int64_t n0;
-	char *want, *spooled;
 	struct stat st;
 
 	(void)state;
 	set_policy(NULL, RULES_STORE);
 	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
-	assert_int_equal(spool_count(".json"), 0);
-	/* Locked down, but with the store gone nobody can know. */
-	reg_change("asset", ASSET, "locked_down", "yes");
 	n0 = ev_count();
 	store_away();
-
-	/* The precondition cannot be confirmed: it fails closed. */
-	assert_int_equal(account("isms-main", ALICE), PAM_PERM_DENIED);
-	want = xprintf("cannot open store: store '%s' does not exist", g.store);
-	assert_has(out.log, want);
-	free(want);
-	assert_has(out.log, "deciding on the policy alone");
-	assert_has(out.msg, "acknowledgement of 'isms-infosec' cannot be confirmed (store unavailable)");
-	/* A rule without preconditions still decides; an unknown lockdown
-	 * counts as not locked (isms-policy(5)) and says so. */
-	assert_int_equal(account("isms-main", BOB), PAM_SUCCESS);
+	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
+	assert_lacks(out.log, "store");
+	assert_int_equal(account("isms-main", DAVE), PAM_PERM_DENIED);
 	assert_int_equal(pam_op("isms-main", BOB, NULL, NULL, PAMTEST_OPEN_SESSION), PAM_SUCCESS);
-	assert_int_equal(spool_count(".json"), 3);
-	spooled = spool_text();
-	assert_has(spooled, "\"subject\":\"" ALICE "\"");
-	assert_has(spooled, "\"outcome\":\"deny\"");
-	assert_has(spooled, "cannot be confirmed (store unavailable)");
-	assert_has(spooled, "lockdown state of '" ASSET "' unknown (store unavailable); treated as not locked");
-	assert_has(spooled, "\"kind\":\"session.open\"");
-	free(spooled);
 	/* The module never creates a store behind the administrator's back. */
 	assert_int_equal(stat(g.store, &st), -1);
-
+	assert_int_equal(stat(g.journal, &st), 0);
 	store_back();
-	reg_change("asset", ASSET, "locked_down", "no");
-	assert_int_equal(ev_count(), n0);
-	/* The next successful write drains the spool into the chain. */
-	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
-	assert_int_equal(spool_count(".json"), 0);
-	assert_int_equal(spool_count(".bad"), 0);
-	assert_int_equal(ev_count() - n0, 4);
-	assert_int_equal(sql_int("SELECT count(*) FROM evidence WHERE subject = ?1 AND outcome = 'deny'"
-				 " AND details LIKE '%store unavailable%'", ALICE), 1);
+	/* Drained (by ev_count) into the chain: two decisions, one session. */
+	assert_int_equal(ev_count() - n0, 3);
+	assert_int_equal(stat(g.journal, &st), -1);
 }
 
 static void t_store_locked(void **state)
@@ -1887,86 +1889,183 @@ static void t_store_locked(void **state)
 	set_policy(NULL, RULES_STORE);
 	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
 	n0 = ev_count();
-
-	/* A writer holds the lock: facts can be read, evidence cannot be written. */
-	hold_lock(false);
+	/* Exclusive locking mode keeps even readers out: logins do not notice. */
+	hold_lock(true);
 	assert_int_equal(account("isms-busy", ALICE), PAM_SUCCESS);
 	assert_true(out.secs < 5.0);
-	assert_has(out.log, "spooling it");
+	assert_lacks(out.log, "store");
 	assert_int_equal(account("isms-busy", DAVE), PAM_PERM_DENIED);
-	assert_true(out.secs < 5.0);
 	assert_int_equal(pam_op("isms-busy", ALICE, NULL, NULL, PAMTEST_CLOSE_SESSION), PAM_SUCCESS);
-	assert_true(out.secs < 5.0);
-	assert_int_equal(spool_count(".json"), 3);
 	release_lock();
-
-	/* Exclusive locking mode keeps readers out too: the facts are unknown,
-	 * so the precondition fails closed, and the evidence still is spooled. */
-	hold_lock(true);
-	assert_int_equal(account("isms-busy", ALICE), PAM_PERM_DENIED);
-	assert_true(out.secs < 5.0);
-	assert_has(out.msg, "cannot be confirmed (store unavailable)");
-	assert_int_equal(account("isms-busy", BOB), PAM_SUCCESS);
-	assert_true(out.secs < 5.0);
-	assert_int_equal(spool_count(".json"), 5);
-	release_lock();
-
-	assert_int_equal(ev_count(), n0);
-	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
-	assert_int_equal(spool_count(".json"), 0);
-	assert_int_equal(ev_count() - n0, 6);
+	assert_int_equal(ev_count() - n0, 3);
 	/* The holder's uncommitted write died with it. */
 	assert_int_equal(sql_int("SELECT count(*) FROM setting WHERE key = 'isms-test-lock'", NULL), 0);
 }
 
-static void t_store_corrupt(void **state)
+/* The snapshot's bytes, to damage. */
+static unsigned char *read_snapshot(size_t *ret_len)
 {
-	char *saved = NULL, junk[4096];
-	int64_t n0;
-	int fd;
-	FILE *f;
+	FILE *f = fopen(g.snapshot, "rb");
+	unsigned char *buf = malloc(1 << 20);
+	size_t n;
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	n = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	*ret_len = n;
+	return buf;
+}
+
+static void put_bytes(const char *path, const unsigned char *buf, size_t len)
+{
+	char *tmp = xprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(tmp, 0600), 0);
+	assert_int_equal(rename(tmp, path), 0);
+	free(tmp);
+}
+
+/* The snapshot unusable: facts unknown, preconditions fail closed; evidence kept. */
+static void expect_no_facts(const char *why)
+{
+	assert_int_equal(account("isms-main", ALICE), PAM_PERM_DENIED);
+	assert_has(out.log, "cannot use facts snapshot");
+	assert_has(out.log, why);
+	assert_has(out.log, "deciding on the policy alone");
+	assert_has(out.msg, "acknowledgement of 'isms-infosec' cannot be confirmed (store unavailable)");
+	/* A rule without preconditions still decides. */
+	assert_int_equal(account("isms-main", BOB), PAM_SUCCESS);
+	/* on_error=allow is not asked: the policy's own preconditions decide. */
+	assert_int_equal(account("isms-onerr", ALICE), PAM_PERM_DENIED);
+}
+
+static void t_snapshot_unusable(void **state)
+{
+	static const char *const denied_sql =
+		"SELECT count(*) FROM evidence WHERE subject = ?1 AND outcome = 'deny'"
+		" AND details LIKE '%store unavailable%'";
+	unsigned char *buf;
+	size_t len;
+	int64_t n0, d0;
+	uint32_t crc;
 
 	(void)state;
 	set_policy(NULL, RULES_STORE);
 	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
-	checkpoint();
 	n0 = ev_count();
-	store_away();
+	d0 = sql_int(denied_sql, ALICE);
 
-	/* Not a database at all. */
-	memset(junk, 'Z', sizeof(junk));
-	fd = open(g.store, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	for (int i = 0; i < 16; i++)
-		assert_int_equal(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
-	close(fd);
-	assert_int_equal(account("isms-main", BOB), PAM_SUCCESS);
-	assert_true(out.secs < 5.0);
-	assert_has(out.log, "is not an isms store: not an SQLite database, or corrupt");
-	assert_int_equal(account("isms-main", ALICE), PAM_PERM_DENIED); /* fails closed */
-	assert_int_equal(spool_count(".json"), 2);
-	unlink(g.store);
-
-	/* A real store with its pages overwritten past the header. */
-	saved = xprintf("%s.saved", g.store);
-	assert_int_equal(run_cmd(NULL, (const char *const[]){"cp", saved, g.store, NULL}), 0);
-	free(saved);
-	f = fopen(g.store, "r+");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 8192, SEEK_SET), 0);
-	for (int i = 0; i < 8; i++)
-		assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
-	fclose(f);
-	assert_int_equal(account("isms-main", BOB), PAM_SUCCESS);
-	assert_true(out.secs < 5.0);
-	assert_has(out.log, "corrupt");
-	assert_int_equal(spool_count(".json"), 3);
-
-	store_back();
-	assert_int_equal(ev_count(), n0);
+	file_aside(g.snapshot, false);
+	expect_no_facts("No such file or directory");
+	file_aside(g.snapshot, true);
 	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
-	assert_int_equal(spool_count(".json"), 0);
-	assert_int_equal(ev_count() - n0, 4);
+
+	buf = read_snapshot(&len);
+	/* One bit flipped. */
+	buf[len - 1] ^= 1;
+	put_bytes(g.snapshot, buf, len);
+	expect_no_facts("checksum does not match");
+	buf[len - 1] ^= 1;
+	/* Cut short. */
+	put_bytes(g.snapshot, buf, len - 3);
+	expect_no_facts("sizes do not add up");
+	/* Another format version. */
+	buf[8] = 9;
+	put_bytes(g.snapshot, buf, len);
+	expect_no_facts("format version 9");
+	buf[8] = 1;
+	/* Stale: created two days ago (the default max_age is one day), checksum redone. */
+	{
+		int64_t created = (int64_t)time(NULL) - 2 * 86400;
+
+		for (int i = 0; i < 8; i++)
+			buf[24 + i] = (unsigned char)((uint64_t)created >> (8 * i));
+		crc = isms_crc32c(isms_crc32c(0, buf, 68), buf + 72, len - 72);
+		for (int i = 0; i < 4; i++)
+			buf[68 + i] = (unsigned char)(crc >> (8 * i));
+	}
+	put_bytes(g.snapshot, buf, len);
+	expect_no_facts("is older than max_age=86400 s");
+	/* Writable by others: not trusted. */
+	{
+		struct isms_store *s = store_rw();
+
+		refresh(s);
+		isms_store_free(s);
+	}
+	assert_int_equal(chmod(g.snapshot, 0666), 0);
+	expect_no_facts("group- or world-writable");
+	assert_int_equal(chmod(g.snapshot, 0600), 0);
+	assert_int_equal(account("isms-main", ALICE), PAM_SUCCESS);
+	free(buf);
+	/* Every decision made without facts is in the chain, saying so. */
+	assert_int_equal(ev_count() - n0, 3 * 6 + 2);
+	assert_int_equal(sql_int(denied_sql, ALICE) - d0, 12);
+}
+
+/*
+ * The journal's file system is full: an allowed login is still allowed, the
+ * decision still reaches the log, and the loss is counted in place and
+ * becomes a journal.loss row once there is room for a drain.
+ */
+static void t_journal_full(void **state)
+{
+	struct isms_journal_drained d;
+	char *filler;
+	int64_t n0;
+
+	(void)state;
+	if (!g.full) {
+		print_message("# SKIP cannot mount a tmpfs here\n");
+		skip();
+	}
+	set_policy(NULL, RULES_STORE);
+	n0 = ev_count();
+	/* Room: the journal and its loss counter are made, records drain. */
+	assert_int_equal(account("isms-full", ALICE), PAM_SUCCESS);
+	{
+		struct isms_store *s = store_rw();
+		char *j = xprintf("%s/journal", g.full);
+
+		assert_int_equal(isms_journal_drain(s, j, &d), 0);
+		assert_int_equal(d.stored, 1);
+		isms_store_free(s);
+		free(j);
+	}
+	filler = xprintf("dd if=/dev/zero of=%s/filler bs=4k 2>/dev/null; sync", g.full);
+	assert_int_equal(run_cmd(NULL, (const char *const[]){"sh", "-c", filler, NULL}) >= 0, 1);
+	free(filler);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(account("isms-full", ALICE), PAM_SUCCESS);
+		assert_has(out.log, "not journaled in");
+		assert_has(out.log, "loss counted");
+		/* The decision itself still reaches the log. */
+		assert_has(out.log, "allow user '" ALICE "'");
+		assert_int_equal(account("isms-full", DAVE), PAM_PERM_DENIED);
+		assert_has(out.log, "deny user '" DAVE "'");
+	}
+	filler = xprintf("%s/filler", g.full);
+	assert_int_equal(unlink(filler), 0);
+	free(filler);
+	{
+		struct isms_store *s = store_rw();
+		char *j = xprintf("%s/journal", g.full);
+
+		assert_int_equal(isms_journal_drain(s, j, &d), 0);
+		assert_int_equal(d.lost, 10);
+		assert_int_equal(isms_journal_drain(s, j, &d), 0);
+		assert_int_equal(d.lost, 0);
+		isms_store_free(s);
+		free(j);
+	}
+	assert_int_equal(ev_count() - n0, 2);
+	assert_int_equal(sql_int("SELECT count(*) FROM evidence WHERE kind = 'journal.loss'"
+				 " AND details LIKE ?1", "%\"lost\":10,%"), 1);
 }
 
 static void t_hostile_input(void **state)
@@ -2240,7 +2339,8 @@ int main(int argc, char **argv)
 		T(t_bad_argument),
 		T(t_store_missing),
 		T(t_store_locked),
-		T(t_store_corrupt),
+		T(t_snapshot_unusable),
+		T(t_journal_full),
 		T(t_hostile_input),
 		T(t_many_calls),
 		T(t_chain_verifies),

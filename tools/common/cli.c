@@ -10,6 +10,7 @@
 #include "config.h"
 #include "cli.h"
 #include "isms/entity.h"
+#include "isms/snapshot.h"
 #include "isms/strutil.h"
 
 const char *cli_prog = "ismsctl";
@@ -208,6 +209,11 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 		else
 			r = cli_usage(NULL, "unknown command '%s'", argv[1]);
 	}
+	/* Every committed write may have changed what logins decide on: the
+	 * snapshot follows the store here, once, for every command. */
+	if (r == EXIT_OK && c.store && t->after_write && !c.facts_written &&
+	    !isms_store_readonly(c.store) && isms_snapshot_store_changes(c.store) > 0)
+		r = t->after_write(&c);
 	c.store = isms_store_free(c.store);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: cannot write output: %s\n", t->name, strerror(errno));

@@ -32,6 +32,7 @@ struct cli {
 	bool quiet;
 	int busy_ms;
 	struct isms_store *store;
+	bool facts_written; /* the command rewrote the facts snapshot itself */
 };
 
 struct cli_command {
@@ -51,6 +52,8 @@ struct cli_tool {
 	/* The generic register commands (list, show, add...) for a record type. */
 	int (*records)(struct cli *c, int argc, char **argv);
 	void (*usage)(FILE *f);
+	/* After a command that succeeded and wrote to the store (may be NULL). */
+	int (*after_write)(struct cli *c);
 };
 
 /* The program name for messages. */
@@ -113,6 +116,7 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_anchor(struct cli *c, int argc, char **argv);
+
 int cmd_key(struct cli *c, int argc, char **argv);
 /* 'key init' for 'init --keyed': create the key at @path if missing, key the store. */
 int cli_key_init(struct cli *c, const char *path);

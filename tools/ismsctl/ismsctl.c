@@ -40,6 +40,8 @@ static void usage(FILE *f)
 		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"  policy check     validate the pam_isms access policy\n"
 		"  policy test      explain the decision for a login, without logging in\n"
+		"  snapshot         rewrite the facts snapshot pam_isms decides from\n"
+		"  journal drain    move pam_isms's decision journal into the evidence chain\n"
 		"\n"
 		"Options:\n"
 		"  --store PATH     the store (default: $ISMS_STORE, else %s)\n"
@@ -74,6 +76,8 @@ static const struct cli_command commands[] = {
 	{"indicator", "scan", cmd_indicator_scan},
 	{"review", "due", cmd_review_due},
 	{"evidence", NULL, cmd_evidence},
+	{"snapshot", NULL, cmd_snapshot},
+	{"journal", "drain", cmd_journal_drain},
 };
 
 int main(int argc, char **argv)
@@ -87,6 +91,7 @@ int main(int argc, char **argv)
 		.ncommands = sizeof(commands) / sizeof(commands[0]),
 		.records = cmd_record,
 		.usage = usage,
+		.after_write = cli_refresh_facts,
 	};
 
 	return cli_main(argc, argv, &tool);

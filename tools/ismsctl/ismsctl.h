@@ -20,4 +20,10 @@ int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_indicator_scan(struct cli *c, int argc, char **argv);
 int cmd_risk_history(struct cli *c, int argc, char **argv);
 
+/* cmd_facts.c: pam_isms's facts snapshot and decision journal. */
+int cmd_snapshot(struct cli *c, int argc, char **argv);
+int cmd_journal_drain(struct cli *c, int argc, char **argv);
+/* Rewrite the facts snapshot of c->store: EXIT_OK or the exit code, with the message printed. */
+int cli_refresh_facts(struct cli *c);
+
 #endif
