@@ -441,10 +441,18 @@ static const char *const m3[] = {
 	NULL,
 };
 
+/* 4: access evidence indexed as in the ISMS store (the review and retention look by kind) */
+static const char *const m4[] = {
+	"DROP INDEX IF EXISTS evidence_asset;",
+	ISMS_EVIDENCE_INDEX_DDL,
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
 	m2,
 	m3,
+	m4,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

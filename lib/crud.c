@@ -31,6 +31,22 @@ static int record_exists(struct isms_store *s, const struct isms_entity *e, cons
 	return r;
 }
 
+/* The number of @key when it has the form PREFIX<digits> of @e's generated keys. */
+static bool key_number(const struct isms_entity *e, const char *key, int64_t *ret)
+{
+	size_t plen = strlen(e->auto_prefix);
+	const char *d = key + plen;
+
+	if (strncmp(key, e->auto_prefix, plen) != 0 || !*d || strspn(d, "0123456789") != strlen(d))
+		return false;
+	return isms_parse_int64(d, ret) == 0;
+}
+
+static bool autokey_cached(const struct isms_store *s, const struct isms_entity *e)
+{
+	return s->txdepth > 0 && s->autokey.e == e && s->autokey.txgen == s->txgen;
+}
+
 static int next_key(struct isms_store *s, const struct isms_entity *e, char **ret)
 {
 	sqlite3_stmt *st = NULL;
@@ -38,6 +54,18 @@ static int next_key(struct isms_store *s, const struct isms_entity *e, char **re
 	size_t plen = strlen(e->auto_prefix);
 	int64_t next = 1;
 	int r;
+
+	/*
+	 * Within one transaction the highest key is read once: the scan below
+	 * reads every key of the table, and an import of n records with
+	 * generated keys made it n times (quadratic: minutes for 40k risks).
+	 * Nobody else writes while we hold the transaction; crud_insert() keeps
+	 * the cache up with keys given explicitly.
+	 */
+	if (autokey_cached(s, e)) {
+		next = s->autokey.next;
+		goto have;
+	}
 
 	/* Only keys of the exact form PREFIX<digits> count. */
 	crud_sql_add(&b,
@@ -58,7 +86,7 @@ static int next_key(struct isms_store *s, const struct isms_entity *e, char **re
 	/* Never hand out an id again after its record was removed: R-3 in an
 	 * old report must not come to mean another risk. */
 	{
-		char name[64], *hw = NULL, num[32];
+		char name[64], *hw = NULL;
 
 		snprintf(name, sizeof(name), "next_id.%s", e->table);
 		r = isms_setting_get(s, name, &hw);
@@ -67,10 +95,21 @@ static int next_key(struct isms_store *s, const struct isms_entity *e, char **re
 		free(hw);
 		if (r < 0 && r != -ENOENT)
 			goto out;
+	}
+have:
+	{
+		char name[64], num[32];
+
+		snprintf(name, sizeof(name), "next_id.%s", e->table);
 		snprintf(num, sizeof(num), "%" PRId64, next + 1);
 		r = isms_setting_set(s, name, num);
 		if (r < 0)
 			goto out;
+	}
+	if (s->txdepth > 0) {
+		s->autokey.e = e;
+		s->autokey.txgen = s->txgen;
+		s->autokey.next = next + 1;
 	}
 	r = asprintf(ret, "%s%" PRId64, e->auto_prefix, next) < 0 ? -ENOMEM : 0;
 out:
@@ -174,6 +213,13 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 			     sqlite3_errmsg(s->db));
 	if (r < 0)
 		goto out;
+	/* A key given that looks generated moves the next generated one past it. */
+	if (e->auto_prefix && autokey_cached(s, e)) {
+		int64_t num;
+
+		if (key_number(e, key, &num) && num < INT64_MAX && num >= s->autokey.next)
+			s->autokey.next = num + 1;
+	}
 	if (ret_key) {
 		*ret_key = key;
 		key = NULL;

@@ -118,10 +118,18 @@ static int import_settings(struct isms_store *s, struct json_object *obj)
 
 int isms_import_json(struct isms_store *s, const char *json, size_t len, char **ret_err)
 {
+	return isms_import_json_progress(s, json, len, NULL, NULL, ret_err);
+}
+
+int isms_import_json_progress(struct isms_store *s, const char *json, size_t len,
+			      void (*progress)(size_t done, size_t total, void *userdata),
+			      void *userdata, char **ret_err)
+{
 	static const struct isms_json_limits limits = {.max_bytes = IMPORT_MAX, .max_depth = 32};
 	struct isms_json_error jerr;
 	struct json_object *root = NULL, *section;
 	char where[128] = "";
+	size_t done = 0, total = 0;
 	int r;
 
 	if (len > IMPORT_MAX) {
@@ -153,6 +161,17 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 			continue;
 		r = store_seterr(s, -EINVAL, "unknown section '%.64s'", name);
 		goto out;
+	}
+	if (progress) {
+		for (size_t i = 0; s->schema->entities[i]; i++) {
+			const struct isms_entity *e = s->schema->entities[i];
+
+			if (!(e->flags & ISMS_EF_READONLY) &&
+			    (json_object_object_get_ex(root, e->name, &section) ||
+			     json_object_object_get_ex(root, e->plural, &section)) &&
+			    json_object_is_type(section, json_type_array))
+				total += json_object_array_length(section);
+		}
 	}
 	r = isms_store_begin(s);
 	if (r < 0)
@@ -195,6 +214,8 @@ int isms_import_json(struct isms_store *s, const char *json, size_t len, char **
 			r = import_one(s, e, json_object_array_get_idx(section, j));
 			if (r < 0)
 				goto fail;
+			if (progress)
+				progress(++done, total, userdata);
 		}
 	}
 	r = isms_store_commit(s);

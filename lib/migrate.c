@@ -159,6 +159,12 @@ static const char *const m6[] = {
 	NULL,
 };
 
+/* 7: evidence by time, kind, control, asset, node and subject, for lists and reports */
+static const char *const m7[] = {
+	ISMS_EVIDENCE_INDEX_DDL,
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -166,6 +172,7 @@ const char *const *const isms_migrations[] = {
 	m4,
 	m5,
 	m6,
+	m7,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

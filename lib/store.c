@@ -71,7 +71,7 @@ static int sqlite_fail_msg(struct isms_store *s, int rc, const char *msg)
 		msg = sqlite3_errmsg(s->db);
 	if (r == -ENOTRECOVERABLE)
 		return store_seterr(s, r,
-				    "store '%s' is corrupt (%s); restore it from a backup ('%s verify' checks every page)",
+				    "store '%s' is corrupt (%s); restore it from a backup ('%s check' reads every page)",
 				    s->path, msg, s->schema->tool);
 	return store_seterr(s, r, "%s", msg);
 }
@@ -478,6 +478,7 @@ int isms_store_begin(struct isms_store *s)
 		if (r < 0)
 			return r;
 		s->tx_failed = false;
+		s->txgen++;
 	}
 	s->txdepth++;
 	return 0;

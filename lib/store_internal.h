@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "isms/store.h"
 
@@ -16,6 +17,14 @@ struct isms_store {
 	int schema_version;
 	int txdepth;     /* nesting of isms_store_begin() */
 	bool tx_failed;  /* an inner level rolled back: the outer commit must fail */
+	unsigned txgen;  /* outermost transactions begun: what is cached for one is valid in it */
+	/* The next generated key of one record type (crud.c), valid in transaction @txgen:
+	 * an import of many records reads the highest key once, not once per record. */
+	struct {
+		const struct isms_entity *e;
+		unsigned txgen;
+		int64_t next;
+	} autokey;
 	char errmsg[512];
 	/* The evidence key (evidence_key.c) once loaded; wiped when the store is freed. */
 	unsigned char evkey[32];

@@ -41,7 +41,7 @@ err_has "dpmsctl --store" "the message says how to create it"
 
 dp init
 expect_rc 0 "init creates the DPMS store"
-out_has "schema version 3" "init names the schema version"
+out_has "schema version 4" "init names the schema version"
 is "$(stat -c %a "$DPMS_STORE")" 600 "the DPMS store has mode 0600"
 run "$DPMSCTL" --store "$T/sub/dpms.db" init -q
 expect_rc 0 "init creates a store in a missing directory"
@@ -474,11 +474,16 @@ dp --json verify
 is "$(js 'd["ok"], d["rows"]')" '[true, 8]' "verify --json"
 dp evidence add --kind x
 expect_rc 2 "evidence cannot be added by hand"
+dp check
+expect_rc 0 "check on the DPMS store"
+out_has "is sound" "check says the DPMS store is sound"
+dp --json check --full
+is "$(js 'd["ok"], d["check"]')" '[true, "integrity"]' "check --full --json on the DPMS store"
 
 # --- --help everywhere --------------------------------------------------------------------------------
 
 for cmd in "init" "ropa export" "audit-rules" "review run" "review summary" "finding breach" \
-	"dpia screen" "request due" "breach due" "retention check" "verify"; do
+	"dpia screen" "request due" "breach due" "retention check" "verify" "check"; do
 	# shellcheck disable=SC2086
 	dp $cmd --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: " "$OUT"; then ok "$cmd --help"; else not_ok "$cmd --help"; fi

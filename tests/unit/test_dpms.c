@@ -1747,6 +1747,19 @@ static void t_store_kinds(void **state)
 	assert_int_equal(isms_store_schema_version(fx->s), DPMS_SCHEMA_VERSION);
 }
 
+/* The access evidence has the ISMS store's indexes (by ts, kind, ...), not the old (asset, ts) one. */
+static void t_evidence_indexes(void **state)
+{
+	struct dfx *fx = *state;
+
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+					      " AND tbl_name = 'evidence' AND name LIKE 'evidence_by_%'"),
+			 6);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM sqlite_master"
+					      " WHERE name = 'evidence_asset'"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1756,6 +1769,7 @@ int main(void)
 		cmocka_unit_test(t_deadline_bad_input),
 		DPMS_TEST(t_request_deadline_sql_matches_c),
 		DPMS_TEST(t_request_overdue_and_late),
+		DPMS_TEST(t_evidence_indexes),
 		cmocka_unit_test(t_breach_deadline_dst),
 		cmocka_unit_test(t_breach_time_zones),
 		DPMS_TEST(t_breach_record),

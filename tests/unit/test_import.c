@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isms_import_json: one document, one transaction, all or nothing. */
 #include <errno.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "isms/catalogue.h"
 #include "isms/entity.h"
+#include "store_internal.h" /* the sqlite3 handle, to count the work done */
 #include "testutil.h"
 
 /* A store with the Annex A catalogue loaded, as 'ismsctl init' leaves it. */
@@ -308,6 +310,132 @@ static void t_import_readonly(void **state)
 	assert_int_equal(tu_count(fx->s, "person"), 0);
 }
 
+#define MANY 20000
+
+struct progress_seen {
+	size_t calls, last, total;
+};
+
+static void count_progress(size_t done, size_t total, void *userdata)
+{
+	struct progress_seen *p = userdata;
+
+	assert_int_equal(done, p->last + 1);
+	p->calls++;
+	p->last = done;
+	p->total = total;
+}
+
+/*
+ * Many records with generated keys: every key once, in order, and keys given
+ * in between (R-15000 by hand) are stepped over, not handed out again.  The
+ * generated keys used to be searched for per record, quadratic in the records.
+ */
+static void t_import_many_generated_keys(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct progress_seen prog = {0};
+	size_t cap = (size_t)MANY * 96 + 256, off = 0;
+	char *text = malloc(cap), *err = NULL, *keys, *key = NULL;
+	int r;
+
+	assert_non_null(text);
+	off += (size_t)snprintf(text + off, cap - off, "{\"risk\": [");
+	for (int i = 1; i <= MANY; i++) {
+		if (i == 10)
+			off += (size_t)snprintf(text + off, cap - off,
+						", {\"id\": \"R-15000\", \"title\": \"by hand\","
+						" \"likelihood\": 1, \"impact\": 1}");
+		off += (size_t)snprintf(text + off, cap - off,
+					"%s{\"title\": \"risk %d\", \"likelihood\": %d, \"impact\": %d}",
+					i > 1 ? ", " : "", i, 1 + i % 4, 1 + (i / 4) % 4);
+	}
+	off += (size_t)snprintf(text + off, cap - off, "]}");
+	assert_true(off < cap);
+	r = isms_import_json_progress(fx->s, text, off, count_progress, &prog, &err);
+	if (r < 0)
+		fail_msg("import: %s", err ? err : strerror(-r));
+	free(text);
+	assert_int_equal(prog.calls, MANY + 1);
+	assert_int_equal(prog.total, MANY + 1);
+	assert_int_equal(tu_count(fx->s, "risk"), MANY + 1);
+	/* R-1..R-9 before the hand-made key, then from R-15001 on */
+	assert_field(fx->s, "risk", "R-9", "title", "risk 9");
+	assert_field(fx->s, "risk", "R-15000", "title", "by hand");
+	assert_field(fx->s, "risk", "R-15001", "title", "risk 10");
+	{
+		char want[32], title[32];
+
+		snprintf(want, sizeof(want), "R-%d", 15000 + MANY - 9);
+		snprintf(title, sizeof(title), "risk %d", MANY);
+		assert_field(fx->s, "risk", want, "title", title);
+	}
+	assert_int_equal(tu_count(fx->s, "risk"), MANY + 1); /* no key twice (UNIQUE) */
+	keys = tu_keys(fx->s, "risk", TU_KV({"title", "risk 10"}));
+	assert_string_equal(keys, "R-15001");
+	free(keys);
+	/* A later add, in its own transaction, carries on after the highest. */
+	assert_int_equal(isms_record_add(fx->s, tu_entity("risk"),
+					 TU_KV({"title", "after"}, {"likelihood", "1"}, {"impact", "1"}),
+					 &key),
+			 0);
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "R-%d", 15000 + MANY - 9 + 1);
+		assert_string_equal(key, want);
+	}
+	free(key);
+}
+
+static int count_ops(void *userdata)
+{
+	(*(int64_t *)userdata)++;
+	return 0;
+}
+
+/*
+ * The work SQLite does importing @n risks with generated keys: thousands of
+ * virtual machine instructions (its progress handler counts them), which
+ * grow with every row a statement reads.
+ */
+static int64_t import_work(int n)
+{
+	char *dir = NULL, *err = NULL, *text;
+	struct isms_store *s = tu_store_new(&dir);
+	size_t cap = (size_t)n * 80 + 64, off = 0;
+	int64_t total = 0;
+
+	text = malloc(cap);
+	assert_non_null(text);
+	off += (size_t)snprintf(text + off, cap - off, "{\"risk\": [");
+	for (int i = 1; i <= n; i++)
+		off += (size_t)snprintf(text + off, cap - off,
+					"%s{\"title\": \"r%d\", \"likelihood\": 1, \"impact\": 2}",
+					i > 1 ? ", " : "", i);
+	off += (size_t)snprintf(text + off, cap - off, "]}");
+	sqlite3_progress_handler(s->db, 1000, count_ops, &total);
+	if (isms_import_json(s, text, off, &err) < 0)
+		fail_msg("import: %s", err);
+	sqlite3_progress_handler(s->db, 0, NULL, NULL);
+	free(text);
+	isms_store_free(s);
+	tu_rm_rf(dir);
+	free(dir);
+	return total;
+}
+
+/* Ten times the records, about ten times the work: linear, not quadratic. */
+#define LINEAR 2000
+static void t_import_linear(void **state)
+{
+	int64_t small = import_work(LINEAR / 10), big = import_work(LINEAR);
+
+	if (big > 20 * small)
+		fail_msg("importing %d records took %lld thousand SQLite steps, %d records %lld: more than linear",
+			 LINEAR, (long long)big, LINEAR / 10, (long long)small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +450,8 @@ int main(void)
 		STORE_TEST(t_import_matrix),
 		STORE_TEST(t_import_inside_transaction),
 		STORE_TEST(t_import_readonly),
+		cmocka_unit_test(t_import_linear),
+		STORE_TEST(t_import_many_generated_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

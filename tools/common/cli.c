@@ -103,9 +103,10 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
 
 int cli_open(struct cli *c, bool write, bool create)
 {
-	/* The officer's tool checks the whole file: a damaged store is named at
-	 * once, not when a report happens to touch the damage. */
-	unsigned flags = (write ? 0 : ISMS_STORE_READONLY) | ISMS_STORE_CHECK;
+	/* No whole-file check here: it reads every page, so every command
+	 * would grow with the evidence.  Damage a command touches is named as
+	 * corruption when it is read; 'check' and 'verify' read every page. */
+	unsigned flags = write ? 0 : ISMS_STORE_READONLY;
 	char *err = NULL;
 	int r;
 

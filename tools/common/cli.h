@@ -107,11 +107,19 @@ bool cli_is_help(const char *arg);
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 
 
+struct isms_entity;
+/* Columns for @e as @c shows them (--all, --json...): map[k] is the field index of column k. */
+int cli_record_columns(const struct cli *c, const struct isms_entity *e, struct out_table *t,
+		       size_t *map, bool every);
+/* 'evidence list' of either tool: argv[0] is "list" (or the entity word). */
+int cli_evidence_list(struct cli *c, const struct isms_entity *e, int argc, char **argv);
+
 /* The commands both tools have, on their own kind of store. argv[0] is the command word. */
 int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_anchor(struct cli *c, int argc, char **argv);
 
 int cmd_key(struct cli *c, int argc, char **argv);

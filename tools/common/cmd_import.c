@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -15,8 +17,32 @@
 
 #define IMPORT_FILE_MAX (64u << 20)
 
+struct import_progress {
+	bool tty, shown;
+	size_t done;
+	time_t last;
+};
+
+/* On a terminal, the count once a second; elsewhere only the total at the end. */
+static void import_progress(size_t done, size_t total, void *userdata)
+{
+	struct import_progress *p = userdata;
+	time_t now;
+
+	p->done = done;
+	if (!p->tty || (done % 256 != 0 && done != total))
+		return;
+	now = time(NULL);
+	if (now == p->last && done != total)
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(stderr, "\r%s: importing: %zu of %zu records", cli_prog, done, total);
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
+	struct import_progress prog = {0};
 	char *buf = NULL, *err = NULL;
 	size_t len = 0;
 	int r, code;
@@ -74,13 +100,16 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, true, false);
 	if (code)
 		goto out;
-	r = isms_import_json(c->store, buf, len, &err);
+	prog.tty = isatty(STDERR_FILENO);
+	r = isms_import_json_progress(c->store, buf, len, import_progress, &prog, &err);
+	if (prog.shown)
+		fputs("\r\033[K", stderr);
 	if (r < 0) {
 		code = cli_fail(r, "%s: %s; nothing was imported", argv[1], err ? err : strerror(-r));
 		goto out;
 	}
 	if (!c->quiet)
-		printf("imported '%s'\n", argv[1]);
+		printf("imported '%s': %zu record%s\n", argv[1], prog.done, prog.done == 1 ? "" : "s");
 	code = EXIT_OK;
 out:
 	free(err);

@@ -36,8 +36,8 @@ static bool shown(const struct cli *c, const struct isms_field *f)
 }
 
 /* Columns for @e as @c shows them: map[k] is the field index of column k. */
-static int table_for(const struct cli *c, const struct isms_entity *e, struct out_table *t,
-		     size_t *map, bool every)
+int cli_record_columns(const struct cli *c, const struct isms_entity *e, struct out_table *t,
+		       size_t *map, bool every)
 {
 	size_t n = 0;
 	int r;
@@ -228,7 +228,7 @@ static int do_list(struct cli *c, const struct isms_entity *e, int argc, char **
 	code = -cli_open(c, false, false);
 	if (code)
 		goto out;
-	r = table_for(c, e, &t, map, false);
+	r = cli_record_columns(c, e, &t, map, false);
 	if (r >= 0)
 		r = isms_record_list(c->store, e, kv, n, collect_cb, &col);
 	if (r < 0) {
@@ -256,7 +256,7 @@ static int do_show(struct cli *c, const struct isms_entity *e, int argc, char **
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
-	r = table_for(c, e, &t, map, true);
+	r = cli_record_columns(c, e, &t, map, true);
 	if (r >= 0)
 		r = isms_record_get(c->store, e, argv[1], collect_cb, &col);
 	if (r < 0) {
@@ -346,6 +346,12 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			record_usage(stdout, c, e, verb);
 			return EXIT_OK;
 		}
+	}
+	/* Evidence may be millions of rows: listed a page at a time, streamed. */
+	if (strcmp(e->table, "evidence") == 0 && (strcmp(verb, "list") == 0 || argv[1][0] == '-')) {
+		bool word = argc > 1 && strcmp(argv[1], "list") == 0;
+
+		return cli_evidence_list(c, e, word ? argc - 1 : argc, word ? argv + 1 : argv);
 	}
 	if (argc > 1 && argv[1][0] == '-')
 		return do_list(c, e, argc, argv); /* "ismsctl risk --asset x" lists */

@@ -119,7 +119,7 @@ static void put_cell(FILE *f, const char *s, size_t pad, size_t maxw)
 		fputc(' ', f);
 }
 
-static int print_table(FILE *f, const struct out_table *t)
+static int print_table(FILE *f, const struct out_table *t, bool header)
 {
 	size_t *w = calloc(t->ncols, sizeof(*w));
 
@@ -136,7 +136,7 @@ static int print_table(FILE *f, const struct out_table *t)
 		if (out_max_width && w[c] > out_max_width)
 			w[c] = out_max_width;
 	}
-	for (size_t c = 0; c < t->ncols; c++) {
+	for (size_t c = 0; header && c < t->ncols; c++) {
 		put_cell(f, t->names[c], c + 1 < t->ncols ? w[c] : 0, out_max_width);
 		fputs(c + 1 < t->ncols ? "  " : "\n", f);
 	}
@@ -235,7 +235,7 @@ int out_print(FILE *f, enum out_format fmt, const struct out_table *t)
 
 	switch (fmt) {
 	case OUT_TABLE:
-		return print_table(f, t);
+		return print_table(f, t, true);
 	case OUT_CSV:
 		csv_row(f, t, t->names);
 		for (size_t r = 0; r < t->nrows; r++)
@@ -288,6 +288,84 @@ int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, si
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/* --- streams ------------------------------------------------------------------ */
+
+/* Rows a table holds before it is printed: its columns are as wide as these. */
+#define STREAM_BLOCK 1000
+
+static void drop_rows(struct out_table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++)
+			free(t->rows[r][c]);
+		free(t->rows[r]);
+	}
+	t->nrows = 0;
+}
+
+static int stream_flush(struct out_stream *st)
+{
+	int r = 0;
+
+	if (st->t->nrows > 0 || (!st->started && st->fmt == OUT_TABLE)) {
+		r = print_table(st->f, st->t, !st->started);
+		st->started = true;
+	}
+	drop_rows(st->t);
+	return r;
+}
+
+void out_stream_begin(struct out_stream *st, FILE *f, enum out_format fmt, struct out_table *t)
+{
+	*st = (struct out_stream){.f = f, .fmt = fmt, .t = t};
+	if (fmt == OUT_CSV)
+		csv_row(f, t, t->names);
+	else if (fmt == OUT_JSON)
+		fputs("[", f);
+}
+
+int out_stream_row(struct out_stream *st, const char *const *values)
+{
+	struct json_object *o;
+	int r;
+
+	switch (st->fmt) {
+	case OUT_TABLE:
+		r = out_table_add(st->t, values);
+		if (r >= 0 && st->t->nrows >= STREAM_BLOCK)
+			r = stream_flush(st);
+		return r;
+	case OUT_CSV:
+		csv_row(st->f, st->t, (char *const *)values);
+		break;
+	case OUT_JSON:
+		o = json_object_new_object();
+		for (size_t c = 0; o && c < st->t->ncols; c++)
+			json_object_object_add(o, st->t->names[c], json_cell(values[c], st->t->types[c]));
+		if (!o)
+			return -ENOMEM;
+		/* One object at a time, as out_print() would indent it in the array. */
+		fprintf(st->f, "%s\n  %s", st->n ? "," : "",
+			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		break;
+	}
+	st->n++;
+	return ferror(st->f) ? -EIO : 0;
+}
+
+int out_stream_end(struct out_stream *st)
+{
+	int r = 0;
+
+	if (st->fmt == OUT_TABLE)
+		r = stream_flush(st);
+	else if (st->fmt == OUT_JSON)
+		fputs(st->n ? "\n]\n" : "]\n", st->f);
+	return r < 0 ? r : ferror(st->f) ? -EIO : 0;
 }
 
 /* --- rows of records (cli.h) ---------------------------------------------- */

@@ -34,6 +34,24 @@ int out_print(FILE *f, enum out_format fmt, const struct out_table *t);
 /* One record: "name: value" lines, or a JSON object, or CSV of one row. */
 int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, size_t row);
 
+/*
+ * A list printed as it is produced, for results too large to hold: CSV and
+ * JSON row by row (a JSON array, one object per line), tables in blocks of
+ * rows, each block's columns as wide as its own cells, the header once.
+ * @t gives the columns (its rows are the table's current block).
+ */
+struct out_stream {
+	FILE *f;
+	enum out_format fmt;
+	struct out_table *t;
+	size_t n;     /* rows so far */
+	bool started; /* the table's header is out */
+};
+
+void out_stream_begin(struct out_stream *st, FILE *f, enum out_format fmt, struct out_table *t);
+int out_stream_row(struct out_stream *st, const char *const *values);
+int out_stream_end(struct out_stream *st);
+
 /* Cells wider than this are cut with '...' in table output on a terminal. */
 extern size_t out_max_width;
 

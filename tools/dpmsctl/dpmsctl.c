@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"  breach due       open breaches and their 72 hours (Art. 33)\n"
 		"  retention check  files kept past their erasure limit (--delete to erase)\n"
 		"  verify           check the access evidence's hash chain (--anchor, --key, --archive)\n"
+		"  check            read and check every page of the store (--full)\n"
 		"  evidence retention  how long access records stay (list, set, remove)\n"
 		"  evidence archive move old access records into an archive file\n"
 		"  evidence pseudonymise  pseudonyms for old access records\n"
@@ -74,6 +75,7 @@ static const struct cli_command commands[] = {
 	{"breach", "due", cmd_breach_due},
 	{"retention", NULL, cmd_retention},
 	{"verify", NULL, cmd_verify},
+	{"check", NULL, cmd_check},
 	{"anchor", NULL, cmd_anchor},
 	{"key", NULL, cmd_key},
 	{"evidence", NULL, cmd_evidence},

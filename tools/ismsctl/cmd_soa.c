@@ -16,6 +16,7 @@
 #include "isms/catalogue.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
+#include "isms/evidence_query.h"
 #include "isms/indicator.h"
 #include "isms/ingest.h"
 #include "isms/risk.h"
@@ -34,9 +35,12 @@
 static int warn_kernel_audit(struct cli *c)
 {
 	const struct isms_kv f = {"kind", "collector.start"};
-	const struct isms_entity *e;
+	/* Through the kind index: the SoA must not read the whole chain. */
+	const struct isms_evidence_query q = {.filter = &f, .nfilter = 1};
+	const struct isms_entity *e = isms_schema_entity(c->schema, "evidence");
 	struct rows rs = {0};
-	int r = report_load_rows(c, "evidence", &f, 1, &rs, &e);
+	int64_t n = isms_evidence_list(c->store, &q, rows_cb, &rs);
+	int r = n < 0 ? (int)n : 0;
 
 	for (size_t i = 0; r >= 0 && i < rs.n; i++) {
 		const char *asset = FIELD(e, rs.v[i], "asset");

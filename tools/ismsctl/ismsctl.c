@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  evidence         list or add evidence; retention, archive\n"
 		"  archive verify   check evidence archives without the store\n"
 		"  verify           check the evidence hash chain (--anchor, --key, --archive)\n"
+		"  check            read and check every page of the store (--full)\n"
 		"  anchor           print and log an anchor of the chain's head\n"
 		"  key              key the evidence chain with an HMAC key (init, show)\n"
 		"  policy check     validate the pam_isms access policy\n"
@@ -60,6 +61,7 @@ static const struct cli_command commands[] = {
 	{"import", NULL, cmd_import},
 	{"export", NULL, cmd_export},
 	{"verify", NULL, cmd_verify},
+	{"check", NULL, cmd_check},
 	{"anchor", NULL, cmd_anchor},
 	{"key", NULL, cmd_key},
 	{"soa", NULL, cmd_soa},

@@ -137,4 +137,14 @@ int isms_record_count(struct isms_store *s, const struct isms_entity *e, int64_t
 int isms_import_json(struct isms_store *s, const char *json, size_t len, char **ret_err)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+/*
+ * The same, calling @progress (optional) after each record with the number
+ * done and the number of records in the document.  Its time grows linearly
+ * with the records: generated keys are counted on, not searched for.
+ */
+int isms_import_json_progress(struct isms_store *s, const char *json, size_t len,
+			      void (*progress)(size_t done, size_t total, void *userdata),
+			      void *userdata, char **ret_err)
+	__attribute__((warn_unused_result, nonnull(1, 2)));
+
 #endif

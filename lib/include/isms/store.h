@@ -30,10 +30,10 @@ extern const struct isms_schema isms_schema_main;
 #define ISMS_STORE_CREATE   0x1u /* create (0600) and migrate a missing store */
 #define ISMS_STORE_READONLY 0x2u /* never write; refuse to migrate */
 #define ISMS_STORE_NOMIGRATE 0x4u /* open an older schema without upgrading it */
-#define ISMS_STORE_CHECK    0x8u /* check every page at open (slow on big stores) */
+#define ISMS_STORE_CHECK    0x8u /* check every page at open (slow on big stores: no CLI passes it) */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define ISMS_SCHEMA_VERSION 6
+#define ISMS_SCHEMA_VERSION 7
 /* PRAGMA application_id of an isms store: 'ISMS'. */
 #define ISMS_APPLICATION_ID 0x49534d53
 
@@ -101,6 +101,22 @@ const char *isms_store_errmsg(const struct isms_store *s) __attribute__((nonnull
  * first problem in the message.  Reads every page; for verify, not for logins.
  */
 int isms_store_check(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
+
+/*
+ * The same with every problem (store_check.c): SQLite's quick_check, or with
+ * @integrity its integrity_check (also compares every index with its table:
+ * slower).  @problem (optional) is called with each problem SQLite reports,
+ * at most @max_problems of them; @progress (optional) every so often while
+ * pages are read, a non-zero return stops the check (-EIO).  Returns 0 when
+ * the file is sound, -ENOTRECOVERABLE with the number of problems in
+ * *ret_problems (optional), or the failure of the read itself (a file too
+ * damaged to check is -ENOTRECOVERABLE too).  Never run on open: it reads
+ * every page, and opening stays independent of the store's size.
+ */
+int isms_store_check_full(struct isms_store *s, bool integrity, unsigned max_problems,
+			  int (*problem)(const char *msg, void *userdata),
+			  int (*progress)(void *userdata), void *userdata, unsigned *ret_problems)
+	__attribute__((warn_unused_result, nonnull(1)));
 
 /*
  * WAL checkpoints.  A collector that writes many rows sets automatic
