@@ -362,9 +362,11 @@ for kc in auth.success:5.17 account.success:5.15 session.start.success:8.15 \
 	session.end.success:8.15; do
 	kind=${kc%:*} want=${kc#*:}
 	if wait_for 20 has_rows --kind "$kind" --subject "$E2E_OK" --source audisp-isms; then
-		c=$(sed -n 's/^ *"control":"\([^"]*\)".*/\1/p' "$T/q.json" | head -1)
-		a=$(sed -n 's/^ *"asset":"\([^"]*\)".*/\1/p' "$T/q.json" | head -1)
-		is "$c/$a" "$want/$E2E_ASSET" "login of '$E2E_OK': $kind evidence of control $want for asset '$E2E_ASSET'"
+		# evidence list --json: an array, one row per line; the first row's fields.
+		ca=$(python3 -c 'import json, sys
+r = json.load(sys.stdin)[0]
+print("%s/%s" % (r.get("control") or "", r.get("asset") or ""))' <"$T/q.json")
+		is "$ca" "$want/$E2E_ASSET" "login of '$E2E_OK': $kind evidence of control $want for asset '$E2E_ASSET'"
 	else
 		not_ok "login of '$E2E_OK': $kind evidence"
 	fi
