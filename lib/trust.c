@@ -262,8 +262,8 @@ out:
 	return r;
 }
 
-int isms_trust_read(const char *path, uid_t uid, size_t max, char **ret_buf, size_t *ret_len,
-		    char *err, size_t errlen)
+static int read_once(const char *path, uid_t uid, size_t max, char **ret_buf, size_t *ret_len,
+		     char *err, size_t errlen)
 {
 	struct walk w = {.uid = uid, .err = err, .errlen = errlen};
 	struct stat checked, st;
@@ -283,8 +283,11 @@ int isms_trust_read(const char *path, uid_t uid, size_t max, char **ret_buf, siz
 		r = fail(&w, -errno, "'%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if (st.st_dev != checked.st_dev || st.st_ino != checked.st_ino || !S_ISREG(st.st_mode) ||
-	    !owner_ok(&w, &st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	if (st.st_dev != checked.st_dev || st.st_ino != checked.st_ino) {
+		r = fail(&w, -ESTALE, "'%s' was replaced while it was checked", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || !owner_ok(&w, &st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		r = fail(&w, -EPERM, "'%s' was replaced or changed while it was checked", path);
 		goto out;
 	}
@@ -336,5 +339,23 @@ out:
 	free(buf);
 	if (fd >= 0)
 		close(fd);
+	return r;
+}
+
+/*
+ * A file replaced by rename(2) between the check and the open (the facts
+ * snapshot is rewritten that way at every register change; editors save
+ * policies so) is no attack: the new file is checked from the start.  A few
+ * tries, then the error: a path that keeps changing is not read.
+ */
+#define READ_TRIES 8
+
+int isms_trust_read(const char *path, uid_t uid, size_t max, char **ret_buf, size_t *ret_len,
+		    char *err, size_t errlen)
+{
+	int r = -ESTALE;
+
+	for (int i = 0; i < READ_TRIES && r == -ESTALE; i++)
+		r = read_once(path, uid, max, ret_buf, ret_len, err, errlen);
 	return r;
 }

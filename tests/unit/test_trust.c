@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "isms/trust.h"
@@ -285,6 +287,48 @@ static void t_read(void **state)
 	free(d);
 }
 
+/*
+ * A file replaced by rename(2) while it is read, as the facts snapshot is at
+ * every register change: every read gets the old or the new file, never an
+ * error (pam-concurrency once saw an allowed login denied this way).
+ */
+static void t_read_while_renamed(void **state)
+{
+	char *d = root_dir(), *f = tu_path(d, "snap"), *tmp = tu_path(d, "snap.tmp"), *buf = NULL;
+	char err[512];
+	int fails = 0;
+	pid_t pid;
+
+	(void)state;
+	put(f, "old", 0644);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;) {
+			int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			if (fd < 0 || write(fd, "new", 3) != 3 || close(fd) < 0 || rename(tmp, f) < 0)
+				_exit(1);
+		}
+	}
+	for (int i = 0; i < 20000; i++) {
+		if (isms_trust_read(f, 0, 100, &buf, NULL, err, sizeof(err)) != 0) {
+			fails++;
+			continue;
+		}
+		assert_true(strcmp(buf, "old") == 0 || strcmp(buf, "new") == 0);
+		free(buf);
+		buf = NULL;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(fails, 0);
+	tu_rm_rf(d);
+	free(tmp);
+	free(f);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +336,7 @@ int main(void)
 		cmocka_unit_test(t_symlink_in_open_dir),
 		cmocka_unit_test(t_symlinks),
 		cmocka_unit_test(t_read),
+		cmocka_unit_test(t_read_while_renamed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,7 +47,8 @@ int isms_trust_check(const char *path, uid_t uid, struct stat *ret_st, char *err
  * nothing can be swapped in between.  At most @max bytes (-EFBIG beyond).
  * Returns 0 with *ret_buf (malloc'd, NUL-terminated) and *ret_len (optional);
  * on failure leaves them untouched and returns what isms_trust_check()
- * returns, -EPERM if the file changed under us, -EFBIG or -ENOMEM.
+ * returns, -EPERM if the file changed under us, -ESTALE if it kept being
+ * replaced (a rename between check and open is retried), -EFBIG or -ENOMEM.
  */
 int isms_trust_read(const char *path, uid_t uid, size_t max, char **ret_buf, size_t *ret_len,
 		    char *err, size_t errlen) __attribute__((warn_unused_result, nonnull(1, 4)));
