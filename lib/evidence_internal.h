@@ -131,6 +131,14 @@ int evidence_seal_head(struct isms_store *s, int64_t pk, const char *hash);
  */
 int evidence_head_holds(struct isms_store *s, int64_t pk, const char *hash);
 
+/*
+ * The guards of the chain as the migrations made them (evidence_guards.c):
+ * the evidence tables are tables, STRICT with the columns made, the
+ * append-only triggers have their full text and no other trigger sits on
+ * them.  1 when all is as made, 0 with @reason filled in, or -errno.
+ */
+int evidence_guards_intact(struct isms_store *s, char *reason, size_t len);
+
 /* The keyed part of verify, after the unkeyed chain held up to (@pk, @hash). */
 int evidence_verify_keyed(struct isms_store *s, int64_t pk, const char *hash,
 			  struct isms_verify_result *ret);

@@ -103,6 +103,17 @@ const char *isms_store_errmsg(const struct isms_store *s) __attribute__((nonnull
 int isms_store_check(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
 
 /*
+ * The same for every table and its indexes but the evidence rows (the
+ * tables 'evidence' and 'evidence_raw'), which verify reads in full and
+ * hashes anyway: damage there shows as a read error or a row that fails its
+ * hash.  Not checked here: the evidence indexes, free pages (isms_store_check
+ * and 'check' read them).  For verify: the file check at a fraction of the
+ * cost.  0, -ENOTRECOVERABLE with the first problem, -errno.
+ */
+int isms_store_check_besides_evidence(struct isms_store *s)
+	__attribute__((warn_unused_result, nonnull));
+
+/*
  * The same with every problem (store_check.c): SQLite's quick_check, or with
  * @integrity its integrity_check (also compares every index with its table:
  * slower).  @problem (optional) is called with each problem SQLite reports,
