@@ -311,9 +311,10 @@ static int rd_rows(struct reader *rd, const struct isms_archive_info *h, int64_t
 				memcpy(v[i], rd->field, flen[i] + 1);
 		}
 		r = rd_field(rd, &plen, &null);
-		if (r < 0 || null || plen != 64)
+		/* Empty in row format 3, whose row keeps no prev. */
+		if (r < 0 || null || (plen != 64 && plen != 0))
 			goto bad_r;
-		memcpy(prev, rd->field, ISMS_HASH_HEX);
+		memcpy(prev, rd->field, plen + 1);
 		r = rd_field(rd, &hlen, &null);
 		if (r < 0 || null || hlen != 64)
 			goto bad_r;

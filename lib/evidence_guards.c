@@ -86,7 +86,10 @@ int evidence_guards_intact(struct isms_store *s, char *reason, size_t len)
 		{"table", "evidence", NULL},
 		{"table", "evidence_head", NULL},
 		{"table", "evidence_archive", NULL},
-		{"trigger", "evidence_no_update", ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM},
+		{"table", "evidence_raw", NULL},
+		{"trigger", "evidence_no_update", ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3},
+		{"trigger", "evidence_raw_no_update", ISMS_EVIDENCE_RAW_TRIGGER_NO_UPDATE},
+		{"trigger", "evidence_raw_no_delete", ISMS_EVIDENCE_RAW_TRIGGER_NO_DELETE},
 		{"trigger", "evidence_no_delete", ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED},
 		{"trigger", "evidence_archive_forward", ISMS_EVIDENCE_ARCHIVE_TRIGGER_FORWARD},
 		{"trigger", "evidence_archive_no_delete", ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_DELETE},
@@ -97,11 +100,12 @@ int evidence_guards_intact(struct isms_store *s, char *reason, size_t len)
 	sqlite3_stmt *st = NULL;
 	int r = store_prepare(s,
 			      "SELECT type, name, sql FROM sqlite_master WHERE name IN"
-			      " ('evidence', 'evidence_head', 'evidence_archive', 'evidence_no_update',"
-			      " 'evidence_no_delete', 'evidence_archive_forward',"
-			      " 'evidence_archive_no_delete', 'evidence_archive_no_insert')"
+			      " ('evidence', 'evidence_head', 'evidence_archive', 'evidence_raw',"
+			      " 'evidence_no_update', 'evidence_no_delete', 'evidence_archive_forward',"
+			      " 'evidence_archive_no_delete', 'evidence_archive_no_insert',"
+			      " 'evidence_raw_no_update', 'evidence_raw_no_delete')"
 			      " OR (type = 'trigger' AND tbl_name IN"
-			      " ('evidence', 'evidence_head', 'evidence_archive'))",
+			      " ('evidence', 'evidence_head', 'evidence_archive', 'evidence_raw'))",
 			      &st);
 
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
@@ -147,3 +151,21 @@ int evidence_guards_intact(struct isms_store *s, char *reason, size_t len)
 	return table_strict(s, reason, len);
 }
 
+
+int evidence_batches_within(struct isms_store *s, int64_t head_pk, char *reason, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s, "SELECT pk FROM evidence_raw WHERE pk + n - 1 > ?1 LIMIT 1", &st);
+
+	if (r >= 0 && sqlite3_bind_int64(st, 1, head_pk) != SQLITE_OK)
+		r = -EIO;
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 1)
+		snprintf(reason, len,
+			 "a details batch (from row %lld) holds rows past the head (row %lld):"
+			 " it was added, or the head was altered",
+			 (long long)sqlite3_column_int64(st, 0), (long long)head_pk);
+	sqlite3_finalize(st);
+	return r < 0 ? r : r == 0;
+}

@@ -165,6 +165,12 @@ static const char *const m7[] = {
 	NULL,
 };
 
+/* 8: row format 3: details batched and compressed, one personal digest, no prev */
+static const char *const m8[] = {
+	ISMS_EVIDENCE_FORMAT3_DDL,
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -173,6 +179,7 @@ const char *const *const isms_migrations[] = {
 	m5,
 	m6,
 	m7,
+	m8,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

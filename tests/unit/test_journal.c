@@ -50,7 +50,10 @@ static int64_t rows(const char *db, const char *where)
 {
 	char sql[512];
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM evidence WHERE %s", where);
+	/* details through evidence_details(): row format 3 keeps them in batches */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM (SELECT *, evidence_details(pk, fmt, details) AS dd"
+		 " FROM evidence) WHERE %s", where);
 	return tu_sql_int(db, sql);
 }
 
@@ -159,7 +162,7 @@ static void t_torn_and_damaged(void **state)
 	assert_int_equal(d.malformed, 2);
 	assert_int_equal(rows(fx->path, "event_key LIKE 'pam:test:t:%'"), 4);
 	assert_int_equal(rows(fx->path, "kind = 'journal.malformed'"), 2);
-	assert_int_equal(rows(fx->path, "kind = 'journal.malformed' AND details LIKE '%torn%'"), 1);
+	assert_int_equal(rows(fx->path, "kind = 'journal.malformed' AND dd LIKE '%torn%'"), 1);
 	free(j);
 }
 
@@ -185,7 +188,7 @@ static void t_loss_counted(void **state)
 	assert_int_equal(isms_journal_drain(fx->s, j, &d), 0);
 	assert_int_equal(d.lost, 1);
 	assert_int_equal(rows(fx->path, "kind = 'journal.loss'"), 2);
-	assert_int_equal(rows(fx->path, "kind = 'journal.loss' AND details LIKE '%\"lost\":3,%'"), 1);
+	assert_int_equal(rows(fx->path, "kind = 'journal.loss' AND dd LIKE '%\"lost\":3,%'"), 1);
 	free(j);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evidence_internal.h"
 #include "testutil.h"
 
 char *tu_tmpdir(void)
@@ -92,6 +93,9 @@ int64_t tu_sql_int(const char *db_path, const char *sql)
 	int64_t v = 0;
 	int rc = sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL);
 
+	/* evidence_details(): the details of row format 3, as the store shows them */
+	if (rc == SQLITE_OK && evidence_details_register(db) < 0)
+		rc = SQLITE_NOMEM;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)

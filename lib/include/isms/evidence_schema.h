@@ -116,6 +116,47 @@
 	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";"
 
 /*
+ * Row format 3 (evidence_raw.c): a row keeps neither its details nor its
+ * prev (the hash before is the row before's) nor a salt; one digest of its
+ * personal fields (subject and details, under its batch's salt) in
+ * subject_d; its details batched and compressed with those of the rows
+ * stored with it in evidence_raw (the batch's first row, how many rows, the
+ * salt, the zlib stream).  Pseudonymising a batch removes its salt and
+ * stream and turns its rows' subjects into their pseudonyms; the update
+ * triggers let through exactly that.  Batches go only with their rows, at
+ * or below the archive boundary.
+ */
+#define ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3                                                     \
+	"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence WHEN NOT ("                \
+	"  ((OLD.fmt IS 2 AND OLD.psalt IS NOT NULL) OR OLD.fmt IS 3)"                          \
+	"  AND NEW.psalt IS NULL AND NEW.details IS NULL"                                       \
+	"  AND NEW.subject IS (CASE WHEN OLD.subject IS NULL THEN NULL"                         \
+	"  ELSE '~' || substr(OLD.subject_d, 1, 16) END)"                                       \
+	"  AND NEW.pk IS OLD.pk AND NEW.recorded IS OLD.recorded AND NEW.ts IS OLD.ts"         \
+	"  AND NEW.source IS OLD.source AND NEW.kind IS OLD.kind AND NEW.node IS OLD.node"     \
+	"  AND NEW.event_key IS OLD.event_key AND NEW.control IS OLD.control"                  \
+	"  AND NEW.asset IS OLD.asset AND NEW.outcome IS OLD.outcome AND NEW.prev IS OLD.prev" \
+	"  AND NEW.hash IS OLD.hash AND NEW.fmt IS OLD.fmt AND NEW.subject_d IS OLD.subject_d" \
+	"  AND NEW.details_d IS OLD.details_d)"                                                \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+#define ISMS_EVIDENCE_RAW_TRIGGER_NO_UPDATE                                                    \
+	"CREATE TRIGGER evidence_raw_no_update BEFORE UPDATE ON evidence_raw WHEN NOT ("        \
+	"  NEW.pk IS OLD.pk AND NEW.n IS OLD.n AND NEW.salt IS NULL AND NEW.z IS NULL)"        \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+#define ISMS_EVIDENCE_RAW_TRIGGER_NO_DELETE                                                    \
+	"CREATE TRIGGER evidence_raw_no_delete BEFORE DELETE ON evidence_raw"                  \
+	"  WHEN OLD.pk + OLD.n - 1 > coalesce((SELECT last_pk FROM evidence_archive WHERE one = 1), 0)" \
+	"  BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+
+#define ISMS_EVIDENCE_FORMAT3_DDL                                                              \
+	"CREATE TABLE evidence_raw ("                                                          \
+	"  pk INTEGER PRIMARY KEY, n INTEGER NOT NULL, salt TEXT, z BLOB) STRICT;",            \
+	ISMS_EVIDENCE_RAW_TRIGGER_NO_UPDATE ";",                                               \
+	ISMS_EVIDENCE_RAW_TRIGGER_NO_DELETE ";",                                               \
+	"DROP TRIGGER evidence_no_update;",                                                    \
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3 ";"
+
+/*
  * The indexes that list and report queries use (evidence list --since,
  * --kind, ...; the SoA's collector starts; the DPMS review and retention):
  * one column each, so that every entry is (value, pk) and a filter on one
