@@ -42,6 +42,7 @@
 
 #include "isms/entity.h"
 #include "crc32c.h"
+#include "evidence_internal.h"
 #include "isms/evidence.h"
 #include "isms/journal.h"
 #include "isms/snapshot.h"
@@ -490,6 +491,9 @@ static sqlite3 *db_open(void)
 	drain();
 	if (sqlite3_open_v2(g.store, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		fail_msg("cannot open '%s': %s", g.store, sqlite3_errmsg(db));
+	/* details as the store shows them: row format 3 keeps them in batches */
+	if (evidence_details_register(db) < 0)
+		fail_msg("cannot register evidence_details()");
 	sqlite3_busy_timeout(db, 5000);
 	return db;
 }
@@ -538,7 +542,8 @@ static void ev_last(const char *subject, struct ev *e)
 
 	memset(e, 0, sizeof(*e));
 	if (sqlite3_prepare_v2(db,
-			       "SELECT kind, outcome, control, asset, source, subject, details"
+			       "SELECT kind, outcome, control, asset, source, subject,"
+			       " evidence_details(pk, fmt, details)"
 			       " FROM evidence WHERE subject = ?1 ORDER BY pk DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, subject, -1, SQLITE_TRANSIENT) != SQLITE_OK)
@@ -1948,7 +1953,7 @@ static void t_snapshot_unusable(void **state)
 {
 	static const char *const denied_sql =
 		"SELECT count(*) FROM evidence WHERE subject = ?1 AND outcome = 'deny'"
-		" AND details LIKE '%store unavailable%'";
+		" AND evidence_details(pk, fmt, details) LIKE '%store unavailable%'";
 	unsigned char *buf;
 	size_t len;
 	int64_t n0, d0;
@@ -2065,7 +2070,7 @@ static void t_journal_full(void **state)
 	}
 	assert_int_equal(ev_count() - n0, 2);
 	assert_int_equal(sql_int("SELECT count(*) FROM evidence WHERE kind = 'journal.loss'"
-				 " AND details LIKE ?1", "%\"lost\":10,%"), 1);
+				 " AND evidence_details(pk, fmt, details) LIKE ?1", "%\"lost\":10,%"), 1);
 }
 
 static void t_hostile_input(void **state)
