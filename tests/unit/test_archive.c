@@ -15,6 +15,8 @@
 #include "isms/date.h"
 #include "isms/evidence.h"
 #include "isms/evidence_schema.h"
+#include "isms/ingest.h"
+#include "evidence_internal.h"
 #include "testutil.h"
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -507,6 +509,119 @@ static void t_pseudonymise(void **state)
 	free(p);
 }
 
+
+/*
+ * Rows of row format 2 (schema 6 and 7: salt and two digests in the row)
+ * followed by format-3 rows: one chain that verifies, pseudonymises (each
+ * format by its own rule) and archives as before.
+ */
+static void t_format2_then_3(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX], sql[2048], *p = file_in(fx, "f2.gz");
+	int64_t n = 0;
+
+	memcpy(prev, EVIDENCE_GENESIS, ISMS_HASH_HEX);
+	for (int i = 1; i <= 3; i++) {
+		char ts[32], subject[16], salt[EVIDENCE_SALT_HEX], sd[ISMS_HASH_HEX],
+			dd[ISMS_HASH_HEX];
+		struct isms_evidence ev = {.source = "pam", .kind = "pam.login", .ts = ts,
+					   .subject = subject, .details = "{\"tty\":\"pts/1\"}"};
+
+		isms_date_format(T0 + i - 1, ts, sizeof(ts));
+		snprintf(subject, sizeof(subject), "old%d", i);
+		assert_int_equal(evidence_salt(salt), 0);
+		assert_int_equal(evidence_hash_v2(prev, i, ts, &ev, salt, sd, dd, hash), 0);
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO evidence (pk, recorded, ts, source, kind, subject, details,"
+			 " prev, hash, fmt, psalt, subject_d, details_d) VALUES (%d, '%s', '%s', 'pam',"
+			 " 'pam.login', '%s', '{\"tty\":\"pts/1\"}', '%s', '%s', 2, '%s', '%s', '%s');"
+			 "UPDATE evidence_head SET last_pk = %d, last_hash = '%s';",
+			 i, ts, ts, subject, prev, hash, salt, sd, dd, i, hash);
+		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+		memcpy(prev, hash, sizeof(hash));
+	}
+	verify_ok(fx->s, 0);
+	fill(fx->s, 3, 3, "pam.login"); /* rows 4-6, format 3 */
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE fmt = 3"), 3);
+	verify_ok(fx->s, 0);
+	/* shown alike: the details of both formats */
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE"
+				    " evidence_details(pk, fmt, details) IS NOT NULL AND pk <= 6"), 6);
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 5, &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE subject LIKE '~%'"),
+			 5);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE"
+				    " evidence_details(pk, fmt, details) IS NULL AND pk <= 5"), 5);
+	verify_ok(fx->s, 0);
+	archive_ok(fx->s, T0 + 4, p, 1, 4);
+	verify_ok(fx->s, 4);
+	{
+		struct isms_archive_info h;
+		char reason[256];
+
+		assert_int_equal(isms_archive_check(p, &h, 0, NULL, reason, sizeof(reason)), 0);
+	}
+	free(p);
+}
+
+
+/*
+ * One batch of format-3 rows (one transaction) cut by the archive boundary
+ * and by the pseudonymisation date: the batch stays for the rows after the
+ * boundary, the store and the archive verify, the batch is pseudonymised
+ * only once all its rows are old enough, and goes with its last row.
+ */
+static void t_batch_straddles(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_ingest *w = NULL;
+	char *p1 = file_in(fx, "s1.gz"), *p2 = file_in(fx, "s2.gz");
+	int64_t n = 0;
+
+	assert_int_equal(isms_ingest_new(fx->s, "bench", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), 0);
+	for (int i = 0; i < 10; i++) {
+		char ts[32], subject[16], details[64];
+		struct isms_evidence ev = {.source = "bench", .kind = "file.read", .ts = ts,
+					   .subject = subject, .details = details};
+
+		isms_date_format(T0 + i, ts, sizeof(ts));
+		snprintf(subject, sizeof(subject), "u%d", i);
+		snprintf(details, sizeof(details), "{\"i\":%d}", i);
+		assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(isms_ingest_commit(w), 0);
+	isms_ingest_free(w);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw"), 1);
+	/* not all ten older than T0 + 5: the batch waits */
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 5, &n), 0);
+	assert_int_equal(n, 0);
+	archive_ok(fx->s, T0 + 4, p1, 1, 4);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw WHERE pk = 1"), 1);
+	verify_ok(fx->s, 4);
+	{
+		struct isms_archive_info h;
+		char reason[256];
+
+		assert_int_equal(isms_archive_check(p1, &h, 0, NULL, reason, sizeof(reason)), 0);
+	}
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE pk = 7 AND"
+				    " evidence_details(pk, fmt, details) = '{\"i\":6}'"), 1);
+	/* all the batch's rows in the store are old enough now */
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 10, &n), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw WHERE"
+				    " salt IS NULL AND z IS NULL"), 1);
+	verify_ok(fx->s, 4);
+	archive_ok(fx->s, T0 + 10, p2, 5, 10);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw WHERE pk = 1"), 0);
+	verify_ok(fx->s, 10);
+	free(p1);
+	free(p2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +629,7 @@ int main(void)
 		STORE_TEST(t_guards),      STORE_TEST(t_tamper),      STORE_TEST(t_other_store),
 		STORE_TEST(t_crash_between), STORE_TEST(t_migrate_old_store),
 		STORE_TEST(t_keyed),         STORE_TEST(t_pseudonymise),
+		STORE_TEST(t_format2_then_3), STORE_TEST(t_batch_straddles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
