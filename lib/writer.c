@@ -23,6 +23,8 @@ struct isms_writer {
 	struct isms_ingest *in, *din;
 	bool borrowed; /* @s is the caller's (isms_writer_new_on) */
 	bool second_warned;
+	bool second_pending; /* the spool may hold rows for the second store */
+	size_t second_lost;  /* of the batch being committed */
 	uint64_t retry_at; /* of the next open, on now_ms()'s clock */
 	unsigned backoff;
 	_Atomic uint64_t ctr[ISMS_CTR_MAX];
@@ -71,6 +73,7 @@ int isms_writer_new(const struct isms_writer_config *cfg, struct isms_writer **r
 		w->cfg.retry_ms = 200;
 	if (!w->cfg.reopen_ms)
 		w->cfg.reopen_ms = 5000;
+	w->second_pending = true; /* an earlier run's spool */
 	*ret = w;
 	return 0;
 }
@@ -160,13 +163,28 @@ unsigned isms_writer_retry_ms(const struct isms_writer *w)
 	return w->in || w->retry_at <= now ? 0 : (unsigned)(w->retry_at - now);
 }
 
-/* The second store, opened when it exists; looked for again while it is missing. */
-static void open_second(struct isms_writer *w)
+static bool second_exists(const struct isms_writer *w)
 {
 	struct stat st;
+
+	return w->cfg.second && stat(w->cfg.second, &st) == 0;
+}
+
+static void close_second(struct isms_writer *w)
+{
+	w->din = isms_ingest_free(w->din);
+	w->ds = isms_store_free(w->ds);
+}
+
+/*
+ * The second store, opened when it exists; looked for again while it is
+ * missing.  Once open, what the spool holds for it goes in first.
+ */
+static void open_second(struct isms_writer *w)
+{
 	char *err = NULL;
 
-	if (w->din || !w->cfg.second || stat(w->cfg.second, &st) < 0)
+	if (w->din || !second_exists(w))
 		return;
 	if (isms_store_open_schema(w->cfg.second, w->cfg.second_schema, 0, w->cfg.busy_ms, &w->ds,
 				   &err) < 0) {
@@ -182,6 +200,70 @@ static void open_second(struct isms_writer *w)
 		return;
 	}
 	w->second_warned = false;
+	if (w->second_pending && w->cfg.spool) {
+		size_t done = 0;
+		int r = isms_spool_drain_kind(w->ds, w->cfg.spool, w->cfg.second_schema->name,
+					      SIZE_MAX, &done);
+
+		if (r < 0)
+			note(w, LOG_ERR, "cannot drain the %s store's spooled rows: %s",
+			     w->cfg.second_schema->name, isms_store_errmsg(w->ds));
+		else
+			w->second_pending = false;
+		if (done)
+			note(w, LOG_NOTICE, "%zu spooled rows stored in the %s store", done,
+			     w->cfg.second_schema->name);
+	}
+}
+
+/*
+ * The rows of @items for the second store that it has not taken, into the
+ * spool as its own; each one spooled is kept (second_kept), each one the
+ * spool does not take is lost (second_lost, counted and said).  Returns how
+ * many were lost.
+ */
+static size_t spool_second(struct isms_writer *w, struct isms_writer_item *items)
+{
+	const struct isms_evidence **evs;
+	size_t n = 0, kept = 0, cap = 0, i = 0;
+	int r = -ENOENT;
+
+	for (struct isms_writer_item *p = items; p; p = p->next)
+		cap += p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost;
+	if (!cap)
+		return 0;
+	evs = calloc(cap, sizeof(*evs));
+	for (struct isms_writer_item *p = items; p && evs; p = p->next)
+		if (p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost)
+			evs[n++] = &p->ev;
+	if (!evs)
+		r = -ENOMEM;
+	else if (w->cfg.spool)
+		r = isms_spool_write_batch_kind(w->cfg.spool, w->cfg.second_schema->name, evs, n,
+						&kept);
+	free(evs);
+	/* Spooled in order: the first @kept are safe. */
+	for (struct isms_writer_item *p = items; p; p = p->next) {
+		if (p->route != ISMS_WRITER_SECOND || p->second_kept || p->second_lost)
+			continue;
+		if (i++ < kept)
+			p->second_kept = true;
+		else
+			p->second_lost = true;
+	}
+	w->ctr[ISMS_CTR_SPOOLED] += kept;
+	if (kept) {
+		w->second_pending = true;
+		note(w, LOG_WARNING, "the %s store is unavailable: %zu of its rows spooled to '%s'",
+		     w->cfg.second_schema->name, kept, w->cfg.spool);
+	}
+	if (cap > kept) {
+		note(w, LOG_ERR, "the %s store and the spool '%s' are unavailable (%s): %zu evidence rows for the %s store lost",
+		     w->cfg.second_schema->name, w->cfg.spool ? w->cfg.spool : "",
+		     strerror(r < 0 ? -r : EIO), cap - kept, w->cfg.second_schema->name);
+		w->lost_rows += cap - kept;
+	}
+	return cap - kept;
 }
 
 static void count(struct isms_writer *w, struct isms_ingest *in, enum isms_counter c)
@@ -208,8 +290,10 @@ static int apply(struct isms_writer *w, struct isms_writer_item *it)
 	if (it->route == ISMS_WRITER_SECOND) {
 		/* Personal data never enters the main store: it went to the
 		 * second store in this batch, or there is none to take it. */
-		if (w->din) {
+		if (w->din || it->second_kept) {
 			it->ctr = ISMS_CTR_ROUTED;
+		} else if (it->second_lost) {
+			it->result = -EIO; /* counted lost, and recorded (commit_once) */
 		} else {
 			it->result = -ENOENT;
 			if (!w->second_warned && w->cfg.second_schema) {
@@ -267,6 +351,25 @@ static int apply_second(struct isms_writer *w, struct isms_writer_item *it)
 }
 
 /*
+ * Rows of the second store that neither it nor the spool took: a gap an
+ * auditor sees, in the main store's chain with the batch (no personal data:
+ * how many, for which store).
+ */
+static int record_lost(struct isms_writer *w, size_t lost)
+{
+	char det[160];
+	struct isms_evidence ev = {.source = w->cfg.source ? w->cfg.source : "isms-writer",
+				   .kind = "collector.loss", .outcome = "lost", .details = det};
+	int r;
+
+	snprintf(det, sizeof(det),
+		 "{\"lost_rows\":%zu,\"store\":\"%s\",\"cause\":\"store and spool unavailable\"}", lost,
+		 w->cfg.second_schema->name);
+	r = isms_ingest_add(w->in, &ev, NULL);
+	return r == -EINVAL ? -EIO : r;
+}
+
+/*
  * The second store's part of a batch is committed first: if the main part
  * then fails, the retry finds the personal data kept (second_kept) and does
  * not write it again; a crash between the two commits leaves it in the
@@ -276,30 +379,44 @@ static int apply_second(struct isms_writer *w, struct isms_writer_item *it)
 static int commit_once(struct isms_writer *w, struct isms_writer_item *items)
 {
 	bool any = false;
+	size_t lost = 0;
 	int r = 0;
 
 	for (struct isms_writer_item *p = items; p && !any; p = p->next)
-		any = p->route == ISMS_WRITER_SECOND && !p->second_kept;
-	if (any)
+		any = p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost;
+	if (any || (w->second_pending && w->cfg.spool))
 		open_second(w);
 	if (any && w->din) {
 		r = isms_ingest_begin(w->din);
 		for (struct isms_writer_item *p = items; p && r >= 0; p = p->next)
-			if (p->route == ISMS_WRITER_SECOND && !p->second_kept)
+			if (p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost)
 				r = apply_second(w, p);
-		if (r < 0) {
-			isms_ingest_rollback(w->din);
-			return r;
-		}
-		r = isms_ingest_commit(w->din);
 		if (r < 0)
-			return r;
-		for (struct isms_writer_item *p = items; p; p = p->next)
-			p->second_kept = p->second_kept || p->route == ISMS_WRITER_SECOND;
+			isms_ingest_rollback(w->din);
+		else
+			r = isms_ingest_commit(w->din);
+		if (r >= 0) {
+			for (struct isms_writer_item *p = items; p; p = p->next)
+				p->second_kept = p->second_kept || p->route == ISMS_WRITER_SECOND;
+		} else {
+			/* Not the main store's trouble: the personal rows wait in the
+			 * spool, the store is opened again for the next batch. */
+			note(w, LOG_ERR, "the %s store failed: %s", w->cfg.second_schema->name,
+			     isms_store_errmsg(w->ds));
+			close_second(w);
+		}
+		r = 0;
 	}
+	/* There, but it cannot be used: its rows are spooled, not filtered. */
+	if (any && !w->din && second_exists(w))
+		spool_second(w, items);
 	r = isms_ingest_begin(w->in);
-	for (struct isms_writer_item *p = items; p && r >= 0; p = p->next)
+	for (struct isms_writer_item *p = items; p && r >= 0; p = p->next) {
 		r = apply(w, p);
+		lost += p->second_lost;
+	}
+	if (r >= 0 && lost)
+		r = record_lost(w, lost);
 	if (r < 0) {
 		isms_ingest_rollback(w->in);
 		return r;
@@ -322,12 +439,19 @@ int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 	size_t n = 0, kept = 0, lost, cap = length(items), second = 0;
 	int r = -ENOENT;
 
+	/* The second store's rows, when there is one, wait in the spool as its own. */
+	if (second_exists(w))
+		spool_second(w, items);
 	evs = calloc(cap ? cap : 1, sizeof(*evs));
 	for (struct isms_writer_item *p = items; p; p = p->next) {
 		if (!(p->flags & ISMS_WRITER_UNCOUNTED))
 			w->ctr[ISMS_CTR_RECEIVED]++;
 		if (p->route == ISMS_WRITER_SECOND && p->second_kept) {
-			w->ctr[ISMS_CTR_ROUTED]++; /* in the second store already */
+			w->ctr[ISMS_CTR_ROUTED]++; /* in the second store or its spool already */
+			continue;
+		}
+		if (p->route == ISMS_WRITER_SECOND && p->second_lost) {
+			w->ctr[ISMS_CTR_FILTERED]++; /* lost, counted so by spool_second() */
 			continue;
 		}
 		if (p->route != ISMS_WRITER_MAIN) {
