@@ -13,23 +13,10 @@
 #include "isms/indicator.h"
 #include "isms/spool.h"
 #include "isms/writer.h"
+#include "writer_internal.h"
 
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 30000
-
-struct isms_writer {
-	struct isms_writer_config cfg;
-	struct isms_store *s, *ds; /* the main and the second store, while open */
-	struct isms_ingest *in, *din;
-	bool borrowed; /* @s is the caller's (isms_writer_new_on) */
-	bool second_warned;
-	bool second_pending; /* the spool may hold rows for the second store */
-	size_t second_lost;  /* of the batch being committed */
-	uint64_t retry_at; /* of the next open, on now_ms()'s clock */
-	unsigned backoff;
-	_Atomic uint64_t ctr[ISMS_CTR_MAX];
-	_Atomic uint64_t batches, store_errors, lost_rows;
-};
 
 static uint64_t now_ms(void)
 {
@@ -39,8 +26,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-__attribute__((format(printf, 3, 4))) static void note(const struct isms_writer *w, int prio,
-						       const char *fmt, ...)
+void writer_note(const struct isms_writer *w, int prio, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -140,8 +126,8 @@ int isms_writer_open(struct isms_writer *w)
 	}
 	if (r < 0) {
 		if (w->backoff == 0 || w->backoff == BACKOFF_MAX_MS)
-			note(w, LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
-			     w->cfg.store, err ? err : strerror(-r));
+			writer_note(w, LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
+				    w->cfg.store, err ? err : strerror(-r));
 		free(err);
 		w->backoff = w->backoff ? (w->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
 									    : w->backoff * 2)
@@ -161,109 +147,6 @@ unsigned isms_writer_retry_ms(const struct isms_writer *w)
 	uint64_t now = now_ms();
 
 	return w->in || w->retry_at <= now ? 0 : (unsigned)(w->retry_at - now);
-}
-
-static bool second_exists(const struct isms_writer *w)
-{
-	struct stat st;
-
-	return w->cfg.second && stat(w->cfg.second, &st) == 0;
-}
-
-static void close_second(struct isms_writer *w)
-{
-	w->din = isms_ingest_free(w->din);
-	w->ds = isms_store_free(w->ds);
-}
-
-/*
- * The second store, opened when it exists; looked for again while it is
- * missing.  Once open, what the spool holds for it goes in first.
- */
-static void open_second(struct isms_writer *w)
-{
-	char *err = NULL;
-
-	if (w->din || !second_exists(w))
-		return;
-	if (isms_store_open_schema(w->cfg.second, w->cfg.second_schema, 0, w->cfg.busy_ms, &w->ds,
-				   &err) < 0) {
-		note(w, LOG_ERR, "cannot use the %s store: %s", w->cfg.second_schema->name,
-		     err ? err : "?");
-		free(err);
-		return;
-	}
-	if (isms_ingest_new(w->ds, w->cfg.source ? w->cfg.source : "", &w->din) < 0) {
-		note(w, LOG_ERR, "cannot prepare the %s store: %s", w->cfg.second_schema->name,
-		     isms_store_errmsg(w->ds));
-		w->ds = isms_store_free(w->ds);
-		return;
-	}
-	w->second_warned = false;
-	if (w->second_pending && w->cfg.spool) {
-		size_t done = 0;
-		int r = isms_spool_drain_kind(w->ds, w->cfg.spool, w->cfg.second_schema->name,
-					      SIZE_MAX, &done);
-
-		if (r < 0)
-			note(w, LOG_ERR, "cannot drain the %s store's spooled rows: %s",
-			     w->cfg.second_schema->name, isms_store_errmsg(w->ds));
-		else
-			w->second_pending = false;
-		if (done)
-			note(w, LOG_NOTICE, "%zu spooled rows stored in the %s store", done,
-			     w->cfg.second_schema->name);
-	}
-}
-
-/*
- * The rows of @items for the second store that it has not taken, into the
- * spool as its own; each one spooled is kept (second_kept), each one the
- * spool does not take is lost (second_lost, counted and said).  Returns how
- * many were lost.
- */
-static size_t spool_second(struct isms_writer *w, struct isms_writer_item *items)
-{
-	const struct isms_evidence **evs;
-	size_t n = 0, kept = 0, cap = 0, i = 0;
-	int r = -ENOENT;
-
-	for (struct isms_writer_item *p = items; p; p = p->next)
-		cap += p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost;
-	if (!cap)
-		return 0;
-	evs = calloc(cap, sizeof(*evs));
-	for (struct isms_writer_item *p = items; p && evs; p = p->next)
-		if (p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost)
-			evs[n++] = &p->ev;
-	if (!evs)
-		r = -ENOMEM;
-	else if (w->cfg.spool)
-		r = isms_spool_write_batch_kind(w->cfg.spool, w->cfg.second_schema->name, evs, n,
-						&kept);
-	free(evs);
-	/* Spooled in order: the first @kept are safe. */
-	for (struct isms_writer_item *p = items; p; p = p->next) {
-		if (p->route != ISMS_WRITER_SECOND || p->second_kept || p->second_lost)
-			continue;
-		if (i++ < kept)
-			p->second_kept = true;
-		else
-			p->second_lost = true;
-	}
-	w->ctr[ISMS_CTR_SPOOLED] += kept;
-	if (kept) {
-		w->second_pending = true;
-		note(w, LOG_WARNING, "the %s store is unavailable: %zu of its rows spooled to '%s'",
-		     w->cfg.second_schema->name, kept, w->cfg.spool);
-	}
-	if (cap > kept) {
-		note(w, LOG_ERR, "the %s store and the spool '%s' are unavailable (%s): %zu evidence rows for the %s store lost",
-		     w->cfg.second_schema->name, w->cfg.spool ? w->cfg.spool : "",
-		     strerror(r < 0 ? -r : EIO), cap - kept, w->cfg.second_schema->name);
-		w->lost_rows += cap - kept;
-	}
-	return cap - kept;
 }
 
 static void count(struct isms_writer *w, struct isms_ingest *in, enum isms_counter c)
@@ -297,10 +180,10 @@ static int apply(struct isms_writer *w, struct isms_writer_item *it)
 		} else {
 			it->result = -ENOENT;
 			if (!w->second_warned && w->cfg.second_schema) {
-				note(w, LOG_WARNING,
-				     "events for the %s store: need '%s', which does not exist (%s init); they are counted as filtered, not stored",
-				     w->cfg.second_schema->name, w->cfg.second ? w->cfg.second : "",
-				     w->cfg.second_schema->tool ? w->cfg.second_schema->tool : "?");
+				writer_note(w, LOG_WARNING,
+					    "events for the %s store: need '%s', which does not exist (%s init); they are counted as filtered, not stored",
+					    w->cfg.second_schema->name, w->cfg.second ? w->cfg.second : "",
+					    w->cfg.second_schema->tool ? w->cfg.second_schema->tool : "?");
 				w->second_warned = true;
 			}
 		}
@@ -351,25 +234,6 @@ static int apply_second(struct isms_writer *w, struct isms_writer_item *it)
 }
 
 /*
- * Rows of the second store that neither it nor the spool took: a gap an
- * auditor sees, in the main store's chain with the batch (no personal data:
- * how many, for which store).
- */
-static int record_lost(struct isms_writer *w, size_t lost)
-{
-	char det[160];
-	struct isms_evidence ev = {.source = w->cfg.source ? w->cfg.source : "isms-writer",
-				   .kind = "collector.loss", .outcome = "lost", .details = det};
-	int r;
-
-	snprintf(det, sizeof(det),
-		 "{\"lost_rows\":%zu,\"store\":\"%s\",\"cause\":\"store and spool unavailable\"}", lost,
-		 w->cfg.second_schema->name);
-	r = isms_ingest_add(w->in, &ev, NULL);
-	return r == -EINVAL ? -EIO : r;
-}
-
-/*
  * The second store's part of a batch is committed first: if the main part
  * then fails, the retry finds the personal data kept (second_kept) and does
  * not write it again; a crash between the two commits leaves it in the
@@ -385,7 +249,7 @@ static int commit_once(struct isms_writer *w, struct isms_writer_item *items)
 	for (struct isms_writer_item *p = items; p && !any; p = p->next)
 		any = p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost;
 	if (any || (w->second_pending && w->cfg.spool))
-		open_second(w);
+		writer_open_second(w);
 	if (any && w->din) {
 		r = isms_ingest_begin(w->din);
 		for (struct isms_writer_item *p = items; p && r >= 0; p = p->next)
@@ -401,22 +265,22 @@ static int commit_once(struct isms_writer *w, struct isms_writer_item *items)
 		} else {
 			/* Not the main store's trouble: the personal rows wait in the
 			 * spool, the store is opened again for the next batch. */
-			note(w, LOG_ERR, "the %s store failed: %s", w->cfg.second_schema->name,
-			     isms_store_errmsg(w->ds));
-			close_second(w);
+			writer_note(w, LOG_ERR, "the %s store failed: %s", w->cfg.second_schema->name,
+				    isms_store_errmsg(w->ds));
+			writer_close_second(w);
 		}
 		r = 0;
 	}
 	/* There, but it cannot be used: its rows are spooled, not filtered. */
-	if (any && !w->din && second_exists(w))
-		spool_second(w, items);
+	if (any && !w->din && writer_second_exists(w))
+		writer_spool_second(w, items);
 	r = isms_ingest_begin(w->in);
 	for (struct isms_writer_item *p = items; p && r >= 0; p = p->next) {
 		r = apply(w, p);
 		lost += p->second_lost;
 	}
 	if (r >= 0 && lost)
-		r = record_lost(w, lost);
+		r = writer_record_lost(w, lost);
 	if (r < 0) {
 		isms_ingest_rollback(w->in);
 		return r;
@@ -440,8 +304,8 @@ int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 	int r = -ENOENT;
 
 	/* The second store's rows, when there is one, wait in the spool as its own. */
-	if (second_exists(w))
-		spool_second(w, items);
+	if (writer_second_exists(w))
+		writer_spool_second(w, items);
 	evs = calloc(cap ? cap : 1, sizeof(*evs));
 	for (struct isms_writer_item *p = items; p; p = p->next) {
 		if (!(p->flags & ISMS_WRITER_UNCOUNTED))
@@ -473,14 +337,14 @@ int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 	lost = n - kept;
 	w->ctr[ISMS_CTR_SPOOLED] += kept;
 	if (kept)
-		note(w, LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
-		     w->cfg.spool);
+		writer_note(w, LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
+			    w->cfg.spool);
 	if (second && w->cfg.second_schema)
-		note(w, LOG_WARNING, "%zu rows for the %s store not kept there (no store took the batch): counted as filtered",
-		     second, w->cfg.second_schema->name);
+		writer_note(w, LOG_WARNING, "%zu rows for the %s store not kept there (no store took the batch): counted as filtered",
+			    second, w->cfg.second_schema->name);
 	if (lost) {
-		note(w, LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
-		     w->cfg.spool ? w->cfg.spool : "", strerror(r < 0 ? -r : EIO), lost);
+		writer_note(w, LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
+			    w->cfg.spool ? w->cfg.spool : "", strerror(r < 0 ? -r : EIO), lost);
 		w->lost_rows += lost;
 	}
 	free(evs);
@@ -494,9 +358,9 @@ static void scan(struct isms_writer *w)
 	if (!(w->cfg.flags & ISMS_WRITER_SCAN))
 		return;
 	if (isms_indicators_scan(w->s, &crossed) < 0)
-		note(w, LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(w->s));
+		writer_note(w, LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(w->s));
 	else if (crossed)
-		note(w, LOG_NOTICE, "%zu risk indicator%s crossed", crossed, crossed == 1 ? "" : "s");
+		writer_note(w, LOG_NOTICE, "%zu risk indicator%s crossed", crossed, crossed == 1 ? "" : "s");
 }
 
 int isms_writer_commit(struct isms_writer *w, struct isms_writer_item *items, bool stopping)
@@ -520,8 +384,8 @@ int isms_writer_commit(struct isms_writer *w, struct isms_writer_item *items, bo
 		if (fails++ == 0)
 			first_fail = now;
 		if (r != -EBUSY && fails == 1)
-			note(w, LOG_ERR, "store write failed: %s; retrying the batch",
-			     isms_store_errmsg(w->s));
+			writer_note(w, LOG_ERR, "store write failed: %s; retrying the batch",
+				    isms_store_errmsg(w->s));
 		if (!stopping && w->cfg.wait &&
 		    (r == -EBUSY ? now - first_fail < w->cfg.busy_limit_ms : fails < w->cfg.tries)) {
 			/* A locked or briefly failing store is tried again. */
@@ -531,9 +395,9 @@ int isms_writer_commit(struct isms_writer *w, struct isms_writer_item *items, bo
 		}
 		if (w->borrowed)
 			return r;
-		note(w, LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
-		     w->cfg.store, fails, isms_store_errmsg(w->s), length(items),
-		     stopping ? "" : "; the store is tried again later");
+		writer_note(w, LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
+			    w->cfg.store, fails, isms_store_errmsg(w->s), length(items),
+			    stopping ? "" : "; the store is tried again later");
 		r = isms_writer_spool(w, items);
 		/* Reopened later: the file may be repaired or replaced meanwhile. */
 		isms_writer_close(w);
