@@ -117,16 +117,21 @@ int evidence_query_sql(const struct isms_entity *e, const struct isms_evidence_q
 		r = add(sql, cap, &off, "\"", e->table);
 	if (r >= 0)
 		r = add(sql, cap, &off, "\" t", by_time ? " INDEXED BY evidence_by_ts" : NULL);
+	/*
+	 * One lower bound on the id, the larger of the cursor and the block's
+	 * start: given two (t.pk > ?1 AND t.pk >= block start), SQLite may seek
+	 * with the cursor and walk every row from there to each block.
+	 */
 	if (r >= 0)
-		r = add(sql, cap, &off, " WHERE t.pk > ?1", NULL);
+		r = add(sql, cap, &off,
+			ntag ? " WHERE t.pk >= max(?1 + 1, g0.block << 6)"
+			       " AND t.pk < ((g0.block + 1) << 6) AND g0.block >= (?1 >> 6)"
+			     : " WHERE t.pk > ?1",
+			NULL);
 	if (r >= 0 && q->since)
 		r = add(sql, cap, &off, " AND t.ts >= ?2", NULL);
 	if (r >= 0 && q->until)
 		r = add(sql, cap, &off, " AND t.ts < ?3", NULL);
-	if (r >= 0 && ntag)
-		r = add(sql, cap, &off,
-			" AND g0.block >= (?1 >> 6) AND t.pk >= (g0.block << 6)"
-			" AND t.pk < ((g0.block + 1) << 6)", NULL);
 	for (size_t i = 0, g = 0; r >= 0 && i < q->nfilter; i++) {
 		const struct isms_field *f = isms_entity_field(e, q->filter[i].name);
 		int tf = by_time ? 0 : evidence_tag_field(q->filter[i].name);

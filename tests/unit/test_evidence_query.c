@@ -227,6 +227,59 @@ static void t_indexes_carry_the_queries(void **state)
 	assert_contains(p, "INTEGER PRIMARY KEY (rowid>?)");
 }
 
+/* The virtual machine steps of @q's statement, run to its end: the work it does. */
+static int steps(struct isms_store *s, const struct isms_evidence_query *q)
+{
+	char sql[8192], err[256];
+	sqlite3_stmt *st = NULL;
+	int n;
+
+	assert_int_equal(evidence_query_sql(isms_schema_entity(&isms_schema_main, "evidence"), q,
+					    sql, sizeof(sql), err, sizeof(err)),
+			 0);
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, q->after);
+	for (size_t i = 0; i < q->nfilter; i++)
+		sqlite3_bind_text(st, 4 + (int)i, q->filter[i].value, -1, SQLITE_STATIC);
+	if (q->limit)
+		sqlite3_bind_int64(st, 4 + (int)q->nfilter, q->limit);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	n = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * A value found in a block far from the cursor costs that block, not the
+ * rows between: 2,000 rows, the value only in the last block.
+ */
+static void t_tags_cost_their_blocks(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_ingest *in = NULL;
+	struct isms_kv f = {"kind", "k.late"};
+	struct isms_evidence_query q = {.filter = &f, .nfilter = 1, .limit = 100};
+	int near, far;
+
+	assert_int_equal(isms_ingest_new(fx->s, "test", &in), 0);
+	assert_int_equal(isms_ingest_begin(in), 0);
+	for (int i = 1; i <= 2000; i++) {
+		struct isms_evidence ev = {.source = "test", .ts = "2026-03-01T00:00:00Z",
+					   .kind = i == 5 || i == 1990 ? "k.late" : "k.other"};
+
+		assert_int_equal(isms_ingest_add(in, &ev, NULL), 0);
+	}
+	assert_int_equal(isms_ingest_commit(in), 0);
+	isms_ingest_free(in);
+	q.after = 0;
+	near = steps(fx->s, &q); /* blocks 0 and 31 */
+	q.after = 10;
+	far = steps(fx->s, &q); /* block 31 only */
+	if (near > 2000 || far > 1000)
+		fail_msg("a block's rows cost %d and %d steps: the rows between are walked", near, far);
+}
+
 /* The time index and the tag table, and none of the five per-value indexes of migration 7. */
 static void t_time_index_and_tags(void **state)
 {
@@ -437,6 +490,7 @@ int main(void)
 		STORE_TEST(t_indexes_carry_the_queries),
 		STORE_TEST(t_time_index_and_tags),
 		STORE_TEST(t_tags_find_every_row),
+		STORE_TEST(t_tags_cost_their_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
