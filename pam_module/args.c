@@ -23,6 +23,7 @@ static int p_store(struct pam_isms_args *a, const char *v) { return path_arg(&a-
 static int p_spool(struct pam_isms_args *a, const char *v) { return path_arg(&a->spool, v); }
 static int p_snapshot(struct pam_isms_args *a, const char *v) { return path_arg(&a->snapshot, v); }
 static int p_journal(struct pam_isms_args *a, const char *v) { return path_arg(&a->journal, v); }
+static int p_compiled(struct pam_isms_args *a, const char *v) { return path_arg(&a->compiled, v); }
 static int p_zoneinfo(struct pam_isms_args *a, const char *v) { return path_arg(&a->zoneinfo, v); }
 
 static int p_mode(struct pam_isms_args *a, const char *v)
@@ -81,6 +82,7 @@ static const struct arg_def {
 	{"spool", false, p_spool, 0},
 	{"snapshot", false, p_snapshot, 0},
 	{"journal", false, p_journal, 0},
+	{"compiled", false, p_compiled, 0},
 	{"max_age", false, p_max_age, 0},
 	{"zoneinfo", false, p_zoneinfo, 0},
 	{"mode", false, p_mode, 0},
@@ -133,6 +135,10 @@ int pam_isms_parse_args(struct pam_isms_args *a, int argc, const char **argv,
 	if (!a->journal) {
 		snprintf(a->journal_buf, sizeof(a->journal_buf), "%s.journal", a->store);
 		a->journal = a->journal_buf;
+	}
+	if (!a->compiled) {
+		snprintf(a->compiled_buf, sizeof(a->compiled_buf), "%s.policy", a->store);
+		a->compiled = a->compiled_buf;
 	}
 	return r;
 }

@@ -14,6 +14,7 @@ struct pam_isms_args {
 	const char *store;    /* only where the snapshot and journal are by default */
 	const char *snapshot; /* the facts snapshot: snapshot=, else STORE.facts */
 	const char *journal;  /* the decision journal: journal=, else STORE.journal */
+	const char *compiled; /* the compiled policy: compiled=, else STORE.policy */
 	long max_age;         /* seconds a snapshot stays usable */
 	const char *spool;    /* obsolete, accepted and ignored */
 	const char *zoneinfo; /* NULL: the system's */
@@ -24,7 +25,7 @@ struct pam_isms_args {
 	bool quiet;
 	bool noaudit;
 	char bad[128];        /* the first argument that did not parse, for the log */
-	char snapshot_buf[4096], journal_buf[4096];
+	char snapshot_buf[4096], journal_buf[4096], compiled_buf[4096];
 };
 
 /*

@@ -36,6 +36,7 @@
 #include "isms/identity.h"
 #include "isms/journal.h"
 #include "isms/policy.h"
+#include "isms/policy_compiled.h"
 #include "isms/snapshot.h"
 #include "isms/strutil.h"
 
@@ -415,7 +416,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	struct login l;
 	char what[512];
 	const char *mode;
-	int r, ret;
+	int r, c, ret;
 
 	r = pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE);
 	/* PAM_SILENT: the application asked that the user be told nothing. */
@@ -435,7 +436,10 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		ret = decide_on_error(pamh, &a, &l, what);
 		goto out;
 	}
-	r = isms_policy_load(a.policy, true, a.zoneinfo, &p, &pr);
+	r = isms_policy_load_compiled(a.policy, a.compiled, a.zoneinfo, &p, &pr, &c);
+	if (r == 0 && c < 0 && a.debug)
+		pam_syslog(pamh, LOG_DEBUG, "compiled policy '%s' not used (%s): policy '%s' parsed",
+			   a.compiled, strerror(-c), a.policy);
 	if (r < 0) {
 		format_problems(&pr, a.policy, r, what, sizeof(what));
 		for (size_t i = 1; i < pr.n; i++)
@@ -538,7 +542,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	 * Where this module decided the account in this handle, it is known. */
 	if (dd && dd->asset)
 		ev.asset = dd->asset;
-	else if (isms_policy_load(a.policy, true, a.zoneinfo, &p, NULL) == 0)
+	else if (isms_policy_load_compiled(a.policy, a.compiled, a.zoneinfo, &p, NULL, NULL) == 0)
 		ev.asset = isms_policy_asset(p);
 	node_name(node, sizeof(node));
 	isms_format_utc(time(NULL), ts, sizeof(ts));
