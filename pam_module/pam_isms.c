@@ -40,9 +40,13 @@
 
 static const char *const no_groups[] = {NULL};
 
-/* The facts snapshot, if it can be used now: present, trusted, intact, fresh. */
-static int read_snapshot(pam_handle_t *pamh, const struct pam_isms_args *a,
-			 struct isms_snapshot **ret, char *what, size_t len)
+/*
+ * The facts snapshot, if it can be used now: present, trusted, intact,
+ * fresh.  Otherwise -errno and @what says why; the caller decides what a
+ * login without facts comes to.
+ */
+static int read_snapshot(const struct pam_isms_args *a, struct isms_snapshot **ret, char *what,
+			 size_t len)
 {
 	char err[512] = "";
 	int r = isms_snapshot_read(a->snapshot, 0, ret, err, sizeof(err));
@@ -58,20 +62,19 @@ static int read_snapshot(pam_handle_t *pamh, const struct pam_isms_args *a,
 	if (r < 0) {
 		snprintf(what, len, "cannot use facts snapshot '%s': %s", a->snapshot,
 			 err[0] ? err : strerror(-r));
-		pam_syslog(pamh, LOG_ERR, "%s; deciding on the policy alone", what);
 		*ret = NULL;
 	}
 	return r;
 }
 
 static int decide_on_error(pam_handle_t *pamh, const struct pam_isms_args *a,
-			   const struct login *l, const char *what)
+			   const struct login *l, const char *asset, const char *what)
 {
 	bool allow = a->on_error == ISMS_ON_ERROR_ALLOW;
 
 	pam_syslog(pamh, LOG_ERR, "%s; on_error=%s", what, allow ? "allow" : "deny");
-	pam_isms_conclude(pamh, a, l, NULL, NULL, "error", allow ? "error-allow" : "error-deny", allow,
-		 what);
+	pam_isms_conclude(pamh, a, l, asset, NULL, "error", allow ? "error-allow" : "error-deny",
+			  allow, what);
 	if (!allow && !a->quiet)
 		pam_error(pamh, "Access denied: the ISMS access policy cannot be applied.");
 	return allow ? PAM_SUCCESS : PAM_PERM_DENIED;
@@ -103,12 +106,13 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	struct login l;
 	char what[512];
 	const char *mode;
-	int r, c, ret;
+	int r, c, snap_err, ret;
 
 	r = pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE);
 	/* PAM_SILENT: the application asked that the user be told nothing. */
 	if (flags & PAM_SILENT)
 		a.quiet = true;
+	pam_isms_warn_deprecated(pamh, &a);
 	ret = pam_isms_gather(pamh, &l);
 	if (ret != PAM_SUCCESS) {
 		/* No usable name: nothing to decide on, and nothing safe to record
@@ -120,7 +124,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	}
 	if (r < 0) {
 		snprintf(what, sizeof(what), "unknown or malformed module argument '%s'", a.bad);
-		ret = decide_on_error(pamh, &a, &l, what);
+		ret = decide_on_error(pamh, &a, &l, asset, what);
 		goto out;
 	}
 	r = isms_policy_load_compiled(a.policy, a.compiled, a.zoneinfo, &p, &pr, &c);
@@ -132,7 +136,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		for (size_t i = 1; i < pr.n; i++)
 			pam_syslog(pamh, LOG_ERR, "policy '%s': %s: %s", a.policy, pr.list[i].path,
 				   pr.list[i].msg);
-		ret = decide_on_error(pamh, &a, &l, what);
+		ret = decide_on_error(pamh, &a, &l, asset, what);
 		goto out;
 	}
 	if (a.on_error < 0)
@@ -143,16 +147,17 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		/* Never a partial list of groups: on_error decides. */
 		snprintf(what, sizeof(what), "cannot resolve user '%s' and all of its groups: %s",
 			 l.user_log, strerror(-l.id_err));
-		ret = decide_on_error(pamh, &a, &l, what);
+		ret = decide_on_error(pamh, &a, &l, asset, what);
 		goto out;
 	}
 
 	isms_facts_unknown(&facts);
-	if (read_snapshot(pamh, &a, &sn, what, sizeof(what)) == 0) {
-		r = isms_snapshot_facts(sn, p, l.name, time(NULL), &facts, acks, MAX_ACKS);
-		if (r < 0) {
-			pam_syslog(pamh, LOG_ERR, "cannot read facts from snapshot '%s': %s",
-				   a.snapshot, strerror(-r));
+	snap_err = read_snapshot(&a, &sn, what, sizeof(what));
+	if (snap_err == 0) {
+		snap_err = isms_snapshot_facts(sn, p, l.name, time(NULL), &facts, acks, MAX_ACKS);
+		if (snap_err < 0) {
+			snprintf(what, sizeof(what), "cannot read facts from snapshot '%s': %s",
+				 a.snapshot, strerror(-snap_err));
 			isms_facts_unknown(&facts);
 		}
 	}
@@ -167,10 +172,23 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	}
 	if (a.mode >= 0)
 		d.effective_allow = d.allow || a.mode == ISMS_MODE_AUDIT;
-	mode = (a.mode >= 0 ? a.mode : (int)isms_policy_mode(p)) == ISMS_MODE_AUDIT ? "audit" :
-										   "enforce";
-	pam_isms_conclude(pamh, &a, &l, isms_policy_asset(p), &d, mode, isms_decision_outcome(&d),
-		 d.effective_allow, NULL);
+	mode = eff_mode == ISMS_MODE_AUDIT ? "audit" : "enforce";
+	/*
+	 * No facts (the snapshot missing, stale, damaged, untrusted) is an error,
+	 * and on_error decides, as for every error at the front door; but a
+	 * break-glass rule that admits needs no facts, and must keep working
+	 * while the snapshot's writers are down.  Audit mode admits anyway.
+	 */
+	if (snap_err < 0 && eff_mode != ISMS_MODE_AUDIT && !(d.break_glass && d.allow)) {
+		ret = decide_on_error(pamh, &a, &l, asset, what);
+		goto out;
+	}
+	if (snap_err < 0)
+		pam_syslog(pamh, LOG_ERR, "%s; %s", what,
+			   eff_mode == ISMS_MODE_AUDIT ? "audit mode admits" :
+			   "a break-glass rule admits");
+	pam_isms_conclude(pamh, &a, &l, asset, &d, mode, isms_decision_outcome(&d),
+			  d.effective_allow, snap_err < 0 ? what : NULL);
 	if (!d.effective_allow) {
 		if (!a.quiet)
 			pam_error(pamh, "Access denied by the ISMS policy: %s", d.reasons[0]);

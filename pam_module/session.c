@@ -84,6 +84,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 		dd = kept;
 	if (pam_isms_parse_args(&a, argc, argv, ISMS_DEFAULT_STORE) < 0)
 		pam_syslog(pamh, LOG_ERR, "unknown or malformed module argument '%s', ignoring", a.bad);
+	pam_isms_warn_deprecated(pamh, &a);
 	if (pam_isms_gather(pamh, &l) != PAM_SUCCESS) {
 		/* No name fit to record; if account decided for a real one,
 		 * this is not that user. */
