@@ -44,6 +44,7 @@
 #include "crc32c.h"
 #include "isms/evidence.h"
 #include "isms/journal.h"
+#include "isms/policy_compiled.h"
 #include "isms/snapshot.h"
 #include "isms/store.h"
 #include "nsswrap.h"
@@ -1658,6 +1659,54 @@ static void expect_policy_error_at(const char *want, const char *file, int line)
 }
 #define expect_policy_error(want) expect_policy_error_at((want), __FILE__, __LINE__)
 
+static void put_bytes(const char *path, const unsigned char *buf, size_t len);
+
+/*
+ * The compiled policy is used while it carries the policy file's very text;
+ * edited and not compiled again, or damaged, the JSON decides as before.
+ */
+static void t_compiled_policy(void **state)
+{
+	struct isms_policy_problems pr;
+	char *bin = xprintf("%s.policy", g.store);
+	unsigned char *buf;
+	size_t len;
+
+	(void)state;
+	set_policy(NULL, RULES_ALICE);
+	assert_int_equal(isms_policy_write_compiled(g.policy, bin, NULL, &pr), 0);
+	assert_int_equal(account("isms-debug", ALICE), PAM_SUCCESS);
+	assert_lacks(out.log, "compiled policy");
+	expect_ev(ALICE, "access.allow", "allow", "alice");
+	/* Edited, not compiled: the new text decides. */
+	set_policy(NULL, "{\"id\": \"nobody\", \"users\": [\"" ALICE "\"], \"allow\": false}");
+	assert_int_equal(account("isms-debug", ALICE), PAM_PERM_DENIED);
+	assert_has(out.log, "not used (Stale file handle)");
+	expect_ev(ALICE, "access.deny", "deny", "nobody");
+	assert_int_equal(account("isms-main", ALICE), PAM_PERM_DENIED);
+	assert_int_equal(isms_policy_write_compiled(g.policy, bin, NULL, &pr), 0);
+	assert_int_equal(account("isms-debug", ALICE), PAM_PERM_DENIED);
+	assert_lacks(out.log, "compiled policy");
+	/* Damaged: ignored, the JSON decides. */
+	{
+		FILE *f = fopen(bin, "rb");
+
+		assert_non_null(f);
+		buf = malloc(1 << 16);
+		assert_non_null(buf);
+		len = fread(buf, 1, 1 << 16, f);
+		fclose(f);
+	}
+	buf[len - 1] ^= 0x20;
+	put_bytes(bin, buf, len);
+	assert_int_equal(account("isms-debug", ALICE), PAM_PERM_DENIED);
+	assert_has(out.log, "not used (Bad message)");
+	expect_ev(ALICE, "access.deny", "deny", "nobody");
+	free(buf);
+	assert_int_equal(unlink(bin), 0);
+	free(bin);
+}
+
 static void t_policy_missing(void **state)
 {
 	char *want;
@@ -2413,6 +2462,7 @@ int main(int argc, char **argv)
 		T(t_store_locked),
 		T(t_snapshot_unusable),
 		T(t_deprecated_args),
+		T(t_compiled_policy),
 		T(t_journal_full),
 		T(t_hostile_input),
 		T(t_many_calls),
