@@ -451,8 +451,14 @@ static const char *const m4[] = {
 	NULL,
 };
 
-/* 5: evidence row format 3, as in the ISMS store (migration 8) */
+/* 5: block tags instead of the per-value indexes, as in the ISMS store (its migration 8) */
 static const char *const m5[] = {
+	ISMS_EVIDENCE_TAG_DDL,
+	NULL,
+};
+
+/* 6: evidence row format 3, as in the ISMS store (its migration 9) */
+static const char *const m6[] = {
 	ISMS_EVIDENCE_FORMAT3_DDL,
 	NULL,
 };
@@ -463,6 +469,7 @@ static const char *const *const dpms_migrations[] = {
 	m3,
 	m4,
 	m5,
+	m6,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

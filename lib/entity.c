@@ -267,8 +267,8 @@ static const struct isms_field evidence_fields[] = {
 	 .sql = "json_extract(evidence_details(t.pk, t.fmt, t.details), '$.rule')",
 	 .help = "policy rule that decided (access evidence)"},
 	{.name = "reason", .flags = ISMS_FF_COMPUTED,
-	 .sql = "(SELECT coalesce(json_extract(d, '$.reasons[0]'), json_extract(d, '$.error'))"
-		" FROM (SELECT evidence_details(t.pk, t.fmt, t.details) AS d))",
+	 .sql = "coalesce(json_extract(evidence_details(t.pk, t.fmt, t.details), '$.reasons[0]'),"
+		" json_extract(evidence_details(t.pk, t.fmt, t.details), '$.error'))",
 	 .help = "first reason given (access evidence)"},
 	{.name = "hash", .flags = ISMS_FF_HIDDEN, .help = "chain hash"},
 };

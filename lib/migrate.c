@@ -165,8 +165,18 @@ static const char *const m7[] = {
 	NULL,
 };
 
-/* 8: row format 3: details batched and compressed, one personal digest, no prev */
+/*
+ * 8: evidence by kind, control, asset, node and subject through block tags
+ * instead of one index each (five index inserts per appended row); the
+ * time index stays.
+ */
 static const char *const m8[] = {
+	ISMS_EVIDENCE_TAG_DDL,
+	NULL,
+};
+
+/* 9: row format 3: details batched and compressed, one personal digest, no prev */
+static const char *const m9[] = {
 	ISMS_EVIDENCE_FORMAT3_DDL,
 	NULL,
 };
@@ -180,6 +190,7 @@ const char *const *const isms_migrations[] = {
 	m6,
 	m7,
 	m8,
+	m9,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,
