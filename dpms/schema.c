@@ -448,11 +448,18 @@ static const char *const m4[] = {
 	NULL,
 };
 
+/* 5: block tags instead of the per-value indexes, as in the ISMS store (its migration 8) */
+static const char *const m5[] = {
+	ISMS_EVIDENCE_TAG_DDL,
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
 	m2,
 	m3,
 	m4,
+	m5,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

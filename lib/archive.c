@@ -259,6 +259,16 @@ static int prune(struct isms_store *s, const struct isms_archive_result *res, co
 	if (r >= 0)
 		r = store_step_done(s, st);
 	sqlite3_finalize(st);
+	st = NULL;
+	/* The tags of the blocks that are gone entirely (a block's tags only
+	 * guide a read, so a block cut in two keeps them). */
+	if (r >= 0)
+		r = store_prepare(s, "DELETE FROM evidence_tag WHERE block < ((?1 + 1) >> 6)", &st);
+	if (r >= 0 && sqlite3_bind_int64(st, 1, h->last) != SQLITE_OK)
+		r = -EIO;
+	if (r >= 0)
+		r = store_step_done(s, st);
+	sqlite3_finalize(st);
 	if (r >= 0) {
 		snprintf(details, sizeof(details),
 			 "{\"first\":%" PRId64 ",\"last\":%" PRId64 ",\"rows\":%" PRId64

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "evidence_internal.h"
+#include "evidence_tag_internal.h"
 #include "isms/evidence_schema.h"
 #include "isms/date.h"
 #include "isms/evidence.h"
@@ -300,6 +301,8 @@ static int insert_row(struct isms_store *s, int64_t id, const char *recorded,
 	if (r >= 0)
 		r = store_step_done(s, st);
 	sqlite3_finalize(st);
+	if (r >= 0)
+		r = evidence_tags_add(s, NULL, id, ev);
 	if (r < 0)
 		return r;
 	st = NULL;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "evidence_internal.h"
+#include "evidence_tag_internal.h"
 #include "isms/date.h"
 #include "isms/ingest.h"
 #include "store_internal.h"
@@ -22,6 +23,7 @@ struct isms_ingest {
 	struct isms_store *s;
 	char *source;
 	sqlite3_stmt *insert, *has_key, *head_get, *head_set, *counter;
+	struct evidence_tags *tags;
 	bool open;
 	int64_t last;
 	char prev[ISMS_HASH_HEX];
@@ -92,6 +94,8 @@ int isms_ingest_new(struct isms_store *s, const char *source, struct isms_ingest
 				  "INSERT INTO ingest_counter (source, name, value) VALUES (?1, ?2, ?3)"
 				  " ON CONFLICT(source, name) DO UPDATE SET value = value + excluded.value",
 				  &w->counter);
+	if (r >= 0)
+		r = evidence_tags_new(s, &w->tags);
 	if (r < 0) {
 		isms_ingest_free(w);
 		return r;
@@ -111,6 +115,7 @@ struct isms_ingest *isms_ingest_free(struct isms_ingest *w)
 	sqlite3_finalize(w->head_get);
 	sqlite3_finalize(w->head_set);
 	sqlite3_finalize(w->counter);
+	evidence_tags_free(w->tags);
 	free(w->source);
 	free(w);
 	return NULL;
@@ -144,6 +149,7 @@ int isms_ingest_begin(struct isms_ingest *w)
 		return r;
 	}
 	memset(w->delta, 0, sizeof(w->delta));
+	evidence_tags_forget(w->tags);
 	w->open = true;
 	return 0;
 }
@@ -205,6 +211,10 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 		return r;
 	if (sqlite3_changes(sqlite3_db_handle(w->insert)) == 0)
 		return -EALREADY;
+	/* (never read as a refused row: the row is in, the batch must fail) */
+	r = evidence_tags_add(w->s, w->tags, w->last + 1, &e);
+	if (r < 0)
+		return r == -EINVAL || r == -EALREADY ? -EIO : r;
 	w->last++;
 	memcpy(w->prev, hash, sizeof(hash));
 	if (ret_id)
@@ -273,6 +283,7 @@ void isms_ingest_rollback(struct isms_ingest *w)
 	if (!w->open)
 		return;
 	w->open = false;
+	evidence_tags_forget(w->tags);
 	isms_store_rollback(w->s);
 }
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Draining pam_isms's decision journal into the chain (see isms/journal.h
- * for the protocol between its writers and this drain).
+ * for the protocol between its writers and this drain), through the
+ * evidence writer (isms/writer.h) as the spool drain and the CLIs: one
+ * orchestration path for every writer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +17,7 @@
 #include <unistd.h>
 
 #include "crc32c.h"
-#include "isms/ingest.h"
+#include "isms/writer.h"
 #include "isms/journal.h"
 #include "isms/strutil.h"
 #include "store_internal.h"
@@ -24,7 +26,7 @@
 
 struct drain {
 	struct isms_store *s;
-	struct isms_ingest *in;
+	struct isms_writer *w; /* the evidence writer on @s: the rules and batches of every writer */
 	struct isms_journal_drained *res;
 	struct stat st; /* of the .draining file: part of the malformed rows' keys */
 	char node[256];
@@ -33,17 +35,17 @@ struct drain {
 
 static int flush(struct drain *d, bool reopen)
 {
-	int r = isms_ingest_commit(d->in);
+	int r = isms_writer_end(d->w, true);
 
 	d->inbatch = 0;
 	if (r < 0 || !reopen)
 		return r;
-	return isms_ingest_begin(d->in);
+	return isms_writer_begin(d->w);
 }
 
 static int add(struct drain *d, const struct isms_evidence *ev)
 {
-	int r = isms_ingest_add(d->in, ev, NULL);
+	int r = isms_writer_add(d->w, ev, NULL);
 
 	if (r == -EALREADY) {
 		d->res->duplicates++;
@@ -268,7 +270,7 @@ int isms_journal_drain(struct isms_store *s, const char *path, struct isms_journ
 	if (isms_journal_prepare(path) < 0) {
 		/* not fatal: the drain itself does not need it */
 	}
-	r = isms_ingest_new(s, "pam_isms", &d.in);
+	r = isms_writer_new_on(s, "pam_isms", &d.w);
 	if (r < 0)
 		goto out;
 	/* A .draining file left by a killed drain goes first, then the journal. */
@@ -278,31 +280,31 @@ int isms_journal_drain(struct isms_store *s, const char *path, struct isms_journ
 				r = -errno;
 			break;
 		}
-		r = isms_ingest_begin(d.in);
+		r = isms_writer_begin(d.w);
 		if (r < 0)
 			break;
 		r = drain_file(&d, draining);
 		if (r >= 0)
 			r = flush(&d, false);
 		else
-			isms_ingest_rollback(d.in);
+			isms_writer_end(d.w, false);
 		/* Only what is committed leaves: after a crash the rows are there
 		 * and the file too, and a re-run finds every key already stored. */
 		if (r >= 0 && unlink(draining) < 0 && errno != ENOENT)
 			r = -errno;
 	}
 	if (r >= 0) {
-		r = isms_ingest_begin(d.in);
+		r = isms_writer_begin(d.w);
 		if (r >= 0) {
 			r = report_loss(&d, path);
 			if (r >= 0)
 				r = flush(&d, false);
 			else
-				isms_ingest_rollback(d.in);
+				isms_writer_end(d.w, false);
 		}
 	}
 out:
-	isms_ingest_free(d.in);
+	isms_writer_free(d.w);
 	close(lfd);
 	if (r >= 0 && ret)
 		*ret = res;

@@ -165,6 +165,16 @@ static const char *const m7[] = {
 	NULL,
 };
 
+/*
+ * 8: evidence by kind, control, asset, node and subject through block tags
+ * instead of one index each (five index inserts per appended row); the
+ * time index stays.
+ */
+static const char *const m8[] = {
+	ISMS_EVIDENCE_TAG_DDL,
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -173,6 +183,7 @@ const char *const *const isms_migrations[] = {
 	m5,
 	m6,
 	m7,
+	m8,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

@@ -51,6 +51,20 @@ int isms_evidence_pseudonymise(struct isms_store *s, int64_t before, int64_t *re
 	if (r >= 0)
 		n = sqlite3_changes(s->db);
 	sqlite3_finalize(st);
+	st = NULL;
+	/* The pseudonyms are found by subject as the names were (evidence_tag). */
+	if (r >= 0 && n > 0)
+		r = store_prepare(s,
+				  "INSERT OR IGNORE INTO evidence_tag (field, value, block)"
+				  " SELECT 5, subject, pk >> 6 FROM evidence"
+				  " WHERE fmt = 2 AND psalt IS NULL AND subject GLOB '~*'"
+				  " AND CAST(strftime('%s', ts) AS INTEGER) < ?1",
+				  &st);
+	if (st && sqlite3_bind_int64(st, 1, before) != SQLITE_OK)
+		r = -EIO;
+	if (st && r >= 0)
+		r = store_step_done(s, st);
+	sqlite3_finalize(st);
 	if (r >= 0 && n > 0) {
 		isms_format_utc((time_t)before, when, sizeof(when));
 		snprintf(details, sizeof(details), "{\"before\":\"%s\",\"rows\":%" PRId64 "}", when, n);

@@ -360,9 +360,7 @@ static void t_migrate_old_store(void **state)
 				"DROP TRIGGER evidence_archive_no_insert; DROP TABLE evidence_archive;"
 				"DROP TABLE evidence_retention; DROP TRIGGER evidence_no_delete;"
 				"DROP TRIGGER evidence_no_update;"
-				"DROP INDEX evidence_by_ts; DROP INDEX evidence_by_kind;"
-				"DROP INDEX evidence_by_control; DROP INDEX evidence_by_asset;"
-				"DROP INDEX evidence_by_node; DROP INDEX evidence_by_subject;"
+				"DROP INDEX evidence_by_ts; DROP TABLE evidence_tag;"
 				"ALTER TABLE evidence DROP COLUMN fmt; ALTER TABLE evidence DROP COLUMN psalt;"
 				"ALTER TABLE evidence DROP COLUMN subject_d;"
 				"ALTER TABLE evidence DROP COLUMN details_d;"
@@ -396,6 +394,11 @@ static void t_migrate_old_store(void **state)
 	fx->s = s;
 	assert_int_equal(tu_sql_int(fx->path, "PRAGMA user_version"), ISMS_SCHEMA_VERSION);
 	verify_ok(s, 0);
+	/* migration 8 tagged the old rows: found by kind and subject (block 0) */
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_tag WHERE block = 0"
+					      " AND ((field = 1 AND value = 'pam.login')"
+					      " OR (field = 5 AND value = 'alice'))"),
+			 2);
 	/* new rows (format 2) after old ones (format 1), one chain */
 	fill(s, 10, 2, "pam.login");
 	verify_ok(s, 0);

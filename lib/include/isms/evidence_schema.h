@@ -123,6 +123,7 @@
  * never sorting.  Columns that are often empty are indexed where they are
  * set: an append pays only for the values it has.  (Migration 4 of the ISMS
  * store dropped two (asset, ts) and (kind, ts) indexes that no query used.)
+ * Migration 8 (ISMS_EVIDENCE_TAG_DDL) keeps evidence_by_ts alone.
  */
 #define ISMS_EVIDENCE_INDEX_DDL                                                                \
 	"CREATE INDEX evidence_by_ts ON evidence(ts);",                                        \
@@ -131,6 +132,45 @@
 	"CREATE INDEX evidence_by_asset ON evidence(asset) WHERE asset IS NOT NULL;",          \
 	"CREATE INDEX evidence_by_node ON evidence(node) WHERE node IS NOT NULL;",             \
 	"CREATE INDEX evidence_by_subject ON evidence(subject) WHERE subject IS NOT NULL;"
+
+/*
+ * Evidence by value a block at a time (migration 8 of the ISMS store, 5 of
+ * the DPMS store; lib/evidence_tag.c): the five per-row indexes by kind,
+ * control, asset, node and subject cost each appended row five index
+ * inserts, a third more CPU per event in a collector.  The tag table holds
+ * instead one entry per value per block of 64 consecutive rows (block =
+ * pk >> ISMS_EVIDENCE_TAG_SHIFT): a collector's rows repeat a few kinds,
+ * controls and assets, so a block of 64 rows costs about a dozen entries.
+ * A filter on one of these fields reads the blocks that hold its value, in
+ * chain order straight from the primary key, and then only those rows.
+ * Time keeps its per-row index (evidence_by_ts): a window is a range, not
+ * a value.  The tags are derived, never evidence: a tag too many costs a
+ * block read, so that archived blocks may keep theirs.
+ */
+#define ISMS_EVIDENCE_TAG_SHIFT 6
+enum isms_evidence_tag_field {
+	ISMS_TAG_KIND = 1,
+	ISMS_TAG_CONTROL = 2,
+	ISMS_TAG_ASSET = 3,
+	ISMS_TAG_NODE = 4,
+	ISMS_TAG_SUBJECT = 5,
+};
+
+#define ISMS_EVIDENCE_TAG_FILL(field, col)                                                     \
+	"INSERT OR IGNORE INTO evidence_tag (field, value, block) SELECT " #field ", " #col      \
+	", pk >> 6 FROM evidence WHERE " #col " IS NOT NULL;"
+
+#define ISMS_EVIDENCE_TAG_DDL                                                                  \
+	"DROP INDEX IF EXISTS evidence_by_kind;",                                              \
+	"DROP INDEX IF EXISTS evidence_by_control;",                                           \
+	"DROP INDEX IF EXISTS evidence_by_asset;",                                             \
+	"DROP INDEX IF EXISTS evidence_by_node;",                                              \
+	"DROP INDEX IF EXISTS evidence_by_subject;",                                           \
+	"CREATE TABLE evidence_tag (field INTEGER NOT NULL, value TEXT NOT NULL,"              \
+	"  block INTEGER NOT NULL, PRIMARY KEY (field, value, block)) STRICT, WITHOUT ROWID;", \
+	ISMS_EVIDENCE_TAG_FILL(1, kind), ISMS_EVIDENCE_TAG_FILL(2, control),                   \
+	ISMS_EVIDENCE_TAG_FILL(3, asset), ISMS_EVIDENCE_TAG_FILL(4, node),                     \
+	ISMS_EVIDENCE_TAG_FILL(5, subject)
 
 #define ISMS_INGEST_COUNTER_DDL                                                                \
 	"CREATE TABLE ingest_counter ("                                                        \
