@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -255,6 +256,33 @@ static void t_concurrent(void **state)
 	assert_int_equal(rows(fx->path, "kind = 'journal.malformed'"), 0);
 	free(j);
 }
+/*
+ * A login never waits on a drain.  The drain's exclusive lock is taken only
+ * on a journal renamed away; should the live journal ever be held so, the
+ * append gives up (the audit record and the log line carry the decision)
+ * instead of blocking the login.  Before, it blocked until the lock went:
+ * the alarm fails the test then.
+ */
+static void t_append_never_waits(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *j = tu_path(fx->dir, "store.db.journal");
+	struct isms_evidence ev;
+	char key[64];
+	int fd;
+
+	append_n(j, "w", 0, 1);
+	fd = open(j, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	ev_n(&ev, key, sizeof(key), "w", 1);
+	alarm(20);
+	assert_int_equal(isms_journal_append(j, &ev), -EAGAIN);
+	alarm(0);
+	close(fd);
+	assert_int_equal(isms_journal_append(j, &ev), 0);
+	free(j);
+}
 
 int main(void)
 {
@@ -266,6 +294,7 @@ int main(void)
 		STORE_TEST(t_loss_counted),
 		STORE_TEST(t_loss_counter_damaged),
 		STORE_TEST(t_concurrent),
+		STORE_TEST(t_append_never_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
