@@ -166,6 +166,33 @@ out:
 	return r;
 }
 
+/*
+ * A loss counter that cannot be read: one journal.malformed row keyed by the
+ * counter file itself (inode, change time, its bytes), so that every later
+ * drain finds it already kept while the counter stays as it is.
+ */
+static int loss_unreadable(struct drain *d, const char *path)
+{
+	struct stat keep = d->st;
+	unsigned char b[64] = {0};
+	char lp[4096];
+	ssize_t n = 0;
+	int fd, r;
+
+	snprintf(lp, sizeof(lp), "%s.lost", path);
+	memset(&d->st, 0, sizeof(d->st));
+	fd = open(lp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		if (fstat(fd, &d->st) < 0)
+			memset(&d->st, 0, sizeof(d->st));
+		n = pread(fd, b, sizeof(b), 0);
+		close(fd);
+	}
+	r = malformed(d, b, 0, n > 0 ? (size_t)n : 0, "loss counter unreadable");
+	d->st = keep;
+	return r;
+}
+
 /* A loss count not yet in the chain: one row, and the setting that remembers it. */
 static int report_loss(struct drain *d, const char *path)
 {
@@ -178,7 +205,7 @@ static int report_loss(struct drain *d, const char *path)
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
-		return malformed(d, (const unsigned char *)"", 0, 0, "loss counter unreadable");
+		return loss_unreadable(d, path);
 	snprintf(setting, sizeof(setting), "journal.lost_reported.%s", l.id);
 	if (isms_setting_get(d->s, setting, &v) == 0)
 		reported = strtoull(v, NULL, 10);

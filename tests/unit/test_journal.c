@@ -193,6 +193,34 @@ static void t_loss_counted(void **state)
 	free(j);
 }
 
+/* A damaged loss counter is one journal.malformed row, not one more per drain. */
+static void t_loss_counter_damaged(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *j = tu_path(fx->dir, "store.db.journal");
+	char *lost = tu_path(fx->dir, "store.db.journal.lost");
+	struct isms_journal_drained d;
+	FILE *f;
+
+	assert_int_equal(isms_journal_prepare(j), 0);
+	f = fopen(lost, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 9, SEEK_SET), 0);
+	assert_int_equal(fputc(0x55, f), 0x55);  /* the count, under the checksum */
+	assert_int_equal(fclose(f), 0);
+	append_n(j, "c", 0, 1);
+	assert_int_equal(isms_journal_drain(fx->s, j, &d), 0);
+	assert_int_equal(d.records, 1);
+	assert_int_equal(rows(fx->path, "kind = 'journal.malformed' AND details LIKE '%counter%'"), 1);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(isms_journal_drain(fx->s, j, &d), 0);
+		assert_int_equal(d.stored, 0);
+	}
+	assert_int_equal(rows(fx->path, "kind = 'journal.malformed'"), 1);
+	free(lost);
+	free(j);
+}
+
 /* Writers appending while drains run: every record once, none lost. */
 static void t_concurrent(void **state)
 {
@@ -267,6 +295,7 @@ int main(void)
 		STORE_TEST(t_killed_drain),
 		STORE_TEST(t_torn_and_damaged),
 		STORE_TEST(t_loss_counted),
+		STORE_TEST(t_loss_counter_damaged),
 		STORE_TEST(t_concurrent),
 		STORE_TEST(t_append_never_waits),
 	};

@@ -236,3 +236,29 @@ void tu_assert_contains(const char *hay, const char *needle, const char *file, i
 		_fail(file, line);
 	}
 }
+
+time_t tu_utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+			.tm_min = mi};
+
+	return timegm(&tm);
+}
+
+struct isms_policy *tu_policy(const char *sq)
+{
+	struct isms_policy_problems pr;
+	struct isms_policy *p = NULL;
+	char *j = strdup(sq);
+	int r;
+
+	assert_non_null(j);
+	for (char *c = j; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	r = isms_policy_parse(j, strlen(j), NULL, &p, &pr);
+	if (r < 0)
+		fail_msg("policy refused: %s (%s)", pr.n ? pr.list[0].msg : strerror(-r), j);
+	free(j);
+	return p;
+}
