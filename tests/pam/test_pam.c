@@ -2479,15 +2479,15 @@ int main(int argc, char **argv)
 	(void)argc;
 	if (!getenv("PAM_ISMS_SO") || !getenv("ISMSCTL")) {
 		printf("1..0 # SKIP PAM_ISMS_SO and ISMSCTL must name the built module and tool\n");
-		return 77;
+		return 0;
 	}
 	if (!pre || !strstr(pre, "libpam_wrapper") || !pw || strcmp(pw, "1") != 0) {
 		printf("1..0 # SKIP not under pam_wrapper (LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1)\n");
-		return 77;
+		return 0;
 	}
 	if (geteuid() != 0) {
 		printf("1..0 # SKIP needs root: chowns files and switches the euid\n");
-		return 77;
+		return 0;
 	}
 	{
 		char *pw_text = nss_passwd(), *gr_text = nss_group();
