@@ -211,7 +211,7 @@ static void t_loss_counter_damaged(void **state)
 	append_n(j, "c", 0, 1);
 	assert_int_equal(isms_journal_drain(fx->s, j, &d), 0);
 	assert_int_equal(d.records, 1);
-	assert_int_equal(rows(fx->path, "kind = 'journal.malformed' AND details LIKE '%counter%'"), 1);
+	assert_int_equal(rows(fx->path, "kind = 'journal.malformed' AND dd LIKE '%counter%'"), 1);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(isms_journal_drain(fx->s, j, &d), 0);
 		assert_int_equal(d.stored, 0);
