@@ -301,7 +301,7 @@ static const struct isms_tz *get_tz(struct in *in, struct isms_policy *p, const 
 
 static void get_rule(struct in *in, struct isms_policy *p, struct rule *r, const char *zoneinfo)
 {
-	char *tzname;
+	char *zone_name;
 
 	r->id = get_str(in, false, 63);
 	get_strv(in, &r->users, 256);
@@ -323,19 +323,19 @@ static void get_rule(struct in *in, struct isms_policy *p, struct rule *r, const
 	r->win.days = (uint8_t)get_u8(in, 0x7f);
 	r->win.start_min = (int)get_u32(in);
 	r->win.end_min = (int)get_u32(in);
-	tzname = get_str(in, true, 255);
+	zone_name = get_str(in, true, 255);
 	r->reviewed_within = (int)get_u32(in);
 	r->require_active = get_u8(in, 1);
 	r->allow = get_u8(in, 1);
 	r->break_glass = get_u8(in, 1);
 	if (!in->err && (r->win.start_min < 0 || r->win.start_min >= 24 * 60 ||
 			 r->win.end_min < 0 || r->win.end_min > 24 * 60 ||
-			 r->reviewed_within < -1 || r->has_time != (tzname != NULL) ||
+			 r->reviewed_within < -1 || r->has_time != (zone_name != NULL) ||
 			 (r->break_glass && !r->allow)))
 		in->err = -EBADMSG;
-	if (!in->err && tzname)
-		r->tz = get_tz(in, p, tzname, zoneinfo);
-	free(tzname);
+	if (!in->err && zone_name)
+		r->tz = get_tz(in, p, zone_name, zoneinfo);
+	free(zone_name);
 }
 
 int isms_policy_decode(const void *buf, size_t blen, const char *json, size_t jlen,

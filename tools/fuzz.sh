@@ -35,7 +35,13 @@ if [ ! -d $B ]; then
 	CC=$cc meson setup $B -Dfuzzers=true -Db_sanitize=address,undefined \
 		-Db_lundef=false >/dev/null
 fi
-nice ninja -C $B fuzzers >/dev/null
+# ninja reports a failed build on stdout: show it, or CI says only that
+# fuzz.sh could not run.
+if ! nice ninja -C $B fuzzers >$B/fuzzers-build.log 2>&1; then
+	grep -E -A 5 '^FAILED|error:' $B/fuzzers-build.log | head -n 40 >&2
+	echo "fuzz.sh: the harnesses did not build (log: $B/fuzzers-build.log)" >&2
+	exit 2
+fi
 
 mkdir -p $W/logs
 for h in $harnesses; do
