@@ -470,6 +470,11 @@ static void result_attest(const struct isms_ctest_eval *ev, struct isms_ctest_re
 	}
 }
 
+int64_t isms_ctest_eval_seen(const struct isms_ctest_eval *ev)
+{
+	return ev->res.seen;
+}
+
 void isms_ctest_eval_result(const struct isms_ctest_eval *ev, struct isms_ctest_result *ret)
 {
 	struct isms_ctest_result res = ev->res;

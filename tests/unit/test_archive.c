@@ -363,6 +363,7 @@ static void t_migrate_old_store(void **state)
 				"DROP INDEX evidence_by_ts; DROP INDEX evidence_by_kind;"
 				"DROP INDEX evidence_by_control; DROP INDEX evidence_by_asset;"
 				"DROP INDEX evidence_by_node; DROP INDEX evidence_by_subject;"
+				"DROP TABLE control_test; DROP TABLE assessment;"
 				"ALTER TABLE evidence DROP COLUMN fmt; ALTER TABLE evidence DROP COLUMN psalt;"
 				"ALTER TABLE evidence DROP COLUMN subject_d;"
 				"ALTER TABLE evidence DROP COLUMN details_d;"

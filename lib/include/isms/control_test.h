@@ -244,6 +244,9 @@ int isms_ctest_eval_row(struct isms_ctest_eval *ev, const struct isms_ctest_row 
 			isms_ctest_fact_cb fact, void *userdata)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+/* Rows relied on so far: after a push, whether that row was one. */
+int64_t isms_ctest_eval_seen(const struct isms_ctest_eval *ev) __attribute__((nonnull));
+
 /* The result so far into *ret.  Pure; may be called more than once. */
 void isms_ctest_eval_result(const struct isms_ctest_eval *ev, struct isms_ctest_result *ret)
 	__attribute__((nonnull));

@@ -45,6 +45,8 @@ struct isms_field {
 	const char *sql;            /* COMPUTED: expression over alias t */
 	const char *dflt;           /* default on add, or NULL */
 	const char *help;
+	/* TEXT: a further check of the value (a rule's syntax); 0 or -EINVAL with @err */
+	int (*check)(const char *in, char *err, size_t errlen);
 };
 
 #define ISMS_EF_READONLY  0x01u /* no add/change through the generic layer */
