@@ -145,6 +145,10 @@ static int row_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	if (!v[rn->fi[1]] || isms_date_parse(v[rn->fi[1]], &row.ts, NULL) < 0)
 		return 0; /* a time that does not parse is no time of the period */
 	row.kind = v[rn->fi[2]];
+	/* Results of assessments are not evidence of the controls they assess. */
+	if (row.kind && strncmp(row.kind, "assessment.", 11) == 0 &&
+	    strncmp(rn->rule->pattern, "assessment.", 11) != 0)
+		return 0;
 	row.source = v[rn->fi[3]];
 	row.node = v[rn->fi[4]];
 	row.asset = v[rn->fi[5]];
@@ -280,7 +284,10 @@ static void combine(struct run *rn, struct isms_assess_item *it, char *hosts, si
 	}
 	all->outcome = fail ? ISMS_CTEST_FAIL : short_ ? ISMS_CTEST_INSUFFICIENT : ISMS_CTEST_PASS;
 	if (rn->n == 0)
-		snprintf(all->reason, sizeof(all->reason), "no host in the scope '%s'", rn->scope);
+		snprintf(all->reason, sizeof(all->reason), "no host in the scope '%s'%s", rn->scope,
+			 strcmp(rn->scope, "nodes") == 0 ?
+				 ": no collector started and none sent evidence in the period" :
+				 ": no asset of type host");
 	else if (!fail && !short_ && rn->n > 1)
 		snprintf(all->reason, sizeof(all->reason), "all %zu hosts pass", rn->n);
 	if (all->outcome == ISMS_CTEST_PASS && all->seen == 0)
@@ -337,9 +344,9 @@ static int run_one(struct isms_store *s, const struct isms_assess_opts *o,
 	}
 	if (it.period.start >= o->now)
 		return store_seterr(s, -EINVAL, "period '%s' has not begun", it.period.label);
-	/* a period still running is assessed up to now, and again later */
-	if (it.period.end > o->now)
-		it.period.end = o->now;
+	/* a period still running is assessed up to now (this second included), and again later */
+	if (it.period.end > o->now + 1)
+		it.period.end = o->now + 1;
 	if (!o->again) {
 		r = assess_done_before(s, it.test, it.version, &it.period);
 		if (r < 0)

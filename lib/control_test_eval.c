@@ -261,29 +261,37 @@ int isms_ctest_eval_row(struct isms_ctest_eval *ev, const struct isms_ctest_row 
 {
 	const struct isms_ctest_rule *ru = &ev->rule;
 	struct row_ctx rc = {.row = row};
-	bool kind_ok;
+	bool kind_ok, basis_ok;
 	int r = 0;
 
 	if ((ev->since != INT64_MIN && row->ts < ev->since) || row->ts >= ev->until)
 		return 0;
 	kind_ok = isms_ctest_kind_match(ru->pattern, ru->prefix, row->kind);
-	if (ru->kind == ISMS_CTEST_COUNT &&
-	    isms_ctest_kind_match(ru->basis, ru->basis_prefix, row->kind)) {
+	basis_ok = ru->kind == ISMS_CTEST_COUNT &&
+		   isms_ctest_kind_match(ru->basis, ru->basis_prefix, row->kind);
+	if (!kind_ok && !basis_ok)
+		return 0;
+	/* where= selects the rows the rule is about: counted ones and the basis alike */
+	r = all_hold(&rc, ru->where, ru->nwhere, fact, userdata);
+	if (r < 0 && r != -ENODATA)
+		goto out;
+	if (r == 1 && basis_ok) {
 		/* the collector was on: relied on even when not counted */
 		ev->basis++;
 		relied_on(ev, row);
 	}
-	if (!kind_ok)
+	if (!kind_ok) {
+		r = 0;
 		goto out;
-	r = all_hold(&rc, ru->where, ru->nwhere, fact, userdata);
+	}
 	if (r == -ENODATA && ru->kind == ISMS_CTEST_EVERY) {
 		ev->res.unknown++;
 		relied_on(ev, row);
 		r = 0;
 		goto out;
 	}
-	if (r <= 0) {
-		r = r == -ENODATA ? 0 : r;
+	if (r != 1) {
+		r = 0;
 		goto out;
 	}
 	r = 0;
@@ -407,17 +415,19 @@ static void result_count(const struct isms_ctest_eval *ev, struct isms_ctest_res
 		first = false;
 	}
 	res->outcome = res->violations ? ISMS_CTEST_FAIL : ISMS_CTEST_PASS;
-	snprintf(res->reason, sizeof(res->reason),
-		 "%" PRId64 " '%s%s' rows%s; %s %" PRId64 "%s%s", res->matched, ru->pattern,
-		 ru->prefix ? "*" : "", ev->nb > 1 ? ", " : "",
-		 ru->max >= 0 ? "most in one" : "fewest in one", res->value,
-		 ev->nb > 1 ? (ru->per == ISMS_CTEST_PER_HOUR ? " per hour" :
-			       ru->per == ISMS_CTEST_PER_DAY ? " per day" : " per week") : " in the period",
-		 res->violations ? " (over the limit)" : "");
 	if (ev->nb <= 1)
 		snprintf(res->reason, sizeof(res->reason), "%" PRId64 " '%s%s' rows (%s %" PRId64 ")",
 			 res->matched, ru->pattern, ru->prefix ? "*" : "",
 			 ru->max >= 0 ? "at most" : "at least", ru->max >= 0 ? ru->max : ru->min);
+	else
+		snprintf(res->reason, sizeof(res->reason),
+			 "%" PRId64 " '%s%s' rows; %s %" PRId64 " in one %s (%s %" PRId64 ")%s",
+			 res->matched, ru->pattern, ru->prefix ? "*" : "",
+			 ru->max >= 0 ? "at most" : "at least", res->value,
+			 ru->per == ISMS_CTEST_PER_HOUR ? "hour" :
+			 ru->per == ISMS_CTEST_PER_DAY ? "day" : "week",
+			 ru->max >= 0 ? "limit" : "needed", ru->max >= 0 ? ru->max : ru->min,
+			 res->violations ? ", not met" : "");
 }
 
 static void result_every(const struct isms_ctest_eval *ev, struct isms_ctest_result *res)

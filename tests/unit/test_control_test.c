@@ -302,6 +302,11 @@ static void test_count(void **state)
 	assert_int_equal(res.outcome, ISMS_CTEST_INSUFFICIENT);
 	res = eval("count kind=access.deny max=0 basis=collector.start", "2026-11", rows, 4);
 	assert_int_equal(res.outcome, ISMS_CTEST_INSUFFICIENT);
+	/* where= selects the basis too: no row of that collector, no pass */
+	res = eval("count kind=access.deny max=5 where=source=audisp-isms", "2026-11", rows, 4);
+	assert_int_equal(res.outcome, ISMS_CTEST_INSUFFICIENT);
+	res = eval("count kind=access.deny max=5 where=source=pam_isms", "2026-11", rows, 4);
+	assert_int_equal(res.outcome, ISMS_CTEST_PASS);
 	/* at least one a day: the other days of November had none */
 	res = eval("count kind=access.* min=1 per=day", "2026-11", rows, 4);
 	assert_int_equal(res.outcome, ISMS_CTEST_FAIL);

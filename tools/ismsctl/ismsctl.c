@@ -27,7 +27,9 @@ static void usage(FILE *f)
 		"  risk top         the highest risks\n"
 		"  risk history R   what live indicators changed in a risk, and why\n"
 		"  indicator scan   count new evidence against the live risk indicators\n"
-		"  soa              the Statement of Applicability (--summary for counts)\n"
+		"  soa              the Statement of Applicability, claimed and observed\n"
+		"  assess           run the control tests over the evidence of a period\n"
+		"  test attest T    record a manual attestation for a control test\n"
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents, acceptances\n"
 		"  budget           the security budget against the cost of measures\n"
@@ -65,6 +67,8 @@ static const struct cli_command commands[] = {
 	{"anchor", NULL, cmd_anchor},
 	{"key", NULL, cmd_key},
 	{"soa", NULL, cmd_soa},
+	{"assess", NULL, cmd_assess},
+	{"test", "attest", cmd_test_attest},
 	{"overdue", NULL, cmd_overdue},
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},

@@ -24,7 +24,8 @@
  *       the rows of kind K in the period (or in each local hour, day or
  *       week of it) number at most / at least N; rows of kind K2 (default:
  *       K's first word and '*', "access.*" for "access.deny") show that the
- *       collector was on: without one the result is insufficient evidence
+ *       collector was on: without one the result is insufficient evidence;
+ *       where= conditions select the basis rows too
  *   every kind=K require=C [require=C]... [where=C]...
  *       every row of kind K satisfies each C at its own time
  *   attest valid=DUR [kind=K]
