@@ -72,4 +72,28 @@ int isms_assess_fact(const struct isms_ctest_cond *c, const struct isms_ctest_ro
 int isms_assess_load_builtin(struct isms_store *s, const char *path, char **ret_err)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+
+/*
+ * What the latest results of a control's tests observe, beside the status
+ * the SoA claims.  @observed: "fail" when a test's latest result is not the
+ * one it expects, else "insufficient" when one had too little evidence or a
+ * test was never assessed, else "pass"; NULL when the control has no test.
+ */
+struct isms_assess_observed {
+	const char *control;
+	const char *observed;
+	const char *assessed;  /* the latest assessment (UTC), or NULL */
+	int64_t tests, assessed_tests;
+	int64_t evidence;      /* rows the latest results relied on, together */
+	const char *hosts;     /* hosts they covered, comma-separated, each once */
+	int64_t nhosts;
+	const char *results;   /* "test:result" of each, comma-separated */
+};
+
+typedef int (*isms_assess_observed_cb)(const struct isms_assess_observed *o, void *userdata);
+
+/* @cb for each control that has a test, in the order of control ids.  0 or -errno. */
+int isms_assess_observed(struct isms_store *s, isms_assess_observed_cb cb, void *userdata)
+	__attribute__((warn_unused_result, nonnull(1, 2)));
+
 #endif
