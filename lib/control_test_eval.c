@@ -401,8 +401,8 @@ static void result_count(const struct isms_ctest_eval *ev, struct isms_ctest_res
 
 	if (ev->basis == 0) {
 		snprintf(res->reason, sizeof(res->reason),
-			 "no '%s%s' evidence in the period: the collector may have been off",
-			 ru->basis, ru->basis_prefix ? "*" : "");
+			 "no '%s%s' evidence%s in the period: the collector may have been off",
+			 ru->basis, ru->basis_prefix ? "*" : "", ru->nwhere ? " (where=)" : "");
 		return;
 	}
 	for (size_t i = 0; i < ev->nb; i++) {

@@ -378,7 +378,7 @@ static const struct isms_entity e_ack = ENTITY("ack", "acks", "acknowledgement",
 static const struct isms_entity e_indicator = ENTITY("indicator", "indicators", "indicator", NULL,
 						     0, indicator_fields,
 						     "live risk indicators fed by evidence");
-static const struct isms_entity e_test = ENTITY("test", "tests", "control_test", NULL, 0,
+static const struct isms_entity e_test = ENTITY("test", "tests", "control_test", NULL, ISMS_EF_UPSERT,
 					       test_fields,
 					       "control tests over the evidence (ISO 27001 9.1)");
 static const struct isms_entity e_assessment = ENTITY("assessment", "assessments", "assessment",

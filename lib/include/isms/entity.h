@@ -51,6 +51,7 @@ struct isms_field {
 
 #define ISMS_EF_READONLY  0x01u /* no add/change through the generic layer */
 #define ISMS_EF_CATALOGUE 0x02u /* rows come from a catalogue; import changes them */
+#define ISMS_EF_UPSERT    0x04u /* some rows are built in: import changes a row that exists */
 
 struct isms_entity {
 	const char *name;   /* "asset" */
