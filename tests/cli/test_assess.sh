@@ -144,6 +144,12 @@ expect_rc 0 "a dry run"
 is "$(js 'len(d)')" "19" "a result for every test"
 isms --json evidence list --kind assessment.result
 is "$(js 'len(d)')" "$before" "a dry run records nothing"
+isms --json assess trend --test hb
+is "$(js '[d[0]["trend"], d[0]["latest"], d[0]["previous"], d[0]["change"]]')" \
+	'["2026-10-25 fail, 2026-10-26 fail, 2026-10-27 insufficient", "insufficient", "fail", "better"]' \
+	"assess trend: the latest result of each period, from history"
+isms --json assess trend --test hb --last 1
+is "$(js 'd[0]["trend"]')" "2026-10-27 insufficient" "--last"
 isms -q test remove hb
 isms --json assessment list --test hb
 is "$(js 'len(d)')" "4" "a test removed keeps its history"

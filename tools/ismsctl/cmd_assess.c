@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "ismsctl.h"
+#include "report.h"
 #include "isms/assess.h"
 #include "isms/catalogue.h"
 #include "isms/date.h"
@@ -257,4 +258,123 @@ int cmd_test_attest(struct cli *c, int argc, char **argv)
 	else if (!c->quiet)
 		printf("attestation for test '%s' recorded as evidence %" PRId64 "\n", name, id);
 	return EXIT_OK;
+}
+
+/* --- trend: results per period, from history ----------------------------------- */
+
+struct period_result {
+	const char *test, *control, *period, *since, *result;
+};
+
+static int cmp_trend(const void *a, const void *b)
+{
+	const struct period_result *x = a, *y = b;
+	int r = strcmp(x->test, y->test);
+
+	return r ? r : strcmp(x->since, y->since);
+}
+
+static int rank(const char *result)
+{
+	return strcmp(result, "pass") == 0 ? 2 : strcmp(result, "fail") == 0 ? 0 : 1;
+}
+
+int cmd_assess_trend(struct cli *c, int argc, char **argv)
+{
+	const struct isms_entity *e;
+	struct rows rs = {0};
+	struct isms_kv f[2];
+	struct period_result *v = NULL;
+	struct out_table t;
+	size_t nf = 0, n = 0;
+	long last = 6;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl assess trend [--control C] [--test NAME] [--last N]\n\n"
+	     "Each test's results over its last N periods (default 6), from the results\n"
+	     "kept per period (the latest assessment of each period counts), and whether\n"
+	     "the latest period is better or worse than the one before.\n");
+	for (int i = 1; i < argc; i++) {
+		const char *val;
+
+		if ((val = cli_opt_value(argc, argv, &i, "--control")))
+			f[nf++] = (struct isms_kv){"control", val};
+		else if ((val = cli_opt_value(argc, argv, &i, "--test")))
+			f[nf++] = (struct isms_kv){"test", val};
+		else if ((val = cli_opt_value(argc, argv, &i, "--last"))) {
+			char *end;
+
+			last = strtol(val, &end, 10);
+			if (*end || last < 1 || last > 1000)
+				return cli_usage("assess trend", "--last takes 1-1000");
+		} else {
+			return cli_usage("assess trend", "unknown argument '%s'", argv[i]);
+		}
+		if (nf > 2)
+			return cli_usage("assess trend", "--control and --test once each");
+	}
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = report_load_rows(c, "assessment", f, nf, &rs, &e);
+	if (r >= 0 && rs.n && !(v = calloc(rs.n, sizeof(*v))))
+		r = -ENOMEM;
+	/* the latest assessment of each (test, period): rows come in insertion order */
+	for (size_t i = 0; r >= 0 && i < rs.n; i++) {
+		struct period_result p = {FIELD(e, rs.v[i], "test"), FIELD(e, rs.v[i], "control"),
+					  FIELD(e, rs.v[i], "period"), FIELD(e, rs.v[i], "since"),
+					  FIELD(e, rs.v[i], "result")};
+		size_t k = 0;
+
+		while (k < n && !(strcmp(v[k].test, p.test) == 0 && strcmp(v[k].period, p.period) == 0))
+			k++;
+		v[k] = p;
+		if (k == n)
+			n++;
+	}
+	if (r >= 0 && n)
+		qsort(v, n, sizeof(*v), cmp_trend);
+	r = r < 0 ? r : out_table_init(&t, 6);
+	if (r >= 0) {
+		static const char *const names[] = {"test", "control", "trend", "latest", "previous",
+						    "change"};
+
+		for (size_t k = 0; r >= 0 && k < 6; k++)
+			r = out_table_set_col(&t, k, names[k], OT_TEXT);
+		for (size_t i = 0; r >= 0 && i < n;) {
+			size_t j = i, from;
+			char trend[2048];
+			size_t off = 0;
+			const char *row[6];
+
+			while (j < n && strcmp(v[j].test, v[i].test) == 0)
+				j++;
+			from = j - i > (size_t)last ? j - (size_t)last : i;
+			trend[0] = '\0';
+			for (size_t k = from; k < j; k++) {
+				int w = snprintf(trend + off, sizeof(trend) - off, "%s%s %s",
+						 off ? ", " : "", v[k].period, v[k].result);
+
+				if (w > 0 && (size_t)w < sizeof(trend) - off)
+					off += (size_t)w;
+			}
+			row[0] = v[i].test;
+			row[1] = v[i].control;
+			row[2] = trend;
+			row[3] = v[j - 1].result;
+			row[4] = j - i > 1 ? v[j - 2].result : NULL;
+			row[5] = j - i < 2 ? NULL :
+				 rank(v[j - 1].result) > rank(v[j - 2].result) ? "better" :
+				 rank(v[j - 1].result) < rank(v[j - 2].result) ? "worse" : "same";
+			r = out_table_add(&t, row);
+			i = j;
+		}
+		if (r >= 0)
+			r = out_print(stdout, c->fmt, &t);
+		out_table_release(&t);
+	}
+	free(v);
+	rows_release(&rs);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }

@@ -23,6 +23,7 @@ int cmd_risk_history(struct cli *c, int argc, char **argv);
 /* cmd_assess.c: control tests over the evidence. */
 int cmd_assess(struct cli *c, int argc, char **argv);
 int cmd_test_attest(struct cli *c, int argc, char **argv);
+int cmd_assess_trend(struct cli *c, int argc, char **argv);
 /* The zone of local periods: @name, else $TZ, /etc/timezone, UTC; EXIT_OK or the code, printed. */
 struct isms_tz;
 int cli_zone(const char *name, struct isms_tz **ret);
