@@ -246,6 +246,33 @@ static void t_builtin(void **state)
 	free(file);
 }
 
+/* scope nodes: a node no collector start names joins the scope when its rows appear */
+static void t_scope_nodes(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_store *s = fx->s;
+	int64_t d = utc(2026, 11, 10, 0, 0);
+	struct got g;
+
+	tu_add(s, "test", TU_KV({"name", "hbn"}, {"title", "ticks"}, {"control", "8.15"},
+				{"scope", "nodes"}, {"rule", "heartbeat kind=tick max_gap=2h"}));
+	for (int i = 0; i < 24; i++) {
+		char ts[32];
+		struct isms_evidence ev = {.ts = ts, .source = "test", .kind = "tick",
+					   .node = i % 2 ? "n2" : "n1"};
+
+		isms_date_format(d + i * 3600, ts, sizeof(ts));
+		assert_int_equal(isms_evidence_append(s, &ev, NULL), 0);
+	}
+	g = run(s, "hbn", "2026-11-10", false);
+	assert_int_equal(g.last.res.outcome, ISMS_CTEST_PASS);
+	assert_int_equal(g.last.members, 2);
+	assert_string_equal(g.hosts, "n1,n2");
+	g = run(s, "hbn", "2026-11-11", false);
+	assert_int_equal(g.last.res.outcome, ISMS_CTEST_INSUFFICIENT);
+	assert_contains(g.last.res.reason, "no host in the scope 'nodes'");
+}
+
 struct obs {
 	char control[16], observed[16], results[256];
 	int64_t evidence;
@@ -297,6 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(t_facts),
 		STORE_TEST(t_scope_assets),
+		STORE_TEST(t_scope_nodes),
 		STORE_TEST(t_builtin),
 		STORE_TEST(t_observed),
 	};
