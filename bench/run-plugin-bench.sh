@@ -4,6 +4,13 @@
 #
 #   bench/run-plugin-bench.sh [-B BUILDDIR] [--seed STREAM] [--sizes "100000 1000000"]
 #                             [--repeat 3] [--keep] [--only-isms]
+#                             [--peer NAME=BUILDDIR [--peer-sql NAME=SQL]]...
+#
+# --peer adds the audisp-isms of another build (an earlier commit, say) as
+# rows "NAME:replay" and "NAME:stdin", measured in the same run, each run
+# against a fresh store made by that build's own ismsctl init; --peer-sql
+# runs SQL on that peer's empty store first (e.g. dropping indexes, to
+# measure what they cost).
 #
 # 1. Records a seed with the real auditd (root): auditd -n -c $W/conf with
 #    its own auditd.conf and plugin_dir in a temporary directory, a capture
@@ -35,6 +42,7 @@ SIZES="100000 1000000"
 REPEAT=3
 KEEP=0
 ONLY_ISMS=0
+PEERS=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-B) BUILD=$2; shift 2 ;;
@@ -43,6 +51,12 @@ while [ $# -gt 0 ]; do
 	--repeat) REPEAT=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	--only-isms) ONLY_ISMS=1; shift ;;
+	--peer)
+		case "$2" in *=*) ;; *) echo "run-plugin-bench: --peer NAME=BUILDDIR" >&2; exit 2 ;; esac
+		PEERS="$PEERS ${2%%=*}"
+		eval "PEER_DIR_${2%%=*}=\${2#*=}"
+		shift 2 ;;
+	--peer-sql) eval "PEER_SQL_${2%%=*}=\${2#*=}"; shift 2 ;;
 	-h | --help) sed -n '3,/^set -eu$/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-plugin-bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
@@ -157,6 +171,15 @@ done
 # --- 3. the runs ---------------------------------------------------------------
 
 "$ISMSCTL" --store "$W/template.db" -q init >/dev/null
+for p in $PEERS; do
+	eval "d=\$PEER_DIR_$p sql=\${PEER_SQL_$p:-}"
+	case "$d" in /*) ;; *) d="$(pwd)/$d" ;; esac
+	eval "PEER_DIR_$p=\$d"
+	[ -x "$d/auditd_plugin/audisp-isms" ] && [ -x "$d/tools/ismsctl" ] ||
+		{ echo "run-plugin-bench: peer '$p': no audisp-isms or ismsctl in '$d'" >&2; exit 1; }
+	"$d/tools/ismsctl" --store "$W/template-$p.db" -q init >/dev/null
+	[ -z "$sql" ] || sqlite3 "$W/template-$p.db" "$sql"
+done
 cat >"$W/audit.json" <<-EOF
 {"comment": "benchmark: keep all keyed and all user-space events",
  "asset": "bench-host",
@@ -185,9 +208,10 @@ prep_laurel() {
 	mkdir -p "$W/laurel/out"
 	[ "$(id -u)" -ne 0 ] || chown _laurel "$W/laurel/out" 2>/dev/null || true
 }
+TEMPLATE="$W/template.db"
 prep_store() {
 	rm -rf "$W/store.db" "$W/store.db-wal" "$W/store.db-shm" "$W/spool"
-	cp "$W/template.db" "$W/store.db"
+	cp "$TEMPLATE" "$W/store.db"
 	mkdir -p "$W/spool"
 }
 
@@ -250,15 +274,24 @@ for size in $SIZES; do
 			fi
 		fi
 		for mode in replay stdin; do
-			if [ "$mode" = replay ]; then
-				measure prep_store /dev/null "$PLUGIN" -c "$CONF" --store "$W/store.db" \
-					--spool "$W/spool" --stats --replay "$in"
-			else
-				measure prep_store "$in" "$PLUGIN" -c "$CONF" --store "$W/store.db" \
-					--spool "$W/spool" --stats
-			fi
-			set -- $(isms_counters "$W/store.db")
-			row "$size" "$form" "audisp-isms:$mode" "$events" "$1"
+			# the peers first, this build last (its store is checked below)
+			for who in $PEERS audisp-isms; do
+				if [ "$who" = audisp-isms ]; then
+					TEMPLATE="$W/template.db" P="$PLUGIN" C="$ISMSCTL"
+				else
+					eval "d=\$PEER_DIR_$who"
+					TEMPLATE="$W/template-$who.db" P="$d/auditd_plugin/audisp-isms" C="$d/tools/ismsctl"
+				fi
+				if [ "$mode" = replay ]; then
+					measure prep_store /dev/null "$P" -c "$CONF" --store "$W/store.db" \
+						--spool "$W/spool" --stats --replay "$in"
+				else
+					measure prep_store "$in" "$P" -c "$CONF" --store "$W/store.db" \
+						--spool "$W/spool" --stats
+				fi
+				set -- $("$C" --store "$W/store.db" evidence counters | awk '$1 == "audisp-isms" { print $2, $3, $4, $5, $6 }')
+				row "$size" "$form" "$who:$mode" "$events" "$1"
+			done
 			echo "$size $form $mode received $1 stored $2 filtered $3 duplicates $4 malformed $5" >>"$W/counters"
 		done
 	done

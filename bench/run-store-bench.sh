@@ -27,14 +27,13 @@
 # figure is the fastest run.  Not part of the test suite.
 set -eu
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD="$ROOT/build"
+BENCH=run-store-bench
+. "$(dirname "$0")/lib.sh"
 ROWS=10000000
 REPEAT=5
 RECORDS=200000
 IMPORT=42000
 CACHE=/var/tmp/isms-store-bench
-KEEP=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-B) BUILD=$2; shift 2 ;;
@@ -44,41 +43,20 @@ while [ $# -gt 0 ]; do
 	--import) IMPORT=$2; shift 2 ;;
 	--cache) CACHE=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
-	-h | --help) sed -n '3,/^set -eu$/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) bench_help; exit 0 ;;
 	*) echo "run-store-bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
-case "$BUILD" in /*) ;; *) BUILD="$(pwd)/$BUILD" ;; esac
+bench_setup tools/ismsctl bench/gen_store auditd_plugin/audisp-isms
 ISMSCTL="$BUILD/tools/ismsctl"
 GEN="$BUILD/bench/gen_store"
 PLUGIN="$BUILD/auditd_plugin/audisp-isms"
-for f in "$ISMSCTL" "$GEN" "$PLUGIN"; do
-	[ -x "$f" ] || { echo "run-store-bench: '$f' missing: build first (ninja -C $BUILD)" >&2; exit 1; }
-done
 command -v python3 >/dev/null || { echo "run-store-bench: python3 missing" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "run-store-bench: sqlite3 missing (package sqlite3)" >&2; exit 1; }
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/store-bench.XXXXXX")
-cleanup() { if [ "$KEEP" -eq 1 ]; then echo "kept: $W" >&2; else rm -rf "$W"; fi; }
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
 export ISMS_DATA_DIR="$ROOT/data"
 
-now_ns() { date +%s%N; }
-# best CMD...: the fastest of $REPEAT runs in ms (output discarded) into $MS
-best() {
-	MS=""
-	i=0
-	while [ "$i" -lt "$REPEAT" ]; do
-		i=$((i + 1))
-		t0=$(now_ns)
-		"$@" >/dev/null 2>"$W/err" || { echo "run-store-bench: '$*' failed: $(head -3 "$W/err")" >&2; exit 1; }
-		t1=$(now_ns)
-		ms=$(( (t1 - t0) / 1000 ))
-		[ -n "$MS" ] && [ "$ms" -ge "$MS" ] || MS=$ms
-	done
-}
-ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
+# best CMD...: the fastest of $REPEAT runs in microseconds into $MS
+best() { bench_best "$@"; MS=$BEST_US; }
 
 # --- 1. the stores -------------------------------------------------------------
 

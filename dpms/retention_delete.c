@@ -177,13 +177,15 @@ int retention_recover(struct isms_store *s, int64_t now, struct walk *w, size_t 
 	sqlite3_stmt *q = NULL;
 	int r = isms_sql_prepare(
 		s,
-		"SELECT e.pk, e.asset, json_extract(e.details, '$.path'),"
-		" json_extract(e.details, '$.size'), json_extract(e.details, '$.modified')"
-		" FROM evidence e WHERE e.kind = 'retention.delete-intent' AND e.pk NOT IN"
+		"SELECT e.pk, e.asset, json_extract(e.d, '$.path'),"
+		" json_extract(e.d, '$.size'), json_extract(e.d, '$.modified')"
+		" FROM (SELECT pk, asset, evidence_details(pk, fmt, details) AS d FROM evidence"
+		" WHERE kind = 'retention.delete-intent') e WHERE e.pk NOT IN"
 		/* evaluated once, not per intent: the chain holds every access */
-		" (SELECT json_extract(o.details, '$.intent') FROM evidence o"
+		" (SELECT json_extract(evidence_details(o.pk, o.fmt, o.details), '$.intent')"
+		" FROM evidence o"
 		" WHERE o.kind IN ('retention.deleted', 'retention.delete-unfinished')"
-		" AND json_extract(o.details, '$.intent') IS NOT NULL)"
+		" AND json_extract(evidence_details(o.pk, o.fmt, o.details), '$.intent') IS NOT NULL)"
 		" ORDER BY e.pk",
 		&q);
 	struct pending {

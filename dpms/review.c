@@ -218,7 +218,7 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 	watermark = top = strtoll(wm, NULL, 10);
 	free(wm);
 	r = isms_sql_prepare(s,
-			  "SELECT pk, ts, asset, subject, kind, details FROM evidence"
+			  "SELECT pk, ts, asset, subject, kind, evidence_details(pk, fmt, details) FROM evidence"
 			  " WHERE pk > ?1 AND kind LIKE 'personal-data.%' ORDER BY pk",
 			  &st);
 	if (r >= 0 && sqlite3_bind_int64(st, 1, watermark) != SQLITE_OK)

@@ -323,11 +323,14 @@ static const struct isms_field evidence_fields[] = {
 	{.name = "asset", .help = "activity"},
 	{.name = "subject", .help = "user"},
 	{.name = "outcome", .help = "result"},
-	{.name = "path", .flags = ISMS_FF_COMPUTED, .sql = "json_extract(t.details, '$.paths[0]')",
+	{.name = "path", .flags = ISMS_FF_COMPUTED,
+	 .sql = "json_extract(evidence_details(t.pk, t.fmt, t.details), '$.paths[0]')",
 	 .help = "file accessed"},
-	{.name = "exe", .flags = ISMS_FF_COMPUTED, .sql = "json_extract(t.details, '$.exe')",
+	{.name = "exe", .flags = ISMS_FF_COMPUTED,
+	 .sql = "json_extract(evidence_details(t.pk, t.fmt, t.details), '$.exe')",
 	 .help = "program"},
-	{.name = "details", .flags = ISMS_FF_HIDDEN, .help = "JSON details"},
+	{.name = "details", .flags = ISMS_FF_HIDDEN | ISMS_FF_COMPUTED,
+	 .sql = "evidence_details(t.pk, t.fmt, t.details)", .help = "JSON details"},
 	{.name = "hash", .flags = ISMS_FF_HIDDEN, .help = "chain hash"},
 };
 
@@ -448,11 +451,25 @@ static const char *const m4[] = {
 	NULL,
 };
 
+/* 5: block tags instead of the per-value indexes, as in the ISMS store (its migration 8) */
+static const char *const m5[] = {
+	ISMS_EVIDENCE_TAG_DDL,
+	NULL,
+};
+
+/* 6: evidence row format 3, as in the ISMS store (its migration 9) */
+static const char *const m6[] = {
+	ISMS_EVIDENCE_FORMAT3_DDL,
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
 	m2,
 	m3,
 	m4,
+	m5,
+	m6,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

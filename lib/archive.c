@@ -119,54 +119,26 @@ static int write_rows(struct isms_store *s, const char *tmp, const struct isms_a
 {
 	struct archive_writer a;
 	struct evidence_walk w;
-	sqlite3_stmt *st = NULL;
+	struct evidence_reader rd;
+	struct evidence_row row;
 	int r = archive_write_open(&a, tmp, h);
 
 	if (r < 0)
 		return store_seterr(s, r, "cannot create '%s': %s", tmp, strerror(-r));
 	evidence_walk_init(&w, h->first - 1, h->prev);
-	r = store_prepare(s,
-			  "SELECT pk, recorded, ts, source, kind, node, event_key, control, asset,"
-			  " subject, outcome, details, prev, hash, fmt, psalt, subject_d, details_d"
-			  " FROM evidence WHERE pk > ?1 AND pk <= ?2 ORDER BY pk",
-			  &st);
-	if (r >= 0 && (sqlite3_bind_int64(st, 1, h->first - 1) != SQLITE_OK ||
-		       sqlite3_bind_int64(st, 2, h->last) != SQLITE_OK))
-		r = -EIO;
-	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
-		const char *v[EV_NFIELDS], *prev, *hash;
-		size_t len[EV_NFIELDS];
-
-		for (int i = 0; i < EV_NFIELDS; i++) {
-			v[i] = (const char *)sqlite3_column_text(st, i + 1);
-			len[i] = (size_t)sqlite3_column_bytes(st, i + 1);
-		}
-		struct evidence_ext x = {0};
-
-		prev = (const char *)sqlite3_column_text(st, 12);
-		hash = (const char *)sqlite3_column_text(st, 13);
-		if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
-			x.fmt = sqlite3_column_int64(st, 14);
-			x.fmt = x.fmt ? x.fmt : -1;
-		}
-		x.salt = (const char *)sqlite3_column_text(st, 15);
-		x.saltlen = (size_t)sqlite3_column_bytes(st, 15);
-		x.subject_d = (const char *)sqlite3_column_text(st, 16);
-		x.sdlen = (size_t)sqlite3_column_bytes(st, 16);
-		x.details_d = (const char *)sqlite3_column_text(st, 17);
-		x.ddlen = (size_t)sqlite3_column_bytes(st, 17);
-		if (!x.fmt && (x.salt || x.subject_d || x.details_d))
-			x.fmt = -1;
-		r = evidence_walk_row(&w, sqlite3_column_int64(st, 0), v, len, prev,
-				      (size_t)sqlite3_column_bytes(st, 12), hash,
-				      (size_t)sqlite3_column_bytes(st, 13), &x);
+	/* Format-3 rows go out with their details from their batch, as text. */
+	r = evidence_reader_open(&rd, s, NULL, h->first - 1, h->last);
+	while (r >= 0 && (r = evidence_reader_next(&rd, &row)) == 1) {
+		r = evidence_walk_row(&w, row.id, row.v, row.len, row.prev, row.prevlen, row.hash,
+				      row.hashlen, &row.x);
 		if (r == -EBADMSG)
 			r = store_seterr(s, r, "nothing archived: %s", w.reason);
 		if (r >= 0)
-			r = archive_write_row(&a, sqlite3_column_int64(st, 0), v, len, prev, hash,
-					      &x);
+			r = archive_write_row(&a, row.id, row.v, row.len, row.prev, row.hash, &row.x);
 	}
-	sqlite3_finalize(st);
+	if (r == -EBADMSG && rd.reason[0])
+		r = store_seterr(s, r, "nothing archived: %s", rd.reason);
+	evidence_reader_close(&rd);
 	if (r >= 0 && w.rows != h->rows)
 		r = store_seterr(s, -EBADMSG, "nothing archived: rows changed while archiving");
 	if (archive_write_close(&a, r >= 0) < 0 && r >= 0)
@@ -254,6 +226,28 @@ static int prune(struct isms_store *s, const struct isms_archive_result *res, co
 	st = NULL;
 	if (r >= 0)
 		r = store_prepare(s, "DELETE FROM evidence WHERE pk <= ?1", &st);
+	if (r >= 0 && sqlite3_bind_int64(st, 1, h->last) != SQLITE_OK)
+		r = -EIO;
+	if (r >= 0)
+		r = store_step_done(s, st);
+	/* The details batches whose rows all went; one that straddles the
+	 * boundary stays for the rows after it. */
+	if (st) {
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (r >= 0)
+		r = store_prepare(s, "DELETE FROM evidence_raw WHERE pk + n - 1 <= ?1", &st);
+	if (r >= 0 && sqlite3_bind_int64(st, 1, h->last) != SQLITE_OK)
+		r = -EIO;
+	if (r >= 0)
+		r = store_step_done(s, st);
+	sqlite3_finalize(st);
+	st = NULL;
+	/* The tags of the blocks that are gone entirely (a block's tags only
+	 * guide a read, so a block cut in two keeps them). */
+	if (r >= 0)
+		r = store_prepare(s, "DELETE FROM evidence_tag WHERE block < ((?1 + 1) >> 6)", &st);
 	if (r >= 0 && sqlite3_bind_int64(st, 1, h->last) != SQLITE_OK)
 		r = -EIO;
 	if (r >= 0)

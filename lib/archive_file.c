@@ -311,9 +311,10 @@ static int rd_rows(struct reader *rd, const struct isms_archive_info *h, int64_t
 				memcpy(v[i], rd->field, flen[i] + 1);
 		}
 		r = rd_field(rd, &plen, &null);
-		if (r < 0 || null || plen != 64)
+		/* Empty in row format 3, whose row keeps no prev. */
+		if (r < 0 || null || (plen != 64 && plen != 0))
 			goto bad_r;
-		memcpy(prev, rd->field, ISMS_HASH_HEX);
+		memcpy(prev, rd->field, plen + 1);
 		r = rd_field(rd, &hlen, &null);
 		if (r < 0 || null || hlen != 64)
 			goto bad_r;
@@ -323,11 +324,14 @@ static int rd_rows(struct reader *rd, const struct isms_archive_info *h, int64_t
 			if (r < 0)
 				goto bad_r;
 			free(xv[i]);
-			xv[i] = null ? NULL : strdup(rd->field);
+			/* A copy of all its bytes: a field may hold a NUL, and is compared by length. */
+			xv[i] = null ? NULL : malloc(xlen[i] + 1);
 			if (!null && !xv[i]) {
 				r = -ENOMEM;
 				goto out;
 			}
+			if (xv[i])
+				memcpy(xv[i], rd->field, xlen[i] + 1);
 		}
 		if (rd_byte(rd) != '\n')
 			goto bad_r;

@@ -277,11 +277,14 @@ static const struct isms_field evidence_fields[] = {
 	{.name = "asset", .help = "asset"},
 	{.name = "subject", .help = "user or person"},
 	{.name = "outcome", .help = "result"},
-	{.name = "details", .flags = ISMS_FF_HIDDEN, .help = "JSON details"},
-	{.name = "rule", .flags = ISMS_FF_COMPUTED, .sql = "json_extract(t.details, '$.rule')",
+	{.name = "details", .flags = ISMS_FF_HIDDEN | ISMS_FF_COMPUTED,
+	 .sql = "evidence_details(t.pk, t.fmt, t.details)", .help = "JSON details"},
+	{.name = "rule", .flags = ISMS_FF_COMPUTED,
+	 .sql = "json_extract(evidence_details(t.pk, t.fmt, t.details), '$.rule')",
 	 .help = "policy rule that decided (access evidence)"},
 	{.name = "reason", .flags = ISMS_FF_COMPUTED,
-	 .sql = "coalesce(json_extract(t.details, '$.reasons[0]'), json_extract(t.details, '$.error'))",
+	 .sql = "coalesce(json_extract(evidence_details(t.pk, t.fmt, t.details), '$.reasons[0]'),"
+		" json_extract(evidence_details(t.pk, t.fmt, t.details), '$.error'))",
 	 .help = "first reason given (access evidence)"},
 	{.name = "hash", .flags = ISMS_FF_HIDDEN, .help = "chain hash"},
 };

@@ -2,6 +2,7 @@
 #ifndef ISMS_EVIDENCE_INTERNAL_H
 #define ISMS_EVIDENCE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,12 +60,97 @@ struct evidence_walk {
 	char reason[256];
 };
 
-/* A row's format-2 columns: @fmt 0 (NULL: format 1) or 2; the others NULL in format 1. */
+/*
+ * A row's format-2/3 columns: @fmt 0 (NULL: format 1), 2 or 3 (negative:
+ * columns that fit no format); the others NULL in format 1.  Format 3:
+ * @salt its batch's (NULL once pseudonymised), @subject_d its one personal
+ * digest (32 hex digits), @details_d NULL, and the details (in the row's
+ * fields) from its batch.
+ */
 struct evidence_ext {
 	int64_t fmt;
 	const char *salt, *subject_d, *details_d;
 	size_t saltlen, sdlen, ddlen;
 };
+
+/*
+ * Row format 3 (evidence.c): the personal digest of row @id (subject and
+ * details under its batch's @salt, 32 hex digits: the first 128 bits of a
+ * SHA-256) into @out, and the chain hash of the row over every field but
+ * those two, and the digest instead.
+ */
+#define EVIDENCE_PD_HEX 33
+int evidence_pd3(const char *salt, size_t saltlen, int64_t id, const char *subject, size_t slen,
+		 const char *details, size_t dlen, char out[EVIDENCE_PD_HEX]);
+int evidence_hash_v3(const char *prev, int64_t id, const char *recorded,
+		     const struct isms_evidence *ev, const char *salt, char pd[EVIDENCE_PD_HEX],
+		     char out_hex[ISMS_HASH_HEX]);
+
+/*
+ * Format-3 details batches (evidence_raw.c).  A writer starts a batch at
+ * its first row (a fresh salt), adds each row's details in order, and
+ * flushes it (one evidence_raw row) when full and before commit.
+ */
+#define EVIDENCE_BATCH_ROWS  1024
+#define EVIDENCE_BATCH_BYTES (256u << 10)
+/* The largest batch a reader inflates: a full batch and one more row of the largest details. */
+#define EVIDENCE_BATCH_MAX   (EVIDENCE_BATCH_BYTES + EVIDENCE_DETAILS_MAX + 64 * 1024)
+struct evidence_batch {
+	int64_t first, n;
+	char salt[33];
+	unsigned char *buf;
+	size_t len, cap;
+};
+int evidence_batch_start(struct evidence_batch *b, int64_t first);
+int evidence_batch_add(struct evidence_batch *b, const char *details);
+bool evidence_batch_full(const struct evidence_batch *b);
+/* Store the batch's rows so far (nothing when none) and go on with the next row. */
+int evidence_batch_flush(struct isms_store *s, struct evidence_batch *b);
+void evidence_batch_free(struct evidence_batch *b);
+
+/* A batch read back: rows [@pk, @pk + @n), their details unless pseudonymised. */
+struct evidence_raw {
+	int64_t pk, n;
+	bool has_salt;
+	char salt[33];
+	unsigned char *buf;
+	size_t len, cap, *off, ncap;
+};
+/* Load a stored batch: 0, -EBADMSG when it is not one a writer made, -ENOMEM. */
+int evidence_raw_load(struct evidence_raw *b, int64_t pk, int64_t n, const char *salt,
+		      size_t saltlen, const void *z, size_t zlen);
+/* Row @id's details (NULL: none, or pseudonymised): 0, -ENOENT when not in the batch. */
+int evidence_raw_entry(const struct evidence_raw *b, int64_t id, const char **ret, size_t *ret_len);
+void evidence_raw_free(struct evidence_raw *b);
+/* The SQL function evidence_details(pk, fmt, details) on @db: the JSON of every format. */
+int evidence_details_register(sqlite3 *db);
+
+/*
+ * Reading rows as verify and archive do: rows (@from, @to] in order, each
+ * with its format-3 details from its batch.  next: 1 with @row filled (valid
+ * until the next call), 0 at the end, -EBADMSG with @reason and @bad, -errno.
+ */
+struct evidence_row {
+	int64_t id;
+	const char *v[EV_NFIELDS];
+	size_t len[EV_NFIELDS];
+	const char *prev, *hash;
+	size_t prevlen, hashlen;
+	struct evidence_ext x;
+};
+struct evidence_reader {
+	struct isms_store *s; /* for messages; NULL on a connection of its own */
+	sqlite3_stmt *rows, *raw;
+	struct evidence_raw b;
+	bool have_batch;
+	int64_t batch_end; /* past the last batch read: the next may not start before */
+	int64_t bad;
+	char reason[256];
+};
+int evidence_reader_open(struct evidence_reader *rd, struct isms_store *s, sqlite3 *db,
+			 int64_t from, int64_t to);
+int evidence_reader_next(struct evidence_reader *rd, struct evidence_row *row);
+void evidence_reader_close(struct evidence_reader *rd);
 
 /* Start a walk after row @after whose hash is @prev (genesis for 0). */
 void evidence_walk_init(struct evidence_walk *w, int64_t after, const char *prev);
@@ -130,6 +216,17 @@ int evidence_seal_head(struct isms_store *s, int64_t pk, const char *hash);
  * it.  0 (also when unkeyed), -ENOKEY as above, -EBADMSG (message kept).
  */
 int evidence_head_holds(struct isms_store *s, int64_t pk, const char *hash);
+
+/*
+ * The guards of the chain as the migrations made them (evidence_guards.c):
+ * the evidence tables are tables, STRICT with the columns made, the
+ * append-only triggers have their full text and no other trigger sits on
+ * them.  1 when all is as made, 0 with @reason filled in, or -errno.
+ */
+int evidence_guards_intact(struct isms_store *s, char *reason, size_t len);
+
+/* No details batch holds rows past @head_pk: 1, 0 with @reason, -errno. */
+int evidence_batches_within(struct isms_store *s, int64_t head_pk, char *reason, size_t len);
 
 /* The keyed part of verify, after the unkeyed chain held up to (@pk, @hash). */
 int evidence_verify_keyed(struct isms_store *s, int64_t pk, const char *hash,

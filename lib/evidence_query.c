@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Evidence a page at a time: filters, time bounds and a keyset cursor over the indexed columns. */
+/* Evidence a page at a time: filters, time bounds and a keyset cursor over the time index and the block tags. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "evidence_query_internal.h"
+#include "evidence_tag_internal.h"
 #include "isms/date.h"
 #include "isms/evidence_query.h"
 #include "isms/strutil.h"
@@ -59,13 +60,33 @@ static int add(char *sql, size_t cap, size_t *off, const char *a, const char *b)
 	return 0;
 }
 
+/*
+ * Filters on the tagged fields (kind, control, asset, node, subject) are
+ * found a block at a time (evidence_tag): the first one's tags, from the
+ * cursor's block on, in block order straight from the tag table's key; each
+ * further one's tag of the same block, one probe; then the block's rows,
+ * by id, each filter checked on the row itself (a block holds the value,
+ * not every row of it).  Blocks come in order and rows in order within a
+ * block: chain order, never sorted.
+ */
 int evidence_query_sql(const struct isms_entity *e, const struct isms_evidence_query *q,
 		       char *sql, size_t cap, char *err, size_t errlen)
 {
-	char expr[512];
+	char expr[512], num[16];
 	size_t off = 0;
-	int r, p = 3;
+	int r, p = 3, ntag = 0;
+	bool by_time = q->since || q->until;
 
+	if (q->nfilter > QUERY_MAX_FILTERS) {
+		snprintf(err, errlen, "too many filters");
+		return -E2BIG;
+	}
+	for (size_t i = 0; i < q->nfilter; i++) {
+		if (!isms_entity_field(e, q->filter[i].name)) {
+			snprintf(err, errlen, "%s has no field '%.64s'", e->name, q->filter[i].name);
+			return -EINVAL;
+		}
+	}
 	/* Only identifiers and expressions of the static entity tables go in;
 	 * every value is a parameter (?1 the cursor, then bounds, filters, limit). */
 	r = add(sql, cap, &off, "SELECT t.pk", NULL);
@@ -75,7 +96,7 @@ int evidence_query_sql(const struct isms_entity *e, const struct isms_evidence_q
 			r = add(sql, cap, &off, ", ", expr);
 	}
 	if (r >= 0)
-		r = add(sql, cap, &off, " FROM \"", e->table);
+		r = add(sql, cap, &off, " FROM ", NULL);
 	/*
 	 * A time window is read through the time index, whatever else is asked:
 	 * the rows of the window, sorted by id (with a limit SQLite keeps only
@@ -83,42 +104,58 @@ int evidence_query_sql(const struct isms_entity *e, const struct isms_evidence_q
 	 * walks the chain from the cursor instead, and a window near the end of
 	 * a big store (the usual "since yesterday") would cost the whole store.
 	 */
+	for (size_t i = 0; r >= 0 && !by_time && i < q->nfilter; i++) {
+		int f = evidence_tag_field(q->filter[i].name);
+
+		if (!f)
+			continue;
+		/* (CROSS JOIN: in this order, the first tag driving) */
+		snprintf(expr, sizeof(expr), "evidence_tag g%d CROSS JOIN ", ntag++);
+		r = add(sql, cap, &off, expr, NULL);
+	}
 	if (r >= 0)
-		r = add(sql, cap, &off, "\" t",
-			q->since || q->until ? " INDEXED BY evidence_by_ts" : NULL);
+		r = add(sql, cap, &off, "\"", e->table);
 	if (r >= 0)
-		r = add(sql, cap, &off, " WHERE t.pk > ?1", NULL);
+		r = add(sql, cap, &off, "\" t", by_time ? " INDEXED BY evidence_by_ts" : NULL);
+	/*
+	 * One lower bound on the id, the larger of the cursor and the block's
+	 * start: given two (t.pk > ?1 AND t.pk >= block start), SQLite may seek
+	 * with the cursor and walk every row from there to each block.
+	 */
+	if (r >= 0)
+		r = add(sql, cap, &off,
+			ntag ? " WHERE t.pk >= max(?1 + 1, g0.block << 6)"
+			       " AND t.pk < ((g0.block + 1) << 6) AND g0.block >= (?1 >> 6)"
+			     : " WHERE t.pk > ?1",
+			NULL);
 	if (r >= 0 && q->since)
 		r = add(sql, cap, &off, " AND t.ts >= ?2", NULL);
 	if (r >= 0 && q->until)
 		r = add(sql, cap, &off, " AND t.ts < ?3", NULL);
-	if (r < 0)
-		return r;
-	if (q->nfilter > QUERY_MAX_FILTERS) {
-		snprintf(err, errlen, "too many filters");
-		return -E2BIG;
-	}
-	for (size_t i = 0; i < q->nfilter; i++) {
+	for (size_t i = 0, g = 0; r >= 0 && i < q->nfilter; i++) {
 		const struct isms_field *f = isms_entity_field(e, q->filter[i].name);
-		char num[16];
+		int tf = by_time ? 0 : evidence_tag_field(q->filter[i].name);
 
-		if (!f) {
-			snprintf(err, errlen, "%s has no field '%.64s'", e->name, q->filter[i].name);
-			return -EINVAL;
+		snprintf(num, sizeof(num), "%d", ++p);
+		if (tf) {
+			snprintf(expr, sizeof(expr), " AND g%zu.field = %d AND g%zu.value = ?", g, tf, g);
+			r = add(sql, cap, &off, expr, num);
+			if (r >= 0 && g > 0) {
+				snprintf(expr, sizeof(expr), " AND g%zu.block = g0.block", g);
+				r = add(sql, cap, &off, expr, NULL);
+			}
+			g++;
 		}
-		r = field_sql(expr, sizeof(expr), f);
+		if (r >= 0)
+			r = field_sql(expr, sizeof(expr), f);
 		if (r >= 0)
 			r = add(sql, cap, &off, " AND ", expr);
-		snprintf(num, sizeof(num), "%d", ++p);
 		if (r >= 0)
 			r = add(sql, cap, &off, " = ?", num);
-		if (r < 0)
-			return r;
 	}
-	r = add(sql, cap, &off, " ORDER BY t.pk", NULL);
+	if (r >= 0)
+		r = add(sql, cap, &off, ntag ? " ORDER BY g0.block, t.pk" : " ORDER BY t.pk", NULL);
 	if (r >= 0 && q->limit > 0) {
-		char num[16];
-
 		snprintf(num, sizeof(num), "%d", ++p);
 		r = add(sql, cap, &off, " LIMIT ?", num);
 	}

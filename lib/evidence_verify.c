@@ -22,10 +22,6 @@
 #define GENESIS EVIDENCE_GENESIS
 #define PARALLEL_MIN 200000 /* rows: below this a second connection costs more than it saves */
 
-#define SELECT_ROWS                                                                            \
-	"SELECT pk, recorded, ts, source, kind, node, event_key, control, asset,"              \
-	" subject, outcome, details, prev, hash, fmt, psalt, subject_d, details_d FROM evidence"
-
 void evidence_walk_init(struct evidence_walk *w, int64_t after, const char *prev)
 {
 	memset(w, 0, sizeof(*w));
@@ -77,6 +73,44 @@ bad:
 	return -EBADMSG;
 }
 
+/*
+ * A format-3 row's personal fields: with its batch's salt, subject and
+ * details must match its digest; without (pseudonymised), the details must
+ * be gone and the subject be its pseudonym.  0, or -EBADMSG with the reason.
+ */
+static int personal3_ok(struct evidence_walk *w, int64_t id, const char *const v[EV_NFIELDS],
+			const size_t len[EV_NFIELDS], const struct evidence_ext *x)
+{
+	char d[EVIDENCE_PD_HEX];
+	int r;
+
+	if (!x->subject_d || x->sdlen != EVIDENCE_PD_HEX - 1 || x->details_d)
+		goto bad;
+	if (x->salt) {
+		r = evidence_pd3(x->salt, x->saltlen, id, v[EV_SUBJECT], len[EV_SUBJECT],
+				 v[EV_DETAILS], len[EV_DETAILS], d);
+		if (r < 0)
+			return r;
+		if (memcmp(d, x->subject_d, EVIDENCE_PD_HEX - 1) != 0)
+			goto bad;
+		return 0;
+	}
+	if (v[EV_DETAILS] || (v[EV_SUBJECT] && (len[EV_SUBJECT] != 17 || v[EV_SUBJECT][0] != '~' ||
+						memcmp(v[EV_SUBJECT] + 1, x->subject_d, 16) != 0))) {
+		w->first_bad = id;
+		snprintf(w->reason, sizeof(w->reason),
+			 "row %" PRId64 " was altered: it was pseudonymised, but its subject is not"
+			 " its pseudonym or its details are not removed", id);
+		return -EBADMSG;
+	}
+	return 0;
+bad:
+	w->first_bad = id;
+	snprintf(w->reason, sizeof(w->reason),
+		 "row %" PRId64 " was altered: its personal fields do not match their digest", id);
+	return -EBADMSG;
+}
+
 int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[EV_NFIELDS],
 		      const size_t len[EV_NFIELDS], const char *prev, size_t prevlen,
 		      const char *stored, size_t storedlen, const struct evidence_ext *x)
@@ -103,8 +137,10 @@ int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[E
 			 "row %" PRId64 " was altered: a value is not text", id);
 		return -EBADMSG;
 	}
-	/* Compared with hashes known to be hex: no separate check of the form. */
-	if (!prev || prevlen != 64 || memcmp(prev, w->expect_prev, 64) != 0) {
+	/* Compared with hashes known to be hex: no separate check of the form.
+	 * A format-3 row keeps no prev: the hash it follows is the walk's. */
+	if (x && x->fmt == 3 ? !prev || prevlen != 0 :
+	    !prev || prevlen != 64 || memcmp(prev, w->expect_prev, 64) != 0) {
 		w->first_bad = id;
 		snprintf(w->reason, sizeof(w->reason),
 			 "row %" PRId64
@@ -126,6 +162,20 @@ int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[E
 		v2[EV_DETAILS] = x->details_d;
 		len2[EV_DETAILS] = 64;
 		r = evidence_hash_fmt(2, w->expect_prev, 64, id, v2, len2, hash);
+	} else if (x && x->fmt == 3) {
+		const char *v3[EV_NFIELDS];
+		size_t len3[EV_NFIELDS];
+
+		r = personal3_ok(w, id, v, len, x);
+		if (r < 0)
+			return r;
+		memcpy(v3, v, sizeof(v3));
+		memcpy(len3, len, sizeof(len3));
+		v3[EV_SUBJECT] = x->subject_d;
+		len3[EV_SUBJECT] = EVIDENCE_PD_HEX - 1;
+		v3[EV_DETAILS] = NULL;
+		len3[EV_DETAILS] = 0;
+		r = evidence_hash_fmt(3, w->expect_prev, 64, id, v3, len3, hash);
 	} else if (x && x->fmt != 0) {
 		w->first_bad = id;
 		snprintf(w->reason, sizeof(w->reason),
@@ -139,8 +189,12 @@ int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[E
 		return r;
 	if (!stored || storedlen != 64 || memcmp(stored, hash, 64) != 0) {
 		w->first_bad = id;
+		/* A format-3 row names the row before only through its hash. */
 		snprintf(w->reason, sizeof(w->reason),
-			 "row %" PRId64 " was altered: its content does not match its hash", id);
+			 x && x->fmt == 3 ? "row %" PRId64 " was altered, or does not chain to the"
+					    " row before it: its content does not match its hash" :
+					    "row %" PRId64 " was altered: its content does not match its hash",
+			 id);
 		return -EBADMSG;
 	}
 	memcpy(w->expect_prev, hash, sizeof(hash));
@@ -148,73 +202,29 @@ int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[E
 	return 0;
 }
 
-#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
-
-/*
- * Walk the rows @st yields.  The first row's stored prev is taken as the
- * start when @w->expect_id is 0 (the second half: the caller checks the
- * junction); otherwise @w was initialised with where the chain must start.
- * Column types need no check per row: the table is STRICT with TEXT
- * columns (table_strict() made sure), so every value is text or NULL.
- */
-static int step(struct isms_store *s, sqlite3_stmt *st)
+/* Walk rows (@from, @to] of @s or @db (a connection of its own). */
+static int walk_rows(struct isms_store *s, sqlite3 *db, int64_t from, int64_t to,
+		     struct evidence_walk *w)
 {
-	int rc;
+	struct evidence_reader rd;
+	struct evidence_row row;
+	int r = evidence_reader_open(&rd, s, db, from, to);
 
-	if (s)
-		return store_step_row(s, st);
-	rc = sqlite3_step(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -EIO;
-}
-
-static int walk_stmt(struct isms_store *s, sqlite3_stmt *st, struct evidence_walk *w)
-{
-	int r;
-
-	while ((r = step(s, st)) == 1) {
-		const char *v[EV_NFIELDS];
-		size_t len[EV_NFIELDS];
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		/* Text first, then its length: the order SQLite documents. */
-		for (int i = 0; i < EV_NFIELDS; i++) {
-			v[i] = COL(i + 1);
-			len[i] = (size_t)sqlite3_column_bytes(st, i + 1);
-		}
-		if (w->expect_id == 0) {
-			const char *p = COL(12);
-
-			w->expect_id = id;
-			if (p && sqlite3_column_bytes(st, 12) == 64)
-				memcpy(w->expect_prev, p, ISMS_HASH_HEX);
-			memcpy(w->start_prev, w->expect_prev, ISMS_HASH_HEX);
-		}
-		struct evidence_ext x = {
-			.fmt = sqlite3_column_type(st, 14) == SQLITE_NULL ? 0 :
-			       sqlite3_column_int64(st, 14) == 0 ? -1 : sqlite3_column_int64(st, 14),
-		};
-
-		if (x.fmt) {
-			x.salt = COL(15);
-			x.saltlen = (size_t)sqlite3_column_bytes(st, 15);
-			x.subject_d = COL(16);
-			x.sdlen = (size_t)sqlite3_column_bytes(st, 16);
-			x.details_d = COL(17);
-			x.ddlen = (size_t)sqlite3_column_bytes(st, 17);
-		} else if (sqlite3_column_type(st, 15) != SQLITE_NULL ||
-			   sqlite3_column_type(st, 16) != SQLITE_NULL ||
-			   sqlite3_column_type(st, 17) != SQLITE_NULL) {
-			x.fmt = -1; /* format 1 with format-2 columns: not a row made */
-		}
-		r = evidence_walk_row(w, id, v, len, COL(12), (size_t)sqlite3_column_bytes(st, 12),
-				      COL(13), (size_t)sqlite3_column_bytes(st, 13), &x);
-		if (r < 0)
-			return r;
+	while (r >= 0 && (r = evidence_reader_next(&rd, &row)) == 1)
+		r = evidence_walk_row(w, row.id, row.v, row.len, row.prev, row.prevlen, row.hash,
+				      row.hashlen, &row.x);
+	if (r == -EBADMSG && rd.reason[0]) {
+		w->first_bad = rd.bad;
+		snprintf(w->reason, sizeof(w->reason), "%s", rd.reason);
 	}
+	evidence_reader_close(&rd);
 	return r < 0 ? r : 0;
 }
 
-/* The second half, on its own read-only connection. */
+/*
+ * The second half, on its own read-only connection: from the stored hash
+ * of its first row's predecessor (checked by the first half as its last).
+ */
 struct half {
 	const char *path;
 	int64_t from, to;
@@ -232,46 +242,18 @@ static void *walk_half(void *arg)
 	if (sqlite3_open_v2(h->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 		    SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, SELECT_ROWS " WHERE pk > ?1 AND pk <= ?2 ORDER BY pk", -1, &st,
-			       NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, h->from) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, h->to) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, "SELECT hash FROM evidence WHERE pk = ?1", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, h->from) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_bytes(st, 0) != 64)
 		goto out;
-	memset(&h->w, 0, sizeof(h->w)); /* expect_id 0: start at the first row found */
-	h->r = walk_stmt(NULL, st, &h->w);
+	evidence_walk_init(&h->w, h->from, (const char *)sqlite3_column_text(st, 0));
+	memcpy(h->w.start_prev, h->w.expect_prev, ISMS_HASH_HEX);
+	h->r = walk_rows(NULL, db, h->from, h->to, &h->w);
 out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return NULL;
-}
-
-/* The archive boundary: last archived row (0: none) and its hash, copied whole. */
-int evidence_read_boundary(struct isms_store *s, int64_t *ret_pk, char hash[ISMS_HASH_HEX],
-			   char store_id[17])
-{
-	sqlite3_stmt *st = NULL;
-	int r = store_prepare(s, "SELECT last_pk, last_hash, store_id FROM evidence_archive"
-				 " WHERE one = 1", &st);
-
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 0)
-		r = store_seterr(s, -ENOTRECOVERABLE, "the evidence archive boundary is missing");
-	if (r == 1) {
-		const char *h = (const char *)sqlite3_column_text(st, 1);
-		const char *id = (const char *)sqlite3_column_text(st, 2);
-
-		*ret_pk = sqlite3_column_int64(st, 0);
-		if (h && sqlite3_column_bytes(st, 1) == ISMS_HASH_HEX - 1)
-			memcpy(hash, h, ISMS_HASH_HEX);
-		else
-			hash[0] = '\0';
-		if (store_id)
-			snprintf(store_id, 17, "%s", id && strlen(id) == 16 ? id : "");
-		r = 0;
-	}
-	sqlite3_finalize(st);
-	return r;
 }
 
 /* The largest pk in the table, in this connection's snapshot (0 when empty). */
@@ -298,7 +280,6 @@ static int walk_chain(struct isms_store *s, int64_t after, const char *prev, int
 	struct half h = {.path = s->path};
 	pthread_t tid;
 	bool started = false;
-	sqlite3_stmt *st = NULL;
 	int64_t mid = head_pk;
 	int r;
 
@@ -320,13 +301,8 @@ static int walk_chain(struct isms_store *s, int64_t after, const char *prev, int
 		if (!started)
 			mid = head_pk;
 	}
-	r = store_prepare(s, started ? SELECT_ROWS " WHERE pk <= ?1 ORDER BY pk" :
-				       SELECT_ROWS " ORDER BY pk", &st);
-	if (r >= 0 && started && sqlite3_bind_int64(st, 1, mid) != SQLITE_OK)
-		r = -EIO;
-	if (r >= 0)
-		r = walk_stmt(s, st, w);
-	sqlite3_finalize(st);
+	/* From the first row there is: one at or below the boundary is out of sequence. */
+	r = walk_rows(s, NULL, INT64_MIN, started ? mid : INT64_MAX, w);
 	if (!started)
 		return r;
 	pthread_join(tid, NULL);
@@ -342,112 +318,6 @@ static int walk_chain(struct isms_store *s, int64_t after, const char *prev, int
 	w->expect_id = h.w.expect_id;
 	memcpy(w->expect_prev, h.w.expect_prev, ISMS_HASH_HEX);
 	return 0;
-}
-
-/*
- * The evidence table is STRICT and its columns have the types made: what
- * lets the walk read every value as text without checking each.
- */
-static int table_strict(struct isms_store *s, char *reason, size_t len)
-{
-	sqlite3_stmt *st = NULL;
-	int r = store_prepare(s,
-			      "SELECT (SELECT strict FROM pragma_table_list WHERE name = 'evidence'"
-			      "   AND schema = 'main'),"
-			      " (SELECT count(*) FROM pragma_table_xinfo('evidence')"
-			      "   WHERE ((name IN ('pk', 'fmt')) != (type = 'INTEGER'))"
-			      "   OR (name NOT IN ('pk', 'fmt') AND type != 'TEXT')),"
-			      " (SELECT count(*) FROM pragma_table_xinfo('evidence'))",
-			      &st);
-
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1) {
-		r = sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 0 &&
-		    sqlite3_column_int(st, 2) == 3 + EV_NFIELDS + 4;
-		if (!r)
-			snprintf(reason, len,
-				 "the evidence table was replaced: it is not the STRICT table made");
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
-/*
- * The guards of the chain, exactly as the migrations made them: the tables
- * are tables (not views over something else), the append-only triggers
- * have their full text (the same names with empty bodies guard nothing),
- * and no other trigger sits on the evidence tables (one that drops new rows
- * with RAISE(IGNORE) hides evidence before it is chained).
- * 1 when all is as made, 0 with @reason filled in, or -errno.
- */
-static int guards_intact(struct isms_store *s, char *reason, size_t len)
-{
-	static const struct {
-		const char *type, *name, *sql;
-	} want[] = {
-		{"table", "evidence", NULL},
-		{"table", "evidence_head", NULL},
-		{"table", "evidence_archive", NULL},
-		{"trigger", "evidence_no_update", ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM},
-		{"trigger", "evidence_no_delete", ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED},
-		{"trigger", "evidence_archive_forward", ISMS_EVIDENCE_ARCHIVE_TRIGGER_FORWARD},
-		{"trigger", "evidence_archive_no_delete", ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_DELETE},
-		{"trigger", "evidence_archive_no_insert", ISMS_EVIDENCE_ARCHIVE_TRIGGER_NO_INSERT},
-	};
-	enum { NWANT = sizeof(want) / sizeof(want[0]) };
-	bool seen[NWANT] = {false};
-	sqlite3_stmt *st = NULL;
-	int r = store_prepare(s,
-			      "SELECT type, name, sql FROM sqlite_master WHERE name IN"
-			      " ('evidence', 'evidence_head', 'evidence_archive', 'evidence_no_update',"
-			      " 'evidence_no_delete', 'evidence_archive_forward',"
-			      " 'evidence_archive_no_delete', 'evidence_archive_no_insert')"
-			      " OR (type = 'trigger' AND tbl_name IN"
-			      " ('evidence', 'evidence_head', 'evidence_archive'))",
-			      &st);
-
-	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
-		const char *type = (const char *)sqlite3_column_text(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *sql = (const char *)sqlite3_column_text(st, 2);
-		size_t sqllen = (size_t)sqlite3_column_bytes(st, 2);
-		size_t k;
-
-		for (k = 0; k < NWANT; k++)
-			if (name && strcmp(name, want[k].name) == 0)
-				break;
-		if (k == NWANT) {
-			snprintf(reason, len, "an unexpected trigger '%.64s' sits on the evidence tables",
-				 name ? name : "?");
-			r = 0;
-			break;
-		}
-		if (!type || strcmp(type, want[k].type) != 0 ||
-		    (want[k].sql && (!sql || sqllen != strlen(want[k].sql) ||
-				     memcmp(sql, want[k].sql, sqllen) != 0))) {
-			snprintf(reason, len,
-				 "the append-only %s '%s' was replaced: its definition is not the one made",
-				 want[k].type, want[k].name);
-			r = 0;
-			break;
-		}
-		seen[k] = true;
-	}
-	sqlite3_finalize(st);
-	if (r < 0)
-		return r;
-	if (r == 0 && reason[0])
-		return 0;
-	for (size_t k = 0; k < NWANT; k++) {
-		if (!seen[k]) {
-			snprintf(reason, len,
-				 "the append-only triggers on evidence were removed ('%s' is missing)",
-				 want[k].name);
-			return 0;
-		}
-	}
-	return table_strict(s, reason, len);
 }
 
 int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
@@ -506,7 +376,9 @@ int isms_evidence_verify(struct isms_store *s, struct isms_verify_result *ret)
 	}
 	/* After the rows, so that an edit is named by its row; a chain read
 	 * through a replaced table fails here all the same. */
-	r = guards_intact(s, ret->reason, sizeof(ret->reason));
+	r = evidence_guards_intact(s, ret->reason, sizeof(ret->reason));
+	if (r == 1)
+		r = evidence_batches_within(s, head_pk, ret->reason, sizeof(ret->reason));
 	if (r < 0)
 		goto out;
 	if (r == 0) {

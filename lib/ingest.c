@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "evidence_internal.h"
+#include "evidence_tag_internal.h"
 #include "isms/date.h"
 #include "isms/ingest.h"
 #include "store_internal.h"
@@ -22,38 +22,16 @@ struct isms_ingest {
 	struct isms_store *s;
 	char *source;
 	sqlite3_stmt *insert, *has_key, *head_get, *head_set, *counter;
+	struct evidence_tags *tags;
 	bool open;
 	int64_t last;
 	char prev[ISMS_HASH_HEX];
 	int64_t delta[ISMS_CTR_MAX];
 	time_t recorded_at;
 	char recorded[32];
-	/* Random bytes for the rows' salts, drawn 4 KiB at a time: one each. */
-	unsigned char pool[4096];
-	size_t pool_used;
+	/* The rows' details so far, stored at commit or when full (row format 3). */
+	struct evidence_batch batch;
 };
-
-static int salt_next(struct isms_ingest *w, char out[EVIDENCE_SALT_HEX])
-{
-	static const char hexd[] = "0123456789abcdef";
-
-	if (w->pool_used == 0 || w->pool_used + 16 > sizeof(w->pool)) {
-		if (getrandom(w->pool, sizeof(w->pool), 0) != (ssize_t)sizeof(w->pool))
-			return -EIO;
-		w->pool_used = 0;
-	}
-	for (size_t i = 0; i < 16; i++) {
-		unsigned char b = w->pool[w->pool_used + i];
-
-		out[2 * i] = hexd[b >> 4];
-		out[2 * i + 1] = hexd[b & 15];
-	}
-	/* used once: a salt must not be readable from another row's */
-	explicit_bzero(w->pool + w->pool_used, 16);
-	w->pool_used += 16;
-	out[32] = '\0';
-	return 0;
-}
 
 const char *isms_counter_name(enum isms_counter c)
 {
@@ -75,8 +53,8 @@ int isms_ingest_new(struct isms_store *s, const char *source, struct isms_ingest
 			  "INSERT INTO evidence (pk, recorded, ts, source, kind, node, event_key,"
 			  " control, asset, subject, outcome, details, prev, hash, fmt, psalt,"
 			  " subject_d, details_d)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 2,"
-			  " ?15, ?16, ?17) ON CONFLICT(event_key) DO NOTHING",
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, '', ?12, 3,"
+			  " NULL, ?13, NULL) ON CONFLICT(event_key) DO NOTHING",
 			  &w->insert);
 	if (r >= 0)
 		r = store_prepare(s, "SELECT 1 FROM evidence WHERE event_key = ?1", &w->has_key);
@@ -92,6 +70,8 @@ int isms_ingest_new(struct isms_store *s, const char *source, struct isms_ingest
 				  "INSERT INTO ingest_counter (source, name, value) VALUES (?1, ?2, ?3)"
 				  " ON CONFLICT(source, name) DO UPDATE SET value = value + excluded.value",
 				  &w->counter);
+	if (r >= 0)
+		r = evidence_tags_new(s, &w->tags);
 	if (r < 0) {
 		isms_ingest_free(w);
 		return r;
@@ -111,6 +91,8 @@ struct isms_ingest *isms_ingest_free(struct isms_ingest *w)
 	sqlite3_finalize(w->head_get);
 	sqlite3_finalize(w->head_set);
 	sqlite3_finalize(w->counter);
+	evidence_batch_free(&w->batch);
+	evidence_tags_free(w->tags);
 	free(w->source);
 	free(w);
 	return NULL;
@@ -143,7 +125,13 @@ int isms_ingest_begin(struct isms_ingest *w)
 		isms_store_rollback(w->s);
 		return r;
 	}
+	r = evidence_batch_start(&w->batch, w->last + 1);
+	if (r < 0) {
+		isms_store_rollback(w->s);
+		return r;
+	}
 	memset(w->delta, 0, sizeof(w->delta));
+	evidence_tags_forget(w->tags);
 	w->open = true;
 	return 0;
 }
@@ -151,9 +139,8 @@ int isms_ingest_begin(struct isms_ingest *w)
 int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64_t *ret_id)
 {
 	struct isms_evidence e = *ev;
-	char hash[ISMS_HASH_HEX], tsbuf[ISMS_DATE_MAX], salt[EVIDENCE_SALT_HEX];
-	char subject_d[ISMS_HASH_HEX], details_d[ISMS_HASH_HEX];
-	const char *vals[16];
+	char hash[ISMS_HASH_HEX], tsbuf[ISMS_DATE_MAX], pd[EVIDENCE_PD_HEX];
+	const char *vals[12];
 	time_t now;
 	int r;
 
@@ -169,10 +156,15 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 	}
 	if (!e.ts)
 		e.ts = w->recorded;
-	r = salt_next(w, salt);
-	if (r >= 0)
-		r = evidence_hash_v2(w->prev, w->last + 1, w->recorded, &e, salt, subject_d, details_d,
-				     hash);
+	/* A full batch is stored first: this row starts the next, with its own salt. */
+	if (evidence_batch_full(&w->batch)) {
+		r = evidence_batch_flush(w->s, &w->batch);
+		if (r >= 0)
+			r = evidence_batch_start(&w->batch, w->last + 1);
+		if (r < 0)
+			return r;
+	}
+	r = evidence_hash_v3(w->prev, w->last + 1, w->recorded, &e, w->batch.salt, pd, hash);
 	if (r < 0)
 		return r;
 	vals[0] = w->recorded;
@@ -185,16 +177,12 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 	vals[7] = e.asset;
 	vals[8] = e.subject;
 	vals[9] = e.outcome;
-	vals[10] = e.details;
-	vals[11] = w->prev;
-	vals[12] = hash;
-	vals[13] = salt;
-	vals[14] = subject_d;
-	vals[15] = details_d;
+	vals[10] = hash;
+	vals[11] = pd;
 	sqlite3_reset(w->insert);
 	if (sqlite3_bind_int64(w->insert, 1, w->last + 1) != SQLITE_OK)
 		return -EIO;
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < 12; i++) {
 		if (sqlite3_bind_text(w->insert, i + 2, vals[i], -1, SQLITE_STATIC) != SQLITE_OK)
 			return -EIO;
 	}
@@ -205,6 +193,12 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 		return r;
 	if (sqlite3_changes(sqlite3_db_handle(w->insert)) == 0)
 		return -EALREADY;
+	/* (never read as a refused row: the row is in, the batch must fail) */
+	r = evidence_batch_add(&w->batch, e.details);
+	if (r >= 0)
+		r = evidence_tags_add(w->s, w->tags, w->last + 1, &e);
+	if (r < 0)
+		return r == -EINVAL || r == -EALREADY ? -EIO : r;
 	w->last++;
 	memcpy(w->prev, hash, sizeof(hash));
 	if (ret_id)
@@ -236,8 +230,9 @@ int isms_ingest_commit(struct isms_ingest *w)
 
 	if (!w->open)
 		return -EINVAL;
+	r = evidence_batch_flush(w->s, &w->batch);
 	sqlite3_reset(w->head_set);
-	if (sqlite3_bind_int64(w->head_set, 1, w->last) != SQLITE_OK)
+	if (r >= 0 && sqlite3_bind_int64(w->head_set, 1, w->last) != SQLITE_OK)
 		r = -EIO;
 	if (r >= 0)
 		r = store_bind_text(w->s, w->head_set, 2, w->prev);
@@ -273,6 +268,7 @@ void isms_ingest_rollback(struct isms_ingest *w)
 	if (!w->open)
 		return;
 	w->open = false;
+	evidence_tags_forget(w->tags);
 	isms_store_rollback(w->s);
 }
 

@@ -159,8 +159,11 @@ int isms_journal_append(const char *path, const struct isms_evidence *ev)
 			r = -errno;
 			break;
 		}
-		if (flock(fd, LOCK_SH) < 0) {
-			r = -errno;
+		/* Never wait on a drain: its exclusive lock is only ever taken on
+		 * a journal it has renamed away, so a lock held means this file
+		 * is no longer the journal, and the next open finds the new one. */
+		if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+			r = errno == EWOULDBLOCK ? -EAGAIN : -errno;
 		} else if ((r = same_file(fd, path)) == 0) {
 			r = -EAGAIN;
 		} else if (r > 0) {

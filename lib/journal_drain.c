@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Draining pam_isms's decision journal into the chain (see isms/journal.h
- * for the protocol between its writers and this drain).
+ * for the protocol between its writers and this drain), through the
+ * evidence writer (isms/writer.h) as the spool drain and the CLIs: one
+ * orchestration path for every writer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +17,7 @@
 #include <unistd.h>
 
 #include "crc32c.h"
-#include "isms/ingest.h"
+#include "isms/writer.h"
 #include "isms/journal.h"
 #include "isms/strutil.h"
 #include "store_internal.h"
@@ -24,7 +26,7 @@
 
 struct drain {
 	struct isms_store *s;
-	struct isms_ingest *in;
+	struct isms_writer *w; /* the evidence writer on @s: the rules and batches of every writer */
 	struct isms_journal_drained *res;
 	struct stat st; /* of the .draining file: part of the malformed rows' keys */
 	char node[256];
@@ -33,17 +35,17 @@ struct drain {
 
 static int flush(struct drain *d, bool reopen)
 {
-	int r = isms_ingest_commit(d->in);
+	int r = isms_writer_end(d->w, true);
 
 	d->inbatch = 0;
 	if (r < 0 || !reopen)
 		return r;
-	return isms_ingest_begin(d->in);
+	return isms_writer_begin(d->w);
 }
 
 static int add(struct drain *d, const struct isms_evidence *ev)
 {
-	int r = isms_ingest_add(d->in, ev, NULL);
+	int r = isms_writer_add(d->w, ev, NULL);
 
 	if (r == -EALREADY) {
 		d->res->duplicates++;
@@ -164,6 +166,33 @@ out:
 	return r;
 }
 
+/*
+ * A loss counter that cannot be read: one journal.malformed row keyed by the
+ * counter file itself (inode, change time, its bytes), so that every later
+ * drain finds it already kept while the counter stays as it is.
+ */
+static int loss_unreadable(struct drain *d, const char *path)
+{
+	struct stat keep = d->st;
+	unsigned char b[64] = {0};
+	char lp[4096];
+	ssize_t n = 0;
+	int fd, r;
+
+	snprintf(lp, sizeof(lp), "%s.lost", path);
+	memset(&d->st, 0, sizeof(d->st));
+	fd = open(lp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		if (fstat(fd, &d->st) < 0)
+			memset(&d->st, 0, sizeof(d->st));
+		n = pread(fd, b, sizeof(b), 0);
+		close(fd);
+	}
+	r = malformed(d, b, 0, n > 0 ? (size_t)n : 0, "loss counter unreadable");
+	d->st = keep;
+	return r;
+}
+
 /* A loss count not yet in the chain: one row, and the setting that remembers it. */
 static int report_loss(struct drain *d, const char *path)
 {
@@ -176,7 +205,7 @@ static int report_loss(struct drain *d, const char *path)
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
-		return malformed(d, (const unsigned char *)"", 0, 0, "loss counter unreadable");
+		return loss_unreadable(d, path);
 	snprintf(setting, sizeof(setting), "journal.lost_reported.%s", l.id);
 	if (isms_setting_get(d->s, setting, &v) == 0)
 		reported = strtoull(v, NULL, 10);
@@ -241,7 +270,7 @@ int isms_journal_drain(struct isms_store *s, const char *path, struct isms_journ
 	if (isms_journal_prepare(path) < 0) {
 		/* not fatal: the drain itself does not need it */
 	}
-	r = isms_ingest_new(s, "pam_isms", &d.in);
+	r = isms_writer_new_on(s, "pam_isms", &d.w);
 	if (r < 0)
 		goto out;
 	/* A .draining file left by a killed drain goes first, then the journal. */
@@ -251,31 +280,31 @@ int isms_journal_drain(struct isms_store *s, const char *path, struct isms_journ
 				r = -errno;
 			break;
 		}
-		r = isms_ingest_begin(d.in);
+		r = isms_writer_begin(d.w);
 		if (r < 0)
 			break;
 		r = drain_file(&d, draining);
 		if (r >= 0)
 			r = flush(&d, false);
 		else
-			isms_ingest_rollback(d.in);
+			isms_writer_end(d.w, false);
 		/* Only what is committed leaves: after a crash the rows are there
 		 * and the file too, and a re-run finds every key already stored. */
 		if (r >= 0 && unlink(draining) < 0 && errno != ENOENT)
 			r = -errno;
 	}
 	if (r >= 0) {
-		r = isms_ingest_begin(d.in);
+		r = isms_writer_begin(d.w);
 		if (r >= 0) {
 			r = report_loss(&d, path);
 			if (r >= 0)
 				r = flush(&d, false);
 			else
-				isms_ingest_rollback(d.in);
+				isms_writer_end(d.w, false);
 		}
 	}
 out:
-	isms_ingest_free(d.in);
+	isms_writer_free(d.w);
 	close(lfd);
 	if (r >= 0 && ret)
 		*ret = res;

@@ -174,9 +174,29 @@ static bool literal(struct fast *p, const char *word)
 
 static bool value(struct fast *p);
 
+/*
+ * After a member of an object or array: 1 when a ',' follows (another
+ * member), 0 when @close does (consumed: the container ends), -1 otherwise.
+ */
+static int next_member(struct fast *p, char close)
+{
+	ws(p);
+	if (p->pos >= p->len)
+		return -1;
+	if (p->s[p->pos] == ',') {
+		p->pos++;
+		return 1;
+	}
+	if (p->s[p->pos] != close)
+		return -1;
+	p->pos++;
+	return 0;
+}
+
 static bool object(struct fast *p)
 {
 	size_t first = p->nnames, off, n;
+	int r;
 
 	if (++p->depth >= p->max_depth)
 		return false;
@@ -207,17 +227,11 @@ static bool object(struct fast *p)
 		ws(p);
 		if (!value(p))
 			return false;
-		ws(p);
-		if (p->pos >= p->len)
+		r = next_member(p, '}');
+		if (r < 0)
 			return false;
-		if (p->s[p->pos] == ',') {
-			p->pos++;
-			continue;
-		}
-		if (p->s[p->pos] != '}')
-			return false;
-		p->pos++;
-		break;
+		if (r == 0)
+			break;
 	}
 	p->nnames = first;
 	p->depth--;
@@ -226,6 +240,8 @@ static bool object(struct fast *p)
 
 static bool array(struct fast *p)
 {
+	int r;
+
 	if (++p->depth >= p->max_depth)
 		return false;
 	p->pos++;
@@ -239,17 +255,11 @@ static bool array(struct fast *p)
 		ws(p);
 		if (!value(p))
 			return false;
-		ws(p);
-		if (p->pos >= p->len)
+		r = next_member(p, ']');
+		if (r < 0)
 			return false;
-		if (p->s[p->pos] == ',') {
-			p->pos++;
-			continue;
-		}
-		if (p->s[p->pos] != ']')
-			return false;
-		p->pos++;
-		break;
+		if (r == 0)
+			break;
 	}
 	p->depth--;
 	return true;

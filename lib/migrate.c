@@ -166,10 +166,26 @@ static const char *const m7[] = {
 };
 
 /*
- * 8: control tests and their results per period (ISO 27001 9.1).  Results
- * name their test rather than refer to it: a test removed keeps its history.
+ * 8: evidence by kind, control, asset, node and subject through block tags
+ * instead of one index each (five index inserts per appended row); the
+ * time index stays.
  */
 static const char *const m8[] = {
+	ISMS_EVIDENCE_TAG_DDL,
+	NULL,
+};
+
+/* 9: row format 3: details batched and compressed, one personal digest, no prev */
+static const char *const m9[] = {
+	ISMS_EVIDENCE_FORMAT3_DDL,
+	NULL,
+};
+
+/*
+ * 10: control tests and their results per period (ISO 27001 9.1).  Results
+ * name their test rather than refer to it: a test removed keeps its history.
+ */
+static const char *const m10[] = {
 	"CREATE TABLE control_test ("
 	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
 	"  control INTEGER NOT NULL REFERENCES control(pk), version INTEGER NOT NULL DEFAULT 1,"
@@ -200,6 +216,8 @@ const char *const *const isms_migrations[] = {
 	m6,
 	m7,
 	m8,
+	m9,
+	m10,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

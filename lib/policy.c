@@ -253,27 +253,35 @@ out:
 	return 0;
 }
 
+int policy_read_file(const char *path, bool strict_modes, char **ret_buf, size_t *ret_len,
+		     struct isms_policy_problems *problems)
+{
+	char why[512];
+	int r;
+
+	if (!strict_modes)
+		return isms_read_file(path, ISMS_POLICY_MAX_BYTES, ret_buf, ret_len);
+	/* StrictModes: every component of the path as written, the very
+	 * file read that was checked (lib/trust.c). */
+	r = isms_trust_read(path, 0, ISMS_POLICY_MAX_BYTES, ret_buf, ret_len, why, sizeof(why));
+	if (r == -EPERM) {
+		struct policy_parser ps = {.pr = problems};
+
+		problem(&ps, 0, "$", "%s", why);
+	}
+	return r;
+}
+
 int isms_policy_load(const char *path, bool strict_modes, const char *zoneinfo,
 		     struct isms_policy **ret, struct isms_policy_problems *problems)
 {
-	char *buf = NULL, why[512];
+	char *buf = NULL;
 	size_t len = 0;
 	int r;
 
 	if (problems)
 		memset(problems, 0, sizeof(*problems));
-	if (!strict_modes) {
-		r = isms_read_file(path, ISMS_POLICY_MAX_BYTES, &buf, &len);
-	} else {
-		/* StrictModes: every component of the path as written, the very
-		 * file read that was checked (lib/trust.c). */
-		r = isms_trust_read(path, 0, ISMS_POLICY_MAX_BYTES, &buf, &len, why, sizeof(why));
-		if (r == -EPERM) {
-			struct policy_parser ps = {.pr = problems};
-
-			problem(&ps, 0, "$", "%s", why);
-		}
-	}
+	r = policy_read_file(path, strict_modes, &buf, &len, problems);
 	if (r == 0)
 		r = isms_policy_parse(buf, len, zoneinfo, ret, problems);
 	free(buf);

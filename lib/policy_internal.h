@@ -71,6 +71,10 @@ void policy_strv_free(struct strv *v);
 /* A name of a user, group, asset...: printable, no tab or newline, 1 to @max bytes. */
 bool policy_name_ok(const char *s, size_t max);
 
+/* The policy file's text, trust-checked with @strict_modes; -EPERM says why in @problems. */
+int policy_read_file(const char *path, bool strict_modes, char **ret_buf, size_t *ret_len,
+		     struct isms_policy_problems *problems);
+
 /* $.rules[@idx] into @r; problems recorded, -ENOMEM the only error returned. */
 int policy_parse_rule(struct policy_parser *ps, size_t idx, struct json_object *o, struct rule *r);
 

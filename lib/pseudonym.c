@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Pseudonymisation of old evidence: a format-2 row's subject becomes its
+ * Pseudonymisation of old evidence: a format-2 or 3 row's subject becomes its
  * pseudonym and its details go, with its salt, so that the digests left in
  * the row can no longer be matched against guessed names.  The chain hash
  * covers the digests, not the text: the row still verifies, and every other
@@ -15,6 +15,12 @@
 #include "evidence_internal.h"
 #include "isms/archive.h"
 #include "isms/strutil.h"
+
+/* A batch due: it still has its salt, and none of its rows is as recent as ?1. */
+#define RAW_DUE                                                                                \
+	" AND r.salt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM evidence x"                     \
+	" WHERE x.pk BETWEEN r.pk AND r.pk + r.n - 1"                                          \
+	" AND NOT (CAST(strftime('%s', x.ts) AS INTEGER) < ?1))"
 
 int isms_evidence_pseudonymise(struct isms_store *s, int64_t before, int64_t *ret_rows)
 {
@@ -50,6 +56,43 @@ int isms_evidence_pseudonymise(struct isms_store *s, int64_t before, int64_t *re
 		r = store_step_done(s, st);
 	if (r >= 0)
 		n = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	st = NULL;
+	/*
+	 * Format 3: a whole batch at a time, once every row of it is older
+	 * (its salt and stream serve them all): the rows' subjects first,
+	 * while the batch still says it holds them, then the batch.
+	 */
+	for (int i = 0; r >= 0 && i < 2; i++) {
+		r = store_prepare(s, i == 0 ?
+				  "UPDATE evidence SET subject = CASE WHEN subject IS NULL THEN NULL"
+				  " ELSE '~' || substr(subject_d, 1, 16) END"
+				  " WHERE fmt = 3 AND pk IN (SELECT e.pk FROM evidence_raw r"
+				  " JOIN evidence e ON e.pk BETWEEN r.pk AND r.pk + r.n - 1" RAW_DUE ")" :
+				  "UPDATE evidence_raw SET salt = NULL, z = NULL"
+				  " WHERE pk IN (SELECT r.pk FROM evidence_raw r WHERE 1" RAW_DUE ")",
+				  &st);
+		if (r >= 0 && sqlite3_bind_int64(st, 1, before) != SQLITE_OK)
+			r = -EIO;
+		if (r >= 0)
+			r = store_step_done(s, st);
+		if (r >= 0 && i == 0)
+			n += sqlite3_changes(s->db);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	/* The pseudonyms are found by subject as the names were (evidence_tag). */
+	if (r >= 0 && n > 0)
+		r = store_prepare(s,
+				  "INSERT OR IGNORE INTO evidence_tag (field, value, block)"
+				  " SELECT 5, subject, pk >> 6 FROM evidence"
+				  " WHERE ((fmt = 2 AND psalt IS NULL) OR fmt = 3) AND subject GLOB '~*'"
+				  " AND CAST(strftime('%s', ts) AS INTEGER) < ?1",
+				  &st);
+	if (st && sqlite3_bind_int64(st, 1, before) != SQLITE_OK)
+		r = -EIO;
+	if (st && r >= 0)
+		r = store_step_done(s, st);
 	sqlite3_finalize(st);
 	if (r >= 0 && n > 0) {
 		isms_format_utc((time_t)before, when, sizeof(when));

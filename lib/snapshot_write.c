@@ -22,6 +22,7 @@
 
 #include "crc32c.h"
 #include "isms/snapshot.h"
+#include "replace_file.h"
 #include "snapshot_internal.h"
 #include "store_internal.h"
 
@@ -348,59 +349,6 @@ static uint64_t old_generation(const char *path)
 	return g;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* @buf into a new file beside @path, then renamed over it: readers see the old or the new. */
-static int replace_file(const char *path, const unsigned char *buf, size_t len, mode_t mode)
-{
-	char tmp[4096], dir[4096];
-	const char *slash = strrchr(path, '/');
-	int fd, dfd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, buf, len);
-	if (r >= 0 && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r >= 0)
-		r = -errno;
-	if (r >= 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	/* The rename itself must survive a crash, or the old file comes back. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	r = fsync(dfd) < 0 ? -errno : 0;
-	close(dfd);
-	return r;
-}
-
 int isms_snapshot_write(struct isms_store *s, const char *path, struct isms_snapshot_info *ret_info)
 {
 	struct build bd = {0};
@@ -444,7 +392,7 @@ int isms_snapshot_write(struct isms_store *s, const char *path, struct isms_snap
 	r = serialise(&bd, gen, created, id, &out);
 	if (r < 0)
 		goto out;
-	r = replace_file(path, out.p, out.len, mode);
+	r = isms_replace_file(path, out.p, out.len, mode);
 	if (r < 0)
 		goto out;
 	if (ret_info) {

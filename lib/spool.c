@@ -112,8 +112,8 @@ int spool_write_synced(int fd, const char *text, size_t len)
  * rename, fsync of the directory, so that a crash leaves the whole file or
  * none of it (a hidden temporary at most, which draining ignores).
  */
-static int write_file(const char *dir, const char *ts, const char *suffix, const char *text,
-		      size_t len)
+static int write_file(const char *dir, const char *kind, const char *ts, const char *suffix,
+		      const char *text, size_t len)
 {
 	char tmp[4096], final[4096], seq[32] = "";
 	int fd, r;
@@ -138,8 +138,8 @@ static int write_file(const char *dir, const char *ts, const char *suffix, const
 			snprintf(seq, sizeof(seq), "%019lld-",
 				 (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
 		}
-		snprintf(final, sizeof(final), "%s/ev-%s-%s%s.%s", dir, ts, seq,
-			 strrchr(tmp, '-') + 1, suffix);
+		snprintf(final, sizeof(final), "%s/%s%sev-%s-%s%s.%s", dir, kind ? kind : "",
+			 kind ? "-" : "", ts, seq, strrchr(tmp, '-') + 1, suffix);
 		if (rename(tmp, final) < 0) {
 			r = -errno;
 		} else {
@@ -173,7 +173,7 @@ int isms_spool_write(const char *dir, const struct isms_evidence *ev)
 		return r;
 	r = append_piece(&buf, &len, &cap, ev);
 	if (r == 0)
-		r = write_file(dir, ev->ts, "json", buf, len - 1); /* without the newline */
+		r = write_file(dir, NULL, ev->ts, "json", buf, len - 1); /* without the newline */
 	free(buf);
 	return r;
 }
@@ -195,12 +195,21 @@ static bool name_safe(const char *ts)
 int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *evs, size_t n,
 			   size_t *ret_written)
 {
+	return isms_spool_write_batch_kind(dir, NULL, evs, n, ret_written);
+}
+
+int isms_spool_write_batch_kind(const char *dir, const char *kind,
+				const struct isms_evidence *const *evs, size_t n, size_t *ret_written)
+{
 	char *buf = NULL;
 	size_t len = 0, cap = 0, written = 0, first = 0;
 	int r;
 
 	if (ret_written)
 		*ret_written = 0;
+	if (kind && (!*kind || strlen(kind) > 32 ||
+		     strspn(kind, "abcdefghijklmnopqrstuvwxyz") != strlen(kind)))
+		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!evs[i]->event_key || !evs[i]->ts)
 			return -EINVAL;
@@ -224,7 +233,7 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
 				isms_format_utc(time(NULL), now, sizeof(now));
 				ts = now;
 			}
-			r = write_file(dir, ts, "jsonl", buf, len);
+			r = write_file(dir, kind, ts, "jsonl", buf, len);
 			if (r == 0)
 				written = i + 1;
 			len = 0;

@@ -178,6 +178,14 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 
 int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *ret_done)
 {
+	return isms_spool_drain_kind(s, dir, NULL, max, ret_done);
+}
+
+int isms_spool_drain_kind(struct isms_store *s, const char *dir, const char *kind, size_t max,
+			  size_t *ret_done)
+{
+	char prefix[64];
+	size_t plen;
 	struct isms_writer *w = NULL;
 	struct dirent *de;
 	char **names = NULL;
@@ -187,6 +195,9 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 
 	if (ret_done)
 		*ret_done = 0;
+	if (kind && (strlen(kind) > 32 || strspn(kind, "abcdefghijklmnopqrstuvwxyz") != strlen(kind)))
+		return -EINVAL;
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "%s%sev-", kind ? kind : "", kind ? "-" : "");
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
@@ -197,8 +208,9 @@ int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 
-		/* ev-*.json: one piece (pam_isms, older collectors); ev-*.jsonl: a batch. */
-		if (strncmp(de->d_name, "ev-", 3) != 0 || len < 8 ||
+		/* ev-*.json: one piece (pam_isms, older collectors); ev-*.jsonl: a batch;
+		 * KIND-ev-*.jsonl: a batch of the second store's (and no other's). */
+		if (strncmp(de->d_name, prefix, plen) != 0 || len < plen + 5 ||
 		    !(ends_with(de->d_name, len, ".json") || ends_with(de->d_name, len, ".jsonl")))
 			continue;
 		if (n == cap) {

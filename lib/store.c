@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "isms/entity.h"
+#include "evidence_internal.h"
 #include "store_internal.h"
 
 int store_seterr(struct isms_store *s, int r, const char *fmt, ...)
@@ -336,6 +337,12 @@ int isms_store_open_schema(const char *path, const struct isms_schema *schema, u
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	/* Format-3 rows' details, for every query that shows or reads them. */
+	r = evidence_details_register(s->db);
+	if (r < 0) {
+		snprintf(err, sizeof(err), "cannot open store '%s': out of memory", path);
+		goto fail;
+	}
 	if (!ro) {
 		int one = 1;
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_internal.h"
@@ -21,6 +22,73 @@ static int on_progress(void *p)
 
 	/* Non-zero interrupts the check: the caller asked to stop. */
 	return pr->cb(pr->userdata) != 0;
+}
+
+/* One table's quick_check: "ok" or the first problem, kept on @s. */
+static int check_table(struct isms_store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql;
+	int r;
+
+	/* PRAGMA takes no parameters: the name, from the schema itself, quoted. */
+	sql = sqlite3_mprintf("PRAGMA quick_check(\"%w\")", name);
+	if (!sql)
+		return -ENOMEM;
+	r = store_prepare(s, sql, &st);
+	sqlite3_free(sql);
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 1) {
+		const char *msg = (const char *)sqlite3_column_text(st, 0);
+
+		r = 0;
+		if (!msg || strcmp(msg, "ok") != 0)
+			r = store_seterr(s, -ENOTRECOVERABLE, "store '%s' is corrupt: %s", s->path,
+					 msg ? msg : "?");
+	} else if (r == 0) {
+		r = -EIO;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int isms_store_check_besides_evidence(struct isms_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int r = store_prepare(s, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+				 " AND name NOT IN ('evidence', 'evidence_raw') ORDER BY name", &st);
+
+	/* The names first: a pragma run while the schema is being read would
+	 * reset the statement reading it. */
+	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (n == cap) {
+			char **v = realloc(names, (cap ? cap * 2 : 32) * sizeof(*v));
+
+			if (!v) {
+				r = -ENOMEM;
+				break;
+			}
+			names = v;
+			cap = cap ? cap * 2 : 32;
+		}
+		if (!(names[n] = strdup(name ? name : ""))) {
+			r = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = check_table(s, names[i]);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return r < 0 ? r : 0;
 }
 
 int isms_store_check_full(struct isms_store *s, bool integrity, unsigned max_problems,

@@ -13,21 +13,10 @@
 #include "isms/indicator.h"
 #include "isms/spool.h"
 #include "isms/writer.h"
+#include "writer_internal.h"
 
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 30000
-
-struct isms_writer {
-	struct isms_writer_config cfg;
-	struct isms_store *s, *ds; /* the main and the second store, while open */
-	struct isms_ingest *in, *din;
-	bool borrowed; /* @s is the caller's (isms_writer_new_on) */
-	bool second_warned;
-	uint64_t retry_at; /* of the next open, on now_ms()'s clock */
-	unsigned backoff;
-	_Atomic uint64_t ctr[ISMS_CTR_MAX];
-	_Atomic uint64_t batches, store_errors, lost_rows;
-};
 
 static uint64_t now_ms(void)
 {
@@ -37,8 +26,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-__attribute__((format(printf, 3, 4))) static void note(const struct isms_writer *w, int prio,
-						       const char *fmt, ...)
+void writer_note(const struct isms_writer *w, int prio, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -71,6 +59,7 @@ int isms_writer_new(const struct isms_writer_config *cfg, struct isms_writer **r
 		w->cfg.retry_ms = 200;
 	if (!w->cfg.reopen_ms)
 		w->cfg.reopen_ms = 5000;
+	w->second_pending = true; /* an earlier run's spool */
 	*ret = w;
 	return 0;
 }
@@ -137,8 +126,8 @@ int isms_writer_open(struct isms_writer *w)
 	}
 	if (r < 0) {
 		if (w->backoff == 0 || w->backoff == BACKOFF_MAX_MS)
-			note(w, LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
-			     w->cfg.store, err ? err : strerror(-r));
+			writer_note(w, LOG_ERR, "cannot use store '%s': %s; events wait in memory and in the spool",
+				    w->cfg.store, err ? err : strerror(-r));
 		free(err);
 		w->backoff = w->backoff ? (w->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
 									    : w->backoff * 2)
@@ -158,30 +147,6 @@ unsigned isms_writer_retry_ms(const struct isms_writer *w)
 	uint64_t now = now_ms();
 
 	return w->in || w->retry_at <= now ? 0 : (unsigned)(w->retry_at - now);
-}
-
-/* The second store, opened when it exists; looked for again while it is missing. */
-static void open_second(struct isms_writer *w)
-{
-	struct stat st;
-	char *err = NULL;
-
-	if (w->din || !w->cfg.second || stat(w->cfg.second, &st) < 0)
-		return;
-	if (isms_store_open_schema(w->cfg.second, w->cfg.second_schema, 0, w->cfg.busy_ms, &w->ds,
-				   &err) < 0) {
-		note(w, LOG_ERR, "cannot use the %s store: %s", w->cfg.second_schema->name,
-		     err ? err : "?");
-		free(err);
-		return;
-	}
-	if (isms_ingest_new(w->ds, w->cfg.source ? w->cfg.source : "", &w->din) < 0) {
-		note(w, LOG_ERR, "cannot prepare the %s store: %s", w->cfg.second_schema->name,
-		     isms_store_errmsg(w->ds));
-		w->ds = isms_store_free(w->ds);
-		return;
-	}
-	w->second_warned = false;
 }
 
 static void count(struct isms_writer *w, struct isms_ingest *in, enum isms_counter c)
@@ -208,15 +173,17 @@ static int apply(struct isms_writer *w, struct isms_writer_item *it)
 	if (it->route == ISMS_WRITER_SECOND) {
 		/* Personal data never enters the main store: it went to the
 		 * second store in this batch, or there is none to take it. */
-		if (w->din) {
+		if (w->din || it->second_kept) {
 			it->ctr = ISMS_CTR_ROUTED;
+		} else if (it->second_lost) {
+			it->result = -EIO; /* counted lost, and recorded (commit_once) */
 		} else {
 			it->result = -ENOENT;
 			if (!w->second_warned && w->cfg.second_schema) {
-				note(w, LOG_WARNING,
-				     "events for the %s store: need '%s', which does not exist (%s init); they are counted as filtered, not stored",
-				     w->cfg.second_schema->name, w->cfg.second ? w->cfg.second : "",
-				     w->cfg.second_schema->tool ? w->cfg.second_schema->tool : "?");
+				writer_note(w, LOG_WARNING,
+					    "events for the %s store: need '%s', which does not exist (%s init); they are counted as filtered, not stored",
+					    w->cfg.second_schema->name, w->cfg.second ? w->cfg.second : "",
+					    w->cfg.second_schema->tool ? w->cfg.second_schema->tool : "?");
 				w->second_warned = true;
 			}
 		}
@@ -276,30 +243,44 @@ static int apply_second(struct isms_writer *w, struct isms_writer_item *it)
 static int commit_once(struct isms_writer *w, struct isms_writer_item *items)
 {
 	bool any = false;
+	size_t lost = 0;
 	int r = 0;
 
 	for (struct isms_writer_item *p = items; p && !any; p = p->next)
-		any = p->route == ISMS_WRITER_SECOND && !p->second_kept;
-	if (any)
-		open_second(w);
+		any = p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost;
+	if (any || (w->second_pending && w->cfg.spool))
+		writer_open_second(w);
 	if (any && w->din) {
 		r = isms_ingest_begin(w->din);
 		for (struct isms_writer_item *p = items; p && r >= 0; p = p->next)
-			if (p->route == ISMS_WRITER_SECOND && !p->second_kept)
+			if (p->route == ISMS_WRITER_SECOND && !p->second_kept && !p->second_lost)
 				r = apply_second(w, p);
-		if (r < 0) {
-			isms_ingest_rollback(w->din);
-			return r;
-		}
-		r = isms_ingest_commit(w->din);
 		if (r < 0)
-			return r;
-		for (struct isms_writer_item *p = items; p; p = p->next)
-			p->second_kept = p->second_kept || p->route == ISMS_WRITER_SECOND;
+			isms_ingest_rollback(w->din);
+		else
+			r = isms_ingest_commit(w->din);
+		if (r >= 0) {
+			for (struct isms_writer_item *p = items; p; p = p->next)
+				p->second_kept = p->second_kept || p->route == ISMS_WRITER_SECOND;
+		} else {
+			/* Not the main store's trouble: the personal rows wait in the
+			 * spool, the store is opened again for the next batch. */
+			writer_note(w, LOG_ERR, "the %s store failed: %s", w->cfg.second_schema->name,
+				    isms_store_errmsg(w->ds));
+			writer_close_second(w);
+		}
+		r = 0;
 	}
+	/* There, but it cannot be used: its rows are spooled, not filtered. */
+	if (any && !w->din && writer_second_exists(w))
+		writer_spool_second(w, items);
 	r = isms_ingest_begin(w->in);
-	for (struct isms_writer_item *p = items; p && r >= 0; p = p->next)
+	for (struct isms_writer_item *p = items; p && r >= 0; p = p->next) {
 		r = apply(w, p);
+		lost += p->second_lost;
+	}
+	if (r >= 0 && lost)
+		r = writer_record_lost(w, lost);
 	if (r < 0) {
 		isms_ingest_rollback(w->in);
 		return r;
@@ -322,12 +303,19 @@ int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 	size_t n = 0, kept = 0, lost, cap = length(items), second = 0;
 	int r = -ENOENT;
 
+	/* The second store's rows, when there is one, wait in the spool as its own. */
+	if (writer_second_exists(w))
+		writer_spool_second(w, items);
 	evs = calloc(cap ? cap : 1, sizeof(*evs));
 	for (struct isms_writer_item *p = items; p; p = p->next) {
 		if (!(p->flags & ISMS_WRITER_UNCOUNTED))
 			w->ctr[ISMS_CTR_RECEIVED]++;
 		if (p->route == ISMS_WRITER_SECOND && p->second_kept) {
-			w->ctr[ISMS_CTR_ROUTED]++; /* in the second store already */
+			w->ctr[ISMS_CTR_ROUTED]++; /* in the second store or its spool already */
+			continue;
+		}
+		if (p->route == ISMS_WRITER_SECOND && p->second_lost) {
+			w->ctr[ISMS_CTR_FILTERED]++; /* lost, counted so by spool_second() */
 			continue;
 		}
 		if (p->route != ISMS_WRITER_MAIN) {
@@ -349,14 +337,14 @@ int isms_writer_spool(struct isms_writer *w, struct isms_writer_item *items)
 	lost = n - kept;
 	w->ctr[ISMS_CTR_SPOOLED] += kept;
 	if (kept)
-		note(w, LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
-		     w->cfg.spool);
+		writer_note(w, LOG_WARNING, "store unavailable: %zu evidence rows spooled to '%s'", kept,
+			    w->cfg.spool);
 	if (second && w->cfg.second_schema)
-		note(w, LOG_WARNING, "%zu rows for the %s store not kept there (no store took the batch): counted as filtered",
-		     second, w->cfg.second_schema->name);
+		writer_note(w, LOG_WARNING, "%zu rows for the %s store not kept there (no store took the batch): counted as filtered",
+			    second, w->cfg.second_schema->name);
 	if (lost) {
-		note(w, LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
-		     w->cfg.spool ? w->cfg.spool : "", strerror(r < 0 ? -r : EIO), lost);
+		writer_note(w, LOG_ERR, "store and spool '%s' unavailable (%s): %zu evidence rows lost",
+			    w->cfg.spool ? w->cfg.spool : "", strerror(r < 0 ? -r : EIO), lost);
 		w->lost_rows += lost;
 	}
 	free(evs);
@@ -370,9 +358,9 @@ static void scan(struct isms_writer *w)
 	if (!(w->cfg.flags & ISMS_WRITER_SCAN))
 		return;
 	if (isms_indicators_scan(w->s, &crossed) < 0)
-		note(w, LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(w->s));
+		writer_note(w, LOG_ERR, "indicator scan failed: %s", isms_store_errmsg(w->s));
 	else if (crossed)
-		note(w, LOG_NOTICE, "%zu risk indicator%s crossed", crossed, crossed == 1 ? "" : "s");
+		writer_note(w, LOG_NOTICE, "%zu risk indicator%s crossed", crossed, crossed == 1 ? "" : "s");
 }
 
 int isms_writer_commit(struct isms_writer *w, struct isms_writer_item *items, bool stopping)
@@ -396,8 +384,8 @@ int isms_writer_commit(struct isms_writer *w, struct isms_writer_item *items, bo
 		if (fails++ == 0)
 			first_fail = now;
 		if (r != -EBUSY && fails == 1)
-			note(w, LOG_ERR, "store write failed: %s; retrying the batch",
-			     isms_store_errmsg(w->s));
+			writer_note(w, LOG_ERR, "store write failed: %s; retrying the batch",
+				    isms_store_errmsg(w->s));
 		if (!stopping && w->cfg.wait &&
 		    (r == -EBUSY ? now - first_fail < w->cfg.busy_limit_ms : fails < w->cfg.tries)) {
 			/* A locked or briefly failing store is tried again. */
@@ -407,9 +395,9 @@ int isms_writer_commit(struct isms_writer *w, struct isms_writer_item *items, bo
 		}
 		if (w->borrowed)
 			return r;
-		note(w, LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
-		     w->cfg.store, fails, isms_store_errmsg(w->s), length(items),
-		     stopping ? "" : "; the store is tried again later");
+		writer_note(w, LOG_ERR, "store '%s' failed %u times (%s): spooling the batch of %zu rows%s",
+			    w->cfg.store, fails, isms_store_errmsg(w->s), length(items),
+			    stopping ? "" : "; the store is tried again later");
 		r = isms_writer_spool(w, items);
 		/* Reopened later: the file may be repaired or replaced meanwhile. */
 		isms_writer_close(w);

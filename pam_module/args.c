@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
 #include "config.h"
 #include "args.h"
 #include "isms/policy.h"
@@ -20,9 +25,14 @@ static int path_arg(const char **dst, const char *v)
 
 static int p_policy(struct pam_isms_args *a, const char *v) { return path_arg(&a->policy, v); }
 static int p_store(struct pam_isms_args *a, const char *v) { return path_arg(&a->store, v); }
-static int p_spool(struct pam_isms_args *a, const char *v) { return path_arg(&a->spool, v); }
+static int p_spool(struct pam_isms_args *a, const char *v)
+{
+	a->deprecated |= PAM_ISMS_DEPRECATED_SPOOL;
+	return path_arg(&a->spool, v);
+}
 static int p_snapshot(struct pam_isms_args *a, const char *v) { return path_arg(&a->snapshot, v); }
 static int p_journal(struct pam_isms_args *a, const char *v) { return path_arg(&a->journal, v); }
+static int p_compiled(struct pam_isms_args *a, const char *v) { return path_arg(&a->compiled, v); }
 static int p_zoneinfo(struct pam_isms_args *a, const char *v) { return path_arg(&a->zoneinfo, v); }
 
 static int p_mode(struct pam_isms_args *a, const char *v)
@@ -55,6 +65,7 @@ static int p_busy(struct pam_isms_args *a, const char *v)
 	if (!v[0] || *end || ms < 0 || ms > 10000)
 		return -EINVAL;
 	a->busy_ms = (int)ms;
+	a->deprecated |= PAM_ISMS_DEPRECATED_BUSY_MS;
 	return 0;
 }
 
@@ -81,6 +92,7 @@ static const struct arg_def {
 	{"spool", false, p_spool, 0},
 	{"snapshot", false, p_snapshot, 0},
 	{"journal", false, p_journal, 0},
+	{"compiled", false, p_compiled, 0},
 	{"max_age", false, p_max_age, 0},
 	{"zoneinfo", false, p_zoneinfo, 0},
 	{"mode", false, p_mode, 0},
@@ -134,5 +146,43 @@ int pam_isms_parse_args(struct pam_isms_args *a, int argc, const char **argv,
 		snprintf(a->journal_buf, sizeof(a->journal_buf), "%s.journal", a->store);
 		a->journal = a->journal_buf;
 	}
+	if (!a->compiled) {
+		snprintf(a->compiled_buf, sizeof(a->compiled_buf), "%s.policy", a->store);
+		a->compiled = a->compiled_buf;
+	}
 	return r;
+}
+
+#define WARNED_DATA "pam_isms_warned_deprecated"
+
+static void no_cleanup(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)data;
+	(void)error_status;
+}
+
+void pam_isms_warn_deprecated(pam_handle_t *pamh, const struct pam_isms_args *a)
+{
+	static int warned = 1; /* any address: the handle's data is only a mark */
+	const void *mark = NULL;
+
+	if (!a->deprecated)
+		return;
+	/* Once per PAM transaction, not once per account and session call. */
+	if (pam_get_data(pamh, WARNED_DATA, &mark) == PAM_SUCCESS && mark)
+		return;
+	{
+		bool both = a->deprecated ==
+			    (PAM_ISMS_DEPRECATED_SPOOL | PAM_ISMS_DEPRECATED_BUSY_MS);
+
+		pam_syslog(pamh, LOG_WARNING,
+			   "module argument%s %s%s%s %s deprecated and ignored: remove %s from the"
+			   " PAM configuration (see pam_isms(8))",
+			   both ? "s" : "", a->deprecated & PAM_ISMS_DEPRECATED_SPOOL ? "spool=" : "",
+			   both ? " and " : "",
+			   a->deprecated & PAM_ISMS_DEPRECATED_BUSY_MS ? "busy_ms=" : "",
+			   both ? "are" : "is", both ? "them" : "it");
+	}
+	(void)pam_set_data(pamh, WARNED_DATA, &warned, no_cleanup);
 }

@@ -45,7 +45,7 @@ int tu_nss_wrap(char **argv, const char *passwd, const char *group, const char *
 	if (getenv(ENV_DONE)) {
 		if (!getpwnam(sentinel)) {
 			printf("1..0 # SKIP nss_wrapper is not in effect (libnss_wrapper.so)\n");
-			exit(77);
+			exit(0);
 		}
 		return 0;
 	}

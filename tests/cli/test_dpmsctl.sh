@@ -41,7 +41,7 @@ err_has "dpmsctl --store" "the message says how to create it"
 
 dp init
 expect_rc 0 "init creates the DPMS store"
-out_has "schema version 4" "init names the schema version"
+out_has "schema version 6" "init names the schema version"
 is "$(stat -c %a "$DPMS_STORE")" 600 "the DPMS store has mode 0600"
 run "$DPMSCTL" --store "$T/sub/dpms.db" init -q
 expect_rc 0 "init creates a store in a missing directory"

@@ -134,6 +134,20 @@ else
 	ok "# SKIP nss_wrapper is not installed"
 fi
 
+# policy compile: the pre-parsed form pam_isms decodes, beside the store by default.
+isms policy compile "$P"; expect_rc 0 "policy compile"
+out_has "compiled into $ISMS_STORE.policy" "compiled beside the store"
+is "$(stat -c '%a %U' "$ISMS_STORE.policy")" "644 root" "compiled policy: root's, 0644"
+isms policy compile "$P" --to "$T/other.policy"; expect_rc 0 "policy compile --to"
+run cmp -s "$ISMS_STORE.policy" "$T/other.policy"; expect_rc 0 "the same policy compiles to the same bytes"
+isms policy compile "$T/bad.json" --to "$T/other.policy"; expect_rc 5 "a malformed policy is not compiled: exit 5"
+err_has "not compiled: rejected" "compile says why"
+run cmp -s "$ISMS_STORE.policy" "$T/other.policy"; expect_rc 0 "the compiled file already there is left alone"
+chmod 666 "$P"
+isms policy compile "$P"; expect_rc 6 "an insecure policy is not compiled: exit 6"
+chmod 644 "$P"
+isms policy compile "$P" extra; expect_rc 2 "compile takes one file"
+
 # Spool drain on an empty or missing spool.
 isms evidence drain --spool "$T/spool"; expect_rc 0 "drain of a missing spool"
 out_has "0 spooled evidence records stored" "nothing drained"

@@ -25,9 +25,12 @@ db_counters() {
 			"received \(.received) stored \(.stored) filtered \(.filtered) duplicates \(.duplicates) malformed \(.malformed)"'
 }
 # the evidence of audit events, without what is particular to one store (pk, recorded, hash)
+# (through ismsctl: details of row format 3 are stored compressed, in batches)
 content() {
-	sqlite3 -separator '|' "$1" "SELECT event_key, ts, source, kind, control, asset, subject, outcome, details
-		FROM evidence WHERE source IN ('audisp-isms', 'pam_isms') ORDER BY event_key"
+	"$ISMSCTL" --store "$1" --json evidence list |
+		jq -r '[.[] | select(.source == "audisp-isms" or .source == "pam_isms")] | sort_by(.event_key)
+			| .[] | [.event_key, .ts, .source, .kind, .control, .asset, .subject, .outcome, .details]
+			| map(. // "") | join("|")'
 }
 keys() { sqlite3 "$1" "SELECT event_key FROM evidence ORDER BY event_key"; }
 # ev STORE EVENT_KEY JQ: one field of one evidence row, through ismsctl's JSON
@@ -357,7 +360,7 @@ is "$(sqlite3 "$S" "SELECT group_concat(kind || '/' || outcome, ' ') FROM (SELEC
 	"collector.start/started collector.stop/stopped" "a live collector records its start and stop"
 # The kernel's audit= setting at the collector's start, and the SoA's warning for 8.15.
 ka=$(awk '{ v = "absent"; for (i = 1; i <= NF && $i != "--"; i++) if ($i ~ /^audit=./) v = substr($i, 7); print v }' /proc/cmdline)
-is "$(sqlite3 "$S" "SELECT json_extract(details, '$.kernel_audit') FROM evidence WHERE kind = 'collector.start'")" \
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind collector.start | jq -r '.[0].details | fromjson | .kernel_audit')" \
 	"$ka" "the collector's start records the kernel's audit= setting ($ka)"
 run "$ISMSCTL" --store "$S" soa
 expect_rc 0 "ismsctl soa: exit 0"

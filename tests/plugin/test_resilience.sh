@@ -6,6 +6,8 @@
 . "$ISMS_TAP_LIB"
 
 . "${ISMS_SOURCE_ROOT:?}/tests/plugin/lib.sh"
+# The full-store case mounts a tmpfs: the whole script runs under the machine lock.
+machine_lock
 
 # What this script starts, it ends (by pid) and unmounts, whatever happens.
 PIDS=""

@@ -15,6 +15,8 @@
 #include "isms/date.h"
 #include "isms/evidence.h"
 #include "isms/evidence_schema.h"
+#include "isms/ingest.h"
+#include "evidence_internal.h"
 #include "testutil.h"
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -356,13 +358,13 @@ static void t_migrate_old_store(void **state)
 	fx->s = isms_store_free(fx->s);
 	/* back to schema 4, as an earlier build left it */
 	assert_int_equal(tu_sql(fx->path,
+				"DROP TRIGGER evidence_raw_no_update; DROP TRIGGER evidence_raw_no_delete;"
+				"DROP TABLE evidence_raw;"
 				"DROP TRIGGER evidence_archive_forward; DROP TRIGGER evidence_archive_no_delete;"
 				"DROP TRIGGER evidence_archive_no_insert; DROP TABLE evidence_archive;"
 				"DROP TABLE evidence_retention; DROP TRIGGER evidence_no_delete;"
 				"DROP TRIGGER evidence_no_update;"
-				"DROP INDEX evidence_by_ts; DROP INDEX evidence_by_kind;"
-				"DROP INDEX evidence_by_control; DROP INDEX evidence_by_asset;"
-				"DROP INDEX evidence_by_node; DROP INDEX evidence_by_subject;"
+				"DROP INDEX evidence_by_ts; DROP TABLE evidence_tag;"
 				"DROP TABLE control_test; DROP TABLE assessment;"
 				"ALTER TABLE evidence DROP COLUMN fmt; ALTER TABLE evidence DROP COLUMN psalt;"
 				"ALTER TABLE evidence DROP COLUMN subject_d;"
@@ -397,6 +399,11 @@ static void t_migrate_old_store(void **state)
 	fx->s = s;
 	assert_int_equal(tu_sql_int(fx->path, "PRAGMA user_version"), ISMS_SCHEMA_VERSION);
 	verify_ok(s, 0);
+	/* migration 8 tagged the old rows: found by kind and subject (block 0) */
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_tag WHERE block = 0"
+					      " AND ((field = 1 AND value = 'pam.login')"
+					      " OR (field = 5 AND value = 'alice'))"),
+			 2);
 	/* new rows (format 2) after old ones (format 1), one chain */
 	fill(s, 10, 2, "pam.login");
 	verify_ok(s, 0);
@@ -440,7 +447,7 @@ static void edit(const char *path, const char *set, int row)
 
 	snprintf(sql, sizeof(sql),
 		 "DROP TRIGGER evidence_no_update; UPDATE evidence SET %s WHERE pk = %d;"
-		 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";", set, row);
+		 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3 ";", set, row);
 	assert_int_equal(tu_sql(path, sql), SQLITE_OK);
 }
 
@@ -474,7 +481,7 @@ static void t_pseudonymise(void **state)
 	edit(fx->path, "outcome = 'allow'", 2);
 	verify_ok(fx->s, 0);
 	edit(fx->path, "details = '{}'", 2);
-	expect_bad_row(fx->s, 2, "pseudonymised");
+	expect_bad_row(fx->s, 2, "in the row");
 	edit(fx->path, "details = NULL", 2);
 	edit(fx->path, "subject = 'user1'", 1);
 	expect_bad_row(fx->s, 1, "pseudonymised");
@@ -487,7 +494,10 @@ static void t_pseudonymise(void **state)
 	edit(fx->path, "subject = 'user4'", 5);
 	/* a pseudonym that is not the digest's is caught; a correct one passes: pseudonymising
 	 * needs no secret, so only an archive or anchor made before tells it from the trigger's */
-	edit(fx->path, "subject = '~0000000000000000', details = NULL, psalt = NULL", 6);
+	edit(fx->path, "subject = '~0000000000000000'", 6);
+	expect_bad_row(fx->s, 6, "personal fields do not match");
+	assert_int_equal(tu_sql(fx->path, "UPDATE evidence_raw SET salt = NULL, z = NULL WHERE pk = 6"),
+			 SQLITE_OK);
 	expect_bad_row(fx->s, 6, "pseudonymised");
 	edit(fx->path, "subject = '~' || substr(subject_d, 1, 16)", 6);
 	verify_ok(fx->s, 0);
@@ -503,6 +513,119 @@ static void t_pseudonymise(void **state)
 	free(p);
 }
 
+
+/*
+ * Rows of row format 2 (schema 6 and 7: salt and two digests in the row)
+ * followed by format-3 rows: one chain that verifies, pseudonymises (each
+ * format by its own rule) and archives as before.
+ */
+static void t_format2_then_3(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX], sql[2048], *p = file_in(fx, "f2.gz");
+	int64_t n = 0;
+
+	memcpy(prev, EVIDENCE_GENESIS, ISMS_HASH_HEX);
+	for (int i = 1; i <= 3; i++) {
+		char ts[32], subject[16], salt[EVIDENCE_SALT_HEX], sd[ISMS_HASH_HEX],
+			dd[ISMS_HASH_HEX];
+		struct isms_evidence ev = {.source = "pam", .kind = "pam.login", .ts = ts,
+					   .subject = subject, .details = "{\"tty\":\"pts/1\"}"};
+
+		isms_date_format(T0 + i - 1, ts, sizeof(ts));
+		snprintf(subject, sizeof(subject), "old%d", i);
+		assert_int_equal(evidence_salt(salt), 0);
+		assert_int_equal(evidence_hash_v2(prev, i, ts, &ev, salt, sd, dd, hash), 0);
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO evidence (pk, recorded, ts, source, kind, subject, details,"
+			 " prev, hash, fmt, psalt, subject_d, details_d) VALUES (%d, '%s', '%s', 'pam',"
+			 " 'pam.login', '%s', '{\"tty\":\"pts/1\"}', '%s', '%s', 2, '%s', '%s', '%s');"
+			 "UPDATE evidence_head SET last_pk = %d, last_hash = '%s';",
+			 i, ts, ts, subject, prev, hash, salt, sd, dd, i, hash);
+		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
+		memcpy(prev, hash, sizeof(hash));
+	}
+	verify_ok(fx->s, 0);
+	fill(fx->s, 3, 3, "pam.login"); /* rows 4-6, format 3 */
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE fmt = 3"), 3);
+	verify_ok(fx->s, 0);
+	/* shown alike: the details of both formats */
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE"
+				    " evidence_details(pk, fmt, details) IS NOT NULL AND pk <= 6"), 6);
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 5, &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE subject LIKE '~%'"),
+			 5);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE"
+				    " evidence_details(pk, fmt, details) IS NULL AND pk <= 5"), 5);
+	verify_ok(fx->s, 0);
+	archive_ok(fx->s, T0 + 4, p, 1, 4);
+	verify_ok(fx->s, 4);
+	{
+		struct isms_archive_info h;
+		char reason[256];
+
+		assert_int_equal(isms_archive_check(p, &h, 0, NULL, reason, sizeof(reason)), 0);
+	}
+	free(p);
+}
+
+
+/*
+ * One batch of format-3 rows (one transaction) cut by the archive boundary
+ * and by the pseudonymisation date: the batch stays for the rows after the
+ * boundary, the store and the archive verify, the batch is pseudonymised
+ * only once all its rows are old enough, and goes with its last row.
+ */
+static void t_batch_straddles(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_ingest *w = NULL;
+	char *p1 = file_in(fx, "s1.gz"), *p2 = file_in(fx, "s2.gz");
+	int64_t n = 0;
+
+	assert_int_equal(isms_ingest_new(fx->s, "bench", &w), 0);
+	assert_int_equal(isms_ingest_begin(w), 0);
+	for (int i = 0; i < 10; i++) {
+		char ts[32], subject[16], details[64];
+		struct isms_evidence ev = {.source = "bench", .kind = "file.read", .ts = ts,
+					   .subject = subject, .details = details};
+
+		isms_date_format(T0 + i, ts, sizeof(ts));
+		snprintf(subject, sizeof(subject), "u%d", i);
+		snprintf(details, sizeof(details), "{\"i\":%d}", i);
+		assert_int_equal(isms_ingest_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(isms_ingest_commit(w), 0);
+	isms_ingest_free(w);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw"), 1);
+	/* not all ten older than T0 + 5: the batch waits */
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 5, &n), 0);
+	assert_int_equal(n, 0);
+	archive_ok(fx->s, T0 + 4, p1, 1, 4);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw WHERE pk = 1"), 1);
+	verify_ok(fx->s, 4);
+	{
+		struct isms_archive_info h;
+		char reason[256];
+
+		assert_int_equal(isms_archive_check(p1, &h, 0, NULL, reason, sizeof(reason)), 0);
+	}
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE pk = 7 AND"
+				    " evidence_details(pk, fmt, details) = '{\"i\":6}'"), 1);
+	/* all the batch's rows in the store are old enough now */
+	assert_int_equal(isms_evidence_pseudonymise(fx->s, T0 + 10, &n), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw WHERE"
+				    " salt IS NULL AND z IS NULL"), 1);
+	verify_ok(fx->s, 4);
+	archive_ok(fx->s, T0 + 10, p2, 5, 10);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw WHERE pk = 1"), 0);
+	verify_ok(fx->s, 10);
+	free(p1);
+	free(p2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +633,7 @@ int main(void)
 		STORE_TEST(t_guards),      STORE_TEST(t_tamper),      STORE_TEST(t_other_store),
 		STORE_TEST(t_crash_between), STORE_TEST(t_migrate_old_store),
 		STORE_TEST(t_keyed),         STORE_TEST(t_pseudonymise),
+		STORE_TEST(t_format2_then_3), STORE_TEST(t_batch_straddles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,7 +22,7 @@
 	"DROP TRIGGER evidence_no_update; DROP TRIGGER evidence_no_delete;"
 /* The triggers as the first migration creates them, to put back after tampering. */
 #define CREATE_TRIGGERS                                                                     \
-	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";"                      \
+	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3 ";"                             \
 	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
 
 /* One text value straight from the store file. */
@@ -32,6 +32,7 @@ static void sql_text(const char *path, const char *sql, char *buf, size_t len)
 	sqlite3_stmt *st = NULL;
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(evidence_details_register(db), 0);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -103,22 +104,25 @@ static void t_append_first(void **state)
 	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", stored, sizeof(stored));
 	assert_string_equal(ts, recorded); /* no ts given: now */
 	ev.ts = ts;
-	/* row format 2: the chain covers the salted digests of subject and details */
+	/* row format 3: the chain covers one salted digest of subject and details,
+	 * the salt is its batch's, and the row keeps no prev */
 	{
-		char salt[64], sd[ISMS_HASH_HEX], dd[ISMS_HASH_HEX], got[ISMS_HASH_HEX];
+		char salt[64], pd[EVIDENCE_PD_HEX], got[ISMS_HASH_HEX];
 
-		sql_text(fx->path, "SELECT psalt FROM evidence WHERE pk = 1", salt, sizeof(salt));
+		sql_text(fx->path, "SELECT salt FROM evidence_raw WHERE pk = 1", salt, sizeof(salt));
 		assert_int_equal(strlen(salt), 32);
-		assert_int_equal(evidence_hash_v2(GENESIS, 1, recorded, &ev, salt, sd, dd, want), 0);
+		assert_int_equal(tu_sql_int(fx->path, "SELECT n FROM evidence_raw WHERE pk = 1"), 1);
+		assert_int_equal(evidence_hash_v3(GENESIS, 1, recorded, &ev, salt, pd, want), 0);
 		sql_text(fx->path, "SELECT subject_d FROM evidence WHERE pk = 1", got, sizeof(got));
-		assert_string_equal(got, sd);
-		sql_text(fx->path, "SELECT details_d FROM evidence WHERE pk = 1", got, sizeof(got));
-		assert_string_equal(got, dd);
+		assert_string_equal(got, pd);
+		assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE pk = 1"
+					    " AND details IS NULL AND details_d IS NULL"
+					    " AND psalt IS NULL AND fmt = 3"), 1);
 	}
 	assert_string_equal(stored, want);
 	assert_string_equal(res.head, want);
 	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 1", stored, sizeof(stored));
-	assert_string_equal(stored, GENESIS);
+	assert_string_equal(stored, "");
 	sql_text(fx->path, "SELECT last_hash FROM evidence_head", stored, sizeof(stored));
 	assert_string_equal(stored, want);
 }
@@ -136,10 +140,11 @@ static void t_append_chain(void **state)
 	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
 	assert_int_equal(id, 4);
 	verify_ok(fx->s, 4);
-	/* Each row names the one before it. */
+	/* Each row names the one before it through its hash (format 3 keeps no prev). */
 	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 2", h2, sizeof(h2));
 	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 3", p3, sizeof(p3));
-	assert_string_equal(p3, h2);
+	assert_string_equal(p3, "");
+	assert_int_equal(strlen(h2), 64);
 	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 4", h3, sizeof(h3));
 	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
 	assert_string_equal(res.head, h3);
@@ -388,11 +393,11 @@ static void t_tamper_altered_null(void **state)
 	/* Emptying a field, or swapping NULL for "", is a change too. */
 	append_n(fx->s, 3);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
-				"UPDATE evidence SET details = NULL WHERE pk = 3;" CREATE_TRIGGERS),
+				"UPDATE evidence SET details = '{}' WHERE pk = 3;" CREATE_TRIGGERS),
 			 SQLITE_OK);
 	expect_bad(fx->s, 3, "altered");
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
-				"UPDATE evidence SET details = '{\"tty\": \"pts/1\"}' WHERE pk = 3;"
+				"UPDATE evidence SET details = NULL WHERE pk = 3;"
 				"UPDATE evidence SET node = '' WHERE pk = 1;" CREATE_TRIGGERS),
 			 SQLITE_OK);
 	expect_bad(fx->s, 1, "altered");
@@ -660,6 +665,8 @@ static void t_anchor_catches(void **state)
 	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
 	snprintf(sql, sizeof(sql),
 		 DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 4;"
+		 "DROP TRIGGER evidence_raw_no_delete; DELETE FROM evidence_raw WHERE pk = 4;"
+		 ISMS_EVIDENCE_RAW_TRIGGER_NO_DELETE ";"
 		 "UPDATE evidence_head SET last_pk = 3, last_hash = '%s';" CREATE_TRIGGERS, prev);
 	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
 	verify_ok(fx->s, 3);
@@ -857,6 +864,7 @@ static void t_keyed_no_reseal(void **state)
 	free(key);
 }
 
+
 /*
  * A chain large enough to be walked in two halves on two connections: an
  * edit in either half, or at the joint, is named by its row as in a serial
@@ -894,7 +902,7 @@ static void t_verify_two_halves(void **state)
 		assert_int_equal(res.first_bad, rows[k]);
 		snprintf(sql, sizeof(sql),
 			 "UPDATE evidence SET outcome = NULL WHERE pk = %lld;"
-			 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_PSEUDONYM ";",
+			 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3 ";",
 			 (long long)rows[k]);
 		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
 		verify_ok(fx->s, n);

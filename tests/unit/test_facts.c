@@ -15,34 +15,8 @@
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
 
-static time_t utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			.tm_min = mi};
-
-	return timegm(&tm);
-}
-
 /* Noon UTC, Thursday 2026-01-15. */
-#define NOW utc(2026, 1, 15, 12, 0)
-
-static struct isms_policy *policy(const char *sq)
-{
-	struct isms_policy_problems pr;
-	struct isms_policy *p = NULL;
-	char *j = strdup(sq);
-	int r;
-
-	assert_non_null(j);
-	for (char *c = j; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	r = isms_policy_parse(j, strlen(j), NULL, &p, &pr);
-	if (r < 0)
-		fail_msg("policy refused: %s (%s)", pr.n ? pr.list[0].msg : strerror(-r), j);
-	free(j);
-	return p;
-}
+#define NOW tu_utc(2026, 1, 15, 12, 0)
 
 /* Two documents, a review and an active person required. */
 #define FULL                                                                                 \
@@ -79,7 +53,7 @@ static void load(struct isms_store *s, const struct isms_policy *p, const char *
 static void t_person_login_or_name(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
+	struct isms_policy *p = tu_policy(FULL);
 	struct isms_ack_fact acks[2];
 	struct isms_facts f;
 
@@ -119,7 +93,7 @@ static void t_person_login_or_name(void **state)
 static void t_active_until(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
+	struct isms_policy *p = tu_policy(FULL);
 	struct isms_ack_fact acks[2];
 	struct isms_facts f;
 
@@ -129,14 +103,14 @@ static void t_active_until(void **state)
 	assert_int_equal(f.person_active, ISMS_FACT_NO);
 	load(fx->s, p, "dave", NOW, &f, acks, 2); /* today is the last day */
 	assert_int_equal(f.person_active, ISMS_FACT_YES);
-	load(fx->s, p, "dave", utc(2026, 1, 15, 23, 59), &f, acks, 2);
+	load(fx->s, p, "dave", tu_utc(2026, 1, 15, 23, 59), &f, acks, 2);
 	assert_int_equal(f.person_active, ISMS_FACT_YES);
-	load(fx->s, p, "dave", utc(2026, 1, 16, 0, 0), &f, acks, 2);
+	load(fx->s, p, "dave", tu_utc(2026, 1, 16, 0, 0), &f, acks, 2);
 	assert_int_equal(f.person_active, ISMS_FACT_NO);
 	load(fx->s, p, "erin", NOW, &f, acks, 2);
 	assert_int_equal(f.person_active, ISMS_FACT_YES);
 	/* carol was active before her end date: it is the time asked about that counts. */
-	load(fx->s, p, "carol", utc(2026, 1, 10, 12, 0), &f, acks, 2);
+	load(fx->s, p, "carol", tu_utc(2026, 1, 10, 12, 0), &f, acks, 2);
 	assert_int_equal(f.person_active, ISMS_FACT_YES);
 	isms_policy_free(p);
 }
@@ -144,7 +118,7 @@ static void t_active_until(void **state)
 static void t_acknowledged(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
+	struct isms_policy *p = tu_policy(FULL);
 	const char *const *docs = isms_policy_documents(p);
 	struct isms_ack_fact acks[2];
 	struct isms_facts f;
@@ -206,7 +180,7 @@ static void t_acknowledged(void **state)
 static void t_document_missing(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy("{'version':1,'asset':'db-prod-01','rules':[{'id':'a',"
+	struct isms_policy *p = tu_policy("{'version':1,'asset':'db-prod-01','rules':[{'id':'a',"
 				       "'allow':true,'require':{'acknowledged':'no-such-doc'}}]}");
 	struct isms_ack_fact acks[1];
 	struct isms_facts f;
@@ -237,7 +211,7 @@ static void review(struct isms_store *s, const char *person, const char *asset, 
 static void t_last_review(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
+	struct isms_policy *p = tu_policy(FULL);
 	struct isms_ack_fact acks[2];
 	struct isms_facts f;
 
@@ -270,9 +244,9 @@ static void t_last_review(void **state)
 	load(fx->s, p, "alice", NOW, &f, acks, 2);
 	assert_int_equal(f.last_review_days, 0);
 	/* Days grow with the time asked about: 2026-01-15 to 2026-04-15 is 90 days. */
-	load(fx->s, p, "alice", utc(2026, 4, 15, 23, 0), &f, acks, 2);
+	load(fx->s, p, "alice", tu_utc(2026, 4, 15, 23, 0), &f, acks, 2);
 	assert_int_equal(f.last_review_days, 90);
-	load(fx->s, p, "alice", utc(2026, 4, 16, 0, 0), &f, acks, 2);
+	load(fx->s, p, "alice", tu_utc(2026, 4, 16, 0, 0), &f, acks, 2);
 	assert_int_equal(f.last_review_days, 91);
 
 	/* Others have none; bob's is found through his person, by login. */
@@ -290,7 +264,7 @@ static void t_last_review(void **state)
 static void t_review_not_needed(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy("{'version':1,'asset':'db-prod-01','rules':[{'id':'a',"
+	struct isms_policy *p = tu_policy("{'version':1,'asset':'db-prod-01','rules':[{'id':'a',"
 				       "'allow':true,'require':{'active':true}}]}");
 	struct isms_facts f;
 
@@ -306,8 +280,8 @@ static void t_review_not_needed(void **state)
 static void t_asset_lockdown(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
-	struct isms_policy *other = policy("{'version':1,'asset':'not-registered','rules':"
+	struct isms_policy *p = tu_policy(FULL);
+	struct isms_policy *other = tu_policy("{'version':1,'asset':'not-registered','rules':"
 					   "[{'id':'a','allow':true}]}");
 	struct isms_ack_fact acks[2];
 	struct isms_facts f;
@@ -340,7 +314,7 @@ static void t_asset_lockdown(void **state)
 static void t_too_few_ack_slots(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
+	struct isms_policy *p = tu_policy(FULL);
 	struct isms_ack_fact acks[1];
 	struct isms_facts f;
 
@@ -370,7 +344,7 @@ static void t_unknown(void **state)
 static void t_store_fails(void **state)
 {
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
+	struct isms_policy *p = tu_policy(FULL);
 	struct isms_ack_fact acks[2];
 	struct isms_facts f;
 
@@ -386,7 +360,7 @@ static void t_decide_with_store(void **state)
 {
 	static const char *const dba[] = {"dba", NULL};
 	struct tu_fixture *fx = *state;
-	struct isms_policy *p = policy(FULL);
+	struct isms_policy *p = tu_policy(FULL);
 	struct isms_ack_fact acks[2];
 	struct isms_facts f;
 	struct isms_request rq = {.user = "alice", .service = "sshd", .rhost = "10.1.2.3",

@@ -21,32 +21,6 @@
 
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
 
-static time_t utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			.tm_min = mi};
-
-	return timegm(&tm);
-}
-
-static struct isms_policy *policy(const char *sq)
-{
-	struct isms_policy_problems pr;
-	struct isms_policy *p = NULL;
-	char *j = strdup(sq);
-	int r;
-
-	assert_non_null(j);
-	for (char *c = j; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	r = isms_policy_parse(j, strlen(j), NULL, &p, &pr);
-	if (r < 0)
-		fail_msg("policy refused: %s (%s)", pr.n ? pr.list[0].msg : strerror(-r), j);
-	free(j);
-	return p;
-}
-
 static uint32_t rnd_state = 12345;
 static uint32_t rnd(uint32_t n)
 {
@@ -155,9 +129,9 @@ static void t_same_as_store(void **state)
 	assert_int_equal(isms_snapshot_write(fx->s, snap, NULL), 0);
 	assert_int_equal(isms_snapshot_read(snap, geteuid(), &sn, err, sizeof(err)), 0);
 	for (size_t pi = 0; pi < sizeof(pols) / sizeof(pols[0]); pi++) {
-		struct isms_policy *p = policy(pols[pi]);
+		struct isms_policy *p = tu_policy(pols[pi]);
 
-		for (time_t t = utc(2025, 11, 1, 0, 0); t < utc(2026, 4, 1, 0, 0); t += 31 * 3600) {
+		for (time_t t = tu_utc(2025, 11, 1, 0, 0); t < tu_utc(2026, 4, 1, 0, 0); t += 31 * 3600) {
 			for (int u = -3; u < NPERSON + 5; u++) {
 				struct isms_ack_fact a1[8], a2[8];
 				struct isms_facts f1, f2;

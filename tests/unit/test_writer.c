@@ -159,7 +159,7 @@ static void balanced(struct isms_store *s)
 						       v[ISMS_CTR_MALFORMED] + v[ISMS_CTR_ROUTED]);
 }
 
-static size_t spooled_pieces(const char *dir)
+static size_t spooled_with(const char *dir, const char *prefix)
 {
 	size_t n = 0;
 	DIR *d = opendir(dir);
@@ -172,7 +172,7 @@ static size_t spooled_pieces(const char *dir)
 		FILE *fp;
 		int c;
 
-		if (strncmp(de->d_name, "ev-", 3) != 0)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
 			continue;
 		p = tu_path(dir, de->d_name);
 		fp = fopen(p, "r");
@@ -184,6 +184,18 @@ static size_t spooled_pieces(const char *dir)
 	}
 	closedir(d);
 	return n;
+}
+
+/* The main store's spooled pieces. */
+static size_t spooled_pieces(const char *dir)
+{
+	return spooled_with(dir, "ev-");
+}
+
+/* The second store's (the fixture's second store is of the kind "isms"). */
+static size_t spooled_second(const char *dir)
+{
+	return spooled_with(dir, "isms-ev-");
 }
 
 /* One batch, two stores: personal rows only in the second, each store counting its own. */
@@ -308,31 +320,117 @@ static void t_spool_fallback(void **state)
 }
 
 /*
- * The second store fails (locked): nothing of the batch is committed
- * anywhere before the tries end; then the main rows are spooled and the
- * personal rows, which no spool takes, are counted filtered with a warning.
+ * The second store fails (locked): its rows go to the spool as the second
+ * store's (never into the main store's spool or chain), the main rows are
+ * stored, and once the second store takes writes again the next batch
+ * drains them into it, once.
  */
 static void t_second_fails(void **state)
 {
 	struct fx *f = *state;
 	struct isms_writer *w = writer(f, true);
-	struct isms_writer_item a[3];
-	char keys[3][32];
+	struct isms_writer_item a[3], b[1], c[1];
+	char keys[3][32], bkeys[1][32], ckeys[1][32];
 	struct isms_writer_stats st;
 
 	items(a, "MSM", "second", keys);
 	lock(f, f->second);
-	assert_int_equal(isms_writer_commit(w, a, false), 1);
-	assert_false(a[1].second_kept);
+	assert_int_equal(isms_writer_commit(w, a, false), 0);
+	assert_true(a[1].second_kept); /* kept: in its store's spool */
 	unlock(f);
-	assert_int_equal(rows(f->main), 0);
+	assert_int_equal(rows(f->main), 2);
 	assert_int_equal(rows(f->second), 0);
-	assert_int_equal(spooled_pieces(f->spool), 2);
+	assert_int_equal(spooled_pieces(f->spool), 0);
+	assert_int_equal(spooled_second(f->spool), 1);
 	isms_writer_stats(w, &st);
-	assert_int_equal(st.ctr[ISMS_CTR_SPOOLED], 2);
-	assert_int_equal(st.ctr[ISMS_CTR_FILTERED], 1);
+	assert_int_equal(st.ctr[ISMS_CTR_SPOOLED], 1);
+	assert_int_equal(st.ctr[ISMS_CTR_ROUTED], 1);
+	assert_int_equal(st.ctr[ISMS_CTR_FILTERED], 0);
 	assert_int_equal(st.lost_rows, 0);
-	assert_non_null(strstr(f->notes, "1 rows for the isms store not kept there"));
+	assert_int_equal(counter(f->s, ISMS_CTR_ROUTED), 1);
+	balanced(f->s);
+	/* the store is back: the next batch, of main rows only, drains the spool */
+	items(b, "M", "back", bkeys);
+	assert_int_equal(isms_writer_commit(w, b, false), 0);
+	assert_int_equal(rows(f->second), 1);
+	assert_int_equal(spooled_second(f->spool), 0);
+	assert_int_equal(tu_sql_int(f->second, "SELECT count(*) FROM evidence WHERE event_key = 'second-1'"), 1);
+	/* and never twice: the same personal row again is a duplicate */
+	items(c, "S", "second", ckeys);
+	c[0].ev.event_key = keys[1];
+	assert_int_equal(isms_writer_commit(w, c, false), 0);
+	assert_int_equal(rows(f->second), 1);
+	assert_int_equal(rows(f->main), 3);
+	isms_writer_free(w);
+}
+
+/*
+ * A second store that is there but cannot be opened (not a store): its rows
+ * are spooled, not counted filtered as for a second store that does not
+ * exist; when the main store fails too, the whole batch is spooled, each
+ * row in its own store's files.
+ */
+static void t_second_broken(void **state)
+{
+	struct fx *f = *state;
+	struct isms_writer *w;
+	struct isms_writer_item a[2], b[2];
+	char keys[2][32], bkeys[2][32];
+	struct isms_writer_stats st;
+	FILE *fp;
+
+	f->s2 = isms_store_free(f->s2);
+	assert_int_equal(unlink(f->second), 0);
+	fp = fopen(f->second, "w");
+	assert_non_null(fp);
+	fputs("this is not a store, and it is long enough to be read as a header by SQLite\n", fp);
+	fclose(fp);
+	w = writer(f, true);
+	items(a, "SM", "broken", keys);
+	assert_int_equal(isms_writer_commit(w, a, false), 0);
+	assert_int_equal(a[0].ctr, ISMS_CTR_ROUTED);
+	assert_int_equal(spooled_second(f->spool), 1);
+	assert_int_equal(rows(f->main), 1);
+	lock(f, f->main);
+	f->stop_at_wait = true;
+	items(b, "SM", "both", bkeys);
+	assert_int_equal(isms_writer_commit(w, b, true), 1);
+	unlock(f);
+	assert_int_equal(spooled_second(f->spool), 2);
+	assert_int_equal(spooled_pieces(f->spool), 1);
+	isms_writer_stats(w, &st);
+	assert_int_equal(st.lost_rows, 0);
+	assert_int_equal(st.ctr[ISMS_CTR_SPOOLED], 3);
+	isms_writer_free(w);
+}
+
+/* The second store and the spool both fail: the personal rows are lost, counted and said so. */
+static void t_second_and_spool_fail(void **state)
+{
+	struct fx *f = *state;
+	struct isms_writer *w = writer(f, true);
+	struct isms_writer_item a[2];
+	char keys[2][32];
+	struct isms_writer_stats st;
+	FILE *fp = fopen(f->spool, "w"); /* a file where the directory should be */
+
+	assert_non_null(fp);
+	fclose(fp);
+	items(a, "SM", "lost2", keys);
+	lock(f, f->second);
+	assert_true(isms_writer_commit(w, a, false) >= 0);
+	unlock(f);
+	isms_writer_stats(w, &st);
+	assert_int_equal(st.lost_rows, 1);
+	/* the main row, and the loss as evidence in the same commit */
+	assert_int_equal(rows(f->main), 2);
+	assert_int_equal(tu_sql_int(f->main, "SELECT count(*) FROM evidence WHERE kind = 'collector.loss'"
+					     " AND json_extract(evidence_details(pk, fmt, details), '$.lost_rows') = 1"
+					     " AND json_extract(evidence_details(pk, fmt, details), '$.store') = 'isms'"),
+			 1);
+	balanced(f->s);
+	assert_int_equal(rows(f->second), 0);
+	assert_non_null(strstr(f->notes, "1 evidence rows for the isms store lost"));
 	isms_writer_free(w);
 }
 
@@ -503,7 +601,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		T(t_two_stores),	  T(t_no_second_store), T(t_main_fails_after_second),
-		T(t_spool_fallback), T(t_second_fails),	  T(t_stopping_and_lost), T(t_idempotent_replay),
+		T(t_spool_fallback), T(t_second_fails),	  T(t_second_broken),
+		T(t_second_and_spool_fail), T(t_stopping_and_lost), T(t_idempotent_replay),
 		T(t_rules_and_flags),	  T(t_keyed_without_key), T(t_append),
 	};
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evidence_internal.h"
 #include "testutil.h"
 
 char *tu_tmpdir(void)
@@ -92,6 +93,9 @@ int64_t tu_sql_int(const char *db_path, const char *sql)
 	int64_t v = 0;
 	int rc = sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL);
 
+	/* evidence_details(): the details of row format 3, as the store shows them */
+	if (rc == SQLITE_OK && evidence_details_register(db) < 0)
+		rc = SQLITE_NOMEM;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -231,4 +235,30 @@ void tu_assert_contains(const char *hay, const char *needle, const char *file, i
 		print_error("'%s' does not contain '%s'\n", hay ? hay : "(NULL)", needle);
 		_fail(file, line);
 	}
+}
+
+time_t tu_utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+			.tm_min = mi};
+
+	return timegm(&tm);
+}
+
+struct isms_policy *tu_policy(const char *sq)
+{
+	struct isms_policy_problems pr;
+	struct isms_policy *p = NULL;
+	char *j = strdup(sq);
+	int r;
+
+	assert_non_null(j);
+	for (char *c = j; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	r = isms_policy_parse(j, strlen(j), NULL, &p, &pr);
+	if (r < 0)
+		fail_msg("policy refused: %s (%s)", pr.n ? pr.list[0].msg : strerror(-r), j);
+	free(j);
+	return p;
 }

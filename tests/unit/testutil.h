@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "isms/entity.h"
+#include "isms/policy.h"
 #include "isms/store.h"
 
 /* A fresh temporary directory (mode 0700); remove it with tu_rm_rf(). */
@@ -26,6 +28,15 @@ void tu_rm_rf(const char *dir);
 struct isms_store *tu_store_new(char **ret_dir);
 /* The same store path: dir/store.db (malloc'd). */
 char *tu_store_path(const char *dir);
+
+/* Seconds since the epoch of a UTC date and time. */
+time_t tu_utc(int y, int mo, int d, int h, int mi);
+
+/*
+ * A policy parsed from JSON written with single quotes (each becomes a double
+ * quote); fails the test with the first problem if it is refused.
+ */
+struct isms_policy *tu_policy(const char *sq);
 
 /* The source tree's data directory ($ISMS_DATA_DIR). */
 const char *tu_data_dir(void);

@@ -101,6 +101,28 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
+int cli_opts(const char *cmd, int argc, char **argv, int from, const struct cli_opt *opts)
+{
+	for (int i = from; i < argc; i++) {
+		const struct cli_opt *o = opts;
+		const char *v = NULL;
+
+		for (; o->name; o++) {
+			if (o->flag && strcmp(argv[i], o->name) == 0) {
+				*o->flag = true;
+				break;
+			}
+			if (o->value && (v = cli_opt_value(argc, argv, &i, o->name))) {
+				*o->value = v;
+				break;
+			}
+		}
+		if (!o->name)
+			return cli_usage(cmd, "unknown argument '%s'", argv[i]);
+	}
+	return 0;
+}
+
 int cli_open(struct cli *c, bool write, bool create)
 {
 	/* No whole-file check here: it reads every page, so every command

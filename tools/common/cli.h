@@ -106,6 +106,24 @@ bool cli_is_help(const char *arg);
 /* Accept --opt, --opt=value; returns the value or NULL and advances *i. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 
+/* One option of a command: --name VALUE (or --name=VALUE) into *value, or a switch --name into *flag. */
+struct cli_opt {
+	const char *name;
+	const char **value;
+	bool *flag;
+};
+#define CLI_OPT(n, v)  {.name = (n), .value = (v)}
+#define CLI_FLAG(n, f) {.name = (n), .flag = (f)}
+#define CLI_OPT_END    {.name = NULL}
+
+/*
+ * The options of command @cmd in argv[@from..] (@opts ends with a NULL
+ * name): 0, or the usage error's exit code for an argument that is none of
+ * them (or an option whose value is missing).  Values are checked by the
+ * caller afterwards.
+ */
+int cli_opts(const char *cmd, int argc, char **argv, int from, const struct cli_opt *opts);
+
 
 struct isms_entity;
 /* Columns for @e as @c shows them (--all, --json...): map[k] is the field index of column k. */

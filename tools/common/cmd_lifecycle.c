@@ -177,7 +177,7 @@ static int parse_before(const char *v, int64_t *ret)
 static int archive(struct cli *c, int argc, char **argv)
 {
 	struct isms_archive_result res;
-	const char *to = NULL;
+	const char *to = NULL, *when = NULL;
 	int64_t before = -1;
 	int r, code;
 
@@ -194,18 +194,12 @@ static int archive(struct cli *c, int argc, char **argv)
 	     "first, and the file written, read back and synced before any row goes.  A\n"
 	     "run interrupted after writing FILE is completed by running it again.\n"
 	     "Check with 'verify --archive FILE' and 'archive verify FILE'.\n");
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = cli_opt_value(argc, argv, &i, "--to"))) {
-			to = v;
-		} else if ((v = cli_opt_value(argc, argv, &i, "--before"))) {
-			if (parse_before(v, &before) < 0)
-				return cli_usage("evidence archive", "--before '%s' is not a date", v);
-		} else {
-			return cli_usage("evidence archive", "unknown argument '%s'", argv[i]);
-		}
-	}
+	code = cli_opts("evidence archive", argc, argv, 2,
+			(const struct cli_opt[]){CLI_OPT("--to", &to), CLI_OPT("--before", &when), CLI_OPT_END});
+	if (code)
+		return code;
+	if (when && parse_before(when, &before) < 0)
+		return cli_usage("evidence archive", "--before '%s' is not a date", when);
 	if (!to)
 		return cli_usage("evidence archive", "needs --to FILE");
 	code = -cli_open(c, true, false);
@@ -246,6 +240,7 @@ static int archive(struct cli *c, int argc, char **argv)
 
 static int pseudonymise(struct cli *c, int argc, char **argv)
 {
+	const char *when = NULL;
 	int64_t before = -1, n = 0;
 	int r, code;
 
@@ -258,16 +253,12 @@ static int pseudonymise(struct cli *c, int argc, char **argv)
 	     "fields, not their text, so verify still passes; every other field stays\n"
 	     "under the hash.  Rows stored before schema 6 (row format 1) are left as\n"
 	     "they are.  Cannot be undone; archive first to keep the full rows.\n");
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = cli_opt_value(argc, argv, &i, "--before"))) {
-			if (parse_before(v, &before) < 0)
-				return cli_usage("evidence pseudonymise", "--before '%s' is not a date", v);
-		} else {
-			return cli_usage("evidence pseudonymise", "unknown argument '%s'", argv[i]);
-		}
-	}
+	code = cli_opts("evidence pseudonymise", argc, argv, 2,
+			(const struct cli_opt[]){CLI_OPT("--before", &when), CLI_OPT_END});
+	if (code)
+		return code;
+	if (when && parse_before(when, &before) < 0)
+		return cli_usage("evidence pseudonymise", "--before '%s' is not a date", when);
 	if (before < 0)
 		return cli_usage("evidence pseudonymise", "needs --before DATE");
 	code = -cli_open(c, true, false);

@@ -32,14 +32,9 @@ int cmd_dpms_init(struct cli *c, int argc, char **argv)
 	     "--group NAME (the DPO's group, e.g. isms-dpo) lets its members read the store:\n"
 	     "its directory, which must hold only the store, becomes 2750 and the store\n"
 	     "0640, of that group.  Writes stay root's.\n");
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-
-		if ((v = cli_opt_value(argc, argv, &i, "--group")))
-			group = v;
-		else
-			return cli_usage("init", "unknown argument '%s'", argv[i]);
-	}
+	code = cli_opts("init", argc, argv, 1, (const struct cli_opt[]){CLI_OPT("--group", &group), CLI_OPT_END});
+	if (code)
+		return code;
 	code = -cli_open(c, true, true);
 	if (code)
 		return code;
@@ -59,7 +54,7 @@ int cmd_ropa(struct cli *c, int argc, char **argv)
 {
 	enum dpms_format fmt = c->fmt == OUT_JSON ? DPMS_FMT_JSON :
 			       c->fmt == OUT_CSV ? DPMS_FMT_CSV : DPMS_FMT_MARKDOWN;
-	const char *activity = NULL, *output = NULL;
+	const char *activity = NULL, *output = NULL, *format = NULL;
 	size_t missing = 0;
 	FILE *out;
 	int r, code;
@@ -73,26 +68,23 @@ int cmd_ropa(struct cli *c, int argc, char **argv)
 	     "MISSING; exit status 0 all the same, and the count is printed on stderr.\n");
 	if (argc < 2 || strcmp(argv[1], "export") != 0)
 		return cli_usage("ropa", "'ropa' takes export");
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = cli_opt_value(argc, argv, &i, "--format"))) {
-			if (strcmp(v, "md") == 0 || strcmp(v, "markdown") == 0)
-				fmt = DPMS_FMT_MARKDOWN;
-			else if (strcmp(v, "json") == 0)
-				fmt = DPMS_FMT_JSON;
-			else if (strcmp(v, "csv") == 0)
-				fmt = DPMS_FMT_CSV;
-			else
-				return cli_usage("ropa", "--format takes md, json or csv");
-		} else if ((v = cli_opt_value(argc, argv, &i, "--activity"))) {
-			activity = v;
-		} else if ((v = cli_opt_value(argc, argv, &i, "--output"))) {
-			output = v;
-		} else {
-			return cli_usage("ropa", "unknown argument '%s'", argv[i]);
-		}
-	}
+	code = cli_opts("ropa", argc, argv, 2,
+			(const struct cli_opt[]){CLI_OPT("--format", &format),
+						 CLI_OPT("--activity", &activity),
+						 CLI_OPT("--output", &output),
+						 CLI_OPT_END});
+	if (code)
+		return code;
+	if (format && strcmp(format, "md") == 0)
+		format = "markdown";
+	if (format && strcmp(format, "markdown") == 0)
+		fmt = DPMS_FMT_MARKDOWN;
+	else if (format && strcmp(format, "json") == 0)
+		fmt = DPMS_FMT_JSON;
+	else if (format && strcmp(format, "csv") == 0)
+		fmt = DPMS_FMT_CSV;
+	else if (format)
+		return cli_usage("ropa", "--format takes md, json or csv");
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
@@ -125,14 +117,10 @@ int cmd_audit_rules(struct cli *c, int argc, char **argv)
 	     "are not retired: -w PATH -p rwa -k dpms:ACTIVITY.  Install them as\n"
 	     "/etc/audit/rules.d/dpms.rules and load them with augenrules --load;\n"
 	     "audisp-isms then brings each access into the DPMS store for 'dpmsctl review'.\n");
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-
-		if ((v = cli_opt_value(argc, argv, &i, "--output")))
-			output = v;
-		else
-			return cli_usage("audit-rules", "unknown argument '%s'", argv[i]);
-	}
+	code = cli_opts("audit-rules", argc, argv, 1,
+			(const struct cli_opt[]){CLI_OPT("--output", &output), CLI_OPT_END});
+	if (code)
+		return code;
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;

@@ -60,16 +60,12 @@ int cmd_retention(struct cli *c, int argc, char **argv)
 	     "or this host's name).  A location that is missing is reported (exit 1).\n");
 	if (argc < 2 || strcmp(argv[1], "check") != 0)
 		return cli_usage("retention", "'retention' takes check");
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = cli_opt_value(argc, argv, &i, "--activity")))
-			activity = v;
-		else if (strcmp(argv[i], "--delete") == 0)
-			del = true;
-		else
-			return cli_usage("retention", "unknown argument '%s'", argv[i]);
-	}
+	code = cli_opts("retention", argc, argv, 2,
+			(const struct cli_opt[]){CLI_OPT("--activity", &activity),
+						 CLI_FLAG("--delete", &del),
+						 CLI_OPT_END});
+	if (code)
+		return code;
 	code = -cli_open(c, del, false);
 	if (code)
 		return code;

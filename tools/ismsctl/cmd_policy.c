@@ -14,6 +14,8 @@
 #include "isms/facts.h"
 #include "isms/identity.h"
 #include "isms/policy.h"
+#include "isms/policy_compiled.h"
+#include "isms/snapshot.h"
 #include "isms/strutil.h"
 
 #define DEFAULT_POLICY "/etc/isms/policy.json"
@@ -22,6 +24,7 @@
 
 static const char policy_help[] =
 	"Usage: ismsctl policy check [FILE]\n"
+	"       ismsctl policy compile [FILE] [--to PATH]\n"
 	"       ismsctl policy test --user USER [--service SVC] [--from ADDR] [--tty TTY]\n"
 	"                           [--at TIME] [--groups G1,G2] [--policy FILE] [--no-store]\n\n"
 	"check: validate an access policy (default " DEFAULT_POLICY ") and report every\n"
@@ -29,6 +32,11 @@ static const char policy_help[] =
 	"and mode as pam_isms checks them, and, when the store can be read, whether the\n"
 	"asset and documents it names are in the register.  Exit 0 when pam_isms would\n"
 	"accept it, 5 when it is malformed, 6 when it is insecure.\n\n"
+	"compile: check the policy as check does, then write its pre-parsed form to PATH\n"
+	"(default: beside the store, STORE.policy), which pam_isms uses instead of parsing\n"
+	"the JSON at every login as long as the file's text is exactly the one compiled.\n"
+	"Run it after every change of the policy; a policy changed and not compiled again\n"
+	"is still applied, only parsed at every login.  Exit 5 or 6 as check.\n\n"
 	"test: explain which rule decides a login and why, without logging in.  Groups\n"
 	"come from the system unless --groups is given; facts (acknowledgements,\n"
 	"reviews, lockdown) from the store unless --no-store.  --at takes\n"
@@ -289,6 +297,42 @@ static int do_test(struct cli *c, int argc, char **argv)
 	return code;
 }
 
+static int do_compile(struct cli *c, int argc, char **argv)
+{
+	const char *file = NULL, *to = NULL;
+	struct isms_policy_problems pr;
+	char buf[4096];
+	int r;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			to = argv[++i];
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else
+			return cli_usage("policy", "'policy compile' takes [FILE] [--to PATH]");
+	}
+	if (!file)
+		file = DEFAULT_POLICY;
+	if (!to) {
+		if (isms_snapshot_path(c->store_path, ".policy", buf, sizeof(buf)) < 0)
+			return cli_fail(-ENAMETOOLONG, "store path '%s' is too long", c->store_path);
+		to = buf;
+	}
+	r = isms_policy_write_compiled(file, to, NULL, &pr);
+	if (r == -EINVAL || r == -EPERM) {
+		print_problems(file, &pr);
+		fprintf(stderr, "%s: policy '%s' not compiled: %s\n", cli_prog, file,
+			r == -EPERM ? "insecure" : "rejected");
+		return r == -EPERM ? EXIT_ACCESS : EXIT_INVALID;
+	}
+	if (r < 0)
+		return cli_fail(r, "cannot compile policy '%s' into '%s'", file, to);
+	if (!c->quiet)
+		printf("%s: compiled into %s\n", file, to);
+	return EXIT_OK;
+}
+
 int cmd_policy(struct cli *c, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -301,5 +345,7 @@ int cmd_policy(struct cli *c, int argc, char **argv)
 		return do_check(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "test") == 0)
 		return do_test(c, argc - 1, argv + 1);
-	return cli_usage("policy", "'policy' takes check or test");
+	if (argc >= 2 && strcmp(argv[1], "compile") == 0)
+		return do_compile(c, argc - 1, argv + 1);
+	return cli_usage("policy", "'policy' takes check, compile or test");
 }

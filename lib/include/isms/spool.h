@@ -39,6 +39,17 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
 			   size_t *ret_written) __attribute__((warn_unused_result, nonnull(1)));
 
 /*
+ * The same for a store of another kind than the one a plain drain fills (the
+ * writer's second store, personal data): files KIND-ev-TS-XXXXXX.jsonl, which
+ * only isms_spool_drain_kind() with the same @kind drains (a plain
+ * isms_spool_drain() never takes them into the main store).  @kind is
+ * letters only; NULL: isms_spool_write_batch().
+ */
+int isms_spool_write_batch_kind(const char *dir, const char *kind,
+				const struct isms_evidence *const *evs, size_t n, size_t *ret_written)
+	__attribute__((warn_unused_result, nonnull(1)));
+
+/*
  * Append up to @max spooled pieces to the store's chain, oldest file first,
  * and remove each file once its pieces are stored.  A batch file's pieces
  * go in one transaction; one drained in part stays, and the next drain skips
@@ -49,5 +60,8 @@ int isms_spool_write_batch(const char *dir, const struct isms_evidence *const *e
  */
 int isms_spool_drain(struct isms_store *s, const char *dir, size_t max, size_t *ret_done)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
+/* The pieces spooled with isms_spool_write_batch_kind(@kind) only; NULL @kind: the above. */
+int isms_spool_drain_kind(struct isms_store *s, const char *dir, const char *kind, size_t max,
+			  size_t *ret_done) __attribute__((warn_unused_result, nonnull(1, 2)));
 
 #endif

@@ -33,7 +33,7 @@ extern const struct isms_schema isms_schema_main;
 #define ISMS_STORE_CHECK    0x8u /* check every page at open (slow on big stores: no CLI passes it) */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define ISMS_SCHEMA_VERSION 8
+#define ISMS_SCHEMA_VERSION 10
 /* PRAGMA application_id of an isms store: 'ISMS'. */
 #define ISMS_APPLICATION_ID 0x49534d53
 
@@ -101,6 +101,17 @@ const char *isms_store_errmsg(const struct isms_store *s) __attribute__((nonnull
  * first problem in the message.  Reads every page; for verify, not for logins.
  */
 int isms_store_check(struct isms_store *s) __attribute__((warn_unused_result, nonnull));
+
+/*
+ * The same for every table and its indexes but the evidence rows (the
+ * tables 'evidence' and 'evidence_raw'), which verify reads in full and
+ * hashes anyway: damage there shows as a read error or a row that fails its
+ * hash.  Not checked here: the evidence indexes, free pages (isms_store_check
+ * and 'check' read them).  For verify: the file check at a fraction of the
+ * cost.  0, -ENOTRECOVERABLE with the first problem, -errno.
+ */
+int isms_store_check_besides_evidence(struct isms_store *s)
+	__attribute__((warn_unused_result, nonnull));
 
 /*
  * The same with every problem (store_check.c): SQLite's quick_check, or with

@@ -38,8 +38,14 @@ enum isms_writer_route {
 /*
  * One row of a batch, in a list through @next.  The writer sets @ctr (how
  * the row was counted, ISMS_CTR_MAX for none), @result (0 stored, -EALREADY,
- * -EINVAL refused, -ENOENT no second store) and @second_kept (its row is in
- * the second store: a retry does not write it there again).
+ * -EINVAL refused, -ENOENT no second store, -EIO lost) and @second_kept (its
+ * row is in the second store, or spooled as the second store's: a retry does
+ * not write it again).  A second store that exists but fails (it cannot be
+ * opened, or its part of the batch cannot be committed) does not hold up the
+ * main store: its rows are spooled as its own (isms_spool_write_batch_kind,
+ * the second schema's name), and drained into it by a later batch once it
+ * takes writes again; rows that not even the spool takes are lost, counted
+ * and recorded in the main store as a collector.loss row.
  */
 struct isms_writer_item {
 	struct isms_writer_item *next;
@@ -48,7 +54,8 @@ struct isms_writer_item {
 	unsigned flags;
 	enum isms_counter ctr;
 	int result;
-	bool second_kept;
+	bool second_kept; /* in the second store, or in the spool as its row */
+	bool second_lost; /* neither the second store nor the spool took it (counted lost) */
 };
 
 /* isms_writer_config.flags */
