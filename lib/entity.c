@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isms/control_test.h"
 #include "isms/entity.h"
 #include "isms/strutil.h"
 
@@ -30,6 +31,21 @@ static const char *const review_kinds[] = {"access", "risk", "measure", "policy"
 					   "management", "internal_audit", "other", NULL};
 static const char *const review_results[] = {"ok", "findings", "failed", NULL};
 static const char *const threat_sources[] = {"bsi", "custom", NULL};
+static const char *const test_scopes[] = {"all", "assets", "nodes", NULL};
+static const char *const test_freqs[] = {"daily", "weekly", "monthly", "quarterly", "yearly",
+					 NULL};
+static const char *const test_expect[] = {"pass", "fail", NULL};
+
+static int check_rule(const char *in, char *err, size_t errlen)
+{
+	struct isms_ctest_rule r;
+	char why[256];
+	int rc = isms_ctest_rule_parse(in, &r, why, sizeof(why));
+
+	if (rc < 0)
+		snprintf(err, errlen, "rule: %s (see ismsctl(8), CONTROL TESTS)", why);
+	return rc < 0 ? -EINVAL : 0;
+}
 
 /* A level name through the stored matrix; NULL when off the matrix. */
 #define LEVEL_OF(l, i)                                                                      \
@@ -273,6 +289,70 @@ static const struct isms_field evidence_fields[] = {
 	{.name = "hash", .flags = ISMS_FF_HIDDEN, .help = "chain hash"},
 };
 
+/* The latest result of a test, from the results kept per period. */
+#define LAST_RESULT(col)                                                                    \
+	"(SELECT a." col " FROM assessment a WHERE a.test = t.name ORDER BY a.pk DESC LIMIT 1)"
+
+static const struct isms_field test_fields[] = {
+	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED,
+	 .help = "short name, unique (e.g. collector-heartbeat)"},
+	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what it shows"},
+	{.name = "control", .type = ISMS_FT_REF, .ref = "control", .flags = ISMS_FF_REQUIRED,
+	 .help = "Annex A control it tests"},
+	{.name = "version", .type = ISMS_FT_INT, .flags = ISMS_FF_POSITIVE, .dflt = "1",
+	 .help = "version of the rule; raise it when the rule changes"},
+	{.name = "scope", .type = ISMS_FT_ENUM, .choices = test_scopes, .dflt = "all",
+	 .help = "evaluated over all evidence, or per host asset, or per node"},
+	{.name = "target", .flags = ISMS_FF_HIDDEN,
+	 .help = "only this asset or node (default: every one of the scope)"},
+	{.name = "frequency", .type = ISMS_FT_ENUM, .choices = test_freqs, .dflt = "monthly",
+	 .help = "how often it is due, and the period it covers"},
+	{.name = "rule", .flags = ISMS_FF_REQUIRED | ISMS_FF_HIDDEN, .check = check_rule,
+	 .help = "the rule over the evidence (see ismsctl(8), CONTROL TESTS)"},
+	{.name = "expect", .type = ISMS_FT_ENUM, .choices = test_expect, .dflt = "pass",
+	 .flags = ISMS_FF_HIDDEN, .help = "the result that shows the control operates"},
+	{.name = "builtin", .type = ISMS_FT_BOOL, .dflt = "no", .flags = ISMS_FF_HIDDEN,
+	 .help = "from the built-in library (init refreshes only these)"},
+	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "what it checks, and why"},
+	{.name = "last_result", .flags = ISMS_FF_COMPUTED, .sql = LAST_RESULT("result"),
+	 .help = "result of the latest assessment"},
+	{.name = "last_period", .flags = ISMS_FF_COMPUTED, .sql = LAST_RESULT("period"),
+	 .help = "period of the latest assessment"},
+	{.name = "last_assessed", .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
+	 .sql = LAST_RESULT("assessed_at"), .help = "when it was last assessed"},
+};
+
+static const struct isms_field assessment_fields[] = {
+	{.name = "id", .type = ISMS_FT_INT, .flags = ISMS_FF_KEY | ISMS_FF_COMPUTED, .sql = "t.pk",
+	 .help = "assessment number"},
+	{.name = "test", .help = "the test"},
+	{.name = "version", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN, .help = "its version"},
+	{.name = "control", .help = "Annex A control"},
+	{.name = "period", .help = "the period assessed"},
+	{.name = "since", .flags = ISMS_FF_HIDDEN, .help = "its start (UTC)"},
+	{.name = "until", .flags = ISMS_FF_HIDDEN, .help = "its end (UTC), or when it was assessed"},
+	{.name = "assessed_at", .help = "when (UTC)"},
+	{.name = "result", .help = "pass, fail or insufficient"},
+	{.name = "expected", .flags = ISMS_FF_HIDDEN, .help = "the result the test expects"},
+	{.name = "rows", .type = ISMS_FT_INT, .help = "evidence rows relied on"},
+	{.name = "matched", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
+	 .help = "rows of the rule's kind"},
+	{.name = "violations", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
+	 .help = "rows, gaps or buckets that failed"},
+	{.name = "covered", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
+	 .help = "hosts with evidence, of the scope's"},
+	{.name = "members", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
+	 .help = "hosts in the scope"},
+	{.name = "hosts", .flags = ISMS_FF_HIDDEN, .help = "hosts (assets or nodes) with evidence"},
+	{.name = "first_evidence", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
+	 .help = "first evidence row relied on"},
+	{.name = "last_evidence", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
+	 .help = "last evidence row relied on"},
+	{.name = "evidence", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
+	 .help = "the evidence row recording the result"},
+	{.name = "reason", .help = "why"},
+};
+
 #define ENTITY(n, pl, tbl, pre, fl, f, h)                                                   \
 	{.name = n, .plural = pl, .table = tbl, .auto_prefix = pre, .flags = fl, .fields = f, \
 	 .nfields = N(f), .help = h}
@@ -301,6 +381,12 @@ static const struct isms_entity e_ack = ENTITY("ack", "acks", "acknowledgement",
 static const struct isms_entity e_indicator = ENTITY("indicator", "indicators", "indicator", NULL,
 						     0, indicator_fields,
 						     "live risk indicators fed by evidence");
+static const struct isms_entity e_test = ENTITY("test", "tests", "control_test", NULL, ISMS_EF_UPSERT,
+					       test_fields,
+					       "control tests over the evidence (ISO 27001 9.1)");
+static const struct isms_entity e_assessment = ENTITY("assessment", "assessments", "assessment",
+						      NULL, ISMS_EF_READONLY, assessment_fields,
+						      "results of control tests, per period");
 static const struct isms_entity e_change = ENTITY("change", "changes", "risk_change", NULL,
 						  ISMS_EF_READONLY, change_fields,
 						  "changes to risks made by indicators");
@@ -310,7 +396,8 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 
 const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
-	&e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_change, &e_evidence, NULL,
+	&e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
+	&e_change, &e_evidence, NULL,
 };
 
 const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, const char *name)
@@ -460,6 +547,8 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 			snprintf(err, errlen, "%s: must not be empty or start with a space", f->name);
 			return -EINVAL;
 		}
+		if (f->check && f->check(in, err, errlen) < 0)
+			return -EINVAL;
 		break;
 	case ISMS_FT_DATETIME: {
 		int64_t t;

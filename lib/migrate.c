@@ -181,6 +181,32 @@ static const char *const m9[] = {
 	NULL,
 };
 
+/*
+ * 10: control tests and their results per period (ISO 27001 9.1).  Results
+ * name their test rather than refer to it: a test removed keeps its history.
+ */
+static const char *const m10[] = {
+	"CREATE TABLE control_test ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  control INTEGER NOT NULL REFERENCES control(pk), version INTEGER NOT NULL DEFAULT 1,"
+	"  scope TEXT NOT NULL DEFAULT 'all', target TEXT,"
+	"  frequency TEXT NOT NULL DEFAULT 'monthly', rule TEXT NOT NULL,"
+	"  expect TEXT NOT NULL DEFAULT 'pass', builtin INTEGER NOT NULL DEFAULT 0,"
+	"  description TEXT) STRICT;",
+	"CREATE TABLE assessment ("
+	"  pk INTEGER PRIMARY KEY, test TEXT NOT NULL, version INTEGER NOT NULL,"
+	"  control TEXT NOT NULL, period TEXT NOT NULL, since TEXT NOT NULL, until TEXT NOT NULL,"
+	"  assessed_at TEXT NOT NULL, result TEXT NOT NULL, expected TEXT NOT NULL,"
+	"  rows INTEGER NOT NULL, matched INTEGER NOT NULL, violations INTEGER NOT NULL,"
+	"  covered INTEGER NOT NULL, members INTEGER NOT NULL, hosts TEXT,"
+	"  first_evidence INTEGER, last_evidence INTEGER, evidence INTEGER,"
+	"  reason TEXT) STRICT;",
+	"CREATE INDEX assessment_test ON assessment(test, pk);",
+	"CREATE INDEX assessment_control ON assessment(control, pk);",
+	"CREATE INDEX assessment_period ON assessment(period, test);",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -191,6 +217,7 @@ const char *const *const isms_migrations[] = {
 	m7,
 	m8,
 	m9,
+	m10,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

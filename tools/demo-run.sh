@@ -61,6 +61,13 @@ show "The facts those logins were decided on (rewritten by every change above)" 
 # In production audisp-isms drains the journal within a second; here by hand.
 show "The logins' journal, into the evidence chain" journal drain
 show "The evidence those logins left" evidence list --source pam_isms
+# Check: the control tests (ISO 27001 9.1) turn that evidence into results.
+show "Control tests, built in for what the hosts evidence" test list
+show "The security officer attests that this quarter's alerts were followed up" \
+	test attest monitoring-attested --by mschulz --note "alerts of the quarter followed up"
+show "Assess: each due test over its period's evidence, results into the chain" assess
+step "The SoA: claimed status beside the observed one (controls with tests)" "ismsctl soa"
+"$ISMSCTL" soa | awk 'NR == 1 || / (pass|fail|insufficient) /'
 show "Evidence chain" verify
 
 # --- The data protection officer's side: a store of its own. ---------------------

@@ -36,7 +36,10 @@ out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 10 rows" "evidence of the manual record and nine PAM records, chain intact"
+out_has "evidence chain intact: 28 rows" \
+	"evidence of the manual record, nine PAM records, an attestation and 17 test results, chain intact"
+err_has "ismsctl: 17 tests assessed" "the demo assesses every built-in test"
+out_has "implemented-without-evidence" "the SoA flags 8.15: implemented, no audit evidence this month"
 
 # The DPO's part: the register, its export, and findings from real accesses.
 out_has "PA-3  Video surveillance of the warehouse" "processing activities listed"
@@ -67,6 +70,15 @@ print(sum(cells.values()), cells[("very_frequent", "existential")], cells[("rare
 isms --json evidence list --source pam_isms --outcome deny
 is "$(python3 -c 'import json,sys; print(" ".join(sorted(e["subject"] for e in json.load(open(sys.argv[1])))))' "$OUT")" \
 	"bob carol mallory" "denied logins: bob, carol, mallory"
+isms --json assess --again --dry-run
+is "$(js 'len(d)')" "17" "assess --json: a result per built-in test"
+is "$(js 'sorted(t["test"] for t in d if t["result"] == "fail")')" '["break-glass-unused"]' \
+	"the break-glass login fails its test"
+is "$(js '[t["rows"] > 0 for t in d if t["test"] == "access-review-valid"][0]')" "true" \
+	"alice's allowed login is relied on"
+isms --json soa
+is "$(js '[[c["observed"], c["hosts"] is not None] for c in d if c["id"] == "8.2"][0]')" \
+	'["fail", true]' "soa --json carries the observed status and the hosts covered"
 isms verify; expect_rc 0 "the demo store verifies"
 
 done_testing

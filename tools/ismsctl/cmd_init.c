@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "ismsctl.h"
+#include "isms/assess.h"
 #include "isms/catalogue.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
@@ -30,16 +31,17 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT, *group = NULL;
 	char path[4096], *err = NULL;
 	bool keyed = false;
-	int nctl, nthr, code;
+	int nctl, nthr, ntest, code;
 
 	HELP(argc, argv,
 	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n"
 	     "                    [--group NAME]\n\n"
 	     "Create the store (mode 0600, its directory 0700) if it does not exist,\n"
 	     "migrate it to this build's schema, and load the ISO/IEC 27001:2022 Annex A\n"
-	     "catalogue and the BSI elementary threats from DIR (default $ISMS_DATA_DIR,\n"
-	     "else " ISMS_DATADIR ").  Running it again refreshes the catalogues and keeps\n"
-	     "the Statement of Applicability.  --keyed then keys the evidence chain as\n"
+	     "catalogue, the BSI elementary threats and the built-in control tests from\n"
+	     "DIR (default $ISMS_DATA_DIR, else " ISMS_DATADIR ").  Running it again\n"
+	     "refreshes the catalogues and the built-in tests not changed by hand, and\n"
+	     "keeps the Statement of Applicability.  --keyed then keys the evidence chain as\n"
 	     "'ismsctl key init' does (key default " ISMS_EVIDENCE_KEY_DEFAULT ").\n"
 	     "--group lets the members of group NAME (auditors) read the store: its\n"
 	     "directory, which must hold only the store, becomes 2750 and the store 0640,\n"
@@ -83,6 +85,14 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		free(err);
 		return code;
 	}
+	snprintf(path, sizeof(path), "%s/control-tests.json", dir);
+	ntest = isms_assess_load_builtin(c->store, path, &err);
+	if (ntest < 0) {
+		code = cli_fail(ntest, "%s (set --data-dir or ISMS_DATA_DIR)",
+				err ? err : strerror(-ntest));
+		free(err);
+		return code;
+	}
 	if (org) {
 		int r = isms_setting_apply(c->store, "organisation", org);
 
@@ -95,8 +105,9 @@ int cmd_init(struct cli *c, int argc, char **argv)
 			return code;
 	}
 	if (!c->quiet)
-		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats%s%s%s\n",
-		       c->store_path, isms_store_schema_version(c->store), nctl, nthr,
+		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats,"
+		       " %d built-in control tests%s%s%s\n",
+		       c->store_path, isms_store_schema_version(c->store), nctl, nthr, ntest,
 		       group ? "; readable by group '" : "", group ? group : "", group ? "'" : "");
 	if (keyed)
 		return cli_key_init(c, key);

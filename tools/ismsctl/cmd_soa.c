@@ -75,8 +75,6 @@ static int warn_kernel_audit(struct cli *c)
 
 int cmd_soa(struct cli *c, int argc, char **argv)
 {
-	static const char *const cols[] = {"id", "title", "applicable", "status", "justification",
-					   NULL};
 	static const char *const themes[] = {"organizational", "people", "physical",
 					     "technological"};
 	const struct isms_entity *e;
@@ -87,7 +85,11 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 	HELP(argc, argv,
 	     "Usage: ismsctl soa [--summary]\n\n"
 	     "The Statement of Applicability: every Annex A control, whether it applies,\n"
-	     "why, and how far it is implemented.  --summary counts per theme.\n"
+	     "why, and how far it is implemented (claimed), beside what its control\n"
+	     "tests observed (the latest results of 'ismsctl assess': pass, fail,\n"
+	     "insufficient), when, on how many evidence rows and hosts; 'flag' marks a\n"
+	     "claimed 'implemented' that fails or has no evidence.  --summary counts per\n"
+	     "theme.\n"
 	     "Change an entry with: ismsctl control set 8.15 --applicable yes\n"
 	     "  --justification '...' --status implemented\n");
 	for (int i = 1; i < argc; i++) {
@@ -105,7 +107,7 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 		return cli_store_fail(c, r);
 	}
 	if (!summary) {
-		r = report_print_rows(c, e, &rs, rs.n, cols);
+		r = soa_print_observed(c, e, &rs);
 	} else {
 		struct out_table t;
 		static const char *const names[] = {"theme", "controls", "applicable",

@@ -27,7 +27,10 @@ static void usage(FILE *f)
 		"  risk top         the highest risks\n"
 		"  risk history R   what live indicators changed in a risk, and why\n"
 		"  indicator scan   count new evidence against the live risk indicators\n"
-		"  soa              the Statement of Applicability (--summary for counts)\n"
+		"  soa              the Statement of Applicability, claimed and observed\n"
+		"  assess           run the control tests over the evidence of a period\n"
+		"  assess trend     each test's results over its last periods\n"
+		"  test attest T    record a manual attestation for a control test\n"
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents, acceptances\n"
 		"  budget           the security budget against the cost of measures\n"
@@ -65,6 +68,9 @@ static const struct cli_command commands[] = {
 	{"anchor", NULL, cmd_anchor},
 	{"key", NULL, cmd_key},
 	{"soa", NULL, cmd_soa},
+	{"assess", "trend", cmd_assess_trend},
+	{"assess", NULL, cmd_assess},
+	{"test", "attest", cmd_test_attest},
 	{"overdue", NULL, cmd_overdue},
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},

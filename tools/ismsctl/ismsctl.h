@@ -20,6 +20,14 @@ int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_indicator_scan(struct cli *c, int argc, char **argv);
 int cmd_risk_history(struct cli *c, int argc, char **argv);
 
+/* cmd_assess.c: control tests over the evidence. */
+int cmd_assess(struct cli *c, int argc, char **argv);
+int cmd_test_attest(struct cli *c, int argc, char **argv);
+int cmd_assess_trend(struct cli *c, int argc, char **argv);
+/* The zone of local periods: @name, else $TZ, /etc/timezone, UTC; EXIT_OK or the code, printed. */
+struct isms_tz;
+int cli_zone(const char *name, struct isms_tz **ret);
+
 /* cmd_facts.c: pam_isms's facts snapshot and decision journal. */
 int cmd_snapshot(struct cli *c, int argc, char **argv);
 int cmd_journal_drain(struct cli *c, int argc, char **argv);

@@ -27,4 +27,7 @@ extern const struct isms_entity *report_sort_e;
 int report_print_rows(struct cli *c, const struct isms_entity *e, struct rows *rs, size_t limit,
 		      const char *const *cols);
 
+/* The SoA (cmd_soa_observed.c): the controls @rs with their observed status, printed. */
+int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct rows *rs);
+
 #endif

@@ -45,10 +45,13 @@ struct isms_field {
 	const char *sql;            /* COMPUTED: expression over alias t */
 	const char *dflt;           /* default on add, or NULL */
 	const char *help;
+	/* TEXT: a further check of the value (a rule's syntax); 0 or -EINVAL with @err */
+	int (*check)(const char *in, char *err, size_t errlen);
 };
 
 #define ISMS_EF_READONLY  0x01u /* no add/change through the generic layer */
 #define ISMS_EF_CATALOGUE 0x02u /* rows come from a catalogue; import changes them */
+#define ISMS_EF_UPSERT    0x04u /* some rows are built in: import changes a row that exists */
 
 struct isms_entity {
 	const char *name;   /* "asset" */
