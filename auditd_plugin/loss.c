@@ -14,6 +14,10 @@
  * could keep nowhere): checked once a minute, and at start and stop.  A
  * rise is an 'audit.loss' or 'collector.loss' row: a gap an auditor sees.
  */
+/* What the last status request said (loss_kernel_status()); this thread only. */
+static bool seen_kernel;
+static uint32_t seen_enabled, seen_lost;
+
 static bool kernel_lost(uint32_t *ret)
 {
 	struct audit_reply rep;
@@ -26,6 +30,9 @@ static bool kernel_lost(uint32_t *ret)
 		while (tries++ < 10 && audit_get_reply(fd, &rep, GET_REPLY_BLOCKING, 0) > 0) {
 			if (rep.type == AUDIT_GET && rep.status) {
 				*ret = rep.status->lost;
+				seen_enabled = rep.status->enabled;
+				seen_lost = rep.status->lost;
+				seen_kernel = true;
 				ok = true;
 				break;
 			}
@@ -85,3 +92,12 @@ void watch_loss(struct bqueue *q, struct writer *w, const struct plugin_config *
 	}
 }
 
+
+bool loss_kernel_status(uint32_t *enabled, uint32_t *lost)
+{
+	if (!seen_kernel)
+		return false;
+	*enabled = seen_enabled;
+	*lost = seen_lost;
+	return true;
+}

@@ -3,6 +3,7 @@
 #define AUDISP_ISMS_LOSS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "plugin_config.h"
 #include "queue.h"
@@ -16,5 +17,11 @@
  * thread only (it keeps what it saw last).
  */
 void watch_loss(struct bqueue *q, struct writer *w, const struct plugin_config *cfg, bool now);
+/*
+ * What the kernel said at watch_loss()'s last look (at most a minute old):
+ * its 'enabled' (0 off, 1 on, 2 locked) and 'lost'.  False when it never
+ * answered (no CAP_AUDIT_CONTROL, no audit in the kernel).  Asks nothing.
+ */
+bool loss_kernel_status(uint32_t *enabled, uint32_t *lost);
 
 #endif

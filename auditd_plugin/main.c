@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alive.h"
 #include "anchor.h"
 #include "config.h" /* the build's: default store */
 #include "dpms.h"
@@ -330,6 +331,7 @@ int main(int argc, char **argv)
 	const char *store;
 	char *dpms_path = NULL;
 	bool replay = false, check = false, live;
+	struct alive al;
 	struct stat in_st;
 	sigset_t set;
 	int c, r;
@@ -440,12 +442,16 @@ int main(int argc, char **argv)
 		writer_push_meta(&a.w, "collector.start", "started", a.cfg.asset, det);
 		watch_loss(&a.q, &a.w, &a.cfg, true);
 	}
+	alive_init(&al);
 	buf = malloc(READ_CHUNK);
 	for (;;) {
 		ssize_t n = bqueue_pop(&a.q, buf, READ_CHUNK, 1000);
 
-		if (live)
+		/* (bqueue_pop returns at least once a second: an idle stdin beats too) */
+		if (live) {
 			watch_loss(&a.q, &a.w, &a.cfg, false);
+			alive_tick(&al, &a.w, &a.q, &a.cfg);
+		}
 
 		if (reload_flag) {
 			struct plugin_config nc;

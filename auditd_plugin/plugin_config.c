@@ -26,6 +26,8 @@ void plugin_config_default(struct plugin_config *c)
 	/* A backlog of about a million events (~1 KiB each) on disk, then loss, recorded. */
 	c->overflow_memory_mb = 64;
 	c->overflow_disk_mb = 1024;
+	/* A collector.alive row every 15 minutes: silence then means a dead collector. */
+	c->alive_seconds = 900;
 }
 
 /* $.overflow.NAME: a whole number of MiB in [@min, @max]; *dst unchanged if absent. */
@@ -136,7 +138,7 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 {
 	static const char *const top[] = {"store", "dpms_store", "spool", "asset", "keep", "batch",
 					  "keys", "nodes", "default_keys", "comment", "overflow",
-					  NULL};
+					  "alive_seconds", NULL};
 	static const char *const overflow_m[] = {"memory_mb", "disk_mb", NULL};
 	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
 	static const char *const batch_m[] = {"events", "ms", NULL};
@@ -179,6 +181,16 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			goto out;
 		}
 		c.default_keys = json_object_get_boolean(v);
+	}
+	if (json_object_object_get_ex(root, "alive_seconds", &v)) {
+		int64_t n = json_object_get_int64(v);
+
+		if (!json_object_is_type(v, json_type_int) || n < 0 || n > ALIVE_SECONDS_MAX) {
+			snprintf(err, errlen, "$.alive_seconds: must be 0 (off) or 1-%u",
+				 ALIVE_SECONDS_MAX);
+			goto out;
+		}
+		c.alive_seconds = (unsigned)n;
 	}
 	if (json_object_object_get_ex(root, "keep", &v)) {
 		struct json_object *b;

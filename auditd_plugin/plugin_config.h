@@ -35,11 +35,14 @@ struct plugin_config {
 	unsigned batch_ms;
 	unsigned overflow_memory_mb; /* the reader's queue in memory */
 	unsigned overflow_disk_mb;   /* then the overflow file, up to this; 0: none */
+	unsigned alive_seconds;      /* a collector.alive row this often; 0: none */
 	struct key_map *keys;
 	size_t nkeys;
 	struct node_map *nodes;
 	size_t nnodes;
 };
+
+#define ALIVE_SECONDS_MAX 86400u
 
 /* Defaults only. */
 void plugin_config_default(struct plugin_config *c);

@@ -63,10 +63,10 @@ void writer_push_malformed(struct writer *w, const char *line, size_t len, const
 	free(details);
 }
 
-void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
-		      const char *asset, const char *details)
+void writer_push_meta_key(struct writer *w, const char *kind, const char *outcome,
+			  const char *asset, const char *details, const char *key)
 {
-	static unsigned seq;
+	static unsigned seq; /* (only for generated keys) */
 	struct classified cl;
 	char host[128] = "";
 	struct timespec now;
@@ -82,7 +82,16 @@ void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
 	cl.control = "8.15";
 	cl.asset = asset;
 	cl.outcome = outcome;
-	snprintf(cl.event_key, sizeof(cl.event_key), "audisp-isms:%s:%s:%lld.%09ld:%ld:%u", kind,
-		 host, (long long)now.tv_sec, now.tv_nsec, (long)getpid(), seq++);
+	if (key)
+		snprintf(cl.event_key, sizeof(cl.event_key), "%s", key);
+	else
+		snprintf(cl.event_key, sizeof(cl.event_key), "audisp-isms:%s:%s:%lld.%09ld:%ld:%u",
+			 kind, host, (long long)now.tv_sec, now.tv_nsec, (long)getpid(), seq++);
 	writer_push_row(w, ROW_META, &cl, details, details ? strlen(details) : 0);
+}
+
+void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
+		      const char *asset, const char *details)
+{
+	writer_push_meta_key(w, kind, outcome, asset, details, NULL);
 }

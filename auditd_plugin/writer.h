@@ -70,6 +70,9 @@ void writer_close(struct writer *w);
  */
 void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
 		      const char *asset, const char *details);
+/* The same under @key (NULL: generated as above), for rows that carry their own. */
+void writer_push_meta_key(struct writer *w, const char *kind, const char *outcome,
+			  const char *asset, const char *details, const char *key);
 /* SIGTERM: a parser waiting for room no longer waits; unstorable rows are spooled. */
 void writer_abort(struct writer *w);
 

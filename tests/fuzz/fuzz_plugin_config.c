@@ -47,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(r == 0);
 	CHECK(c.batch_events > 0 && c.batch_ms > 0);
+	CHECK(c.alive_seconds <= ALIVE_SECONDS_MAX);
 	check_value(c.asset, 256);
 	for (size_t i = 0; i < c.nkeys; i++) {
 		CHECK(c.keys[i].key);

@@ -213,6 +213,11 @@ static void t_builtin(void **state)
 	snprintf(path, sizeof(path), "%s/control-tests.json", tu_data_dir());
 	assert_int_equal(isms_assess_load_builtin(s, path, &err), 17);
 	assert_int_equal(tu_count(s, "test"), 17);
+	/* 8.15's heartbeat is the collector's own, not whatever traffic came */
+	assert_field(s, "test", "audit-trail-heartbeat", "rule",
+		     "heartbeat kind=collector.alive max_gap=1h where=source=audisp-isms"
+		     " where=outcome=alive");
+	assert_field(s, "test", "audit-trail-heartbeat", "version", "2");
 	assert_int_equal(isms_record_change(s, tu_entity("test"), "failed-logins",
 					    TU_KV({"rule", "count kind=login.failure max=3"})), 0);
 	assert_int_equal(isms_assess_load_builtin(s, path, &err), 17);

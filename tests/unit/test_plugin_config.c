@@ -42,6 +42,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.batch_ms, 200);
 	assert_int_equal(c.overflow_memory_mb, 64);
 	assert_int_equal(c.overflow_disk_mb, 1024);
+	assert_int_equal(c.alive_seconds, 900); /* a heartbeat unless turned off */
 	assert_int_equal(c.nkeys, 0);
 	assert_int_equal(c.nnodes, 0);
 	assert_null(plugin_config_key(&c, "anything"));
@@ -65,6 +66,7 @@ static void test_full(void **state)
 		" \"keep\": {\"unkeyed_syscalls\": true, \"all_user_messages\": true, \"raw\": false},"
 		" \"batch\": {\"events\": 10, \"ms\": 50},"
 		" \"overflow\": {\"memory_mb\": 8, \"disk_mb\": 0},"
+		" \"alive_seconds\": 0,"
 		" \"keys\": {\"isms-watch\": {\"asset\": \"web01\", \"control\": \"8.9\", \"kind\": \"web.file\","
 		"                           \"comment\": \"the web root\"},"
 		"          \"web-*\": {\"asset\": \"website\"},"
@@ -86,6 +88,7 @@ static void test_full(void **state)
 	assert_int_equal(c.batch_ms, 50);
 	assert_int_equal(c.overflow_memory_mb, 8);
 	assert_int_equal(c.overflow_disk_mb, 0);
+	assert_int_equal(c.alive_seconds, 0);
 	assert_int_equal(c.nkeys, 3);
 	k = plugin_config_key(&c, "isms-watch");
 	assert_non_null(k);
@@ -128,6 +131,10 @@ static void test_errors_name_the_path(void **state)
 		{"{\"spool\": null}", "$.spool: must be a non-empty string"},
 		{"{\"asset\": [\"a\"]}", "$.asset: must be a non-empty string"},
 		{"{\"keep\": true}", "$.keep: must be an object"},
+		{"{\"alive_seconds\": -1}", "$.alive_seconds: must be 0 (off) or 1-86400"},
+		{"{\"alive_seconds\": 86401}", "$.alive_seconds: must be 0 (off) or 1-86400"},
+		{"{\"alive_seconds\": 1.5}", "$.alive_seconds: must be 0 (off) or 1-86400"},
+		{"{\"alive_seconds\": \"900\"}", "$.alive_seconds: must be 0 (off) or 1-86400"},
 		{"{\"default_keys\": 1}", "$.default_keys: must be true or false"},
 		{"{\"keep\": {\"raws\": true}}", "$.keep: unknown member 'raws'"},
 		{"{\"keep\": {\"raw\": 1}}", "$.keep.raw: must be true or false"},
