@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# audisp-isms's heartbeat (collector.alive, audisp-isms.conf(5) alive_seconds):
+# on an idle stdin the rows still come, with a rising sequence, keys of
+# their own and the counters since the previous one; with no store they are
+# spooled and drained like any row, never twice; alive_seconds 0 writes none.
+. "$ISMS_TAP_LIB"
+
+. "${ISMS_SOURCE_ROOT:?}/tests/plugin/lib.sh"
+
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
+
+# conf NAME SECONDS: the test configuration with alive_seconds SECONDS
+conf() { jq --argjson s "$2" '. + {alive_seconds: $s}' "$D/audit.json" >"$T/$1.json"; chmod 0600 "$T/$1.json"; }
+# events FIRST LAST: single-record events (USER_AUTH), one serial each
+events() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		for (i = a; i <= b; i++)
+			printf "type=USER_AUTH msg=audit(%d.%03d:%d): pid=1 uid=0 auid=4294967295 ses=4294967295 msg=\047op=PAM:authentication grantors=? acct=\"u%d\" exe=\"/usr/sbin/sshd\" hostname=? addr=192.0.2.1 terminal=ssh res=failed\047\n", 1700400000 + int(i / 1000), i % 1000, i, i
+	}'
+}
+# start_plugin NAME STORE SPOOL CONF: audisp-isms live on a fifo, fd 3 its stdin
+start_plugin() {
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	"$AUDISP_ISMS" -c "$4" --store "$2" --spool "$3" <"$T/fifo" >/dev/null 2>"$T/$1.err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	exec 3>"$T/fifo"
+}
+# stop_plugin: SIGTERM; RC its exit code, STOPPED 1 when it ended within 10 s
+stop_plugin() {
+	kill -TERM "$pid"
+	if wait_until 10 eval '! alive $pid'; then STOPPED=1; else STOPPED=0; kill -KILL "$pid"; fi
+	RC=0
+	wait "$pid" || RC=$?
+	exec 3>&-
+	rm -f "$T/fifo"
+}
+# alive_rows STORE: the collector.alive rows as JSON lines {key, outcome, d: details}
+alive_rows() {
+	"$ISMSCTL" --store "$1" --json evidence list --kind collector.alive |
+		jq -c '.[] | {key: .event_key, outcome, d: (.details | fromjson)}'
+}
+n_alive() { "$ISMSCTL" --store "$1" --json evidence list --kind collector.alive | jq length; }
+# sum_of STORE FIELD: FIELD added up over the alive rows
+sum_of() { alive_rows "$1" | jq -s "map(.d.$2) | add // 0"; }
+# seq_ok STORE: sequences 1..n in order of storage, every key different
+seq_ok() {
+	alive_rows "$1" | jq -se '(map(.d.seq) == [range(1; length + 1)]) and
+		((map(.key) | unique | length) == length) and
+		((map(.d.instance) | unique | length) == 1)' >/dev/null
+}
+
+# --- an idle stdin: the heartbeat goes on, with the counters since the last one ------
+S="$T/s.db"
+new_store "$S"
+conf one 1
+start_plugin idle "$S" "$T/spool" "$T/one.json"
+events 1 5 >&3
+# the five events counted in some rows, then two more beats with stdin idle
+wait_until 30 eval '[ "$(sum_of "$S" received)" -eq 5 ]'
+is "$?" 0 "the alive rows count the 5 events received"
+n=$(n_alive "$S")
+wait_until 30 eval '[ "$(n_alive "$S")" -ge $((n + 2)) ]'
+is "$?" 0 "with stdin idle, more alive rows come"
+stop_plugin
+is "$STOPPED $RC" "1 0" "SIGTERM ends it at once, exit 0"
+clean_err "$T/idle.err"
+is "$?" 0 "no sanitizer report"
+seq_ok "$S"
+is "$?" 0 "sequence 1, 2, 3 ... of one instance, every key its own"
+is "$(sum_of "$S" received) $(sum_of "$S" stored) $(sum_of "$S" filtered) $(sum_of "$S" lost)" \
+	"5 5 0 0" "received, stored, filtered, lost since the previous row add up to the run's"
+is "$(alive_rows "$S" | jq -s 'map(select((.outcome == "alive") != .d.audit_trail_ok)) | length')" 0 \
+	"outcome 'alive' exactly when the kernel's trail is on with no loss"
+is "$(alive_rows "$S" | jq -s 'map(select(.d.kernel_audit | IN("enabled", "locked", "disabled", "unknown") | not)) | length')" 0 \
+	"the kernel's audit state is named in each row"
+is "$(alive_rows "$S" | jq -s 'map(select(.d.interval_s != 1)) | length')" 0 "each row says its interval"
+"$ISMSCTL" --store "$S" verify >/dev/null 2>&1
+is "$?" 0 "the chain verifies"
+
+# --- no store: spooled like any row, then drained, never twice -----------------------
+S2="$T/later.db"
+start_plugin nostore "$S2" "$T/spool2" "$T/one.json"
+# (nothing to watch but the clock while there is no store: four intervals)
+sleep 4
+stop_plugin
+is "$STOPPED $RC" "1 0" "no store: SIGTERM ends it at once, exit 0"
+grep -q "evidence rows spooled" "$T/nostore.err"
+is "$?" 0 "no store: the rows are spooled"
+cp -r "$T/spool2" "$T/spool2.copy"
+new_store "$S2"
+"$ISMSCTL" --store "$S2" -q evidence drain --spool "$T/spool2" >/dev/null 2>&1
+is "$?" 0 "drain exit 0"
+n=$(n_alive "$S2")
+if [ "$n" -ge 2 ]; then ok "the drain brings the spooled alive rows home ($n)"; else not_ok "the drain brings the spooled alive rows home ($n)"; fi
+seq_ok "$S2"
+is "$?" 0 "drained: sequence 1, 2 ... every key its own"
+is "$("$ISMSCTL" --store "$S2" --json evidence list --kind collector.start | jq length)" 1 \
+	"and the collector's start with them"
+"$ISMSCTL" --store "$S2" -q evidence drain --spool "$T/spool2.copy" >/dev/null 2>&1
+is "$(n_alive "$S2")" "$n" "the same spool drained twice stores nothing twice"
+
+# --- alive_seconds 0: none ----------------------------------------------------------
+S3="$T/off.db"
+new_store "$S3"
+conf off 0
+start_plugin off "$S3" "$T/spool3" "$T/off.json"
+events 10 12 >&3
+wait_until 30 stored_at_least "$S3" 3
+is "$?" 0 "alive_seconds 0: events are stored"
+# as long idle as the first run needed for several rows
+sleep 4
+stop_plugin
+is "$STOPPED $RC" "1 0" "alive_seconds 0: SIGTERM ends it, exit 0"
+is "$(n_alive "$S3")" 0 "alive_seconds 0: no alive row"
+is "$("$ISMSCTL" --store "$S3" --json evidence list --kind collector.stop | jq length)" 1 \
+	"(but the collector's stop, so the run was seen through)"
+
+# --- the configuration: the key is checked -------------------------------------------
+conf bad 86401
+"$AUDISP_ISMS" -c "$T/bad.json" --check 2>"$T/bad.err"
+is "$?" 1 "--check refuses alive_seconds over a day"
+grep -q 'alive_seconds' "$T/bad.err"
+is "$?" 0 "and names the key"
+"$AUDISP_ISMS" -c "$T/one.json" --check
+is "$?" 0 "--check takes alive_seconds 1"
+
+done_testing
