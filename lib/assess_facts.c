@@ -11,31 +11,6 @@
 /* A person is the subject if their login is it, or they have no login and their name is. */
 #define PERSON_IS "(p.login = ?1 OR (p.login IS NULL AND p.name = ?1))"
 
-/* One integer of @sql with text parameters ?1.. (NULL binds NULL): 1 row, 0 none, -errno. */
-static int one_int(struct isms_store *s, const char *sql, const char *a, const char *b,
-		   const char *c, int64_t *ret)
-{
-	sqlite3_stmt *st = NULL;
-	int r = store_prepare(s, sql, &st);
-
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, a);
-	if (r >= 0 && b)
-		r = store_bind_text(s, st, 2, b);
-	if (r >= 0 && c)
-		r = store_bind_text(s, st, 3, c);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-			r = 0;
-		else
-			*ret = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
 static int member_now(const char *user, const char *group)
 {
 	struct isms_identity id = {0};
@@ -70,31 +45,31 @@ int isms_assess_fact(const struct isms_ctest_cond *c, const struct isms_ctest_ro
 		if (!row->asset)
 			return -ENODATA;
 		/* A review that found the access wrong does not vouch for it. */
-		r = one_int(s,
-			    "SELECT CAST(julianday(?3) - julianday(max(r.done)) AS INTEGER)"
-			    " FROM review r JOIN person p ON p.pk = r.person"
-			    " JOIN asset a ON a.pk = r.asset"
-			    " WHERE r.kind = 'access' AND r.done IS NOT NULL AND r.done <= ?3"
-			    " AND coalesce(r.result, 'ok') <> 'failed'"
-			    " AND " PERSON_IS " AND a.name = ?2",
-			    row->subject, row->asset, day, &v);
+		r = store_query_int(s,
+				    "SELECT CAST(julianday(?3) - julianday(max(r.done)) AS INTEGER)"
+				    " FROM review r JOIN person p ON p.pk = r.person"
+				    " JOIN asset a ON a.pk = r.asset"
+				    " WHERE r.kind = 'access' AND r.done IS NOT NULL AND r.done <= ?3"
+				    " AND coalesce(r.result, 'ok') <> 'failed'"
+				    " AND " PERSON_IS " AND a.name = ?2",
+				    row->subject, row->asset, day, &v);
 		return r < 0 ? r : r == 1 && v * 86400 <= c->seconds;
 	case ISMS_CTEST_FACT_ACTIVE:
-		r = one_int(s,
-			    "SELECT p.active_until IS NULL OR p.active_until >= ?2"
-			    " FROM person p WHERE " PERSON_IS " LIMIT 1",
-			    row->subject, day, NULL, &v);
+		r = store_query_int(s,
+				    "SELECT p.active_until IS NULL OR p.active_until >= ?2"
+				    " FROM person p WHERE " PERSON_IS " LIMIT 1",
+				    row->subject, day, NULL, &v);
 		return r < 0 ? r : r == 1 && v;
 	case ISMS_CTEST_FACT_ROLE:
-		r = one_int(s, "SELECT p.role = ?2 FROM person p WHERE " PERSON_IS " LIMIT 1",
-			    row->subject, c->value, NULL, &v);
+		r = store_query_int(s, "SELECT p.role = ?2 FROM person p WHERE " PERSON_IS " LIMIT 1",
+				    row->subject, c->value, NULL, &v);
 		return r < 0 ? r : r == 1 && v;
 	case ISMS_CTEST_FACT_ACKNOWLEDGED:
-		r = one_int(s,
-			    "SELECT count(*) FROM acknowledgement k JOIN person p ON p.pk = k.person"
-			    " JOIN document d ON d.pk = k.document"
-			    " WHERE " PERSON_IS " AND d.name = ?2 AND k.at <= ?3",
-			    row->subject, c->value, day, &v);
+		r = store_query_int(s,
+				    "SELECT count(*) FROM acknowledgement k JOIN person p ON p.pk = k.person"
+				    " JOIN document d ON d.pk = k.document"
+				    " WHERE " PERSON_IS " AND d.name = ?2 AND k.at <= ?3",
+				    row->subject, c->value, day, &v);
 		return r < 0 ? r : r == 1 && v > 0;
 	case ISMS_CTEST_FACT_MEMBER:
 		return member_now(row->subject, c->value);

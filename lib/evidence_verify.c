@@ -30,6 +30,24 @@ void evidence_walk_init(struct evidence_walk *w, int64_t after, const char *prev
 }
 
 /*
+ * A pseudonymised row (format 2 or 3, its salt gone): no details, and the
+ * subject, if any, is '~' and the first 16 digits of its digest.
+ */
+static int pseudonymised_ok(struct evidence_walk *w, int64_t id, const char *const v[EV_NFIELDS],
+			    const size_t len[EV_NFIELDS], const char *subject_d)
+{
+	if (v[EV_DETAILS] || (v[EV_SUBJECT] && (len[EV_SUBJECT] != 17 || v[EV_SUBJECT][0] != '~' ||
+						memcmp(v[EV_SUBJECT] + 1, subject_d, 16) != 0))) {
+		w->first_bad = id;
+		snprintf(w->reason, sizeof(w->reason),
+			 "row %" PRId64 " was altered: it was pseudonymised, but its subject is not"
+			 " its pseudonym or its details are not removed", id);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/*
  * A format-2 row's personal fields: with its salt, they must match their
  * digests; without (pseudonymised), the details must be gone and the
  * subject be its pseudonym.  0, or -EBADMSG with the reason.
@@ -57,15 +75,7 @@ static int personal_ok(struct evidence_walk *w, int64_t id, const char *const v[
 			goto bad;
 		return 0;
 	}
-	if (v[EV_DETAILS] || (v[EV_SUBJECT] && (len[EV_SUBJECT] != 17 || v[EV_SUBJECT][0] != '~' ||
-						memcmp(v[EV_SUBJECT] + 1, x->subject_d, 16) != 0))) {
-		w->first_bad = id;
-		snprintf(w->reason, sizeof(w->reason),
-			 "row %" PRId64 " was altered: it was pseudonymised, but its subject is not"
-			 " its pseudonym or its details are not removed", id);
-		return -EBADMSG;
-	}
-	return 0;
+	return pseudonymised_ok(w, id, v, len, x->subject_d);
 bad:
 	w->first_bad = id;
 	snprintf(w->reason, sizeof(w->reason),
@@ -95,15 +105,7 @@ static int personal3_ok(struct evidence_walk *w, int64_t id, const char *const v
 			goto bad;
 		return 0;
 	}
-	if (v[EV_DETAILS] || (v[EV_SUBJECT] && (len[EV_SUBJECT] != 17 || v[EV_SUBJECT][0] != '~' ||
-						memcmp(v[EV_SUBJECT] + 1, x->subject_d, 16) != 0))) {
-		w->first_bad = id;
-		snprintf(w->reason, sizeof(w->reason),
-			 "row %" PRId64 " was altered: it was pseudonymised, but its subject is not"
-			 " its pseudonym or its details are not removed", id);
-		return -EBADMSG;
-	}
-	return 0;
+	return pseudonymised_ok(w, id, v, len, x->subject_d);
 bad:
 	w->first_bad = id;
 	snprintf(w->reason, sizeof(w->reason),

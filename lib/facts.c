@@ -10,33 +10,6 @@
 /* A person is the user if their login is the user, or they have no login and their name is. */
 #define PERSON_IS_USER "(p.login = ?1 OR (p.login IS NULL AND p.name = ?1))"
 
-/* isms_facts_unknown() is in snapshot_read.c: the login path needs it without the store. */
-
-static int query_int(struct isms_store *s, const char *sql, const char *a, const char *b,
-		     const char *c, int64_t *ret, bool *ret_null)
-{
-	sqlite3_stmt *st = NULL;
-	int r = store_prepare(s, sql, &st);
-
-	if (r >= 0 && a)
-		r = store_bind_text(s, st, 1, a);
-	if (r >= 0 && b)
-		r = store_bind_text(s, st, 2, b);
-	if (r >= 0 && c)
-		r = store_bind_text(s, st, 3, c);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1) {
-		*ret_null = sqlite3_column_type(st, 0) == SQLITE_NULL;
-		*ret = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0) {
-		*ret_null = true;
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
 int isms_facts_load(struct isms_store *s, const struct isms_policy *p, const char *user, time_t now,
 		    struct isms_facts *f, struct isms_ack_fact *acks, size_t nacks)
 {
@@ -51,50 +24,54 @@ int isms_facts_load(struct isms_store *s, const struct isms_policy *p, const cha
 	isms_format_utc(now, today, sizeof(today));
 	today[10] = '\0';
 
-	r = query_int(s,
-		      "SELECT CASE WHEN p.active_until IS NULL OR p.active_until >= ?2 THEN 1 ELSE 0 END"
-		      " FROM person p WHERE " PERSON_IS_USER " LIMIT 1",
-		      user, today, NULL, &v, &null);
+	r = store_query_int(s,
+			    "SELECT CASE WHEN p.active_until IS NULL OR p.active_until >= ?2 THEN 1 ELSE 0 END"
+			    " FROM person p WHERE " PERSON_IS_USER " LIMIT 1",
+			    user, today, NULL, &v);
 	if (r < 0)
 		return r;
+	null = r == 0;
 	f->person_known = null ? ISMS_FACT_NO : ISMS_FACT_YES;
 	f->person_active = null ? ISMS_FACT_NO : v ? ISMS_FACT_YES : ISMS_FACT_NO;
 
-	r = query_int(s, "SELECT locked_down FROM asset WHERE name = ?1", isms_policy_asset(p), NULL,
-		      NULL, &v, &null);
+	r = store_query_int(s, "SELECT locked_down FROM asset WHERE name = ?1",
+			    isms_policy_asset(p), NULL, NULL, &v);
 	if (r < 0)
 		return r;
+	null = r == 0;
 	f->asset_locked = null ? ISMS_FACT_UNKNOWN : v ? ISMS_FACT_YES : ISMS_FACT_NO;
 
 	for (; docs[n]; n++) {
 		if (n >= nacks)
 			return -E2BIG;
-		r = query_int(s,
-			      "SELECT count(*) FROM acknowledgement a"
-			      " JOIN document d ON d.pk = a.document AND d.version = a.version"
-			      " JOIN person p ON p.pk = a.person"
-			      " WHERE " PERSON_IS_USER " AND d.name = ?2",
-			      user, docs[n], NULL, &v, &null);
+		r = store_query_int(s,
+				    "SELECT count(*) FROM acknowledgement a"
+				    " JOIN document d ON d.pk = a.document AND d.version = a.version"
+				    " JOIN person p ON p.pk = a.person"
+				    " WHERE " PERSON_IS_USER " AND d.name = ?2",
+				    user, docs[n], NULL, &v);
 		if (r < 0)
 			return r;
+		null = r == 0;
 		acks[n].document = docs[n];
-		acks[n].acknowledged = v > 0 ? ISMS_FACT_YES : ISMS_FACT_NO;
+		acks[n].acknowledged = !null && v > 0 ? ISMS_FACT_YES : ISMS_FACT_NO;
 	}
 	f->acks = acks;
 	f->nacks = n;
 
 	if (isms_policy_needs_review(p)) {
 		/* A review that found the access wrong does not vouch for it. */
-		r = query_int(s,
-			      "SELECT CAST(julianday(?3) - julianday(max(r.done)) AS INTEGER)"
-			      " FROM review r JOIN person p ON p.pk = r.person"
-			      " JOIN asset a ON a.pk = r.asset"
-			      " WHERE r.kind = 'access' AND r.done IS NOT NULL"
-			      " AND coalesce(r.result, 'ok') <> 'failed'"
-			      " AND " PERSON_IS_USER " AND a.name = ?2",
-			      user, isms_policy_asset(p), today, &v, &null);
+		r = store_query_int(s,
+				    "SELECT CAST(julianday(?3) - julianday(max(r.done)) AS INTEGER)"
+				    " FROM review r JOIN person p ON p.pk = r.person"
+				    " JOIN asset a ON a.pk = r.asset"
+				    " WHERE r.kind = 'access' AND r.done IS NOT NULL"
+				    " AND coalesce(r.result, 'ok') <> 'failed'"
+				    " AND " PERSON_IS_USER " AND a.name = ?2",
+				    user, isms_policy_asset(p), today, &v);
 		if (r < 0)
 			return r;
+		null = r == 0;
 		f->last_review_days = null || v < 0 ? -1 : v;
 	}
 	f->store_ok = true;

@@ -36,3 +36,28 @@ int isms_sql_seterr(struct isms_store *s, int r, const char *fmt, ...)
 	va_end(ap);
 	return store_seterr(s, r, "%s", buf);
 }
+
+int store_query_int(struct isms_store *s, const char *sql, const char *a, const char *b,
+		    const char *c, int64_t *ret)
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s, sql, &st);
+
+	/* An unbound parameter is NULL; binding past the last one is an error. */
+	if (r >= 0 && a)
+		r = store_bind_text(s, st, 1, a);
+	if (r >= 0 && b)
+		r = store_bind_text(s, st, 2, b);
+	if (r >= 0 && c)
+		r = store_bind_text(s, st, 3, c);
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 1) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			r = 0;
+		else
+			*ret = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return r;
+}

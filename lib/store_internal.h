@@ -55,6 +55,14 @@ int store_exec(struct isms_store *s, const char *sql);
 /* Bind text or NULL. */
 int store_bind_text(struct isms_store *s, sqlite3_stmt *stmt, int idx, const char *text);
 
+/*
+ * The integer of a one-value query with text parameters ?1..?3 (NULL leaves
+ * one NULL): 1 with *ret set, 0 when there is no row or the value is NULL,
+ * or -errno (sql.c).
+ */
+int store_query_int(struct isms_store *s, const char *sql, const char *a, const char *b,
+		    const char *c, int64_t *ret);
+
 /* Schema migrations (migrate.c). */
 int store_migrate(struct isms_store *s);
 

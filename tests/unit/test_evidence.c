@@ -13,65 +13,7 @@
 #include "isms/ingest.h"
 #include "evidence_internal.h"
 #include "testutil.h"
-
-#define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
-
-#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-
-#define DROP_TRIGGERS                                                                       \
-	"DROP TRIGGER evidence_no_update; DROP TRIGGER evidence_no_delete;"
-/* The triggers as the first migration creates them, to put back after tampering. */
-#define CREATE_TRIGGERS                                                                     \
-	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3 ";"                             \
-	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
-
-/* One text value straight from the store file. */
-static void sql_text(const char *path, const char *sql, char *buf, size_t len)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(evidence_details_register(db), 0);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
-static void append_n(struct isms_store *s, int n)
-{
-	for (int i = 1; i <= n; i++) {
-		char key[32], subject[32];
-		struct isms_evidence ev = {
-			.source = "pam", .kind = "login.allow", .node = "host1",
-			.event_key = key, .control = "8.15", .asset = "web1",
-			.subject = subject, .outcome = "allow", .details = "{\"tty\": \"pts/1\"}",
-		};
-		int64_t id = 0;
-		int r;
-
-		snprintf(key, sizeof(key), "host1:%d", i);
-		snprintf(subject, sizeof(subject), "user%d", i);
-		r = isms_evidence_append(s, &ev, &id);
-		if (r < 0)
-			fail_msg("append %d: %s", i, isms_store_errmsg(s));
-		assert_true(id > 0);
-	}
-}
-
-static void verify_ok(struct isms_store *s, int64_t rows)
-{
-	struct isms_verify_result res;
-	int r = isms_evidence_verify(s, &res);
-
-	if (r != 0)
-		fail_msg("verify: %d: %s", r, res.reason);
-	assert_int_equal(res.rows, rows);
-	assert_int_equal(res.first_bad, 0);
-	assert_int_equal(strlen(res.head), 64);
-}
+#include "evidence_fixture.h"
 
 static void t_verify_empty(void **state)
 {
@@ -98,10 +40,10 @@ static void t_append_first(void **state)
 	assert_int_equal(res.rows, 1);
 
 	/* The stored row hashes as documented, from the genesis value. */
-	sql_text(fx->path, "SELECT recorded FROM evidence WHERE pk = 1", recorded,
+	tu_ev_sql_text(fx->path, "SELECT recorded FROM evidence WHERE pk = 1", recorded,
 		 sizeof(recorded));
-	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 1", ts, sizeof(ts));
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", stored, sizeof(stored));
+	tu_ev_sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 1", ts, sizeof(ts));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", stored, sizeof(stored));
 	assert_string_equal(ts, recorded); /* no ts given: now */
 	ev.ts = ts;
 	/* row format 3: the chain covers one salted digest of subject and details,
@@ -109,11 +51,11 @@ static void t_append_first(void **state)
 	{
 		char salt[64], pd[EVIDENCE_PD_HEX], got[ISMS_HASH_HEX];
 
-		sql_text(fx->path, "SELECT salt FROM evidence_raw WHERE pk = 1", salt, sizeof(salt));
+		tu_ev_sql_text(fx->path, "SELECT salt FROM evidence_raw WHERE pk = 1", salt, sizeof(salt));
 		assert_int_equal(strlen(salt), 32);
 		assert_int_equal(tu_sql_int(fx->path, "SELECT n FROM evidence_raw WHERE pk = 1"), 1);
 		assert_int_equal(evidence_hash_v3(GENESIS, 1, recorded, &ev, salt, pd, want), 0);
-		sql_text(fx->path, "SELECT subject_d FROM evidence WHERE pk = 1", got, sizeof(got));
+		tu_ev_sql_text(fx->path, "SELECT subject_d FROM evidence WHERE pk = 1", got, sizeof(got));
 		assert_string_equal(got, pd);
 		assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE pk = 1"
 					    " AND details IS NULL AND details_d IS NULL"
@@ -121,9 +63,9 @@ static void t_append_first(void **state)
 	}
 	assert_string_equal(stored, want);
 	assert_string_equal(res.head, want);
-	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 1", stored, sizeof(stored));
+	tu_ev_sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 1", stored, sizeof(stored));
 	assert_string_equal(stored, "");
-	sql_text(fx->path, "SELECT last_hash FROM evidence_head", stored, sizeof(stored));
+	tu_ev_sql_text(fx->path, "SELECT last_hash FROM evidence_head", stored, sizeof(stored));
 	assert_string_equal(stored, want);
 }
 
@@ -136,19 +78,19 @@ static void t_append_chain(void **state)
 	struct isms_evidence ev = {.source = "audit", .kind = "file.watch",
 				   .ts = "2024-05-01T10:00:00Z"};
 
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
 	assert_int_equal(id, 4);
-	verify_ok(fx->s, 4);
+	tu_ev_verify_ok(fx->s, 4);
 	/* Each row names the one before it through its hash (format 3 keeps no prev). */
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 2", h2, sizeof(h2));
-	sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 3", p3, sizeof(p3));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 2", h2, sizeof(h2));
+	tu_ev_sql_text(fx->path, "SELECT prev FROM evidence WHERE pk = 3", p3, sizeof(p3));
 	assert_string_equal(p3, "");
 	assert_int_equal(strlen(h2), 64);
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 4", h3, sizeof(h3));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 4", h3, sizeof(h3));
 	assert_int_equal(isms_evidence_verify(fx->s, &res), 0);
 	assert_string_equal(res.head, h3);
-	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 4", h3, sizeof(h3));
+	tu_ev_sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 4", h3, sizeof(h3));
 	assert_string_equal(h3, "2024-05-01T10:00:00Z");
 	assert_int_equal(tu_sql_int(fx->path, "SELECT last_pk FROM evidence_head"), 4);
 }
@@ -160,22 +102,22 @@ static void t_event_key_duplicate(void **state)
 	char before[ISMS_HASH_HEX], after[ISMS_HASH_HEX];
 	int64_t id = -1;
 
-	append_n(fx->s, 3);
-	sql_text(fx->path, "SELECT last_hash FROM evidence_head", before, sizeof(before));
+	tu_ev_append_n(fx->s, 3);
+	tu_ev_sql_text(fx->path, "SELECT last_hash FROM evidence_head", before, sizeof(before));
 	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), -EALREADY);
 	assert_int_equal(id, -1);
 	assert_contains(isms_store_errmsg(fx->s), "host1:2");
 	assert_int_equal(tu_count(fx->s, "evidence"), 3);
-	sql_text(fx->path, "SELECT last_hash FROM evidence_head", after, sizeof(after));
+	tu_ev_sql_text(fx->path, "SELECT last_hash FROM evidence_head", after, sizeof(after));
 	assert_string_equal(after, before);
-	verify_ok(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 3);
 	/* Another key is fine, and so is no key at all, twice. */
 	ev.event_key = "host1:4";
 	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
 	ev.event_key = NULL;
 	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
 	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
-	verify_ok(fx->s, 6);
+	tu_ev_verify_ok(fx->s, 6);
 }
 
 static void t_append_invalid(void **state)
@@ -223,7 +165,7 @@ static void t_append_invalid(void **state)
 	ev.node = "bad\xc0\xafutf8";
 	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), -EINVAL);
 	assert_int_equal(tu_count(fx->s, "evidence"), (int64_t)(sizeof(json) / sizeof(json[0])));
-	verify_ok(fx->s, (int64_t)(sizeof(json) / sizeof(json[0])));
+	tu_ev_verify_ok(fx->s, (int64_t)(sizeof(json) / sizeof(json[0])));
 }
 
 /* --- the hash ------------------------------------------------------------ */
@@ -349,16 +291,16 @@ static void t_triggers_block(void **state)
 	struct tu_fixture *fx = *state;
 	char subject[64];
 
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	assert_int_not_equal(tu_sql(fx->path,
 				    "UPDATE evidence SET subject = 'mallory' WHERE pk = 2"),
 			     SQLITE_OK);
 	assert_int_not_equal(tu_sql(fx->path, "DELETE FROM evidence WHERE pk = 3"), SQLITE_OK);
 	assert_int_not_equal(tu_sql(fx->path, "DELETE FROM evidence"), SQLITE_OK);
-	sql_text(fx->path, "SELECT subject FROM evidence WHERE pk = 2", subject, sizeof(subject));
+	tu_ev_sql_text(fx->path, "SELECT subject FROM evidence WHERE pk = 2", subject, sizeof(subject));
 	assert_string_equal(subject, "user2");
 	assert_int_equal(tu_count(fx->s, "evidence"), 3);
-	verify_ok(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 3);
 }
 
 static void expect_bad(struct isms_store *s, int64_t first_bad, const char *reason)
@@ -378,7 +320,7 @@ static void t_tamper_altered(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	append_n(fx->s, 4);
+	tu_ev_append_n(fx->s, 4);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
 				"UPDATE evidence SET subject = 'mallory' WHERE pk = 2;"
 				CREATE_TRIGGERS),
@@ -391,7 +333,7 @@ static void t_tamper_altered_null(void **state)
 	struct tu_fixture *fx = *state;
 
 	/* Emptying a field, or swapping NULL for "", is a change too. */
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
 				"UPDATE evidence SET details = '{}' WHERE pk = 3;" CREATE_TRIGGERS),
 			 SQLITE_OK);
@@ -407,7 +349,7 @@ static void t_tamper_deleted_middle(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	append_n(fx->s, 4);
+	tu_ev_append_n(fx->s, 4);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 2;"
 					  CREATE_TRIGGERS),
 			 SQLITE_OK);
@@ -418,7 +360,7 @@ static void t_tamper_deleted_last(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	append_n(fx->s, 4);
+	tu_ev_append_n(fx->s, 4);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 4;"
 					  CREATE_TRIGGERS),
 			 SQLITE_OK);
@@ -431,7 +373,7 @@ static void t_tamper_deleted_all(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	append_n(fx->s, 2);
+	tu_ev_append_n(fx->s, 2);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence;" CREATE_TRIGGERS),
 			 SQLITE_OK);
 	expect_bad(fx->s, 0, "head record names row 2");
@@ -442,9 +384,9 @@ static void t_tamper_inserted(void **state)
 	struct tu_fixture *fx = *state;
 	char sql[4096], prev[ISMS_HASH_HEX];
 
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	/* INSERT needs no trigger removed: a forged row with a made-up hash. */
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
 		 " VALUES (4, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'pam', 'login.allow',"
@@ -461,10 +403,10 @@ static void t_tamper_inserted_forged_hash(void **state)
 				   .kind = "login.allow"};
 	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	/* The attacker knows the format and chains the row correctly, but
 	 * leaves the head record alone. */
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
 	assert_int_equal(isms_evidence_hash(prev, 4, "2024-01-01T00:00:00Z", &ev, hash), 0);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
@@ -482,10 +424,10 @@ static void t_tamper_replaced(void **state)
 				   .kind = "login.deny", .subject = "mallory"};
 	char sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	/* Row 2 swapped for a forgery that hashes correctly on its own: the
 	 * next row still names the original. */
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", prev, sizeof(prev));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 1", prev, sizeof(prev));
 	assert_int_equal(isms_evidence_hash(prev, 2, "2024-01-01T00:00:00Z", &ev, hash), 0);
 	snprintf(sql, sizeof(sql),
 		 DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 2;"
@@ -501,7 +443,7 @@ static void t_tamper_out_of_sequence(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	append_n(fx->s, 2);
+	tu_ev_append_n(fx->s, 2);
 	/* A row slipped in before the first one. */
 	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence (pk, recorded, ts, source, kind,"
 					  " prev, hash) VALUES (0, 'r', 't', 's', 'k', 'p', 'h')"),
@@ -513,7 +455,7 @@ static void t_tamper_head(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	append_n(fx->s, 2);
+	tu_ev_append_n(fx->s, 2);
 	assert_int_equal(tu_sql(fx->path, "UPDATE evidence_head SET last_hash = '" GENESIS "'"),
 			 SQLITE_OK);
 	expect_bad(fx->s, 0, "head");
@@ -524,7 +466,7 @@ static void t_tamper_triggers_dropped(void **state)
 	struct tu_fixture *fx = *state;
 	struct isms_verify_result res;
 
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	assert_int_equal(tu_sql(fx->path, "DROP TRIGGER evidence_no_delete"), SQLITE_OK);
 	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
 	assert_contains(res.reason, "triggers");
@@ -533,7 +475,7 @@ static void t_tamper_triggers_dropped(void **state)
 	/* Put back as it was, all is well again. */
 	assert_int_equal(tu_sql(fx->path, ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"),
 			 SQLITE_OK);
-	verify_ok(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 3);
 }
 
 static void t_tamper_trigger_noop(void **state)
@@ -542,7 +484,7 @@ static void t_tamper_trigger_noop(void **state)
 	struct isms_verify_result res;
 
 	/* The same names, bodies that let everything through: edits then pass unseen. */
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
 				"CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence"
 				"  BEGIN SELECT 1; END;"
@@ -559,7 +501,7 @@ static void t_tamper_trigger_noop(void **state)
 	assert_int_equal(isms_evidence_verify(fx->s, &res), -EBADMSG);
 	assert_contains(res.reason, "trigger");
 	assert_int_equal(tu_sql(fx->path, "DROP TRIGGER evidence_hide"), SQLITE_OK);
-	verify_ok(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 3);
 }
 
 static void t_tamper_nul_suffix(void **state)
@@ -571,7 +513,7 @@ static void t_tamper_nul_suffix(void **state)
 	 * strlen() bytes does not change, while SQL comparisons now miss
 	 * the row (a denial hidden from reports).
 	 */
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
 				"UPDATE evidence SET subject = subject || char(0) WHERE pk = 2;"
 				CREATE_TRIGGERS),
@@ -610,13 +552,13 @@ static void t_append_bad_ts(void **state)
 	/* An offset is taken, and stored as UTC so that text order is time order. */
 	ev.ts = "2024-01-01T02:30:00+02:00";
 	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
-	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 1", ts, sizeof(ts));
+	tu_ev_sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 1", ts, sizeof(ts));
 	assert_string_equal(ts, "2024-01-01T00:30:00Z");
 	ev.ts = "2024-01-01T00:30:00.123Z";
 	assert_int_equal(isms_evidence_append(fx->s, &ev, &id), 0);
-	sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 2", ts, sizeof(ts));
+	tu_ev_sql_text(fx->path, "SELECT ts FROM evidence WHERE pk = 2", ts, sizeof(ts));
 	assert_string_equal(ts, "2024-01-01T00:30:00.123Z");
-	verify_ok(fx->s, 2);
+	tu_ev_verify_ok(fx->s, 2);
 }
 
 /* --- anchors ------------------------------------------------------------- */
@@ -631,7 +573,7 @@ static void t_anchor_roundtrip(void **state)
 	assert_int_equal(a.row, 0);
 	assert_string_equal(a.hash, GENESIS);
 	assert_string_equal(a.store, "isms:0000000000000000");
-	append_n(fx->s, 5);
+	tu_ev_append_n(fx->s, 5);
 	assert_int_equal(isms_anchor_take(fx->s, &a), 0);
 	assert_int_equal(a.row, 5);
 	isms_anchor_format(&a, line, sizeof(line));
@@ -659,17 +601,17 @@ static void t_anchor_catches(void **state)
 	struct isms_anchor a;
 	char reason[256], sql[4096], prev[ISMS_HASH_HEX], hash[ISMS_HASH_HEX];
 
-	append_n(fx->s, 4);
+	tu_ev_append_n(fx->s, 4);
 	assert_int_equal(isms_anchor_take(fx->s, &a), 0);
 	/* Cut row 4 and rewrite the head: the plain chain holds, the anchor does not. */
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
 	snprintf(sql, sizeof(sql),
 		 DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 4;"
 		 "DROP TRIGGER evidence_raw_no_delete; DELETE FROM evidence_raw WHERE pk = 4;"
 		 ISMS_EVIDENCE_RAW_TRIGGER_NO_DELETE ";"
 		 "UPDATE evidence_head SET last_pk = 3, last_hash = '%s';" CREATE_TRIGGERS, prev);
 	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-	verify_ok(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 3);
 	assert_int_equal(isms_anchor_check(fx->s, &a, reason, sizeof(reason)), -EBADMSG);
 	assert_contains(reason, "missing");
 	/* Put a forged row 4 in its place, chained correctly: a different hash. */
@@ -680,7 +622,7 @@ static void t_anchor_catches(void **state)
 		 " '%s', '%s'); UPDATE evidence_head SET last_pk = 4, last_hash = '%s'",
 		 prev, hash, hash);
 	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-	verify_ok(fx->s, 4);
+	tu_ev_verify_ok(fx->s, 4);
 	assert_int_equal(isms_anchor_check(fx->s, &a, reason, sizeof(reason)), -EBADMSG);
 	assert_contains(reason, "rewritten");
 	/* Another kind of store. */
@@ -711,7 +653,7 @@ static void t_keyed(void **state)
 				   .kind = "login.allow"};
 	int64_t n;
 
-	append_n(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
 	assert_int_equal(isms_evidence_key_create(key), 0);
 	assert_int_equal(isms_evidence_key_create(key), -EEXIST);
 	assert_int_equal(isms_evidence_keying(fx->s, id, path, sizeof(path)), 0);
@@ -754,7 +696,7 @@ static void t_keyed(void **state)
 	assert_int_equal(chmod(key, 0400), 0);
 
 	/* A forged row appended with a correct chain hash and head: the MAC does not hold. */
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 6", prev, sizeof(prev));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 6", prev, sizeof(prev));
 	assert_int_equal(isms_evidence_hash(prev, 7, "2024-01-01T00:00:00Z", &ev, hash), 0);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
@@ -842,7 +784,7 @@ static void t_keyed_no_reseal(void **state)
 	assert_int_equal(isms_evidence_key_create(key), 0);
 	assert_int_equal(isms_evidence_key_enable(fx->s, key), 0);
 	append_plain(fx->s, 3);
-	sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
+	tu_ev_sql_text(fx->path, "SELECT hash FROM evidence WHERE pk = 3", prev, sizeof(prev));
 	assert_int_equal(isms_evidence_hash(prev, 4, "2024-01-01T00:00:00Z", &ev, hash), 0);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"
@@ -863,7 +805,6 @@ static void t_keyed_no_reseal(void **state)
 	assert_contains(res.reason, "MAC");
 	free(key);
 }
-
 
 /*
  * A chain large enough to be walked in two halves on two connections: an
@@ -890,7 +831,7 @@ static void t_verify_two_halves(void **state)
 	}
 	assert_int_equal(isms_ingest_commit(w), 0);
 	isms_ingest_free(w);
-	verify_ok(fx->s, n);
+	tu_ev_verify_ok(fx->s, n);
 	const int64_t rows[] = {n / 2 + 1, n - 5, 17};
 
 	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
@@ -905,7 +846,7 @@ static void t_verify_two_halves(void **state)
 			 ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3 ";",
 			 (long long)rows[k]);
 		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-		verify_ok(fx->s, n);
+		tu_ev_verify_ok(fx->s, n);
 	}
 	/* a row past the head */
 	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence (pk, recorded, ts, source, kind, prev, hash)"

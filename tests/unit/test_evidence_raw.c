@@ -13,65 +13,7 @@
 #include "isms/ingest.h"
 #include "evidence_internal.h"
 #include "testutil.h"
-
-#define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
-
-#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-
-#define DROP_TRIGGERS                                                                       \
-	"DROP TRIGGER evidence_no_update; DROP TRIGGER evidence_no_delete;"
-/* The triggers as the first migration creates them, to put back after tampering. */
-#define CREATE_TRIGGERS                                                                     \
-	ISMS_EVIDENCE_TRIGGER_NO_UPDATE_V3 ";"                             \
-	ISMS_EVIDENCE_TRIGGER_NO_DELETE_ARCHIVED ";"
-
-/* One text value straight from the store file. */
-static void sql_text(const char *path, const char *sql, char *buf, size_t len)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(evidence_details_register(db), 0);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
-static void append_n(struct isms_store *s, int n)
-{
-	for (int i = 1; i <= n; i++) {
-		char key[32], subject[32];
-		struct isms_evidence ev = {
-			.source = "pam", .kind = "login.allow", .node = "host1",
-			.event_key = key, .control = "8.15", .asset = "web1",
-			.subject = subject, .outcome = "allow", .details = "{\"tty\": \"pts/1\"}",
-		};
-		int64_t id = 0;
-		int r;
-
-		snprintf(key, sizeof(key), "host1:%d", i);
-		snprintf(subject, sizeof(subject), "user%d", i);
-		r = isms_evidence_append(s, &ev, &id);
-		if (r < 0)
-			fail_msg("append %d: %s", i, isms_store_errmsg(s));
-		assert_true(id > 0);
-	}
-}
-
-static void verify_ok(struct isms_store *s, int64_t rows)
-{
-	struct isms_verify_result res;
-	int r = isms_evidence_verify(s, &res);
-
-	if (r != 0)
-		fail_msg("verify: %d: %s", r, res.reason);
-	assert_int_equal(res.rows, rows);
-	assert_int_equal(res.first_bad, 0);
-	assert_int_equal(strlen(res.head), 64);
-}
+#include "evidence_fixture.h"
 
 static void expect_bad(struct isms_store *s, int64_t first_bad, const char *reason)
 {
@@ -152,11 +94,11 @@ static void t_format3_tamper(void **state)
 	char sql[4096], got[128];
 
 	ingest_rows(fx->s, 300);
-	verify_ok(fx->s, 300);
+	tu_ev_verify_ok(fx->s, 300);
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence_raw"), 1);
 	assert_int_equal(tu_sql_int(fx->path, "SELECT n FROM evidence_raw WHERE pk = 1"), 300);
 	/* shown as stored before format 3 */
-	sql_text(fx->path, "SELECT evidence_details(pk, fmt, details) FROM evidence WHERE pk = 42",
+	tu_ev_sql_text(fx->path, "SELECT evidence_details(pk, fmt, details) FROM evidence WHERE pk = 42",
 		 got, sizeof(got));
 	assert_string_equal(got, "{\"paths\":[\"/srv/f42\"],\"n\":42}");
 	/* the batch's stream: bytes across it, each flipped in turn */
@@ -175,7 +117,7 @@ static void t_format3_tamper(void **state)
 					  " (SELECT z FROM keep) WHERE pk = 1;" RAW_TRIGGERS_ON),
 				 SQLITE_OK);
 	}
-	verify_ok(fx->s, 300);
+	tu_ev_verify_ok(fx->s, 300);
 	/* another stream that inflates: one row's details changed, recompressed (zeroblob: no) */
 	assert_int_equal(tu_sql(fx->path, RAW_TRIGGERS_OFF "UPDATE evidence_raw SET n = 299 WHERE pk = 1;"
 				  RAW_TRIGGERS_ON), SQLITE_OK);
@@ -186,7 +128,7 @@ static void t_format3_tamper(void **state)
 	expect_bad(fx->s, 1, "personal fields do not match");
 	assert_int_equal(tu_sql(fx->path, RAW_TRIGGERS_OFF "UPDATE evidence_raw SET salt = lower(salt) WHERE pk = 1;"
 				  RAW_TRIGGERS_ON), SQLITE_OK);
-	verify_ok(fx->s, 300);
+	tu_ev_verify_ok(fx->s, 300);
 	/* the row's own columns: digest, prev, hash, details or salt in the row */
 	static const char *const edits[][2] = {
 		{"subject_d = upper(subject_d)", "subject_d = lower(subject_d)"},
@@ -205,7 +147,7 @@ static void t_format3_tamper(void **state)
 		snprintf(sql, sizeof(sql), DROP_TRIGGERS "UPDATE evidence SET %s WHERE pk = 300;"
 			 CREATE_TRIGGERS, edits[k][1]);
 		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-		verify_ok(fx->s, 300);
+		tu_ev_verify_ok(fx->s, 300);
 	}
 	/* the batch deleted; a batch past the head */
 	assert_int_equal(tu_sql(fx->path, RAW_TRIGGERS_OFF "DELETE FROM evidence_raw;" RAW_TRIGGERS_ON),
@@ -226,8 +168,8 @@ static void t_format3_batch_past_head(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	append_n(fx->s, 3);
-	verify_ok(fx->s, 3);
+	tu_ev_append_n(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 3);
 	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence_raw SELECT 4, 1, salt, z FROM"
 				  " evidence_raw WHERE pk = 3"), SQLITE_OK);
 	expect_bad(fx->s, 0, "past the head");
