@@ -29,6 +29,15 @@ void evidence_walk_init(struct evidence_walk *w, int64_t after, const char *prev
 	memcpy(w->expect_prev, prev, ISMS_HASH_HEX);
 }
 
+/* A row whose personal fields do not match its digest(s): -EBADMSG with the reason. */
+static int personal_mismatch(struct evidence_walk *w, int64_t id, const char *digests)
+{
+	w->first_bad = id;
+	snprintf(w->reason, sizeof(w->reason),
+		 "row %" PRId64 " was altered: its personal fields do not match their %s", id, digests);
+	return -EBADMSG;
+}
+
 /*
  * A pseudonymised row (format 2 or 3, its salt gone): no details, and the
  * subject, if any, is '~' and the first 16 digits of its digest.
@@ -77,10 +86,7 @@ static int personal_ok(struct evidence_walk *w, int64_t id, const char *const v[
 	}
 	return pseudonymised_ok(w, id, v, len, x->subject_d);
 bad:
-	w->first_bad = id;
-	snprintf(w->reason, sizeof(w->reason),
-		 "row %" PRId64 " was altered: its personal fields do not match their digests", id);
-	return -EBADMSG;
+	return personal_mismatch(w, id, "digests");
 }
 
 /*
@@ -107,10 +113,7 @@ static int personal3_ok(struct evidence_walk *w, int64_t id, const char *const v
 	}
 	return pseudonymised_ok(w, id, v, len, x->subject_d);
 bad:
-	w->first_bad = id;
-	snprintf(w->reason, sizeof(w->reason),
-		 "row %" PRId64 " was altered: its personal fields do not match their digest", id);
-	return -EBADMSG;
+	return personal_mismatch(w, id, "digest");
 }
 
 int evidence_walk_row(struct evidence_walk *w, int64_t id, const char *const v[EV_NFIELDS],

@@ -37,3 +37,34 @@ wait_until() {
 	done
 	return 1
 }
+
+# events FIRST LAST: single-record events (USER_AUTH), one serial each
+events() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		for (i = a; i <= b; i++)
+			printf "type=USER_AUTH msg=audit(%d.%03d:%d): pid=1 uid=0 auid=4294967295 ses=4294967295 msg=\047op=PAM:authentication grantors=? acct=\"u%d\" exe=\"/usr/sbin/sshd\" hostname=? addr=192.0.2.1 terminal=ssh res=failed\047\n", 1700400000 + int(i / 1000), i % 1000, i, i
+	}'
+}
+
+# start_plugin NAME STORE SPOOL [CONF]: audisp-isms live on a fifo, fd 3 its
+# stdin, its stderr (counters at exit) in $T/NAME.err; its pid joins $PIDS,
+# which the test kills however it ends
+start_plugin() {
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	"$AUDISP_ISMS" -c "${4:-$CONF}" --store "$2" --spool "$3" --stats <"$T/fifo" >/dev/null 2>"$T/$1.err" &
+	pid=$!
+	PIDS="${PIDS:-} $pid"
+	exec 3>"$T/fifo"
+}
+
+# stop_plugin [SECONDS]: SIGTERM; RC its exit code, STOPPED 1 when it ended
+# within SECONDS (default 10)
+stop_plugin() {
+	kill -TERM "$pid"
+	if wait_until "${1:-10}" eval '! alive $pid'; then STOPPED=1; else STOPPED=0; kill -KILL "$pid"; fi
+	RC=0
+	wait "$pid" || RC=$?
+	exec 3>&-
+	rm -f "$T/fifo"
+}

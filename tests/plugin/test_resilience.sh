@@ -44,33 +44,6 @@ spool_pieces() {
 	echo "$n"
 }
 
-# events FIRST LAST: single-record events (USER_AUTH), one serial each
-events() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		for (i = a; i <= b; i++)
-			printf "type=USER_AUTH msg=audit(%d.%03d:%d): pid=1 uid=0 auid=4294967295 ses=4294967295 msg=\047op=PAM:authentication grantors=? acct=\"u%d\" exe=\"/usr/sbin/sshd\" hostname=? addr=192.0.2.1 terminal=ssh res=failed\047\n", 1700400000 + int(i / 1000), i % 1000, i, i
-	}'
-}
-
-# start_plugin NAME STORE SPOOL [CONF]: audisp-isms live on a fifo, fd 3 its stdin
-start_plugin() {
-	rm -f "$T/fifo"
-	mkfifo "$T/fifo"
-	"$AUDISP_ISMS" -c "${4:-$CONF}" --store "$2" --spool "$3" --stats <"$T/fifo" >/dev/null 2>"$T/$1.err" &
-	pid=$!
-	PIDS="$PIDS $pid"
-	exec 3>"$T/fifo"
-}
-# stop_plugin NAME SECONDS: SIGTERM; sets RC and STOPPED (it ended within SECONDS)
-stop_plugin() {
-	kill -TERM "$pid"
-	if wait_until "$2" eval '! alive $pid'; then STOPPED=1; else STOPPED=0; kill -KILL "$pid"; fi
-	RC=0
-	wait "$pid" || RC=$?
-	exec 3>&-
-	rm -f "$T/fifo"
-	STATS=$(stats "$T/$1.err")
-}
 
 # --- a store that fails for good: a full filesystem -----------------------------------------
 
@@ -87,7 +60,8 @@ if mount -t tmpfs -o size=32m,mode=0700 isms-test "$MNT" 2>/dev/null; then
 	dd if=/dev/zero of="$MNT/filler" bs=64k 2>/dev/null
 	events 21 3020 >&3
 	sleep 2
-	stop_plugin full 10
+	stop_plugin 10
+	STATS=$(stats "$T/full.err")
 	# Before the signal already: a batch that failed three times was spooled.
 	if grep -q "failed 3 times (.*): spooling the batch of .* rows; the store is tried again later" "$T/full.err"; then
 		ok "full store: a batch failing for good is spooled, not retried for ever"
@@ -135,7 +109,8 @@ if mount -t tmpfs -o size=32m,mode=0700 isms-test "$MNT" 2>/dev/null; then
 	rm -f "$MNT/filler"
 	events 5601 5620 >&3
 	if wait_until 30 stored_at_least "$S" 40; then ok "full store, room again: the plugin stores again"; else not_ok "full store, room again: the plugin stores again"; fi
-	stop_plugin full2 10
+	stop_plugin 10
+	STATS=$(stats "$T/full2.err")
 	is "$RC" 0 "full store, room again: exit 0"
 	run "$ISMSCTL" --store "$S" evidence drain --spool "$T/spool-full"
 	is "$(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind = 'auth.failure'")" 3640 \
@@ -162,7 +137,8 @@ wait_until 10 locked "$S" || echo "# the lock was not taken"
 start_plugin backlog "$S" "$T/spool-backlog"
 events 1 40000 >&3
 sleep 1
-stop_plugin backlog 60
+stop_plugin 60
+STATS=$(stats "$T/backlog.err")
 is "$STOPPED" 1 "backlog: SIGTERM ends the plugin"
 is "$RC" 0 "backlog: exit 0"
 clean_err "$T/backlog.err" && ok "backlog: no sanitizer report" || not_ok "backlog: no sanitizer report"
@@ -200,7 +176,8 @@ wait_until 10 locked "$S" || echo "# the lock was not taken"
 start_plugin cap "$S" "$T/spool-cap" "$T/cap.json"
 events 1 40000 >&3
 sleep 1
-stop_plugin cap 60
+stop_plugin 60
+STATS=$(stats "$T/cap.err")
 is "$STOPPED" 1 "overflow cap: SIGTERM ends the plugin"
 is "$RC" 1 "overflow cap: exit 1, events were lost"
 clean_err "$T/cap.err" && ok "overflow cap: no sanitizer report" || not_ok "overflow cap: no sanitizer report"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The evidence chain tests' common fixture. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,4 +55,17 @@ void tu_ev_verify_ok(struct isms_store *s, int64_t rows)
 	assert_int_equal(res.rows, rows);
 	assert_int_equal(res.first_bad, 0);
 	assert_int_equal(strlen(res.head), 64);
+}
+
+void tu_ev_expect_bad(struct isms_store *s, int64_t first_bad, const char *reason)
+{
+	struct isms_verify_result res;
+	int r = isms_evidence_verify(s, &res);
+
+	if (r != -EBADMSG)
+		fail_msg("verify gave %d, want -EBADMSG", r);
+	if (res.first_bad != first_bad)
+		fail_msg("first_bad %lld, want %lld (%s)", (long long)res.first_bad,
+			 (long long)first_bad, res.reason);
+	assert_contains(res.reason, reason);
 }

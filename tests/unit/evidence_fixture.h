@@ -29,4 +29,7 @@ void tu_ev_append_n(struct isms_store *s, int n);
 /* Verify passes over exactly @rows rows; fails the test otherwise. */
 void tu_ev_verify_ok(struct isms_store *s, int64_t rows);
 
+/* Verify fails with -EBADMSG at row @first_bad, its reason naming @reason. */
+void tu_ev_expect_bad(struct isms_store *s, int64_t first_bad, const char *reason);
+
 #endif

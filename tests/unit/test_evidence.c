@@ -303,19 +303,6 @@ static void t_triggers_block(void **state)
 	tu_ev_verify_ok(fx->s, 3);
 }
 
-static void expect_bad(struct isms_store *s, int64_t first_bad, const char *reason)
-{
-	struct isms_verify_result res;
-	int r = isms_evidence_verify(s, &res);
-
-	if (r != -EBADMSG)
-		fail_msg("verify gave %d, want -EBADMSG", r);
-	if (res.first_bad != first_bad)
-		fail_msg("first_bad %lld, want %lld (%s)", (long long)res.first_bad,
-			 (long long)first_bad, res.reason);
-	assert_contains(res.reason, reason);
-}
-
 static void t_tamper_altered(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -325,7 +312,7 @@ static void t_tamper_altered(void **state)
 				"UPDATE evidence SET subject = 'mallory' WHERE pk = 2;"
 				CREATE_TRIGGERS),
 			 SQLITE_OK);
-	expect_bad(fx->s, 2, "row 2 was altered");
+	tu_ev_expect_bad(fx->s, 2, "row 2 was altered");
 }
 
 static void t_tamper_altered_null(void **state)
@@ -337,12 +324,12 @@ static void t_tamper_altered_null(void **state)
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
 				"UPDATE evidence SET details = '{}' WHERE pk = 3;" CREATE_TRIGGERS),
 			 SQLITE_OK);
-	expect_bad(fx->s, 3, "altered");
+	tu_ev_expect_bad(fx->s, 3, "altered");
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
 				"UPDATE evidence SET details = NULL WHERE pk = 3;"
 				"UPDATE evidence SET node = '' WHERE pk = 1;" CREATE_TRIGGERS),
 			 SQLITE_OK);
-	expect_bad(fx->s, 1, "altered");
+	tu_ev_expect_bad(fx->s, 1, "altered");
 }
 
 static void t_tamper_deleted_middle(void **state)
@@ -353,7 +340,7 @@ static void t_tamper_deleted_middle(void **state)
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence WHERE pk = 2;"
 					  CREATE_TRIGGERS),
 			 SQLITE_OK);
-	expect_bad(fx->s, 3, "deleted");
+	tu_ev_expect_bad(fx->s, 3, "deleted");
 }
 
 static void t_tamper_deleted_last(void **state)
@@ -366,7 +353,7 @@ static void t_tamper_deleted_last(void **state)
 			 SQLITE_OK);
 	/* Every remaining row is intact; only the head record knows of row 4,
 	 * and there is no row to point at. */
-	expect_bad(fx->s, 0, "head record");
+	tu_ev_expect_bad(fx->s, 0, "head record");
 }
 
 static void t_tamper_deleted_all(void **state)
@@ -376,7 +363,7 @@ static void t_tamper_deleted_all(void **state)
 	tu_ev_append_n(fx->s, 2);
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS "DELETE FROM evidence;" CREATE_TRIGGERS),
 			 SQLITE_OK);
-	expect_bad(fx->s, 0, "head record names row 2");
+	tu_ev_expect_bad(fx->s, 0, "head record names row 2");
 }
 
 static void t_tamper_inserted(void **state)
@@ -393,7 +380,7 @@ static void t_tamper_inserted(void **state)
 		 " '%s', '%s')",
 		 prev, GENESIS);
 	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-	expect_bad(fx->s, 4, "row 4 was altered");
+	tu_ev_expect_bad(fx->s, 4, "row 4 was altered");
 }
 
 static void t_tamper_inserted_forged_hash(void **state)
@@ -414,7 +401,7 @@ static void t_tamper_inserted_forged_hash(void **state)
 		 " '%s', '%s')",
 		 prev, hash);
 	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-	expect_bad(fx->s, 4, "head record names row 3");
+	tu_ev_expect_bad(fx->s, 4, "head record names row 3");
 }
 
 static void t_tamper_replaced(void **state)
@@ -436,7 +423,7 @@ static void t_tamper_replaced(void **state)
 		 " 'mallory', '%s', '%s');" CREATE_TRIGGERS,
 		 prev, hash);
 	assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-	expect_bad(fx->s, 3, "does not chain");
+	tu_ev_expect_bad(fx->s, 3, "does not chain");
 }
 
 static void t_tamper_out_of_sequence(void **state)
@@ -448,7 +435,7 @@ static void t_tamper_out_of_sequence(void **state)
 	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence (pk, recorded, ts, source, kind,"
 					  " prev, hash) VALUES (0, 'r', 't', 's', 'k', 'p', 'h')"),
 			 SQLITE_OK);
-	expect_bad(fx->s, 0, "row 0 is out of sequence (expected row 1)");
+	tu_ev_expect_bad(fx->s, 0, "row 0 is out of sequence (expected row 1)");
 }
 
 static void t_tamper_head(void **state)
@@ -458,7 +445,7 @@ static void t_tamper_head(void **state)
 	tu_ev_append_n(fx->s, 2);
 	assert_int_equal(tu_sql(fx->path, "UPDATE evidence_head SET last_hash = '" GENESIS "'"),
 			 SQLITE_OK);
-	expect_bad(fx->s, 0, "head");
+	tu_ev_expect_bad(fx->s, 0, "head");
 }
 
 static void t_tamper_triggers_dropped(void **state)
@@ -520,14 +507,14 @@ static void t_tamper_nul_suffix(void **state)
 			 SQLITE_OK);
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence WHERE subject = 'user2'"),
 			 0);
-	expect_bad(fx->s, 2, "row 2");
+	tu_ev_expect_bad(fx->s, 2, "row 2");
 	/* The same on the stored hash itself. */
 	assert_int_equal(tu_sql(fx->path, DROP_TRIGGERS
 				"UPDATE evidence SET subject = 'user2' WHERE pk = 2;"
 				"UPDATE evidence SET hash = hash || char(0) WHERE pk = 3;"
 				CREATE_TRIGGERS),
 			 SQLITE_OK);
-	expect_bad(fx->s, 3, "row 3");
+	tu_ev_expect_bad(fx->s, 3, "row 3");
 }
 
 static void t_append_bad_ts(void **state)

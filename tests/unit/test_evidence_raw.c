@@ -15,19 +15,6 @@
 #include "testutil.h"
 #include "evidence_fixture.h"
 
-static void expect_bad(struct isms_store *s, int64_t first_bad, const char *reason)
-{
-	struct isms_verify_result res;
-	int r = isms_evidence_verify(s, &res);
-
-	if (r != -EBADMSG)
-		fail_msg("verify gave %d, want -EBADMSG", r);
-	if (res.first_bad != first_bad)
-		fail_msg("first_bad %lld, want %lld (%s)", (long long)res.first_bad,
-			 (long long)first_bad, res.reason);
-	assert_contains(res.reason, reason);
-}
-
 /*
  * Row format 3: every stored byte of a row and of its details batch counts.
  * Rows 1-300 are stored in one transaction (one batch); each edit is made
@@ -121,11 +108,11 @@ static void t_format3_tamper(void **state)
 	/* another stream that inflates: one row's details changed, recompressed (zeroblob: no) */
 	assert_int_equal(tu_sql(fx->path, RAW_TRIGGERS_OFF "UPDATE evidence_raw SET n = 299 WHERE pk = 1;"
 				  RAW_TRIGGERS_ON), SQLITE_OK);
-	expect_bad(fx->s, 1, "details batch is damaged");
+	tu_ev_expect_bad(fx->s, 1, "details batch is damaged");
 	assert_int_equal(tu_sql(fx->path, RAW_TRIGGERS_OFF "UPDATE evidence_raw SET n = 300 WHERE pk = 1;"
 				  "UPDATE evidence_raw SET salt = upper(salt) WHERE pk = 1;" RAW_TRIGGERS_ON),
 			 SQLITE_OK);
-	expect_bad(fx->s, 1, "personal fields do not match");
+	tu_ev_expect_bad(fx->s, 1, "personal fields do not match");
 	assert_int_equal(tu_sql(fx->path, RAW_TRIGGERS_OFF "UPDATE evidence_raw SET salt = lower(salt) WHERE pk = 1;"
 				  RAW_TRIGGERS_ON), SQLITE_OK);
 	tu_ev_verify_ok(fx->s, 300);
@@ -143,7 +130,7 @@ static void t_format3_tamper(void **state)
 		snprintf(sql, sizeof(sql), DROP_TRIGGERS "UPDATE evidence SET %s WHERE pk = 300;"
 			 CREATE_TRIGGERS, edits[k][0]);
 		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
-		expect_bad(fx->s, 300, "row 300");
+		tu_ev_expect_bad(fx->s, 300, "row 300");
 		snprintf(sql, sizeof(sql), DROP_TRIGGERS "UPDATE evidence SET %s WHERE pk = 300;"
 			 CREATE_TRIGGERS, edits[k][1]);
 		assert_int_equal(tu_sql(fx->path, sql), SQLITE_OK);
@@ -152,12 +139,12 @@ static void t_format3_tamper(void **state)
 	/* the batch deleted; a batch past the head */
 	assert_int_equal(tu_sql(fx->path, RAW_TRIGGERS_OFF "DELETE FROM evidence_raw;" RAW_TRIGGERS_ON),
 			 SQLITE_OK);
-	expect_bad(fx->s, 1, "details batch is missing");
+	tu_ev_expect_bad(fx->s, 1, "details batch is missing");
 	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence_raw SELECT 1, 300, 'x', z FROM keep;"
 				  RAW_TRIGGERS_OFF "UPDATE evidence_raw SET salt ="
 				  " (SELECT salt FROM evidence_raw) WHERE 0;" RAW_TRIGGERS_ON),
 			 SQLITE_OK);
-	expect_bad(fx->s, 1, "altered");
+	tu_ev_expect_bad(fx->s, 1, "altered");
 	/* the triggers keep a batch as it is but for its pseudonymisation */
 	assert_int_not_equal(tu_sql(fx->path, "UPDATE evidence_raw SET n = 1"), SQLITE_OK);
 	assert_int_not_equal(tu_sql(fx->path, "UPDATE evidence_raw SET z = NULL"), SQLITE_OK);
@@ -172,7 +159,7 @@ static void t_format3_batch_past_head(void **state)
 	tu_ev_verify_ok(fx->s, 3);
 	assert_int_equal(tu_sql(fx->path, "INSERT INTO evidence_raw SELECT 4, 1, salt, z FROM"
 				  " evidence_raw WHERE pk = 3"), SQLITE_OK);
-	expect_bad(fx->s, 0, "past the head");
+	tu_ev_expect_bad(fx->s, 0, "past the head");
 }
 
 int main(void)
