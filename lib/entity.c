@@ -178,6 +178,8 @@ static const struct isms_field measure_fields[] = {
 	{.name = "cost", .type = ISMS_FT_MONEY, .help = "cost against the security budget"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = measure_status, .dflt = "planned",
 	 .help = "implementation status"},
+	{.name = "nonconformity", .type = ISMS_FT_REF, .ref = "nonconformity",
+	 .flags = ISMS_FF_HIDDEN, .help = "nonconformity whose corrective action it is"},
 	{.name = "overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
 	 .sql = "CASE WHEN t.due < " TODAY
 		" AND t.status IN ('planned', 'in_progress') THEN 1 ELSE 0 END",
@@ -396,7 +398,7 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 
 const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
-	&e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
+	&isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
 	&e_change, &e_evidence, NULL,
 };
 
@@ -411,6 +413,8 @@ const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, c
 	if (schema == &isms_schema_main &&
 	    (strcmp(name, "acknowledgement") == 0 || strcmp(name, "acknowledgements") == 0))
 		return &e_ack;
+	if (schema == &isms_schema_main && strcmp(name, "nc") == 0)
+		return &isms_entity_nc;
 	return NULL;
 }
 

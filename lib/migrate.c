@@ -207,6 +207,25 @@ static const char *const m10[] = {
 	NULL,
 };
 
+/*
+ * 11: Check and Act (ISO 27001 9.2, 9.3, 10.2): nonconformities and their
+ * corrective actions.
+ */
+static const char *const m11[] = {
+	/* part 3: nonconformities */
+	"CREATE TABLE nonconformity ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  source TEXT NOT NULL DEFAULT 'manual', origin TEXT,"
+	"  severity TEXT NOT NULL DEFAULT 'minor', description TEXT, controls TEXT, risks TEXT,"
+	"  correction TEXT, root_cause TEXT, corrective_action TEXT,"
+	"  responsible INTEGER REFERENCES person(pk), due TEXT, opened TEXT NOT NULL,"
+	"  closed TEXT, status TEXT NOT NULL DEFAULT 'open', effectiveness_test TEXT,"
+	"  effectiveness TEXT NOT NULL DEFAULT 'pending') STRICT;",
+	"CREATE INDEX nonconformity_origin ON nonconformity(source, origin);",
+	"ALTER TABLE measure ADD COLUMN nonconformity INTEGER REFERENCES nonconformity(pk);",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -218,6 +237,7 @@ const char *const *const isms_migrations[] = {
 	m8,
 	m9,
 	m10,
+	m11,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

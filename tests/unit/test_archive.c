@@ -366,6 +366,7 @@ static void t_migrate_old_store(void **state)
 				"DROP TRIGGER evidence_no_update;"
 				"DROP INDEX evidence_by_ts; DROP TABLE evidence_tag;"
 				"DROP TABLE control_test; DROP TABLE assessment;"
+				"ALTER TABLE measure DROP COLUMN nonconformity; DROP TABLE nonconformity;"
 				"ALTER TABLE evidence DROP COLUMN fmt; ALTER TABLE evidence DROP COLUMN psalt;"
 				"ALTER TABLE evidence DROP COLUMN subject_d;"
 				"ALTER TABLE evidence DROP COLUMN details_d;"

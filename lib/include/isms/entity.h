@@ -66,6 +66,8 @@ struct isms_entity {
 
 /* NULL-terminated, in dependency order (referenced types first). */
 extern const struct isms_entity *const isms_entities[];
+/* The record types defined in files of their own. */
+extern const struct isms_entity isms_entity_nc;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);

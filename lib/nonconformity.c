@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Opening a nonconformity: the record, the risks' reassessments, the evidence row. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "isms/date.h"
+#include "isms/entity.h"
+#include "isms/evidence.h"
+#include "isms/nonconformity.h"
+#include "store_internal.h"
+
+#define KEYS_MAX 64
+
+bool isms_nc_keys_valid(const char *in, char *why, size_t len)
+{
+	const char *p = in;
+	size_t n = 0;
+
+	for (;;) {
+		size_t k = strcspn(p, ",");
+
+		if (k == 0 || p[0] == ' ' || p[k - 1] == ' ') {
+			snprintf(why, len, "'%.64s' is not a comma-separated list of keys (e.g. R-1,R-4)",
+				 in);
+			return false;
+		}
+		if (++n > KEYS_MAX) {
+			snprintf(why, len, "more than %d keys in one list", KEYS_MAX);
+			return false;
+		}
+		if (!p[k])
+			return true;
+		p += k + 1;
+	}
+}
+
+/* Each key of the list @keys names a record of @entity. */
+static int keys_exist(struct isms_store *s, const char *entity, const char *keys)
+{
+	const struct isms_entity *e = isms_entity_lookup(entity);
+	char *copy, *save = NULL;
+	int r = 0;
+
+	copy = strdup(keys);
+	if (!copy)
+		return -ENOMEM;
+	for (char *k = strtok_r(copy, ",", &save); k && r >= 0; k = strtok_r(NULL, ",", &save)) {
+		r = isms_record_get(s, e, k, NULL, NULL);
+		if (r == -ENOENT)
+			store_seterr(s, r, "nonconformity: no %s '%.64s'", entity, k);
+	}
+	free(copy);
+	return r < 0 ? r : 0;
+}
+
+static int find_open(struct isms_store *s, const char *source, const char *origin, char **ret)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	r = store_prepare(s,
+			  "SELECT id FROM nonconformity WHERE source = ?1 AND origin = ?2"
+			  " AND status <> 'closed' ORDER BY pk LIMIT 1",
+			  &st);
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, source);
+	if (r >= 0)
+		r = store_bind_text(s, st, 2, origin);
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 1) {
+		*ret = strdup((const char *)sqlite3_column_text(st, 0));
+		if (!*ret)
+			r = -ENOMEM;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static void day_of(int64_t t, int plus_days, char buf[11])
+{
+	time_t tt = (time_t)(t + (int64_t)plus_days * 86400);
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+/* The owner of risk @key, or NULL when it has none (*ret malloc'd). */
+static int risk_owner(struct isms_store *s, const char *key, char **ret)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	*ret = NULL;
+	r = store_prepare(s,
+			  "SELECT p.name FROM risk r JOIN person p ON p.pk = r.owner WHERE r.id = ?1",
+			  &st);
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, key);
+	if (r >= 0)
+		r = store_step_row(s, st);
+	if (r == 1) {
+		*ret = strdup((const char *)sqlite3_column_text(st, 0));
+		r = *ret ? 0 : -ENOMEM;
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
+static int reassess_risks(struct isms_store *s, const char *id, const char *risks, int64_t now)
+{
+	const struct isms_entity *review = isms_entity_lookup("review");
+	char due[11], subject[128], *copy, *save = NULL;
+	int r = 0;
+
+	day_of(now, ISMS_NC_REASSESS_DAYS, due);
+	snprintf(subject, sizeof(subject), "reassessment after %s", id);
+	copy = strdup(risks);
+	if (!copy)
+		return -ENOMEM;
+	for (char *k = strtok_r(copy, ",", &save); k && r >= 0; k = strtok_r(NULL, ",", &save)) {
+		char *owner = NULL;
+		struct isms_kv kv[5] = {
+			{"kind", "risk"}, {"subject", subject}, {"risk", k}, {"due", due},
+		};
+
+		r = risk_owner(s, k, &owner);
+		if (r >= 0) {
+			kv[4] = (struct isms_kv){"reviewer", owner};
+			r = isms_record_add(s, review, kv, owner ? 5 : 4, NULL);
+		}
+		free(owner);
+	}
+	free(copy);
+	return r;
+}
+
+static char *details_json(const struct isms_nc_new *n, const char *id, const char *source)
+{
+	struct json_object *o = json_object_new_object();
+	char *out;
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_object_add(o, "title", json_object_new_string(n->title));
+	json_object_object_add(o, "source", json_object_new_string(source));
+	if (n->origin)
+		json_object_object_add(o, "origin", json_object_new_string(n->origin));
+	if (n->controls)
+		json_object_object_add(o, "controls", json_object_new_string(n->controls));
+	if (n->risks)
+		json_object_object_add(o, "risks", json_object_new_string(n->risks));
+	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return out;
+}
+
+static int record_opened(struct isms_store *s, const struct isms_nc_new *n, const char *id,
+			 const char *source, const char *severity)
+{
+	struct isms_evidence ev = {0};
+	char at[ISMS_DATE_MAX], first[32] = "";
+	char *details = details_json(n, id, source);
+	int r;
+
+	if (!details)
+		return -ENOMEM;
+	if (n->controls)
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(n->controls, ","), n->controls);
+	isms_date_format(n->now, at, sizeof(at));
+	ev.ts = at;
+	ev.source = "ismsctl";
+	ev.kind = "nonconformity.opened";
+	ev.control = first[0] ? first : NULL;
+	ev.subject = id;
+	ev.outcome = severity;
+	ev.details = details;
+	r = isms_evidence_append(s, &ev, NULL);
+	free(details);
+	return r;
+}
+
+int isms_nc_open(struct isms_store *s, const struct isms_nc_new *n, char **ret_id)
+{
+	const char *source = n->source ? n->source : "manual";
+	const char *severity = n->severity ? n->severity : "minor";
+	char opened[11], *id = NULL;
+	struct isms_kv kv[16];
+	size_t nkv = 0;
+	int r;
+
+	char why[128];
+
+	if (!n->title)
+		return store_seterr(s, -EINVAL, "nonconformity: a title is required");
+	if ((n->controls && !isms_nc_keys_valid(n->controls, why, sizeof(why))) ||
+	    (n->risks && !isms_nc_keys_valid(n->risks, why, sizeof(why))))
+		return store_seterr(s, -EINVAL, "nonconformity: %s", why);
+	r = isms_store_begin(s);
+	if (r < 0)
+		return r;
+	if (strcmp(source, "manual") != 0 && n->origin) {
+		r = find_open(s, source, n->origin, &id);
+		if (r != 0)
+			goto out; /* 1: already open, returned as 0 below */
+	}
+	if (n->controls)
+		r = keys_exist(s, "control", n->controls);
+	if (r >= 0 && n->risks)
+		r = keys_exist(s, "risk", n->risks);
+	if (r >= 0 && n->effectiveness_test)
+		r = keys_exist(s, "test", n->effectiveness_test);
+	if (r < 0)
+		goto out;
+	day_of(n->now, 0, opened);
+#define KV(name, val)                                                                       \
+	do {                                                                                \
+		if (val)                                                                    \
+			kv[nkv++] = (struct isms_kv){name, val};                            \
+	} while (0)
+	KV("title", n->title);
+	KV("source", source);
+	KV("origin", n->origin);
+	KV("severity", severity);
+	KV("description", n->description);
+	KV("controls", n->controls);
+	KV("risks", n->risks);
+	KV("responsible", n->responsible);
+	KV("due", n->due);
+	kv[nkv++] = (struct isms_kv){"opened", opened};
+	KV("effectiveness_test", n->effectiveness_test);
+#undef KV
+	r = isms_record_add(s, &isms_entity_nc, kv, nkv, &id);
+	if (r >= 0 && n->risks)
+		r = reassess_risks(s, id, n->risks, n->now);
+	if (r >= 0)
+		r = record_opened(s, n, id, source, severity);
+	if (r >= 0)
+		r = 2;
+out:
+	if (r < 0) {
+		isms_store_rollback(s);
+		free(id);
+		return r;
+	}
+	{
+		int c = isms_store_commit(s);
+
+		if (c < 0) {
+			free(id);
+			return c;
+		}
+	}
+	if (ret_id)
+		*ret_id = id;
+	else
+		free(id);
+	return r == 2 ? 1 : 0;
+}
