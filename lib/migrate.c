@@ -226,6 +226,47 @@ static const char *const m11[] = {
 	NULL,
 };
 
+/*
+ * 12: Check and Act, the rest: the internal audit programme (9.2), the
+ * management review with its decisions (9.3), and what each period keeps
+ * of the risks and of the board report, so that trends come from history.
+ */
+static const char *const m12[] = {
+	/* part 4: the audit programme; its findings are nonconformities */
+	"CREATE TABLE audit ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  programme TEXT, scope TEXT NOT NULL, criteria TEXT, controls TEXT, assets TEXT,"
+	"  auditor INTEGER REFERENCES person(pk), auditee INTEGER REFERENCES person(pk),"
+	"  planned TEXT, held TEXT, status TEXT NOT NULL DEFAULT 'planned', result TEXT,"
+	"  summary TEXT) STRICT;",
+	"ALTER TABLE nonconformity ADD COLUMN audit INTEGER REFERENCES audit(pk);",
+	/* part 5: management reviews, their assembled inputs and their decisions */
+	"CREATE TABLE management_review ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, period TEXT NOT NULL,"
+	"  held TEXT, chair INTEGER REFERENCES person(pk), attendees TEXT,"
+	"  inputs TEXT, inputs_sha256 TEXT, minutes TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'draft',"
+	"  approved_by INTEGER REFERENCES person(pk), approved_at TEXT) STRICT;",
+	"CREATE TABLE management_review_decision ("
+	"  pk INTEGER PRIMARY KEY,"
+	"  review INTEGER NOT NULL REFERENCES management_review(pk) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,"
+	"  owner INTEGER REFERENCES person(pk), due TEXT, target TEXT,"
+	"  UNIQUE (review, seq)) STRICT;",
+	"ALTER TABLE measure ADD COLUMN management_review INTEGER REFERENCES management_review(pk);",
+	/* part 7: the periods remember */
+	"CREATE TABLE period_risk ("
+	"  period TEXT NOT NULL, risk TEXT NOT NULL, title TEXT NOT NULL,"
+	"  likelihood INTEGER NOT NULL, impact INTEGER NOT NULL, level TEXT NOT NULL,"
+	"  residual_likelihood INTEGER, residual_impact INTEGER, residual_level TEXT,"
+	"  treatment TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+	"  PRIMARY KEY (period, risk)) STRICT;",
+	"CREATE TABLE period_report ("
+	"  period TEXT PRIMARY KEY, since TEXT NOT NULL, until TEXT NOT NULL,"
+	"  made_at TEXT NOT NULL, figures TEXT NOT NULL, sha256 TEXT NOT NULL) STRICT;",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -238,6 +279,7 @@ const char *const *const isms_migrations[] = {
 	m9,
 	m10,
 	m11,
+	m12,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,
