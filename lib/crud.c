@@ -220,6 +220,11 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		if (key_number(e, key, &num) && num < INT64_MAX && num >= s->autokey.next)
 			s->autokey.next = num + 1;
 	}
+	if (e->written) {
+		r = e->written(s, e, key, kv, n, true);
+		if (r < 0)
+			goto out;
+	}
 	if (ret_key) {
 		*ret_key = key;
 		key = NULL;
@@ -324,6 +329,8 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 	if (r == -EEXIST)
 		store_seterr(s, r, "%s '%.64s': change conflicts with an existing record: %s",
 			     e->name, key, sqlite3_errmsg(s->db));
+	if (r >= 0 && e->written)
+		r = e->written(s, e, key, kv, n, false);
 out:
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nvals; i++)

@@ -2,6 +2,7 @@
 #ifndef ISMS_ENTITY_H
 #define ISMS_ENTITY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,8 @@ struct isms_field {
 #define ISMS_EF_CATALOGUE 0x02u /* rows come from a catalogue; import changes them */
 #define ISMS_EF_UPSERT    0x04u /* some rows are built in: import changes a row that exists */
 
+struct isms_kv;
+
 struct isms_entity {
 	const char *name;   /* "asset" */
 	const char *plural; /* "assets" */
@@ -62,6 +65,15 @@ struct isms_entity {
 	const struct isms_field *fields;
 	size_t nfields;
 	const char *help;
+	/*
+	 * Optional: called inside the transaction of every add (@added) or
+	 * change (@kv: the fields given) through the generic layer and import,
+	 * once the row is written.  It may refuse the write (a negative errno,
+	 * the store's message set: the transaction is rolled back) or act on it
+	 * (a review closed with findings opens a nonconformity).  0 to go on.
+	 */
+	int (*written)(struct isms_store *s, const struct isms_entity *e, const char *key,
+		       const struct isms_kv *kv, size_t n, bool added);
 };
 
 /* NULL-terminated, in dependency order (referenced types first). */
