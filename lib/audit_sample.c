@@ -145,7 +145,8 @@ static int behind(struct isms_store *s, struct isms_audit_sample_row *r)
 		rc = query_text(s,
 				"SELECT r.id || ' ' || r.done || ' ' || coalesce(r.result, 'ok')"
 				" || ' (' || CAST(julianday(?3) - julianday(r.done) AS INTEGER)"
-				" || ' days before)'"
+				" || CASE WHEN julianday(?3) - julianday(r.done) = 1 THEN ' day'"
+				" ELSE ' days' END || ' before)'"
 				" FROM review r JOIN person p ON p.pk = r.person"
 				" JOIN asset a ON a.pk = r.asset"
 				" WHERE r.kind = 'access' AND r.done IS NOT NULL AND r.done <= ?3"

@@ -28,6 +28,10 @@ int cmd_assess_trend(struct cli *c, int argc, char **argv);
 struct isms_tz;
 int cli_zone(const char *name, struct isms_tz **ret);
 
+/* cmd_audit.c: the internal audit's sample and findings. */
+int cmd_audit_sample(struct cli *c, int argc, char **argv);
+int cmd_audit_finding(struct cli *c, int argc, char **argv);
+
 /* cmd_facts.c: pam_isms's facts snapshot and decision journal. */
 int cmd_snapshot(struct cli *c, int argc, char **argv);
 int cmd_journal_drain(struct cli *c, int argc, char **argv);
