@@ -103,7 +103,7 @@ struct isms_audit_sample {
 /*
  * Draw @o->n rows at random from the population: the evidence rows of
  * control @o->control with a time in @o->period, in chain order, but for
- * the rows the ISMS writes about itself (kinds audit.*, assessment.*,
+ * the rows the ISMS writes about itself (kinds audit.sample, assessment.*,
  * nonconformity.*), which would change the population each time it is
  * sampled.  The draw is Algorithm R (a reservoir) over the population with
  * the generator seeded by @o->seed: the same seed and population give the
