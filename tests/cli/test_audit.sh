@@ -35,6 +35,12 @@ expect_rc 3 "an unknown control is refused"
 err_has "no control '9.99'" "naming it"
 isms --json audit list
 is "$(js 'len(d)')" "0" "nothing refused was written"
+cat >"$T/audit.json" <<'JSON'
+{"audit": [{"title": "Hosts", "scope": "web hosts", "assets": "web01", "auditor": "bob"}]}
+JSON
+isms import "$T/audit.json"
+expect_rc 6 "import checks independence too"
+err_has "'bob' owns asset 'web01'" "with the reason"
 isms -q audit add --title "Access control" --scope "web hosts" --controls 5.15,8.2 \
 	--assets web01 --auditor ines --auditee bob --planned 2026-11-10 --programme 2026
 expect_rc 0 "an independent auditor is accepted"

@@ -340,6 +340,30 @@ static void t_sample_facts_behind(void **state)
 	isms_audit_sample_release(&a);
 }
 
+/* The ISMS's own rows are not sampled; the collectors' audit.* rows are. */
+static void t_sample_population_kinds(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_audit_sample a = {0};
+	struct isms_ctest_period p = {.start = tu_utc(2026, 10, 1, 0, 0),
+				      .end = tu_utc(2026, 11, 1, 0, 0), .label = "2026-10"};
+	static const char *const kinds[] = {"audit.loss", "assessment.result",
+					    "nonconformity.opened", "audit.sample"};
+
+	add_logins(fx->s, 2);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct isms_evidence ev = {.ts = "2026-10-20T10:00:00Z", .source = "x",
+					   .kind = kinds[i], .control = "5.15"};
+
+		assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	}
+	draw(fx, &p, 10, 3, &a);
+	assert_int_equal(a.population, 3);
+	assert_int_equal(a.nrows, 3);
+	assert_string_equal(a.rows[2].kind, "audit.loss");
+	isms_audit_sample_release(&a);
+}
+
 static void t_sample_empty_and_bad(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -423,6 +447,7 @@ int main(void)
 		cmocka_unit_test(t_rng_is_the_published_one),
 		AUDIT_TEST(t_sample_reproducible),
 		AUDIT_TEST(t_sample_facts_behind),
+		AUDIT_TEST(t_sample_population_kinds),
 		AUDIT_TEST(t_sample_empty_and_bad),
 		AUDIT_TEST(t_finding_opens_nc),
 	};
