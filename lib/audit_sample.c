@@ -18,7 +18,7 @@
 
 /* The copied columns of a row, in the order of struct isms_audit_sample_row's strings. */
 static const char *const names[] = {"ts",	"node",	   "source", "kind", "asset",
-				    "subject", "outcome", "hash",   "rule"};
+				    "subject", "outcome", "hash",   "rule", "reason"};
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
 struct scan {
@@ -32,7 +32,7 @@ struct scan {
 static char **row_str(struct isms_audit_sample_row *r, size_t i)
 {
 	char **v[NNAMES] = {&r->ts,	 &r->node,    &r->source, &r->kind, &r->asset,
-			    &r->subject, &r->outcome, &r->hash,	  &r->rule};
+			    &r->subject, &r->outcome, &r->hash,	  &r->rule, &r->reason};
 
 	return v[i];
 }

@@ -215,7 +215,8 @@ static void add_logins(struct isms_store *s, int n)
 		struct isms_evidence ev = {.ts = ts, .source = "pam_isms", .kind = "access.allow",
 					   .node = "web01", .control = "5.15", .asset = "web01",
 					   .subject = "bob", .outcome = "allow",
-					   .details = "{\"rule\":\"staff\",\"mode\":\"enforce\"}"};
+					   .details = "{\"rule\":\"staff\",\"mode\":\"enforce\","
+						      "\"reasons\":[\"member of staff\"]}"};
 
 		snprintf(ts, sizeof(ts), "2026-10-%02dT%02d:00:00Z", 1 + i % 28, i % 24);
 		assert_int_equal(isms_evidence_append(s, &ev, NULL), 0);
@@ -291,6 +292,7 @@ static void t_sample_reproducible(void **state)
 	assert_string_equal(a.sha256, want);
 	/* what stands behind each row */
 	assert_string_equal(a.rows[0].rule, "staff");
+	assert_string_equal(a.rows[0].reason, "member of staff");
 	assert_string_equal(a.rows[0].node, "web01");
 	assert_null(a.rows[0].review);
 	/* each draw is one row in the chain, and none is in the next population */

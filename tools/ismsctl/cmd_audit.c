@@ -17,9 +17,9 @@
 
 static const char *const cols[] = {"id",      "ts",	"node",	  "subject", "kind",
 				   "outcome", "asset", "source", "rule",    "review",
-				   "acknowledged", "hash"};
+				   "acknowledged", "reason", "hash"};
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
-/* The table for people leaves out the asset, source and hash. */
+/* The table for people leaves out the asset, source, reason and hash. */
 static const size_t short_cols[] = {0, 1, 2, 3, 4, 5, 8, 9, 10};
 #define NSHORT (sizeof(short_cols) / sizeof(short_cols[0]))
 
@@ -37,7 +37,8 @@ static void row_values(const struct isms_audit_sample_row *r, char num[24], cons
 	v[8] = r->rule;
 	v[9] = r->review;
 	v[10] = r->acks;
-	v[11] = r->hash;
+	v[11] = r->reason;
+	v[12] = r->hash;
 }
 
 static struct json_object *jstr(const char *s)

@@ -87,6 +87,7 @@ struct isms_audit_sample_row {
 	int64_t id;
 	char *ts, *node, *source, *kind, *asset, *subject, *outcome, *hash;
 	char *rule;   /* the policy rule that decided (details.rule) */
+	char *reason; /* its first reason, or the error (details.reasons[0], details.error) */
 	char *review; /* the subject's latest access review of the asset by then: "V-3 2026-09-01 ok (55 days before)" */
 	char *acks;   /* the subject's acknowledgements by then: "infosec-policy 2 (2026-01-05)", comma-separated */
 };
