@@ -10,9 +10,9 @@
 #include "store_internal.h"
 
 /*
- * Up to two text columns of the first row of @sql with text parameters ?1
- * and ?2: 1 with *ret_a and *ret_b (optional) malloc'd or NULL for a NULL
- * column, 0 when there is no row, or -errno.
+ * The two text columns of the first row of @sql with text parameters ?1 and
+ * ?2: 1 with *ret_a and *ret_b malloc'd (NULL for a NULL column), 0 when
+ * there is no row, or -errno.
  */
 static int query_texts(struct isms_store *s, const char *sql, const char *p1, const char *p2,
 		       char **ret_a, char **ret_b)
@@ -24,13 +24,13 @@ static int query_texts(struct isms_store *s, const char *sql, const char *p1, co
 	r = store_prepare(s, sql, &st);
 	if (r >= 0)
 		r = store_bind_text(s, st, 1, p1);
-	if (r >= 0 && p2)
+	if (r >= 0)
 		r = store_bind_text(s, st, 2, p2);
 	if (r >= 0)
 		r = store_step_row(s, st);
 	if (r == 1) {
 		const char *ta = (const char *)sqlite3_column_text(st, 0);
-		const char *tb = ret_b ? (const char *)sqlite3_column_text(st, 1) : NULL;
+		const char *tb = (const char *)sqlite3_column_text(st, 1);
 
 		if ((ta && !(a = strdup(ta))) || (tb && !(b = strdup(tb)))) {
 			free(a);
@@ -41,26 +41,25 @@ static int query_texts(struct isms_store *s, const char *sql, const char *p1, co
 	sqlite3_finalize(st);
 	if (r == 1) {
 		*ret_a = a;
-		if (ret_b)
-			*ret_b = b;
+		*ret_b = b;
 	}
 	return r;
 }
 
-/* Each key of the list @keys names a record (@sql: its owner's name by key). */
+/* Each key of the list @keys names a record (@sql: 1 for the key ?1 when it exists). */
 static int keys_exist(struct isms_store *s, const struct isms_audit_plan *a, const char *what,
 		      const char *sql, const char *keys)
 {
-	char *copy, *save = NULL, *owner = NULL;
+	char *copy, *save = NULL;
 	int r = 0;
 
 	copy = strdup(keys);
 	if (!copy)
 		return -ENOMEM;
 	for (char *k = strtok_r(copy, ",", &save); k && r >= 0; k = strtok_r(NULL, ",", &save)) {
-		r = query_texts(s, sql, k, NULL, &owner, NULL);
-		free(owner);
-		owner = NULL;
+		int64_t one;
+
+		r = store_query_int(s, sql, k, NULL, NULL, &one);
 		if (r == 0)
 			r = store_seterr(s, -ENOENT, "audit %s: no %s '%.64s' (see 'ismsctl %s list')",
 					 a->id, what, k, what);
@@ -68,11 +67,6 @@ static int keys_exist(struct isms_store *s, const struct isms_audit_plan *a, con
 	free(copy);
 	return r < 0 ? r : 0;
 }
-
-#define ASSET_OWNER                                                                          \
-	"SELECT p.name FROM asset a LEFT JOIN person p ON p.pk = a.owner WHERE a.name = ?1"
-#define CONTROL_OWNER                                                                        \
-	"SELECT p.name FROM control c LEFT JOIN person p ON p.pk = c.owner WHERE c.id = ?1"
 
 /* One rule over each key of a list: its query names what the auditor owns, or nothing. */
 struct rule {
@@ -149,18 +143,23 @@ static int apply_rules(struct isms_store *s, const struct isms_audit_plan *a, co
 	return r < 0 ? r : 0;
 }
 
-int isms_audit_check(struct isms_store *s, const struct isms_audit_plan *a)
+int isms_audit_check(struct isms_store *s, const struct isms_audit_plan *plan)
 {
+	struct isms_audit_plan named = *plan;
+	const struct isms_audit_plan *a = &named;
 	char why[128];
 	int r = 0;
+
+	if (!named.id)
+		named.id = "(new)";
 
 	if ((a->controls && !isms_nc_keys_valid(a->controls, why, sizeof(why))) ||
 	    (a->assets && !isms_nc_keys_valid(a->assets, why, sizeof(why))))
 		return store_seterr(s, -EINVAL, "audit %s: %s", a->id, why);
 	if (a->controls)
-		r = keys_exist(s, a, "control", CONTROL_OWNER, a->controls);
+		r = keys_exist(s, a, "control", "SELECT 1 FROM control WHERE id = ?1", a->controls);
 	if (r >= 0 && a->assets)
-		r = keys_exist(s, a, "asset", ASSET_OWNER, a->assets);
+		r = keys_exist(s, a, "asset", "SELECT 1 FROM asset WHERE name = ?1", a->assets);
 	if (r < 0 || !a->auditor)
 		return r;
 	if (a->auditee && strcmp(a->auditor, a->auditee) == 0)
@@ -179,38 +178,37 @@ int isms_audit_check(struct isms_store *s, const struct isms_audit_plan *a)
 int isms_audit_check_stored(struct isms_store *s, const char *id)
 {
 	struct isms_audit_plan a = {.id = id};
-	char *status = NULL, *auditor = NULL, *auditee = NULL, *controls = NULL, *assets = NULL;
+	sqlite3_stmt *st = NULL;
+	char *v[5] = {NULL};
 	int r;
 
-	r = query_texts(s, "SELECT status, controls FROM audit WHERE id = ?1", id, NULL, &status,
-			&controls);
+	r = store_prepare(s,
+			  "SELECT t.status = 'cancelled', pa.name, pe.name, t.controls, t.assets"
+			  " FROM audit t LEFT JOIN person pa ON pa.pk = t.auditor"
+			  " LEFT JOIN person pe ON pe.pk = t.auditee WHERE t.id = ?1",
+			  &st);
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, id);
+	if (r >= 0)
+		r = store_step_row(s, st);
 	if (r == 0)
 		r = store_seterr(s, -ENOENT, "audit '%.64s' not found (see 'ismsctl audit list')", id);
-	if (r < 0)
-		goto out;
-	r = query_texts(s,
-			"SELECT pa.name, pe.name FROM audit t LEFT JOIN person pa ON pa.pk = t.auditor"
-			" LEFT JOIN person pe ON pe.pk = t.auditee WHERE t.id = ?1",
-			id, NULL, &auditor, &auditee);
-	if (r >= 0)
-		r = query_texts(s, "SELECT assets, NULL FROM audit WHERE id = ?1", id, NULL, &assets,
-				NULL);
-	if (r < 0)
-		goto out;
+	for (int i = 1; r == 1 && i < 5; i++) {
+		const char *t = (const char *)sqlite3_column_text(st, i);
+
+		if (t && !(v[i] = strdup(t)))
+			r = -ENOMEM;
+	}
 	/* A cancelled audit is not held: cancelling one that lost its independence must work. */
-	r = 0;
-	if (status && strcmp(status, "cancelled") == 0)
-		goto out;
-	a.auditor = auditor;
-	a.auditee = auditee;
-	a.controls = controls;
-	a.assets = assets;
-	r = isms_audit_check(s, &a);
-out:
-	free(status);
-	free(auditor);
-	free(auditee);
-	free(controls);
-	free(assets);
-	return r;
+	if (r == 1 && sqlite3_column_int(st, 0) == 0) {
+		a.auditor = v[1];
+		a.auditee = v[2];
+		a.controls = v[3];
+		a.assets = v[4];
+		r = isms_audit_check(s, &a);
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < 5; i++)
+		free(v[i]);
+	return r < 0 ? r : 0;
 }

@@ -20,7 +20,7 @@
 
 /* An audit as planned: each field may be NULL. */
 struct isms_audit_plan {
-	const char *id;       /* for messages: "IA-1" */
+	const char *id;       /* for messages: "IA-1"; NULL: "(new)" */
 	const char *auditor;  /* a person's name */
 	const char *auditee;  /* a person's name */
 	const char *controls; /* Annex A ids, comma-separated */
@@ -38,7 +38,7 @@ struct isms_audit_plan {
  * -ENOENT naming the control or asset that does not exist; -EINVAL for a
  * list that is not one; errors of the store.  Reads only.
  */
-int isms_audit_check(struct isms_store *s, const struct isms_audit_plan *a)
+int isms_audit_check(struct isms_store *s, const struct isms_audit_plan *plan)
 	__attribute__((warn_unused_result, nonnull));
 
 /*
