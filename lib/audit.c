@@ -9,16 +9,11 @@
 #include "isms/nonconformity.h"
 #include "store_internal.h"
 
-/*
- * The two text columns of the first row of @sql with text parameters ?1 and
- * ?2: 1 with *ret_a and *ret_b malloc'd (NULL for a NULL column), 0 when
- * there is no row, or -errno.
- */
-static int query_texts(struct isms_store *s, const char *sql, const char *p1, const char *p2,
-		       char **ret_a, char **ret_b)
+/* The text of the first row of @sql with text parameters ?1 and ?2: 1 with *ret malloc'd, 0 when none, -errno. */
+static int query_text(struct isms_store *s, const char *sql, const char *p1, const char *p2,
+		      char **ret)
 {
 	sqlite3_stmt *st = NULL;
-	char *a = NULL, *b = NULL;
 	int r;
 
 	r = store_prepare(s, sql, &st);
@@ -29,20 +24,13 @@ static int query_texts(struct isms_store *s, const char *sql, const char *p1, co
 	if (r >= 0)
 		r = store_step_row(s, st);
 	if (r == 1) {
-		const char *ta = (const char *)sqlite3_column_text(st, 0);
-		const char *tb = (const char *)sqlite3_column_text(st, 1);
+		const char *t = (const char *)sqlite3_column_text(st, 0);
 
-		if ((ta && !(a = strdup(ta))) || (tb && !(b = strdup(tb)))) {
-			free(a);
-			free(b);
-			r = -ENOMEM;
-		}
+		*ret = t ? strdup(t) : NULL;
+		if (!*ret)
+			r = t ? -ENOMEM : 0;
 	}
 	sqlite3_finalize(st);
-	if (r == 1) {
-		*ret_a = a;
-		*ret_b = b;
-	}
 	return r;
 }
 
@@ -68,75 +56,55 @@ static int keys_exist(struct isms_store *s, const struct isms_audit_plan *a, con
 	return r < 0 ? r : 0;
 }
 
-/* One rule over each key of a list: its query names what the auditor owns, or nothing. */
-struct rule {
-	const char *sql;  /* ?1 the key, ?2 the auditor; columns: what is owned (and through what) */
-	const char *what; /* "owns %s" with the first column, then "%s" with the second */
+/*
+ * The rules, each over the keys of one list (?1 a key, ?2 the auditor): a
+ * row says what the auditor owns that the audit covers.  A cancelled
+ * measure implements and treats nothing.
+ */
+#define Q "''''" /* a quote in the text SQL builds */
+static const struct rule {
+	bool on_assets;
+	const char *sql;
+} rules[] = {
+	{true, "SELECT 'owns asset ' || " Q " || a.name || " Q " FROM asset a"
+	       " JOIN person p ON p.pk = a.owner WHERE a.name = ?1 AND p.name = ?2"},
+	{true, "SELECT 'owns risk ' || " Q " || r.id || " Q " || ' on asset ' || " Q " || a.name || " Q
+	       " FROM risk r JOIN asset a ON a.pk = r.asset JOIN person p ON p.pk = r.owner"
+	       " WHERE a.name = ?1 AND p.name = ?2 ORDER BY r.pk LIMIT 1"},
+	{true, "SELECT 'owns measure ' || " Q " || m.id || " Q " || ' treating risk ' || " Q
+	       " || r.id || " Q " || ' on asset ' || " Q " || a.name || " Q " FROM measure m"
+	       " JOIN risk r ON r.pk = m.risk JOIN asset a ON a.pk = r.asset"
+	       " JOIN person p ON p.pk = m.owner WHERE a.name = ?1 AND p.name = ?2"
+	       " AND m.status <> 'cancelled' ORDER BY m.pk LIMIT 1"},
+	{false, "SELECT 'owns control ' || " Q " || c.id || " Q " FROM control c"
+		" JOIN person p ON p.pk = c.owner WHERE c.id = ?1 AND p.name = ?2"},
+	{false, "SELECT 'owns measure ' || " Q " || m.id || " Q " || ' implementing control ' || " Q
+		" || c.id || " Q " FROM measure m JOIN control c ON c.pk = m.control"
+		" JOIN person p ON p.pk = m.owner WHERE c.id = ?1 AND p.name = ?2"
+		" AND m.status <> 'cancelled' ORDER BY m.pk LIMIT 1"},
 };
+#undef Q
 
-static const struct rule asset_rules[] = {
-	{"SELECT a.name, NULL FROM asset a JOIN person p ON p.pk = a.owner"
-	 " WHERE a.name = ?1 AND p.name = ?2",
-	 "asset"},
-	{"SELECT r.id, a.name FROM risk r JOIN asset a ON a.pk = r.asset"
-	 " JOIN person p ON p.pk = r.owner WHERE a.name = ?1 AND p.name = ?2 ORDER BY r.pk LIMIT 1",
-	 "risk"},
-	{"SELECT m.id, '''' || r.id || ''' on asset ''' || a.name || '''' FROM measure m"
-	 " JOIN risk r ON r.pk = m.risk JOIN asset a ON a.pk = r.asset"
-	 " JOIN person p ON p.pk = m.owner WHERE a.name = ?1 AND p.name = ?2"
-	 " AND m.status <> 'cancelled' ORDER BY m.pk LIMIT 1",
-	 "measure"},
-};
-
-static const struct rule control_rules[] = {
-	{"SELECT c.id, NULL FROM control c JOIN person p ON p.pk = c.owner"
-	 " WHERE c.id = ?1 AND p.name = ?2",
-	 "control"},
-	{"SELECT m.id, c.id FROM measure m JOIN control c ON c.pk = m.control"
-	 " JOIN person p ON p.pk = m.owner WHERE c.id = ?1 AND p.name = ?2"
-	 " AND m.status <> 'cancelled' ORDER BY m.pk LIMIT 1",
-	 "measure"},
-};
-
-static int refuse(struct isms_store *s, const struct isms_audit_plan *a, const char *what,
-		  const char *key, const char *via, const char *key_asset)
-{
-	char how[400];
-
-	if (!via)
-		snprintf(how, sizeof(how), "'%.64s' owns %s '%.64s'", a->auditor, what, key);
-	else if (strcmp(what, "risk") == 0)
-		snprintf(how, sizeof(how), "'%.64s' owns risk '%.64s' on asset '%.64s'", a->auditor,
-			 key, via);
-	else if (key_asset)
-		snprintf(how, sizeof(how), "'%.64s' owns measure '%.64s' treating risk %.96s",
-			 a->auditor, key, via);
-	else
-		snprintf(how, sizeof(how), "'%.64s' owns measure '%.64s' implementing control '%.64s'",
-			 a->auditor, key, via);
-	return store_seterr(s, -EPERM, "audit %s: auditor '%.64s' may not audit their own work: %s",
-			    a->id, a->auditor, how);
-}
-
-static int apply_rules(struct isms_store *s, const struct isms_audit_plan *a, const char *keys,
-		       const struct rule *rules, size_t nrules, bool on_assets)
+static int apply_rules(struct isms_store *s, const struct isms_audit_plan *a, bool on_assets)
 {
 	char *copy, *save = NULL;
 	int r = 0;
 
-	copy = strdup(keys);
+	copy = strdup(on_assets ? a->assets : a->controls);
 	if (!copy)
 		return -ENOMEM;
 	for (char *k = strtok_r(copy, ",", &save); k && r >= 0; k = strtok_r(NULL, ",", &save)) {
-		for (size_t i = 0; i < nrules && r >= 0; i++) {
-			char *key = NULL, *via = NULL;
+		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) && r >= 0; i++) {
+			char *how = NULL;
 
-			r = query_texts(s, rules[i].sql, k, a->auditor, &key, &via);
+			if (rules[i].on_assets != on_assets)
+				continue;
+			r = query_text(s, rules[i].sql, k, a->auditor, &how);
 			if (r == 1)
-				r = refuse(s, a, rules[i].what, key ? key : k, via,
-					   on_assets ? k : NULL);
-			free(key);
-			free(via);
+				r = store_seterr(s, -EPERM,
+						 "audit %s: auditor '%.64s' may not audit their own work: '%.64s' %s",
+						 a->id, a->auditor, a->auditor, how);
+			free(how);
 		}
 	}
 	free(copy);
@@ -152,7 +120,6 @@ int isms_audit_check(struct isms_store *s, const struct isms_audit_plan *plan)
 
 	if (!named.id)
 		named.id = "(new)";
-
 	if ((a->controls && !isms_nc_keys_valid(a->controls, why, sizeof(why))) ||
 	    (a->assets && !isms_nc_keys_valid(a->assets, why, sizeof(why))))
 		return store_seterr(s, -EINVAL, "audit %s: %s", a->id, why);
@@ -167,11 +134,9 @@ int isms_audit_check(struct isms_store *s, const struct isms_audit_plan *plan)
 				    "audit %s: auditor '%.64s' may not audit their own area: '%.64s' is the auditee",
 				    a->id, a->auditor, a->auditee);
 	if (a->assets)
-		r = apply_rules(s, a, a->assets, asset_rules,
-				sizeof(asset_rules) / sizeof(asset_rules[0]), true);
+		r = apply_rules(s, a, true);
 	if (r >= 0 && a->controls)
-		r = apply_rules(s, a, a->controls, control_rules,
-				sizeof(control_rules) / sizeof(control_rules[0]), false);
+		r = apply_rules(s, a, false);
 	return r;
 }
 
