@@ -143,7 +143,8 @@ out_has "finding of audit IA-1 opened as nonconformity NC-1" "opens a nonconform
 isms --json nc list
 is "$(js '[[n["id"], n["source"], n["origin"], n["audit"], n["severity"]] for n in d]')" \
 	'[["NC-1", "audit", "IA-1#1", "IA-1", "major"]]' "listed by nc list, of the audit"
-isms -q audit finding IA-1 --title "No acknowledgement of the policy"
+isms --json audit finding IA-1 --title "No acknowledgement of the policy"
+is "$(js '[d["id"], d["audit"]]')" '["NC-2", "IA-1"]' "--json names the nonconformity"
 isms --json nc list --audit IA-1
 is "$(js '[n["origin"] for n in d]')" '["IA-1#1", "IA-1#2"]' "each finding has its own origin"
 isms --json audit show IA-1

@@ -270,9 +270,15 @@ int cmd_audit_finding(struct cli *c, int argc, char **argv)
 	r = isms_audit_finding_open(c->store, &f, &id);
 	if (r < 0)
 		return cli_store_fail(c, r);
-	if (c->fmt == OUT_JSON)
-		printf("{\"id\": \"%s\", \"audit\": \"%s\"}\n", id, f.audit);
-	else if (!c->quiet)
+	if (c->fmt == OUT_JSON) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", jstr(id));
+		json_object_object_add(o, "audit", jstr(f.audit));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else if (!c->quiet)
 		printf("finding of audit %s opened as nonconformity %s\n", f.audit, id);
 	free(id);
 	return EXIT_OK;
