@@ -245,8 +245,12 @@ static int scan_population(struct isms_store *s, const struct isms_audit_sample_
 	isms_date_format(o->period->end, t, sizeof(t));
 	if (isms_evidence_bound(t, until, sizeof(until)) < 0)
 		return -EINVAL;
-	/* One pass in chain order, inside the write's transaction: the population
-	 * hashed is the one sampled and the one recorded. */
+	/*
+	 * One statement in chain order: one snapshot of the chain, so the
+	 * population hashed is the one sampled.  Not under the write lock: a
+	 * month of a busy host is read for seconds, and the collectors' writes
+	 * would wait for it past their busy timeout.
+	 */
 	n = isms_evidence_list(s, &q, scan_cb, x);
 	return n < 0 ? (int)n : 0;
 }
@@ -273,9 +277,6 @@ int isms_audit_sample_draw(struct isms_store *s, const struct isms_audit_sample_
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = isms_store_begin(s);
-	if (r < 0)
-		goto fail;
 	r = isms_record_get(s, isms_entity_lookup("control"), o->control, NULL, NULL);
 	if (r >= 0 && o->audit)
 		r = isms_record_get(s, isms_entity_lookup("audit"), o->audit, NULL, NULL);
@@ -288,7 +289,7 @@ int isms_audit_sample_draw(struct isms_store *s, const struct isms_audit_sample_
 	if (r >= 0 && EVP_DigestFinal_ex(x.md, md, &mdlen) != 1)
 		r = -EIO;
 	if (r < 0)
-		goto rollback;
+		goto fail;
 	for (unsigned int i = 0; i < mdlen && i < 32; i++)
 		snprintf(smp.sha256 + 2 * i, 3, "%02x", md[i]);
 	smp.population = x.seen;
@@ -299,18 +300,14 @@ int isms_audit_sample_draw(struct isms_store *s, const struct isms_audit_sample_
 	qsort(smp.rows, smp.nrows, sizeof(*smp.rows), cmp_row);
 	for (size_t i = 0; r >= 0 && i < smp.nrows; i++)
 		r = behind(s, &smp.rows[i]);
+	/* the one write: a row of the chain, whole or not at all */
 	if (r >= 0)
 		r = record(s, o, &smp);
-	if (r < 0)
-		goto rollback;
-	r = isms_store_commit(s);
 	if (r < 0)
 		goto fail;
 	EVP_MD_CTX_free(x.md);
 	*ret = smp;
 	return 0;
-rollback:
-	isms_store_rollback(s);
 fail:
 	if (x.slots) {
 		for (int64_t i = 0; i < o->n; i++)

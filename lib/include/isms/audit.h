@@ -110,7 +110,8 @@ struct isms_audit_sample {
  * the generator seeded by @o->seed: the same seed and population give the
  * same sample.  When n is not below the population every row is taken.
  * Records one evidence row of kind audit.sample (control, period, n, seed,
- * the population's size and SHA-256, the sampled ids) in one transaction.
+ * the population's size and SHA-256, the sampled ids); the population is
+ * read in one statement (one snapshot), not under the write lock.
  * Returns 0 with *ret filled (release it with isms_audit_sample_release());
  * -ENODATA when the population is empty (nothing recorded); -EINVAL (n or
  * seed out of range); -ENOENT (no such control or audit); errors of the store.
