@@ -403,7 +403,8 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 
 const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
-	&isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
+	/* audit before nonconformity: an audit's findings refer to it */
+	&isms_entity_audit, &isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
 	&e_change, &e_evidence, NULL,
 };
 

@@ -34,6 +34,8 @@ static const struct isms_field nc_fields[] = {
 	 .flags = ISMS_FF_FIXED, .help = "what raised it"},
 	{.name = "origin", .flags = ISMS_FF_FIXED | ISMS_FF_HIDDEN,
 	 .help = "the record that raised it (test@period, indicator, evidence row, review, audit...)"},
+	{.name = "audit", .type = ISMS_FT_REF, .ref = "audit", .flags = ISMS_FF_HIDDEN,
+	 .help = "the internal audit whose finding it is"},
 	{.name = "severity", .type = ISMS_FT_ENUM, .choices = nc_severity, .dflt = "minor",
 	 .help = "minor or major"},
 	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "what was found, and where"},

@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"  assess trend     each test's results over its last periods\n"
 		"  test attest T    record a manual attestation for a control test\n"
 		"  nc close NC      close a nonconformity whose effectiveness check passes\n"
+		"  audit sample     draw a reproducible random sample of a control's evidence\n"
+		"  audit finding A  record a finding of audit A as a nonconformity\n"
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents,\n"
 		"                   acceptances, nonconformities\n"
@@ -75,6 +77,8 @@ static const struct cli_command commands[] = {
 	{"test", "attest", cmd_test_attest},
 	{"nc", "close", cmd_nc_close},
 	{"nonconformity", "close", cmd_nc_close},
+	{"audit", "sample", cmd_audit_sample},
+	{"audit", "finding", cmd_audit_finding},
 	{"overdue", NULL, cmd_overdue},
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},

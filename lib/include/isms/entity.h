@@ -85,6 +85,7 @@ struct isms_entity {
 extern const struct isms_entity *const isms_entities[];
 /* The record types defined in files of their own. */
 extern const struct isms_entity isms_entity_nc;
+extern const struct isms_entity isms_entity_audit;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);
