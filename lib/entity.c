@@ -403,9 +403,9 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 
 const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
-	/* audit before nonconformity: an audit's findings refer to it */
-	&isms_entity_audit, &isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
-	&e_change, &e_evidence, NULL,
+	/* tests and audits before nonconformities: these name them (import order) */
+	&e_test, &isms_entity_audit, &isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack,
+	&e_indicator, &e_assessment, &e_change, &e_evidence, NULL,
 };
 
 const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, const char *name)

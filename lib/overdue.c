@@ -19,6 +19,7 @@ static const struct check {
 	{"document", "next_review", "document review", NULL, NULL},
 	{"risk", "accepted_until", "risk acceptance expired", NULL, NULL},
 	{"nonconformity", "due", "nonconformity", "overdue", "yes"},
+	{"audit", "planned", "audit", "status", "planned"},
 };
 
 struct ctx {
@@ -58,7 +59,8 @@ static char *dup_or_null(const char *v, bool *oom)
 static int row_cb(const struct isms_entity *e, const char *const *values, void *userdata)
 {
 	static const char *const subject_f[] = {"subject", "title", NULL};
-	static const char *const resp_f[] = {"reviewer", "responsible", "owner", "approved_by", NULL};
+	static const char *const resp_f[] = {"reviewer", "responsible", "owner", "auditor",
+					     "approved_by", NULL};
 	struct ctx *x = userdata;
 	const char *d = field(e, values, x->k->date);
 	struct isms_overdue_item *it, *nv;

@@ -237,8 +237,9 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 	     "Usage: ismsctl overdue\n\n"
 	     "Everything past its date: reviews not done, measures not implemented,\n"
 	     "documents past their next review, risk acceptances that expired\n"
-	     "(ISO 27001 6.1.3: they return to review), and nonconformities not\n"
-	     "closed by their due date (10.2).  Oldest first.\n");
+	     "(ISO 27001 6.1.3: they return to review), nonconformities not closed\n"
+	     "by their due date (10.2) and audits planned but not held (9.2).\n"
+	     "Oldest first.\n");
 	if (argc != 1)
 		return cli_usage("overdue", "overdue takes no arguments");
 	report_today(now);

@@ -16,7 +16,7 @@ static void usage(FILE *f)
 		"\n"
 		"Register (each: list, show KEY, add, set KEY, remove KEY):\n");
 	for (size_t i = 0; isms_entities[i]; i++)
-		fprintf(f, "  %-12s %s\n", isms_entities[i]->name, isms_entities[i]->help);
+		fprintf(f, "  %-14s %s\n", isms_entities[i]->name, isms_entities[i]->help);
 	fprintf(f,
 		"\n"
 		"Reports and upkeep:\n"

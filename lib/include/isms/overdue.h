@@ -10,7 +10,8 @@
  * Everything past its date, from every register that has dates to keep:
  * reviews not done, measures not implemented, documents past their next
  * review, risk acceptances that expired (ISO 27001 6.1.3: they return to
- * review), nonconformities not closed (10.2).  One list, so that the
+ * review), nonconformities not closed (10.2), audits planned and not
+ * held (9.2).  One list, so that the
  * command, the report to the board and the management review's inputs
  * count the same things.
  */
