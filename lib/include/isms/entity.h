@@ -74,12 +74,19 @@ struct isms_entity {
 	 */
 	int (*written)(struct isms_store *s, const struct isms_entity *e, const char *key,
 		       const struct isms_kv *kv, size_t n, bool added);
+	/*
+	 * Optional: called inside the transaction of a generic remove before
+	 * the row goes; a negative errno (the store's message set) refuses it
+	 * (an approved management review stays).  0 to go on.
+	 */
+	int (*removing)(struct isms_store *s, const struct isms_entity *e, const char *key);
 };
 
 /* NULL-terminated, in dependency order (referenced types first). */
 extern const struct isms_entity *const isms_entities[];
 /* The record types defined in files of their own. */
 extern const struct isms_entity isms_entity_nc;
+extern const struct isms_entity isms_entity_mreview;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);
