@@ -25,6 +25,7 @@
 /* The period's bounds as the registers keep them: local dates and UTC instants. */
 struct bounds {
 	char from[11], to[11];                 /* local dates, @to excluded */
+	char asof[11]; /* what is past due counts from here: @to, or today if earlier */
 	char since[ISMS_DATE_MAX], until[ISMS_DATE_MAX]; /* UTC, @until excluded */
 };
 
@@ -141,7 +142,7 @@ static int input_a(struct isms_store *s, struct json_object *root, const struct 
 	struct json_object *o = section(root, "a_previous_reviews",
 					"9.3.2 a) status of actions from previous management reviews");
 	struct json_object *arr = NULL;
-	const char *binds[] = {b->to};
+	const char *binds[] = {b->asof};
 	size_t open = 0;
 	int r;
 
@@ -191,6 +192,7 @@ static int input_bc(struct isms_store *s, struct json_object *root, const struct
 	struct json_object *oc = section(root, "c_interested_parties",
 					 "9.3.2 c) changes in needs and expectations of interested parties");
 	const char *instants[] = {b->since, b->until}, *days[] = {b->from, b->to};
+	const char *asof[] = {b->asof};
 	int r;
 
 	if (!ob || !oc)
@@ -214,7 +216,7 @@ static int input_bc(struct isms_store *s, struct json_object *root, const struct
 		r = list_into(s, ob, "documents_review_overdue",
 			      "SELECT name, title, version, next_review FROM document"
 			      " WHERE next_review < ?1 ORDER BY next_review, name",
-			      days + 1, 1, NULL, NULL);
+			      asof, 1, NULL, NULL);
 	if (r < 0)
 		return r;
 	json_object_object_add(oc, "needs_and_expectations", json_object_new_string(NOT_RECORDED));
@@ -242,9 +244,9 @@ static int input_d1(struct isms_store *s, struct json_object *d, const struct bo
 		NC_COLS " WHERE opened >= ?1 AND opened < ?2 ORDER BY pk",
 		NC_COLS " WHERE closed >= ?1 AND closed < ?2 ORDER BY pk",
 		NC_COLS " WHERE" NC_OPEN_AT_END " ORDER BY pk",
-		NC_COLS " WHERE" NC_OPEN_AT_END " AND due < ?2 ORDER BY pk",
+		NC_COLS " WHERE" NC_OPEN_AT_END " AND due < ?3 ORDER BY pk",
 	};
-	const char *days[] = {b->from, b->to};
+	const char *days[] = {b->from, b->to, b->asof};
 	struct json_object *counts = json_object_new_object();
 	int r = 0;
 
@@ -252,7 +254,7 @@ static int input_d1(struct isms_store *s, struct json_object *d, const struct bo
 		return -ENOMEM;
 	json_object_object_add(o, "counts", counts);
 	for (size_t i = 0; i < 4 && r >= 0; i++) {
-		r = list_into(s, o, names[i], sql[i], days, 2, NULL, &arr[i]);
+		r = list_into(s, o, names[i], sql[i], days, i == 3 ? 3 : 2, NULL, &arr[i]);
 		if (r >= 0)
 			add_int(counts, names[i], json_object_array_length(arr[i]));
 	}
@@ -261,11 +263,11 @@ static int input_d1(struct isms_store *s, struct json_object *d, const struct bo
 	/* The corrective actions of those open at some time in the period. */
 	return list_into(s, o, "corrective_actions",
 			 "SELECT m.id, m.title, n.id AS nonconformity, m.status, m.due,"
-			 " (m.due < ?2 AND m.status IN ('planned', 'in_progress')) AS overdue"
+			 " (m.due < ?3 AND m.status IN ('planned', 'in_progress')) AS overdue"
 			 " FROM measure m JOIN nonconformity n ON n.pk = m.nonconformity"
 			 " WHERE n.opened < ?2 AND (n.closed IS NULL OR n.closed >= ?1)"
 			 " ORDER BY m.pk",
-			 days, 2, bools, NULL);
+			 days, 3, bools, NULL);
 }
 
 static int input_d2(struct isms_store *s, struct json_object *d, const struct bounds *b)
@@ -387,7 +389,7 @@ static int input_f(struct isms_store *s, struct json_object *root, const struct 
 	static const char *const bools[] = {"overdue", NULL};
 	struct json_object *o = section(root, "f_risks",
 					"9.3.2 f) results of risk assessment and status of the risk treatment plan");
-	const char *days[] = {b->from, b->to};
+	const char *days[] = {b->from, b->to}, *asof[] = {b->asof};
 	int r;
 
 	if (!o)
@@ -416,7 +418,7 @@ static int input_f(struct isms_store *s, struct json_object *root, const struct 
 			      " FROM measure m LEFT JOIN risk r ON r.pk = m.risk"
 			      " LEFT JOIN person p ON p.pk = m.owner"
 			      " WHERE m.status IN ('planned', 'in_progress') ORDER BY m.pk",
-			      days + 1, 1, bools, NULL);
+			      asof, 1, bools, NULL);
 	return r;
 }
 
@@ -430,6 +432,9 @@ static int assemble(struct isms_store *s, const struct isms_mreview_period *p,
 
 	mreview_local_day(p->tz, per->start, b.from);
 	mreview_local_day(p->tz, per->end, b.to);
+	mreview_local_day(p->tz, p->now, b.asof);
+	if (strcmp(b.to, b.asof) < 0)
+		memcpy(b.asof, b.to, sizeof(b.asof));
 	isms_date_format(per->start, b.since, sizeof(b.since));
 	isms_date_format(per->end, b.until, sizeof(b.until));
 	isms_date_format(p->now, at, sizeof(at));
@@ -443,6 +448,7 @@ static int assemble(struct isms_store *s, const struct isms_mreview_period *p,
 	json_object_object_add(o, "from", json_object_new_string(b.from));
 	json_object_object_add(o, "to", json_object_new_string(b.to));
 	json_object_object_add(o, "zone", json_object_new_string(isms_tz_name(p->tz)));
+	json_object_object_add(o, "overdue_as_of", json_object_new_string(b.asof));
 	json_object_object_add(root, "period", o);
 	json_object_object_add(root, "assembled_at", json_object_new_string(at));
 	r = input_a(s, root, &b);

@@ -31,6 +31,7 @@ static void usage(FILE *f)
 		"  assess           run the control tests over the evidence of a period\n"
 		"  assess trend     each test's results over its last periods\n"
 		"  test attest T    record a manual attestation for a control test\n"
+		"  management-review the management review: inputs, record, decide, approve\n"
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents, acceptances\n"
 		"  budget           the security budget against the cost of measures\n"
@@ -71,6 +72,7 @@ static const struct cli_command commands[] = {
 	{"assess", "trend", cmd_assess_trend},
 	{"assess", NULL, cmd_assess},
 	{"test", "attest", cmd_test_attest},
+	{"management-review", NULL, cmd_mreview},
 	{"overdue", NULL, cmd_overdue},
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},
