@@ -67,7 +67,7 @@ static int append_evidence(struct isms_store *s, int64_t now, const char *kind,
 	return r;
 }
 
-/* A one-text-parameter UPDATE/INSERT with up to three texts. */
+/* Run @sql with the texts ?1..?3 (@b and @c may be NULL: not bound). */
 static int exec3(struct isms_store *s, const char *sql, const char *a, const char *b, const char *c)
 {
 	sqlite3_stmt *st = NULL;
@@ -99,9 +99,8 @@ int isms_mreview_record(struct isms_store *s, const struct isms_mreview_new *n, 
 	r = mreview_period(s, &n->in, &per);
 	if (r < 0)
 		return r;
-	if (n->held)
-		snprintf(held, sizeof(held), "%.10s", n->held);
-	else
+	/* A date given is checked by the record type; the default is today where the review is. */
+	if (!n->held)
 		mreview_local_day(n->in.tz, n->in.now, held);
 	r = isms_store_begin(s);
 	if (r < 0)
@@ -201,7 +200,6 @@ int isms_mreview_decide(struct isms_store *s, const char *id, const struct isms_
 	sqlite3_stmt *st = NULL;
 	int64_t pk = 0, seq = 0, owner = 0;
 	bool approved = false;
-	char seqs[24], pks[24], owners[24];
 	int r;
 
 	if (!d->kind || !kind_ok(d->kind))
@@ -234,40 +232,32 @@ int isms_mreview_decide(struct isms_store *s, const char *id, const struct isms_
 					 "management review '%.64s': owner: no person '%.64s' (see 'ismsctl person list')",
 					 id, d->owner);
 	}
-	snprintf(pks, sizeof(pks), "%lld", (long long)pk);
 	if (r >= 0)
 		r = store_query_int(s,
-				    "SELECT coalesce(max(seq), 0) + 1 FROM management_review_decision"
-				    " WHERE review = ?1",
-				    pks, NULL, NULL, &seq);
+				    "SELECT coalesce(max(d.seq), 0) + 1 FROM management_review_decision d"
+				    " JOIN management_review r ON r.pk = d.review WHERE r.id = ?1",
+				    id, NULL, NULL, &seq);
 	if (r >= 0 && seq > ISMS_MREVIEW_DECISIONS_MAX)
 		r = store_seterr(s, -E2BIG, "management review '%.64s': more than %d decisions", id,
 				 ISMS_MREVIEW_DECISIONS_MAX);
-	if (r < 0)
-		goto out;
-	snprintf(seqs, sizeof(seqs), "%lld", (long long)seq);
-	snprintf(owners, sizeof(owners), "%lld", (long long)owner);
-	r = store_prepare(s,
-			  "INSERT INTO management_review_decision (review, seq, kind, text, owner, due)"
-			  " VALUES (CAST(?1 AS INTEGER), CAST(?2 AS INTEGER), ?3, ?4,"
-			  " CAST(?5 AS INTEGER), ?6)",
-			  &st);
 	if (r >= 0)
-		r = store_bind_text(s, st, 1, pks);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, seqs);
+		r = store_prepare(s,
+				  "INSERT INTO management_review_decision"
+				  " (review, seq, kind, text, owner, due) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				  &st);
+	if (r >= 0 && (sqlite3_bind_int64(st, 1, pk) != SQLITE_OK ||
+		       sqlite3_bind_int64(st, 2, seq) != SQLITE_OK ||
+		       sqlite3_bind_int64(st, 5, owner) != SQLITE_OK))
+		r = -EIO;
 	if (r >= 0)
 		r = store_bind_text(s, st, 3, d->kind);
 	if (r >= 0)
 		r = store_bind_text(s, st, 4, d->text);
 	if (r >= 0)
-		r = store_bind_text(s, st, 5, owners);
-	if (r >= 0)
 		r = store_bind_text(s, st, 6, d->due);
 	if (r >= 0)
 		r = store_step_done(s, st);
 	sqlite3_finalize(st);
-out:
 	if (r < 0) {
 		isms_store_rollback(s);
 		return r;
@@ -421,6 +411,25 @@ static int make_target(struct isms_store *s, const char *id, const char *period,
 	}
 }
 
+static int set_target(struct isms_store *s, int64_t review, int seq, const char *target)
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s,
+			      "UPDATE management_review_decision SET target = ?1"
+			      " WHERE review = ?2 AND seq = ?3",
+			      &st);
+
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, target);
+	if (r >= 0 && (sqlite3_bind_int64(st, 2, review) != SQLITE_OK ||
+		       sqlite3_bind_int(st, 3, seq) != SQLITE_OK))
+		r = -EIO;
+	if (r >= 0)
+		r = store_step_done(s, st);
+	sqlite3_finalize(st);
+	return r;
+}
+
 static struct json_object *decision_json(const struct decision *d)
 {
 	struct json_object *o = json_object_new_object();
@@ -440,7 +449,7 @@ int isms_mreview_approve(struct isms_store *s, const char *id, const char *by, i
 {
 	struct decision *v = NULL;
 	struct json_object *details = NULL, *arr;
-	char today[11], seq[16], *sha = NULL, *period = NULL;
+	char today[11], *sha = NULL, *period = NULL;
 	int64_t pk = 0;
 	bool approved = false;
 	size_t n = 0;
@@ -484,13 +493,8 @@ int isms_mreview_approve(struct isms_store *s, const char *id, const char *by, i
 		free(v[i].target);
 		v[i].target = NULL;
 		r = make_target(s, id, period, &v[i], now, &v[i].target);
-		snprintf(seq, sizeof(seq), "%d", v[i].seq);
 		if (r >= 0)
-			r = exec3(s,
-				  "UPDATE management_review_decision SET target = ?1"
-				  " WHERE seq = CAST(?3 AS INTEGER)"
-				  " AND review = (SELECT pk FROM management_review WHERE id = ?2)",
-				  v[i].target, id, seq);
+			r = set_target(s, pk, v[i].seq, v[i].target);
 		if (r >= 0) {
 			struct json_object *o = decision_json(&v[i]);
 
