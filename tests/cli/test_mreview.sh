@@ -161,6 +161,10 @@ isms -q measure set "$m" --status implemented
 isms --json management-review inputs $Z --period 2027-Q1
 is "$(js '[(x["target"], x["done"]) for x in d["a_previous_reviews"]["decisions"]]')" \
 	"[[\"$m\", true], [\"$n\", false], [\"$v\", false]]" "a): the status of what the last review decided"
+is "$(js '[(f["before"], f["now"]) for f in d["d_performance"]["trend"]["figures"] if f["figure"] == "monitoring.by_result.failing"]')" \
+	"[[1, 0]]" "d) the trend, against the inputs MR-1 was given"
+isms management-review inputs $Z --period 2027-Q1
+out_has "failing 1 -> 0" "the trend for people"
 isms management-review decisions MR-1
 expect_rc 0 "decisions"
 out_has "MFA on the VPN" "lists them"

@@ -193,6 +193,7 @@ static void t_inputs(void **state)
 	assert_ids(in, "f_risks.measures_open", "title", "log shipping,later");
 	assert_string_equal(str(in, "g_improvement.opportunities"), "automate the access reviews");
 	assert_int_equal(json_object_array_length(get(in, "a_previous_reviews.decisions")), 0);
+	assert_true(json_object_is_type(get(in, "d_performance.trend.previous_review"), json_type_null));
 	json_object_put(in);
 
 	/* The same store gives the same text: what is hashed can be checked again. */
@@ -392,6 +393,17 @@ static void t_approval_creates_records(void **state)
 		assert_int_equal(num(in, "a_previous_reviews.open"), 2);
 		/* the nonconformity it opened is an input of d1 as well */
 		assert_ids(in, "d_performance.nonconformities.opened", "id", "NC-1");
+		/* the trend, against what MR-1 was given for Q1 */
+		assert_string_equal(str(in, "d_performance.trend.previous_review"), "MR-1");
+		assert_string_equal(str(in, "d_performance.trend.previous_period"), "2026-Q1");
+		{
+			struct json_object *f = get(in, "d_performance.trend.figures");
+			struct json_object *opened = json_object_array_get_idx(f, 0);
+
+			assert_string_equal(str(opened, "figure"), "nonconformities.counts.opened");
+			assert_int_equal(num(opened, "now"), 1);
+			assert_int_equal(num(opened, "before"), 0);
+		}
 		json_object_put(in);
 		free(json);
 	}

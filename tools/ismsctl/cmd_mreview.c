@@ -92,6 +92,36 @@ static void names_text(struct json_object *o, const char *path, const char *memb
 	}
 }
 
+/* "since MR-1 (2026-Q3): opened 2 -> 1, ..." or that there is no earlier review. */
+static void trend_text(struct json_object *in, char *buf, size_t len)
+{
+	struct json_object *prev = at(in, "d_performance.trend.previous_review");
+	struct json_object *f = at(in, "d_performance.trend.figures");
+	size_t off;
+	int n;
+
+	if (!prev || !f) {
+		snprintf(buf, len, "no approved review before");
+		return;
+	}
+	n = snprintf(buf, len, "since %s (%s):", json_object_get_string(prev),
+		     json_object_get_string(at(in, "d_performance.trend.previous_period")));
+	off = n > 0 && (size_t)n < len ? (size_t)n : 0;
+	for (size_t i = 0; i < json_object_array_length(f); i++) {
+		struct json_object *x = json_object_array_get_idx(f, i);
+		const char *name = json_object_get_string(at(x, "figure"));
+		const char *last = strrchr(name, '.');
+
+		n = snprintf(buf + off, len - off, "%s %s %s -> %s", i ? "," : "",
+			     last ? last + 1 : name,
+			     at(x, "before") ? json_object_get_string(at(x, "before")) : "?",
+			     json_object_get_string(at(x, "now")));
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+}
+
 /* The inputs for people: one line per input of 9.3.2. */
 static int print_summary(struct cli *c, const char *json)
 {
@@ -102,7 +132,7 @@ static int print_summary(struct cli *c, const char *json)
 					    "c) interested parties", "d1) nonconformities",
 					    "d2) monitoring", "d3) audits", "d4) objectives",
 					    "e) feedback", "f) risks", "f) treatment",
-					    "g) improvement"};
+					    "g) improvement", "d) trend"};
 	int r;
 
 	if (!in)
@@ -148,6 +178,7 @@ static int print_summary(struct cli *c, const char *json)
 	snprintf(l[9], sizeof(l[9]), "%s; %zu measures open", x, len_at(in, "f_risks.measures_open"));
 	snprintf(l[10], sizeof(l[10]), "%s",
 		 json_object_get_string(at(in, "g_improvement.opportunities")));
+	trend_text(in, l[11], sizeof(l[11]));
 	r = out_table_init(&t, 2);
 	if (r >= 0)
 		r = out_table_set_col(&t, 0, "input", OT_TEXT);
