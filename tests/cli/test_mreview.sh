@@ -164,7 +164,8 @@ is "$(js '[(x["target"], x["done"]) for x in d["a_previous_reviews"]["decisions"
 is "$(js '[(f["before"], f["now"]) for f in d["d_performance"]["trend"]["figures"] if f["figure"] == "monitoring.by_result.failing"]')" \
 	"[[1, 0]]" "d) the trend, against the inputs MR-1 was given"
 isms management-review inputs $Z --period 2027-Q1
-out_has "failing 1 -> 0" "the trend for people"
+out_has "since MR-1 (2026-Q4):" "the trend for people"
+out_has "failing 1 -> 0" "with the figures before and now"
 isms management-review decisions MR-1
 expect_rc 0 "decisions"
 out_has "MFA on the VPN" "lists them"
