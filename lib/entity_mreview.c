@@ -24,7 +24,8 @@ static int mr_status_of(struct isms_store *s, const char *key, bool *ret_approve
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	r = store_prepare(s, "SELECT status = 'approved' FROM management_review WHERE id = ?1", &st);
+	r = store_prepare(s, "SELECT status = 'approved' FROM management_review WHERE id = ?1",
+			  &st);
 	if (r >= 0)
 		r = store_bind_text(s, st, 1, key);
 	if (r >= 0)
@@ -75,7 +76,8 @@ static int mr_removing(struct isms_store *s, const struct isms_entity *e, const 
 }
 
 static const struct isms_field mr_fields[] = {
-	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. MR-1 (generated if absent)"},
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO,
+	 .help = "e.g. MR-1 (generated if absent)"},
 	{.name = "period", .flags = ISMS_FF_REQUIRED | ISMS_FF_FIXED,
 	 .help = "the period reviewed (e.g. 2026-Q4, 2026)"},
 	{.name = "held", .type = ISMS_FT_DATE, .help = "date of the meeting"},

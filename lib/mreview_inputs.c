@@ -76,7 +76,8 @@ static int rows_into(struct isms_store *s, const char *sql, const char *const *b
 			else if (sqlite3_column_type(st, c) == SQLITE_INTEGER)
 				v = json_object_new_int64(sqlite3_column_int64(st, c));
 			else if (sqlite3_column_type(st, c) != SQLITE_NULL)
-				v = json_object_new_string((const char *)sqlite3_column_text(st, c));
+				v = json_object_new_string(
+					(const char *)sqlite3_column_text(st, c));
 			json_object_object_add(o, name, v);
 		}
 		json_object_array_add(arr, o);
@@ -275,7 +276,8 @@ static int input_d2(struct isms_store *s, struct json_object *d, const struct bo
 	struct json_object *o = section(d, "monitoring",
 					"9.3.2 d) 2) monitoring and measurement results");
 	struct json_object *all = NULL, *by = json_object_new_object();
-	struct json_object *failing = json_object_new_array(), *insufficient = json_object_new_array();
+	struct json_object *failing = json_object_new_array();
+	struct json_object *insufficient = json_object_new_array();
 	const char *instants[] = {b->since, b->until};
 	size_t n[3] = {0};
 	int r;
@@ -369,10 +371,9 @@ static int input_d4(struct isms_store *s, struct json_object *d, const struct bo
 		return r;
 	n = json_object_array_length(arr);
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *v;
+		struct json_object *v, *m = json_object_array_get_idx(arr, i);
 
-		if (json_object_object_get_ex(json_object_array_get_idx(arr, i), "implemented", &v) &&
-		    json_object_get_boolean(v))
+		if (json_object_object_get_ex(m, "implemented", &v) && json_object_get_boolean(v))
 			done++;
 	}
 	add_int(o, "implemented", done);
@@ -421,10 +422,11 @@ static int input_trend(struct isms_store *s, struct json_object *d)
 	if (r >= 0)
 		r = store_step_row(s, st);
 	if (r == 1) {
-		json_object_object_add(o, "previous_review",
-				       json_object_new_string((const char *)sqlite3_column_text(st, 0)));
-		json_object_object_add(o, "previous_period",
-				       json_object_new_string((const char *)sqlite3_column_text(st, 1)));
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *period = (const char *)sqlite3_column_text(st, 1);
+
+		json_object_object_add(o, "previous_review", json_object_new_string(id));
+		json_object_object_add(o, "previous_period", json_object_new_string(period));
 		prev = json_tokener_parse((const char *)sqlite3_column_text(st, 2));
 		json_object_object_get_ex(prev, "d_performance", &perf);
 		r = 0;
@@ -516,7 +518,8 @@ static int assemble(struct isms_store *s, const struct isms_mreview_period *p,
 	isms_date_format(per->start, b.since, sizeof(b.since));
 	isms_date_format(per->end, b.until, sizeof(b.until));
 	isms_date_format(p->now, at, sizeof(at));
-	json_object_object_add(root, "standard", json_object_new_string("ISO/IEC 27001:2022 9.3.2"));
+	json_object_object_add(root, "standard",
+			       json_object_new_string("ISO/IEC 27001:2022 9.3.2"));
 	o = json_object_new_object();
 	if (!o)
 		return -ENOMEM;

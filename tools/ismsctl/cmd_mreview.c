@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* ismsctl management-review: the inputs of a period, a review recorded, its decisions, its approval. */
+/* ismsctl management-review: a period's inputs, a review recorded, its decisions, its approval. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,8 +137,8 @@ static int print_summary(struct cli *c, const char *json)
 
 	if (!in)
 		return -EINVAL;
-	snprintf(l[0], sizeof(l[0]), "%zu decisions of approved reviews, %lld not done", len_at(in, "a_previous_reviews.decisions"),
-		 int_at(in, "a_previous_reviews.open"));
+	snprintf(l[0], sizeof(l[0]), "%zu decisions of approved reviews, %lld not done",
+		 len_at(in, "a_previous_reviews.decisions"), int_at(in, "a_previous_reviews.open"));
 	snprintf(l[1], sizeof(l[1]),
 		 "%zu risk changes, %zu documents approved, %zu documents past their review;"
 		 " external and internal issues: %s",
@@ -148,7 +148,8 @@ static int print_summary(struct cli *c, const char *json)
 	snprintf(l[2], sizeof(l[2]), "%zu scope approvals; needs and expectations: %s",
 		 len_at(in, "c_interested_parties.scope_approvals"),
 		 json_object_get_string(at(in, "c_interested_parties.needs_and_expectations")));
-	snprintf(l[3], sizeof(l[3]), "opened %lld, closed %lld, open %lld, overdue %lld; %zu corrective actions",
+	snprintf(l[3], sizeof(l[3]),
+		 "opened %lld, closed %lld, open %lld, overdue %lld; %zu corrective actions",
 		 int_at(in, "d_performance.nonconformities.counts.opened"),
 		 int_at(in, "d_performance.nonconformities.counts.closed"),
 		 int_at(in, "d_performance.nonconformities.counts.open"),
@@ -156,7 +157,8 @@ static int print_summary(struct cli *c, const char *json)
 		 len_at(in, "d_performance.nonconformities.corrective_actions"));
 	names_text(in, "d_performance.monitoring.failing", "test", a, sizeof(a));
 	names_text(in, "d_performance.monitoring.insufficient", "test", b, sizeof(b));
-	snprintf(l[4], sizeof(l[4]), "%lld as expected, %lld failing%s%s%s, %lld insufficient%s%s%s",
+	snprintf(l[4], sizeof(l[4]),
+		 "%lld as expected, %lld failing%s%s%s, %lld insufficient%s%s%s",
 		 int_at(in, "d_performance.monitoring.by_result.as_expected"),
 		 int_at(in, "d_performance.monitoring.by_result.failing"), a[0] ? " (" : "", a,
 		 a[0] ? ")" : "", int_at(in, "d_performance.monitoring.by_result.insufficient"),
@@ -175,7 +177,8 @@ static int print_summary(struct cli *c, const char *json)
 	snprintf(l[8], sizeof(l[8]), "by level: %s; residual: %s; %zu reassessed", a, b,
 		 len_at(in, "f_risks.reassessments_done"));
 	counts_text(at(in, "f_risks.by_treatment"), x, sizeof(x));
-	snprintf(l[9], sizeof(l[9]), "%s; %zu measures open", x, len_at(in, "f_risks.measures_open"));
+	snprintf(l[9], sizeof(l[9]), "%s; %zu measures open", x,
+		 len_at(in, "f_risks.measures_open"));
 	snprintf(l[10], sizeof(l[10]), "%s",
 		 json_object_get_string(at(in, "g_improvement.opportunities")));
 	trend_text(in, l[11], sizeof(l[11]));
@@ -280,7 +283,8 @@ static int mr_record(struct cli *c, int argc, char **argv)
 	if (code)
 		return code;
 	if (!n.in.period || !n.chair)
-		return cli_usage("management-review record", "'record' needs --period P and --chair PERSON");
+		return cli_usage("management-review record",
+				 "'record' needs --period P and --chair PERSON");
 	code = cli_zone(zone, &tz);
 	if (code)
 		return code;
@@ -379,7 +383,8 @@ static int mr_decisions(struct cli *c, int argc, char **argv)
 	     "Usage: ismsctl management-review decisions MR-n\n\n"
 	     "The decisions of review MR-n, each with the record it became on approval.\n");
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage("management-review decisions", "'decisions' takes the review, MR-n");
+		return cli_usage("management-review decisions",
+				 "'decisions' takes the review, MR-n");
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
