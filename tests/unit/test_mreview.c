@@ -152,6 +152,14 @@ static void t_inputs(void **state)
 	assessment(fx->path, "denials", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "fail");
 	assessment(fx->path, "audit", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", "insufficient");
 	assessment(fx->path, "hb", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z", "fail");
+	assert_int_equal(tu_sql(fx->path,
+				"INSERT INTO audit (id, title, scope, planned, held, status, result) VALUES"
+				" ('IA-1', 'Access control', 'logins', '2026-02-01', '2026-02-10', 'done',"
+				"  'findings'),"
+				" ('IA-2', 'Backups', 'db', '2026-03-15', NULL, 'planned', NULL),"
+				" ('IA-3', 'Physical', 'rooms', '2026-05-01', '2026-05-02', 'done', 'ok');"
+				"UPDATE nonconformity SET audit = 1 WHERE id = 'NC-3'"),
+			 0);
 	tu_add(fx->s, "measure", TU_KV({"title", "MFA"}, {"due", "2026-02-01"}, {"status", "implemented"}));
 	tu_add(fx->s, "measure", TU_KV({"title", "log shipping"}, {"due", "2026-03-01"}, {"risk", "R-1"}));
 	tu_add(fx->s, "measure", TU_KV({"title", "later"}, {"due", "2026-06-01"}));
@@ -177,8 +185,13 @@ static void t_inputs(void **state)
 	assert_int_equal(num(in, "d_performance.monitoring.by_result.insufficient"), 1);
 	assert_ids(in, "d_performance.monitoring.failing", "test", "denials");
 	assert_ids(in, "d_performance.monitoring.insufficient", "test", "audit");
-	/* d3: no audits, said as an empty list */
-	assert_int_equal(json_object_array_length(get(in, "d_performance.audits.held")), 0);
+	/* d3: the audits of the period, read from their table, with their findings */
+	assert_ids(in, "d_performance.audits.held", "id", "IA-1");
+	assert_ids(in, "d_performance.audits.held", "result", "findings");
+	assert_int_equal(num(json_object_array_get_idx(get(in, "d_performance.audits.held"), 0),
+			     "findings"),
+			 1);
+	assert_ids(in, "d_performance.audits.planned_not_held", "id", "IA-2");
 	/* d4: the measures due in Q1 */
 	assert_ids(in, "d_performance.objectives.measures_due", "title", "MFA,log shipping");
 	assert_int_equal(num(in, "d_performance.objectives.implemented"), 1);
