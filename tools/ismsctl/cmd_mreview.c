@@ -342,10 +342,16 @@ static int mr_decide(struct cli *c, int argc, char **argv)
 	r = isms_mreview_decide(c->store, id, &d, &seq);
 	if (r < 0)
 		return cli_store_fail(c, r);
-	if (c->fmt == OUT_JSON)
-		printf("{\"review\": \"%s\", \"seq\": %d}\n", id, seq);
-	else if (!c->quiet)
+	if (c->fmt == OUT_JSON) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "review", json_object_new_string(id));
+		json_object_object_add(o, "seq", json_object_new_int(seq));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else if (!c->quiet) {
 		printf("decision %d added to management review '%s'\n", seq, id);
+	}
 	return EXIT_OK;
 }
 
