@@ -133,6 +133,8 @@ static int print_summary(struct cli *c, const char *json)
 					    "d2) monitoring", "d3) audits", "d4) objectives",
 					    "e) feedback", "f) risks", "f) treatment",
 					    "g) improvement", "d) trend"};
+	/* the trend after the figures it compares */
+	static const size_t order[] = {0, 1, 2, 3, 4, 5, 6, 11, 7, 8, 9, 10};
 	int r;
 
 	if (!in)
@@ -187,7 +189,8 @@ static int print_summary(struct cli *c, const char *json)
 		r = out_table_set_col(&t, 0, "input", OT_TEXT);
 	if (r >= 0)
 		r = out_table_set_col(&t, 1, "from the store", OT_TEXT);
-	for (size_t i = 0; r >= 0 && i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t k = 0; r >= 0 && k < sizeof(order) / sizeof(order[0]); k++) {
+		size_t i = order[k];
 		const char *row[2] = {names[i], l[i]};
 
 		r = out_table_add(&t, row);
