@@ -381,6 +381,8 @@ int isms_record_remove(struct isms_store *s, const struct isms_entity *e, const 
 	r = record_exists(s, e, key);
 	if (r == 0)
 		r = store_seterr(s, -ENOENT, "%s '%.64s' not found", e->name, key);
+	if (r >= 0 && e->removing)
+		r = e->removing(s, e, key);
 	if (r < 0)
 		goto fail;
 	crud_sql_add(&b, "DELETE FROM \"%s\" WHERE \"%s\" = ?1", e->table, crud_key_field(e)->name);

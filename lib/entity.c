@@ -181,6 +181,8 @@ static const struct isms_field measure_fields[] = {
 	 .help = "implementation status"},
 	{.name = "nonconformity", .type = ISMS_FT_REF, .ref = "nonconformity",
 	 .flags = ISMS_FF_HIDDEN, .help = "nonconformity whose corrective action it is"},
+	{.name = "management_review", .type = ISMS_FT_REF, .ref = "management_review",
+	 .flags = ISMS_FF_HIDDEN, .help = "management review whose decision it carries out"},
 	{.name = "overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
 	 .sql = "CASE WHEN t.due < " TODAY
 		" AND t.status IN ('planned', 'in_progress') THEN 1 ELSE 0 END",
@@ -404,8 +406,8 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
 	/* tests and audits before nonconformities: these name them (import order) */
-	&e_test, &isms_entity_audit, &isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack,
-	&e_indicator, &e_assessment, &e_change, &e_evidence, NULL,
+	&e_test, &isms_entity_audit, &isms_entity_nc, &isms_entity_mreview, &e_measure, &e_review,
+	&e_document, &e_ack, &e_indicator, &e_assessment, &e_change, &e_evidence, NULL,
 };
 
 const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, const char *name)
@@ -421,6 +423,11 @@ const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, c
 		return &e_ack;
 	if (schema == &isms_schema_main && strcmp(name, "nc") == 0)
 		return &isms_entity_nc;
+	/* "management-review" too: the command's name, so its list and show reach the type */
+	if (schema == &isms_schema_main &&
+	    (strcmp(name, "mr") == 0 || strcmp(name, "management-review") == 0 ||
+	     strcmp(name, "management-reviews") == 0))
+		return &isms_entity_mreview;
 	return NULL;
 }
 
@@ -509,8 +516,9 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 		snprintf(err, errlen, "%s: is computed and cannot be set", f->name);
 		return -EINVAL;
 	}
-	if (strlen(in) > ISMS_VALUE_MAX) {
-		snprintf(err, errlen, "%s: value longer than %d bytes", f->name, ISMS_VALUE_MAX);
+	if (strlen(in) > ((f->flags & ISMS_FF_LONG) ? ISMS_LONG_VALUE_MAX : ISMS_VALUE_MAX)) {
+		snprintf(err, errlen, "%s: value longer than %d bytes", f->name,
+			 (f->flags & ISMS_FF_LONG) ? ISMS_LONG_VALUE_MAX : ISMS_VALUE_MAX);
 		return -EINVAL;
 	}
 	if (!isms_text_ok(in)) {

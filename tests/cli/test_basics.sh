@@ -337,7 +337,7 @@ isms export
 expect_rc 0 "export"
 cp "$OUT" "$T/export1.json"
 # The record types from --help; those with 'set' are the register, exported.
-types=$("$ISMSCTL" --help | sed -n '/^Register/,/^$/p' | sed -n 's/^  \([a-z]*\) .*/\1/p')
+types=$("$ISMSCTL" --help | sed -n '/^Register/,/^$/p' | sed -n 's/^  \([a-z_]*\) .*/\1/p')
 writable=$(for t in $types; do "$ISMSCTL" "$t" --help | grep -q "ismsctl $t set" && echo "$t"; done)
 missing=""
 for t in person scope asset threat control risk measure review document ack; do
@@ -425,7 +425,9 @@ cmds=$("$ISMSCTL" --help | sed -n '/^Reports/,/^$/p' | sed 1d | cut -c3-19 |
 missing=""
 for c in $cmds; do
 	c=$(echo "$c" | tr _ ' ')
-	grep -Eq "^\.BI? \"?$c( |\"|\$)" "$man" || missing="$missing '$c'"
+	# a dash in a command is \- in roff
+	p=$(echo "$c" | sed 's/-/\\\\-/g')
+	grep -Eq "^\.BI? \"?$p( |\"|\$)" "$man" || missing="$missing '$c'"
 done
 is "$missing" "" "ismsctl(8) describes every command of --help"
 is "$(echo $cmds | wc -w)" "$(echo $cmds | wc -w | awk '$1 >= 15 { print $1 }')" "--help lists the commands"

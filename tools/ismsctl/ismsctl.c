@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"  nc close NC      close a nonconformity whose effectiveness check passes\n"
 		"  audit sample     draw a reproducible random sample of a control's evidence\n"
 		"  audit finding A  record a finding of audit A as a nonconformity\n"
+		"  management-review the management review: inputs, record, decide, approve\n"
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents,\n"
 		"                   acceptances, nonconformities\n"
@@ -79,6 +80,7 @@ static const struct cli_command commands[] = {
 	{"nonconformity", "close", cmd_nc_close},
 	{"audit", "sample", cmd_audit_sample},
 	{"audit", "finding", cmd_audit_finding},
+	{"management-review", NULL, cmd_mreview},
 	{"overdue", NULL, cmd_overdue},
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},

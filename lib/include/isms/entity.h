@@ -35,6 +35,10 @@ enum isms_ftype {
 #define ISMS_FF_AUTO     0x10u /* key: generated from ->auto_prefix when absent */
 #define ISMS_FF_HIDDEN   0x20u /* not shown in the default table view */
 #define ISMS_FF_POSITIVE 0x40u /* INT: 1 or more */
+#define ISMS_FF_LONG     0x80u /* TEXT: a document (up to ISMS_LONG_VALUE_MAX), not a line */
+
+/* The longest value of a field with ISMS_FF_LONG (the frozen inputs of a review). */
+#define ISMS_LONG_VALUE_MAX (1024 * 1024)
 
 /* The default of a DATE field that is the day of the add (UTC). */
 #define ISMS_DFLT_TODAY "@today"
@@ -79,6 +83,12 @@ struct isms_entity {
 	 */
 	int (*written)(struct isms_store *s, const struct isms_entity *e, const char *key,
 		       const struct isms_kv *kv, size_t n, bool added);
+	/*
+	 * Optional: called inside the transaction of a generic remove before
+	 * the row goes; a negative errno (the store's message set) refuses it
+	 * (an approved management review stays).  0 to go on.
+	 */
+	int (*removing)(struct isms_store *s, const struct isms_entity *e, const char *key);
 };
 
 /* NULL-terminated, in dependency order (referenced types first). */
@@ -86,6 +96,7 @@ extern const struct isms_entity *const isms_entities[];
 /* The record types defined in files of their own. */
 extern const struct isms_entity isms_entity_nc;
 extern const struct isms_entity isms_entity_audit;
+extern const struct isms_entity isms_entity_mreview;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);
