@@ -30,9 +30,6 @@ show "Top risks" risk top -n 6
 show "Statement of Applicability, summary" soa --summary
 show "Everything overdue" overdue
 show "Security budget" budget
-show "Evidence: a management review recorded by hand" \
-	evidence add --kind management.review --control 5.35 --subject hbauer \
-	--outcome held --details '{"minutes":"MR-2026-2"}'
 # Logins decided by the real pam_isms.so in a real PAM stack: pam_wrapper
 # gives the demo its own PAM configuration and nss_wrapper its own users, so
 # nothing on this machine is touched.
@@ -68,6 +65,47 @@ show "The security officer attests that this quarter's alerts were followed up" 
 show "Assess: each due test over its period's evidence, results into the chain" assess
 step "The SoA: claimed status beside the observed one (controls with tests)" "ismsctl soa"
 "$ISMSCTL" soa | awk 'NR == 1 || / (pass|fail|insufficient) /'
+show "Nonconformities: the failing test and the break-glass login opened them (ISO 27001 10.2)" \
+	nc list
+show "Their risks are up for reassessment: the cycle runs again" review due
+show "It closes only when the test passes over a later month (exit 1: not yet)" \
+	nc close NC-2 || true
+
+# The internal audit (9.2): an auditor independent of the area audited.
+MONTH=$(date -u +%Y-%m)
+"$ISMSCTL" -q person add --name ikrause --full-name "Ines Krause" --role auditor
+show "An audit by the security officer of an area he owns is refused (exit 6)" \
+	audit add --title "Access control and privileged access" --programme 2026 \
+	--scope "logins to the hosts in scope" --controls 5.15,8.2 --assets bastion-01 \
+	--auditor mschulz --auditee tkoch || true
+show "The internal audit, by the internal auditor" \
+	audit add --title "Access control and privileged access" --programme 2026 \
+	--scope "logins to the hosts in scope" --criteria "ISO 27001 5.15, 8.2; the access policy" \
+	--controls 5.15,8.2 --assets bastion-01 --auditor ikrause --auditee tkoch \
+	--planned "$(date -u +%F)"
+show "Her work paper: a reproducible sample of the month's login evidence" \
+	audit sample --control 5.15 --period "$MONTH" -n 5 --seed 42 --audit IA-1
+show "Her finding, a nonconformity" \
+	audit finding IA-1 --title "Access review of bob on bastion-01 overdue" \
+	--controls 5.15 --risks R-2 --responsible tkoch --due "$(date -u -d '+30 days' +%F)"
+"$ISMSCTL" -q audit set IA-1 --status reported --held "$(date -u +%F)" --result minor_findings
+
+# The management review (9.3): inputs from the store, decisions, approval.
+QUARTER="$(date -u +%Y)-Q$((($(date -u +%-m) + 2) / 3))"
+show "The management review's inputs (9.3.2 a-g), from the store" \
+	management-review inputs --period "$QUARTER" --improvement "automate the access reviews"
+show "The review held, its inputs frozen and hashed into the chain" \
+	management-review record --period "$QUARTER" --chair hbauer \
+	--attendees "hbauer, kweber, mschulz" --minutes "MR-2026-2" \
+	--improvement "automate the access reviews"
+"$ISMSCTL" -q management-review decide MR-1 --kind measure \
+	--text "Hardware keys for all administrators" --owner mschulz --due 2027-03-31
+"$ISMSCTL" -q management-review decide MR-1 --kind nonconformity \
+	--text "Access reviews done late" --owner mschulz --due 2027-01-31
+"$ISMSCTL" -q management-review decide MR-1 --kind change \
+	--text "Bring the branch office into the scope" --owner hbauer --due 2027-06-30
+show "Approved by management: the decisions become a measure, a nonconformity and a change" \
+	management-review approve MR-1 --by hbauer
 show "Evidence chain" verify
 
 # --- The data protection officer's side: a store of its own. ---------------------

@@ -36,9 +36,14 @@ out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 30 rows" \
-	"evidence of the manual record, nine PAM records, two nonconformities, an attestation and 17 test results, chain intact"
+out_has "evidence chain intact: 34 rows" \
+	"nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample and a management review recorded and approved: chain intact"
 err_has "1 nonconformity opened" "the failing test opened a nonconformity"
+err_has "auditor 'mschulz' may not audit their own work" "an auditor of their own area is refused"
+out_has "population: 5 evidence rows" "the audit's sample is drawn from the month's login evidence"
+out_has "finding of audit IA-1 opened as nonconformity NC-3" "the audit's finding is a nonconformity"
+out_has "d1) nonconformities    opened 3" "the management review's inputs count them"
+out_has "management review 'MR-1' approved by 'hbauer'" "management approves the review"
 err_has "ismsctl: 17 tests assessed" "the demo assesses every built-in test"
 out_has "implemented-without-evidence" "the SoA flags 8.15: implemented, no audit evidence this month"
 
