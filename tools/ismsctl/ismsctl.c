@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents, acceptances\n"
 		"  budget           the security budget against the cost of measures\n"
+		"  report           the report to the board of a period (html, md, json)\n"
 		"  matrix           show or load the risk matrix definition\n"
 		"  setting          list or set settings (organisation, budget, acceptance)\n"
 		"  evidence         list or add evidence; retention, archive\n"
@@ -75,6 +76,7 @@ static const struct cli_command commands[] = {
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},
 	{"budget", NULL, cmd_budget},
+	{"report", NULL, cmd_report},
 	{"matrix", NULL, cmd_matrix},
 	{"policy", NULL, cmd_policy},
 	{"risk", "matrix", cmd_risk_matrix},

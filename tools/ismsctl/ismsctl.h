@@ -28,6 +28,9 @@ int cmd_assess_trend(struct cli *c, int argc, char **argv);
 struct isms_tz;
 int cli_zone(const char *name, struct isms_tz **ret);
 
+/* cmd_report.c: the report to the board. */
+int cmd_report(struct cli *c, int argc, char **argv);
+
 /* cmd_facts.c: pam_isms's facts snapshot and decision journal. */
 int cmd_snapshot(struct cli *c, int argc, char **argv);
 int cmd_journal_drain(struct cli *c, int argc, char **argv);
