@@ -187,7 +187,8 @@ static int bg_cb(const struct isms_entity *e, const char *const *v, void *ud)
 		return 0;
 	o = json_object_new_object();
 	json_object_object_add(o, "ts", report_jstr(field(e, v, "ts")));
-	json_object_object_add(o, "host", report_jstr(field(e, v, "node")));
+	json_object_object_add(o, "host", report_jstr(field(e, v, "node") ? field(e, v, "node") :
+							       field(e, v, "asset")));
 	json_object_object_add(o, "subject", report_jstr(field(e, v, "subject")));
 	json_object_object_add(o, "evidence", report_jstr(field(e, v, "id")));
 	json_object_array_add(x->list, o);

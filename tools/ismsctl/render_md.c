@@ -4,18 +4,22 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
 #include "render.h"
 
 /*
- * Text as one Markdown inline: its punctuation backslashed, so that no
- * title makes a link, an image, emphasis or a table cell; <, > and & as
+ * Text as one Markdown inline: the punctuation that could make a link,
+ * an autolink, an image, code, emphasis or a table cell backslashed (it
+ * never starts a line, so list and heading marks are harmless); <, > and & as
  * entities, since Markdown passes HTML through; line breaks as spaces.
  */
 static void esc(FILE *f, const char *s)
 {
+	const char *start = s;
+
 	if (!s) {
 		fputs("\\-", f);
 		return;
@@ -31,7 +35,9 @@ static void esc(FILE *f, const char *s)
 			fputs("&amp;", f);
 		else if (ch < 0x20 || ch == 0x7f)
 			fputc(' ', f);
-		else if (strchr("\\`*_{}[]()#+-.!|~:\"'", ch))
+		else if (strchr("\\`*_[]!|~", ch) || (ch == ':' && strncmp(s + 1, "//", 2) == 0) ||
+			 (ch == '.' && s - start >= 3 && strncasecmp(s - 3, "www", 3) == 0))
+			/* (':' and '.' only where they would make an autolink) */
 			fprintf(f, "\\%c", ch);
 		else
 			fputc(ch, f);
