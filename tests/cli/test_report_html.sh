@@ -19,7 +19,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# chrome NAME URL ARGS...: one headless run with its own HOME and profile,
+# chrome NAME URL ARGS...: one headless run (ARGS must end it: --screenshot,
+# --print-to-pdf or --dump-dom; else it waits for the timeout) with its own HOME and profile,
 # in a process group of its own (killed however the test ends); stderr in
 # $T/NAME.err, the net log in $T/NAME.net.
 chrome() {
@@ -128,12 +129,12 @@ if [ -n "$(python3 "$ISMS_SOURCE_ROOT/tests/cli/html_scan.py" "$T/c1.html")" ]; 
 else
 	not_ok "the scan finds a planted load"
 fi
-chrome c1 "file://$T/c1.html"
+chrome c1 "file://$T/c1.html" --dump-dom
 if [ "$(console_lines "$T/c1.err")" -gt 0 ]; then ok "a planted load shows on the console"; else
 	not_ok "a planted load shows on the console"; fi
 sed 's|<meta http-equiv="Content-Security-Policy"[^>]*>||; s|</body>|<img src="http://canary.invalid/c.png"></body>|' \
 	"$T/report.html" >"$T/c2.html"
-chrome c2 "file://$T/c2.html"
+chrome c2 "file://$T/c2.html" --dump-dom
 is "$(page_hosts "$T/c2.net")" "canary.invalid" "without the policy the net log shows the request"
 
 done_testing
