@@ -62,9 +62,9 @@ static const char css[] =
 	"table{border-collapse:collapse;width:100%;margin:2mm 0 3mm;font-size:9pt;"
 	"break-inside:auto}tr{break-inside:avoid;page-break-inside:avoid}"
 	"th,td{border:1px solid #cbd5e0;padding:1mm 1.5mm;text-align:left;vertical-align:top}"
-	"th{background:#edf2f7}td.n,th.n{text-align:right}"
-	".meta{color:#4a5568;margin:0 0 4mm}.kpis{display:flex;gap:3mm;margin:3mm 0;flex-wrap:wrap}"
-	".kpi{border:1px solid #cbd5e0;border-radius:2mm;padding:2mm 3mm;min-width:34mm}"
+	"th{background:#edf2f7}td.n,th.n{text-align:right}td:first-child,td.nw{white-space:nowrap}"
+	".meta{color:#4a5568;margin:0 0 4mm}.kpis{display:flex;gap:2.5mm;margin:3mm 0;flex-wrap:wrap}"
+	".kpi{flex:1 1 0;border:1px solid #cbd5e0;border-radius:2mm;padding:2mm 3mm;min-width:28mm}"
 	".kpi b{display:block;font-size:16pt}.kpi span{color:#4a5568;font-size:8.5pt}"
 	".maps{display:flex;gap:6mm;flex-wrap:wrap}.bad{color:#c53030;font-weight:bold}"
 	".up{color:#c53030}.down{color:#2f855a}.tag{font-size:8pt;border-radius:1mm;"
@@ -325,7 +325,7 @@ static void risks(FILE *f, struct json_object *fig)
 		td(f, fig_str(o, "treatment"));
 		td(f, fig_str(o, "owner"));
 		td(f, fig_str(o, "previous_level"));
-		fprintf(f, "<td class=\"%s\">%s</td></tr>",
+		fprintf(f, "<td class=\"nw %s\">%s</td></tr>",
 			t && strcmp(t, "up") == 0 ? "up" : t && strcmp(t, "down") == 0 ? "down" : "",
 			!t ? "" : strcmp(t, "up") == 0 ? "&#9650; up" :
 			strcmp(t, "down") == 0 ? "&#9660; down" :
