@@ -20,6 +20,7 @@
 #include "isms/evidence_query.h"
 #include "isms/indicator.h"
 #include "isms/ingest.h"
+#include "isms/overdue.h"
 #include "isms/risk.h"
 #include "isms/spool.h"
 #include "report.h"
@@ -228,23 +229,17 @@ int cmd_review_due(struct cli *c, int argc, char **argv)
 
 int cmd_overdue(struct cli *c, int argc, char **argv)
 {
+	struct isms_overdue o = {0};
 	struct out_table t;
 	char now[11];
 	int r, code;
-	static const struct {
-		const char *entity, *date, *what;
-	} checks[] = {
-		{"review", "due", "review"},
-		{"measure", "due", "measure"},
-		{"document", "next_review", "document review"},
-		{"risk", "accepted_until", "risk acceptance expired"},
-	};
 
 	HELP(argc, argv,
 	     "Usage: ismsctl overdue\n\n"
 	     "Everything past its date: reviews not done, measures not implemented,\n"
-	     "documents past their next review, and risk acceptances that expired\n"
-	     "(ISO 27001 6.1.3: they return to review).  Oldest first.\n");
+	     "documents past their next review, risk acceptances that expired\n"
+	     "(ISO 27001 6.1.3: they return to review), and nonconformities not\n"
+	     "closed by their due date (10.2).  Oldest first.\n");
 	if (argc != 1)
 		return cli_usage("overdue", "overdue takes no arguments");
 	report_today(now);
@@ -262,47 +257,17 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 		r = out_table_set_col(&t, 3, "since", OT_TEXT);
 	if (r >= 0)
 		r = out_table_set_col(&t, 4, "responsible", OT_TEXT);
-	for (size_t k = 0; r >= 0 && k < sizeof(checks) / sizeof(checks[0]); k++) {
-		const struct isms_entity *e;
-		struct rows rs = {0};
+	if (r >= 0)
+		r = isms_overdue_list(c->store, c->schema, now, &o);
+	for (size_t i = 0; r >= 0 && i < o.n; i++) {
+		const char *row[5] = {o.v[i].what, o.v[i].id, o.v[i].subject, o.v[i].since,
+				      o.v[i].responsible};
 
-		r = report_load_rows(c, checks[k].entity, NULL, 0, &rs, &e);
-		for (size_t i = 0; r >= 0 && i < rs.n; i++) {
-			char **row = rs.v[i];
-			const char *d = FIELD(e, row, checks[k].date);
-			const char *row_out[5];
-			bool late = d && strcmp(d, now) < 0;
-
-			if (strcmp(checks[k].entity, "review") == 0)
-				late = late && !FIELD(e, row, "done");
-			if (strcmp(checks[k].entity, "measure") == 0)
-				late = late && strcmp(FIELD(e, row, "overdue"), "yes") == 0;
-			if (!late)
-				continue;
-			row_out[0] = checks[k].what;
-			row_out[1] = row[0];
-			row_out[2] = isms_entity_field_index(e, "subject") >= 0 ?
-					     FIELD(e, row, "subject") : FIELD(e, row, "title");
-			row_out[3] = d;
-			row_out[4] = isms_entity_field_index(e, "reviewer") >= 0 ?
-					     FIELD(e, row, "reviewer") :
-				     isms_entity_field_index(e, "owner") >= 0 ?
-					     FIELD(e, row, "owner") : FIELD(e, row, "approved_by");
-			r = out_table_add(&t, row_out);
-		}
-		rows_release(&rs);
+		r = out_table_add(&t, row);
 	}
-	if (r >= 0) {
-		/* oldest first */
-		for (size_t i = 1; i < t.nrows; i++)
-			for (size_t j = i; j > 0 && strcmp(t.rows[j - 1][3], t.rows[j][3]) > 0; j--) {
-				char **tmp = t.rows[j];
-
-				t.rows[j] = t.rows[j - 1];
-				t.rows[j - 1] = tmp;
-			}
+	if (r >= 0)
 		r = out_print(stdout, c->fmt, &t);
-	}
+	isms_overdue_release(&o);
 	out_table_release(&t);
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }
