@@ -57,13 +57,6 @@ static struct json_object *jint_or_null(int64_t v)
 
 /* --- risks ---------------------------------------------------------------- */
 
-struct risk_row {
-	char *id, *title, *owner, *treatment, *prev_level, *prev_residual;
-	int l, i, rl, ri;  /* rl, ri: 0 when not rated after treatment */
-	int level, residual, effective; /* ranks; effective: residual if rated, else level */
-	int prev_rank;     /* in the previous period, 0 when not there */
-	int accepted;      /* accepted_by set */
-};
 
 static void risks_free(struct risk_row *v, size_t n)
 {
@@ -540,65 +533,6 @@ static int add_budget(struct isms_store *s, struct json_object *fig)
 	return 0;
 }
 
-/* --- the decisions management is asked to take ---------------------------- */
-
-static void decision(struct json_object *a, const char *kind, const char *id, const char *title,
-		     const char *why)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "kind", json_object_new_string(kind));
-	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "title", report_jstr(title));
-	json_object_object_add(o, "why", json_object_new_string(why));
-	json_object_array_add(a, o);
-}
-
-static int add_decisions(struct isms_store *s, const struct isms_risk_matrix *m,
-			 const struct risk_row *v, size_t n, struct json_object *fig)
-{
-	struct json_object *a = json_object_new_array();
-	sqlite3_stmt *st = NULL;
-	char why[160];
-	int r;
-
-	json_object_object_add(fig, "decisions", a);
-	for (size_t k = 0; k < n; k++) {
-		const struct risk_row *x = &v[k];
-
-		if (x->effective <= m->acceptance)
-			continue;
-		if (strcmp(x->treatment, "undecided") == 0) {
-			snprintf(why, sizeof(why), "level '%s' above the acceptance level '%s', no treatment decided",
-				 m->level[x->effective - 1], m->level[m->acceptance - 1]);
-			decision(a, "risk_treatment", x->id, x->title, why);
-		} else if (strcmp(x->treatment, "accept") == 0 && !x->accepted) {
-			snprintf(why, sizeof(why), "level '%s' above the acceptance level '%s', to be accepted by management",
-				 m->level[x->effective - 1], m->level[m->acceptance - 1]);
-			decision(a, "risk_acceptance", x->id, x->title, why);
-		}
-	}
-	r = store_prepare(s, "SELECT id, title FROM nonconformity WHERE severity = 'major'"
-			     " AND status <> 'closed' ORDER BY pk", &st);
-	while (r >= 0 && (r = store_step_row(s, st)) == 1)
-		decision(a, "nonconformity", (const char *)sqlite3_column_text(st, 0),
-			 (const char *)sqlite3_column_text(st, 1),
-			 "major nonconformity open: corrective action and resources");
-	sqlite3_finalize(st);
-	st = NULL;
-	if (r >= 0)
-		r = store_prepare(s, "SELECT id, period, status FROM management_review"
-				     " WHERE approved_by IS NULL ORDER BY pk", &st);
-	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
-		snprintf(why, sizeof(why), "management review of %.40s not approved (%.20s)",
-			 (const char *)sqlite3_column_text(st, 1),
-			 (const char *)sqlite3_column_text(st, 2));
-		decision(a, "management_review", (const char *)sqlite3_column_text(st, 0), NULL, why);
-	}
-	sqlite3_finalize(st);
-	return r < 0 ? r : 0;
-}
-
 /* --- the document ----------------------------------------------------------- */
 
 int isms_report_figures(struct isms_store *s, const struct isms_ctest_period *period, int64_t now,
@@ -644,7 +578,7 @@ int isms_report_figures(struct isms_store *s, const struct isms_ctest_period *pe
 		json_object_object_add(fig, "made_at", json_object_new_string(at));
 		json_object_object_add(fig, "previous", report_jstr(prev_label));
 		json_object_object_add(fig, "matrix", isms_risk_matrix_to_json(&m));
-		r = add_decisions(s, &m, risks, nrisks, fig);
+		r = report_decisions(s, &m, risks, nrisks, now, fig);
 	}
 	if (r >= 0)
 		r = add_risks(s, &m, risks, nrisks, fig);

@@ -5,6 +5,7 @@
 /* What the report's files share: the figures' parts (report.c, report_evidence.c, report_period.c). */
 
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "isms/control_test.h"
@@ -18,6 +19,15 @@ struct report_bounds {
 	char day_since[11], day_until[11]; /* the UTC days of the bounds, for date fields */
 };
 
+/* A risk of the register with its ranks on the matrix, now and in the previous period. */
+struct risk_row {
+	char *id, *title, *owner, *treatment, *prev_level, *prev_residual;
+	int l, i, rl, ri;  /* rl, ri: 0 when not rated after treatment */
+	int level, residual, effective; /* ranks; effective: residual if rated, else level */
+	int prev_rank;     /* in the previous period, 0 when not there */
+	int accepted;      /* accepted_by set */
+};
+
 /* @v, or JSON null for NULL. */
 struct json_object *report_jstr(const char *v);
 
@@ -28,6 +38,11 @@ struct json_object *report_jcol(sqlite3_stmt *st, int i);
 int report_hosts(struct isms_store *s, const struct report_bounds *b, struct json_object *fig);
 int report_collectors(struct isms_store *s, struct json_object *fig);
 int report_access(struct isms_store *s, const struct report_bounds *b, struct json_object *fig);
+
+/* What is overdue at @now, and the decisions management is asked to take (report_decisions.c). */
+struct isms_risk_matrix;
+int report_decisions(struct isms_store *s, const struct isms_risk_matrix *m,
+		     const struct risk_row *v, size_t n, int64_t now, struct json_object *fig);
 
 /* The latest earlier period reported (report_period.c): its label, or NULL, and its figures. */
 int report_previous(struct isms_store *s, const struct report_bounds *b, char **ret_label,

@@ -63,6 +63,13 @@ is "$(js '[d["nonconformities"][k] for k in ("opened", "closed", "open", "major_
 	'[1, 1, 2, 1]' "nonconformities opened, closed in the period, open, major"
 is "$(js '[d["budget"][k] for k in ("budget", "spent", "committed", "remaining")]')" \
 	'[100000, 25000, 40050, 34950]' "the budget in cents, as ismsctl budget has it"
+is "$(js 'd["overdue"]')" "[]" "nothing overdue"
+isms -q review add --kind access --subject "$XSS" --reviewer olga --due 2026-10-15
+isms --json report --period 2026-10 $U --dry-run
+is "$(js '[[o["what"], o["id"], o["since"]] for o in d["overdue"]]')" '[["review", "V-1", "2026-10-15"]]' \
+	"an overdue review, as ismsctl overdue lists it"
+is "$(js '[x["id"] for x in d["decisions"] if x["kind"] == "overdue"]')" '["V-1"]' \
+	"and a decision asked for it"
 isms --json budget
 is "$(js '[d[0]["spent"], d[0]["committed"], d[0]["remaining"]]')" '[250.0, 400.5, 349.5]' \
 	"ismsctl budget reads the same figures"

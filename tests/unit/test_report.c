@@ -289,6 +289,38 @@ static void t_make_fails_closed(void **state)
 					      " WHERE kind = 'report.made'"), 0);
 }
 
+/* The overdue list of 'ismsctl overdue' at the time the report is made, each item a decision. */
+static void t_overdue(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_ctest_period p;
+	struct json_object *f = NULL, *d;
+	size_t n;
+
+	tu_add(fx->s, "review", TU_KV({"kind", "access"}, {"subject", "admins of db-01"},
+				      {"reviewer", "olga"}, {"due", "2026-10-15"}));
+	tu_add(fx->s, "review", TU_KV({"kind", "access"}, {"subject", "not yet"},
+				      {"due", "2026-11-20"}));
+	period("2026-10", &p);
+	assert_int_equal(isms_report_figures(fx->s, &p, tnow(), &f), 0);
+	assert_int_equal(json_object_array_length(at(f, "overdue")), 1);
+	assert_string_equal(ats(f, "overdue.0.what"), "review");
+	assert_string_equal(ats(f, "overdue.0.id"), "V-1");
+	assert_string_equal(ats(f, "overdue.0.since"), "2026-10-15");
+	assert_string_equal(ats(f, "overdue.0.responsible"), "olga");
+	d = at(f, "decisions");
+	n = json_object_array_length(d);
+	assert_int_equal(n, 3);
+	assert_string_equal(ats(d, "2.kind"), "overdue");
+	assert_string_equal(ats(d, "2.id"), "V-1");
+	assert_string_equal(ats(d, "2.why"), "review: due 2026-10-15, responsible olga");
+	json_object_put(f);
+	/* three weeks later the second is overdue too */
+	assert_int_equal(isms_report_figures(fx->s, &p, tnow() + 21 * 86400, &f), 0);
+	assert_int_equal(json_object_array_length(at(f, "overdue")), 2);
+	json_object_put(f);
+}
+
 static void t_bad_period(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -307,6 +339,7 @@ int main(void)
 		R_TEST(t_make_keeps_the_period),
 		R_TEST(t_trend_from_history),
 		R_TEST(t_make_fails_closed),
+		R_TEST(t_overdue),
 		R_TEST(t_bad_period),
 	};
 
