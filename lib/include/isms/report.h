@@ -22,8 +22,10 @@
  *   [likelihood-1][impact-1]), risks {total, above_acceptance},
  *   top_risks [...], controls {themes [...], flagged [...]}, assessments
  *   {...}, hosts [...], collectors [...], access {...}, nonconformities
- *   {...}, overdue [...], audits {...}, budget {...}, decisions [...].
+ *   {...}, overdue [...] (isms_overdue_list() at the time it is made),
+ *   audits {...}, budget {...} (cents), decisions [...].
  * Names and titles are the register's text, unescaped: renderers escape.
+ * Money is in cents, times canonical UTC, rates whole percents.
  */
 
 #define ISMS_REPORT_FORMAT 1
@@ -34,7 +36,9 @@ struct json_object;
 /*
  * The figures of @period (isms_ctest_period_parse(); its label keys the
  * history) at @now (Unix seconds; "made_at", and what is overdue) into
- * *ret_figures (a new json-c object).  Reads only.  0 or -errno.
+ * *ret_figures (a new json-c object).  Reads only, and opens no
+ * transaction: call it on a snapshot (isms_store_snapshot()) or in one, so
+ * that its parts agree.  0 or -errno (-EINVAL: an empty period).
  */
 int isms_report_figures(struct isms_store *s, const struct isms_ctest_period *period, int64_t now,
 			struct json_object **ret_figures)
