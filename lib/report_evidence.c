@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "isms/evidence_query.h"
+#include "isms/ingest.h"
 #include "isms/report.h"
 #include "report_internal.h"
 
@@ -36,6 +37,28 @@ static void add_to(struct json_object *h, const char *name, int64_t v)
 		json_object_set_int64(x, json_object_get_int64(x) + v);
 }
 
+/* The heartbeat counters summed per host; "losses" is the sum of the last three. */
+static const char *const counters[] = {"received", "stored", "lost", "lost_rows", "kernel_lost"};
+#define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
+
+/* A host's entry with no rows and no heartbeats yet. */
+static struct json_object *host_new(struct json_object *name)
+{
+	struct json_object *h = json_object_new_object();
+
+	json_object_object_add(h, "host", name);
+	json_object_object_add(h, "rows", json_object_new_int64(0));
+	json_object_object_add(h, "first", NULL);
+	json_object_object_add(h, "last", NULL);
+	json_object_object_add(h, "heartbeats", json_object_new_int64(0));
+	json_object_object_add(h, "degraded", json_object_new_int64(0));
+	json_object_object_add(h, "last_heartbeat", NULL);
+	for (size_t k = 0; k < NCOUNTERS; k++)
+		json_object_object_add(h, counters[k], json_object_new_int64(0));
+	json_object_object_add(h, "losses", json_object_new_int64(0));
+	return h;
+}
+
 struct alive_ctx {
 	struct json_object *hosts;
 	int err;
@@ -51,8 +74,6 @@ static const char *field(const struct isms_entity *e, const char *const *v, cons
 /* Each collector.alive row: its host's heartbeats, those degraded, and what it says was lost. */
 static int alive_cb(const struct isms_entity *e, const char *const *v, void *ud)
 {
-	static const char *const counters[] = {"received", "stored", "lost", "lost_rows",
-					       "kernel_lost"};
 	struct alive_ctx *x = ud;
 	const char *host = field(e, v, "node");
 	const char *ts = field(e, v, "ts"), *outcome = field(e, v, "outcome");
@@ -72,16 +93,7 @@ static int alive_cb(const struct isms_entity *e, const char *const *v, void *ud)
 		host = "(unnamed)";
 	h = host_find(x->hosts, host);
 	if (!h) {
-		h = json_object_new_object();
-		json_object_object_add(h, "host", json_object_new_string(host));
-		json_object_object_add(h, "rows", json_object_new_int64(0));
-		json_object_object_add(h, "first", NULL);
-		json_object_object_add(h, "last", NULL);
-		json_object_object_add(h, "heartbeats", json_object_new_int64(0));
-		json_object_object_add(h, "degraded", json_object_new_int64(0));
-		json_object_object_add(h, "last_heartbeat", NULL);
-		for (size_t k = 0; k < sizeof(counters) / sizeof(counters[0]); k++)
-			json_object_object_add(h, counters[k], json_object_new_int64(0));
+		h = host_new(json_object_new_string(host));
 		json_object_array_add(x->hosts, h);
 	}
 	add_to(h, "heartbeats", 1);
@@ -89,12 +101,15 @@ static int alive_cb(const struct isms_entity *e, const char *const *v, void *ud)
 		add_to(h, "degraded", 1);
 	if (ts)
 		json_object_object_add(h, "last_heartbeat", json_object_new_string(ts));
-	for (size_t k = 0; d && k < sizeof(counters) / sizeof(counters[0]); k++) {
+	for (size_t k = 0; d && k < NCOUNTERS; k++) {
 		struct json_object *c;
 
 		if (json_object_object_get_ex(d, counters[k], &c) &&
-		    json_object_is_type(c, json_type_int))
+		    json_object_is_type(c, json_type_int)) {
 			add_to(h, counters[k], json_object_get_int64(c));
+			if (k >= 2)
+				add_to(h, "losses", json_object_get_int64(c));
+		}
 	}
 	json_object_put(d);
 	return 0;
@@ -123,20 +138,11 @@ int report_hosts(struct isms_store *s, const struct report_bounds *b, struct jso
 	if (r >= 0)
 		r = store_bind_text(s, st, 2, b->ev_until);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
-		struct json_object *h = json_object_new_object();
+		struct json_object *h = host_new(report_jcol(st, 0));
 
-		json_object_object_add(h, "host", report_jcol(st, 0));
-		json_object_object_add(h, "rows", json_object_new_int64(sqlite3_column_int64(st, 1)));
+		add_to(h, "rows", sqlite3_column_int64(st, 1));
 		json_object_object_add(h, "first", report_jcol(st, 2));
 		json_object_object_add(h, "last", report_jcol(st, 3));
-		json_object_object_add(h, "heartbeats", json_object_new_int64(0));
-		json_object_object_add(h, "degraded", json_object_new_int64(0));
-		json_object_object_add(h, "last_heartbeat", NULL);
-		json_object_object_add(h, "received", json_object_new_int64(0));
-		json_object_object_add(h, "stored", json_object_new_int64(0));
-		json_object_object_add(h, "lost", json_object_new_int64(0));
-		json_object_object_add(h, "lost_rows", json_object_new_int64(0));
-		json_object_object_add(h, "kernel_lost", json_object_new_int64(0));
 		json_object_array_add(hosts, h);
 	}
 	sqlite3_finalize(st);
@@ -164,6 +170,10 @@ int report_collectors(struct isms_store *s, struct json_object *fig)
 		if (!cur || strcmp(src, last) != 0) {
 			cur = json_object_new_object();
 			json_object_object_add(cur, "source", json_object_new_string(src));
+			/* every counter, 0 until the collector counted one */
+			for (int k = 0; k < ISMS_CTR_MAX; k++)
+				json_object_object_add(cur, isms_counter_name((enum isms_counter)k),
+						       json_object_new_int64(0));
 			json_object_array_add(a, cur);
 			snprintf(last, sizeof(last), "%s", src);
 		}

@@ -145,6 +145,7 @@ static void t_figures(void **state)
 	assert_int_equal(ati(f, "hosts.0.heartbeats"), 1);
 	assert_int_equal(ati(f, "hosts.0.degraded"), 1);
 	assert_int_equal(ati(f, "hosts.0.lost"), 1);
+	assert_int_equal(ati(f, "hosts.0.losses"), 1);
 	assert_int_equal(ati(f, "hosts.1.rows"), 1);
 	assert_int_equal(ati(f, "nonconformities.opened"), 1);
 	assert_int_equal(ati(f, "nonconformities.closed"), 1);

@@ -9,6 +9,8 @@
  * all of them for its format.
  */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -16,6 +18,28 @@ struct json_object;
 
 int render_html(FILE *f, struct json_object *fig);
 int render_md(FILE *f, struct json_object *fig);
+
+/*
+ * The tables both renderers show: where the rows are in the figures
+ * (fig[sect], or fig[sect][member]) and the columns (a member of each row,
+ * its heading; @num: a number, right-aligned).
+ */
+struct fig_col {
+	const char *head, *key;
+	bool num;
+};
+struct fig_table {
+	const char *sect, *member;
+	const struct fig_col *cols;
+	size_t ncols;
+	const char *empty; /* said when there is no row; NULL: no table at all */
+};
+extern const struct fig_table fig_top_risks, fig_flagged, fig_hosts, fig_collectors,
+	fig_break_glass, fig_ncs, fig_overdue, fig_audits;
+/* The rows of @t in @fig (NULL when absent). */
+struct json_object *fig_rows(struct json_object *fig, const struct fig_table *t);
+/* Cell @c of @row as text into @buf (numbers formatted), or NULL for null. */
+const char *fig_cell(struct json_object *row, const struct fig_col *c, char *buf, size_t len);
 
 /* Accessors of the figures (render.c): member @key of @o, NULL/@dflt when absent or null. */
 struct json_object *fig_get(struct json_object *o, const char *key);

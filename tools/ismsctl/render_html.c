@@ -204,27 +204,53 @@ static void kpi(FILE *f, const char *label, int64_t v, bool bad)
 		bad ? " class=\"bad\"" : "", v, label);
 }
 
-static void th(FILE *f, const char *const *cols)
+/* The cell of a table: trends as arrows, what fails in red. */
+static void cell(FILE *f, struct json_object *row, const struct fig_col *c)
 {
-	fputs("<table><thead><tr>", f);
-	for (; *cols; cols++) {
-		bool n = (*cols)[0] == '#';
+	char buf[32];
+	const char *v = fig_cell(row, c, buf, sizeof(buf)), *cls = NULL;
 
-		fprintf(f, "<th%s>%s</th>", n ? " class=\"n\"" : "", *cols + n);
+	if (strcmp(c->key, "trend") == 0 && v) {
+		bool up = strcmp(v, "up") == 0, down = strcmp(v, "down") == 0;
+
+		fprintf(f, "<td class=\"nw%s\">%s</td>", up ? " up" : down ? " down" : "",
+			up ? "&#9650; up" : down ? "&#9660; down" :
+			strcmp(v, "same") == 0 ? "&#9644; same" : "new");
+		return;
 	}
-	fputs("</tr></thead><tbody>", f);
-}
-
-static void td(FILE *f, const char *s)
-{
-	fputs("<td>", f);
-	esc(f, s);
+	if (c->num)
+		cls = v && strcmp(v, "0") != 0 && strcmp(c->key, "losses") == 0 ? "n bad" : "n";
+	else if (strcmp(c->key, "observed") == 0)
+		cls = "bad";
+	if (cls)
+		fprintf(f, "<td class=\"%s\">", cls);
+	else
+		fputs("<td>", f);
+	esc(f, v);
 	fputs("</td>", f);
 }
 
-static void tdn(FILE *f, int64_t v)
+static void table(FILE *f, struct json_object *fig, const struct fig_table *t)
 {
-	fprintf(f, "<td class=\"n\">%" PRId64 "</td>", v);
+	struct json_object *rows = fig_rows(fig, t);
+	size_t n = fig_len(rows);
+
+	if (!n) {
+		if (t->empty)
+			fprintf(f, "<p>%s.</p>", t->empty);
+		return;
+	}
+	fputs("<table><thead><tr>", f);
+	for (size_t k = 0; k < t->ncols; k++)
+		fprintf(f, "<th%s>%s</th>", t->cols[k].num ? " class=\"n\"" : "", t->cols[k].head);
+	fputs("</tr></thead><tbody>", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs("<tr>", f);
+		for (size_t k = 0; k < t->ncols; k++)
+			cell(f, fig_at(rows, i), &t->cols[k]);
+		fputs("</tr>", f);
+	}
+	fputs("</tbody></table>", f);
 }
 
 static void head(FILE *f, struct json_object *fig)
@@ -302,48 +328,24 @@ static void summary(FILE *f, struct json_object *fig)
 
 static void risks(FILE *f, struct json_object *fig)
 {
-	static const char *const cols[] = {"risk", "title", "level", "residual", "treatment",
-					   "owner", "previous", "trend", NULL};
-	struct json_object *a = fig_get(fig, "top_risks");
-
 	fprintf(f, "<section><h2>Risks</h2><p>%" PRId64 " risks in the register, %" PRId64
 		   " above the acceptance level.</p><div class=\"maps\">",
 		fig_int2(fig, "risks", "total", 0), fig_int2(fig, "risks", "above_acceptance", 0));
 	heatmap(f, fig, "inherent", "Inherent risk: risks per cell");
 	heatmap(f, fig, "residual", "Residual risk after treatment");
 	fputs("</div><h3>Top risks and their trend</h3>", f);
-	th(f, cols);
-	for (size_t k = 0; k < fig_len(a); k++) {
-		struct json_object *o = fig_at(a, k);
-		const char *t = fig_str(o, "trend");
-
-		fputs("<tr>", f);
-		td(f, fig_str(o, "id"));
-		td(f, fig_str(o, "title"));
-		td(f, fig_str(o, "level"));
-		td(f, fig_str(o, "residual_level"));
-		td(f, fig_str(o, "treatment"));
-		td(f, fig_str(o, "owner"));
-		td(f, fig_str(o, "previous_level"));
-		fprintf(f, "<td class=\"nw %s\">%s</td></tr>",
-			t && strcmp(t, "up") == 0 ? "up" : t && strcmp(t, "down") == 0 ? "down" : "",
-			!t ? "" : strcmp(t, "up") == 0 ? "&#9650; up" :
-			strcmp(t, "down") == 0 ? "&#9660; down" :
-			strcmp(t, "same") == 0 ? "&#9644; same" : "new");
-	}
-	fputs("</tbody></table></section>\n", f);
+	table(f, fig, &fig_top_risks);
+	fputs("</section>\n", f);
 }
 
 static void controls(FILE *f, struct json_object *fig)
 {
-	static const char *const cols[] = {"control", "title", "theme", "claimed", "observed", NULL};
-	struct json_object *c = fig_get(fig, "controls"), *a = fig_get(c, "flagged");
 	struct json_object *as = fig_get(fig, "assessments");
 
 	fputs("<section><h2>Control effectiveness by theme</h2><p>Claimed (the Statement of"
 	      " Applicability) against observed (the latest control test results of the"
 	      " period), applicable controls.</p>", f);
-	controls_chart(f, fig_get(c, "themes"));
+	controls_chart(f, fig_get(fig_get(fig, "controls"), "themes"));
 	fprintf(f, "<p>Control tests: %" PRId64 " results in the period, %" PRId64 " as expected, %"
 		   PRId64 " with insufficient evidence. Pass rate ",
 		fig_int(as, "results", 0), fig_int(as, "as_expected", 0),
@@ -355,111 +357,39 @@ static void controls(FILE *f, struct json_object *fig)
 	if (fig_int(as, "previous_pass_rate", -1) >= 0)
 		fprintf(f, " (previous period %" PRId64 "%%)", fig_int(as, "previous_pass_rate", 0));
 	fputs(".</p><h3>Claimed implemented, not observed to work</h3>", f);
-	if (!fig_len(a)) {
-		fputs("<p>None.</p></section>\n", f);
-		return;
-	}
-	th(f, cols);
-	for (size_t k = 0; k < fig_len(a); k++) {
-		struct json_object *o = fig_at(a, k);
-
-		fputs("<tr>", f);
-		td(f, fig_str(o, "control"));
-		td(f, fig_str(o, "title"));
-		td(f, fig_str(o, "theme"));
-		td(f, fig_str(o, "claimed"));
-		fputs("<td class=\"bad\">", f);
-		esc(f, fig_str(o, "observed"));
-		fputs("</td></tr>", f);
-	}
-	fputs("</tbody></table></section>\n", f);
+	table(f, fig, &fig_flagged);
+	fputs("</section>\n", f);
 }
 
 static void evidence(FILE *f, struct json_object *fig)
 {
-	static const char *const hcols[] = {"host", "#rows", "first", "last", "#heartbeats",
-					    "#degraded", "#lost", NULL};
-	static const char *const ccols[] = {"collector", "#received", "#stored", "#filtered",
-					    "#duplicates", "#malformed", NULL};
-	static const char *const bcols[] = {"when", "who", "host", "evidence", NULL};
 	static const char *const names[] = {"allowed", "denied", "break-glass"};
 	static const char *const fill[] = {"#2f855a", "#dd6b20", "#c53030"};
-	struct json_object *a = fig_get(fig, "hosts"), *acc = fig_get(fig, "access");
+	struct json_object *acc = fig_get(fig, "access");
 	int64_t v[3] = {fig_int(acc, "allowed", 0), fig_int(acc, "denied", 0),
 			fig_int(acc, "break_glass", 0)};
 	int64_t max = v[0] > v[1] ? v[0] : v[1];
 
 	fputs("<section><h2>Evidence coverage and collector health</h2>", f);
-	th(f, hcols);
-	for (size_t k = 0; k < fig_len(a); k++) {
-		struct json_object *o = fig_at(a, k);
-		int64_t lost = fig_int(o, "lost", 0) + fig_int(o, "lost_rows", 0) +
-			       fig_int(o, "kernel_lost", 0);
-
-		fputs("<tr>", f);
-		td(f, fig_str(o, "host"));
-		tdn(f, fig_int(o, "rows", 0));
-		td(f, fig_str(o, "first"));
-		td(f, fig_str(o, "last"));
-		tdn(f, fig_int(o, "heartbeats", 0));
-		tdn(f, fig_int(o, "degraded", 0));
-		fprintf(f, "<td class=\"n%s\">%" PRId64 "</td></tr>", lost ? " bad" : "", lost);
-	}
-	if (!fig_len(a))
-		fputs("<tr><td colspan=\"7\">no evidence from any host in the period</td></tr>", f);
-	fputs("</tbody></table>", f);
-	a = fig_get(fig, "collectors");
-	if (fig_len(a)) {
+	table(f, fig, &fig_hosts);
+	if (fig_len(fig_rows(fig, &fig_collectors)))
 		fputs("<h3>Collectors (counters since the store began)</h3>", f);
-		th(f, ccols);
-		for (size_t k = 0; k < fig_len(a); k++) {
-			struct json_object *o = fig_at(a, k);
-
-			fputs("<tr>", f);
-			td(f, fig_str(o, "source"));
-			tdn(f, fig_int(o, "received", 0));
-			tdn(f, fig_int(o, "stored", 0));
-			tdn(f, fig_int(o, "filtered", 0));
-			tdn(f, fig_int(o, "duplicates", 0));
-			tdn(f, fig_int(o, "malformed", 0));
-			fputs("</tr>", f);
-		}
-		fputs("</tbody></table>", f);
-	}
+	table(f, fig, &fig_collectors);
 	fputs("<h3>Logins: denied and break-glass</h3>"
-	      "<svg width=\"640\" height=\"62\""
-	      " viewBox=\"0 0 640 62\" role=\"img\" aria-label=\"logins\">", f);
+	      "<svg width=\"640\" height=\"62\" viewBox=\"0 0 640 62\" role=\"img\""
+	      " aria-label=\"logins\">", f);
 	if (v[2] > max)
 		max = v[2];
 	for (int k = 0; k < 3; k++)
 		bar(f, k * 20, names[k], &v[k], &fill[k], 1, max, 640);
 	fputs("</svg>", f);
-	a = fig_get(acc, "break_glass_uses");
-	if (fig_len(a)) {
-		th(f, bcols);
-		for (size_t k = 0; k < fig_len(a); k++) {
-			struct json_object *o = fig_at(a, k);
-
-			fputs("<tr>", f);
-			td(f, fig_str(o, "ts"));
-			td(f, fig_str(o, "subject"));
-			td(f, fig_str(o, "host"));
-			td(f, fig_str(o, "evidence"));
-			fputs("</tr>", f);
-		}
-		fputs("</tbody></table>", f);
-	}
+	table(f, fig, &fig_break_glass);
 	fputs("</section>\n", f);
 }
 
 static void findings(FILE *f, struct json_object *fig)
 {
-	static const char *const ncols[] = {"id", "title", "severity", "status", "opened",
-					    "closed", "due", "responsible", NULL};
-	static const char *const ocols[] = {"what", "id", "subject", "since", "responsible", NULL};
-	static const char *const acols[] = {"audit", "title", "status", "planned", "held",
-					    "result", "#findings", NULL};
-	struct json_object *nc = fig_get(fig, "nonconformities"), *a = fig_get(nc, "list");
+	struct json_object *nc = fig_get(fig, "nonconformities");
 	struct json_object *au = fig_get(fig, "audits");
 
 	fputs("<section><h2>Nonconformities, overdue items and audits</h2><div class=\"kpis\">", f);
@@ -470,64 +400,13 @@ static void findings(FILE *f, struct json_object *fig)
 	if (fig_int(nc, "previous_open", -1) >= 0)
 		kpi(f, "open at the previous report", fig_int(nc, "previous_open", 0), false);
 	fputs("</div>", f);
-	if (fig_len(a)) {
-		th(f, ncols);
-		for (size_t k = 0; k < fig_len(a); k++) {
-			struct json_object *o = fig_at(a, k);
-
-			fputs("<tr>", f);
-			td(f, fig_str(o, "id"));
-			td(f, fig_str(o, "title"));
-			td(f, fig_str(o, "severity"));
-			td(f, fig_str(o, "status"));
-			td(f, fig_str(o, "opened"));
-			td(f, fig_str(o, "closed"));
-			td(f, fig_str(o, "due"));
-			td(f, fig_str(o, "responsible"));
-			fputs("</tr>", f);
-		}
-		fputs("</tbody></table>", f);
-	}
-	a = fig_get(fig, "overdue");
-	if (a) {
-		fprintf(f, "<h3>Overdue (%zu)</h3>", fig_len(a));
-		if (fig_len(a))
-			th(f, ocols);
-		for (size_t k = 0; k < fig_len(a); k++) {
-			struct json_object *o = fig_at(a, k);
-
-			fputs("<tr>", f);
-			td(f, fig_str(o, "what"));
-			td(f, fig_str(o, "id"));
-			td(f, fig_str(o, "subject"));
-			td(f, fig_str(o, "since"));
-			td(f, fig_str(o, "responsible"));
-			fputs("</tr>", f);
-		}
-		if (fig_len(a))
-			fputs("</tbody></table>", f);
-	}
+	table(f, fig, &fig_ncs);
+	fprintf(f, "<h3>Overdue (%zu)</h3>", fig_len(fig_rows(fig, &fig_overdue)));
+	table(f, fig, &fig_overdue);
 	fprintf(f, "<h3>Internal audits</h3><p>%" PRId64 " planned, %" PRId64
 		   " held in the period, %" PRId64 " with findings.</p>",
 		fig_int(au, "planned", 0), fig_int(au, "held", 0), fig_int(au, "with_findings", 0));
-	a = fig_get(au, "list");
-	if (fig_len(a)) {
-		th(f, acols);
-		for (size_t k = 0; k < fig_len(a); k++) {
-			struct json_object *o = fig_at(a, k);
-
-			fputs("<tr>", f);
-			td(f, fig_str(o, "id"));
-			td(f, fig_str(o, "title"));
-			td(f, fig_str(o, "status"));
-			td(f, fig_str(o, "planned"));
-			td(f, fig_str(o, "held"));
-			td(f, fig_str(o, "result"));
-			tdn(f, fig_int(o, "findings", 0));
-			fputs("</tr>", f);
-		}
-		fputs("</tbody></table>", f);
-	}
+	table(f, fig, &fig_audits);
 	fputs("</section>\n", f);
 }
 

@@ -56,6 +56,32 @@ static void num(FILE *f, int64_t v)
 	fprintf(f, " %" PRId64 " |", v);
 }
 
+static void table(FILE *f, struct json_object *fig, const struct fig_table *t)
+{
+	struct json_object *rows = fig_rows(fig, t);
+	size_t n = fig_len(rows);
+	char buf[32];
+
+	if (!n) {
+		if (t->empty)
+			fprintf(f, "\n%c%s.\n", t->empty[0] - 32, t->empty + 1);
+		return;
+	}
+	fputs("\n|", f);
+	for (size_t k = 0; k < t->ncols; k++)
+		fprintf(f, " %s |", t->cols[k].head);
+	fputs("\n|", f);
+	for (size_t k = 0; k < t->ncols; k++)
+		fputs(t->cols[k].num ? "---:|" : "---|", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		fputc('|', f);
+		for (size_t k = 0; k < t->ncols; k++)
+			cell(f, fig_cell(fig_at(rows, i), &t->cols[k], buf, sizeof(buf)));
+		fputc('\n', f);
+	}
+}
+
 static void heatmap(FILE *f, struct json_object *fig, const char *which)
 {
 	struct json_object *m = fig_get(fig, "matrix");
@@ -135,23 +161,8 @@ int render_md(FILE *f, struct json_object *fig)
 	heatmap(f, fig, "inherent");
 	fputs("### Residual risk after treatment\n\n", f);
 	heatmap(f, fig, "residual");
-	fputs("### Top risks\n\n| risk | title | level | residual | treatment | owner | previous | trend |\n"
-	      "|---|---|---|---|---|---|---|---|\n", f);
-	a = fig_get(fig, "top_risks");
-	for (size_t k = 0; k < fig_len(a); k++) {
-		o = fig_at(a, k);
-		fputc('|', f);
-		cell(f, fig_str(o, "id"));
-		cell(f, fig_str(o, "title"));
-		cell(f, fig_str(o, "level"));
-		cell(f, fig_str(o, "residual_level"));
-		cell(f, fig_str(o, "treatment"));
-		cell(f, fig_str(o, "owner"));
-		cell(f, fig_str(o, "previous_level"));
-		cell(f, fig_str(o, "trend"));
-		fputc('\n', f);
-	}
-
+	fputs("### Top risks\n", f);
+	table(f, fig, &fig_top_risks);
 	fputs("\n## Control effectiveness by theme (claimed against observed)\n\n"
 	      "| theme | applicable | implemented | partial | planned | not started | pass | fail |"
 	      " insufficient | untested |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
@@ -175,19 +186,8 @@ int render_md(FILE *f, struct json_object *fig)
 		num(f, fig_int(ob, "untested", 0));
 		fputc('\n', f);
 	}
-	a = fig_get(fig_get(fig, "controls"), "flagged");
-	if (fig_len(a))
-		fputs("\nClaimed implemented, but not observed to work:\n\n", f);
-	for (size_t k = 0; k < fig_len(a); k++) {
-		o = fig_at(a, k);
-		fputs("- ", f);
-		esc(f, fig_str(o, "control"));
-		fputc(' ', f);
-		esc(f, fig_str(o, "title"));
-		fputs(": ", f);
-		esc(f, fig_str(o, "observed"));
-		fputc('\n', f);
-	}
+	fputs("\n### Claimed implemented, not observed to work\n", f);
+	table(f, fig, &fig_flagged);
 	o = fig_get(fig, "assessments");
 	fprintf(f, "\nControl tests: %" PRId64 " results in the period, %" PRId64
 		   " as expected, %" PRId64 " with insufficient evidence; pass rate ",
@@ -197,55 +197,14 @@ int render_md(FILE *f, struct json_object *fig)
 	rate(f, fig_int(o, "previous_pass_rate", -1));
 	fputs(").\n", f);
 
-	fputs("\n## Evidence coverage per host and collector health\n\n"
-	      "| host | rows | first | last | heartbeats | degraded | lost |\n"
-	      "|---|---:|---|---|---:|---:|---:|\n", f);
-	a = fig_get(fig, "hosts");
-	for (size_t k = 0; k < fig_len(a); k++) {
-		o = fig_at(a, k);
-		fputc('|', f);
-		cell(f, fig_str(o, "host"));
-		num(f, fig_int(o, "rows", 0));
-		cell(f, fig_str(o, "first"));
-		cell(f, fig_str(o, "last"));
-		num(f, fig_int(o, "heartbeats", 0));
-		num(f, fig_int(o, "degraded", 0));
-		num(f, fig_int(o, "lost", 0) + fig_int(o, "lost_rows", 0) + fig_int(o, "kernel_lost", 0));
-		fputc('\n', f);
-	}
-	a = fig_get(fig, "collectors");
-	if (fig_len(a))
-		fputs("\n| collector | received | stored | filtered | duplicates | malformed |\n"
-		      "|---|---:|---:|---:|---:|---:|\n", f);
-	for (size_t k = 0; k < fig_len(a); k++) {
-		o = fig_at(a, k);
-		fputc('|', f);
-		cell(f, fig_str(o, "source"));
-		num(f, fig_int(o, "received", 0));
-		num(f, fig_int(o, "stored", 0));
-		num(f, fig_int(o, "filtered", 0));
-		num(f, fig_int(o, "duplicates", 0));
-		num(f, fig_int(o, "malformed", 0));
-		fputc('\n', f);
-	}
-
+	fputs("\n## Evidence coverage per host and collector health\n", f);
+	table(f, fig, &fig_hosts);
+	table(f, fig, &fig_collectors);
 	o = fig_get(fig, "access");
 	fprintf(f, "\n## Logins\n\n%" PRId64 " allowed, %" PRId64 " denied, %" PRId64
 		   " break-glass uses.\n", fig_int(o, "allowed", 0), fig_int(o, "denied", 0),
 		fig_int(o, "break_glass", 0));
-	a = fig_get(o, "break_glass_uses");
-	for (size_t k = 0; k < fig_len(a); k++) {
-		struct json_object *u = fig_at(a, k);
-
-		fputs("- break-glass ", f);
-		esc(f, fig_str(u, "ts"));
-		fputs(" by ", f);
-		esc(f, fig_str(u, "subject"));
-		fputs(" on ", f);
-		esc(f, fig_str(u, "host"));
-		fputc('\n', f);
-	}
-
+	table(f, fig, &fig_break_glass);
 	o = fig_get(fig, "nonconformities");
 	fprintf(f, "\n## Nonconformities\n\n%" PRId64 " opened and %" PRId64
 		   " closed in the period; %" PRId64 " open (%" PRId64 " major)",
@@ -253,57 +212,15 @@ int render_md(FILE *f, struct json_object *fig)
 		fig_int(o, "major_open", 0));
 	if (fig_int(o, "previous_open", -1) >= 0)
 		fprintf(f, ", %" PRId64 " at the previous report", fig_int(o, "previous_open", 0));
-	fputs(".\n\n| id | title | severity | status | opened | closed | due |\n"
-	      "|---|---|---|---|---|---|---|\n", f);
-	a = fig_get(o, "list");
-	for (size_t k = 0; k < fig_len(a); k++) {
-		struct json_object *n = fig_at(a, k);
-
-		fputc('|', f);
-		cell(f, fig_str(n, "id"));
-		cell(f, fig_str(n, "title"));
-		cell(f, fig_str(n, "severity"));
-		cell(f, fig_str(n, "status"));
-		cell(f, fig_str(n, "opened"));
-		cell(f, fig_str(n, "closed"));
-		cell(f, fig_str(n, "due"));
-		fputc('\n', f);
-	}
-
-	a = fig_get(fig, "overdue");
-	if (a) {
-		fprintf(f, "\n## Overdue\n\n%zu items past their date.\n\n", fig_len(a));
-		for (size_t k = 0; k < fig_len(a); k++) {
-			o = fig_at(a, k);
-			fputs("- ", f);
-			esc(f, fig_str(o, "what"));
-			fputc(' ', f);
-			esc(f, fig_str(o, "id"));
-			fputc(' ', f);
-			esc(f, fig_str(o, "subject"));
-			fputs(" since ", f);
-			esc(f, fig_str(o, "since"));
-			fputc('\n', f);
-		}
-	}
-
+	fputs(".\n", f);
+	table(f, fig, &fig_ncs);
+	fprintf(f, "\n## Overdue\n\n%zu items past their date.\n", fig_len(fig_rows(fig, &fig_overdue)));
+	table(f, fig, &fig_overdue);
 	o = fig_get(fig, "audits");
 	fprintf(f, "\n## Internal audits\n\n%" PRId64 " planned, %" PRId64 " held in the period, %"
 		   PRId64 " with findings.\n", fig_int(o, "planned", 0), fig_int(o, "held", 0),
 		fig_int(o, "with_findings", 0));
-	a = fig_get(o, "list");
-	for (size_t k = 0; k < fig_len(a); k++) {
-		struct json_object *x = fig_at(a, k);
-
-		fputs("- ", f);
-		esc(f, fig_str(x, "id"));
-		fputc(' ', f);
-		esc(f, fig_str(x, "title"));
-		fputs(": ", f);
-		esc(f, fig_str(x, "status"));
-		fprintf(f, ", %" PRId64 " findings\n", fig_int(x, "findings", 0));
-	}
-
+	table(f, fig, &fig_audits);
 	o = fig_get(fig, "budget");
 	fig_money(m[0], sizeof(m[0]), fig_int(o, "budget", 0));
 	fig_money(m[1], sizeof(m[1]), fig_int(o, "spent", 0));
