@@ -26,6 +26,24 @@ struct json_object *report_jcol(sqlite3_stmt *st, int i)
 	return report_jstr((const char *)sqlite3_column_text(st, i));
 }
 
+int report_prepare(struct isms_store *s, const char *sql, const char *a, const char *b,
+		   sqlite3_stmt **ret)
+{
+	sqlite3_stmt *st = NULL;
+	int r = store_prepare(s, sql, &st);
+
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, a);
+	if (r >= 0)
+		r = store_bind_text(s, st, 2, b);
+	if (r < 0) {
+		sqlite3_finalize(st);
+		return r;
+	}
+	*ret = st;
+	return 0;
+}
+
 static void bounds_init(struct report_bounds *b, const struct isms_ctest_period *p)
 {
 	memset(b, 0, sizeof(*b));
@@ -371,11 +389,7 @@ static int add_assessments(struct isms_store *s, const struct report_bounds *b,
 	int64_t total = 0, pass = 0, insuff = 0;
 	int r;
 
-	r = store_prepare(s, sql, &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, b->since);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, b->until);
+	r = report_prepare(s, sql, b->since, b->until, &st);
 	if (r >= 0)
 		r = store_step_row(s, st);
 	if (r == 1) {
@@ -401,10 +415,12 @@ static int add_assessments(struct isms_store *s, const struct report_bounds *b,
 
 /* --- nonconformities, audits ---------------------------------------------- */
 
+/* The count of @sql with ?1, ?2 the UTC days of the bounds (@b) or none (NULL). */
 static int count1(struct isms_store *s, const char *sql, const struct report_bounds *b,
 		  int64_t *ret)
 {
-	int r = store_query_int(s, sql, b->day_since, b->day_until, NULL, ret);
+	int r = store_query_int(s, sql, b ? b->day_since : NULL, b ? b->day_until : NULL, NULL,
+				ret);
 
 	if (r == 0)
 		*ret = 0;
@@ -433,18 +449,13 @@ static int add_ncs(struct isms_store *s, const struct report_bounds *b, struct j
 		r = count1(s, "SELECT count(*) FROM nonconformity WHERE closed >= ?1 AND closed < ?2",
 			   b, &closed);
 	if (r >= 0)
-		r = count1(s, "SELECT count(*) FROM nonconformity WHERE status <> 'closed'"
-			      " AND ?1 IS NOT NULL AND ?2 IS NOT NULL", b, &open);
+		r = count1(s, "SELECT count(*) FROM nonconformity WHERE status <> 'closed'", NULL,
+			   &open);
 	if (r >= 0)
 		r = count1(s, "SELECT count(*) FROM nonconformity WHERE status <> 'closed'"
-			      " AND severity = 'major' AND ?1 IS NOT NULL AND ?2 IS NOT NULL", b,
-			   &major);
+			      " AND severity = 'major'", NULL, &major);
 	if (r >= 0)
-		r = store_prepare(s, list_sql, &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, b->day_since);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, b->day_until);
+		r = report_prepare(s, list_sql, b->day_since, b->day_until, &st);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
 		struct json_object *nc = json_object_new_object();
 
@@ -482,11 +493,7 @@ static int add_audits(struct isms_store *s, const struct report_bounds *b, struc
 
 	json_object_object_add(fig, "audits", o);
 	json_object_object_add(o, "list", list);
-	r = store_prepare(s, sql, &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, b->day_since);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, b->day_until);
+	r = report_prepare(s, sql, b->day_since, b->day_until, &st);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
 		struct json_object *a = json_object_new_object();
 		const char *h = (const char *)sqlite3_column_text(st, 4);

@@ -132,11 +132,7 @@ int report_hosts(struct isms_store *s, const struct report_bounds *b, struct jso
 
 	json_object_object_add(fig, "hosts", hosts);
 	x.hosts = hosts;
-	r = store_prepare(s, sql, &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, b->ev_since);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, b->ev_until);
+	r = report_prepare(s, sql, b->ev_since, b->ev_until, &st);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
 		struct json_object *h = host_new(report_jcol(st, 0));
 
@@ -223,11 +219,7 @@ int report_access(struct isms_store *s, const struct report_bounds *b, struct js
 	json_object_object_add(fig, "access", o);
 	json_object_object_add(o, "by_host", by);
 	json_object_object_add(o, "break_glass_uses", x.list);
-	r = store_prepare(s, sql, &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, b->ev_since);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, b->ev_until);
+	r = report_prepare(s, sql, b->ev_since, b->ev_until, &st);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
 		const char *host = (const char *)sqlite3_column_text(st, 1);

@@ -31,6 +31,10 @@ struct risk_row {
 /* @v, or JSON null for NULL. */
 struct json_object *report_jstr(const char *v);
 
+/* @sql prepared with ?1 = @a and ?2 = @b (text; NULL binds NULL).  0 or -errno. */
+int report_prepare(struct isms_store *s, const char *sql, const char *a, const char *b,
+		   sqlite3_stmt **ret);
+
 /* Column @i of @st as a JSON string or null. */
 struct json_object *report_jcol(sqlite3_stmt *st, int i);
 

@@ -34,11 +34,7 @@ int report_previous(struct isms_store *s, const struct report_bounds *b, char **
 
 	*ret_label = NULL;
 	*ret_figures = NULL;
-	r = store_prepare(s, sql, &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, b->since);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, b->p->label);
+	r = report_prepare(s, sql, b->since, b->p->label, &st);
 	if (r >= 0)
 		r = store_step_row(s, st);
 	if (r == 1) {
