@@ -44,10 +44,11 @@ int report_prepare(struct isms_store *s, const char *sql, const char *a, const c
 	return 0;
 }
 
-static void bounds_init(struct report_bounds *b, const struct isms_ctest_period *p)
+static void bounds_init(struct report_bounds *b, const struct isms_ctest_period *p, int64_t now)
 {
 	memset(b, 0, sizeof(*b));
 	b->p = p;
+	b->now = now;
 	isms_date_format(p->start, b->since, sizeof(b->since));
 	isms_date_format(p->end, b->until, sizeof(b->until));
 	/* Stored times are canonical UTC: every one in that second or later sorts after these. */
@@ -559,7 +560,7 @@ int isms_report_figures(struct isms_store *s, const struct isms_ctest_period *pe
 		r = -EINVAL;
 		goto out;
 	}
-	bounds_init(&b, period);
+	bounds_init(&b, period, now);
 	isms_date_format(now, at, sizeof(at));
 	/*
 	 * No transaction of its own: a reader's store is one snapshot already

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isms/date.h"
 #include "isms/evidence_query.h"
 #include "isms/ingest.h"
 #include "isms/report.h"
@@ -56,13 +57,26 @@ static struct json_object *host_new(struct json_object *name)
 	for (size_t k = 0; k < NCOUNTERS; k++)
 		json_object_object_add(h, counters[k], json_object_new_int64(0));
 	json_object_object_add(h, "losses", json_object_new_int64(0));
+	json_object_object_add(h, "longest_gap_s", NULL);
+	json_object_object_add(h, "silent_s", NULL);
 	return h;
 }
 
 struct alive_ctx {
 	struct json_object *hosts;
-	int err;
 };
+
+/* Seconds of the time member @key of @h, or -1. */
+static int64_t secs_of(struct json_object *h, const char *key)
+{
+	struct json_object *v;
+	int64_t t;
+
+	if (!json_object_object_get_ex(h, key, &v) || !json_object_is_type(v, json_type_string) ||
+	    isms_date_parse(json_object_get_string(v), &t, NULL) < 0)
+		return -1;
+	return t;
+}
 
 static const char *field(const struct isms_entity *e, const char *const *v, const char *name)
 {
@@ -99,8 +113,17 @@ static int alive_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	add_to(h, "heartbeats", 1);
 	if (outcome && strcmp(outcome, "alive") != 0)
 		add_to(h, "degraded", 1);
-	if (ts)
+	if (ts) {
+		int64_t prev = secs_of(h, "last_heartbeat"), t;
+		struct json_object *g;
+
+		/* a collector's rows come in the order it wrote them */
+		if (prev >= 0 && isms_date_parse(ts, &t, NULL) == 0 && t >= prev &&
+		    (!json_object_object_get_ex(h, "longest_gap_s", &g) || !g ||
+		     json_object_get_int64(g) < t - prev))
+			json_object_object_add(h, "longest_gap_s", json_object_new_int64(t - prev));
 		json_object_object_add(h, "last_heartbeat", json_object_new_string(ts));
+	}
 	for (size_t k = 0; d && k < NCOUNTERS; k++) {
 		struct json_object *c;
 
@@ -125,6 +148,7 @@ int report_hosts(struct isms_store *s, const struct report_bounds *b, struct jso
 	const struct isms_evidence_query q = {.since = b->ev_since, .until = b->ev_until,
 					      .filter = &f, .nfilter = 1};
 	struct alive_ctx x = {0};
+	int64_t end = b->p->end < b->now ? b->p->end : b->now;
 	struct json_object *hosts = json_object_new_array();
 	sqlite3_stmt *st = NULL;
 	int64_t n;
@@ -146,7 +170,18 @@ int report_hosts(struct isms_store *s, const struct report_bounds *b, struct jso
 		return r;
 	/* through the kind's tags and the time index: heartbeats only, never the whole chain */
 	n = isms_evidence_list(s, &q, alive_cb, &x);
-	return n < 0 ? (int)n : x.err;
+	if (n < 0)
+		return (int)n;
+	/* silent since the last heartbeat, to the period's end or now if sooner: a dead collector */
+	for (size_t k = 0; k < json_object_array_length(hosts); k++) {
+		struct json_object *h = json_object_array_get_idx(hosts, k);
+		int64_t last = secs_of(h, "last_heartbeat");
+
+		if (last >= 0)
+			json_object_object_add(h, "silent_s",
+					       json_object_new_int64(end > last ? end - last : 0));
+	}
+	return 0;
 }
 
 int report_collectors(struct isms_store *s, struct json_object *fig)

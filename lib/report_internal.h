@@ -17,6 +17,7 @@ struct report_bounds {
 	char since[32], until[32];   /* canonical UTC, isms_date_format() */
 	char ev_since[20], ev_until[20]; /* evidence ts bounds, cut to the second */
 	char day_since[11], day_until[11]; /* the UTC days of the bounds, for date fields */
+	int64_t now;                       /* when the report is made */
 };
 
 /* A risk of the register with its ranks on the matrix, now and in the previous period. */

@@ -65,6 +65,8 @@ static int setup(void **state)
 	ev(fx->s, "access.break-glass", "db-01", "2026-10-09T03:00:00Z", "allow", NULL);
 	ev(fx->s, "collector.alive", "db-01", "2026-10-09T03:15:00Z", "degraded",
 	   "{\"received\":4,\"stored\":3,\"lost\":1}");
+	ev(fx->s, "collector.alive", "db-01", "2026-10-09T05:15:00Z", "alive", "{}");
+	ev(fx->s, "collector.alive", "db-01", "2026-10-09T05:30:00Z", "alive", "{}");
 	return 0;
 }
 
@@ -142,11 +144,17 @@ static void t_figures(void **state)
 	assert_int_equal(ati(f, "access.break_glass"), 1);
 	assert_string_equal(ats(f, "access.break_glass_uses.0.host"), "db-01");
 	assert_string_equal(ats(f, "hosts.0.host"), "db-01");
-	assert_int_equal(ati(f, "hosts.0.heartbeats"), 1);
+	assert_int_equal(ati(f, "hosts.0.heartbeats"), 3);
+	assert_int_equal(ati(f, "hosts.0.longest_gap_s"), 7200);
+	/* silent from its last heartbeat to the end of the period (before now) */
+	assert_int_equal(ati(f, "hosts.0.silent_s"), (int64_t)tu_utc(2026, 11, 1, 0, 0) -
+							 (int64_t)tu_utc(2026, 10, 9, 5, 30));
+	assert_null(at(f, "hosts.1.silent_s"));
 	assert_int_equal(ati(f, "hosts.0.degraded"), 1);
 	assert_int_equal(ati(f, "hosts.0.lost"), 1);
 	assert_int_equal(ati(f, "hosts.0.losses"), 1);
 	assert_int_equal(ati(f, "hosts.1.rows"), 1);
+	assert_int_equal(ati(f, "hosts.0.rows"), 4);
 	assert_int_equal(ati(f, "nonconformities.opened"), 1);
 	assert_int_equal(ati(f, "nonconformities.closed"), 1);
 	assert_int_equal(ati(f, "nonconformities.open"), 1);
@@ -226,9 +234,9 @@ static void t_make_keeps_the_period(void **state)
 		       sizeof(kept));
 	assert_string_equal(kept, sha);
 	keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "report.made"}));
-	assert_string_equal(keys, "5");
+	assert_string_equal(keys, "7");
 	free(keys);
-	assert_field(fx->s, "evidence", "5", "subject", "2026-10");
+	assert_field(fx->s, "evidence", "7", "subject", "2026-10");
 	/* again: the period's rows replaced, one more evidence row */
 	assert_int_equal(isms_report_make(fx->s, &p, tnow() + 60, &f, NULL), 0);
 	json_object_put(f);
@@ -236,7 +244,7 @@ static void t_make_keeps_the_period(void **state)
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM period_report"), 1);
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence"
 					      " WHERE kind = 'report.made'"), 2);
-	tu_ev_verify_ok(fx->s, 6);
+	tu_ev_verify_ok(fx->s, 8);
 }
 
 static void t_trend_from_history(void **state)

@@ -79,7 +79,8 @@ TABLE(fig_flagged, "controls", "flagged", "none", {"control", "control", false},
 TABLE(fig_hosts, "hosts", NULL, "no evidence from any host in the period",
       {"host", "host", false}, {"rows", "rows", true}, {"first", "first", false},
       {"last", "last", false}, {"heartbeats", "heartbeats", true},
-      {"degraded", "degraded", true}, {"lost", "losses", true});
+      {"degraded", "degraded", true}, {"longest gap s", "longest_gap_s", true},
+      {"silent s", "silent_s", true}, {"lost", "losses", true});
 TABLE(fig_collectors, "collectors", NULL, NULL, {"collector", "source", false},
       {"received", "received", true}, {"stored", "stored", true}, {"filtered", "filtered", true},
       {"duplicates", "duplicates", true}, {"malformed", "malformed", true});
