@@ -64,37 +64,40 @@ const char *fig_level_label(struct json_object *fig, int64_t rank)
 	return json_object_get_string(fig_at(levels, (size_t)rank - 1));
 }
 
+#define TXT(head, key) {head, key, false, false}
+#define NUM(head, key) {head, key, true, false}
+#define DUR(head, key) {head, key, true, true}
 #define TABLE(name, sect, member, empty, ...)                                                \
 	static const struct fig_col name##_cols[] = {__VA_ARGS__};                           \
 	const struct fig_table name = {sect, member, name##_cols,                            \
 				       sizeof(name##_cols) / sizeof(name##_cols[0]), empty}
 
-TABLE(fig_top_risks, "top_risks", NULL, "no risks in the register", {"risk", "id", false},
-      {"title", "title", false}, {"level", "level", false}, {"residual", "residual_level", false},
-      {"treatment", "treatment", false}, {"owner", "owner", false},
-      {"previous", "previous_level", false}, {"trend", "trend", false});
-TABLE(fig_flagged, "controls", "flagged", "none", {"control", "control", false},
-      {"title", "title", false}, {"theme", "theme", false}, {"claimed", "claimed", false},
-      {"observed", "observed", false});
+TABLE(fig_top_risks, "top_risks", NULL, "no risks in the register", TXT("risk", "id"),
+      TXT("title", "title"), TXT("level", "level"), TXT("residual", "residual_level"),
+      TXT("treatment", "treatment"), TXT("owner", "owner"),
+      TXT("previous", "previous_level"), TXT("trend", "trend"));
+TABLE(fig_flagged, "controls", "flagged", "none", TXT("control", "control"),
+      TXT("title", "title"), TXT("theme", "theme"), TXT("claimed", "claimed"),
+      TXT("observed", "observed"));
 TABLE(fig_hosts, "hosts", NULL, "no evidence from any host in the period",
-      {"host", "host", false}, {"rows", "rows", true}, {"first", "first", false},
-      {"last", "last", false}, {"heartbeats", "heartbeats", true},
-      {"degraded", "degraded", true}, {"longest gap s", "longest_gap_s", true},
-      {"silent s", "silent_s", true}, {"lost", "losses", true});
-TABLE(fig_collectors, "collectors", NULL, NULL, {"collector", "source", false},
-      {"received", "received", true}, {"stored", "stored", true}, {"filtered", "filtered", true},
-      {"duplicates", "duplicates", true}, {"malformed", "malformed", true});
-TABLE(fig_break_glass, "access", "break_glass_uses", NULL, {"when", "ts", false},
-      {"who", "subject", false}, {"host", "host", false}, {"evidence", "evidence", false});
-TABLE(fig_ncs, "nonconformities", "list", NULL, {"id", "id", false}, {"title", "title", false},
-      {"severity", "severity", false}, {"status", "status", false}, {"opened", "opened", false},
-      {"closed", "closed", false}, {"due", "due", false}, {"responsible", "responsible", false});
-TABLE(fig_overdue, "overdue", NULL, "nothing", {"what", "what", false}, {"id", "id", false},
-      {"subject", "subject", false}, {"since", "since", false},
-      {"responsible", "responsible", false});
-TABLE(fig_audits, "audits", "list", NULL, {"audit", "id", false}, {"title", "title", false},
-      {"status", "status", false}, {"planned", "planned", false}, {"held", "held", false},
-      {"result", "result", false}, {"findings", "findings", true});
+      TXT("host", "host"), NUM("rows", "rows"), TXT("first (UTC)", "first"),
+      TXT("last (UTC)", "last"), NUM("heartbeats", "heartbeats"),
+      NUM("degraded", "degraded"), DUR("longest gap", "longest_gap_s"),
+      DUR("silent for", "silent_s"), NUM("lost", "losses"));
+TABLE(fig_collectors, "collectors", NULL, NULL, TXT("collector", "source"),
+      NUM("received", "received"), NUM("stored", "stored"), NUM("filtered", "filtered"),
+      NUM("duplicates", "duplicates"), NUM("malformed", "malformed"));
+TABLE(fig_break_glass, "access", "break_glass_uses", NULL, TXT("when (UTC)", "ts"),
+      TXT("who", "subject"), TXT("host", "host"), TXT("evidence", "evidence"));
+TABLE(fig_ncs, "nonconformities", "list", NULL, TXT("id", "id"), TXT("title", "title"),
+      TXT("severity", "severity"), TXT("status", "status"), TXT("opened", "opened"),
+      TXT("closed", "closed"), TXT("due", "due"), TXT("responsible", "responsible"));
+TABLE(fig_overdue, "overdue", NULL, "nothing", TXT("what", "what"), TXT("id", "id"),
+      TXT("subject", "subject"), TXT("since", "since"),
+      TXT("responsible", "responsible"));
+TABLE(fig_audits, "audits", "list", NULL, TXT("audit", "id"), TXT("title", "title"),
+      TXT("status", "status"), TXT("planned", "planned"), TXT("held", "held"),
+      TXT("result", "result"), NUM("findings", "findings"));
 
 struct json_object *fig_rows(struct json_object *fig, const struct fig_table *t)
 {
@@ -109,6 +112,17 @@ const char *fig_cell(struct json_object *row, const struct fig_col *c, char *buf
 
 	if (!v)
 		return NULL;
+	if (json_object_is_type(v, json_type_int) && c->dur) {
+		int64_t sec = json_object_get_int64(v), m = sec / 60 % 60, h = sec / 3600 % 24;
+
+		if (sec >= 86400)
+			snprintf(buf, len, "%" PRId64 " d %" PRId64 " h", sec / 86400, h);
+		else if (sec >= 3600)
+			snprintf(buf, len, "%" PRId64 " h %02" PRId64 " min", h, m);
+		else
+			snprintf(buf, len, "%" PRId64 " min", m);
+		return buf;
+	}
 	if (json_object_is_type(v, json_type_int)) {
 		snprintf(buf, len, "%" PRId64, json_object_get_int64(v));
 		return buf;

@@ -27,6 +27,7 @@ int render_md(FILE *f, struct json_object *fig);
 struct fig_col {
 	const char *head, *key;
 	bool num;
+	bool dur; /* seconds, shown as "2 h 05 min" */
 };
 struct fig_table {
 	const char *sect, *member;
@@ -38,7 +39,7 @@ extern const struct fig_table fig_top_risks, fig_flagged, fig_hosts, fig_collect
 	fig_break_glass, fig_ncs, fig_overdue, fig_audits;
 /* The rows of @t in @fig (NULL when absent). */
 struct json_object *fig_rows(struct json_object *fig, const struct fig_table *t);
-/* Cell @c of @row as text into @buf (numbers formatted), or NULL for null. */
+/* Cell @c of @row as text into @buf (numbers and durations formatted), or NULL for null. */
 const char *fig_cell(struct json_object *row, const struct fig_col *c, char *buf, size_t len);
 
 /* Accessors of the figures (render.c): member @key of @o, NULL/@dflt when absent or null. */

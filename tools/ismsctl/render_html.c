@@ -59,9 +59,9 @@ static const char css[] =
 	"section.first{break-before:auto;page-break-before:auto}"
 	"@media screen{section{border-top:1px dashed #cbd5e0;margin-top:8mm;padding-top:6mm}"
 	"section.first{border:0;margin:0}}"
-	"table{border-collapse:collapse;width:100%;margin:2mm 0 3mm;font-size:9pt;"
+	"table{border-collapse:collapse;width:100%;margin:2mm 0 3mm;font-size:8.5pt;"
 	"break-inside:auto}tr{break-inside:avoid;page-break-inside:avoid}"
-	"th,td{border:1px solid #cbd5e0;padding:1mm 1.5mm;text-align:left;vertical-align:top}"
+	"th,td{border:1px solid #cbd5e0;padding:0.8mm 1.2mm;text-align:left;vertical-align:top}"
 	"th{background:#edf2f7}td.n,th.n{text-align:right}td:first-child,td.nw{white-space:nowrap}"
 	".meta{color:#4a5568;margin:0 0 4mm}.kpis{display:flex;gap:2.5mm;margin:3mm 0;flex-wrap:wrap}"
 	".kpi{flex:1 1 0;border:1px solid #cbd5e0;border-radius:2mm;padding:2mm 3mm;min-width:28mm}"
@@ -219,13 +219,21 @@ static void cell(FILE *f, struct json_object *row, const struct fig_col *c)
 		return;
 	}
 	if (c->num)
-		cls = v && strcmp(v, "0") != 0 && strcmp(c->key, "losses") == 0 ? "n bad" : "n";
+		cls = v && strcmp(v, "0") != 0 && strcmp(c->key, "losses") == 0 ? "n bad" :
+		      c->dur ? "n nw" : "n";
 	else if (strcmp(c->key, "observed") == 0)
 		cls = "bad";
+	else if (v && strlen(v) >= 10 && v[4] == '-' && v[7] == '-' && strspn(v, "0123456789") == 4)
+		cls = "nw"; /* a date or a time: unbroken */
 	if (cls)
 		fprintf(f, "<td class=\"%s\">", cls);
 	else
 		fputs("<td>", f);
+	/* a canonical UTC time to the minute, for people (the JSON keeps it whole) */
+	if (cls && strcmp(cls, "nw") == 0 && strlen(v) >= 17 && v[10] == 'T') {
+		fprintf(f, "%.10s %.5s</td>", v, v + 11);
+		return;
+	}
 	esc(f, v);
 	fputs("</td>", f);
 }
