@@ -59,6 +59,8 @@ is "$(js '[[u["subject"], u["host"]] for u in d["access"]["break_glass_uses"]]')
 	"[[\"$XSS\", \"db-01\"]]" "the break-glass use, who and where"
 is "$(js '[[h["host"], h["rows"], h["heartbeats"], h["degraded"], h["lost"]] for h in d["hosts"]]')" \
 	'[["db-01", 4, 2, 1, 2], ["web-01", 2, 0, 0, 0]]' "coverage per host and collector health"
+is "$(js '[d["hosts"][0]["longest_gap_s"], d["hosts"][0]["silent_s"], d["hosts"][1]["silent_s"]]')" \
+	'[900, 2231100, null]' "the longest gap between heartbeats, the silence since the last to the end"
 is "$(js '[d["nonconformities"][k] for k in ("opened", "closed", "open", "major_open")]')" \
 	'[1, 1, 2, 1]' "nonconformities opened, closed in the period, open, major"
 is "$(js '[d["budget"][k] for k in ("budget", "spent", "committed", "remaining")]')" \
@@ -129,6 +131,7 @@ else
 fi
 out_has "@page{size:A4" "A4 pages"
 out_has "<svg " "inline SVG"
+out_has '<td class="n nw">15 min</td>' "durations for people"
 isms report --period 2026-10 $U --format md --dry-run
 expect_rc 0 "markdown"
 out_lacks "$XSS" "no raw script tag in the Markdown"
