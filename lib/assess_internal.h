@@ -10,10 +10,11 @@
 
 /*
  * Record @it at @now: an evidence row of kind assessment.result and a row
- * of the assessment table that names it, in one transaction.  0 and
- * *ret_id (the evidence row), or -errno with nothing recorded.
+ * of the assessment table that names it, and for a failing result its
+ * nonconformity (it->nonconformity), in one transaction.  0 and *ret_id
+ * (the evidence row), or -errno with nothing recorded.
  */
-int assess_record(struct isms_store *s, const struct isms_assess_item *it, int64_t now,
+int assess_record(struct isms_store *s, struct isms_assess_item *it, int64_t now,
 		  int64_t *ret_id);
 
 /* 1 when test @test at @version was assessed over the whole of period @p, 0, -errno. */

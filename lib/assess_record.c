@@ -16,6 +16,7 @@
 #include "isms/catalogue.h"
 #include "isms/strutil.h"
 #include "crud_internal.h"
+#include "nc_sources_internal.h"
 #include "store_internal.h"
 
 static char *details_json(const struct isms_assess_item *it, const char *since, const char *until)
@@ -78,7 +79,7 @@ static int bind_int(sqlite3_stmt *st, int idx, int64_t v, bool null_if_zero)
 	return rc == SQLITE_OK ? 0 : -EIO;
 }
 
-int assess_record(struct isms_store *s, const struct isms_assess_item *it, int64_t now,
+int assess_record(struct isms_store *s, struct isms_assess_item *it, int64_t now,
 		  int64_t *ret_id)
 {
 	const struct isms_ctest_result *res = &it->res;
@@ -156,6 +157,16 @@ int assess_record(struct isms_store *s, const struct isms_assess_item *it, int64
 	if (r >= 0)
 		r = store_step_done(s, st);
 	sqlite3_finalize(st);
+	/* A test that fails what it expects to pass is a nonconformity: the cycle runs again. */
+	if (r >= 0 && res->outcome == ISMS_CTEST_FAIL && strcmp(it->expected, "pass") == 0) {
+		char *nc = NULL;
+
+		r = nc_from_test(s, it->test, it->control, it->period.label, res->reason, now, &nc,
+				 &it->nc_opened);
+		if (r >= 0 && nc)
+			snprintf(it->nonconformity, sizeof(it->nonconformity), "%s", nc);
+		free(nc);
+	}
 	if (r < 0) {
 		isms_store_rollback(s);
 		goto out;

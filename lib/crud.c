@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -125,7 +126,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 	size_t nvals = 0;
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
-	char *key = NULL;
+	char *key = NULL, today[11];
 	bool found;
 	int r;
 
@@ -168,6 +169,14 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		/* Absent and null alike take the default: the column is NOT NULL. */
 		if (!v)
 			v = f->dflt;
+		if (v && f->type == ISMS_FT_DATE && strcmp(v, ISMS_DFLT_TODAY) == 0) {
+			time_t now = time(NULL);
+			struct tm tm;
+
+			gmtime_r(&now, &tm);
+			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+			v = today;
+		}
 		if (!v && (f->flags & ISMS_FF_REQUIRED)) {
 			r = store_seterr(s, -EINVAL, "%s '%.64s': field '%s' is required", e->name,
 					 key, f->name);

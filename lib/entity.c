@@ -10,6 +10,7 @@
 #include "isms/control_test.h"
 #include "isms/entity.h"
 #include "isms/strutil.h"
+#include "nc_sources_internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -374,8 +375,12 @@ static const struct isms_entity e_risk = ENTITY("risk", "risks", "risk", "R-", 0
 						"the risk register");
 static const struct isms_entity e_measure = ENTITY("measure", "measures", "measure", "M-", 0,
 						   measure_fields, "measures treating risks");
-static const struct isms_entity e_review = ENTITY("review", "reviews", "review", "V-", 0,
-						  review_fields, "reviews and when they are due");
+static const struct isms_entity e_review = {
+	.name = "review", .plural = "reviews", .table = "review", .auto_prefix = "V-",
+	.fields = review_fields, .nfields = N(review_fields), .help = "reviews and when they are due",
+	/* one closed with findings opens a nonconformity (ISO 27001 10.2) */
+	.written = nc_review_written,
+};
 static const struct isms_entity e_document = ENTITY("document", "documents", "document", NULL, 0,
 						    document_fields, "policy documents");
 static const struct isms_entity e_ack = ENTITY("ack", "acks", "acknowledgement", "A-", 0,
@@ -398,7 +403,8 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 
 const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
-	&isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
+	/* audit before nonconformity: an audit's findings refer to it */
+	&isms_entity_audit, &isms_entity_nc, &e_measure, &e_review, &e_document, &e_ack, &e_indicator, &e_test, &e_assessment,
 	&e_change, &e_evidence, NULL,
 };
 

@@ -6,6 +6,7 @@
 
 #include "isms/entity.h"
 #include "isms/nonconformity.h"
+#include "nonconformity_internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define TODAY "date('now')"
@@ -33,6 +34,8 @@ static const struct isms_field nc_fields[] = {
 	 .flags = ISMS_FF_FIXED, .help = "what raised it"},
 	{.name = "origin", .flags = ISMS_FF_FIXED | ISMS_FF_HIDDEN,
 	 .help = "the record that raised it (test@period, indicator, evidence row, review, audit...)"},
+	{.name = "audit", .type = ISMS_FT_REF, .ref = "audit", .flags = ISMS_FF_HIDDEN,
+	 .help = "the internal audit whose finding it is"},
 	{.name = "severity", .type = ISMS_FT_ENUM, .choices = nc_severity, .dflt = "minor",
 	 .help = "minor or major"},
 	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "what was found, and where"},
@@ -46,8 +49,8 @@ static const struct isms_field nc_fields[] = {
 	 .help = "what removes the cause (its measures refer to this record)"},
 	{.name = "responsible", .type = ISMS_FT_REF, .ref = "person", .help = "who resolves it"},
 	{.name = "due", .type = ISMS_FT_DATE, .help = "when the corrective action is due"},
-	{.name = "opened", .type = ISMS_FT_DATE, .flags = ISMS_FF_REQUIRED | ISMS_FF_FIXED,
-	 .help = "date it was opened"},
+	{.name = "opened", .type = ISMS_FT_DATE, .flags = ISMS_FF_FIXED, .dflt = ISMS_DFLT_TODAY,
+	 .help = "date it was opened (default today)"},
 	{.name = "closed", .type = ISMS_FT_DATE, .help = "date it was closed"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = nc_status, .dflt = "open",
 	 .help = "open, action (corrective action under way), verifying, closed"},
@@ -71,4 +74,5 @@ const struct isms_entity isms_entity_nc = {
 	.fields = nc_fields,
 	.nfields = N(nc_fields),
 	.help = "nonconformities and corrective actions (ISO 27001 10.2)",
+	.written = nc_written,
 };

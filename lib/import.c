@@ -199,6 +199,8 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 		if (r < 0)
 			goto fail;
 	}
+	/* A register restored brings its consequences along: hooks check, not act. */
+	s->importing = true;
 	for (size_t i = 0; s->schema->entities[i]; i++) {
 		const struct isms_entity *e = s->schema->entities[i];
 
@@ -221,9 +223,11 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 				progress(++done, total, userdata);
 		}
 	}
+	s->importing = false;
 	r = isms_store_commit(s);
 	goto out;
 fail:
+	s->importing = false;
 	isms_store_rollback(s);
 out:
 	if (r < 0 && ret_err) {

@@ -16,6 +16,7 @@
 #include "isms/risk.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
+#include "nc_sources_internal.h"
 
 #define SOURCE "isms-indicator"
 
@@ -181,6 +182,9 @@ static int raise_risk(struct isms_store *s, const struct ind *ind, const char *a
 	ev.details = details;
 	r = isms_evidence_append(s, &ev, &evid);
 	free(details);
+	if (r >= 0)
+		r = nc_from_indicator(s, ind->name, ind->control, riskid[0] ? riskid : NULL, asset,
+				      reason, ts);
 	if (r < 0 || !riskid[0])
 		return r;
 	if (to > from) {
@@ -236,6 +240,9 @@ int isms_indicators_scan(struct isms_store *s, size_t *ret_crossed)
 	watermark = strtoll(wm, NULL, 10);
 	free(wm);
 	r = load(s, &inds, &ninds);
+	/* A break-glass login is a nonconformity until reviewed (10.2). */
+	if (r >= 0)
+		r = nc_scan_break_glass(s, watermark);
 	if (r < 0)
 		goto fail;
 	if (ninds == 0) {

@@ -12,6 +12,7 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/nonconformity.h"
+#include "nonconformity_internal.h"
 #include "store_internal.h"
 
 #define KEYS_MAX 64
@@ -113,13 +114,44 @@ static int risk_owner(struct isms_store *s, const char *key, char **ret)
 	return r < 0 ? r : 0;
 }
 
-static int reassess_risks(struct isms_store *s, const char *id, const char *risks, int64_t now)
+/* Midnight UTC of the date "YYYY-MM-DD" @d plus @days, as a date again. */
+static void date_plus(const char *d, int days, char buf[11])
+{
+	int64_t t = isms_days_from_civil(strtoll(d, NULL, 10), (unsigned)strtoul(d + 5, NULL, 10),
+					 (unsigned)strtoul(d + 8, NULL, 10)) * 86400;
+
+	day_of(t, days, buf);
+}
+
+/* Is a reassessment of risk @risk after @id already on the due list? */
+static int reassessment_open(struct isms_store *s, const char *risk, const char *subject)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	r = store_prepare(s,
+			  "SELECT 1 FROM review v JOIN risk k ON k.pk = v.risk"
+			  " WHERE k.id = ?1 AND v.subject = ?2 AND v.done IS NULL",
+			  &st);
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, risk);
+	if (r >= 0)
+		r = store_bind_text(s, st, 2, subject);
+	if (r >= 0)
+		r = store_step_row(s, st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* One review of kind risk per linked risk that has none open for @id yet. */
+static int reassess_risks(struct isms_store *s, const char *id, const char *risks,
+			  const char *opened)
 {
 	const struct isms_entity *review = isms_entity_lookup("review");
 	char due[11], subject[128], *copy, *save = NULL;
 	int r = 0;
 
-	day_of(now, ISMS_NC_REASSESS_DAYS, due);
+	date_plus(opened, ISMS_NC_REASSESS_DAYS, due);
 	snprintf(subject, sizeof(subject), "reassessment after %s", id);
 	copy = strdup(risks);
 	if (!copy)
@@ -130,6 +162,9 @@ static int reassess_risks(struct isms_store *s, const char *id, const char *risk
 			{"kind", "risk"}, {"subject", subject}, {"risk", k}, {"due", due},
 		};
 
+		r = reassessment_open(s, k, subject);
+		if (r != 0)
+			continue;
 		r = risk_owner(s, k, &owner);
 		if (r >= 0) {
 			kv[4] = (struct isms_kv){"reviewer", owner};
@@ -138,53 +173,150 @@ static int reassess_risks(struct isms_store *s, const char *id, const char *risk
 		free(owner);
 	}
 	free(copy);
+	return r < 0 ? r : 0;
+}
+
+void nc_row_release(struct nc_row *n)
+{
+	char **f[] = {&n->id, &n->title, &n->source, &n->origin, &n->severity, &n->controls,
+		      &n->risks, &n->opened, &n->status, &n->effectiveness_test, &n->responsible};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		free(*f[i]);
+		*f[i] = NULL;
+	}
+}
+
+static int nc_row_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct nc_row *n = ud;
+	static const char *const names[] = {"id", "title", "source", "origin", "severity",
+					    "controls", "risks", "opened", "status",
+					    "effectiveness_test", "responsible"};
+	char **f[] = {&n->id, &n->title, &n->source, &n->origin, &n->severity, &n->controls,
+		      &n->risks, &n->opened, &n->status, &n->effectiveness_test, &n->responsible};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		const char *x = v[isms_entity_field_index(e, names[i])];
+
+		if (x && !(*f[i] = strdup(x)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int nc_row_load(struct isms_store *s, const char *key, struct nc_row *ret)
+{
+	int r;
+
+	*ret = (struct nc_row){0};
+	r = isms_record_get(s, &isms_entity_nc, key, nc_row_cb, ret);
+	if (r == -ENOENT)
+		store_seterr(s, r, "nonconformity '%.64s' not found (see 'ismsctl nc list')", key);
+	if (r < 0)
+		nc_row_release(ret);
 	return r;
 }
 
-static char *details_json(const struct isms_nc_new *n, const char *id, const char *source)
+static char *details_json(const struct nc_row *n)
 {
 	struct json_object *o = json_object_new_object();
 	char *out;
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_object_add(o, "id", json_object_new_string(n->id));
 	json_object_object_add(o, "title", json_object_new_string(n->title));
-	json_object_object_add(o, "source", json_object_new_string(source));
+	json_object_object_add(o, "source", json_object_new_string(n->source));
 	if (n->origin)
 		json_object_object_add(o, "origin", json_object_new_string(n->origin));
 	if (n->controls)
 		json_object_object_add(o, "controls", json_object_new_string(n->controls));
 	if (n->risks)
 		json_object_object_add(o, "risks", json_object_new_string(n->risks));
+	if (n->effectiveness_test)
+		json_object_object_add(o, "effectiveness_test",
+				       json_object_new_string(n->effectiveness_test));
 	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return out;
 }
 
-static int record_opened(struct isms_store *s, const struct isms_nc_new *n, const char *id,
-			 const char *source, const char *severity)
+static int record_opened(struct isms_store *s, const struct nc_row *n)
 {
 	struct isms_evidence ev = {0};
 	char at[ISMS_DATE_MAX], first[32] = "";
-	char *details = details_json(n, id, source);
+	char *details = details_json(n);
 	int r;
 
 	if (!details)
 		return -ENOMEM;
 	if (n->controls)
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(n->controls, ","), n->controls);
-	isms_date_format(n->now, at, sizeof(at));
+	isms_date_format((int64_t)time(NULL), at, sizeof(at));
 	ev.ts = at;
 	ev.source = "ismsctl";
 	ev.kind = "nonconformity.opened";
 	ev.control = first[0] ? first : NULL;
-	ev.subject = id;
-	ev.outcome = severity;
+	ev.subject = n->id;
+	ev.outcome = n->severity;
 	ev.details = details;
 	r = isms_evidence_append(s, &ev, NULL);
 	free(details);
+	return r;
+}
+
+/* What the generic layer may not change: the end of the cycle is earned. */
+static int refuse_change(struct isms_store *s, const char *key, const struct isms_kv *kv,
+			 size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *f = kv[i].name, *v = kv[i].value;
+
+		if ((strcmp(f, "status") == 0 && v && strcmp(v, "closed") == 0) ||
+		    strcmp(f, "closed") == 0 || strcmp(f, "effectiveness") == 0)
+			return store_seterr(s, -EPERM,
+					    "nonconformity '%.64s': '%s' is set by its effectiveness"
+					    " check; close it with 'ismsctl nc close %.64s'",
+					    key, f, key);
+	}
+	return 0;
+}
+
+/*
+ * The record type's hook: whichever way a nonconformity is added (the
+ * library, 'nc add', import), its links exist, its risks go on the due
+ * list and the chain records it; a change may add risks, never close it.
+ */
+int nc_written(struct isms_store *s, const struct isms_entity *e, const char *key,
+	       const struct isms_kv *kv, size_t n, bool added)
+{
+	struct nc_row row;
+	int r;
+
+	(void)e;
+	if (!added && !s->importing) {
+		r = refuse_change(s, key, kv, n);
+		if (r < 0)
+			return r;
+	}
+	r = nc_row_load(s, key, &row);
+	if (r < 0)
+		return r;
+	if (added && strcmp(row.status, "closed") == 0 && !s->importing)
+		r = refuse_change(s, key, &(struct isms_kv){"status", "closed"}, 1);
+	if (r >= 0 && row.controls)
+		r = keys_exist(s, "control", row.controls);
+	if (r >= 0 && row.risks)
+		r = keys_exist(s, "risk", row.risks);
+	if (r >= 0 && row.effectiveness_test)
+		r = keys_exist(s, "test", row.effectiveness_test);
+	if (r >= 0 && row.risks && strcmp(row.status, "closed") != 0 && !s->importing)
+		r = reassess_risks(s, row.id, row.risks, row.opened);
+	if (r >= 0 && added && !s->importing)
+		r = record_opened(s, &row);
+	nc_row_release(&row);
 	return r;
 }
 
@@ -212,14 +344,6 @@ int isms_nc_open(struct isms_store *s, const struct isms_nc_new *n, char **ret_i
 		if (r != 0)
 			goto out; /* 1: already open, returned as 0 below */
 	}
-	if (n->controls)
-		r = keys_exist(s, "control", n->controls);
-	if (r >= 0 && n->risks)
-		r = keys_exist(s, "risk", n->risks);
-	if (r >= 0 && n->effectiveness_test)
-		r = keys_exist(s, "test", n->effectiveness_test);
-	if (r < 0)
-		goto out;
 	day_of(n->now, 0, opened);
 #define KV(name, val)                                                                       \
 	do {                                                                                \
@@ -238,11 +362,8 @@ int isms_nc_open(struct isms_store *s, const struct isms_nc_new *n, char **ret_i
 	kv[nkv++] = (struct isms_kv){"opened", opened};
 	KV("effectiveness_test", n->effectiveness_test);
 #undef KV
+	/* the record type's hook does the rest (nc_written) */
 	r = isms_record_add(s, &isms_entity_nc, kv, nkv, &id);
-	if (r >= 0 && n->risks)
-		r = reassess_risks(s, id, n->risks, n->now);
-	if (r >= 0)
-		r = record_opened(s, n, id, source, severity);
 	if (r >= 0)
 		r = 2;
 out:

@@ -25,6 +25,8 @@ struct isms_store {
 		unsigned txgen;
 		int64_t next;
 	} autokey;
+	/* An import is under way (import.c): written() hooks check, and do not act. */
+	bool importing;
 	char errmsg[512];
 	/* The evidence key (evidence_key.c) once loaded; wiped when the store is freed. */
 	unsigned char evkey[32];

@@ -213,6 +213,13 @@ isms --json review show V-1
 is "$(js 'd["kind"], d["person"], d["reviewer"], d["done"], d["result"], d["overdue"]')" \
 	'["access", "carol", "alice", "2026-01-10", "findings", false]' "review show returns the values"
 is "$(js 'd["notes"]')" "carol still has a login" "review notes round-trip"
+isms --json nc list
+is "$(js '[(n["id"], n["source"], n["origin"], n["controls"], n["responsible"]) for n in d]')" \
+	'[["NC-1", "review", "V-1", "5.18", "alice"]]' \
+	"a review closed with findings opens a nonconformity (5.18 for an access review)"
+isms review set V-1 --notes "carol still has a login; HR informed"
+isms --json nc list
+is "$(js 'len(d)')" 1 "changing the review again opens no second one"
 isms -q review add --kind risk --subject "yearly risk review" --due 2099-01-01
 isms review remove V-2
 expect_rc 0 "review remove"
@@ -251,8 +258,8 @@ isms --json threat show "X 1"
 is "$(js 'd["source"]')" custom "an own threat is 'custom'"
 isms evidence add --kind drill --control 5.24 --outcome ok --subject alice
 expect_rc 0 "evidence add"
-out_has "evidence 1 recorded" "evidence add names the row"
-isms --json evidence show 1
+out_has "evidence 2 recorded" "evidence add names the row (1 is the nonconformity's)"
+isms --json evidence show 2
 is "$(js 'd["kind"], d["control"], d["outcome"], d["source"]')" '["drill", "5.24", "ok", "ismsctl"]' \
 	"evidence show returns the row"
 
@@ -286,6 +293,12 @@ is "$(js 'd["kind"], d["asset"], d["control"]')" '["indicator.crossed", "web1", 
 	"the change names an evidence row that records it"
 isms --json change list --indicator failed-logins
 is "$(js 'len(d)')" 1 "change list filters by indicator"
+isms --json nc list --source indicator
+is "$(js '[(n["origin"], n["risks"], n["controls"]) for n in d]')" '[["failed-logins", "R-2", "8.16"]]' \
+	"the crossing opened a nonconformity on the indicator's risk and control"
+isms --json review list --risk R-2
+is "$(js '[(v["kind"], v["subject"]) for v in d]')" '[["risk", "reassessment after NC-2"]]' \
+	"and put R-2 up for reassessment"
 isms verify
 expect_rc 0 "the chain with indicator evidence verifies"
 isms change remove 1

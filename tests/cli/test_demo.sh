@@ -36,8 +36,9 @@ out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 28 rows" \
-	"evidence of the manual record, nine PAM records, an attestation and 17 test results, chain intact"
+out_has "evidence chain intact: 30 rows" \
+	"evidence of the manual record, nine PAM records, two nonconformities, an attestation and 17 test results, chain intact"
+err_has "1 nonconformity opened" "the failing test opened a nonconformity"
 err_has "ismsctl: 17 tests assessed" "the demo assesses every built-in test"
 out_has "implemented-without-evidence" "the SoA flags 8.15: implemented, no audit evidence this month"
 
@@ -79,6 +80,21 @@ is "$(js '[t["rows"] > 0 for t in d if t["test"] == "access-review-valid"][0]')"
 isms --json soa
 is "$(js '[[c["observed"], c["hosts"] is not None] for c in d if c["id"] == "8.2"][0]')" \
 	'["fail", true]' "soa --json carries the observed status and the hosts covered"
+isms --json nc list --source test
+is "$(js '[(n["origin"], n["controls"], n["risks"], n["effectiveness_test"], n["status"]) for n in d]')" \
+	"[[\"break-glass-unused@$(date -u +%Y-%m)\", \"8.2\", \"R-3\", \"break-glass-unused\", \"open\"]]" \
+	"the failing test opened a nonconformity on 8.2 and the risk its measure treats"
+nc=$(js 'd[0]["id"]')
+isms --json review list --risk R-3 --kind risk
+is "$(js '[v["subject"] for v in d if v["done"] is None]')" "[\"reassessment after $nc\"]" \
+	"its risk is due for reassessment"
+isms --json nc list --source break_glass
+is "$(js '[(n["subject"] if "subject" in n else n["title"]) for n in d]')" \
+	'["break-glass login by tkoch on bastion-01: review why and revoke"]' \
+	"the break-glass login opened one of its own"
+run "$ISMSCTL" --store "$T/demo/store.db" nc close "$nc"
+expect_rc 1 "it does not close before the test passes over a later period"
+err_has "no assessment of test 'break-glass-unused'" "and says what is missing"
 isms verify; expect_rc 0 "the demo store verifies"
 
 done_testing

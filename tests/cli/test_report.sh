@@ -24,7 +24,8 @@ isms -q measure add --title "MFA" --risk R-1 --cost 250 --status implemented
 isms -q measure add --title "SIEM" --risk R-2 --cost 400.50 --status planned
 isms -q measure add --title "dropped" --risk R-2 --cost 99 --status cancelled
 isms -q nc add --title "major one" --opened 2026-10-02 --severity major
-isms -q nc add --title "closed one" --opened 2026-09-20 --closed 2026-10-10 --status closed
+# closed as 'nc close' leaves one (its effectiveness check is cli-nc's business)
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO nonconformity (id, title, opened, closed, status, effectiveness) VALUES (?, ?, ?, ?, ?, ?)", ("NC-2", "closed one", "2026-09-20", "2026-10-10", "closed", "effective")); c.commit()' "$ISMS_STORE"
 isms -q nc add --title "next month" --opened 2026-11-03
 ev --kind access.allow --asset web-01 --subject alice --ts 2026-10-05T08:00:00Z
 ev --kind access.deny --asset web-01 --subject bob --ts 2026-10-05T10:00:00Z

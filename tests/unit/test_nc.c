@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "isms/catalogue.h"
+#include "isms/evidence.h"
+#include "isms/indicator.h"
 #include "isms/nonconformity.h"
 #include "evidence_fixture.h"
 #include "testutil.h"
@@ -87,9 +89,11 @@ static void t_same_origin_not_twice(void **state)
 	assert_int_equal(tu_count(fx->s, "review"), 1);
 	/* Once closed, the same origin opens a new one. */
 	{
-		const struct isms_kv kv[] = {{"status", "closed"}, {"closed", "2026-03-20"}};
+		struct isms_nc_check chk = {.verified_by = "olga", .note = "rule fixed", .now = tnow()};
+		char *why = NULL;
 
-		assert_int_equal(isms_record_change(fx->s, tu_entity("nc"), "NC-1", kv, 2), 0);
+		assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), 1);
+		assert_null(why);
 	}
 	id = NULL;
 	assert_int_equal(isms_nc_open(fx->s, &n, &id), 1);
@@ -133,6 +137,186 @@ static void t_unknown_link_writes_nothing(void **state)
 	assert_int_equal(tu_count(fx->s, "evidence"), 0);
 }
 
+
+/* The generic layer cannot close one: the end of the cycle is earned. */
+static void t_generic_close_refused(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_nc_new n = {.title = "x", .now = tnow()};
+	const struct isms_kv closed[] = {{"status", "closed"}};
+	const struct isms_kv date[] = {{"closed", "2026-03-20"}};
+	const struct isms_kv eff[] = {{"effectiveness", "effective"}};
+	const struct isms_kv add[] = {{"title", "y"}, {"status", "closed"}};
+	const struct isms_kv ok[] = {{"status", "action"}, {"root_cause", "no review"}};
+
+	assert_int_equal(isms_nc_open(fx->s, &n, NULL), 1);
+	assert_int_equal(isms_record_change(fx->s, tu_entity("nc"), "NC-1", closed, 1), -EPERM);
+	assert_contains(isms_store_errmsg(fx->s), "nc close NC-1");
+	assert_int_equal(isms_record_change(fx->s, tu_entity("nc"), "NC-1", date, 1), -EPERM);
+	assert_int_equal(isms_record_change(fx->s, tu_entity("nc"), "NC-1", eff, 1), -EPERM);
+	assert_int_equal(isms_record_add(fx->s, tu_entity("nc"), add, 2, NULL), -EPERM);
+	assert_int_equal(isms_record_change(fx->s, tu_entity("nc"), "NC-1", ok, 2), 0);
+	assert_field(fx->s, "nc", "NC-1", "status", "action");
+	assert_int_equal(tu_count(fx->s, "nc"), 1);
+}
+
+/* Added through the generic layer (nc add, import aside), it does what opening does. */
+static void t_generic_add_reassesses(void **state)
+{
+	struct tu_fixture *fx = *state;
+	const struct isms_kv kv[] = {{"title", "audit finding"}, {"source", "audit"},
+				     {"risks", "R-1"}};
+	const struct isms_kv bad[] = {{"title", "x"}, {"risks", "R-7"}};
+	const struct isms_kv more[] = {{"risks", "R-1,R-2"}};
+
+	assert_int_equal(isms_record_add(fx->s, tu_entity("nc"), kv, 3, NULL), 0);
+	assert_int_equal(tu_count(fx->s, "review"), 1);
+	assert_field(fx->s, "review", "V-1", "subject", "reassessment after NC-1");
+	assert_int_equal(tu_count(fx->s, "evidence"), 1);
+	assert_int_equal(isms_record_add(fx->s, tu_entity("nc"), bad, 2, NULL), -ENOENT);
+	/* a risk added later is put up too, the first not twice */
+	assert_int_equal(isms_record_change(fx->s, tu_entity("nc"), "NC-1", more, 1), 0);
+	assert_int_equal(tu_count(fx->s, "review"), 2);
+	assert_field(fx->s, "review", "V-2", "risk", "R-2");
+}
+
+/* Assessment rows as assess records them (lib/assess_record.c), for the check to read. */
+static void add_result(struct tu_fixture *fx, const char *period, const char *since,
+		       const char *until, const char *result)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO assessment (test, version, control, period, since, until, assessed_at,"
+		 " result, expected, rows, matched, violations, covered, members, evidence)"
+		 " VALUES ('logins-ok', 1, '5.15', '%s', '%s', '%s', '%s', '%s', 'pass', 3, 3,"
+		 " 0, 1, 1, 1)",
+		 period, since, until, until, result);
+	assert_int_equal(tu_sql(fx->path, sql), 0);
+}
+
+static void t_close_on_effectiveness_test(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_nc_new n = {.title = "logins-ok failed", .source = "test",
+				.origin = "logins-ok@2026-02", .controls = "5.15",
+				.effectiveness_test = "logins-ok", .now = tnow()};
+	struct isms_nc_check chk = {.now = tnow()};
+	char *why = NULL;
+
+	tu_add(fx->s, "test", TU_KV({"name", "logins-ok"}, {"title", "logins"}, {"control", "5.15"},
+				    {"rule", "count kind=access.deny max=3"}));
+	add_result(fx, "2026-02", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "fail");
+	assert_int_equal(isms_nc_open(fx->s, &n, NULL), 1);
+	/* only the failing period: nothing later yet */
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), 0);
+	assert_contains(why, "no assessment of test 'logins-ok'");
+	free(why);
+	/* a period still running does not count (assessed before its end) */
+	assert_int_equal(tu_sql(fx->path,
+				"INSERT INTO assessment (test, version, control, period, since, until,"
+				" assessed_at, result, expected, rows, matched, violations, covered,"
+				" members) VALUES ('logins-ok', 1, '5.15', '2026-03',"
+				" '2026-03-01T00:00:00Z', '2026-03-10T12:00:01Z',"
+				" '2026-03-10T12:00:00Z', 'pass', 'pass', 1, 1, 0, 1, 1)"),
+			 0);
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), 0);
+	free(why);
+	/* failing again: ineffective, still open */
+	add_result(fx, "2026-03", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", "fail");
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), 0);
+	assert_contains(why, "not effective");
+	free(why);
+	assert_field(fx->s, "nc", "NC-1", "effectiveness", "ineffective");
+	assert_field(fx->s, "nc", "NC-1", "status", "open");
+	/* passing over a later whole period closes it, with a row in the chain */
+	add_result(fx, "2026-04", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z", "pass");
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), 1);
+	assert_null(why);
+	assert_field(fx->s, "nc", "NC-1", "status", "closed");
+	assert_field(fx->s, "nc", "NC-1", "effectiveness", "effective");
+	assert_field(fx->s, "nc", "NC-1", "closed", "2026-03-10");
+	{
+		char *keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "nonconformity.closed"}));
+
+		assert_string_equal(keys, "2");
+		free(keys);
+	}
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), -EALREADY);
+	tu_ev_verify_ok(fx->s, 2);
+}
+
+static void t_close_manual_check(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_nc_new n = {.title = "x", .responsible = "olga", .now = tnow()};
+	struct isms_nc_check chk = {.now = tnow()};
+	char *why = NULL;
+
+	tu_add(fx->s, "person", TU_KV({"name", "ines"}, {"role", "auditor"}));
+	assert_int_equal(isms_nc_open(fx->s, &n, NULL), 1);
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s), "--verified-by");
+	chk.verified_by = "olga";
+	chk.note = "checked the new rule";
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), -EPERM);
+	assert_contains(isms_store_errmsg(fx->s), "cannot also verify");
+	chk.verified_by = "nobody";
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), -ENOENT);
+	chk.verified_by = "ines";
+	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), 1);
+	assert_field(fx->s, "nc", "NC-1", "status", "closed");
+	assert_int_equal(isms_nc_close(fx->s, "NOPE", &chk, &why), -ENOENT);
+}
+
+/* A break-glass login in the chain opens one, once, at the next scan. */
+static void t_break_glass_opens_once(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_evidence ev = {.ts = "2026-03-10T08:00:00Z", .source = "pam_isms",
+				   .kind = "access.break-glass", .subject = "tkoch",
+				   .asset = "web01", .control = "5.15", .outcome = "allow"};
+	char *keys;
+
+	tu_add(fx->s, "person", TU_KV({"name", "tkoch"}, {"role", "admin"}));
+	tu_add(fx->s, "asset", TU_KV({"name", "web01"}, {"type", "host"},
+				     {"confidentiality", "high"}, {"integrity", "high"},
+				     {"availability", "normal"}));
+	tu_add(fx->s, "risk", TU_KV({"title", "admin abuse"}, {"likelihood", "1"}, {"impact", "3"},
+				    {"asset", "web01"}));
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	ev.kind = "access.allow";
+	assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
+	assert_int_equal(isms_indicators_scan(fx->s, NULL), 0);
+	assert_int_equal(isms_indicators_scan(fx->s, NULL), 0);
+	keys = tu_keys(fx->s, "nc", TU_KV({"source", "break_glass"}));
+	assert_string_equal(keys, "NC-1");
+	free(keys);
+	assert_field(fx->s, "nc", "NC-1", "origin", "evidence:1");
+	assert_field(fx->s, "nc", "NC-1", "risks", "R-3");
+	assert_field(fx->s, "nc", "NC-1", "opened", "2026-03-10");
+	keys = tu_field(fx->s, "nc", "NC-1", "title");
+	assert_contains(keys, "tkoch on web01");
+	free(keys);
+}
+
+/* A failed verify opens a major one of 8.15, once while it is open. */
+static void t_verify_failure(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *id = NULL;
+
+	assert_int_equal(isms_nc_from_verify(fx->s, 42, "row 42 was altered", tnow(), &id), 1);
+	assert_string_equal(id, "NC-1");
+	free(id);
+	assert_int_equal(isms_nc_from_verify(fx->s, 42, "row 42 was altered", tnow(), &id), 0);
+	assert_string_equal(id, "NC-1");
+	free(id);
+	assert_field(fx->s, "nc", "NC-1", "severity", "major");
+	assert_field(fx->s, "nc", "NC-1", "controls", "8.15");
+	assert_field(fx->s, "nc", "NC-1", "origin", "row 42");
+}
+
 static void t_keys_syntax(void **state)
 {
 	char why[128];
@@ -155,6 +339,12 @@ int main(void)
 		NC_TEST(t_open_reassesses_each_risk),
 		NC_TEST(t_same_origin_not_twice),
 		NC_TEST(t_unknown_link_writes_nothing),
+		NC_TEST(t_generic_close_refused),
+		NC_TEST(t_generic_add_reassesses),
+		NC_TEST(t_close_on_effectiveness_test),
+		NC_TEST(t_close_manual_check),
+		NC_TEST(t_break_glass_opens_once),
+		NC_TEST(t_verify_failure),
 		cmocka_unit_test(t_keys_syntax),
 	};
 

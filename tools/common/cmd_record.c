@@ -90,7 +90,8 @@ static void field_help(FILE *f, const struct isms_entity *e, bool settable)
 		else if (fd->type == ISMS_FT_REF)
 			fprintf(f, "; a %s", fd->ref);
 		if (fd->dflt && settable)
-			fprintf(f, "; default %s", fd->dflt);
+			fprintf(f, "; default %s",
+				strcmp(fd->dflt, ISMS_DFLT_TODAY) == 0 ? "today" : fd->dflt);
 		if (fd->flags & ISMS_FF_COMPUTED)
 			fprintf(f, " (computed)");
 		fputc('\n', f);

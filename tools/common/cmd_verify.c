@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -18,7 +19,9 @@
 
 #include "cli.h"
 #include "isms/archive.h"
+#include "isms/entity.h"
 #include "isms/evidence.h"
+#include "isms/nonconformity.h"
 
 #define MAX_ANCHORS 100000
 
@@ -99,6 +102,37 @@ static const char *keyed_name(enum isms_verify_keyed k)
 	       k == ISMS_VERIFY_KEY_MISSING ? "key-missing" : "no";
 }
 
+/*
+ * A failed verification is a nonconformity (ISO 27001 10.2): recorded
+ * through a handle of its own, for verify reads one snapshot.  A store that
+ * cannot be written (an auditor's read-only access) keeps the exit status
+ * and says so.
+ */
+static void record_failure(struct cli *c, int64_t first_bad, const char *reason)
+{
+	struct isms_store *w = NULL;
+	char *err = NULL, *id = NULL;
+	int r;
+
+	if (!isms_schema_entity(c->schema, "nonconformity"))
+		return;
+	r = isms_store_open_schema(c->store_path, c->schema, 0, c->busy_ms, &w, &err);
+	if (r >= 0) {
+		r = isms_nc_from_verify(w, first_bad, reason, (int64_t)time(NULL), &id);
+		if (r < 0)
+			err = strdup(isms_store_errmsg(w));
+	}
+	if (r < 0)
+		fprintf(stderr, "%s: note: the nonconformity was not recorded: %s\n", cli_prog,
+			err ? err : strerror(-r));
+	else if (id && !c->quiet)
+		fprintf(stderr, "%s: nonconformity %s %s\n", cli_prog, id,
+			r == 1 ? "opened" : "already open for this failure");
+	isms_store_free(w);
+	free(err);
+	free(id);
+}
+
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
 	struct isms_verify_result res;
@@ -109,11 +143,13 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	const char *key = NULL;
 	char areason[512] = "";
 	size_t bad_anchors = 0;
+	bool record = true;
 	int r, code = EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
-			printf("Usage: %s verify [--anchor LINE|FILE]... [--key PATH] [--archive FILE|DIR]...\n\n"
+			printf("Usage: %s verify [--anchor LINE|FILE]... [--key PATH] [--archive FILE|DIR]...\n"
+			       "       [--no-record]\n\n"
 			       "Check the store's pages (every table but the evidence rows, which the\n"
 			       "walk reads in full; 'check' reads them all), then walk the evidence\n"
 			       "hash chain from the first row: every row's stored bytes against its\n"
@@ -129,6 +165,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 			       "no gap, no overlap, one store, ending where the store's rows start.\n"
 			       "Exit 0 when intact; exit 9 naming\n"
 			       "the first bad row or the anchor that failed, 7 when the store is corrupt.\n"
+			       "A failure opens a major nonconformity of 8.15 in a store with the register\n"
+			       "(once while it is open) when the store can be written; --no-record\n"
+			       "leaves the store as it is, for forensic copies.\n"
 			       "See ismsctl(8) for what each check proves and what it does not.\n",
 			       cli_prog);
 			return EXIT_OK;
@@ -143,6 +182,8 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 				goto out;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--key"))) {
 			key = v;
+		} else if (strcmp(argv[i], "--no-record") == 0) {
+			record = false;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--archive"))) {
 			code = cli_archives_read(&ps, v);
 			if (code)
@@ -269,6 +310,8 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "%s: first bad row: %" PRId64 " (see '%s evidence show %" PRId64 "')\n",
 				cli_prog, res.first_bad, cli_prog, res.first_bad);
 	}
+	if ((r < 0 || bad_anchors) && record)
+		record_failure(c, res.first_bad, r < 0 ? res.reason : areason);
 	code = r < 0 || bad_anchors ? EXIT_TAMPERED : EXIT_OK;
 out:
 	json_object_put(ja);

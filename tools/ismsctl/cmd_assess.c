@@ -57,18 +57,18 @@ int cli_zone(const char *name, struct isms_tz **ret)
 struct out_ctx {
 	struct cli *c;
 	struct out_table t;
-	int ran, failed, skipped;
+	int ran, failed, skipped, opened;
 };
 
 static const char *const cols[] = {"test", "control", "period", "result", "expected", "rows",
 				   "matched", "violations", "covered", "members", "hosts",
 				   "first_evidence", "last_evidence", "evidence", "since", "until",
-				   "reason"};
+				   "reason", "nonconformity"};
 static const enum out_type types[] = {OT_TEXT, OT_TEXT, OT_TEXT, OT_TEXT, OT_TEXT, OT_INT,
 				      OT_INT, OT_INT, OT_INT, OT_INT, OT_TEXT, OT_INT, OT_INT,
-				      OT_INT, OT_TEXT, OT_TEXT, OT_TEXT};
-/* The table for people: test, control, period, result, rows, hosts, reason. */
-static const size_t short_cols[] = {0, 1, 2, 3, 5, 10, 16};
+				      OT_INT, OT_TEXT, OT_TEXT, OT_TEXT, OT_TEXT};
+/* The table for people: test, control, period, result, rows, hosts, reason, nonconformity. */
+static const size_t short_cols[] = {0, 1, 2, 3, 5, 10, 16, 17};
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 #define NSHORT (sizeof(short_cols) / sizeof(short_cols[0]))
 
@@ -110,6 +110,9 @@ static int item_cb(const struct isms_assess_item *it, void *ud)
 	v[14] = since;
 	v[15] = until;
 	v[16] = it->res.reason;
+	v[17] = it->nonconformity[0] ? it->nonconformity : NULL;
+	if (it->nc_opened)
+		x->opened++;
 	if (!table)
 		return out_table_add(&x->t, v);
 	for (size_t i = 0; i < NSHORT; i++)
@@ -182,6 +185,9 @@ int cmd_assess(struct cli *c, int argc, char **argv)
 	if (c->fmt == OUT_TABLE && !c->quiet) {
 		fprintf(stderr, "%s: %d test%s assessed, %d not passing", cli_prog, x.ran,
 			x.ran == 1 ? "" : "s", x.failed);
+		if (x.opened)
+			fprintf(stderr, ", %d nonconformit%s opened", x.opened,
+				x.opened == 1 ? "y" : "ies");
 		if (x.skipped)
 			fprintf(stderr, ", %d already assessed for the whole period (--again)",
 				x.skipped);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ismsctl.h"
+#include "isms/indicator.h"
 #include "isms/journal.h"
 #include "isms/snapshot.h"
 
@@ -129,8 +130,9 @@ int cmd_journal_drain(struct cli *c, int argc, char **argv)
 			       "each record once (by its event key, also after a drain was killed),\n"
 			       "a damaged stretch as a journal.malformed row, records the journal\n"
 			       "could not take (full disk) as a journal.loss row.  audisp-isms drains\n"
-			       "it too, as does isms-snapshot.timer.  --journal: the journal of a\n"
-			       "pam_isms line with journal=PATH.\n",
+			       "it too, as does isms-snapshot.timer.  Then the indicator scan runs\n"
+			       "over what came in: a break-glass login opens a nonconformity.\n"
+			       "--journal: the journal of a pam_isms line with journal=PATH.\n",
 			       cli_prog, ISMS_JOURNAL_SUFFIX);
 			return EXIT_OK;
 		}
@@ -148,6 +150,10 @@ int cmd_journal_drain(struct cli *c, int argc, char **argv)
 	if (code)
 		return code;
 	r = isms_journal_drain(c->store, path, &d);
+	/* What came in counts against the indicators, and a break-glass login
+	 * is a nonconformity, as when audisp-isms drains. */
+	if (r >= 0)
+		r = isms_indicators_scan(c->store, NULL);
 	if (r < 0)
 		return cli_store_fail(c, r);
 	if (c->fmt == OUT_JSON)

@@ -31,8 +31,12 @@ static void usage(FILE *f)
 		"  assess           run the control tests over the evidence of a period\n"
 		"  assess trend     each test's results over its last periods\n"
 		"  test attest T    record a manual attestation for a control test\n"
+		"  nc close NC      close a nonconformity whose effectiveness check passes\n"
+		"  audit sample     draw a reproducible random sample of a control's evidence\n"
+		"  audit finding A  record a finding of audit A as a nonconformity\n"
 		"  review due       reviews overdue or due soon\n"
-		"  overdue          everything overdue: reviews, measures, documents, acceptances\n"
+		"  overdue          everything overdue: reviews, measures, documents,\n"
+		"                   acceptances, nonconformities\n"
 		"  budget           the security budget against the cost of measures\n"
 		"  report           the report to the board of a period (html, md, json)\n"
 		"  matrix           show or load the risk matrix definition\n"
@@ -72,6 +76,10 @@ static const struct cli_command commands[] = {
 	{"assess", "trend", cmd_assess_trend},
 	{"assess", NULL, cmd_assess},
 	{"test", "attest", cmd_test_attest},
+	{"nc", "close", cmd_nc_close},
+	{"nonconformity", "close", cmd_nc_close},
+	{"audit", "sample", cmd_audit_sample},
+	{"audit", "finding", cmd_audit_finding},
 	{"overdue", NULL, cmd_overdue},
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},

@@ -28,6 +28,11 @@ int cmd_assess_trend(struct cli *c, int argc, char **argv);
 struct isms_tz;
 int cli_zone(const char *name, struct isms_tz **ret);
 
+/* cmd_nc.c: closing nonconformities on their effectiveness check. */
+int cmd_nc_close(struct cli *c, int argc, char **argv);
+/* cmd_audit.c: the internal audit's sample and findings. */
+int cmd_audit_sample(struct cli *c, int argc, char **argv);
+int cmd_audit_finding(struct cli *c, int argc, char **argv);
 /* cmd_report.c: the report to the board. */
 int cmd_report(struct cli *c, int argc, char **argv);
 

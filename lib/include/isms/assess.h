@@ -38,6 +38,10 @@ struct isms_assess_item {
 	const char *hosts;               /* those with evidence, comma-separated */
 	int64_t evidence;                /* the row recording it (0 with dry_run) */
 	bool skipped;                    /* not due: already assessed for the whole period */
+	/* A failing result's nonconformity (10.2): the one opened, or the one
+	 * still open for the test; "" when it passed or with dry_run. */
+	char nonconformity[32];
+	bool nc_opened;
 };
 
 typedef int (*isms_assess_cb)(const struct isms_assess_item *it, void *userdata);

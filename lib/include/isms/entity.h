@@ -36,6 +36,9 @@ enum isms_ftype {
 #define ISMS_FF_HIDDEN   0x20u /* not shown in the default table view */
 #define ISMS_FF_POSITIVE 0x40u /* INT: 1 or more */
 
+/* The default of a DATE field that is the day of the add (UTC). */
+#define ISMS_DFLT_TODAY "@today"
+
 struct isms_field {
 	const char *name; /* column, CLI option and JSON member */
 	enum isms_ftype type;
@@ -44,7 +47,7 @@ struct isms_field {
 	const char *ref;            /* REF: entity name */
 	const char *axis;           /* SCALE: "likelihood" or "impact" */
 	const char *sql;            /* COMPUTED: expression over alias t */
-	const char *dflt;           /* default on add, or NULL */
+	const char *dflt;           /* default on add, or NULL; DATE: ISMS_DFLT_TODAY */
 	const char *help;
 	/* TEXT: a further check of the value (a rule's syntax); 0 or -EINVAL with @err */
 	int (*check)(const char *in, char *err, size_t errlen);
@@ -70,7 +73,9 @@ struct isms_entity {
 	 * change (@kv: the fields given) through the generic layer and import,
 	 * once the row is written.  It may refuse the write (a negative errno,
 	 * the store's message set: the transaction is rolled back) or act on it
-	 * (a review closed with findings opens a nonconformity).  0 to go on.
+	 * (a review closed with findings opens a nonconformity); during an
+	 * import, which restores a register with its consequences, it only
+	 * checks.  0 to go on.
 	 */
 	int (*written)(struct isms_store *s, const struct isms_entity *e, const char *key,
 		       const struct isms_kv *kv, size_t n, bool added);
@@ -80,6 +85,7 @@ struct isms_entity {
 extern const struct isms_entity *const isms_entities[];
 /* The record types defined in files of their own. */
 extern const struct isms_entity isms_entity_nc;
+extern const struct isms_entity isms_entity_audit;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);

@@ -19,6 +19,8 @@
 
 /* Days from opening to the reassessment of each linked risk. */
 #define ISMS_NC_REASSESS_DAYS 30
+/* Days from opening to the due date of a corrective action opened by a failing test. */
+#define ISMS_NC_ACTION_DAYS 30
 
 struct isms_nc_new {
 	const char *title;              /* required */
@@ -46,6 +48,40 @@ struct isms_nc_new {
  */
 int isms_nc_open(struct isms_store *s, const struct isms_nc_new *n, char **ret_id)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
+
+/*
+ * The effectiveness check that closes a nonconformity (10.2 d).  With an
+ * effectiveness test, the test's latest result over a whole period that
+ * began after the one that failed (or after the opening): pass closes it,
+ * fail records it "ineffective" and keeps it open.  Without one, a person
+ * other than the responsible attests what they checked.
+ */
+struct isms_nc_check {
+	const char *verified_by; /* without an effectiveness test: who checked it */
+	const char *note;        /* without an effectiveness test: what they checked */
+	int64_t now;             /* Unix seconds: the closing date */
+};
+
+/*
+ * Close nonconformity @id if its effectiveness check passes: status closed,
+ * effectiveness effective, the date, and an evidence row of kind
+ * "nonconformity.closed", in one transaction.  Returns 1 when closed, 0
+ * when the check does not pass (*ret_reason, malloc'd, says why; a failing
+ * test is recorded as "ineffective"), -ENOENT (no such nonconformity or
+ * person), -EALREADY (closed), -EINVAL (a manual check without a
+ * verifier or a note), -EPERM (the responsible verifying their own action).
+ */
+int isms_nc_close(struct isms_store *s, const char *id, const struct isms_nc_check *c,
+		  char **ret_reason) __attribute__((warn_unused_result, nonnull(1, 2, 3, 4)));
+
+/*
+ * The evidence chain of @s failed verification (@first_bad: its first bad
+ * row, 0 when the damage is not one row's; @reason: verify's): a major
+ * nonconformity of 8.15, once per origin while open.  1 opened, 0 already
+ * open or a store without the register (*ret_id NULL), or a negative errno.
+ */
+int isms_nc_from_verify(struct isms_store *s, int64_t first_bad, const char *reason, int64_t now,
+			char **ret_id) __attribute__((warn_unused_result, nonnull(1, 5)));
 
 /* Is @in a list of keys "a,b,c" (no empty key, no space around one)?  Else why. */
 bool isms_nc_keys_valid(const char *in, char *why, size_t len) __attribute__((nonnull));
