@@ -508,11 +508,15 @@ static int add_audits(struct isms_store *s, const struct report_bounds *b, struc
 		json_object_object_add(a, "result", report_jcol(st, 5));
 		json_object_object_add(a, "findings", json_object_new_int64(nf));
 		json_object_array_add(list, a);
+		const char *status = (const char *)sqlite3_column_text(st, 2);
+		const char *res = (const char *)sqlite3_column_text(st, 5);
+
 		if (h && strcmp(h, b->day_since) >= 0 && strcmp(h, b->day_until) < 0)
 			held++;
-		else
+		else if (status && strcmp(status, "planned") == 0)
 			planned++;
-		findings += nf > 0;
+		/* findings recorded as nonconformities, or a result that says so */
+		findings += nf > 0 || (res && strstr(res, "findings"));
 	}
 	sqlite3_finalize(st);
 	if (r < 0)

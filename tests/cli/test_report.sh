@@ -37,6 +37,12 @@ ev --kind collector.alive --asset db-01 --outcome alive --ts 2026-10-06T04:00:00
 ev --kind collector.alive --asset db-01 --outcome degraded --ts 2026-10-06T04:15:00Z \
 	--details '{"received":7,"stored":5,"lost":2}'
 
+isms -q person add --name ida --role auditor
+isms -q audit add --title "access control" --scope bastion --auditor ida --planned 2026-10-20 \
+	--held 2026-10-21 --status held --result minor_findings
+isms -q audit add --title "backups" --scope db --auditor ida --planned 2026-12-01
+isms -q audit add --title "cancelled one" --scope db --auditor ida --planned 2026-10-05 --status cancelled
+
 # --- the figures --------------------------------------------------------------------
 isms --json report --period 2026-10 $U --dry-run
 expect_rc 0 "report --dry-run --json"
@@ -64,6 +70,8 @@ is "$(js '[d["hosts"][0]["longest_gap_s"], d["hosts"][0]["silent_s"], d["hosts"]
 	'[900, 2231100, null]' "the longest gap between heartbeats, the silence since the last to the end"
 is "$(js '[d["nonconformities"][k] for k in ("opened", "closed", "open", "major_open")]')" \
 	'[1, 1, 2, 1]' "nonconformities opened, closed in the period, open, major"
+is "$(js '[d["audits"][k] for k in ("planned", "held", "with_findings")] + [a["id"] for a in d["audits"]["list"]]')" \
+	'[1, 1, 1, "IA-3", "IA-1", "IA-2"]' "audits: one still planned, one held in the period with findings"
 is "$(js '[d["budget"][k] for k in ("budget", "spent", "committed", "remaining")]')" \
 	'[100000, 25000, 40050, 34950]' "the budget in cents, as ismsctl budget has it"
 is "$(js 'd["overdue"]')" "[]" "nothing overdue"
