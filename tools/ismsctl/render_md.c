@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The board report as Markdown, for email: every string of the register escaped. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,7 +65,7 @@ static void table(FILE *f, struct json_object *fig, const struct fig_table *t)
 
 	if (!n) {
 		if (t->empty)
-			fprintf(f, "\n%c%s.\n", t->empty[0] - 32, t->empty + 1);
+			fprintf(f, "\n%c%s.\n", toupper((unsigned char)t->empty[0]), t->empty + 1);
 		return;
 	}
 	fputs("\n|", f);
