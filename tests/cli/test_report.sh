@@ -99,6 +99,8 @@ is "$(sql 'SELECT level || "/" || residual_level || "/" || treatment FROM period
 sha=$(sql 'SELECT sha256 FROM period_report WHERE period = "2026-10"')
 is "$(python3 -c 'import hashlib,sqlite3,sys; print(hashlib.sha256(sqlite3.connect(sys.argv[1]).execute("SELECT figures FROM period_report").fetchone()[0].encode()).hexdigest())' "$ISMS_STORE")" \
 	"$sha" "the figures kept with their SHA-256"
+is "$(python3 -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1], "rb").read().rstrip(b"\n")).hexdigest())' "$T/oct.json")" \
+	"$sha" "--format json printed the very figures kept"
 isms --json evidence list --kind report.made
 is "$(js '[[e["subject"], json.loads(e["details"])["sha256"]] for e in d]')" "[[\"2026-10\", \"$sha\"]]" \
 	"a report.made evidence row with the period and the SHA-256"
