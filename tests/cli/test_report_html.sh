@@ -29,7 +29,7 @@ chrome() {
 	mkdir -p "$T/$name.home"
 	sudo_args=""
 	[ "$(id -u)" -eq 0 ] && sudo_args="--no-sandbox"
-	HOME="$T/$name.home" setsid timeout 120 "$CHROMIUM" --headless --disable-gpu $sudo_args \
+	HOME="$T/$name.home" TMPDIR="$T/$name.home" setsid timeout 120 "$CHROMIUM" --headless --disable-gpu $sudo_args \
 		--user-data-dir="$T/$name.home/profile" --no-first-run --disable-extensions \
 		--disable-sync --disable-background-networking --disable-component-update \
 		--host-resolver-rules="MAP * ~NOTFOUND" --enable-logging=stderr --v=0 \
