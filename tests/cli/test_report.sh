@@ -128,6 +128,18 @@ isms --json report --period 2026-11 $U --dry-run
 is "$(js '{r["id"]: [r["previous_level"], r["trend"]] for r in d["top_risks"]}["R-2"]')" \
 	'["low", "up"]' "the trend reads period_risk, not the register"
 
+# --- a local month across the end of summer time ---------------------------------------
+if [ -e /usr/share/zoneinfo/Europe/Berlin ]; then
+	isms --json report --period 2026-10 --tz Europe/Berlin --dry-run
+	is "$(js '[d["period"]["since"], d["period"]["until"]]')" \
+		'["2026-09-30T22:00:00Z", "2026-10-31T23:00:00Z"]' "October in Berlin: 31 days and an hour"
+	# 23:59:59.5 UTC on the 31st is 00:59 on November 1st in Berlin: November's
+	is "$(js '[d["access"]["denied"], d["access"]["allowed"]]')" '[1, 1]' \
+		"the rows of the local month only"
+else
+	ok "# SKIP zone Europe/Berlin not installed (tzdata)"
+fi
+
 # --- rendering: hostile text escaped ------------------------------------------------
 isms report --period 2026-10 $U --format html --dry-run
 expect_rc 0 "html"
