@@ -52,14 +52,23 @@ static int flush(struct acc *a, isms_assess_observed_cb cb, void *ud)
 	return cb(&a->o, ud);
 }
 
-int isms_assess_observed(struct isms_store *s, isms_assess_observed_cb cb, void *userdata)
+/* The latest result of each test, of any time or of those overlapping [@since, @until). */
+static int observed(struct isms_store *s, const char *since, const char *until,
+		    isms_assess_observed_cb cb, void *userdata)
 {
 	/* Each test of the register with its latest result, if any (the newest pk per test). */
-	static const char sql[] =
+	static const char sql_any[] =
 		"SELECT c.id, t.name, a.result, t.expect, a.assessed_at, a.rows, a.hosts"
 		" FROM control_test t JOIN control c ON c.pk = t.control"
 		" LEFT JOIN assessment a ON a.pk ="
 		"  (SELECT max(x.pk) FROM assessment x WHERE x.test = t.name)"
+		" ORDER BY c.pk, t.name";
+	static const char sql_in[] =
+		"SELECT c.id, t.name, a.result, t.expect, a.assessed_at, a.rows, a.hosts"
+		" FROM control_test t JOIN control c ON c.pk = t.control"
+		" LEFT JOIN assessment a ON a.pk ="
+		"  (SELECT max(x.pk) FROM assessment x WHERE x.test = t.name"
+		"   AND x.since < ?2 AND x.until > ?1)"
 		" ORDER BY c.pk, t.name";
 	struct acc *a = calloc(1, sizeof(*a));
 	sqlite3_stmt *st = NULL;
@@ -67,7 +76,11 @@ int isms_assess_observed(struct isms_store *s, isms_assess_observed_cb cb, void 
 
 	if (!a)
 		return -ENOMEM;
-	r = store_prepare(s, sql, &st);
+	r = store_prepare(s, since ? sql_in : sql_any, &st);
+	if (r >= 0 && since)
+		r = store_bind_text(s, st, 1, since);
+	if (r >= 0 && since)
+		r = store_bind_text(s, st, 2, until);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
 		const char *ctl = (const char *)sqlite3_column_text(st, 0);
 		const char *test = (const char *)sqlite3_column_text(st, 1);
@@ -107,4 +120,15 @@ int isms_assess_observed(struct isms_store *s, isms_assess_observed_cb cb, void 
 	sqlite3_finalize(st);
 	free(a);
 	return r;
+}
+
+int isms_assess_observed(struct isms_store *s, isms_assess_observed_cb cb, void *userdata)
+{
+	return observed(s, NULL, NULL, cb, userdata);
+}
+
+int isms_assess_observed_in(struct isms_store *s, const char *since, const char *until,
+			    isms_assess_observed_cb cb, void *userdata)
+{
+	return observed(s, since, until, cb, userdata);
 }

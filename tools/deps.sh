@@ -15,6 +15,8 @@ PKGS="$PKGS openssh-server openssh-client pamtester"
 PKGS="$PKGS libauparse-dev auditd laurel time procps"
 # The fuzzers (tests/fuzz, tools/fuzz.sh): clang with libFuzzer and its sanitizers.
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
+# The board report's rendering test: headless Chromium (tests/cli/test_report_html.sh).
+PKGS="$PKGS chromium"
 
 missing=""
 for p in $PKGS; do

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "ismsctl.h"
+#include "isms/budget.h"
 #include "isms/catalogue.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
@@ -340,11 +341,8 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 
 int cmd_budget(struct cli *c, int argc, char **argv)
 {
-	const struct isms_entity *e;
-	struct rows rs = {0};
+	struct isms_budget bg;
 	struct out_table t;
-	char *budget = NULL;
-	long long spent = 0, planned = 0, total;
 	char b[4][32];
 	int r, code;
 
@@ -358,41 +356,19 @@ int cmd_budget(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
-	r = isms_setting_get(c->store, "budget", &budget);
-	if (r == -ENOENT)
-		r = 0;
-	if (r >= 0)
-		r = report_load_rows(c, "measure", NULL, 0, &rs, &e);
-	for (size_t i = 0; r >= 0 && i < rs.n; i++) {
-		const char *cost = FIELD(e, rs.v[i], "cost"), *st = FIELD(e, rs.v[i], "status");
-		long long cents;
-		const char *dot;
-
-		if (!cost)
-			continue;
-		dot = strchr(cost, '.');
-		cents = atoll(cost) * 100 + (dot ? atoll(dot + 1) : 0);
-		if (strcmp(st, "implemented") == 0 || strcmp(st, "verified") == 0)
-			spent += cents;
-		else if (strcmp(st, "cancelled") != 0)
-			planned += cents;
-	}
-	rows_release(&rs);
-	if (r < 0) {
-		free(budget);
+	r = isms_budget_get(c->store, &bg);
+	if (r < 0)
 		return cli_store_fail(c, r);
-	}
-	total = budget ? atoll(budget) : 0;
-	snprintf(b[0], sizeof(b[0]), "%lld", total);
+	snprintf(b[0], sizeof(b[0]), "%lld", (long long)bg.budget);
 	cents_str(b[0], b[0], sizeof(b[0]));
-	snprintf(b[1], sizeof(b[1]), "%lld", spent);
+	snprintf(b[1], sizeof(b[1]), "%lld", (long long)bg.spent);
 	cents_str(b[1], b[1], sizeof(b[1]));
-	snprintf(b[2], sizeof(b[2]), "%lld", planned);
+	snprintf(b[2], sizeof(b[2]), "%lld", (long long)bg.committed);
 	cents_str(b[2], b[2], sizeof(b[2]));
-	snprintf(b[3], sizeof(b[3]), "%lld", total - spent - planned);
+	snprintf(b[3], sizeof(b[3]), "%lld", (long long)bg.remaining);
 	cents_str(b[3], b[3], sizeof(b[3]));
 	{
-		const char *row[4] = {budget ? b[0] : NULL, b[1], b[2], b[3]};
+		const char *row[4] = {bg.set ? b[0] : NULL, b[1], b[2], b[3]};
 
 		r = out_table_init(&t, 4);
 		if (r >= 0)
@@ -409,8 +385,7 @@ int cmd_budget(struct cli *c, int argc, char **argv)
 			r = out_print(stdout, c->fmt, &t);
 		out_table_release(&t);
 	}
-	free(budget);
-	if (!budget && c->fmt == OUT_TABLE)
+	if (!bg.set && c->fmt == OUT_TABLE)
 		fprintf(stderr, "%s: no budget set; set one with: ismsctl setting set budget AMOUNT\n", cli_prog);
 	return r < 0 ? cli_fail(r, "%s", strerror(-r)) : EXIT_OK;
 }

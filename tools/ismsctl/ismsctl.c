@@ -39,6 +39,7 @@ static void usage(FILE *f)
 		"  overdue          everything overdue: reviews, measures, documents,\n"
 		"                   acceptances, nonconformities\n"
 		"  budget           the security budget against the cost of measures\n"
+		"  report           the report to the board of a period (html, md, json)\n"
 		"  matrix           show or load the risk matrix definition\n"
 		"  setting          list or set settings (organisation, budget, acceptance)\n"
 		"  evidence         list or add evidence; retention, archive\n"
@@ -85,6 +86,7 @@ static const struct cli_command commands[] = {
 	{"setting", NULL, cmd_setting},
 	{"settings", NULL, cmd_setting},
 	{"budget", NULL, cmd_budget},
+	{"report", NULL, cmd_report},
 	{"matrix", NULL, cmd_matrix},
 	{"policy", NULL, cmd_policy},
 	{"risk", "matrix", cmd_risk_matrix},

@@ -35,6 +35,8 @@ int cmd_audit_sample(struct cli *c, int argc, char **argv);
 int cmd_audit_finding(struct cli *c, int argc, char **argv);
 /* cmd_mreview.c: the management review (ISO 27001 9.3). */
 int cmd_mreview(struct cli *c, int argc, char **argv);
+/* cmd_report.c: the report to the board. */
+int cmd_report(struct cli *c, int argc, char **argv);
 
 /* cmd_facts.c: pam_isms's facts snapshot and decision journal. */
 int cmd_snapshot(struct cli *c, int argc, char **argv);

@@ -100,4 +100,13 @@ typedef int (*isms_assess_observed_cb)(const struct isms_assess_observed *o, voi
 int isms_assess_observed(struct isms_store *s, isms_assess_observed_cb cb, void *userdata)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+/*
+ * The same from the latest result of each test over a period that overlaps
+ * [@since, @until) (canonical UTC times, isms_date_format()): what the
+ * control tests observed in that period, for the board report.
+ */
+int isms_assess_observed_in(struct isms_store *s, const char *since, const char *until,
+			    isms_assess_observed_cb cb, void *userdata)
+	__attribute__((warn_unused_result, nonnull(1, 2, 3, 4)));
+
 #endif
