@@ -267,6 +267,59 @@ static const char *const m12[] = {
 	NULL,
 };
 
+/*
+ * 13: an accountable register (part one): SoA versions approved by
+ * management, and the registers an audit asks for: context issues (ISO
+ * 27001 4.1), interested parties and their requirements (4.2), objectives
+ * (6.2), competence and training (7.2), security incidents (5.24-5.28).
+ */
+static const char *const m13[] = {
+	"CREATE TABLE soa_version ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'draft',"
+	"  proposed_by INTEGER REFERENCES person(pk), proposed_at TEXT,"
+	"  approved_by INTEGER REFERENCES person(pk), approved_at TEXT,"
+	"  snapshot TEXT, sha256 TEXT, notes TEXT) STRICT;",
+	"CREATE TABLE context_issue ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  kind TEXT NOT NULL, description TEXT, effect TEXT,"
+	"  owner INTEGER REFERENCES person(pk), identified TEXT, next_review TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'open') STRICT;",
+	"CREATE TABLE interested_party ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  kind TEXT NOT NULL, contact TEXT, description TEXT,"
+	"  owner INTEGER REFERENCES person(pk)) STRICT;",
+	"CREATE TABLE requirement ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  party INTEGER NOT NULL REFERENCES interested_party(pk), title TEXT NOT NULL,"
+	"  source TEXT, controls TEXT, measures TEXT, status TEXT NOT NULL DEFAULT 'open',"
+	"  next_review TEXT) STRICT;",
+	"CREATE TABLE objective ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  description TEXT, success TEXT NOT NULL, target TEXT, test TEXT,"
+	"  owner INTEGER REFERENCES person(pk), due TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'planned', achieved TEXT) STRICT;",
+	"CREATE TABLE training ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  person INTEGER NOT NULL REFERENCES person(pk), topic TEXT NOT NULL,"
+	"  kind TEXT NOT NULL DEFAULT 'training', role TEXT, completed TEXT, valid_until TEXT,"
+	"  proof TEXT) STRICT;",
+	"CREATE TABLE incident ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  category TEXT, severity TEXT NOT NULL DEFAULT 'low', detected_at TEXT NOT NULL,"
+	"  reported_at TEXT, contained_at TEXT, resolved_at TEXT, closed_at TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'reported', handler INTEGER REFERENCES person(pk),"
+	"  description TEXT, evidence TEXT, breach TEXT,"
+	"  nonconformity INTEGER REFERENCES nonconformity(pk), lessons TEXT) STRICT;",
+	"CREATE TABLE incident_event ("
+	"  pk INTEGER PRIMARY KEY,"
+	"  incident INTEGER NOT NULL REFERENCES incident(pk) ON DELETE CASCADE,"
+	"  at TEXT NOT NULL, what TEXT NOT NULL, by INTEGER REFERENCES person(pk),"
+	"  evidence INTEGER) STRICT;",
+	"CREATE INDEX incident_event_incident ON incident_event(incident, at);",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -280,6 +333,7 @@ const char *const *const isms_migrations[] = {
 	m10,
 	m11,
 	m12,
+	m13,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,
