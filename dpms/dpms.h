@@ -125,4 +125,17 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 			 dpms_retention_cb cb, void (*problem)(const char *msg, void *ud), void *ud,
 			 size_t *ret_deleted);
 
+/*
+ * Open a nonconformity in the ISMS store @isms (source "breach", origin the
+ * breach's key, control 5.34, major for a high risk) for each breach of
+ * the DPMS store @dpms that never had one, all or nothing.  0 and the
+ * counts, or a negative errno (the message in @isms's or @dpms's store).
+ */
+struct dpms_breach_ncs {
+	size_t breaches; /* breaches in the DPMS store */
+	size_t opened;   /* nonconformities opened now */
+};
+int dpms_breaches_to_isms(struct isms_store *isms, struct isms_store *dpms,
+			  struct dpms_breach_ncs *ret) __attribute__((warn_unused_result, nonnull));
+
 #endif

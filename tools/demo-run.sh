@@ -141,6 +141,7 @@ dpo "The DPO judges the late read justified (approved overtime)" \
 	--reviewed-by "Jonas Richter"
 dpo "and opens the unauthorised read as a breach candidate" finding breach F-2
 dpo "Breaches and their 72 hours (Art. 33), overdue first" breach due
+show "The breaches are nonconformities of the ISMS too (5.34)" nc breaches --dpms-store "$DP"
 dpo "Per person" review summary --by person
 dpo "The DPMS evidence chain" verify
 printf '\nThe demo stores are %s and %s; try: %s --store %s risk show R-12\n' \

@@ -55,6 +55,7 @@ err_has "routed 3" "the plugin routed three personal-data accesses to the DPMS s
 out_has "unauthorised   open" "an unauthorised access found by the review"
 out_has "outside_hours  open" "an access outside the purpose-bound hours found"
 out_has "breach 'BR-2' opened from finding 'F-2'" "a finding opened as a breach candidate"
+out_has "2 breaches in the DPMS store: 2 nonconformities opened" "the DPO's breaches are nonconformities of the ISMS"
 if grep -q "F-.*lwolf.*unauthorised" "$T/demo.out"; then not_ok "the authorised user is not found unauthorised"; else ok "the authorised user is not found unauthorised"; fi
 run "$DPMSCTL" --store "$T/demo/dpms/dpms.db" --json finding list
 is "$(python3 -c 'import json,sys; print(" ".join(sorted(f["user"]+":"+f["why"] for f in json.load(open(sys.argv[1])))))' "$OUT")" \

@@ -122,4 +122,24 @@ ISMS_STORE="$T/w.db" isms --json nc list --source verify
 is "$(js '[(n["severity"], n["controls"], n["origin"]) for n in d]')" '[["major", "8.15", "row 2"]]' \
 	"major, on 8.15, naming the first bad row"
 
+# --- a DPMS breach ----------------------------------------------------------------------
+run "$DPMSCTL" --store "$T/dp/dpms.db" init -q
+expect_rc 0 "a DPMS store"
+run "$DPMSCTL" --store "$T/dp/dpms.db" -q breach add --title "payroll export mailed out" \
+	--aware-at 2026-03-28T10:00:00Z --risk high_risk
+expect_rc 0 "the DPO records a breach"
+isms nc breaches --dpms-store "$T/dp/dpms.db"
+expect_rc 0 "nc breaches"
+out_has "1 breach in the DPMS store: 1 nonconformity opened" "opens one"
+isms --json nc list --source breach
+is "$(js '[(n["origin"], n["severity"], n["controls"], n["opened"]) for n in d]')" \
+	'[["BR-1", "major", "5.34", "2026-03-28"]]' "on 5.34, major for a high risk, opened when the DPO became aware"
+bnc=$(js 'd[0]["id"]')
+isms nc close "$bnc" --verified-by ines --note "DLP rule for payroll exports"
+expect_rc 0 "closed"
+isms --json nc breaches --dpms-store "$T/dp/dpms.db"
+is "$(js '[d["breaches"], d["opened"]]')" "[1, 0]" "the same breach never opens a second one, closed or not"
+isms nc breaches --dpms-store "$T/nonexistent.db"
+expect_rc 3 "a DPMS store that is not there is an error"
+
 done_testing

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "dpms.h"
 #include "ismsctl.h"
 #include "isms/nonconformity.h"
 
@@ -65,4 +66,53 @@ int cmd_nc_close(struct cli *c, int argc, char **argv)
 	}
 	free(reason);
 	return r ? EXIT_OK : EXIT_FAIL;
+}
+
+/* 'nc breaches': the DPO's breaches as nonconformities of the ISMS. */
+int cmd_nc_breaches(struct cli *c, int argc, char **argv)
+{
+	struct isms_store *dp = NULL;
+	struct dpms_breach_ncs res;
+	const char *path = NULL;
+	char *err = NULL;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl nc breaches [--dpms-store PATH]\n\n"
+	     "Open a nonconformity (source breach, control 5.34, major for a high risk)\n"
+	     "for each personal data breach of the DPMS store (default: dpmsctl's) that\n"
+	     "never had one.  The DPMS store is only read.  Run it after 'dpmsctl\n"
+	     "breach add' or 'finding breach', or from a timer.\n");
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--dpms-store")))
+			path = v;
+		else
+			return cli_usage("nc breaches", "unknown argument '%s'", argv[i]);
+	}
+	if (!path)
+		path = dpms_default_store(NULL);
+	code = -cli_open(c, true, false);
+	if (code)
+		return code;
+	r = isms_store_open_schema(path, &dpms_schema, ISMS_STORE_READONLY, c->busy_ms, &dp, &err);
+	if (r < 0) {
+		code = cli_fail(r, "DPMS store '%s': %s", path, err ? err : strerror(-r));
+		free(err);
+		return code;
+	}
+	r = dpms_breaches_to_isms(c->store, dp, &res);
+	if (r < 0) {
+		code = cli_fail(r, "%s", isms_store_errmsg(c->store));
+		isms_store_free(dp);
+		return code;
+	}
+	isms_store_free(dp);
+	if (c->fmt == OUT_JSON)
+		printf("{\"breaches\": %zu, \"opened\": %zu}\n", res.breaches, res.opened);
+	else if (!c->quiet)
+		printf("%zu breach%s in the DPMS store: %zu nonconformit%s opened\n", res.breaches,
+		       res.breaches == 1 ? "" : "es", res.opened, res.opened == 1 ? "y" : "ies");
+	return EXIT_OK;
 }

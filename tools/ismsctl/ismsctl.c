@@ -32,6 +32,7 @@ static void usage(FILE *f)
 		"  assess trend     each test's results over its last periods\n"
 		"  test attest T    record a manual attestation for a control test\n"
 		"  nc close NC      close a nonconformity whose effectiveness check passes\n"
+		"  nc breaches      open nonconformities for the DPO's personal data breaches\n"
 		"  audit sample     draw a reproducible random sample of a control's evidence\n"
 		"  audit finding A  record a finding of audit A as a nonconformity\n"
 		"  management-review the management review: inputs, record, decide, approve\n"
@@ -79,6 +80,8 @@ static const struct cli_command commands[] = {
 	{"test", "attest", cmd_test_attest},
 	{"nc", "close", cmd_nc_close},
 	{"nonconformity", "close", cmd_nc_close},
+	{"nc", "breaches", cmd_nc_breaches},
+	{"nonconformity", "breaches", cmd_nc_breaches},
 	{"audit", "sample", cmd_audit_sample},
 	{"audit", "finding", cmd_audit_finding},
 	{"management-review", NULL, cmd_mreview},
