@@ -106,6 +106,10 @@ show "The review held, its inputs frozen and hashed into the chain" \
 	--text "Bring the branch office into the scope" --owner hbauer --due 2027-06-30
 show "Approved by management: the decisions become a measure, a nonconformity and a change" \
 	management-review approve MR-1 --by hbauer
+show "The report to the board, one self-contained HTML file (open it in a browser)" \
+	report --format html -o "$D/report.html"
+step "The same report for email (the first lines)" "ismsctl report --format md --dry-run"
+"$ISMSCTL" report --format md --dry-run | head -n 40
 show "Evidence chain" verify
 
 # --- The data protection officer's side: a store of its own. ---------------------
