@@ -108,25 +108,15 @@ int nc_from_indicator(struct isms_store *s, const char *indicator, const char *c
 /* The risks on asset @asset, comma-separated (NULL: none; malloc'd). */
 static int asset_risks(struct isms_store *s, const char *asset, char **ret)
 {
-	sqlite3_stmt *st = NULL;
 	int r;
 
 	*ret = NULL;
 	if (!asset || !asset[0])
 		return 0;
-	r = store_prepare(s,
-			  "SELECT group_concat(id, ',') FROM (SELECT k.id FROM risk k"
-			  " JOIN asset a ON a.pk = k.asset WHERE a.name = ?1 ORDER BY k.pk LIMIT 64)",
-			  &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, asset);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1 && TEXT(st, 0)) {
-		*ret = strdup(TEXT(st, 0));
-		r = *ret ? 0 : -ENOMEM;
-	}
-	sqlite3_finalize(st);
+	r = store_query_text(s,
+			     "SELECT group_concat(id, ',') FROM (SELECT k.id FROM risk k"
+			     " JOIN asset a ON a.pk = k.asset WHERE a.name = ?1 ORDER BY k.pk LIMIT 64)",
+			     asset, NULL, NULL, ret);
 	return r < 0 ? r : 0;
 }
 
@@ -161,48 +151,22 @@ int nc_from_break_glass(struct isms_store *s, int64_t pk, const char *ts, const 
 /* The risks treated by measures implementing @control (malloc'd; NULL: none). */
 static int control_risks(struct isms_store *s, const char *control, char **ret)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
+	int r = store_query_text(s,
+				 "SELECT group_concat(id, ',') FROM (SELECT DISTINCT k.id FROM measure m"
+				 " JOIN control c ON c.pk = m.control JOIN risk k ON k.pk = m.risk"
+				 " WHERE c.id = ?1 AND m.status <> 'cancelled' ORDER BY k.pk LIMIT 64)",
+				 control, NULL, NULL, ret);
 
-	*ret = NULL;
-	r = store_prepare(s,
-			  "SELECT group_concat(id, ',') FROM (SELECT DISTINCT k.id FROM measure m"
-			  " JOIN control c ON c.pk = m.control JOIN risk k ON k.pk = m.risk"
-			  " WHERE c.id = ?1 AND m.status <> 'cancelled' ORDER BY k.pk LIMIT 64)",
-			  &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, control);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1 && TEXT(st, 0)) {
-		*ret = strdup(TEXT(st, 0));
-		r = *ret ? 0 : -ENOMEM;
-	}
-	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
 }
 
 /* An open nonconformity raised by test @test, whatever period (NULL: none; malloc'd). */
 static int open_for_test(struct isms_store *s, const char *test, char **ret)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
-
-	*ret = NULL;
-	r = store_prepare(s,
-			  "SELECT id FROM nonconformity WHERE source = 'test'"
-			  " AND effectiveness_test = ?1 AND status <> 'closed' ORDER BY pk LIMIT 1",
-			  &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, test);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1) {
-		*ret = strdup(TEXT(st, 0));
-		r = *ret ? 1 : -ENOMEM;
-	}
-	sqlite3_finalize(st);
-	return r;
+	return store_query_text(s,
+				"SELECT id FROM nonconformity WHERE source = 'test'"
+				" AND effectiveness_test = ?1 AND status <> 'closed' ORDER BY pk LIMIT 1",
+				test, NULL, NULL, ret);
 }
 
 /* The control's owner and whether it is claimed implemented. */

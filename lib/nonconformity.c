@@ -61,26 +61,10 @@ static int keys_exist(struct isms_store *s, const char *entity, const char *keys
 
 static int find_open(struct isms_store *s, const char *source, const char *origin, char **ret)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
-
-	r = store_prepare(s,
-			  "SELECT id FROM nonconformity WHERE source = ?1 AND origin = ?2"
-			  " AND status <> 'closed' ORDER BY pk LIMIT 1",
-			  &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, source);
-	if (r >= 0)
-		r = store_bind_text(s, st, 2, origin);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1) {
-		*ret = strdup((const char *)sqlite3_column_text(st, 0));
-		if (!*ret)
-			r = -ENOMEM;
-	}
-	sqlite3_finalize(st);
-	return r;
+	return store_query_text(s,
+				"SELECT id FROM nonconformity WHERE source = ?1 AND origin = ?2"
+				" AND status <> 'closed' ORDER BY pk LIMIT 1",
+				source, origin, NULL, ret);
 }
 
 static void day_of(int64_t t, int plus_days, char buf[11])
@@ -95,22 +79,10 @@ static void day_of(int64_t t, int plus_days, char buf[11])
 /* The owner of risk @key, or NULL when it has none (*ret malloc'd). */
 static int risk_owner(struct isms_store *s, const char *key, char **ret)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
+	int r = store_query_text(s,
+				 "SELECT p.name FROM risk r JOIN person p ON p.pk = r.owner WHERE r.id = ?1",
+				 key, NULL, NULL, ret);
 
-	*ret = NULL;
-	r = store_prepare(s,
-			  "SELECT p.name FROM risk r JOIN person p ON p.pk = r.owner WHERE r.id = ?1",
-			  &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, key);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 1) {
-		*ret = strdup((const char *)sqlite3_column_text(st, 0));
-		r = *ret ? 0 : -ENOMEM;
-	}
-	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
 }
 

@@ -64,6 +64,9 @@ int store_bind_text(struct isms_store *s, sqlite3_stmt *stmt, int idx, const cha
  */
 int store_query_int(struct isms_store *s, const char *sql, const char *a, const char *b,
 		    const char *c, int64_t *ret);
+/* The same for a text: 1 with *ret malloc'd, 0 with *ret NULL, or -errno. */
+int store_query_text(struct isms_store *s, const char *sql, const char *a, const char *b,
+		     const char *c, char **ret);
 
 /* Schema migrations (migrate.c). */
 int store_migrate(struct isms_store *s);
