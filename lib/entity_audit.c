@@ -15,16 +15,6 @@ static const char *const audit_status[] = {"planned", "held", "reported", "cance
 static const char *const audit_results[] = {"conform", "minor_findings", "major_findings",
 					    NULL};
 
-static int check_keys(const char *in, char *err, size_t errlen)
-{
-	char why[128];
-
-	if (isms_nc_keys_valid(in, why, sizeof(why)))
-		return 0;
-	snprintf(err, errlen, "%s", why);
-	return -EINVAL;
-}
-
 static const struct isms_field audit_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. IA-1 (generated if absent)"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what is audited"},
@@ -34,9 +24,9 @@ static const struct isms_field audit_fields[] = {
 	 .help = "the audit's scope: units, processes, locations"},
 	{.name = "criteria", .flags = ISMS_FF_HIDDEN,
 	 .help = "what it is audited against (e.g. ISO 27001 Annex A, the access policy)"},
-	{.name = "controls", .check = check_keys,
+	{.name = "controls", .check = isms_nc_keys_check,
 	 .help = "Annex A controls audited, comma-separated (e.g. 5.15,8.2)"},
-	{.name = "assets", .check = check_keys, .flags = ISMS_FF_HIDDEN,
+	{.name = "assets", .check = isms_nc_keys_check, .flags = ISMS_FF_HIDDEN,
 	 .help = "assets audited, comma-separated asset names"},
 	{.name = "auditor", .type = ISMS_FT_REF, .ref = "person",
 	 .help = "who audits (may not audit their own area or work)"},

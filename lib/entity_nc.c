@@ -17,16 +17,6 @@ static const char *const nc_severity[] = {"minor", "major", NULL};
 static const char *const nc_status[] = {"open", "action", "verifying", "closed", NULL};
 static const char *const nc_effect[] = {"pending", "effective", "ineffective", NULL};
 
-static int check_keys(const char *in, char *err, size_t errlen)
-{
-	char why[128];
-
-	if (isms_nc_keys_valid(in, why, sizeof(why)))
-		return 0;
-	snprintf(err, errlen, "%s", why);
-	return -EINVAL;
-}
-
 static const struct isms_field nc_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. NC-1 (generated if absent)"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what does not conform"},
@@ -39,9 +29,9 @@ static const struct isms_field nc_fields[] = {
 	{.name = "severity", .type = ISMS_FT_ENUM, .choices = nc_severity, .dflt = "minor",
 	 .help = "minor or major"},
 	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "what was found, and where"},
-	{.name = "controls", .flags = ISMS_FF_HIDDEN, .check = check_keys,
+	{.name = "controls", .flags = ISMS_FF_HIDDEN, .check = isms_nc_keys_check,
 	 .help = "Annex A controls it touches, comma-separated (e.g. 5.15,8.2)"},
-	{.name = "risks", .flags = ISMS_FF_HIDDEN, .check = check_keys,
+	{.name = "risks", .flags = ISMS_FF_HIDDEN, .check = isms_nc_keys_check,
 	 .help = "risks it touches, comma-separated (e.g. R-1,R-4)"},
 	{.name = "correction", .flags = ISMS_FF_HIDDEN, .help = "what was done at once to contain it"},
 	{.name = "root_cause", .flags = ISMS_FF_HIDDEN, .help = "why it happened"},

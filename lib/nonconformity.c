@@ -40,6 +40,16 @@ bool isms_nc_keys_valid(const char *in, char *why, size_t len)
 	}
 }
 
+int isms_nc_keys_check(const char *in, char *err, size_t errlen)
+{
+	char why[128];
+
+	if (isms_nc_keys_valid(in, why, sizeof(why)))
+		return 0;
+	snprintf(err, errlen, "%s", why);
+	return -EINVAL;
+}
+
 /* Each key of the list @keys names a record of @entity. */
 static int keys_exist(struct isms_store *s, const char *entity, const char *keys)
 {

@@ -86,4 +86,7 @@ int isms_nc_from_verify(struct isms_store *s, int64_t first_bad, const char *rea
 /* Is @in a list of keys "a,b,c" (no empty key, no space around one)?  Else why. */
 bool isms_nc_keys_valid(const char *in, char *why, size_t len) __attribute__((nonnull));
 
+/* The same as a field's check (struct isms_field .check): 0 or -EINVAL with @err. */
+int isms_nc_keys_check(const char *in, char *err, size_t errlen) __attribute__((nonnull));
+
 #endif
