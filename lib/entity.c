@@ -11,6 +11,7 @@
 #include "isms/entity.h"
 #include "isms/strutil.h"
 #include "nc_sources_internal.h"
+#include "risk_accept_internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -54,6 +55,24 @@ static int check_rule(const char *in, char *err, size_t errlen)
 	" WHERE c.likelihood = " l " AND c.impact = " i ")"
 #define RANK_OF(l, i) "(SELECT c.level FROM risk_cell c WHERE c.likelihood = " l " AND c.impact = " i ")"
 #define TODAY "date('now')"
+/*
+ * A risk's level now: its residual rating is a target until every measure
+ * treating it (one at least, cancelled ones aside) is implemented.
+ */
+#define CURRENT_RANK                                                                        \
+	"(CASE WHEN t.residual_likelihood IS NOT NULL AND t.residual_impact IS NOT NULL"    \
+	" AND EXISTS (SELECT 1 FROM measure m WHERE m.risk = t.pk AND m.status <> 'cancelled')" \
+	" AND NOT EXISTS (SELECT 1 FROM measure m WHERE m.risk = t.pk"                        \
+	" AND m.status IN ('planned', 'in_progress'))"                                        \
+	" THEN " RANK_OF("t.residual_likelihood", "t.residual_impact")                       \
+	" ELSE " RANK_OF("t.likelihood", "t.impact") " END)"
+/* The state of a risk's acceptance, from its fields. */
+#define ACCEPTANCE                                                                          \
+	"(CASE WHEN t.accepted_by IS NULL THEN"                                             \
+	" CASE WHEN t.treatment = 'accept' THEN 'proposed' ELSE 'none' END"                  \
+	" WHEN t.revoked_at IS NOT NULL THEN 'revoked'"                                     \
+	" WHEN t.accepted_until IS NOT NULL AND t.accepted_until < " TODAY " THEN 'expired'" \
+	" ELSE 'accepted' END)"
 
 static const struct isms_field person_fields[] = {
 	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED,
@@ -145,18 +164,29 @@ static const struct isms_field risk_fields[] = {
 	{.name = "residual_level", .flags = ISMS_FF_COMPUTED,
 	 .sql = LEVEL_OF("t.residual_likelihood", "t.residual_impact"),
 	 .help = "residual risk level"},
+	{.name = "current_level", .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
+	 .sql = "(SELECT lv.name FROM risk_level lv WHERE lv.rank = " CURRENT_RANK ")",
+	 .help = "level now: the residual once every measure is implemented, else the inherent"},
+	{.name = "acceptance", .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN, .sql = ACCEPTANCE,
+	 .help = "none, proposed, accepted, expired or revoked"},
 	{.name = "acceptable", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
-	 .sql = "CASE WHEN coalesce(" RANK_OF("t.residual_likelihood", "t.residual_impact")
-		", " RANK_OF("t.likelihood", "t.impact")
-		") <= (SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'acceptance')"
-		" THEN 1 ELSE 0 END",
-	 .help = "(residual) level within the acceptance threshold"},
+	 .sql = "CASE WHEN " ACCEPTANCE " = 'accepted' THEN 1"
+		" WHEN " ACCEPTANCE " IN ('expired', 'revoked') THEN 0"
+		" WHEN " CURRENT_RANK " <= (SELECT CAST(value AS INTEGER) FROM setting"
+		" WHERE key = 'acceptance') THEN 1 ELSE 0 END",
+	 .help = "accepted now, or its current level within the acceptance threshold"},
 	{.name = "accepted_by", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
-	 .help = "who accepted the (residual) risk"},
+	 .help = "who in management accepted the residual risk (ISO 27001 6.1.3 f)"},
 	{.name = "accepted_at", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
 	 .help = "when it was accepted"},
 	{.name = "accepted_until", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
 	 .help = "acceptance expires (ISO 27001 6.1.3)"},
+	{.name = "acceptance_conditions", .flags = ISMS_FF_HIDDEN,
+	 .help = "conditions of the acceptance"},
+	{.name = "revoked_by", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
+	 .help = "who revoked the acceptance"},
+	{.name = "revoked_at", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
+	 .help = "when the acceptance was revoked"},
 	{.name = "criteria", .flags = ISMS_FF_HIDDEN,
 	 .help = "legal or compliance requirements that bear on acceptance"},
 	{.name = "last_change", .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
@@ -373,8 +403,12 @@ static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat",
 static const struct isms_entity e_control = ENTITY("control", "controls", "control", NULL,
 						   ISMS_EF_CATALOGUE, control_fields,
 						   "Annex A controls and their applicability");
-static const struct isms_entity e_risk = ENTITY("risk", "risks", "risk", "R-", 0, risk_fields,
-						"the risk register");
+static const struct isms_entity e_risk = {
+	.name = "risk", .plural = "risks", .table = "risk", .auto_prefix = "R-",
+	.fields = risk_fields, .nfields = N(risk_fields), .help = "the risk register",
+	/* acceptance by management, not by its owner, on a day that has come */
+	.written = risk_written,
+};
 static const struct isms_entity e_measure = ENTITY("measure", "measures", "measure", "M-", 0,
 						   measure_fields, "measures treating risks");
 static const struct isms_entity e_review = {

@@ -320,6 +320,17 @@ static const char *const m13[] = {
 	NULL,
 };
 
+/*
+ * 14: risk acceptance with a lifecycle (ISO 27001 6.1.3 f): its conditions,
+ * and its revocation; accepted, expired and revoked are read from these.
+ */
+static const char *const m14[] = {
+	"ALTER TABLE risk ADD COLUMN acceptance_conditions TEXT;",
+	"ALTER TABLE risk ADD COLUMN revoked_by INTEGER REFERENCES person(pk);",
+	"ALTER TABLE risk ADD COLUMN revoked_at TEXT;",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -334,6 +345,7 @@ const char *const *const isms_migrations[] = {
 	m11,
 	m12,
 	m13,
+	m14,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

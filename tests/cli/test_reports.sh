@@ -276,7 +276,8 @@ is "$(js '[(r["id"], r["level"]) for r in d]')" \
 	'[["R-1", "red"], ["R-2", "red"], ["R-3", "green"], ["R-4", "red"], ["R-5", "red"], ["R-6", "red"], ["R-7", "amber"]]' \
 	"every risk is rated on the new matrix"
 isms --json risk show R-1
-is "$(js 'd["residual_level"], d["acceptable"]')" '["green", true]' "residual level on the new matrix (1 x 2)"
+is "$(js 'd["residual_level"], d["current_level"], d["acceptable"]')" '["green", "red", false]' \
+	"residual level on the new matrix (1 x 2): a target, with no measure implemented"
 isms --json risk add --title "New" --likelihood likely --impact severe
 expect_rc 0 "risk add with the new labels"
 isms --json risk show R-8

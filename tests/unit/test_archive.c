@@ -366,6 +366,8 @@ static void t_migrate_old_store(void **state)
 				"DROP TRIGGER evidence_no_update;"
 				"DROP INDEX evidence_by_ts; DROP TABLE evidence_tag;"
 				"DROP TABLE control_test; DROP TABLE assessment;"
+				"ALTER TABLE risk DROP COLUMN acceptance_conditions;"
+				"ALTER TABLE risk DROP COLUMN revoked_by; ALTER TABLE risk DROP COLUMN revoked_at;"
 				"DROP TABLE incident_event; DROP TABLE incident; DROP TABLE training;"
 				"DROP TABLE objective; DROP TABLE requirement; DROP TABLE interested_party;"
 				"DROP TABLE context_issue; DROP TABLE soa_version;"

@@ -766,14 +766,92 @@ static void t_computed_risk(void **state)
 	assert_int_equal(isms_setting_apply(fx->s, "acceptance", "low"), 0);
 	assert_field(fx->s, "risk", "R-3", "acceptable", "no");
 
-	/* ...and the residual rating, once there is one. */
+	/* ...and the residual rating, once the measures treating it are implemented. */
 	assert_int_equal(isms_record_change(fx->s, risk, "R-2",
 					    TU_KV({"residual_likelihood", "rare"},
 						  {"residual_impact", "limited"})),
 			 0);
 	assert_field(fx->s, "risk", "R-2", "residual_level", "low");
 	assert_field(fx->s, "risk", "R-2", "level", "very_high");
+	assert_field(fx->s, "risk", "R-2", "current_level", "very_high");
+	assert_field(fx->s, "risk", "R-2", "acceptable", "no");
+	tu_add(fx->s, "measure", TU_KV({"id", "MA"}, {"title", "m1"}, {"risk", "R-2"},
+				       {"status", "implemented"}));
+	tu_add(fx->s, "measure", TU_KV({"id", "MB"}, {"title", "m2"}, {"risk", "R-2"},
+				       {"status", "planned"}));
+	assert_field(fx->s, "risk", "R-2", "acceptable", "no");
+	assert_int_equal(isms_record_change(fx->s, tu_entity("measure"), "MB",
+					    TU_KV({"status", "cancelled"})),
+			 0);
+	assert_field(fx->s, "risk", "R-2", "current_level", "low");
 	assert_field(fx->s, "risk", "R-2", "acceptable", "yes");
+}
+
+/* Acceptance (ISO 27001 6.1.3 f): by management, not the owner, dated, expiring after it. */
+static void t_risk_acceptance(void **state)
+{
+	struct tu_fixture *fx = *state;
+	const struct isms_entity *risk = tu_entity("risk");
+
+	tu_add(fx->s, "person", TU_KV({"name", "mia"}, {"role", "management"}));
+	tu_add(fx->s, "person", TU_KV({"name", "max"}, {"role", "management"},
+				      {"active_until", "2026-01-31"}));
+	tu_add(fx->s, "person", TU_KV({"name", "olga"}, {"role", "asset_owner"}));
+	tu_add(fx->s, "risk", TU_KV({"title", "x"}, {"likelihood", "4"}, {"impact", "4"},
+				    {"owner", "olga"}, {"treatment", "accept"}));
+	assert_field(fx->s, "risk", "R-1", "acceptance", "proposed");
+	assert_field(fx->s, "risk", "R-1", "acceptable", "no");
+	/* the wrong role, the owner, a manager gone by then */
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"accepted_by", "olga"}, {"accepted_at", "2026-02-01"})),
+			 -EPERM);
+	assert_contains(isms_store_errmsg(fx->s), "owns it");
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"owner", "mia"}, {"accepted_by", "mia"},
+						  {"accepted_at", "2026-02-01"})),
+			 -EPERM);
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"accepted_by", "max"}, {"accepted_at", "2026-02-01"})),
+			 -EPERM);
+	assert_contains(isms_store_errmsg(fx->s), "only an active member of management");
+	/* no date, a date to come, an expiry before it */
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1", TU_KV({"accepted_by", "mia"})),
+			 -EINVAL);
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"accepted_by", "mia"}, {"accepted_at", "2099-01-01"})),
+			 -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s), "in the future");
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"accepted_by", "mia"}, {"accepted_at", "2026-02-01"},
+						  {"accepted_until", "2026-01-01"})),
+			 -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s), "before it was given");
+	assert_field(fx->s, "risk", "R-1", "accepted_by", NULL);
+	/* accepted: acceptable although very high */
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"accepted_by", "mia"}, {"accepted_at", "2026-02-01"},
+						  {"accepted_until", "2099-01-31"})),
+			 0);
+	assert_field(fx->s, "risk", "R-1", "acceptance", "accepted");
+	assert_field(fx->s, "risk", "R-1", "acceptable", "yes");
+	/* expired: not acceptable, even at a level within the threshold */
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"likelihood", "1"}, {"impact", "1"},
+						  {"accepted_until", "2026-03-01"})),
+			 0);
+	assert_field(fx->s, "risk", "R-1", "acceptance", "expired");
+	assert_field(fx->s, "risk", "R-1", "acceptable", "no");
+	/* revoked, by management only */
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"accepted_until", NULL}, {"revoked_by", "olga"},
+						  {"revoked_at", "2026-02-10"})),
+			 -EPERM);
+	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
+					    TU_KV({"accepted_until", NULL}, {"revoked_by", "mia"},
+						  {"revoked_at", "2026-02-10"})),
+			 0);
+	assert_field(fx->s, "risk", "R-1", "acceptance", "revoked");
+	assert_field(fx->s, "risk", "R-1", "acceptable", "no");
 }
 
 static void t_computed_dates(void **state)
@@ -900,6 +978,7 @@ int main(void)
 		STORE_TEST(t_filter_errors),
 		STORE_TEST(t_list_stops),
 		STORE_TEST(t_computed_risk),
+		STORE_TEST(t_risk_acceptance),
 		STORE_TEST(t_computed_dates),
 		STORE_TEST(t_hostile_sql),
 		STORE_TEST(t_hostile_text),
