@@ -35,7 +35,9 @@ isms -q risk add --title "Flood" --likelihood 2 --impact 4
 isms risk matrix
 expect_rc 0 "risk matrix"
 out_has "Inherent risk matrix" "the table says inherent"
-is "$(grep -c . "$OUT")" 6 "title, header and four rows"
+is "$(grep -c . "$OUT")" 7 "title, header, four rows and the risks not acceptable"
+out_has "not acceptable now (4): R-1 (very_high), R-2 (very_high), R-4 (medium), R-5 (high)" \
+	"which risks are not acceptable, and why" 
 is "$(sed -n 3p "$OUT" | tr -s ' ' | sed 's/ $//')" \
 	'likelihood \ impact negligible limited considerable existential' "the header names the impacts"
 is "$(row very_frequent)" "very_frequent low* 0 high 0 very_high 0 very_high 2" \

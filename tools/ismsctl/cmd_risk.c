@@ -24,6 +24,32 @@
 
 /* --- risk matrix ------------------------------------------------------- */
 
+/*
+ * A cell's level is not a risk's acceptance: one in a green cell may have
+ * an expired acceptance, one in a red cell a valid one, and a residual
+ * rating counts only once the measures are implemented.  Say which.
+ */
+static int print_not_acceptable(struct cli *c)
+{
+	const struct isms_kv f[] = {{"acceptable", "no"}};
+	const struct isms_entity *e;
+	struct rows rs = {0};
+	int r = report_load_rows(c, "risk", f, 1, &rs, &e);
+
+	if (r < 0) {
+		rows_release(&rs);
+		return cli_store_fail(c, r);
+	}
+	printf("\nnot acceptable now (%zu):", rs.n);
+	for (size_t i = 0; i < rs.n; i++)
+		printf("%s %s (%s)", i ? "," : "", rs.v[i][0], FIELD(e, rs.v[i], "acceptance")[0] &&
+		       strcmp(FIELD(e, rs.v[i], "acceptance"), "none") != 0 ?
+			       FIELD(e, rs.v[i], "acceptance") : FIELD(e, rs.v[i], "current_level"));
+	printf("%s\n", rs.n ? "" : " none");
+	rows_release(&rs);
+	return EXIT_OK;
+}
+
 int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 {
 	struct isms_risk_matrix m;
@@ -93,7 +119,7 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 		for (int v = 0; v < m.nlevels; v++)
 			if ((int)strlen(m.level[v]) + 6 > cw)
 				cw = (int)strlen(m.level[v]) + 6;
-		printf("%s risk matrix (risks per cell; * = acceptable)\n\n",
+		printf("%s risk matrix (risks per cell; * = level within the acceptance threshold)\n\n",
 		       residual ? "Residual" : "Inherent");
 		printf("%-*s", lw, "likelihood \\ impact");
 		for (int i = 0; i < m.nimpact; i++)
@@ -112,7 +138,7 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 			putchar('\n');
 		}
 	}
-	return EXIT_OK;
+	return print_not_acceptable(c);
 }
 
 /* --- risk top ---------------------------------------------------------- */
@@ -256,4 +282,84 @@ int cmd_risk_history(struct cli *c, int argc, char **argv)
 		return cli_store_fail(c, r);
 	c->store = isms_store_free(c->store);
 	return cmd_record(c, 3, args);
+}
+
+/* --- risk accept, risk revoke ------------------------------------------ */
+
+/* 'risk accept R --by P [--at D] [--until D] [--conditions T]', 'risk revoke R --by P [--at D]' */
+static int accept_or_revoke(struct cli *c, int argc, char **argv, bool accept)
+{
+	const char *cmd = accept ? "risk accept" : "risk revoke";
+	const char *id = NULL, *by = NULL, *at = NULL, *until = NULL, *cond = NULL;
+	struct isms_kv kv[6];
+	size_t n = 0;
+	char today[11];
+	int r, code;
+
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--by")))
+			by = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--at")))
+			at = v;
+		else if (accept && (v = cli_opt_value(argc, argv, &i, "--until")))
+			until = v;
+		else if (accept && (v = cli_opt_value(argc, argv, &i, "--conditions")))
+			cond = v;
+		else if (argv[i][0] != '-' && !id)
+			id = argv[i];
+		else
+			return cli_usage(cmd, "unknown argument '%s'", argv[i]);
+	}
+	if (!id || !by)
+		return cli_usage(cmd, "'%s' needs the risk and --by PERSON", cmd);
+	report_today(today);
+	if (!at)
+		at = today;
+	if (accept) {
+		kv[n++] = (struct isms_kv){"accepted_by", by};
+		kv[n++] = (struct isms_kv){"accepted_at", at};
+		kv[n++] = (struct isms_kv){"accepted_until", until};
+		kv[n++] = (struct isms_kv){"acceptance_conditions", cond};
+		/* a new acceptance ends an earlier revocation */
+		kv[n++] = (struct isms_kv){"revoked_by", NULL};
+		kv[n++] = (struct isms_kv){"revoked_at", NULL};
+	} else {
+		kv[n++] = (struct isms_kv){"revoked_by", by};
+		kv[n++] = (struct isms_kv){"revoked_at", at};
+	}
+	code = -cli_open(c, true, false);
+	if (code)
+		return code;
+	r = isms_record_change(c->store, isms_schema_entity(c->schema, "risk"), id, kv, n);
+	if (r < 0)
+		return cli_store_fail(c, r);
+	if (!c->quiet)
+		printf("risk '%s': acceptance %s by '%s' on %s\n", id, accept ? "given" : "revoked", by,
+		       at);
+	return EXIT_OK;
+}
+
+int cmd_risk_accept(struct cli *c, int argc, char **argv)
+{
+	HELP(argc, argv,
+	     "Usage: ismsctl risk accept R --by PERSON [--at DATE] [--until DATE]\n"
+	     "                           [--conditions TEXT]\n\n"
+	     "Record that PERSON, an active member of management other than the risk's\n"
+	     "owner, accepts risk R (ISO 27001 6.1.3 f) on DATE (default today, never\n"
+	     "later), until DATE (after it), under the conditions given.  The risk is\n"
+	     "acceptable while the acceptance is valid; once it expires it is not, and\n"
+	     "is overdue for review.\n");
+	return accept_or_revoke(c, argc, argv, true);
+}
+
+int cmd_risk_revoke(struct cli *c, int argc, char **argv)
+{
+	HELP(argc, argv,
+	     "Usage: ismsctl risk revoke R --by PERSON [--at DATE]\n\n"
+	     "Revoke the acceptance of risk R: PERSON is an active member of management;\n"
+	     "R is then not acceptable until accepted again or treated below the\n"
+	     "acceptance threshold.\n");
+	return accept_or_revoke(c, argc, argv, false);
 }

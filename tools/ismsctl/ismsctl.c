@@ -26,6 +26,8 @@ static void usage(FILE *f)
 		"  risk matrix      the risk matrix with the number of risks in each cell\n"
 		"  risk top         the highest risks\n"
 		"  risk history R   what live indicators changed in a risk, and why\n"
+		"  risk accept R    management accepts a risk (--by, --until, --conditions)\n"
+		"  risk revoke R    management revokes a risk's acceptance\n"
 		"  indicator scan   count new evidence against the live risk indicators\n"
 		"  soa              the Statement of Applicability, claimed and observed\n"
 		"  assess           run the control tests over the evidence of a period\n"
@@ -95,6 +97,8 @@ static const struct cli_command commands[] = {
 	{"risk", "matrix", cmd_risk_matrix},
 	{"risk", "top", cmd_risk_top},
 	{"risk", "history", cmd_risk_history},
+	{"risk", "accept", cmd_risk_accept},
+	{"risk", "revoke", cmd_risk_revoke},
 	{"indicator", "scan", cmd_indicator_scan},
 	{"review", "due", cmd_review_due},
 	{"evidence", NULL, cmd_evidence},

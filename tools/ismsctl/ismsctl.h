@@ -19,6 +19,8 @@ int cmd_matrix(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_indicator_scan(struct cli *c, int argc, char **argv);
 int cmd_risk_history(struct cli *c, int argc, char **argv);
+int cmd_risk_accept(struct cli *c, int argc, char **argv);
+int cmd_risk_revoke(struct cli *c, int argc, char **argv);
 
 /* cmd_assess.c: control tests over the evidence. */
 int cmd_assess(struct cli *c, int argc, char **argv);
