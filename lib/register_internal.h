@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_REGISTER_INTERNAL_H
+#define ISMS_REGISTER_INTERNAL_H
+
+#include <stddef.h>
+
+#include "isms/entity.h"
+
+/*
+ * What the registers of ISO 27001's clauses 4 to 7 and of incidents
+ * (entity_context.c, entity_objective.c, entity_training.c,
+ * entity_incident.c) share: lists of keys that must name records, and
+ * reading a few columns of the row just written.
+ */
+
+/* A field check: @in is a comma-separated list of keys (e.g. 5.15,8.2). */
+int register_check_keys(const char *in, char *err, size_t errlen);
+/* A field check: @in is a comma-separated list of evidence row numbers (e.g. 12,40). */
+int register_check_rows(const char *in, char *err, size_t errlen);
+
+/*
+ * Each key of the comma-separated @keys names a record of @entity; else
+ * -ENOENT with the store's message naming @what ("requirement 'RQ-1'").
+ */
+int register_keys_exist(struct isms_store *s, const char *what, const char *entity,
+			const char *keys);
+/* Each number of the comma-separated @rows is a row of the evidence chain; else -ENOENT. */
+int register_rows_exist(struct isms_store *s, const char *what, const char *rows);
+
+/*
+ * The @n text columns of the one row of @sql (?1 = @key) into ret[]
+ * (malloc'd, NULL for NULL): 0, -ENOENT when there is no row, or -errno.
+ */
+int register_row(struct isms_store *s, const char *sql, const char *key, char **ret, size_t n);
+void register_row_release(char **v, size_t n);
+
+/* The record type's written() hooks. */
+int register_requirement_written(struct isms_store *s, const struct isms_entity *e,
+				 const char *key, const struct isms_kv *kv, size_t n, bool added);
+
+#endif
