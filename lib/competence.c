@@ -6,6 +6,7 @@
 
 #include "isms/competence.h"
 #include "isms/entity.h"
+#include "register_internal.h"
 #include "store_internal.h"
 
 #define VALID(t)                                                                            \
@@ -30,19 +31,6 @@ static bool is_role(const char *role)
 		if (strcmp(*c, role) == 0)
 			return true;
 	return false;
-}
-
-static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-	char *d;
-
-	if (!v)
-		return NULL;
-	d = strdup((const char *)v);
-	if (!d)
-		*oom = true;
-	return d;
 }
 
 int isms_competence_list(struct isms_store *s, const char *role, const char *today,
@@ -72,9 +60,9 @@ int isms_competence_list(struct isms_store *s, const char *role, const char *tod
 		ret->v = nv;
 		it = &nv[ret->n++];
 		*it = (struct isms_competence_row){.covered = sqlite3_column_int(st, 3) != 0};
-		it->person = dup_col(st, 0, &oom);
-		it->role = dup_col(st, 1, &oom);
-		it->trainings = dup_col(st, 2, &oom);
+		it->person = register_col_dup(st, 0, &oom);
+		it->role = register_col_dup(st, 1, &oom);
+		it->trainings = register_col_dup(st, 2, &oom);
 		if (oom)
 			r = -ENOMEM;
 	}

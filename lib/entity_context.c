@@ -92,8 +92,8 @@ static const struct isms_field req_fields[] = {
 };
 
 /* Whichever way it is written, the controls and measures it names exist. */
-int register_requirement_written(struct isms_store *s, const struct isms_entity *e,
-				 const char *key, const struct isms_kv *kv, size_t n, bool added)
+static int req_written(struct isms_store *s, const struct isms_entity *e, const char *key,
+		       const struct isms_kv *kv, size_t n, bool added)
 {
 	char *v[2], what[96];
 	int r;
@@ -122,5 +122,5 @@ const struct isms_entity isms_entity_requirement = {
 	.fields = req_fields,
 	.nfields = N(req_fields),
 	.help = "requirements of interested parties (ISO 27001 4.2 b)",
-	.written = register_requirement_written,
+	.written = req_written,
 };

@@ -179,19 +179,6 @@ static const char timeline_sql[] =
 	" 5 + e.pk FROM incident_event e WHERE e.incident = ?1"
 	") WHERE at IS NOT NULL ORDER BY at, o";
 
-static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-	char *d;
-
-	if (!v)
-		return NULL;
-	d = strdup((const char *)v);
-	if (!d)
-		*oom = true;
-	return d;
-}
-
 int isms_incident_timeline(struct isms_store *s, const char *key,
 			   struct isms_incident_timeline *ret)
 {
@@ -222,9 +209,9 @@ int isms_incident_timeline(struct isms_store *s, const char *key,
 		it = &nv[ret->n++];
 		*it = (struct isms_incident_entry){.evidence = sqlite3_column_int64(st, 3),
 						   .own = sqlite3_column_int(st, 4) != 0};
-		it->at = dup_col(st, 0, &oom);
-		it->what = dup_col(st, 1, &oom);
-		it->by = dup_col(st, 2, &oom);
+		it->at = register_col_dup(st, 0, &oom);
+		it->what = register_col_dup(st, 1, &oom);
+		it->by = register_col_dup(st, 2, &oom);
 		if (oom) {
 			r = -ENOMEM;
 			break;

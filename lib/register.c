@@ -137,3 +137,16 @@ void register_row_release(char **v, size_t n)
 		v[i] = NULL;
 	}
 }
+
+char *register_col_dup(sqlite3_stmt *st, int i, bool *oom)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	char *d;
+
+	if (!v)
+		return NULL;
+	d = strdup((const char *)v);
+	if (!d)
+		*oom = true;
+	return d;
+}

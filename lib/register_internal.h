@@ -2,9 +2,11 @@
 #ifndef ISMS_REGISTER_INTERNAL_H
 #define ISMS_REGISTER_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "isms/entity.h"
+#include "store_internal.h"
 
 /*
  * What the registers of ISO 27001's clauses 4 to 7 and of incidents
@@ -34,8 +36,7 @@ int register_rows_exist(struct isms_store *s, const char *what, const char *rows
 int register_row(struct isms_store *s, const char *sql, const char *key, char **ret, size_t n);
 void register_row_release(char **v, size_t n);
 
-/* The record type's written() hooks. */
-int register_requirement_written(struct isms_store *s, const struct isms_entity *e,
-				 const char *key, const struct isms_kv *kv, size_t n, bool added);
+/* Column @i of the row at @st, malloc'd (NULL for NULL; *oom set when out of memory). */
+char *register_col_dup(sqlite3_stmt *st, int i, bool *oom);
 
 #endif
