@@ -95,6 +95,29 @@ static int inc_written(struct isms_store *s, const struct isms_entity *e, const 
 	return r;
 }
 
+/*
+ * An incident with a timeline happened: its events are in the evidence
+ * chain, and the register keeps what they belong to.  One entered by
+ * mistake, with no events yet, may go.
+ */
+static int inc_removing(struct isms_store *s, const struct isms_entity *e, const char *key)
+{
+	int64_t n = 0;
+	int r;
+
+	(void)e;
+	r = store_query_int(s,
+			    "SELECT count(*) FROM incident_event v JOIN incident i ON i.pk = v.incident"
+			    " WHERE i.id = ?1",
+			    key, NULL, NULL, &n);
+	if (r >= 0 && n > 0)
+		r = store_seterr(s, -ENOTEMPTY,
+				 "incident '%.64s' has %lld events in its timeline: close it"
+				 " instead of removing it",
+				 key, (long long)n);
+	return r < 0 ? r : 0;
+}
+
 const struct isms_entity isms_entity_incident = {
 	.name = "incident",
 	.plural = "incidents",
@@ -104,4 +127,5 @@ const struct isms_entity isms_entity_incident = {
 	.nfields = N(inc_fields),
 	.help = "information security incidents and their timeline (ISO 27001 5.24-5.28)",
 	.written = inc_written,
+	.removing = inc_removing,
 };

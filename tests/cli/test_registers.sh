@@ -160,6 +160,11 @@ isms --json evidence list --kind incident.event
 is "$(js '[e["subject"] for e in d]')" '["INC-1", "INC-1"]' "each event is in the chain"
 isms verify
 expect_rc 0 "and the chain verifies"
+isms incident remove INC-1
+expect_rc 4 "an incident with a timeline is not removed"
+err_has "events in its timeline" "says why"
+isms -q incident remove INC-2
+expect_rc 0 "one without events may be"
 
 # --- every command has --help -----------------------------------------------------------
 for c in "incident event" "incident timeline" "competence"; do

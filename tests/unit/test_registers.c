@@ -395,6 +395,13 @@ static void t_incident_timeline(void **state)
 	isms_incident_timeline_release(&tl);
 	assert_int_equal(isms_incident_timeline(fx->s, "INC-2", &tl), -ENOENT);
 	assert_int_equal(tl.n, 0);
+	/* with a timeline it stays; without one it may go */
+	assert_int_equal(isms_record_remove(fx->s, tu_entity("incident"), "INC-1"), -ENOTEMPTY);
+	assert_contains(isms_store_errmsg(fx->s), "3 events in its timeline");
+	assert_int_equal(tu_count(fx->s, "incident"), 1);
+	tu_add(fx->s, "incident", TU_KV({"title", "typo"}, {"detected_at", "2026-03-10T12:00:00Z"}));
+	assert_int_equal(isms_record_remove(fx->s, tu_entity("incident"), "INC-2"), 0);
+	assert_int_equal(tu_count(fx->s, "incident"), 1);
 }
 
 /* Import restores the registers in the order they refer to each other. */
