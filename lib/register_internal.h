@@ -36,6 +36,14 @@ int register_rows_exist(struct isms_store *s, const char *what, const char *rows
 int register_row(struct isms_store *s, const char *sql, const char *key, char **ret, size_t n);
 void register_row_release(char **v, size_t n);
 
+struct json_object;
+/*
+ * During an import, after the incidents: the events of @arr (see
+ * isms_incident_events_export()); on failure @where names the entry.
+ */
+int register_import_events(struct isms_store *s, struct json_object *arr, char *where,
+			   size_t wlen);
+
 /* Column @i of the row at @st, malloc'd (NULL for NULL; *oom set when out of memory). */
 char *register_col_dup(sqlite3_stmt *st, int i, bool *oom);
 

@@ -2,7 +2,8 @@
 # The registers of ISO 27001 4.1, 4.2, 6.2, 7.2 and 5.24-5.28 through ismsctl
 # on a real store: each rule refused with a message naming it and nothing
 # written, then allowed; what goes on the overdue list; the competence view;
-# an incident's timeline and its events in the chain; an export imports again.
+# an incident's timeline and its events in the chain; an export, timelines
+# included, imports again.
 # Dates are far in the past or the future: nothing depends on today.
 . "$ISMS_TAP_LIB"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
@@ -186,5 +187,11 @@ is "$(js '[d["party"], d["controls"], d["measures"]]')" '["bsi", "5.24,5.26", "M
 	"with its requirement"
 ISMS_STORE="$T/again.db" isms --json incident show INC-1
 is "$(js '[d["status"], d["lessons"]]')" '["closed", "report links faster"]' "and its incidents"
+isms --json incident timeline INC-1
+cp "$OUT" "$T/timeline.json"
+ISMS_STORE="$T/again.db" isms --json incident timeline INC-1
+is "$(cat "$OUT")" "$(cat "$T/timeline.json")" "and their timelines"
+ISMS_STORE="$T/again.db" isms --json evidence list --kind incident.event
+is "$(js 'len(d)')" "0" "a register restored is no new event in the chain"
 
 done_testing

@@ -419,11 +419,35 @@ static void t_import_order(void **state)
 		" \"nonconformity\": [{\"title\": \"late report\"}],"
 		" \"test\": [{\"name\": \"logins-ok\", \"title\": \"l\", \"control\": \"5.15\","
 		"  \"rule\": \"count kind=access.deny max=3\"}],"
-		" \"issue\": [{\"title\": \"cloud act\", \"kind\": \"external\"}]}";
+		" \"issue\": [{\"title\": \"cloud act\", \"kind\": \"external\"}],"
+		" \"incident_event\": [{\"incident\": \"INC-1\", \"at\": \"2026-03-10T13:00:00+01:00\","
+		"  \"what\": \"host isolated\", \"by\": \"olga\", \"evidence\": 7}]}";
+	static const char bad[] =
+		"{\"incident\": [{\"title\": \"worm\", \"detected_at\": \"2026-03-10T12:00:00Z\"}],"
+		" \"incident_event\": [{\"incident\": \"INC-2\", \"at\": \"2026-03-10T12:00:00Z\","
+		"  \"what\": \"x\", \"by\": \"nobody\"}]}";
+	struct isms_incident_timeline tl;
 	char *err = NULL;
 
 	if (isms_import_json(fx->s, doc, strlen(doc), &err) < 0)
 		fail_msg("%s", err ? err : isms_store_errmsg(fx->s));
+	/* the timeline comes back, and a restored register is no new event in the chain */
+	assert_int_equal(isms_incident_timeline(fx->s, "INC-1", &tl), 0);
+	assert_int_equal(tl.n, 2);
+	assert_string_equal(tl.v[1].what, "host isolated");
+	assert_string_equal(tl.v[1].at, "2026-03-10T12:00:00Z");
+	assert_string_equal(tl.v[1].by, "olga");
+	assert_int_equal(tl.v[1].evidence, 7);
+	isms_incident_timeline_release(&tl);
+	assert_int_equal(tu_sql_int(fx->path,
+				    "SELECT count(*) FROM evidence WHERE kind = 'incident.event'"),
+			 0);
+	free(err);
+	err = NULL;
+	/* an event naming nobody: nothing of the document is written */
+	assert_int_equal(isms_import_json(fx->s, bad, strlen(bad), &err), -ENOENT);
+	assert_contains(err, "incident_event[0]: no person 'nobody'");
+	assert_int_equal(tu_count(fx->s, "incident"), 1);
 	assert_field(fx->s, "requirement", "RQ-1", "party", "bsi");
 	assert_field(fx->s, "incident", "INC-1", "nonconformity", "NC-1");
 	assert_field(fx->s, "objective", "OBJ-1", "test", "logins-ok");

@@ -56,4 +56,17 @@ int isms_incident_timeline(struct isms_store *s, const char *key,
 	__attribute__((warn_unused_result, nonnull));
 void isms_incident_timeline_release(struct isms_incident_timeline *t);
 
+/* The export's and import's section of the events of every incident. */
+#define ISMS_INCIDENT_EVENTS "incident_event"
+
+struct json_object;
+
+/*
+ * Every incident's events, in the order added, as a JSON array of
+ * {"incident", "at", "what", "by", "evidence"} for the export (import reads
+ * it back after the incidents).  0 and *ret (json_object_put() it), or -errno.
+ */
+int isms_incident_events_export(struct isms_store *s, struct json_object **ret)
+	__attribute__((warn_unused_result, nonnull));
+
 #endif
