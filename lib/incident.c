@@ -25,6 +25,17 @@ static int pk_of(struct isms_store *s, const char *sql, const char *key, int64_t
 	return store_query_int(s, sql, key, NULL, NULL, ret);
 }
 
+/* The pk of incident @key: 0, or -ENOENT with the store's message, or -errno. */
+static int incident_pk(struct isms_store *s, const char *key, int64_t *ret)
+{
+	int r = pk_of(s, "SELECT pk FROM incident WHERE id = ?1", key, ret);
+
+	if (r == 0)
+		return store_seterr(s, -ENOENT,
+				    "incident '%.64s' not found (see 'ismsctl incident list')", key);
+	return r < 0 ? r : 0;
+}
+
 static char *details_json(const struct isms_incident_event_new *ev, const char *at)
 {
 	struct json_object *o = json_object_new_object();
@@ -99,15 +110,13 @@ static int resolve(struct isms_store *s, const struct isms_incident_event_new *e
 	char what[96], err[256];
 	int r;
 
-	r = pk_of(s, "SELECT pk FROM incident WHERE id = ?1", ev->incident, inc);
-	if (r == 0)
-		return store_seterr(s, -ENOENT, "incident '%.64s' not found (see 'ismsctl incident list')",
-				    ev->incident);
+	r = incident_pk(s, ev->incident, inc);
 	if (r >= 0 && ev->by) {
 		r = pk_of(s, "SELECT pk FROM person WHERE name = ?1", ev->by, by);
 		if (r == 0)
 			return store_seterr(s, -ENOENT,
-					    "incident '%.64s': no person '%.64s' (see 'ismsctl person list')",
+					    "incident '%.64s': no person '%.64s'"
+					    " (see 'ismsctl person list')",
 					    ev->incident, ev->by);
 	}
 	if (r >= 0 && ev->evidence) {
@@ -115,8 +124,8 @@ static int resolve(struct isms_store *s, const struct isms_incident_event_new *e
 		if (register_check_rows(ev->evidence, err, sizeof(err)) < 0 ||
 		    strchr(ev->evidence, ','))
 			return store_seterr(s, -EINVAL,
-					    "%s: evidence '%.32s' is not one evidence row number", what,
-					    ev->evidence);
+					    "%s: evidence '%.32s' is not one evidence row number",
+					    what, ev->evidence);
 		r = register_rows_exist(s, what, ev->evidence);
 		*evidence = strtoll(ev->evidence, NULL, 10);
 	}
@@ -131,7 +140,8 @@ int isms_incident_event_add(struct isms_store *s, const struct isms_incident_eve
 	int r;
 
 	if (!ev->incident || !ev->what || !ev->what[0])
-		return store_seterr(s, -EINVAL, "incident event: what happened is required (--what)");
+		return store_seterr(s, -EINVAL,
+				    "incident event: what happened is required (--what)");
 	if (strlen(ev->what) > WHAT_MAX)
 		return store_seterr(s, -EINVAL, "incident event: --what is longer than %d bytes",
 				    WHAT_MAX);
@@ -166,7 +176,8 @@ out:
  * The incident's own moments and its events in one ordered list; 'o' puts
  * its own before events at the same second, and events in the order added.
  */
-#define OWN(col, name, o) "SELECT " col ", '" name "', NULL, NULL, 1, " o " FROM incident WHERE pk = ?1"
+#define OWN(col, name, o)                                                                   \
+	"SELECT " col ", '" name "', NULL, NULL, 1, " o " FROM incident WHERE pk = ?1"
 static const char timeline_sql[] =
 	"SELECT at, what, \"by\", evidence, own FROM ("
 	"SELECT detected_at AS at, 'detected' AS what, NULL AS \"by\", NULL AS evidence,"
@@ -187,10 +198,7 @@ int isms_incident_timeline(struct isms_store *s, const char *key,
 	int r;
 
 	*ret = (struct isms_incident_timeline){0};
-	r = pk_of(s, "SELECT pk FROM incident WHERE id = ?1", key, &inc);
-	if (r == 0)
-		return store_seterr(s, -ENOENT, "incident '%.64s' not found (see 'ismsctl incident list')",
-				    key);
+	r = incident_pk(s, key, &inc);
 	if (r < 0)
 		return r;
 	r = store_prepare(s, timeline_sql, &st);
