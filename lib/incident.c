@@ -75,8 +75,8 @@ static int record_event(struct isms_store *s, const struct isms_incident_event_n
 	return r;
 }
 
-static int insert_event(struct isms_store *s, int64_t inc, const char *at, const char *what,
-			int64_t by, int64_t evidence, int64_t *ret_id)
+int incident_event_insert(struct isms_store *s, int64_t inc, const char *at, const char *what,
+			  int64_t by, int64_t evidence, int64_t *ret_id)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
@@ -158,7 +158,7 @@ int isms_incident_event_add(struct isms_store *s, const struct isms_incident_eve
 		goto out;
 	r = resolve(s, ev, &inc, &by, &evidence);
 	if (r >= 0)
-		r = insert_event(s, inc, at, ev->what, by, evidence, &id);
+		r = incident_event_insert(s, inc, at, ev->what, by, evidence, &id);
 	if (r >= 0)
 		r = record_event(s, ev, at);
 	if (r >= 0)

@@ -83,7 +83,6 @@ static int import_one(struct isms_store *s, struct json_object *o)
 	struct json_object *ev = NULL;
 	int64_t ipk = 0, bpk = 0;
 	char *canon = NULL, err[256];
-	sqlite3_stmt *st = NULL;
 	int r;
 
 	if (!json_object_is_type(o, json_type_object))
@@ -123,23 +122,11 @@ static int import_one(struct isms_store *s, struct json_object *o)
 			r = store_seterr(s, -ENOENT, "no person '%.64s'", by);
 	}
 	if (r >= 0)
-		r = store_prepare(s,
-				  "INSERT INTO incident_event (incident, at, what, \"by\", evidence)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5)",
-				  &st);
-	if (r >= 0) {
-		sqlite3_bind_int64(st, 1, ipk);
-		r = store_bind_text(s, st, 2, canon);
-	}
-	if (r >= 0)
-		r = store_bind_text(s, st, 3, what);
-	if (r >= 0 && bpk > 0)
-		sqlite3_bind_int64(st, 4, bpk);
-	if (r >= 0 && ev && json_object_is_type(ev, json_type_int))
-		sqlite3_bind_int64(st, 5, json_object_get_int64(ev));
-	if (r >= 0)
-		r = store_step_done(s, st);
-	sqlite3_finalize(st);
+		r = incident_event_insert(s, ipk, canon, what, bpk,
+					  ev && json_object_is_type(ev, json_type_int) ?
+						  json_object_get_int64(ev) :
+						  0,
+					  NULL);
 	free(canon);
 	return r < 0 ? r : 0;
 }

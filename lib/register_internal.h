@@ -36,6 +36,13 @@ int register_rows_exist(struct isms_store *s, const char *what, const char *rows
 int register_row(struct isms_store *s, const char *sql, const char *key, char **ret, size_t n);
 void register_row_release(char **v, size_t n);
 
+/*
+ * Insert an event of the incident whose pk is @inc (@by, @evidence: 0 for
+ * none); *ret_id (optional) receives its number.  0 or -errno.
+ */
+int incident_event_insert(struct isms_store *s, int64_t inc, const char *at, const char *what,
+			  int64_t by, int64_t evidence, int64_t *ret_id);
+
 struct json_object;
 /*
  * During an import, after the incidents: the events of @arr (see
