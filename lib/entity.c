@@ -441,7 +441,11 @@ const struct isms_entity *const isms_entities[] = {
 	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
 	/* tests and audits before nonconformities: these name them (import order) */
 	&e_test, &isms_entity_audit, &isms_entity_nc, &isms_entity_mreview, &e_measure, &e_review,
-	&e_document, &e_ack, &e_indicator, &e_assessment, &e_change, &e_evidence, NULL,
+	&e_document, &e_ack, &e_indicator,
+	/* after people, controls, measures, tests and nonconformities, which these name */
+	&isms_entity_issue, &isms_entity_party, &isms_entity_requirement, &isms_entity_objective,
+	&isms_entity_training, &isms_entity_incident,
+	&e_assessment, &e_change, &e_evidence, NULL,
 };
 
 const struct isms_entity *isms_schema_entity(const struct isms_schema *schema, const char *name)

@@ -9,11 +9,13 @@
 #include <json-c/json.h>
 
 #include "isms/entity.h"
+#include "isms/incident.h"
 #include "isms/json.h"
 #include "isms/risk.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
 #include "crud_internal.h"
+#include "register_internal.h"
 
 /* --- import ------------------------------------------------------------- */
 
@@ -160,6 +162,7 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 
 		(void)val;
 		if (strcmp(name, "settings") == 0 || strcmp(name, "matrix") == 0 ||
+		    (s->schema == &isms_schema_main && strcmp(name, ISMS_INCIDENT_EVENTS) == 0) ||
 		    name[0] == '_' || (e && !(e->flags & ISMS_EF_READONLY)))
 			continue;
 		r = store_seterr(s, -EINVAL, "unknown section '%.64s'", name);
@@ -222,6 +225,13 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 			if (progress)
 				progress(++done, total, userdata);
 		}
+	}
+	/* The timelines after the incidents and people they name. */
+	if (s->schema == &isms_schema_main &&
+	    json_object_object_get_ex(root, ISMS_INCIDENT_EVENTS, &section)) {
+		r = register_import_events(s, section, where, sizeof(where));
+		if (r < 0)
+			goto fail;
 	}
 	s->importing = false;
 	r = isms_store_commit(s);

@@ -13,14 +13,30 @@ static const struct check {
 	const char *entity, *date, *what;
 	const char *open_field; /* NULL: the date alone; else open while this field... */
 	const char *open_value; /* ...is empty (NULL) or equals this value */
+	const char *const *done; /* NULL, or: open while open_field is none of these */
 } checks[] = {
-	{"review", "due", "review", "done", NULL},
-	{"measure", "due", "measure", "overdue", "yes"},
-	{"document", "next_review", "document review", NULL, NULL},
-	{"risk", "accepted_until", "risk acceptance expired", NULL, NULL},
-	{"nonconformity", "due", "nonconformity", "overdue", "yes"},
-	{"audit", "planned", "audit", "status", "planned"},
+	{"review", "due", "review", "done", NULL, NULL},
+	{"measure", "due", "measure", "overdue", "yes", NULL},
+	{"document", "next_review", "document review", NULL, NULL, NULL},
+	{"risk", "accepted_until", "risk acceptance expired", NULL, NULL, NULL},
+	{"nonconformity", "due", "nonconformity", "overdue", "yes", NULL},
+	{"audit", "planned", "audit", "status", "planned", NULL},
+	{"issue", "next_review", "context issue review", "status", NULL,
+	 (const char *const[]){"closed", NULL}},
+	{"requirement", "next_review", "requirement review", "status", NULL,
+	 (const char *const[]){"closed", NULL}},
+	{"objective", "due", "objective", "status", NULL,
+	 (const char *const[]){"achieved", "missed", NULL}},
+	{"training", "valid_until", "training expired", "renewed", "no", NULL},
 };
+
+static bool among(const char *v, const char *const *list)
+{
+	for (; *list; list++)
+		if (v && strcmp(v, *list) == 0)
+			return true;
+	return false;
+}
 
 struct ctx {
 	const struct check *k;
@@ -58,9 +74,9 @@ static char *dup_or_null(const char *v, bool *oom)
 
 static int row_cb(const struct isms_entity *e, const char *const *values, void *userdata)
 {
-	static const char *const subject_f[] = {"subject", "title", NULL};
+	static const char *const subject_f[] = {"subject", "title", "topic", NULL};
 	static const char *const resp_f[] = {"reviewer", "responsible", "owner", "auditor",
-					     "approved_by", NULL};
+					     "approved_by", "person", NULL};
 	struct ctx *x = userdata;
 	const char *d = field(e, values, x->k->date);
 	struct isms_overdue_item *it, *nv;
@@ -71,7 +87,8 @@ static int row_cb(const struct isms_entity *e, const char *const *values, void *
 	if (x->k->open_field) {
 		const char *v = field(e, values, x->k->open_field);
 
-		if (x->k->open_value ? !v || strcmp(v, x->k->open_value) != 0 : v != NULL)
+		if (x->k->done ? among(v, x->k->done)
+			       : x->k->open_value ? !v || strcmp(v, x->k->open_value) != 0 : v != NULL)
 			return 0;
 	}
 	nv = realloc(x->o->v, (x->o->n + 1) * sizeof(*nv));

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "isms/catalogue.h"
 #include "isms/entity.h"
+#include "isms/incident.h"
 #include "isms/risk.h"
 
 #define IMPORT_FILE_MAX (64u << 20)
@@ -59,7 +60,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		printf("),\neach an array of objects whose members are fields.  Computed fields, as\n"
 		       "in an export, are ignored.  '-' reads stdin.\n");
 		if (c->schema == &isms_schema_main)
-			printf("'settings' is an object, 'matrix' a risk matrix (see 'ismsctl matrix').\n"
+			printf("'settings' is an object, 'matrix' a risk matrix (see 'ismsctl matrix'),\n"
+			       "'" ISMS_INCIDENT_EVENTS "' the events of incidents' timelines.\n"
 			       "Controls are changed (they come from the catalogue), the rest added.\n");
 		return EXIT_OK;
 	}
@@ -217,6 +219,13 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			r = isms_record_list(c->store, e, NULL, 0, export_cb, &x);
 		}
 		json_object_object_add(root, e->name, x.arr);
+	}
+	if (r >= 0 && c->schema == &isms_schema_main) {
+		struct json_object *ev = NULL;
+
+		r = isms_incident_events_export(c->store, &ev);
+		if (r >= 0)
+			json_object_object_add(root, ISMS_INCIDENT_EVENTS, ev);
 	}
 	if (r < 0) {
 		json_object_put(root);

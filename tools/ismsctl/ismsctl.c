@@ -35,12 +35,16 @@ static void usage(FILE *f)
 		"  test attest T    record a manual attestation for a control test\n"
 		"  nc close NC      close a nonconformity whose effectiveness check passes\n"
 		"  nc breaches      open nonconformities for the DPO's personal data breaches\n"
+		"  incident event I add an event to the timeline of incident I\n"
+		"  incident timeline I  incident I's moments and events, in order\n"
+		"  competence       people, their roles and valid trainings (7.2)\n"
 		"  audit sample     draw a reproducible random sample of a control's evidence\n"
 		"  audit finding A  record a finding of audit A as a nonconformity\n"
 		"  management-review the management review: inputs, record, decide, approve\n"
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents,\n"
-		"                   acceptances, nonconformities\n"
+		"                   acceptances, nonconformities, audits, context\n"
+		"                   reviews, objectives, expired trainings\n"
 		"  budget           the security budget against the cost of measures\n"
 		"  report           the report to the board of a period (html, md, json)\n"
 		"  matrix           show or load the risk matrix definition\n"
@@ -84,6 +88,9 @@ static const struct cli_command commands[] = {
 	{"nonconformity", "close", cmd_nc_close},
 	{"nc", "breaches", cmd_nc_breaches},
 	{"nonconformity", "breaches", cmd_nc_breaches},
+	{"incident", "event", cmd_incident_event},
+	{"incident", "timeline", cmd_incident_timeline},
+	{"competence", NULL, cmd_competence},
 	{"audit", "sample", cmd_audit_sample},
 	{"audit", "finding", cmd_audit_finding},
 	{"management-review", NULL, cmd_mreview},

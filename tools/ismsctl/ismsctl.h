@@ -33,6 +33,11 @@ int cli_zone(const char *name, struct isms_tz **ret);
 /* cmd_nc.c: closing nonconformities on their effectiveness check. */
 int cmd_nc_close(struct cli *c, int argc, char **argv);
 int cmd_nc_breaches(struct cli *c, int argc, char **argv);
+/* cmd_incident.c: the timeline of a security incident (ISO 27001 5.24-5.28). */
+int cmd_incident_event(struct cli *c, int argc, char **argv);
+int cmd_incident_timeline(struct cli *c, int argc, char **argv);
+/* cmd_competence.c: people, roles and valid trainings (7.2). */
+int cmd_competence(struct cli *c, int argc, char **argv);
 /* cmd_audit.c: the internal audit's sample and findings. */
 int cmd_audit_sample(struct cli *c, int argc, char **argv);
 int cmd_audit_finding(struct cli *c, int argc, char **argv);

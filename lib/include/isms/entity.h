@@ -97,6 +97,13 @@ extern const struct isms_entity *const isms_entities[];
 extern const struct isms_entity isms_entity_nc;
 extern const struct isms_entity isms_entity_audit;
 extern const struct isms_entity isms_entity_mreview;
+/* The registers of ISO 27001 4.1, 4.2, 6.2, 7.2 and 5.24-5.28. */
+extern const struct isms_entity isms_entity_issue;
+extern const struct isms_entity isms_entity_party;
+extern const struct isms_entity isms_entity_requirement;
+extern const struct isms_entity isms_entity_objective;
+extern const struct isms_entity isms_entity_training;
+extern const struct isms_entity isms_entity_incident;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);

@@ -11,7 +11,9 @@
  * reviews not done, measures not implemented, documents past their next
  * review, risk acceptances that expired (ISO 27001 6.1.3: they return to
  * review), nonconformities not closed (10.2), audits planned and not
- * held (9.2).  One list, so that the
+ * held (9.2), context issues and requirements past their review (4.1,
+ * 4.2), objectives past due (6.2), trainings expired and not retaken
+ * (7.2).  One list, so that the
  * command, the report to the board and the management review's inputs
  * count the same things.
  */
