@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "isms/entity.h"
+#include "isms/nonconformity.h"
 #include "register_internal.h"
 #include "store_internal.h"
 
@@ -81,9 +82,9 @@ static const struct isms_field req_fields[] = {
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what they require"},
 	{.name = "source", .flags = ISMS_FF_HIDDEN,
 	 .help = "where it is written (law, contract, clause)"},
-	{.name = "controls", .check = register_check_keys,
+	{.name = "controls", .check = isms_nc_keys_check,
 	 .help = "Annex A controls that address it, comma-separated (e.g. 5.31,5.34)"},
-	{.name = "measures", .flags = ISMS_FF_HIDDEN, .check = register_check_keys,
+	{.name = "measures", .flags = ISMS_FF_HIDDEN, .check = isms_nc_keys_check,
 	 .help = "measures that address it, comma-separated (e.g. M-1,M-4)"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = req_status, .dflt = "open",
 	 .help = "open, addressed or closed"},

@@ -9,24 +9,12 @@
 #include "register_internal.h"
 #include "store_internal.h"
 
-int register_check_keys(const char *in, char *err, size_t errlen)
-{
-	char why[128];
-
-	if (isms_nc_keys_valid(in, why, sizeof(why)))
-		return 0;
-	snprintf(err, errlen, "%s", why);
-	return -EINVAL;
-}
-
 int register_check_rows(const char *in, char *err, size_t errlen)
 {
-	char why[128];
+	int r = isms_nc_keys_check(in, err, errlen);
 
-	if (!isms_nc_keys_valid(in, why, sizeof(why))) {
-		snprintf(err, errlen, "%s", why);
-		return -EINVAL;
-	}
+	if (r < 0)
+		return r;
 	for (const char *p = in; *p; p++) {
 		/* a row number is 1 or more: no sign, no leading zero */
 		bool start = p == in || p[-1] == ',';

@@ -15,8 +15,6 @@
  * reading a few columns of the row just written.
  */
 
-/* A field check: @in is a comma-separated list of keys (e.g. 5.15,8.2). */
-int register_check_keys(const char *in, char *err, size_t errlen);
 /* A field check: @in is a comma-separated list of evidence row numbers (e.g. 12,40). */
 int register_check_rows(const char *in, char *err, size_t errlen);
 
