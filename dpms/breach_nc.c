@@ -53,6 +53,26 @@ static int any_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	return 0;
 }
 
+/* A breach of personal data is an information security incident too (5.24-5.28). */
+static int open_incident(struct isms_store *isms, const struct breach *b, const char *severity,
+			 const char *nc)
+{
+	const struct isms_entity *ie = isms_schema_entity(&isms_schema_main, "incident");
+	char title[256];
+	const struct isms_kv kv[] = {
+		{"title", title},
+		{"category", "personal data breach"},
+		{"severity", strcmp(severity, "major") == 0 ? "high" : "medium"},
+		{"detected_at", b->aware_at},
+		{"description", b->description},
+		{"breach", b->id},
+		{"nonconformity", nc},
+	};
+
+	snprintf(title, sizeof(title), "personal data breach %.32s: %.200s", b->id, b->title);
+	return isms_record_add(isms, ie, kv, sizeof(kv) / sizeof(kv[0]), NULL);
+}
+
 int dpms_breaches_to_isms(struct isms_store *isms, struct isms_store *dpms,
 			  struct dpms_breach_ncs *ret)
 {
@@ -71,6 +91,7 @@ int dpms_breaches_to_isms(struct isms_store *isms, struct isms_store *dpms,
 		const struct isms_kv f[] = {{"source", "breach"}, {"origin", b.v[i].id}};
 		char title[256], desc[512];
 		bool seen = false;
+		char *ncid = NULL;
 		int64_t t = 0;
 		struct isms_nc_new nc = {
 			.title = title, .source = "breach", .origin = b.v[i].id,
@@ -90,9 +111,13 @@ int dpms_breaches_to_isms(struct isms_store *isms, struct isms_store *dpms,
 			 "recorded by the DPO (GDPR Art. 33); risk to the data subjects: %.32s. %.400s",
 			 b.v[i].risk ? b.v[i].risk : "?",
 			 b.v[i].description ? b.v[i].description : "");
-		r = isms_nc_open(isms, &nc, NULL);
-		if (r == 1)
+		r = isms_nc_open(isms, &nc, &ncid);
+		if (r == 1) {
 			ret->opened++;
+			r = open_incident(isms, &b.v[i], nc.severity, ncid);
+		}
+		free(ncid);
+		ncid = NULL;
 	}
 	if (r < 0) {
 		isms_store_rollback(isms);

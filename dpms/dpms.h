@@ -127,8 +127,9 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 
 /*
  * Open a nonconformity in the ISMS store @isms (source "breach", origin the
- * breach's key, control 5.34, major for a high risk) for each breach of
- * the DPMS store @dpms that never had one, all or nothing.  0 and the
+ * breach's key, control 5.34, major for a high risk) and a security
+ * incident linked to it and to the breach, for each breach of the DPMS
+ * store @dpms that never had one, all or nothing.  0 and the
  * counts, or a negative errno (the message in @isms's or @dpms's store).
  */
 struct dpms_breach_ncs {

@@ -135,6 +135,10 @@ isms --json nc list --source breach
 is "$(js '[(n["origin"], n["severity"], n["controls"], n["opened"]) for n in d]')" \
 	'[["BR-1", "major", "5.34", "2026-03-28"]]' "on 5.34, major for a high risk, opened when the DPO became aware"
 bnc=$(js 'd[0]["id"]')
+isms --json incident list
+is "$(js '[(i["breach"], i["nonconformity"], i["severity"], i["detected_at"]) for i in d]')" \
+	"[[\"BR-1\", \"$bnc\", \"high\", \"2026-03-28T10:00:00Z\"]]" \
+	"and a security incident, linked to the breach and the nonconformity"
 isms nc close "$bnc" --verified-by ines --note "DLP rule for payroll exports"
 expect_rc 0 "closed"
 isms --json nc breaches --dpms-store "$T/dp/dpms.db"
