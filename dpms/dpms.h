@@ -19,7 +19,7 @@
  */
 
 #define DPMS_APPLICATION_ID 0x44504d53 /* 'DPMS' */
-#define DPMS_SCHEMA_VERSION 6
+#define DPMS_SCHEMA_VERSION 7
 
 extern const struct isms_schema dpms_schema;
 

@@ -62,8 +62,6 @@ static const struct isms_field activity_fields[] = {
 	 .help = "controller (Art. 30(1)) or processor (Art. 30(2))"},
 	{.name = "controller", .type = ISMS_FT_REF, .ref = "controller", .flags = ISMS_FF_HIDDEN,
 	 .help = "the controller (30(1)(a)); for a processor: itself"},
-	{.name = "on_behalf_of", .flags = ISMS_FF_HIDDEN,
-	 .help = "processor: the controllers it processes for (30(2)(a))"},
 	{.name = "processing_categories", .flags = ISMS_FF_HIDDEN,
 	 .help = "processor: categories of processing (30(2)(b))"},
 	{.name = "purposes", .flags = ISMS_FF_HIDDEN, .help = "purposes of the processing (30(1)(b))"},
@@ -120,6 +118,17 @@ static const struct isms_field activity_fields[] = {
 	{.name = "locations", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
 	 .sql = "(SELECT count(*) FROM location l WHERE l.activity = t.pk)",
 	 .help = "registered data locations"},
+};
+
+/* 30(2)(a) asks for each controller's name and contact details, not one line of text. */
+static const struct isms_field client_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. PC-1 (generated if absent)"},
+	{.name = "activity", .type = ISMS_FT_REF, .ref = "activity", .flags = ISMS_FF_REQUIRED,
+	 .help = "the processor activity done on its behalf"},
+	{.name = "name", .flags = ISMS_FF_REQUIRED, .help = "the controller (legal name)"},
+	{.name = "contact", .help = "its contact details (30(2)(a))"},
+	{.name = "representative", .help = "its representative in the EU (Art. 27), if any"},
+	{.name = "dpo", .help = "its data protection officer and contact, if any"},
 };
 
 static const struct isms_field location_fields[] = {
@@ -346,6 +355,9 @@ static const struct isms_entity e_dpo = ENTITY("dpo", "dpos", "dpo", NULL, 0, dp
 static const struct isms_entity e_activity = ENTITY("activity", "activities", "activity", "PA-", 0,
 						    activity_fields,
 						    "records of processing activities (Art. 30)");
+static const struct isms_entity e_client = ENTITY("client", "clients", "client", "PC-", 0,
+						  client_fields,
+						  "controllers a processor activity processes for (Art. 30(2)(a))");
 static const struct isms_entity e_location = ENTITY("location", "locations", "location", "L-", 0,
 						    location_fields,
 						    "where an activity's data lives on hosts");
@@ -371,7 +383,7 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 						    "accesses to personal data, hash-chained");
 
 static const struct isms_entity *const dpms_entities[] = {
-	&e_controller, &e_dpo, &e_activity, &e_location, &e_screening, &e_dpia,
+	&e_controller, &e_dpo, &e_activity, &e_client, &e_location, &e_screening, &e_dpia,
 	&e_request, &e_breach, &e_finding, &e_deletion, &e_evidence, NULL,
 };
 
@@ -463,6 +475,20 @@ static const char *const m6[] = {
 	NULL,
 };
 
+/*
+ * 7: the DPO's corrections: the controllers a processor works for as records
+ * (the old free text becomes one controller's name, still readable)
+ */
+static const char *const m7[] = {
+	"CREATE TABLE client (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  activity INTEGER NOT NULL REFERENCES activity(pk), name TEXT NOT NULL, contact TEXT,"
+	"  representative TEXT, dpo TEXT) STRICT;",
+	"INSERT INTO client (id, activity, name) SELECT 'PC-' || pk, pk, on_behalf_of FROM activity"
+	"  WHERE on_behalf_of IS NOT NULL AND trim(on_behalf_of) <> '' ORDER BY pk;",
+	"ALTER TABLE activity DROP COLUMN on_behalf_of;",
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
 	m2,
@@ -470,6 +496,7 @@ static const char *const *const dpms_migrations[] = {
 	m4,
 	m5,
 	m6,
+	m7,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

@@ -41,7 +41,7 @@ err_has "dpmsctl --store" "the message says how to create it"
 
 dp init
 expect_rc 0 "init creates the DPMS store"
-out_has "schema version 6" "init names the schema version"
+out_has "schema version 7" "init names the schema version"
 is "$(stat -c %a "$DPMS_STORE")" 600 "the DPMS store has mode 0600"
 run "$DPMSCTL" --store "$T/sub/dpms.db" init -q
 expect_rc 0 "init creates a store in a missing directory"
@@ -346,6 +346,9 @@ out_has "| 30(1)(b) | Purposes of the processing | paying salaries |" "PA-1's pu
 out_has "| 30(1)(c) | Categories of data subjects | **MISSING** |" "PA-2 lacks data subjects"
 out_has "| 30(2)(a) | Controllers processed for | **MISSING** |" "the processor lacks 30(2)(a)"
 out_has "| 30(1)(b) | Purposes of the processing | *n/a* |" "30(1)(b) does not apply to the processor"
+out_has "| 30(2)(d) | Technical and organisational measures (Art. 32) | ISO 27001 |" \
+	"Art. 30(2)(d): the processor's TOMs under their own letter"
+out_has "| 30(2)(c) | Transfers to third countries | none |" "Art. 30(2)(c): the processor's transfers"
 err_has "required fields missing" "the count is on stderr"
 dp --json ropa export
 expect_rc 0 "ropa export --json"
@@ -355,7 +358,7 @@ is "$(js 'sorted(set(["controller_name","controller_contact","controller_address
 is "$(js 'd["activities"][0]["missing"]')" "[]" "the complete activity misses nothing"
 is "$(js 'd["activities"][1]["missing"]')" '["data_subjects", "data_categories", "recipients", "transfers", "erasure", "toms"]' \
 	"the bare one lists what it misses"
-is "$(js 'sorted(set(["on_behalf_of","processing_categories","toms","transfers"]) - set(d["activities"][2]["art30"]))')" \
+is "$(js 'sorted(set(["controllers","processing_categories","toms","transfers"]) - set(d["activities"][2]["art30"]))')" \
 	"[]" "the processor's 30(2) field keys are in the JSON"
 is "$(js 'd["missing_fields"] == sum(len(a["missing"]) for a in d["activities"])')" true \
 	"missing_fields adds up"
@@ -370,6 +373,17 @@ is "$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); print(r
 dp ropa export --format md --output "$T/ropa.md"
 expect_rc 0 "ropa export --output FILE"
 if grep -qF '**MISSING**' "$T/ropa.md"; then ok "the file has the document"; else not_ok "the file has the document"; fi
+# Art. 30(2)(a): each controller processed for, with name and contact details, as a record.
+dp client add --activity PA-3 --name "Client A GmbH" --contact "privacy@client-a.example" --dpo "Dr. A"
+expect_rc 0 "client add (a controller the processor works for)"
+dp ropa export --activity PA-3
+out_has "| 30(2)(a) | Controllers processed for | Client A GmbH (privacy@client-a.example; DPO: Dr. A) |" \
+	"Art. 30(2)(a): the controller processed for, with its contact and DPO"
+dp --json ropa export --activity PA-3
+is "$(js 'd["activities"][0]["art30"]["controllers"][0]["contact"]')" "privacy@client-a.example" \
+	"Art. 30(2)(a): the JSON lists the controllers as objects"
+dp client remove PC-1
+expect_rc 0 "client remove"
 dp ropa export --activity PA-404
 expect_rc 3 "ropa export --activity unknown (exit 3)"
 dp ropa export --format pdf

@@ -1176,10 +1176,16 @@ static void t_ropa_missing(void **state)
 	free(out);
 }
 
+/*
+ * GDPR Art. 30(2): a processor's record names the processor (a), each
+ * controller it processes for with name and contact details (a), the
+ * categories of processing (b), transfers (c) and the TOMs (d), under those
+ * letters, not the controller's 30(1) ones.
+ */
 static void t_ropa_processor(void **state)
 {
 	struct dfx *fx = *state;
-	struct json_object *root, *a, *f30, *v;
+	struct json_object *root, *a, *f30, *v, *c0;
 	size_t missing = 0;
 	char *out;
 
@@ -1193,14 +1199,15 @@ static void t_ropa_processor(void **state)
 	a = activity_json(root, "PR-1");
 	assert_true(json_object_object_get_ex(a, "art30", &f30));
 	/* 30(2)(a), (b) apply; 30(1)(b)-(d), (f) do not. */
-	assert_true(json_object_object_get_ex(f30, "on_behalf_of", &v));
+	assert_true(json_object_object_get_ex(f30, "controllers", &v));
+	assert_int_equal(json_object_array_length(v), 0);
 	assert_true(json_object_object_get_ex(f30, "processing_categories", &v));
 	assert_true(json_object_object_get_ex(f30, "transfers", &v));
 	assert_true(json_object_object_get_ex(f30, "toms", &v));
 	assert_false(json_object_object_get_ex(f30, "purposes", &v));
 	assert_false(json_object_object_get_ex(f30, "data_subjects", &v));
 	assert_false(json_object_object_get_ex(f30, "erasure", &v));
-	assert_true(json_missing_has(a, "on_behalf_of"));
+	assert_true(json_missing_has(a, "controllers"));
 	assert_true(json_missing_has(a, "processing_categories"));
 	assert_false(json_missing_has(a, "purposes"));
 	assert_int_equal(missing, 2);
@@ -1213,14 +1220,84 @@ static void t_ropa_processor(void **state)
 
 	out = export(fx->s, DPMS_FMT_MARKDOWN, "PR-1", &missing);
 	assert_contains(out, "Role: processor (Art. 30(2))");
+	assert_contains(out, "| 30(2)(a) | Processor | ");
+	assert_contains(out, "| 30(2)(a) | Processor's data protection officer | ");
 	assert_contains(out, "| 30(2)(a) | Controllers processed for | **MISSING** |");
+	assert_contains(out, "| 30(2)(c) | Transfers to third countries | none |");
+	assert_contains(out, "| 30(2)(d) | Technical and organisational measures (Art. 32) | ISO 27001 certified |");
 	assert_contains(out, "| 30(1)(b) | Purposes of the processing | *n/a* |");
+	/* The 30(1) letters are the controller's: none labels a processor's field. */
+	assert_null(strstr(out, "| 30(1)(a) | Controller |"));
+	assert_null(strstr(out, "| 30(1)(e) |"));
+	assert_null(strstr(out, "| 30(1)(g) |"));
 	free(out);
 
-	dset(fx->s, "activity", "PR-1", {"on_behalf_of", "Client A GmbH, client-a@example"},
-	     {"processing_categories", "hosting, backup"});
-	free(export(fx->s, DPMS_FMT_JSON, "PR-1", &missing));
+	/* A controller without contact details is not yet a 30(2)(a) entry. */
+	dput(fx->s, "client", {"activity", "PR-1"}, {"name", "Client A GmbH"});
+	dset(fx->s, "activity", "PR-1", {"processing_categories", "hosting, backup"});
+	out = export(fx->s, DPMS_FMT_MARKDOWN, "PR-1", &missing);
+	assert_int_equal(missing, 1);
+	assert_contains(out, "Client A GmbH (no contact details) **MISSING** contact details");
+	free(out);
+	dput(fx->s, "client", {"id", "PC-9"}, {"activity", "PR-1"}, {"name", "Client B AG"},
+	     {"contact", "dpo@client-b.example"}, {"representative", "B EU Rep"},
+	     {"dpo", "Dr. B"});
+	dset(fx->s, "client", "PC-1", {"contact", "client-a@example"});
+	out = export(fx->s, DPMS_FMT_JSON, "PR-1", &missing);
 	assert_int_equal(missing, 0);
+	root = json_tokener_parse(out);
+	a = activity_json(root, "PR-1");
+	assert_true(json_object_object_get_ex(a, "art30", &f30));
+	assert_true(json_object_object_get_ex(f30, "controllers", &v));
+	assert_int_equal(json_object_array_length(v), 2);
+	c0 = json_object_array_get_idx(v, 1);
+	assert_true(json_object_object_get_ex(c0, "representative", &v));
+	assert_string_equal(json_object_get_string(v), "B EU Rep");
+	assert_true(json_object_object_get_ex(c0, "dpo", &v));
+	assert_string_equal(json_object_get_string(v), "Dr. B");
+	json_object_put(root);
+	free(out);
+}
+
+/* The free text of the 30(2)(a) field, before migration 7, stays readable as a controller's name. */
+static void t_ropa_clients_migrated(void **state)
+{
+	struct dfx *fx = *state;
+	struct isms_schema v6 = dpms_schema;
+	char *err = NULL;
+	int r;
+
+	isms_store_free(fx->s);
+	fx->s = NULL;
+	unlink(fx->path);
+	v6.version = 6;
+	r = isms_store_open_schema(fx->path, &v6, ISMS_STORE_CREATE, 2000, &fx->s, &err);
+	if (r < 0)
+		fail_msg("cannot create a version 6 store: %s", err ? err : strerror(-r));
+	isms_store_free(fx->s);
+	fx->s = NULL;
+	assert_int_equal(tu_sql(fx->path,
+				"INSERT INTO activity (id, name, role, on_behalf_of, art9_basis,"
+				" transfer_safeguards, status) VALUES"
+				" ('PR-1', 'Hosting', 'processor', 'Client A GmbH, a@example', 'none',"
+				" 'none', 'active'),"
+				" ('PR-2', 'Mail', 'processor', '  ', 'none', 'none', 'active')"),
+			 0);
+	r = isms_store_open_schema(fx->path, &dpms_schema, 0, 2000, &fx->s, &err);
+	if (r < 0)
+		fail_msg("cannot migrate: %s", err ? err : strerror(-r));
+	assert_int_equal(isms_store_schema_version(fx->s), DPMS_SCHEMA_VERSION);
+	assert_dfield(fx->s, "client", "PC-1", "name", "Client A GmbH, a@example");
+	assert_dfield(fx->s, "client", "PC-1", "activity", "PR-1");
+	/* Blank text is no controller. */
+	assert_int_equal(dcount(fx->s, "client"), 1);
+	/* The next one added goes on from there. */
+	{
+		char *k = dadd(fx->s, "client", {"activity", "PR-2"}, {"name", "Client C"});
+
+		assert_string_equal(k, "PC-2");
+		free(k);
+	}
 }
 
 static void t_ropa_art9_and_transfers(void **state)
@@ -1791,6 +1868,7 @@ int main(void)
 		DPMS_TEST(t_ropa_complete),
 		DPMS_TEST(t_ropa_missing),
 		DPMS_TEST(t_ropa_processor),
+		DPMS_TEST(t_ropa_clients_migrated),
 		DPMS_TEST(t_ropa_art9_and_transfers),
 		DPMS_TEST(t_ropa_unknown_activity),
 		DPMS_TEST(t_audit_rules),
