@@ -30,7 +30,7 @@ static const char *const request_types[] = {"access", "rectification", "erasure"
 static const char *const request_status[] = {"open", "done", "refused", NULL};
 static const char *const breach_risk[] = {"unlikely", "risk", "high_risk", NULL};
 static const char *const breach_status[] = {"open", "closed", NULL};
-static const char *const finding_why[] = {"unauthorised", "outside_hours", NULL};
+static const char *const finding_why[] = {"unauthorised", "outside_hours", "attempt", NULL};
 static const char *const finding_status[] = {"open", "justified", "unjustified", NULL};
 static const char *const dpo_kinds[] = {"internal", "external", NULL};
 
@@ -299,7 +299,7 @@ static const struct isms_field finding_fields[] = {
 	{.name = "access", .flags = ISMS_FF_FIXED, .help = "read, write, attr"},
 	{.name = "at", .flags = ISMS_FF_FIXED, .help = "when (UTC)"},
 	{.name = "why", .type = ISMS_FT_ENUM, .choices = finding_why, .flags = ISMS_FF_FIXED,
-	 .help = "unauthorised person, or outside the purpose-bound hours"},
+	 .help = "unauthorised person, outside the purpose-bound hours, or a failed attempt"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = finding_status, .dflt = "open",
 	 .help = "open, justified or unjustified"},
 	{.name = "justification", .flags = ISMS_FF_HIDDEN, .help = "the DPO's assessment"},

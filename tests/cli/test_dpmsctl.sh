@@ -337,6 +337,19 @@ expect_rc 2 "review summary --by takes activity or person"
 dp review
 expect_rc 2 "review without run or summary is a usage error"
 
+# GDPR Art. 4(12): a refused access touched no personal data; an attempt, never a breach.
+access PA-1 mallory 2026-03-26T10:00:00.000Z "$T/data/payroll/a.csv" personal-data.read failure
+dp --json review run
+is "$(js 'd["findings"]')" 1 "Art. 4(12): the failed access is a finding"
+dp --json finding show F-4
+is "$(js 'd["user"], d["why"]')" '["mallory", "attempt"]' "Art. 4(12): a failed access is an attempt, not unauthorised"
+dp finding breach F-4
+expect_rc 5 "Art. 4(12): no breach is opened from a failed attempt"
+err_has "failed attempt" "the refusal says why"
+err_has "Art. 4(12)" "and names the article"
+dp --json breach list
+is "$(js 'len(d)')" 5 "Art. 4(12): no breach was opened from the attempt"
+
 # --- the Art. 30 export -------------------------------------------------------------------------
 
 dp ropa export
@@ -483,9 +496,9 @@ out_has "$T/data/elsewhere/old.csv" "the same path registered for this host is c
 dp verify
 expect_rc 0 "verify"
 # each deletion is two rows: its intent, committed before the file goes, and its record
-out_has "evidence chain intact: 8 rows" "four accesses and two deletions (intent and record), intact"
+out_has "evidence chain intact: 9 rows" "five accesses and two deletions (intent and record), intact"
 dp --json verify
-is "$(js 'd["ok"], d["rows"]')" '[true, 8]' "verify --json"
+is "$(js 'd["ok"], d["rows"]')" '[true, 9]' "verify --json"
 dp evidence add --kind x
 expect_rc 2 "evidence cannot be added by hand"
 dp check

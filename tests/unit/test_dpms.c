@@ -162,13 +162,13 @@ static int64_t at(const char *iso)
 }
 
 /* One access as audisp-isms records it. */
-static int64_t access_ev(struct isms_store *s, const char *activity, const char *user,
-			 const char *ts, const char *path)
+static int64_t access_ev_outcome(struct isms_store *s, const char *activity, const char *user,
+				 const char *ts, const char *path, const char *outcome)
 {
 	char details[512];
 	struct isms_evidence ev = {
 		.ts = ts, .source = "audisp-isms", .kind = "personal-data.read",
-		.asset = activity, .subject = user, .outcome = "success", .details = details,
+		.asset = activity, .subject = user, .outcome = outcome, .details = details,
 	};
 	int64_t id = 0;
 	int r;
@@ -178,6 +178,12 @@ static int64_t access_ev(struct isms_store *s, const char *activity, const char 
 	if (r < 0)
 		fail_msg("cannot append access: %s", isms_store_errmsg(s));
 	return id;
+}
+
+static int64_t access_ev(struct isms_store *s, const char *activity, const char *user,
+			 const char *ts, const char *path)
+{
+	return access_ev_outcome(s, activity, user, ts, path, "success");
 }
 
 /* Everything a FILE * received, for the export functions. */
@@ -878,6 +884,40 @@ static void t_review_findings(void **state)
 		assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
 	}
 	review(fx->s, 0, 0);
+}
+
+/*
+ * GDPR Art. 4(12): a personal data breach leads to destruction, loss,
+ * alteration, disclosure of or access to personal data.  An access that
+ * failed led to none: a finding of kind "attempt", never "unauthorised".
+ */
+static void t_review_failed_attempt(void **state)
+{
+	struct dfx *fx = *state;
+	struct flist l;
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"},
+	     {"authorised_users", "alice"}, {"access_days", "mon-fri"},
+	     {"access_hours", "07:00-19:00"}, {"access_tz", "UTC"});
+	access_ev_outcome(fx->s, "PA-1", "mallory", "2026-03-25T10:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	access_ev_outcome(fx->s, "PA-1", "alice", "2026-03-28T11:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	/* An authorised one in hours that failed is nothing to look at. */
+	access_ev_outcome(fx->s, "PA-1", "alice", "2026-03-25T10:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	/* The same person succeeding is a real unauthorised access. */
+	access_ev(fx->s, "PA-1", "mallory", "2026-03-25T10:01:00.000Z", "/srv/p/a.csv");
+	review(fx->s, 3, 4);
+	flist_load(fx->s, &l);
+	assert_int_equal(l.n, 3);
+	assert_str_or_null(fget(&l, 0, "user"), "mallory");
+	assert_str_or_null(fget(&l, 0, "why"), "attempt");
+	assert_str_or_null(fget(&l, 1, "user"), "alice");
+	assert_str_or_null(fget(&l, 1, "why"), "attempt");
+	assert_str_or_null(fget(&l, 2, "user"), "mallory");
+	assert_str_or_null(fget(&l, 2, "why"), "unauthorised");
+	flist_free(&l);
 }
 
 static void t_review_odd_rows(void **state)
@@ -1862,6 +1902,7 @@ int main(void)
 		cmocka_unit_test(t_judge_berlin_dst),
 		cmocka_unit_test(t_judge_bad_rules),
 		DPMS_TEST(t_review_findings),
+		DPMS_TEST(t_review_failed_attempt),
 		DPMS_TEST(t_review_odd_rows),
 		DPMS_TEST(t_review_bad_rule),
 		DPMS_TEST(t_review_nss_groups),

@@ -196,6 +196,17 @@ int cmd_finding_breach(struct cli *c, int argc, char **argv)
 	r = isms_record_get(c->store, fe, argv[1], finding_cb, &fi);
 	if (r < 0)
 		return cli_store_fail(c, r);
+	if (fi.why && strcmp(fi.why, "attempt") == 0) {
+		/* Art. 4(12): a breach leads to destruction, loss, alteration, disclosure
+		 * of or access to personal data; a refused attempt led to none. */
+		code = cli_fail(-EINVAL,
+				"finding '%s' is a failed attempt (the access was refused): no personal"
+				" data breach under GDPR Art. 4(12); assess it with 'dpmsctl finding set %s"
+				" --status justified|unjustified'",
+				argv[1], argv[1]);
+		finding_info_release(&fi);
+		return code;
+	}
 	if (fi.breach) {
 		/* One access, one entry in the Art. 33(5) register: never a second breach. */
 		code = cli_fail(-EEXIST,
