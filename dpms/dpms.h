@@ -86,6 +86,17 @@ int dpms_access_judge(const struct dpms_access_rule *rule, const char *user,
 int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 		    size_t *ret_seen);
 
+/*
+ * Open a breach from @finding: aware at @aware_at (an ISMS datetime) or,
+ * when NULL, at the time of the evidence row that revealed it; the decision
+ * recorded as @by at @now.  The finding becomes unjustified and linked.
+ * Refused: a failed attempt (-EINVAL, Art. 4(12)), a finding that already
+ * opened one (-EEXIST), an unknown one (-ENOENT); the message is the
+ * store's.  One transaction.  *ret_breach: the new breach's id (malloc'd).
+ */
+int dpms_breach_from_finding(struct isms_store *s, const char *finding, const char *aware_at,
+			     const char *by, int64_t now, char **ret_breach);
+
 /* --- records of processing -------------------------------------------------- */
 
 enum dpms_format { DPMS_FMT_JSON, DPMS_FMT_CSV, DPMS_FMT_MARKDOWN };

@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "dpms.h"
+#include "dpms_hooks.h"
 #include "isms/evidence_schema.h"
 #include "isms/entity.h"
 
@@ -243,6 +244,14 @@ static const struct isms_field request_fields[] = {
 };
 
 #define BREACH_DEADLINE "strftime('%Y-%m-%dT%H:%M:%SZ', t.aware_at, '+72 hours')"
+/*
+ * Art. 33(2): a processor notifies the controller "without undue delay",
+ * which has no hours.  dpms flags it after 24: the controller then keeps
+ * two thirds of its own 72 hours.  An Art. 28 contract may agree less.
+ */
+#define CONTROLLER_DEADLINE "strftime('%Y-%m-%dT%H:%M:%SZ', t.aware_at, '+24 hours')"
+#define PROCESSOR                                                                         \
+	"COALESCE((SELECT a.role = 'processor' FROM activity a WHERE a.pk = t.activity), 0)"
 
 static const struct isms_field breach_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. BR-1"},
@@ -251,7 +260,11 @@ static const struct isms_field breach_fields[] = {
 	{.name = "occurred_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
 	 .help = "when it happened"},
 	{.name = "aware_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_REQUIRED,
-	 .help = "when the controller became aware (starts the 72 hours)"},
+	 .help = "when the controller (or processor) became aware (starts the deadline)"},
+	{.name = "decided_by", .flags = ISMS_FF_HIDDEN,
+	 .help = "who decided that it is a breach (the DPO, by 'finding breach')"},
+	{.name = "decided_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
+	 .help = "when that was decided"},
 	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "nature of the breach (Art. 33(3)(a))"},
 	{.name = "data_categories", .flags = ISMS_FF_HIDDEN, .help = "categories of data concerned"},
 	{.name = "subjects_approx", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
@@ -264,7 +277,10 @@ static const struct isms_field breach_fields[] = {
 	 .help = "unlikely to result in a risk, a risk, or a high risk (Art. 34)"},
 	{.name = "notified_at", .type = ISMS_FT_DATETIME, .help = "supervisory authority notified"},
 	{.name = "not_notified_reason", .flags = ISMS_FF_HIDDEN, .help = "why not notified"},
-	{.name = "delay_reason", .flags = ISMS_FF_HIDDEN, .help = "reasons for notifying after 72 hours"},
+	{.name = "delay_reason", .flags = ISMS_FF_HIDDEN,
+	 .help = "reasons for notifying after the deadline"},
+	{.name = "controller_notified_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
+	 .help = "processor activity: the controller notified (Art. 33(2))"},
 	{.name = "subjects_informed", .type = ISMS_FT_BOOL, .dflt = "no",
 	 .help = "data subjects informed (Art. 34)"},
 	{.name = "subjects_informed_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
@@ -273,19 +289,31 @@ static const struct isms_field breach_fields[] = {
 	 .help = "evidence rows that revealed it (ids, comma-separated)"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = breach_status, .dflt = "open",
 	 .help = "open or closed"},
-	{.name = "notify_by", .flags = ISMS_FF_COMPUTED, .sql = BREACH_DEADLINE,
-	 .help = "72 hours after becoming aware (UTC)"},
+	{.name = "notify", .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN " PROCESSOR " THEN 'controller' ELSE 'authority' END",
+	 .help = "whom to notify: the supervisory authority (Art. 33(1)), or, in a processor"
+		 " activity, the controller (Art. 33(2))"},
+	{.name = "notify_by", .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN " PROCESSOR " THEN " CONTROLLER_DEADLINE " ELSE " BREACH_DEADLINE " END",
+	 .help = "72 hours after becoming aware (UTC); a processor's notice to the controller:"
+		 " 24 hours"},
 	{.name = "overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
-	 .sql = "CASE WHEN t.notified_at IS NULL AND t.not_notified_reason IS NULL"
+	 .sql = "CASE WHEN " PROCESSOR " THEN"
+		" COALESCE(t.controller_notified_at IS NULL AND " NOW " > " CONTROLLER_DEADLINE ", 0)"
+		" WHEN t.notified_at IS NULL AND t.not_notified_reason IS NULL"
 		" AND t.risk <> 'unlikely' AND " NOW " > " BREACH_DEADLINE " THEN 1 ELSE 0 END",
-	 .help = "not notified, no reason given, past the 72 hours"},
+	 .help = "not notified, no reason given, past the 72 hours; a processor's: the controller"
+		 " not notified after 24 hours, whatever the risk"},
 	{.name = "inform_subjects", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
-	 .sql = "CASE WHEN t.risk = 'high_risk' AND t.subjects_informed = 0 THEN 1 ELSE 0 END",
+	 .sql = "CASE WHEN NOT " PROCESSOR " AND t.risk = 'high_risk' AND t.subjects_informed = 0"
+		" THEN 1 ELSE 0 END",
 	 .help = "a high risk: the data subjects must be informed (Art. 34) and are not yet"},
 	{.name = "late_unexplained", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
-	 .sql = "CASE WHEN t.notified_at > " BREACH_DEADLINE " AND t.delay_reason IS NULL"
+	 .sql = "CASE WHEN " PROCESSOR " THEN COALESCE(t.controller_notified_at > " CONTROLLER_DEADLINE
+		" AND t.delay_reason IS NULL, 0)"
+		" WHEN t.notified_at > " BREACH_DEADLINE " AND t.delay_reason IS NULL"
 		" THEN 1 ELSE 0 END",
-	 .help = "notified after 72 hours without reasons (Art. 33(1))"},
+	 .help = "notified after the deadline without reasons (Art. 33(1))"},
 };
 
 static const struct isms_field finding_fields[] = {
@@ -369,9 +397,12 @@ static const struct isms_entity e_dpia = ENTITY("dpia", "dpias", "dpia", "DPIA-"
 static const struct isms_entity e_request = ENTITY("request", "requests", "request", "DSR-", 0,
 						   request_fields,
 						   "data subject requests (Art. 15-21) and their deadlines");
-static const struct isms_entity e_breach = ENTITY("breach", "breaches", "breach", "BR-", 0,
-						  breach_fields,
-						  "personal data breaches (Art. 33/34) and the 72 hours");
+static const struct isms_entity e_breach = {
+	.name = "breach", .plural = "breaches", .table = "breach", .auto_prefix = "BR-",
+	.fields = breach_fields, .nfields = N(breach_fields),
+	.help = "personal data breaches (Art. 33/34) and the 72 hours",
+	.written = dpms_breach_written,
+};
 static const struct isms_entity e_finding = ENTITY("finding", "findings", "finding", "F-", 0,
 						   finding_fields,
 						   "accesses to personal data found by the review");
@@ -477,7 +508,8 @@ static const char *const m6[] = {
 
 /*
  * 7: the DPO's corrections: the controllers a processor works for as records
- * (the old free text becomes one controller's name, still readable)
+ * (the old free text becomes one controller's name, still readable); a
+ * processor's breach notice to the controller; who decided on a breach
  */
 static const char *const m7[] = {
 	"CREATE TABLE client (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
@@ -486,6 +518,10 @@ static const char *const m7[] = {
 	"INSERT INTO client (id, activity, name) SELECT 'PC-' || pk, pk, on_behalf_of FROM activity"
 	"  WHERE on_behalf_of IS NOT NULL AND trim(on_behalf_of) <> '' ORDER BY pk;",
 	"ALTER TABLE activity DROP COLUMN on_behalf_of;",
+	/* Art. 33(2), and who decided that a finding is a breach */
+	"ALTER TABLE breach ADD COLUMN controller_notified_at TEXT;",
+	"ALTER TABLE breach ADD COLUMN decided_by TEXT;",
+	"ALTER TABLE breach ADD COLUMN decided_at TEXT;",
 	NULL,
 };
 

@@ -274,6 +274,27 @@ is "$(js 'd["late_unexplained"]')" false "the reasons for the delay are recorded
 dp --json breach due
 is "$(js '[b["id"] for b in d]')" '["BR-2", "BR-3"]' "breach due leaves out closed breaches"
 
+# GDPR Art. 33(1), 34(1): nobody is notified or informed before anyone was aware.
+dp breach set BR-2 --notified-at 2020-03-28T08:59:59Z
+expect_rc 5 "Art. 33(1): notified_at before aware_at is refused"
+err_has "notified_at 2020-03-28T08:59:59Z is before aware_at 2020-03-28T09:00:00Z" "the refusal names both times"
+dp breach set BR-2 --subjects-informed-at 2020-03-27T12:00Z
+expect_rc 5 "Art. 34(1): subjects_informed_at before aware_at is refused"
+dp --json breach show BR-2
+is "$(js 'd["notified_at"], d["subjects_informed_at"]')" '[null, null]' "and nothing was written"
+
+# GDPR Art. 33(2): in a processor activity, the controller is notified, without undue delay.
+dp breach add --title "backup tape lost" --aware-at 2020-03-28T10:00Z --activity PA-3 --risk unlikely
+expect_rc 0 "breach add in a processor activity"
+dp --json breach show BR-4
+is "$(js 'd["notify"], d["notify_by"], d["overdue"]')" '["controller", "2020-03-29T10:00:00Z", true]' \
+	"Art. 33(2): a processor's breach is for the controller, flagged after 24 hours, whatever the risk"
+dp breach due
+out_has "controller" "Art. 33(2): breach due says whom to notify"
+dp breach set BR-4 --controller-notified-at 2020-03-28T15:00Z --status closed
+dp --json breach show BR-4
+is "$(js 'd["overdue"], d["late_unexplained"]')" '[false, false]' "Art. 33(2): the controller notified in time"
+
 # --- the access review -----------------------------------------------------------------------
 
 access PA-1 alice 2026-03-25T10:00:00.000Z "$T/data/payroll/a.csv"
@@ -300,26 +321,30 @@ dp finding set F-2 --user eve
 expect_rc 5 "the user of a finding cannot be changed"
 dp finding set F-2 --status maybe
 expect_rc 5 "a finding status outside open/justified/unjustified is refused"
+export SUDO_USER=dpo-anna
 dp finding breach F-1
 expect_rc 0 "finding breach"
-out_has "BR-4" "the breach from the finding is BR-4"
+unset SUDO_USER
+out_has "BR-5" "the breach from the finding is BR-5"
 dp --json finding show F-1
-is "$(js 'd["status"], d["breach"]')" '["unjustified", "BR-4"]' "the finding is unjustified and linked"
-dp --json breach show BR-4
+is "$(js 'd["status"], d["breach"]')" '["unjustified", "BR-5"]' "the finding is unjustified and linked"
+dp --json breach show BR-5
 is "$(js 'd["activity"], d["evidence"], d["status"]')" '["PA-1", "2", "open"]' \
 	"the breach names the activity and the evidence row"
+is "$(js 'd["aware_at"], d["decided_by"]')" '["2026-03-25T10:01:00Z", "dpo-anna"]' \
+	"Art. 33(1): aware from the evidence row's time, and the DPO's decision recorded"
 out_has "mallory" "the breach says who"
 dp finding breach F-1
 expect_rc 4 "a second breach from the same finding is refused (exit 4)"
 dp --json breach list
-is "$(js 'len(d)')" 4 "no second breach was opened"
+is "$(js 'len(d)')" 5 "no second breach was opened"
 dp finding breach F-3 --aware-at 2026-03-30T09:00
 expect_rc 5 "finding breach --aware-at without a zone is refused"
 dp --json finding show F-3
 is "$(js 'd["status"], d["breach"]')" '["open", null]' "and the finding is left as it was"
 dp finding breach F-3 --aware-at 2026-03-30T09:00+02:00
 expect_rc 0 "finding breach with --aware-at"
-dp --json breach show BR-5
+dp --json breach show BR-6
 is "$(js 'd["aware_at"], d["activity"]')" '["2026-03-30T07:00:00Z", null]' \
 	"the breach starts at --aware-at, with no activity for an unknown one"
 dp finding breach F-404
@@ -348,7 +373,7 @@ expect_rc 5 "Art. 4(12): no breach is opened from a failed attempt"
 err_has "failed attempt" "the refusal says why"
 err_has "Art. 4(12)" "and names the article"
 dp --json breach list
-is "$(js 'len(d)')" 5 "Art. 4(12): no breach was opened from the attempt"
+is "$(js 'len(d)')" 6 "Art. 4(12): no breach was opened from the attempt"
 
 # --- the Art. 30 export -------------------------------------------------------------------------
 

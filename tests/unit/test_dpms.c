@@ -525,6 +525,130 @@ static void t_breach_record(void **state)
 	assert_int_equal(c.n, 252);
 }
 
+static void review(struct isms_store *s, size_t want_new, size_t want_seen);
+
+/*
+ * GDPR Art. 33(2): a processor notifies the controller without undue delay;
+ * the 72 hours to the supervisory authority (Art. 33(1)) and the duty to
+ * inform the data subjects (Art. 34) are the controller's, not its.
+ */
+static void t_breach_processor(void **state)
+{
+	struct dfx *fx = *state;
+
+	dput(fx->s, "activity", {"id", "PR-1"}, {"name", "Hosting"}, {"role", "processor"});
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"});
+	dput(fx->s, "breach", {"id", "P"}, {"title", "a"}, {"activity", "PR-1"},
+	     {"aware_at", "2020-01-01T00:00Z"}, {"risk", "unlikely"});
+	dput(fx->s, "breach", {"id", "PH"}, {"title", "a"}, {"activity", "PR-1"},
+	     {"aware_at", "2020-01-01T00:00Z"}, {"risk", "high_risk"});
+	dput(fx->s, "breach", {"id", "C"}, {"title", "b"}, {"activity", "PA-1"},
+	     {"aware_at", "2020-01-01T00:00Z"});
+	assert_dfield(fx->s, "breach", "P", "notify", "controller");
+	assert_dfield(fx->s, "breach", "C", "notify", "authority");
+	assert_dfield(fx->s, "breach", "P", "notify_by", "2020-01-02T00:00:00Z");
+	assert_dfield(fx->s, "breach", "C", "notify_by", "2020-01-04T00:00:00Z");
+	/* The controller judges the risk: a processor tells it of every breach. */
+	assert_dfield(fx->s, "breach", "P", "overdue", "yes");
+	/* The authority's notice does not discharge the processor's duty. */
+	dset(fx->s, "breach", "P", {"notified_at", "2020-01-01T10:00Z"});
+	assert_dfield(fx->s, "breach", "P", "overdue", "yes");
+	assert_dfield(fx->s, "breach", "PH", "inform_subjects", "no");
+	dset(fx->s, "breach", "P", {"controller_notified_at", "2020-01-01T20:00Z"});
+	assert_dfield(fx->s, "breach", "P", "overdue", "no");
+	assert_dfield(fx->s, "breach", "P", "late_unexplained", "no");
+	dset(fx->s, "breach", "PH", {"controller_notified_at", "2020-01-03T00:00Z"});
+	assert_dfield(fx->s, "breach", "PH", "overdue", "no");
+	assert_dfield(fx->s, "breach", "PH", "late_unexplained", "yes");
+	dset(fx->s, "breach", "PH", {"delay_reason", "the controller's contact was unreachable"});
+	assert_dfield(fx->s, "breach", "PH", "late_unexplained", "no");
+	/* A controller's breach keeps the 72 hours, even with a controller notice field set. */
+	dset(fx->s, "breach", "C", {"controller_notified_at", "2020-01-01T10:00Z"});
+	assert_dfield(fx->s, "breach", "C", "overdue", "yes");
+}
+
+/*
+ * GDPR Art. 33(1), 33(2), 34(1): a breach is notified, and its data subjects
+ * informed, after it became known, never before aware_at.
+ */
+static void t_breach_notified_before_aware(void **state)
+{
+	struct dfx *fx = *state;
+	const struct isms_entity *e = de("breach");
+	static const char *const fields[] = {"notified_at", "controller_notified_at",
+					     "subjects_informed_at"};
+
+	assert_int_equal(isms_record_add(fx->s, e,
+					 TU_KV({"id", "B0"}, {"title", "x"},
+					       {"aware_at", "2026-03-28T10:00Z"},
+					       {"notified_at", "2026-03-28T09:59:59Z"}),
+					 NULL),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "before aware_at"));
+	assert_int_equal(dcount(fx->s, "breach"), 0);
+	dput(fx->s, "breach", {"id", "B1"}, {"title", "x"}, {"aware_at", "2026-03-28T10:00Z"});
+	for (size_t i = 0; i < 3; i++) {
+		/* In another zone, the same instant minus a second: refused. */
+		assert_int_equal(isms_record_change(fx->s, e, "B1",
+						    TU_KV({fields[i], "2026-03-28T11:59:59+02:00"})),
+				 -EINVAL);
+		assert_non_null(strstr(isms_store_errmsg(fx->s), fields[i]));
+		assert_dfield(fx->s, "breach", "B1", fields[i], NULL);
+		/* The very moment of awareness is not before it. */
+		dset(fx->s, "breach", "B1", {fields[i], "2026-03-28T12:00+02:00"});
+	}
+	/* Moving awareness after a notice is the same mistake. */
+	assert_int_equal(isms_record_change(fx->s, e, "B1", TU_KV({"aware_at", "2026-03-29T00:00Z"})),
+			 -EINVAL);
+	assert_dfield(fx->s, "breach", "B1", "aware_at", "2026-03-28T10:00:00Z");
+}
+
+/*
+ * GDPR Art. 33(1): the 72 hours run from awareness; the organisation was
+ * aware when its evidence showed the access, not when the DPO ran the
+ * command.  The DPO's decision (who, when) is recorded beside it.
+ */
+static void t_breach_from_finding(void **state)
+{
+	struct dfx *fx = *state;
+	char *bid = NULL;
+	int64_t now = at("2026-04-02T08:00Z");
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"authorised_users", "alice"});
+	access_ev(fx->s, "PA-1", "mallory", "2026-03-25T10:00:00.123Z", "/srv/p/a.csv");
+	access_ev_outcome(fx->s, "PA-1", "eve", "2026-03-25T11:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	access_ev(fx->s, "PA-1", "trudy", "2026-03-25T12:00:00.000Z", "/srv/p/a.csv");
+	review(fx->s, 3, 3);
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-1", NULL, "dpo-anna", now, &bid), 0);
+	assert_string_equal(bid, "BR-1");
+	free(bid);
+	bid = NULL;
+	assert_dfield(fx->s, "breach", "BR-1", "aware_at", "2026-03-25T10:00:00Z");
+	assert_dfield(fx->s, "breach", "BR-1", "notify_by", "2026-03-28T10:00:00Z");
+	assert_dfield(fx->s, "breach", "BR-1", "decided_by", "dpo-anna");
+	assert_dfield(fx->s, "breach", "BR-1", "decided_at", "2026-04-02T08:00:00Z");
+	assert_dfield(fx->s, "breach", "BR-1", "activity", "PA-1");
+	assert_dfield(fx->s, "finding", "F-1", "status", "unjustified");
+	assert_dfield(fx->s, "finding", "F-1", "breach", "BR-1");
+	/* Once per finding. */
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-1", NULL, "dpo-anna", now, &bid),
+			 -EEXIST);
+	/* Art. 4(12): the failed attempt is no breach; nothing written. */
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-2", NULL, "dpo-anna", now, &bid),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "Art. 4(12)"));
+	assert_dfield(fx->s, "finding", "F-2", "status", "open");
+	assert_int_equal(dcount(fx->s, "breach"), 1);
+	/* The DPO's own moment of awareness wins. */
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-3", "2026-03-26T09:00+01:00", "dpo-anna",
+						  now, &bid),
+			 0);
+	assert_dfield(fx->s, "breach", bid, "aware_at", "2026-03-26T08:00:00Z");
+	free(bid);
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-404", NULL, "x", now, &bid), -ENOENT);
+}
+
 static void t_breach_overdue(void **state)
 {
 	struct dfx *fx = *state;
@@ -1894,6 +2018,9 @@ int main(void)
 		cmocka_unit_test(t_breach_time_zones),
 		DPMS_TEST(t_breach_record),
 		DPMS_TEST(t_breach_overdue),
+		DPMS_TEST(t_breach_processor),
+		DPMS_TEST(t_breach_notified_before_aware),
+		DPMS_TEST(t_breach_from_finding),
 		cmocka_unit_test(t_wp248_pure),
 		DPMS_TEST(t_wp248_records),
 		cmocka_unit_test(t_judge_who),

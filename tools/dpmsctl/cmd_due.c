@@ -33,7 +33,7 @@ static int due(struct cli *c, const char *entity, int argc, char **argv)
 	const char *const *cols = NULL;
 	static const char *const rcols[] = {"id", "type", "data_subject", "received", "extended",
 					    "deadline", "overdue", NULL};
-	static const char *const bcols[] = {"id", "title", "aware_at", "notify_by", "risk",
+	static const char *const bcols[] = {"id", "title", "aware_at", "notify", "notify_by", "risk",
 					    "notified_at", "overdue", NULL};
 	struct isms_kv f = {"status", "open"};
 	struct rows rs = {0};
@@ -46,7 +46,8 @@ static int due(struct cli *c, const char *entity, int argc, char **argv)
 	     "Open data subject requests with their Art. 12(3) deadline (one month from\n"
 	     "receipt, three when extended; the same day of the month or the month's last\n"
 	     "day, a weekend moved to the Monday), or open breaches with the Art. 33(1)\n"
-	     "72 hours; overdue ones first.\n");
+	     "72 hours to the supervisory authority or, in a processor activity, the\n"
+	     "Art. 33(2) notice to the controller (flagged after 24 hours); overdue first.\n");
 	cols = requests ? rcols : bcols;
 	code = -cli_open(c, false, false);
 	if (code)
