@@ -97,6 +97,30 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 int dpms_breach_from_finding(struct isms_store *s, const char *finding, const char *aware_at,
 			     const char *by, int64_t now, char **ret_breach);
 
+/* --- what is due ------------------------------------------------------------------ */
+
+/* One thing the DPO has to act on.  Strings valid during the callback only. */
+struct dpms_due_item {
+	const char *kind;     /* request, breach, dpia-review, dpia-missing */
+	const char *id;       /* the request, breach, DPIA, or screening */
+	const char *activity; /* may be NULL */
+	const char *what;     /* request type, breach title, or what is wrong */
+	const char *due;      /* date or UTC time, may be NULL */
+	bool overdue;
+};
+
+typedef int (*dpms_due_cb)(const struct dpms_due_item *it, void *ud);
+
+/*
+ * Open requests (Art. 12(3)), open breaches (Art. 33), the latest DPIA of an
+ * activity in use past its review date before @today (YYYY-MM-DD,
+ * Art. 35(11)), and activities whose screening asks for a DPIA (decided
+ * required, or undecided with two or more WP248 criteria) with none
+ * (Art. 35(1); overdue when the activity is active).  Retired activities'
+ * DPIAs are left out.  A negative return of @cb stops and is returned.
+ */
+int dpms_due_list(struct isms_store *s, const char *today, dpms_due_cb cb, void *ud);
+
 /* --- records of processing -------------------------------------------------- */
 
 enum dpms_format { DPMS_FMT_JSON, DPMS_FMT_CSV, DPMS_FMT_MARKDOWN };

@@ -183,6 +183,11 @@ dp dpia screen PA-1 --criteria 1,2,3,4,5,6,7,8,9
 is "$(cat "$OUT")" "screening 'S-1' of 'PA-1': 9 criteria met: a DPIA is likely required (WP248)" \
 	"all nine criteria"
 
+# GDPR Art. 35(1): the screening asks for a DPIA and there is none: due, overdue while processing.
+dp --json due
+expect_rc 0 "due"
+is "$(js '[(i["kind"], i["id"], i["activity"], i["overdue"]) for i in d]')" '[["dpia-missing", "S-1", "PA-1", true]]' \
+	"Art. 35(1): a DPIA required by the screening and missing is in the due list"
 dp dpia add --activity PA-1 --description "payroll run" --necessity "legal obligation" \
 	--risks "disclosure of salaries" --likelihood medium --severity high \
 	--measures "encryption" --dpo-advice "proceed"
@@ -195,6 +200,15 @@ dp dpia set DPIA-1 --status approved --approved-by "board" --approved-at 2026-01
 expect_rc 0 "dpia set approves it"
 dp --json dpia list
 is "$(js '[d[0]["id"], d[0]["status"], d[0]["severity"]]')" '["DPIA-1", "approved", "high"]' "dpia list --json"
+dp --json due
+is "$(js 'len(d)')" 0 "Art. 35(1): the DPIA exists: nothing due"
+dp dpia set DPIA-1 --next-review 2026-01-01
+dp due
+out_has "dpia-review" "Art. 35(11): a DPIA past its review date is in the due list"
+out_has "DPIA-1" "and names the DPIA"
+dp dpia set DPIA-1 --next-review 2099-01-01
+dp due extra
+expect_rc 2 "due takes no arguments"
 
 # --- data subject requests (Art. 12(3)) -------------------------------------------------
 
@@ -273,6 +287,11 @@ dp --json breach show BR-1
 is "$(js 'd["late_unexplained"]')" false "the reasons for the delay are recorded"
 dp --json breach due
 is "$(js '[b["id"] for b in d]')" '["BR-2", "BR-3"]' "breach due leaves out closed breaches"
+
+dp --json due
+is "$(js 'sorted(set(i["kind"] for i in d))')" '["breach", "request"]' \
+	"due lists the open requests and breaches beside the DPIAs"
+is "$(js 'd[0]["overdue"]')" true "due: overdue first"
 
 # GDPR Art. 33(1), 34(1): nobody is notified or informed before anyone was aware.
 dp breach set BR-2 --notified-at 2020-03-28T08:59:59Z
@@ -535,12 +554,12 @@ is "$(js 'd["ok"], d["check"]')" '[true, "integrity"]' "check --full --json on t
 # --- --help everywhere --------------------------------------------------------------------------------
 
 for cmd in "init" "ropa export" "audit-rules" "review run" "review summary" "finding breach" \
-	"dpia screen" "request due" "breach due" "retention check" "verify" "check"; do
+	"dpia screen" "request due" "breach due" "due" "retention check" "verify" "check"; do
 	# shellcheck disable=SC2086
 	dp $cmd --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: " "$OUT"; then ok "$cmd --help"; else not_ok "$cmd --help"; fi
 done
-for e in controller dpo activity location screening dpia request breach finding deletion evidence; do
+for e in controller dpo activity client location screening dpia request breach finding deletion evidence; do
 	dp "$e" --help
 	if [ "$RC" -eq 0 ] && [ -s "$OUT" ]; then ok "$e --help"; else not_ok "$e --help"; fi
 	dp --json "$e" list

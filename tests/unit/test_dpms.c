@@ -897,6 +897,76 @@ static void t_judge_bad_rules(void **state)
 			fail_msg("zone '%s' accepted", bad_tz[i]);
 }
 
+/* --- dpms_due_list ------------------------------------------------------------------------- */
+
+struct dues {
+	size_t n;
+	char line[16][160];
+};
+
+static int dues_cb(const struct dpms_due_item *it, void *ud)
+{
+	struct dues *d = ud;
+
+	assert_true(d->n < 16);
+	snprintf(d->line[d->n++], sizeof(d->line[0]), "%s %s %s %s %s", it->kind, it->id,
+		 it->activity ? it->activity : "-", it->due ? it->due : "-",
+		 it->overdue ? "overdue" : "pending");
+	return 0;
+}
+
+static bool dues_has(const struct dues *d, const char *line)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->line[i], line) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * GDPR Art. 35(1): a DPIA before processing likely to result in a high risk
+ * (the WP248 screening); Art. 35(11): reviewed.  Both are due beside the
+ * requests and breaches.
+ */
+static void t_due_dpia(void **state)
+{
+	struct dfx *fx = *state;
+	struct dues d = {0};
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Monitoring"});
+	dput(fx->s, "screening", {"activity", "PA-1"}, {"systematic_monitoring", "yes"},
+	     {"vulnerable_subjects", "yes"});
+	dput(fx->s, "activity", {"id", "PA-2"}, {"name", "Planned"}, {"status", "draft"});
+	dput(fx->s, "screening", {"activity", "PA-2"}, {"decision", "required"});
+	dput(fx->s, "activity", {"id", "PA-3"}, {"name", "Decided against"});
+	dput(fx->s, "screening", {"activity", "PA-3"}, {"large_scale", "yes"},
+	     {"sensitive_data", "yes"}, {"decision", "not_required"},
+	     {"reason", "pseudonymised at source"});
+	dput(fx->s, "activity", {"id", "PA-4"}, {"name", "Assessed"});
+	dput(fx->s, "screening", {"activity", "PA-4"}, {"decision", "required"});
+	dput(fx->s, "dpia", {"id", "DPIA-1"}, {"activity", "PA-4"}, {"next_review", "2025-01-01"});
+	dput(fx->s, "dpia", {"id", "DPIA-2"}, {"activity", "PA-4"}, {"next_review", "2026-05-31"});
+	dput(fx->s, "activity", {"id", "PA-5"}, {"name", "Gone"}, {"status", "retired"});
+	dput(fx->s, "screening", {"activity", "PA-5"}, {"decision", "required"});
+	dput(fx->s, "dpia", {"id", "DPIA-3"}, {"activity", "PA-5"}, {"next_review", "2020-01-01"});
+	dput(fx->s, "activity", {"id", "PA-6"}, {"name", "Reviewed"});
+	dput(fx->s, "dpia", {"id", "DPIA-4"}, {"activity", "PA-6"}, {"next_review", "2026-06-01"});
+	dput(fx->s, "request", {"id", "DSR-1"}, {"type", "access"}, {"data_subject", "x"},
+	     {"received", "2020-01-01"});
+	dput(fx->s, "breach", {"id", "BR-1"}, {"title", "t"}, {"aware_at", "2020-01-01T00:00Z"});
+
+	assert_int_equal(dpms_due_list(fx->s, "2026-06-01", dues_cb, &d), 0);
+	assert_int_equal(d.n, 5);
+	assert_true(dues_has(&d, "dpia-missing S-1 PA-1 - overdue"));
+	/* Not yet processing: due, not overdue. */
+	assert_true(dues_has(&d, "dpia-missing S-2 PA-2 - pending"));
+	/* The latest DPIA's review date counts; the review day itself is not past. */
+	assert_true(dues_has(&d, "dpia-review DPIA-2 PA-4 2026-05-31 overdue"));
+	assert_true(dues_has(&d, "request DSR-1 - 2020-02-03 overdue"));
+	assert_true(dues_has(&d, "breach BR-1 - 2020-01-04T00:00:00Z overdue"));
+	assert_int_equal(dpms_due_list(fx->s, "June", dues_cb, &d), -EINVAL);
+}
+
 /* --- dpms_review_run --------------------------------------------------------------------- */
 
 struct frow {
@@ -2021,6 +2091,7 @@ int main(void)
 		DPMS_TEST(t_breach_processor),
 		DPMS_TEST(t_breach_notified_before_aware),
 		DPMS_TEST(t_breach_from_finding),
+		DPMS_TEST(t_due_dpia),
 		cmocka_unit_test(t_wp248_pure),
 		DPMS_TEST(t_wp248_records),
 		cmocka_unit_test(t_judge_who),
