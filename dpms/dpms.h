@@ -97,6 +97,40 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 int dpms_breach_from_finding(struct isms_store *s, const char *finding, const char *aware_at,
 			     const char *by, int64_t now, char **ret_breach);
 
+/* --- TOMs and the ISMS ------------------------------------------------------------- */
+
+/* The DPMS setting naming the ISMS store that TOM references are checked against. */
+#define DPMS_SETTING_ISMS_STORE "isms_store"
+
+enum dpms_tom_state {
+	DPMS_TOM_IMPLEMENTED = 0, /* measure implemented or verified; control with one such */
+	DPMS_TOM_UNVERIFIED = 1,  /* known, not (yet) implemented */
+	DPMS_TOM_UNKNOWN = 2,     /* not in the ISMS store */
+	DPMS_TOM_UNCHECKED = 3,   /* no ISMS store configured, or not readable */
+};
+
+struct dpms_tom_ref {
+	const char *activity;
+	const char *kind; /* measure or control */
+	const char *id;
+	enum dpms_tom_state state;
+	const char *detail; /* the measure's status, or why unchecked */
+};
+
+typedef int (*dpms_tom_cb)(const struct dpms_tom_ref *ref, void *ud);
+
+const char *dpms_tom_state_name(enum dpms_tom_state st);
+
+/*
+ * Each isms_measures and isms_controls reference of @activity (NULL: all),
+ * looked up read-only in the ISMS store at @isms_path (NULL: the DPMS setting
+ * DPMS_SETTING_ISMS_STORE).  When there is none, or it cannot be read, every
+ * reference is DPMS_TOM_UNCHECKED with the reason: not an error.  -ENOENT
+ * for an unknown @activity.
+ */
+int dpms_toms_check(struct isms_store *s, const char *isms_path, const char *activity,
+		    dpms_tom_cb cb, void *ud);
+
 /* --- what is due ------------------------------------------------------------------ */
 
 /* One thing the DPO has to act on.  Strings valid during the callback only. */

@@ -380,9 +380,12 @@ static const struct isms_entity e_controller = ENTITY("controller", "controllers
 						      "the controller and its contacts");
 static const struct isms_entity e_dpo = ENTITY("dpo", "dpos", "dpo", NULL, 0, dpo_fields,
 					       "the data protection officer (Art. 37-39)");
-static const struct isms_entity e_activity = ENTITY("activity", "activities", "activity", "PA-", 0,
-						    activity_fields,
-						    "records of processing activities (Art. 30)");
+static const struct isms_entity e_activity = {
+	.name = "activity", .plural = "activities", .table = "activity", .auto_prefix = "PA-",
+	.fields = activity_fields, .nfields = N(activity_fields),
+	.help = "records of processing activities (Art. 30)",
+	.written = dpms_activity_written,
+};
 static const struct isms_entity e_client = ENTITY("client", "clients", "client", "PC-", 0,
 						  client_fields,
 						  "controllers a processor activity processes for (Art. 30(2)(a))");

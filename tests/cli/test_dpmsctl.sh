@@ -553,8 +553,47 @@ is "$(js 'd["ok"], d["check"]')" '[true, "integrity"]' "check --full --json on t
 
 # --- --help everywhere --------------------------------------------------------------------------------
 
+# --- TOMs against the ISMS store (GDPR Art. 30(1)(g), Art. 32) ------------------------------------
+
+if [ -n "${ISMSCTL:-}" ] && [ -x "$ISMSCTL" ]; then
+	"$ISMSCTL" --store "$T/isms.db" init >/dev/null 2>&1 &&
+	"$ISMSCTL" --store "$T/isms.db" measure add --title MFA --control 8.5 --status implemented >/dev/null 2>&1 &&
+	"$ISMSCTL" --store "$T/isms.db" measure add --title "log review" --control 8.15 >/dev/null 2>&1 ||
+		not_ok "an ISMS store with two measures"
+	dp activity add --name "TOM test" --isms-measures M-999
+	expect_rc 0 "Art. 32: with no ISMS store configured, a reference is accepted unchecked"
+	tom_pa=$(sed -n "s/^activity '\(PA-[0-9]*\)' added$/\1/p" "$OUT")
+	dp --json toms check --activity "$tom_pa"
+	is "$(js '[(r["id"], r["state"]) for r in d]')" '[["M-999", "unchecked"]]' "Art. 32: and shown unchecked"
+	dp toms store "$T/isms.db"
+	expect_rc 0 "toms store names the ISMS store"
+	dp activity add --name "TOM test 2" --isms-measures M-999
+	expect_rc 5 "Art. 32: an unknown ISMS measure is refused while the ISMS store is readable"
+	err_has "ISMS measure 'M-999' does not exist" "the refusal names the measure"
+	dp activity set "$tom_pa" --isms-measures M-1,M-2 --isms-controls 8.5,99.99
+	expect_rc 5 "Art. 32: an unknown Annex A control is refused"
+	dp activity set "$tom_pa" --isms-measures M-1,M-2 --isms-controls 8.5
+	expect_rc 0 "known measures and controls are accepted"
+	dp --json toms check --activity "$tom_pa"
+	is "$(js '[(r["kind"], r["id"], r["state"]) for r in d]')" \
+		'[["measure", "M-1", "implemented"], ["measure", "M-2", "unverified"], ["control", "8.5", "implemented"]]' \
+		"Art. 32: a measure not implemented is shown unverified"
+	dp toms store "$T/no-such-isms.db"
+	dp activity set "$tom_pa" --isms-measures M-999
+	expect_rc 0 "Art. 32: an ISMS store that cannot be read does not block the register"
+	dp --json toms check --activity "$tom_pa"
+	is "$(js 'd[0]["state"]')" unchecked "and the reference is shown unchecked"
+	dp toms store --none
+	dp toms store
+	out_has "no ISMS store configured" "toms store --none forgets it"
+	dp toms check --activity PA-404
+	expect_rc 3 "toms check of an unknown activity (exit 3)"
+else
+	ok "TOMs against the ISMS store # SKIP ISMSCTL not set"
+fi
+
 for cmd in "init" "ropa export" "audit-rules" "review run" "review summary" "finding breach" \
-	"dpia screen" "request due" "breach due" "due" "retention check" "verify" "check"; do
+	"dpia screen" "request due" "breach due" "due" "toms check" "retention check" "verify" "check"; do
 	# shellcheck disable=SC2086
 	dp $cmd --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: " "$OUT"; then ok "$cmd --help"; else not_ok "$cmd --help"; fi

@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "dpms.h"
+#include "isms/catalogue.h"
 #include "isms/evidence.h"
 #include "isms/strutil.h"
 #include "testutil.h"
@@ -895,6 +896,100 @@ static void t_judge_bad_rules(void **state)
 		if (judge("alice", NULL, NULL, "09:00-17:00", bad_tz[i], "alice", NULL, w) !=
 		    -EINVAL)
 			fail_msg("zone '%s' accepted", bad_tz[i]);
+}
+
+/* --- TOMs against the ISMS store ------------------------------------------------------------ */
+
+struct toms {
+	size_t n;
+	char line[16][200];
+};
+
+static int toms_cb(const struct dpms_tom_ref *ref, void *ud)
+{
+	struct toms *t = ud;
+
+	assert_true(t->n < 16);
+	snprintf(t->line[t->n++], sizeof(t->line[0]), "%s %s %s %s", ref->activity, ref->kind,
+		 ref->id, dpms_tom_state_name(ref->state));
+	return 0;
+}
+
+/* An ISMS store with control 8.5 implemented by M-1, and M-2 only planned. */
+static char *isms_fixture(const char *dir)
+{
+	char *path = tu_path(dir, "isms.db"), cat[4096], *err = NULL, *key = NULL;
+	const struct isms_entity *me = isms_schema_entity(&isms_schema_main, "measure");
+	struct isms_store *is = NULL;
+
+	if (isms_store_open(path, ISMS_STORE_CREATE, 2000, &is, &err) < 0)
+		fail_msg("cannot create ISMS store: %s", err);
+	snprintf(cat, sizeof(cat), "%s/annex-a-2022.json", tu_data_dir());
+	if (isms_catalogue_load_controls(is, cat, &err) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(isms_record_add(is, me, TU_KV({"title", "MFA"}, {"control", "8.5"},
+						       {"status", "implemented"}), &key), 0);
+	assert_string_equal(key, "M-1");
+	free(key);
+	assert_int_equal(isms_record_add(is, me, TU_KV({"title", "Log review"}, {"control", "8.15"}),
+					 NULL), 0);
+	isms_store_free(is);
+	return path;
+}
+
+/*
+ * GDPR Art. 30(1)(g), 32: the TOMs a record of processing claims rest on
+ * ISMS measures and controls that exist, and are shown unverified until
+ * implemented; unchecked, not refused, when the ISMS store cannot be read.
+ */
+static void t_toms_isms(void **state)
+{
+	struct dfx *fx = *state;
+	const struct isms_entity *ae = de("activity");
+	char *isms = isms_fixture(fx->dir), *missing = tu_path(fx->dir, "no-such-isms.db");
+	struct toms t = {0};
+
+	/* No ISMS store configured: accepted, unchecked. */
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"isms_measures", "M-999"});
+	assert_int_equal(dpms_toms_check(fx->s, NULL, "PA-1", toms_cb, &t), 0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.line[0], "PA-1 measure M-999 unchecked");
+
+	assert_int_equal(isms_setting_set(fx->s, DPMS_SETTING_ISMS_STORE, isms), 0);
+	/* Readable: an unknown measure or control is refused, on add and on set. */
+	assert_int_equal(isms_record_add(fx->s, ae, TU_KV({"id", "PA-2"}, {"name", "x"},
+							  {"isms_measures", "M-1, M-999"}), NULL),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "'M-999' does not exist"));
+	assert_int_equal(dcount(fx->s, "activity"), 1);
+	assert_int_equal(isms_record_change(fx->s, ae, "PA-1",
+					    TU_KV({"isms_measures", "M-1"}, {"isms_controls", "99.99"})),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "control '99.99'"));
+	/* A set that does not touch the references is not checked again. */
+	dset(fx->s, "activity", "PA-1", {"purposes", "salaries"});
+	dset(fx->s, "activity", "PA-1", {"isms_measures", "M-1,M-2"}, {"isms_controls", "8.5, 5.1"});
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(dpms_toms_check(fx->s, NULL, NULL, toms_cb, &t), 0);
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.line[0], "PA-1 measure M-1 implemented");
+	assert_string_equal(t.line[1], "PA-1 measure M-2 unverified");
+	assert_string_equal(t.line[2], "PA-1 control 8.5 implemented");
+	assert_string_equal(t.line[3], "PA-1 control 5.1 unverified");
+
+	/* Not readable: accepted, unchecked, and the reason said. */
+	assert_int_equal(isms_setting_set(fx->s, DPMS_SETTING_ISMS_STORE, missing), 0);
+	dset(fx->s, "activity", "PA-1", {"isms_measures", "M-999"});
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(dpms_toms_check(fx->s, NULL, "PA-1", toms_cb, &t), 0);
+	assert_string_equal(t.line[0], "PA-1 measure M-999 unchecked");
+	/* An explicit path wins over the setting. */
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(dpms_toms_check(fx->s, isms, "PA-1", toms_cb, &t), 0);
+	assert_string_equal(t.line[0], "PA-1 measure M-999 unknown");
+	assert_int_equal(dpms_toms_check(fx->s, isms, "PA-404", toms_cb, &t), -ENOENT);
+	free(isms);
+	free(missing);
 }
 
 /* --- dpms_due_list ------------------------------------------------------------------------- */
@@ -2092,6 +2187,7 @@ int main(void)
 		DPMS_TEST(t_breach_notified_before_aware),
 		DPMS_TEST(t_breach_from_finding),
 		DPMS_TEST(t_due_dpia),
+		DPMS_TEST(t_toms_isms),
 		cmocka_unit_test(t_wp248_pure),
 		DPMS_TEST(t_wp248_records),
 		cmocka_unit_test(t_judge_who),

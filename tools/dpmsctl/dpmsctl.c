@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"  request due      open data subject requests, overdue first (Art. 12(3))\n"
 		"  breach due       open breaches and their 72 hours (Art. 33)\n"
 		"  due              requests, breaches and DPIAs due or missing, in one list\n"
+		"  toms check       the TOMs' ISMS measures and controls, checked in the ISMS store\n"
 		"  retention check  files kept past their erasure limit (--delete to erase)\n"
 		"  verify           check the access evidence's hash chain (--anchor, --key, --archive)\n"
 		"  check            read and check every page of the store (--full)\n"
@@ -75,6 +76,7 @@ static const struct cli_command commands[] = {
 	{"request", "due", cmd_request_due},
 	{"breach", "due", cmd_breach_due},
 	{"due", NULL, cmd_due},
+	{"toms", NULL, cmd_toms},
 	{"retention", NULL, cmd_retention},
 	{"verify", NULL, cmd_verify},
 	{"check", NULL, cmd_check},
