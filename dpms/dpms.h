@@ -135,7 +135,8 @@ int dpms_toms_check(struct isms_store *s, const char *isms_path, const char *act
 
 /* One thing the DPO has to act on.  Strings valid during the callback only. */
 struct dpms_due_item {
-	const char *kind;     /* request, breach, dpia-review, dpia-missing */
+	const char *kind;     /* request, breach, dpia-review, dpia-missing, contract-missing,
+			       * contract-review */
 	const char *id;       /* the request, breach, DPIA, or screening */
 	const char *activity; /* may be NULL */
 	const char *what;     /* request type, breach title, or what is wrong */
@@ -150,8 +151,9 @@ typedef int (*dpms_due_cb)(const struct dpms_due_item *it, void *ud);
  * activity in use past its review date before @today (YYYY-MM-DD,
  * Art. 35(11)), and activities whose screening asks for a DPIA (decided
  * required, or undecided with two or more WP248 criteria) with none
- * (Art. 35(1); overdue when the activity is active).  Retired activities'
- * DPIAs are left out.  A negative return of @cb stops and is returned.
+ * (Art. 35(1); overdue when the activity is active), and processors without
+ * an Art. 28(3) contract or past its review date.  Retired activities are
+ * left out.  A negative return of @cb stops and is returned.
  */
 int dpms_due_list(struct isms_store *s, const char *today, dpms_due_cb cb, void *ud);
 
@@ -167,6 +169,15 @@ enum dpms_format { DPMS_FMT_JSON, DPMS_FMT_CSV, DPMS_FMT_MARKDOWN };
  */
 int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *activity, FILE *out,
 		     size_t *ret_missing);
+
+/*
+ * Add isms's own record of processing (its evidence of logins, source
+ * addresses and file accesses: purposes, categories, retention, TOMs) and
+ * its WP248 screening (systematic monitoring of employees: two criteria, a
+ * DPIA required).  -EEXIST when it is there already.  One transaction;
+ * *ret_id: the activity's id (malloc'd).
+ */
+int dpms_isms_record_add(struct isms_store *s, char **ret_id);
 
 /* auditd rules (-w PATH -p rwa -k dpms:ACTIVITY) for every registered location. */
 int dpms_audit_rules(struct isms_store *s, FILE *out, size_t *ret_rules);

@@ -4,6 +4,7 @@
  * and DPIAs past their review date or required and not there.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,42 @@ static int open_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	" + sc.innovative_technology + sc.prevents_rights >= 2))"                                \
 	" AND NOT EXISTS (SELECT 1 FROM dpia d WHERE d.activity = a.pk) ORDER BY a.pk"
 
+/* Processors without an Art. 28(3) contract, or past its review date. */
+#define SQL_CONTRACTS                                                                       \
+	"SELECT p.id, a.id, p.contract_date, p.review_date, p.name FROM processor p"             \
+	" LEFT JOIN activity a ON a.pk = p.activity"                                             \
+	" WHERE (a.pk IS NULL OR a.status <> 'retired')"                                         \
+	" AND (p.contract_date IS NULL OR p.review_date < ?1) ORDER BY p.pk"
+
+static int contract_rows(struct isms_store *s, const char *today, dpms_due_cb cb, void *ud)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	r = isms_sql_prepare(s, SQL_CONTRACTS, &st);
+	if (r < 0)
+		return r;
+	r = isms_sql_bind_text(s, st, 1, today);
+	while (r >= 0 && (r = isms_sql_step_row(s, st)) == 1) {
+		bool missing = sqlite3_column_type(st, 2) == SQLITE_NULL;
+		char what[300];
+		struct dpms_due_item it = {
+			.kind = missing ? "contract-missing" : "contract-review",
+			.id = (const char *)sqlite3_column_text(st, 0),
+			.activity = (const char *)sqlite3_column_text(st, 1),
+			.what = what,
+			.due = missing ? NULL : (const char *)sqlite3_column_text(st, 3),
+			.overdue = true,
+		};
+
+		snprintf(what, sizeof(what), "%s: %s", (const char *)sqlite3_column_text(st, 4),
+			 missing ? "no Art. 28(3) contract" : "contract past its review date");
+		r = cb(&it, ud);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 static int dpia_rows(struct isms_store *s, bool missing, const char *today, dpms_due_cb cb,
 		     void *ud)
 {
@@ -105,5 +142,7 @@ int dpms_due_list(struct isms_store *s, const char *today, dpms_due_cb cb, void 
 		r = dpia_rows(s, false, today, cb, ud);
 	if (r >= 0)
 		r = dpia_rows(s, true, today, cb, ud);
+	if (r >= 0)
+		r = contract_rows(s, today, cb, ud);
 	return r < 0 ? r : 0;
 }

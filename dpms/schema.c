@@ -34,6 +34,7 @@ static const char *const breach_status[] = {"open", "closed", NULL};
 static const char *const finding_why[] = {"unauthorised", "outside_hours", "attempt", NULL};
 static const char *const finding_status[] = {"open", "justified", "unjustified", NULL};
 static const char *const dpo_kinds[] = {"internal", "external", NULL};
+static const char *const subproc[] = {"none", "specific", "general", NULL};
 
 static const struct isms_field controller_fields[] = {
 	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "the controller (legal name)"},
@@ -130,6 +131,30 @@ static const struct isms_field client_fields[] = {
 	{.name = "contact", .help = "its contact details (30(2)(a))"},
 	{.name = "representative", .help = "its representative in the EU (Art. 27), if any"},
 	{.name = "dpo", .help = "its data protection officer and contact, if any"},
+};
+
+/* Art. 28: whoever processes personal data on our behalf, and the contract that binds them. */
+static const struct isms_field processor_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. P-1 (generated if absent)"},
+	{.name = "name", .flags = ISMS_FF_REQUIRED, .help = "the processor (legal name)"},
+	{.name = "contact", .help = "its contact details and DPO"},
+	{.name = "activity", .type = ISMS_FT_REF, .ref = "activity",
+	 .help = "the processing activity it processes for"},
+	{.name = "contract_date", .type = ISMS_FT_DATE,
+	 .help = "the Art. 28(3) contract, signed on"},
+	{.name = "subject", .flags = ISMS_FF_HIDDEN,
+	 .help = "subject-matter, nature and purpose of the processing (Art. 28(3))"},
+	{.name = "duration", .help = "duration of the processing (Art. 28(3))"},
+	{.name = "sub_processors", .type = ISMS_FT_ENUM, .choices = subproc, .dflt = "none",
+	 .help = "sub-processors allowed: none, with prior specific or general written"
+		 " authorisation (Art. 28(2))"},
+	{.name = "review_date", .type = ISMS_FT_DATE, .help = "next review of the contract"},
+	{.name = "contract_missing", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.contract_date IS NULL THEN 1 ELSE 0 END",
+	 .help = "no Art. 28(3) contract recorded"},
+	{.name = "review_overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.review_date < " TODAY " THEN 1 ELSE 0 END",
+	 .help = "past its review date"},
 };
 
 static const struct isms_field location_fields[] = {
@@ -389,6 +414,9 @@ static const struct isms_entity e_activity = {
 static const struct isms_entity e_client = ENTITY("client", "clients", "client", "PC-", 0,
 						  client_fields,
 						  "controllers a processor activity processes for (Art. 30(2)(a))");
+static const struct isms_entity e_processor = ENTITY("processor", "processors", "processor", "P-", 0,
+						     processor_fields,
+						     "processors and their Art. 28 contracts");
 static const struct isms_entity e_location = ENTITY("location", "locations", "location", "L-", 0,
 						    location_fields,
 						    "where an activity's data lives on hosts");
@@ -417,7 +445,7 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 						    "accesses to personal data, hash-chained");
 
 static const struct isms_entity *const dpms_entities[] = {
-	&e_controller, &e_dpo, &e_activity, &e_client, &e_location, &e_screening, &e_dpia,
+	&e_controller, &e_dpo, &e_activity, &e_client, &e_processor, &e_location, &e_screening, &e_dpia,
 	&e_request, &e_breach, &e_finding, &e_deletion, &e_evidence, NULL,
 };
 
@@ -512,7 +540,8 @@ static const char *const m6[] = {
 /*
  * 7: the DPO's corrections: the controllers a processor works for as records
  * (the old free text becomes one controller's name, still readable); a
- * processor's breach notice to the controller; who decided on a breach
+ * processor's breach notice to the controller; who decided on a breach;
+ * the register of processors and their Art. 28 contracts
  */
 static const char *const m7[] = {
 	"CREATE TABLE client (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
@@ -525,6 +554,10 @@ static const char *const m7[] = {
 	"ALTER TABLE breach ADD COLUMN controller_notified_at TEXT;",
 	"ALTER TABLE breach ADD COLUMN decided_by TEXT;",
 	"ALTER TABLE breach ADD COLUMN decided_at TEXT;",
+	/* Art. 28: the processors and their contracts */
+	"CREATE TABLE processor (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  contact TEXT, activity INTEGER REFERENCES activity(pk), contract_date TEXT, subject TEXT,"
+	"  duration TEXT, sub_processors TEXT NOT NULL, review_date TEXT) STRICT;",
 	NULL,
 };
 

@@ -553,6 +553,27 @@ is "$(js 'd["ok"], d["check"]')" '[true, "integrity"]' "check --full --json on t
 
 # --- --help everywhere --------------------------------------------------------------------------------
 
+# --- processors and Art. 28 contracts; isms's own record of processing ----------------------------
+
+dp processor add --name "PayCloud GmbH" --activity PA-1 --contract-date 2024-01-15 \
+	--subject "payroll runs" --duration open-ended --sub-processors specific --review-date 2025-01-15
+expect_rc 0 "Art. 28: processor add with its contract"
+dp processor add --name "Shredder AG" --sub-processors sometimes
+expect_rc 5 "Art. 28(2): sub-processors are none, specific or general"
+dp --json due
+is "$(js '[(i["kind"], i["id"]) for i in d if i["kind"].startswith("contract")]')" '[["contract-review", "P-1"]]' \
+	"Art. 28: a contract past its review date is due"
+dp --json ropa isms-record
+expect_rc 0 "ropa isms-record"
+isms_pa=$(js 'd["activity"]')
+dp --json screening list --activity "$isms_pa"
+is "$(js '[(x["criteria_met"], x["dpia_likely"], x["decision"]) for x in d]')" '[[2, true, "required"]]' \
+	"WP248: systematic monitoring of employees meets two criteria: a DPIA"
+dp --json ropa export --activity "$isms_pa"
+is "$(js 'd["activities"][0]["missing"]')" "[]" "Art. 30(1): isms's own record is complete"
+dp ropa isms-record
+expect_rc 4 "ropa isms-record a second time is refused (exit 4)"
+
 # --- TOMs against the ISMS store (GDPR Art. 30(1)(g), Art. 32) ------------------------------------
 
 if [ -n "${ISMSCTL:-}" ] && [ -x "$ISMSCTL" ]; then
@@ -598,7 +619,7 @@ for cmd in "init" "ropa export" "audit-rules" "review run" "review summary" "fin
 	dp $cmd --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: " "$OUT"; then ok "$cmd --help"; else not_ok "$cmd --help"; fi
 done
-for e in controller dpo activity client location screening dpia request breach finding deletion evidence; do
+for e in controller dpo activity client processor location screening dpia request breach finding deletion evidence; do
 	dp "$e" --help
 	if [ "$RC" -eq 0 ] && [ -s "$OUT" ]; then ok "$e --help"; else not_ok "$e --help"; fi
 	dp --json "$e" list

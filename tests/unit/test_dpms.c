@@ -1062,6 +1062,77 @@ static void t_due_dpia(void **state)
 	assert_int_equal(dpms_due_list(fx->s, "June", dues_cb, &d), -EINVAL);
 }
 
+static void full_register(struct isms_store *s);
+static char *export(struct isms_store *s, enum dpms_format fmt, const char *activity,
+		    size_t *ret_missing);
+
+/*
+ * GDPR Art. 28: a processor is bound by a contract (28(3)) that says whether
+ * it may engage sub-processors (28(2)); one without, or past its review
+ * date, is due.
+ */
+static void t_processor_register(void **state)
+{
+	struct dfx *fx = *state;
+	struct dues d = {0};
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"});
+	dput(fx->s, "processor", {"name", "PayCloud GmbH"}, {"activity", "PA-1"},
+	     {"contract_date", "2024-01-15"}, {"subject", "payroll runs"}, {"duration", "open-ended"},
+	     {"sub_processors", "specific"}, {"review_date", "2026-01-15"});
+	dput(fx->s, "processor", {"name", "Shredder AG"});
+	dput(fx->s, "processor", {"name", "Mail Ltd"}, {"contract_date", "2025-01-01"},
+	     {"review_date", "2027-01-01"});
+	assert_dfield(fx->s, "processor", "P-1", "sub_processors", "specific");
+	assert_dfield(fx->s, "processor", "P-2", "sub_processors", "none");
+	assert_dfield(fx->s, "processor", "P-2", "contract_missing", "yes");
+	assert_dfield(fx->s, "processor", "P-1", "contract_missing", "no");
+	/* Art. 28(2): only the three ways the article allows. */
+	assert_int_equal(isms_record_change(fx->s, de("processor"), "P-1",
+					    TU_KV({"sub_processors", "whenever"})),
+			 -EINVAL);
+	assert_int_equal(dpms_due_list(fx->s, "2026-06-01", dues_cb, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_true(dues_has(&d, "contract-review P-1 PA-1 2026-01-15 overdue"));
+	assert_true(dues_has(&d, "contract-missing P-2 - - overdue"));
+}
+
+/*
+ * GDPR Art. 30(1) and 35(1), WP248 rev.01: isms's own evidence is personal
+ * data of employees; its record is ready, and its screening (systematic
+ * monitoring of employees: criteria 3 and 7) requires a DPIA.
+ */
+static void t_isms_record(void **state)
+{
+	struct dfx *fx = *state;
+	struct dues d = {0};
+	size_t missing = 99;
+	char *id = NULL, *out;
+
+	full_register(fx->s);
+	assert_int_equal(dpms_isms_record_add(fx->s, &id), 0);
+	assert_dfield(fx->s, "activity", id, "dpia_likely", "yes");
+	assert_dfield(fx->s, "activity", id, "lawful_basis", "legitimate_interests");
+	assert_dfield(fx->s, "screening", "S-1", "criteria_met", "2");
+	assert_dfield(fx->s, "screening", "S-1", "systematic_monitoring", "yes");
+	assert_dfield(fx->s, "screening", "S-1", "vulnerable_subjects", "yes");
+	assert_dfield(fx->s, "screening", "S-1", "decision", "required");
+	/* Every Art. 30(1) field is filled. */
+	out = export(fx->s, DPMS_FMT_MARKDOWN, id, &missing);
+	assert_int_equal(missing, 0);
+	assert_contains(out, "source addresses");
+	free(out);
+	/* And the DPIA it needs is due. */
+	assert_int_equal(dpms_due_list(fx->s, "2026-06-01", dues_cb, &d), 0);
+	assert_true(d.n >= 1);
+	assert_non_null(strstr(d.line[d.n - 1], "dpia-missing S-1"));
+	/* Once. */
+	free(id);
+	id = NULL;
+	assert_int_equal(dpms_isms_record_add(fx->s, &id), -EEXIST);
+	assert_null(id);
+}
+
 /* --- dpms_review_run --------------------------------------------------------------------- */
 
 struct frow {
@@ -2188,6 +2259,8 @@ int main(void)
 		DPMS_TEST(t_breach_from_finding),
 		DPMS_TEST(t_due_dpia),
 		DPMS_TEST(t_toms_isms),
+		DPMS_TEST(t_processor_register),
+		DPMS_TEST(t_isms_record),
 		cmocka_unit_test(t_wp248_pure),
 		DPMS_TEST(t_wp248_records),
 		cmocka_unit_test(t_judge_who),

@@ -155,7 +155,8 @@ int cmd_due(struct cli *c, int argc, char **argv)
 	     "review date (dpia-review, Art. 35(11)), and activities whose screening asks\n"
 	     "for a DPIA that does not exist (dpia-missing, Art. 35(1): decided required, or\n"
 	     "undecided with two or more WP248 criteria; overdue once the activity is\n"
-	     "active).  Retired activities are left out.\n");
+	     "active), and processors without an Art. 28(3) contract or past its review\n"
+	     "date.  Retired activities are left out.\n");
 	if (argc > 1)
 		return cli_usage("due", "unknown argument '%s'", argv[1]);
 	code = -cli_open(c, false, false);
