@@ -184,6 +184,36 @@ int dpms_audit_rules(struct isms_store *s, FILE *out, size_t *ret_rules);
 
 /* --- retention ----------------------------------------------------------------- */
 
+/*
+ * A retention rule: the duty to keep a file ends @n @unit ('d', 'm', 'y')
+ * after its event: the file's last modification, the end of the calendar
+ * year it was last modified in (HGB 257, AO 147: "10 years after the end of
+ * the calendar year"), or an event of the activity on a date (the end of a
+ * contract).  @days: the older rule, modification plus days (0: none).
+ * Both given: the later end.  Times are UTC.
+ */
+enum dpms_retention_event { DPMS_RET_MODIFIED = 0, DPMS_RET_YEAR_END = 1, DPMS_RET_EVENT = 2 };
+
+struct dpms_retention_rule {
+	enum dpms_retention_event event;
+	int n;     /* 0: no event rule */
+	char unit; /* d, m, y */
+	bool has_event_date;
+	int64_t event_date;
+	int64_t days;
+};
+
+/* "modified", "year_end", "event". Pure. */
+int dpms_retention_event_parse(const char *s, enum dpms_retention_event *ret);
+/* "10 years", "6 months", "30 days" (1 to 36500). Pure. -EINVAL otherwise. */
+int dpms_retention_period_parse(const char *s, int *ret_n, char *ret_unit);
+/*
+ * When the duty to keep a file modified at @mtime ends: it may be deleted
+ * from *ret on.  -ENODATA when it cannot be said (no rule, or the event has
+ * no date yet): then the file is kept.  Pure.
+ */
+int dpms_retention_expiry(const struct dpms_retention_rule *rule, int64_t mtime, int64_t *ret);
+
 struct dpms_retention_hit {
 	const char *activity;
 	const char *path;

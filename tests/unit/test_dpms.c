@@ -1865,6 +1865,59 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/*
+ * GDPR Art. 5(1)(e), 17(3)(b): data kept no longer than needed, but as long
+ * as a legal obligation (HGB 257(4)-(5), AO 147(3)-(4): ten years after the
+ * end of the calendar year) demands.
+ */
+static void t_retention_rule(void **state)
+{
+	struct dpms_retention_rule hgb = {.event = DPMS_RET_YEAR_END, .n = 10, .unit = 'y'};
+	struct dpms_retention_rule contract = {.event = DPMS_RET_EVENT, .n = 6, .unit = 'm'};
+	struct dpms_retention_rule days = {.days = 30};
+	int64_t t;
+	int n = 0;
+	char unit = 0;
+	enum dpms_retention_event ev;
+
+	(void)state;
+	/* An invoice of 3 March 2015 is kept to the end of 2025. */
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2015-03-03T10:00Z"), &t), 0);
+	assert_int_equal(t, at("2026-01-01T00:00Z"));
+	/* One of 31 December: the same year's end. */
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2015-12-31T23:59:59Z"), &t), 0);
+	assert_int_equal(t, at("2026-01-01T00:00Z"));
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2016-01-01T00:00Z"), &t), 0);
+	assert_int_equal(t, at("2027-01-01T00:00Z"));
+	/* The end of a contract plus six months; a month end clamps. */
+	assert_int_equal(dpms_retention_expiry(&contract, 0, &t), -ENODATA);
+	contract.has_event_date = true;
+	contract.event_date = at("2025-08-31T00:00Z");
+	assert_int_equal(dpms_retention_expiry(&contract, 0, &t), 0);
+	assert_int_equal(t, at("2026-02-28T00:00Z"));
+	assert_int_equal(dpms_retention_expiry(&days, at("2026-01-01T00:00Z"), &t), 0);
+	assert_int_equal(t, at("2026-01-31T00:00Z"));
+	/* Both rules: the longer duty wins. */
+	hgb.days = 36500;
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2015-03-03T00:00Z"), &t), 0);
+	assert_true(t > at("2100-01-01T00:00Z"));
+	/* No rule: nothing can be said, so nothing is deleted. */
+	assert_int_equal(dpms_retention_expiry(&(struct dpms_retention_rule){0}, 0, &t), -ENODATA);
+
+	assert_int_equal(dpms_retention_period_parse("10 years", &n, &unit), 0);
+	assert_true(n == 10 && unit == 'y');
+	assert_int_equal(dpms_retention_period_parse("1 month", &n, &unit), 0);
+	assert_true(n == 1 && unit == 'm');
+	assert_int_equal(dpms_retention_period_parse("30 days", &n, &unit), 0);
+	assert_int_equal(dpms_retention_period_parse("10", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_period_parse("0 days", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_period_parse("ten years", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_period_parse("10 decades", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_event_parse("year_end", &ev), 0);
+	assert_int_equal(ev, DPMS_RET_YEAR_END);
+	assert_int_equal(dpms_retention_event_parse("birthday", &ev), -EINVAL);
+}
+
 static void t_retention(void **state)
 {
 	struct dfx *fx = *state;
@@ -2280,6 +2333,7 @@ int main(void)
 		DPMS_TEST(t_ropa_art9_and_transfers),
 		DPMS_TEST(t_ropa_unknown_activity),
 		DPMS_TEST(t_audit_rules),
+		cmocka_unit_test(t_retention_rule),
 		DPMS_TEST(t_retention),
 		DPMS_TEST(t_retention_records_first),
 		DPMS_TEST(t_retention_recovers),
