@@ -225,8 +225,10 @@ struct dpms_retention_hit {
 typedef int (*dpms_retention_cb)(const struct dpms_retention_hit *hit, void *ud);
 
 /*
- * Files in the activities' registered locations older than their
- * retention_days.  Deletes them only with @delete, recording each deletion
+ * Files in the activities' registered locations whose duty to keep has
+ * ended (retention_days, or retention_event plus retention_period; see
+ * dpms_retention_expiry), except those under an active legal hold (a hold
+ * without a path holds the whole activity).  Deletes them only with @delete, recording each deletion
  * (deletion record and evidence).  Never follows symlinks, never leaves the
  * location's file system.  A location that is missing or unreadable is
  * reported through @problem, not fatal.

@@ -10,7 +10,8 @@
 int dpms_breach_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			const struct isms_kv *kv, size_t n, bool added);
 
-/* An activity: its ISMS measures and controls exist in the ISMS store, when readable (toms.c). */
+/* An activity: its ISMS measures and controls exist in the ISMS store, when readable, and its
+ * retention_period can be read (toms.c). */
 int dpms_activity_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			  const struct isms_kv *kv, size_t n, bool added);
 

@@ -35,6 +35,8 @@ static const char *const finding_why[] = {"unauthorised", "outside_hours", "atte
 static const char *const finding_status[] = {"open", "justified", "unjustified", NULL};
 static const char *const dpo_kinds[] = {"internal", "external", NULL};
 static const char *const subproc[] = {"none", "specific", "general", NULL};
+static const char *const ret_events[] = {"modified", "year_end", "event", NULL};
+static const char *const hold_status[] = {"active", "lifted", NULL};
 
 static const struct isms_field controller_fields[] = {
 	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "the controller (legal name)"},
@@ -90,6 +92,14 @@ static const struct isms_field activity_fields[] = {
 	 .help = "time limits for erasure (30(1)(f))"},
 	{.name = "retention_days", .type = ISMS_FT_INT, .flags = ISMS_FF_POSITIVE,
 	 .help = "erasure limit in days, for the retention check"},
+	{.name = "retention_event", .type = ISMS_FT_ENUM, .choices = ret_events,
+	 .flags = ISMS_FF_HIDDEN,
+	 .help = "the retention period runs from: modified (the file), year_end (the end of the"
+		 " calendar year it was modified in), or event (retention_event_date)"},
+	{.name = "retention_period", .flags = ISMS_FF_HIDDEN,
+	 .help = "how long after the event, e.g. '10 years' (HGB 257, AO 147), '6 months'"},
+	{.name = "retention_event_date", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
+	 .help = "the date of the event (e.g. the end of the contract)"},
 	{.name = "toms", .flags = ISMS_FF_HIDDEN,
 	 .help = "technical and organisational measures, Art. 32 (30(1)(g))"},
 	{.name = "isms_measures", .flags = ISMS_FF_HIDDEN,
@@ -155,6 +165,19 @@ static const struct isms_field processor_fields[] = {
 	{.name = "review_overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
 	 .sql = "CASE WHEN t.review_date < " TODAY " THEN 1 ELSE 0 END",
 	 .help = "past its review date"},
+};
+
+/* A legal hold: files kept whatever their retention says (litigation, an authority's order). */
+static const struct isms_field hold_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. H-1 (generated if absent)"},
+	{.name = "activity", .type = ISMS_FT_REF, .ref = "activity", .flags = ISMS_FF_REQUIRED,
+	 .help = "the activity whose files are held"},
+	{.name = "path", .type = ISMS_FT_PATH,
+	 .help = "the file or directory held (default: all of the activity's locations)"},
+	{.name = "reason", .flags = ISMS_FF_REQUIRED, .help = "why (the proceedings, the order)"},
+	{.name = "since", .type = ISMS_FT_DATE, .help = "since when"},
+	{.name = "status", .type = ISMS_FT_ENUM, .choices = hold_status, .dflt = "active",
+	 .help = "active or lifted"},
 };
 
 static const struct isms_field location_fields[] = {
@@ -417,6 +440,8 @@ static const struct isms_entity e_client = ENTITY("client", "clients", "client",
 static const struct isms_entity e_processor = ENTITY("processor", "processors", "processor", "P-", 0,
 						     processor_fields,
 						     "processors and their Art. 28 contracts");
+static const struct isms_entity e_hold = ENTITY("hold", "holds", "hold", "H-", 0, hold_fields,
+						"legal holds: files kept from the retention check");
 static const struct isms_entity e_location = ENTITY("location", "locations", "location", "L-", 0,
 						    location_fields,
 						    "where an activity's data lives on hosts");
@@ -445,7 +470,7 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 						    "accesses to personal data, hash-chained");
 
 static const struct isms_entity *const dpms_entities[] = {
-	&e_controller, &e_dpo, &e_activity, &e_client, &e_processor, &e_location, &e_screening, &e_dpia,
+	&e_controller, &e_dpo, &e_activity, &e_client, &e_processor, &e_location, &e_hold, &e_screening, &e_dpia,
 	&e_request, &e_breach, &e_finding, &e_deletion, &e_evidence, NULL,
 };
 
@@ -541,7 +566,8 @@ static const char *const m6[] = {
  * 7: the DPO's corrections: the controllers a processor works for as records
  * (the old free text becomes one controller's name, still readable); a
  * processor's breach notice to the controller; who decided on a breach;
- * the register of processors and their Art. 28 contracts
+ * the register of processors and their Art. 28 contracts; retention rules
+ * as an event plus a period, and legal holds
  */
 static const char *const m7[] = {
 	"CREATE TABLE client (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
@@ -554,6 +580,13 @@ static const char *const m7[] = {
 	"ALTER TABLE breach ADD COLUMN controller_notified_at TEXT;",
 	"ALTER TABLE breach ADD COLUMN decided_by TEXT;",
 	"ALTER TABLE breach ADD COLUMN decided_at TEXT;",
+	/* retention as an event plus a period, and legal holds */
+	"ALTER TABLE activity ADD COLUMN retention_event TEXT;",
+	"ALTER TABLE activity ADD COLUMN retention_period TEXT;",
+	"ALTER TABLE activity ADD COLUMN retention_event_date TEXT;",
+	"CREATE TABLE hold (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  activity INTEGER NOT NULL REFERENCES activity(pk), path TEXT, reason TEXT NOT NULL,"
+	"  since TEXT, status TEXT NOT NULL) STRICT;",
 	/* Art. 28: the processors and their contracts */
 	"CREATE TABLE processor (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
 	"  contact TEXT, activity INTEGER REFERENCES activity(pk), contract_date TEXT, subject TEXT,"

@@ -194,9 +194,20 @@ int dpms_activity_written(struct isms_store *s, const struct isms_entity *e, con
 	int r;
 
 	(void)e;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		int pn;
+		char pu;
+
 		refs |= strcmp(kv[i].name, "isms_measures") == 0 ||
 			strcmp(kv[i].name, "isms_controls") == 0;
+		/* The retention check must be able to read the rule it is given. */
+		if (strcmp(kv[i].name, "retention_period") == 0 && kv[i].value && *kv[i].value &&
+		    dpms_retention_period_parse(kv[i].value, &pn, &pu) < 0)
+			return isms_sql_seterr(s, -EINVAL,
+					       "activity '%s': retention_period '%s': give a number and"
+					       " days, months or years, e.g. '10 years'",
+					       key, kv[i].value);
+	}
 	if (!refs)
 		return 0;
 	r = dpms_toms_check(s, NULL, key, refuse_cb, &c);

@@ -1918,6 +1918,86 @@ static void t_retention_rule(void **state)
 	assert_int_equal(dpms_retention_event_parse("birthday", &ev), -EINVAL);
 }
 
+/*
+ * HGB 257, AO 147 (GDPR Art. 17(3)(b)): files under a legal duty to keep are
+ * never listed for deletion; nor are files under a legal hold.  The period
+ * runs from its event: the end of the calendar year, the end of a contract.
+ */
+static void t_retention_rules_and_holds(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t now = at("2026-06-01T00:00Z");
+	char *inv = tu_path(fx->dir, "invoices"), *held_dir = tu_path(inv, "held");
+	char *con = tu_path(fx->dir, "contracts"), *all = tu_path(fx->dir, "all");
+	char *i2015 = tu_path(inv, "2015.pdf"), *i2016 = tu_path(inv, "2016.pdf");
+	char *i2014 = tu_path(held_dir, "2014.pdf"), *c1 = tu_path(con, "c1.pdf");
+	char *a1 = tu_path(all, "a1.txt");
+	struct rhits x = {0};
+	size_t deleted = 99;
+
+	assert_int_equal(mkdir(inv, 0700), 0);
+	assert_int_equal(mkdir(held_dir, 0700), 0);
+	assert_int_equal(mkdir(con, 0700), 0);
+	assert_int_equal(mkdir(all, 0700), 0);
+	make_file(i2015, at("2015-03-03T10:00Z"), false);
+	/* Older than nine years and five months, yet kept until 2027. */
+	make_file(i2016, at("2016-12-31T12:00Z"), false);
+	make_file(i2014, at("2014-05-05T10:00Z"), false);
+	make_file(c1, at("2020-01-01T00:00Z"), false);
+	make_file(a1, at("2020-01-01T00:00Z"), false);
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Invoices"}, {"retention_event", "year_end"},
+	     {"retention_period", "10 years"});
+	dput(fx->s, "activity", {"id", "PA-2"}, {"name", "Contracts"}, {"retention_event", "event"},
+	     {"retention_period", "6 months"});
+	dput(fx->s, "activity", {"id", "PA-3"}, {"name", "Disputed"}, {"retention_days", "1"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", inv});
+	dput(fx->s, "location", {"activity", "PA-2"}, {"path", con});
+	dput(fx->s, "location", {"activity", "PA-3"}, {"path", all});
+	dput(fx->s, "hold", {"activity", "PA-1"}, {"path", held_dir}, {"reason", "tax audit 2014"});
+	dput(fx->s, "hold", {"activity", "PA-3"}, {"reason", "litigation"});
+	assert_int_equal(isms_record_change(fx->s, de("activity"), "PA-1",
+					    TU_KV({"retention_period", "ten years"})),
+			 -EINVAL);
+
+	assert_int_equal(dpms_retention_check(fx->s, NULL, false, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(x.n, 1);
+	assert_true(rhas(&x, i2015));
+	assert_false(rhas(&x, i2016)); /* the duty to keep runs to the end of 2026 */
+	assert_false(rhas(&x, i2014)); /* held */
+	assert_false(rhas(&x, c1));    /* the contract has not ended: kept, and said so */
+	assert_false(rhas(&x, a1));    /* the whole activity held */
+	assert_int_equal(x.problems, 1);
+	assert_non_null(strstr(x.problem, "without a date"));
+	rhits_free(&x);
+
+	/* The contract ended on 31 August 2025: six months on is 28 February 2026. */
+	dset(fx->s, "activity", "PA-2", {"retention_event_date", "2025-08-31"});
+	dset(fx->s, "hold", "H-2", {"status", "lifted"});
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(dpms_retention_check(fx->s, NULL, true, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(x.n, 3);
+	assert_true(rhas(&x, c1));
+	assert_true(rhas(&x, a1));
+	assert_int_equal(deleted, 3);
+	assert_false(exists(i2015));
+	assert_true(exists(i2016));
+	assert_true(exists(i2014));
+	rhits_free(&x);
+	free(inv);
+	free(held_dir);
+	free(con);
+	free(all);
+	free(i2015);
+	free(i2016);
+	free(i2014);
+	free(c1);
+	free(a1);
+}
+
 static void t_retention(void **state)
 {
 	struct dfx *fx = *state;
@@ -2335,6 +2415,7 @@ int main(void)
 		DPMS_TEST(t_audit_rules),
 		cmocka_unit_test(t_retention_rule),
 		DPMS_TEST(t_retention),
+		DPMS_TEST(t_retention_rules_and_holds),
 		DPMS_TEST(t_retention_records_first),
 		DPMS_TEST(t_retention_recovers),
 		DPMS_TEST(t_retention_other_host),
