@@ -534,6 +534,26 @@ if [ -f "$T/data/elsewhere/old.csv" ]; then ok "another host's location is left 
 dp location add --activity PA-1 --path "$T/data/elsewhere" --host "$(hostname)"
 dp retention check
 out_has "$T/data/elsewhere/old.csv" "the same path registered for this host is checked"
+# HGB 257 / AO 147: ten years after the end of the calendar year; legal holds (GDPR Art. 17(3)(b)).
+mkdir -p "$T/data/invoices/held"
+for f in 2015.pdf recent.pdf held/2014.pdf; do echo invoice >"$T/data/invoices/$f"; done
+touch -d '2015-03-03 10:00' "$T/data/invoices/2015.pdf"
+touch -d "$(( $(date -u +%Y) - 2 ))-01-15 10:00" "$T/data/invoices/recent.pdf"
+touch -d '2014-05-05 10:00' "$T/data/invoices/held/2014.pdf"
+dp activity add --id PA-INV --name Invoices --retention-event year_end --retention-period "ten years"
+expect_rc 5 "a retention period that cannot be read is refused"
+dp activity add --id PA-INV --name Invoices --retention-event year_end --retention-period "10 years"
+expect_rc 0 "HGB 257: activity with 10 years after the end of the calendar year"
+dp location add --activity PA-INV --path "$T/data/invoices"
+dp hold add --activity PA-INV --path "$T/data/invoices/held" --reason "tax audit"
+expect_rc 0 "hold add"
+dp --json retention check --activity PA-INV
+is "$(js '[h["path"] for h in d]')" "[\"$T/data/invoices/2015.pdf\"]" \
+	"HGB 257: only the invoice past its ten years after the year's end; held and kept files are not listed"
+dp hold set H-1 --status lifted
+dp --json retention check --activity PA-INV
+is "$(js 'sorted(h["path"] for h in d)')" "[\"$T/data/invoices/2015.pdf\", \"$T/data/invoices/held/2014.pdf\"]" \
+	"a lifted hold lets its files be listed again"
 
 # --- verify ----------------------------------------------------------------------------------------
 
@@ -619,7 +639,7 @@ for cmd in "init" "ropa export" "audit-rules" "review run" "review summary" "fin
 	dp $cmd --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: " "$OUT"; then ok "$cmd --help"; else not_ok "$cmd --help"; fi
 done
-for e in controller dpo activity client processor location screening dpia request breach finding deletion evidence; do
+for e in controller dpo activity client processor location hold screening dpia request breach finding deletion evidence; do
 	dp "$e" --help
 	if [ "$RC" -eq 0 ] && [ -s "$OUT" ]; then ok "$e --help"; else not_ok "$e --help"; fi
 	dp --json "$e" list
