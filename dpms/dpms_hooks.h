@@ -15,4 +15,8 @@ int dpms_breach_written(struct isms_store *s, const struct isms_entity *e, const
 int dpms_activity_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			  const struct isms_kv *kv, size_t n, bool added);
 
+/* A client: on a processor activity only (client.c). */
+int dpms_client_written(struct isms_store *s, const struct isms_entity *e, const char *key,
+			const struct isms_kv *kv, size_t n, bool added);
+
 #endif

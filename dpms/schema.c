@@ -434,9 +434,12 @@ static const struct isms_entity e_activity = {
 	.help = "records of processing activities (Art. 30)",
 	.written = dpms_activity_written,
 };
-static const struct isms_entity e_client = ENTITY("client", "clients", "client", "PC-", 0,
-						  client_fields,
-						  "controllers a processor activity processes for (Art. 30(2)(a))");
+static const struct isms_entity e_client = {
+	.name = "client", .plural = "clients", .table = "client", .auto_prefix = "PC-",
+	.fields = client_fields, .nfields = N(client_fields),
+	.help = "controllers a processor activity processes for (Art. 30(2)(a))",
+	.written = dpms_client_written,
+};
 static const struct isms_entity e_processor = ENTITY("processor", "processors", "processor", "P-", 0,
 						     processor_fields,
 						     "processors and their Art. 28 contracts");

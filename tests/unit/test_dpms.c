@@ -1632,6 +1632,11 @@ static void t_ropa_processor(void **state)
 	assert_null(strstr(out, "| 30(1)(g) |"));
 	free(out);
 
+	/* A controller's own activity processes for no one. */
+	assert_int_equal(isms_record_add(fx->s, de("client"),
+					 TU_KV({"activity", "PA-1"}, {"name", "Client Z"}), NULL),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "processor activity"));
 	/* A controller without contact details is not yet a 30(2)(a) entry. */
 	dput(fx->s, "client", {"activity", "PR-1"}, {"name", "Client A GmbH"});
 	dset(fx->s, "activity", "PR-1", {"processing_categories", "hosting, backup"});
