@@ -130,6 +130,28 @@ out:
 	return r;
 }
 
+/* Whether the duty to keep a file modified at @mtime has ended: never when it cannot be said. */
+static bool expired(const struct walk *w, int64_t mtime)
+{
+	int64_t until;
+
+	return dpms_retention_expiry(w->rule, mtime, &until) == 0 && w->now >= until;
+}
+
+/* Whether @path is under a legal hold: the path itself or a directory above it. */
+static bool held(const struct walk *w, const char *path)
+{
+	for (size_t i = 0; i < w->nholds; i++) {
+		size_t len = strlen(w->holds[i]);
+
+		while (len > 1 && w->holds[i][len - 1] == '/')
+			len--;
+		if (strncmp(path, w->holds[i], len) == 0 && (!path[len] || path[len] == '/'))
+			return true;
+	}
+	return false;
+}
+
 static void walk_dir(struct walk *w, int dfd, const char *path, int depth)
 {
 	DIR *d;
@@ -158,6 +180,8 @@ static void walk_dir(struct walk *w, int dfd, const char *path, int depth)
 			continue;
 		if (st.st_dev != w->dev)
 			continue; /* another file system mounted inside */
+		if (held(w, child))
+			continue; /* a legal hold: not even listed */
 		if (S_ISDIR(st.st_mode)) {
 			int cfd = openat(dirfd(d), de->d_name,
 					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -166,7 +190,7 @@ static void walk_dir(struct walk *w, int dfd, const char *path, int depth)
 				walk_dir(w, cfd, child, depth + 1);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode) || st.st_mtime >= w->cutoff)
+		if (!S_ISREG(st.st_mode) || !expired(w, st.st_mtime))
 			continue;
 		{
 			struct dpms_retention_hit hit = {
@@ -187,13 +211,19 @@ struct loc {
 	char *path, *activity, *host;
 };
 
+struct act_rule {
+	char *id;
+	struct dpms_retention_rule rule;
+	bool event_undated; /* retention_event 'event' without its date */
+	bool hold_all;
+	char **holds;
+	size_t nholds;
+};
+
 struct locs {
 	size_t n;
 	struct loc *v;
-	struct {
-		char *id;
-		int64_t days;
-	} *acts;
+	struct act_rule *acts;
 	size_t nacts;
 };
 
@@ -220,17 +250,64 @@ static int act_cb(const struct isms_entity *e, const char *const *v, void *ud)
 {
 	struct locs *l = ud;
 	const char *days = v[isms_entity_field_index(e, "retention_days")];
+	const char *event = v[isms_entity_field_index(e, "retention_event")];
+	const char *period = v[isms_entity_field_index(e, "retention_period")];
+	const char *date = v[isms_entity_field_index(e, "retention_event_date")];
+	struct act_rule a = {0};
 	void *nv;
 
-	if (!days)
-		return 0;
+	if (days)
+		a.rule.days = strtoll(days, NULL, 10);
+	if (period && dpms_retention_period_parse(period, &a.rule.n, &a.rule.unit) < 0)
+		a.rule.n = 0; /* refused on entry; an imported odd one deletes nothing by it */
+	if (event && dpms_retention_event_parse(event, &a.rule.event) < 0)
+		a.rule.event = DPMS_RET_MODIFIED;
+	if (date && isms_date_valid(date)) {
+		/* A date: the event at its start, UTC. */
+		a.rule.has_event_date = true;
+		a.rule.event_date = isms_days_from_civil(strtoll(date, NULL, 10),
+							 (unsigned)strtoul(date + 5, NULL, 10),
+							 (unsigned)strtoul(date + 8, NULL, 10)) * 86400;
+	}
+	a.event_undated = a.rule.n > 0 && a.rule.event == DPMS_RET_EVENT && !a.rule.has_event_date;
+	if (a.rule.days <= 0 && a.rule.n <= 0)
+		return 0; /* no erasure rule the check can apply */
 	nv = realloc(l->acts, (l->nacts + 1) * sizeof(*l->acts));
 	if (!nv)
 		return -ENOMEM;
 	l->acts = nv;
-	l->acts[l->nacts].id = strdup(v[0]);
-	l->acts[l->nacts].days = strtoll(days, NULL, 10);
-	l->nacts++;
+	a.id = strdup(v[0]);
+	if (!a.id)
+		return -ENOMEM;
+	l->acts[l->nacts++] = a;
+	return 0;
+}
+
+static int hold_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct locs *l = ud;
+	const char *act = v[isms_entity_field_index(e, "activity")];
+	const char *path = v[isms_entity_field_index(e, "path")];
+
+	for (size_t k = 0; k < l->nacts; k++) {
+		struct act_rule *a = &l->acts[k];
+		char **nh;
+
+		if (strcmp(a->id, act) != 0)
+			continue;
+		if (!path) {
+			a->hold_all = true;
+			continue;
+		}
+		nh = realloc(a->holds, (a->nholds + 1) * sizeof(*nh));
+		if (!nh)
+			return -ENOMEM;
+		a->holds = nh;
+		nh[a->nholds] = strdup(path);
+		if (!nh[a->nholds])
+			return -ENOMEM;
+		a->nholds++;
+	}
 	return 0;
 }
 
@@ -252,6 +329,11 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 				     activity ? &af : NULL, activity ? 1 : 0, act_cb, &l);
 	if (r >= 0)
 		r = isms_record_list(s, isms_schema_entity(&dpms_schema, "location"), NULL, 0, loc_cb, &l);
+	if (r >= 0) {
+		struct isms_kv hf = {"status", "active"};
+
+		r = isms_record_list(s, isms_schema_entity(&dpms_schema, "hold"), &hf, 1, hold_cb, &l);
+	}
 	if (gethostname(me, sizeof(me) - 1) < 0)
 		me[0] = '\0';
 	me[sizeof(me) - 1] = '\0';
@@ -272,14 +354,22 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		char *pcopy = NULL;
 		int fd, pfd = -1, pr;
 
-		for (size_t k = 0; k < l.nacts; k++) {
-			if (strcmp(l.acts[k].id, l.v[i].activity) == 0) {
-				w.activity = l.acts[k].id;
-				w.cutoff = now - l.acts[k].days * 86400;
-			}
-		}
-		if (!w.activity)
-			continue; /* no erasure limit in days, or another activity */
+		const struct act_rule *ar = NULL;
+
+		for (size_t k = 0; k < l.nacts; k++)
+			if (strcmp(l.acts[k].id, l.v[i].activity) == 0)
+				ar = &l.acts[k];
+		if (!ar)
+			continue; /* no erasure rule, or another activity */
+		w.activity = ar->id;
+		w.rule = &ar->rule;
+		w.holds = ar->holds;
+		w.nholds = ar->nholds;
+		if (ar->hold_all)
+			continue; /* a legal hold on the whole activity */
+		if (ar->event_undated)
+			retention_say(&w, "activity '%s': retention runs from an event without a date"
+				      " (retention_event_date): its files are kept", w.activity);
 		/* The path names a file on the location's host, not this one's:
 		 * that host's check walks it.  Not a problem here (a register of
 		 * a fleet would otherwise fail every run). */
@@ -309,7 +399,7 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		} else if (S_ISREG(st.st_mode)) {
 			/* A single file (a database): judged by its own age. */
 			close(fd);
-			if (st.st_mtime < w.cutoff) {
+			if (expired(&w, st.st_mtime) && !held(&w, l.v[i].path)) {
 				struct dpms_retention_hit hit = {
 					.activity = w.activity, .path = l.v[i].path, .size = st.st_size,
 					.mtime = st.st_mtime, .age_days = (now - st.st_mtime) / 86400,
@@ -335,8 +425,12 @@ int dpms_retention_check(struct isms_store *s, const char *activity, bool delete
 		free(l.v[i].activity);
 		free(l.v[i].host);
 	}
-	for (size_t k = 0; k < l.nacts; k++)
+	for (size_t k = 0; k < l.nacts; k++) {
 		free(l.acts[k].id);
+		for (size_t h = 0; h < l.acts[k].nholds; h++)
+			free(l.acts[k].holds[h]);
+		free(l.acts[k].holds);
+	}
 	free(l.v);
 	free(l.acts);
 	if (ret_deleted)

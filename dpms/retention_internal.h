@@ -13,7 +13,11 @@
 struct walk {
 	struct isms_store *s;
 	const char *activity;
-	int64_t cutoff, now;
+	const struct dpms_retention_rule *rule;
+	/* the activity's legal holds: paths kept, or the whole activity (@hold_all) */
+	char *const *holds;
+	size_t nholds;
+	int64_t now;
 	bool delete;
 	dev_t dev;
 	dpms_retention_cb cb;

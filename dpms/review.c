@@ -218,7 +218,8 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 	watermark = top = strtoll(wm, NULL, 10);
 	free(wm);
 	r = isms_sql_prepare(s,
-			  "SELECT pk, ts, asset, subject, kind, evidence_details(pk, fmt, details) FROM evidence"
+			  "SELECT pk, ts, asset, subject, kind, evidence_details(pk, fmt, details), outcome"
+			  " FROM evidence"
 			  " WHERE pk > ?1 AND kind LIKE 'personal-data.%' ORDER BY pk",
 			  &st);
 	if (r >= 0 && sqlite3_bind_int64(st, 1, watermark) != SQLITE_OK)
@@ -275,8 +276,14 @@ int dpms_review_run(struct isms_store *s, const char *zoneinfo, size_t *ret_new,
 			}
 		}
 		if (r >= 0 && verdict > 0) {
+			const char *outcome = (const char *)sqlite3_column_text(st, 6);
+			/* Art. 4(12): an access the system refused touched no data, so it
+			 * is no breach; the DPO still sees who tried. */
+			bool failed = outcome && strcmp(outcome, "failure") == 0;
+
 			r = add_finding(s, cache.found ? activity : NULL, pk,
 					name, path, access, ts,
+					failed ? "attempt" :
 					verdict == DPMS_UNAUTHORISED ? "unauthorised" : "outside_hours");
 			if (r >= 0)
 				found++;

@@ -76,70 +76,149 @@ static bool empty(const char *v)
 	return !v || !*v;
 }
 
-/* One Art. 30 field: where in the article, what it is called, where it comes from. */
+/*
+ * One Art. 30 field: where in the article, what it is called, where it comes
+ * from.  A processor's record (30(2)) names the same facts under its own
+ * letters: @pref and @plabel, when set, replace @ref and @label there.
+ */
 struct art30 {
 	const char *ref;
 	const char *label;
 	const char *field;
-	int who;       /* 0 activity, 1 controller, 2 dpo */
+	int who;       /* 0 activity, 1 controller, 2 dpo, 3 the controllers processed for */
 	unsigned when; /* bit 0 controller activities, bit 1 processor activities */
 	bool optional; /* 'where applicable': not marked missing when empty */
+	const char *pref;
+	const char *plabel;
 };
 
 #define C 1u
 #define P 2u
+#define WHO_CLIENTS 3
 
 static const struct art30 fields[] = {
-	{"30(1)(a)", "Controller", "name", 1, C | P, false},
-	{"30(1)(a)", "Controller contact details", "contact", 1, C | P, false},
-	{"30(1)(a)", "Controller address", "address", 1, C | P, false},
-	{"30(1)(a)", "Joint controllers", "joint_controllers", 1, C, true},
-	{"30(1)(a)", "Representative (Art. 27)", "representative", 1, C | P, true},
-	{"30(1)(a)", "Data protection officer", "name", 2, C | P, false},
-	{"30(1)(a)", "DPO contact details", "contact", 2, C | P, false},
-	{"30(2)(a)", "Controllers processed for", "on_behalf_of", 0, P, false},
-	{"30(2)(b)", "Categories of processing", "processing_categories", 0, P, false},
-	{"30(1)(b)", "Purposes of the processing", "purposes", 0, C, false},
-	{"Art. 6(1)", "Lawful basis", "lawful_basis", 0, C, false},
-	{"30(1)(c)", "Categories of data subjects", "data_subjects", 0, C, false},
-	{"30(1)(c)", "Categories of personal data", "data_categories", 0, C, false},
-	{"Art. 9", "Special categories of personal data", "special_categories", 0, C | P, false},
-	{"Art. 9(2)", "Condition for special categories", "art9_basis", 0, C, true},
-	{"Art. 10", "Criminal convictions and offences", "criminal_data", 0, C | P, false},
-	{"30(1)(d)", "Categories of recipients", "recipients", 0, C, false},
-	{"30(1)(d)", "Recipients in third countries", "third_country_recipients", 0, C, true},
-	{"30(1)(e)", "Transfers to third countries", "transfers", 0, C | P, false},
-	{"30(1)(e)", "Safeguards for transfers", "transfer_safeguards", 0, C | P, true},
-	{"30(1)(f)", "Time limits for erasure", "erasure", 0, C, false},
-	{"30(1)(g)", "Technical and organisational measures (Art. 32)", "toms", 0, C | P, false},
-	{"", "ISMS measures", "isms_measures", 0, C | P, true},
-	{"", "ISO 27001 Annex A controls", "isms_controls", 0, C | P, true},
+	{"30(1)(a)", "Controller", "name", 1, C | P, false, "30(2)(a)", "Processor"},
+	{"30(1)(a)", "Controller contact details", "contact", 1, C | P, false, "30(2)(a)",
+	 "Processor contact details"},
+	{"30(1)(a)", "Controller address", "address", 1, C | P, false, "30(2)(a)", "Processor address"},
+	{"30(1)(a)", "Joint controllers", "joint_controllers", 1, C, true, NULL, NULL},
+	{"30(1)(a)", "Representative (Art. 27)", "representative", 1, C | P, true, "30(2)(a)",
+	 "Processor's representative (Art. 27)"},
+	{"30(1)(a)", "Data protection officer", "name", 2, C | P, false, "30(2)(a)",
+	 "Processor's data protection officer"},
+	{"30(1)(a)", "DPO contact details", "contact", 2, C | P, false, "30(2)(a)",
+	 "Processor's DPO contact details"},
+	{"30(2)(a)", "Controllers processed for", "controllers", WHO_CLIENTS, P, false, NULL, NULL},
+	{"30(2)(b)", "Categories of processing", "processing_categories", 0, P, false, NULL, NULL},
+	{"30(1)(b)", "Purposes of the processing", "purposes", 0, C, false, NULL, NULL},
+	{"Art. 6(1)", "Lawful basis", "lawful_basis", 0, C, false, NULL, NULL},
+	{"30(1)(c)", "Categories of data subjects", "data_subjects", 0, C, false, NULL, NULL},
+	{"30(1)(c)", "Categories of personal data", "data_categories", 0, C, false, NULL, NULL},
+	{"Art. 9", "Special categories of personal data", "special_categories", 0, C | P, false, NULL,
+	 NULL},
+	{"Art. 9(2)", "Condition for special categories", "art9_basis", 0, C, true, NULL, NULL},
+	{"Art. 10", "Criminal convictions and offences", "criminal_data", 0, C | P, false, NULL, NULL},
+	{"30(1)(d)", "Categories of recipients", "recipients", 0, C, false, NULL, NULL},
+	{"30(1)(d)", "Recipients in third countries", "third_country_recipients", 0, C, true, NULL,
+	 NULL},
+	{"30(1)(e)", "Transfers to third countries", "transfers", 0, C | P, false, "30(2)(c)", NULL},
+	{"30(1)(e)", "Safeguards for transfers", "transfer_safeguards", 0, C | P, true, "30(2)(c)",
+	 NULL},
+	{"30(1)(f)", "Time limits for erasure", "erasure", 0, C, false, NULL, NULL},
+	{"30(1)(g)", "Technical and organisational measures (Art. 32)", "toms", 0, C | P, false,
+	 "30(2)(d)", NULL},
+	{"", "ISMS measures", "isms_measures", 0, C | P, true, NULL, NULL},
+	{"", "ISO 27001 Annex A controls", "isms_controls", 0, C | P, true, NULL, NULL},
 };
 
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-static const char *value_of(const struct art30 *f, const struct rec *act, const struct rec *ctl,
-			    const struct rec *dpo)
+static bool is_processor(const struct rec *act)
 {
+	const char *role = get(act, "role");
+
+	return role && strcmp(role, "processor") == 0;
+}
+
+static const char *ref_of(const struct art30 *f, const struct rec *act)
+{
+	return is_processor(act) && f->pref ? f->pref : f->ref;
+}
+
+static const char *label_of(const struct art30 *f, const struct rec *act)
+{
+	return is_processor(act) && f->plabel ? f->plabel : f->label;
+}
+
+/*
+ * The controllers processed for, as one line for a document or a cell:
+ * "Name (contact; representative: R; DPO: D); ...".  NULL when there are
+ * none (or no memory: then the field reads as missing, never as complete).
+ */
+static char *clients_text(const struct recs *cl)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!cl->n)
+		return NULL;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < cl->n; i++) {
+		const struct rec *c = &cl->r[i];
+
+		fprintf(f, "%s%s (%s", i ? "; " : "", gs(c, "name"),
+			empty(get(c, "contact")) ? "no contact details" : gs(c, "contact"));
+		if (!empty(get(c, "representative")))
+			fprintf(f, "; representative: %s", gs(c, "representative"));
+		if (!empty(get(c, "dpo")))
+			fprintf(f, "; DPO: %s", gs(c, "dpo"));
+		fputc(')', f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Each controller processed for needs its contact details (30(2)(a)). */
+static size_t clients_missing(const struct recs *cl)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cl->n; i++)
+		n += empty(get(&cl->r[i], "contact"));
+	return n;
+}
+
+static const char *value_of(const struct art30 *f, const struct rec *act, const struct rec *ctl,
+			    const struct rec *dpo, const char *clients)
+{
+	if (f->who == WHO_CLIENTS)
+		return clients;
 	return get(f->who == 0 ? act : f->who == 1 ? ctl : dpo, f->field);
 }
 
 static bool applies(const struct art30 *f, const struct rec *act)
 {
-	const char *role = get(act, "role");
-
-	return f->when & (role && strcmp(role, "processor") == 0 ? P : C);
+	return f->when & (is_processor(act) ? P : C);
 }
 
 /* A field is missing when empty; the Art. 9 condition only when special categories apply;
- * safeguards only when there are transfers. */
+ * safeguards only when there are transfers; the controllers processed for also when one
+ * of them has no contact details. */
 static bool missing(const struct art30 *f, const struct rec *act, const struct rec *ctl,
-		    const struct rec *dpo)
+		    const struct rec *dpo, const struct recs *cl, const char *clients)
 {
-	const char *v = value_of(f, act, ctl, dpo);
+	const char *v = value_of(f, act, ctl, dpo, clients);
 
 	if (!applies(f, act))
 		return false;
+	if (f->who == WHO_CLIENTS)
+		return empty(v) || clients_missing(cl) > 0;
 	if (strcmp(f->field, "art9_basis") == 0)
 		return get(act, "special_categories") && strcmp(get(act, "special_categories"), "yes") == 0 &&
 		       (empty(v) || strcmp(v, "none") == 0);
@@ -149,6 +228,25 @@ static bool missing(const struct art30 *f, const struct rec *act, const struct r
 		return !empty(t) && strcasecmp(t, "none") != 0 && (empty(v) || strcmp(v, "none") == 0);
 	}
 	return !f->optional && empty(v);
+}
+
+/* The controllers processed for, structured, for the JSON export. */
+static struct json_object *clients_json(const struct recs *cl)
+{
+	static const char *const keys[] = {"id", "name", "contact", "representative", "dpo"};
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < cl->n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			const char *v = get(&cl->r[i], keys[k]);
+
+			json_object_object_add(o, keys[k], v ? json_object_new_string(v) : NULL);
+		}
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 static void md_escape(FILE *out, const char *s)
@@ -223,8 +321,9 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 		const struct rec *act = &acts.r[a];
 		const struct rec *ctl = ctls.n ? &ctls.r[0] : NULL;
 		const struct rec *dpo = dpos.n ? &dpos.r[0] : NULL;
-		struct recs locs = {0};
+		struct recs locs = {0}, cl = {0};
 		struct isms_kv lf = {"activity", get(act, "id")};
+		char *clients = NULL;
 		struct json_object *o = NULL, *miss = NULL, *f30 = NULL;
 		size_t here = 0;
 
@@ -233,10 +332,14 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 			if (get(act, "controller") && strcmp(get(&ctls.r[k], "name"), get(act, "controller")) == 0)
 				ctl = &ctls.r[k];
 		r = load(s, "location", &lf, 1, &locs);
+		if (r >= 0 && is_processor(act))
+			r = load(s, "client", &lf, 1, &cl);
 		if (r < 0) {
 			recs_free(&locs);
+			recs_free(&cl);
 			goto out;
 		}
+		clients = clients_text(&cl);
 		if (fmt == DPMS_FMT_JSON) {
 			o = json_object_new_object();
 			miss = json_object_new_array();
@@ -260,15 +363,17 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 		}
 		for (size_t i = 0; i < NFIELDS; i++) {
 			const struct art30 *f = &fields[i];
-			const char *v = value_of(f, act, ctl, dpo);
-			bool m = missing(f, act, ctl, dpo);
+			const char *v = value_of(f, act, ctl, dpo, clients);
+			bool m = missing(f, act, ctl, dpo, &cl, clients);
 			char key[96];
 
 			here += m;
 			snprintf(key, sizeof(key), "%s%s", f->who == 1 ? "controller_" : f->who == 2 ? "dpo_" : "",
 				 f->field);
 			if (fmt == DPMS_FMT_JSON) {
-				if (applies(f, act))
+				if (applies(f, act) && f->who == WHO_CLIENTS)
+					json_object_object_add(f30, key, clients_json(&cl));
+				else if (applies(f, act))
 					json_object_object_add(f30, key, v ? json_object_new_string(v) : NULL);
 				if (m)
 					json_object_array_add(miss, json_object_new_string(key));
@@ -276,10 +381,13 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 				fputc(',', out);
 				csv_cell(out, applies(f, act) ? v : NULL);
 			} else {
-				fprintf(out, "| %s | %s | ", f->ref, f->label);
+				fprintf(out, "| %s | %s | ", ref_of(f, act), label_of(f, act));
 				if (!applies(f, act))
 					fputs("*n/a*", out);
-				else if (m)
+				else if (m && f->who == WHO_CLIENTS && !empty(v)) {
+					md_escape(out, v);
+					fputs(" **MISSING** contact details", out);
+				} else if (m)
 					fputs("**MISSING**", out);
 				else if (empty(v))
 					fputs("—", out);
@@ -334,6 +442,8 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 		}
 		nmissing += here;
 		recs_free(&locs);
+		recs_free(&cl);
+		free(clients);
 	}
 	if (fmt == DPMS_FMT_JSON) {
 		struct json_object *c = json_object_new_object(), *d = json_object_new_object();

@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "dpms.h"
+#include "dpms_hooks.h"
 #include "isms/evidence_schema.h"
 #include "isms/entity.h"
 
@@ -30,9 +31,12 @@ static const char *const request_types[] = {"access", "rectification", "erasure"
 static const char *const request_status[] = {"open", "done", "refused", NULL};
 static const char *const breach_risk[] = {"unlikely", "risk", "high_risk", NULL};
 static const char *const breach_status[] = {"open", "closed", NULL};
-static const char *const finding_why[] = {"unauthorised", "outside_hours", NULL};
+static const char *const finding_why[] = {"unauthorised", "outside_hours", "attempt", NULL};
 static const char *const finding_status[] = {"open", "justified", "unjustified", NULL};
 static const char *const dpo_kinds[] = {"internal", "external", NULL};
+static const char *const subproc[] = {"none", "specific", "general", NULL};
+static const char *const ret_events[] = {"modified", "year_end", "event", NULL};
+static const char *const hold_status[] = {"active", "lifted", NULL};
 
 static const struct isms_field controller_fields[] = {
 	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "the controller (legal name)"},
@@ -62,8 +66,6 @@ static const struct isms_field activity_fields[] = {
 	 .help = "controller (Art. 30(1)) or processor (Art. 30(2))"},
 	{.name = "controller", .type = ISMS_FT_REF, .ref = "controller", .flags = ISMS_FF_HIDDEN,
 	 .help = "the controller (30(1)(a)); for a processor: itself"},
-	{.name = "on_behalf_of", .flags = ISMS_FF_HIDDEN,
-	 .help = "processor: the controllers it processes for (30(2)(a))"},
 	{.name = "processing_categories", .flags = ISMS_FF_HIDDEN,
 	 .help = "processor: categories of processing (30(2)(b))"},
 	{.name = "purposes", .flags = ISMS_FF_HIDDEN, .help = "purposes of the processing (30(1)(b))"},
@@ -90,6 +92,14 @@ static const struct isms_field activity_fields[] = {
 	 .help = "time limits for erasure (30(1)(f))"},
 	{.name = "retention_days", .type = ISMS_FT_INT, .flags = ISMS_FF_POSITIVE,
 	 .help = "erasure limit in days, for the retention check"},
+	{.name = "retention_event", .type = ISMS_FT_ENUM, .choices = ret_events,
+	 .flags = ISMS_FF_HIDDEN,
+	 .help = "the retention period runs from: modified (the file), year_end (the end of the"
+		 " calendar year it was modified in), or event (retention_event_date)"},
+	{.name = "retention_period", .flags = ISMS_FF_HIDDEN,
+	 .help = "how long after the event, e.g. '10 years' (HGB 257, AO 147), '6 months'"},
+	{.name = "retention_event_date", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
+	 .help = "the date of the event (e.g. the end of the contract)"},
 	{.name = "toms", .flags = ISMS_FF_HIDDEN,
 	 .help = "technical and organisational measures, Art. 32 (30(1)(g))"},
 	{.name = "isms_measures", .flags = ISMS_FF_HIDDEN,
@@ -120,6 +130,54 @@ static const struct isms_field activity_fields[] = {
 	{.name = "locations", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
 	 .sql = "(SELECT count(*) FROM location l WHERE l.activity = t.pk)",
 	 .help = "registered data locations"},
+};
+
+/* 30(2)(a) asks for each controller's name and contact details, not one line of text. */
+static const struct isms_field client_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. PC-1 (generated if absent)"},
+	{.name = "activity", .type = ISMS_FT_REF, .ref = "activity", .flags = ISMS_FF_REQUIRED,
+	 .help = "the processor activity done on its behalf"},
+	{.name = "name", .flags = ISMS_FF_REQUIRED, .help = "the controller (legal name)"},
+	{.name = "contact", .help = "its contact details (30(2)(a))"},
+	{.name = "representative", .help = "its representative in the EU (Art. 27), if any"},
+	{.name = "dpo", .help = "its data protection officer and contact, if any"},
+};
+
+/* Art. 28: whoever processes personal data on our behalf, and the contract that binds them. */
+static const struct isms_field processor_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. P-1 (generated if absent)"},
+	{.name = "name", .flags = ISMS_FF_REQUIRED, .help = "the processor (legal name)"},
+	{.name = "contact", .help = "its contact details and DPO"},
+	{.name = "activity", .type = ISMS_FT_REF, .ref = "activity",
+	 .help = "the processing activity it processes for"},
+	{.name = "contract_date", .type = ISMS_FT_DATE,
+	 .help = "the Art. 28(3) contract, signed on"},
+	{.name = "subject", .flags = ISMS_FF_HIDDEN,
+	 .help = "subject-matter, nature and purpose of the processing (Art. 28(3))"},
+	{.name = "duration", .help = "duration of the processing (Art. 28(3))"},
+	{.name = "sub_processors", .type = ISMS_FT_ENUM, .choices = subproc, .dflt = "none",
+	 .help = "sub-processors allowed: none, with prior specific or general written"
+		 " authorisation (Art. 28(2))"},
+	{.name = "review_date", .type = ISMS_FT_DATE, .help = "next review of the contract"},
+	{.name = "contract_missing", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.contract_date IS NULL THEN 1 ELSE 0 END",
+	 .help = "no Art. 28(3) contract recorded"},
+	{.name = "review_overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN t.review_date < " TODAY " THEN 1 ELSE 0 END",
+	 .help = "past its review date"},
+};
+
+/* A legal hold: files kept whatever their retention says (litigation, an authority's order). */
+static const struct isms_field hold_fields[] = {
+	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. H-1 (generated if absent)"},
+	{.name = "activity", .type = ISMS_FT_REF, .ref = "activity", .flags = ISMS_FF_REQUIRED,
+	 .help = "the activity whose files are held"},
+	{.name = "path", .type = ISMS_FT_PATH,
+	 .help = "the file or directory held (default: all of the activity's locations)"},
+	{.name = "reason", .flags = ISMS_FF_REQUIRED, .help = "why (the proceedings, the order)"},
+	{.name = "since", .type = ISMS_FT_DATE, .help = "since when"},
+	{.name = "status", .type = ISMS_FT_ENUM, .choices = hold_status, .dflt = "active",
+	 .help = "active or lifted"},
 };
 
 static const struct isms_field location_fields[] = {
@@ -234,6 +292,14 @@ static const struct isms_field request_fields[] = {
 };
 
 #define BREACH_DEADLINE "strftime('%Y-%m-%dT%H:%M:%SZ', t.aware_at, '+72 hours')"
+/*
+ * Art. 33(2): a processor notifies the controller "without undue delay",
+ * which has no hours.  dpms flags it after 24: the controller then keeps
+ * two thirds of its own 72 hours.  An Art. 28 contract may agree less.
+ */
+#define CONTROLLER_DEADLINE "strftime('%Y-%m-%dT%H:%M:%SZ', t.aware_at, '+24 hours')"
+#define PROCESSOR                                                                         \
+	"COALESCE((SELECT a.role = 'processor' FROM activity a WHERE a.pk = t.activity), 0)"
 
 static const struct isms_field breach_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. BR-1"},
@@ -242,7 +308,11 @@ static const struct isms_field breach_fields[] = {
 	{.name = "occurred_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
 	 .help = "when it happened"},
 	{.name = "aware_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_REQUIRED,
-	 .help = "when the controller became aware (starts the 72 hours)"},
+	 .help = "when the controller (or processor) became aware (starts the deadline)"},
+	{.name = "decided_by", .flags = ISMS_FF_HIDDEN,
+	 .help = "who decided that it is a breach (the DPO, by 'finding breach')"},
+	{.name = "decided_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
+	 .help = "when that was decided"},
 	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "nature of the breach (Art. 33(3)(a))"},
 	{.name = "data_categories", .flags = ISMS_FF_HIDDEN, .help = "categories of data concerned"},
 	{.name = "subjects_approx", .type = ISMS_FT_INT, .flags = ISMS_FF_HIDDEN,
@@ -255,7 +325,10 @@ static const struct isms_field breach_fields[] = {
 	 .help = "unlikely to result in a risk, a risk, or a high risk (Art. 34)"},
 	{.name = "notified_at", .type = ISMS_FT_DATETIME, .help = "supervisory authority notified"},
 	{.name = "not_notified_reason", .flags = ISMS_FF_HIDDEN, .help = "why not notified"},
-	{.name = "delay_reason", .flags = ISMS_FF_HIDDEN, .help = "reasons for notifying after 72 hours"},
+	{.name = "delay_reason", .flags = ISMS_FF_HIDDEN,
+	 .help = "reasons for notifying after the deadline"},
+	{.name = "controller_notified_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
+	 .help = "processor activity: the controller notified (Art. 33(2))"},
 	{.name = "subjects_informed", .type = ISMS_FT_BOOL, .dflt = "no",
 	 .help = "data subjects informed (Art. 34)"},
 	{.name = "subjects_informed_at", .type = ISMS_FT_DATETIME, .flags = ISMS_FF_HIDDEN,
@@ -264,19 +337,31 @@ static const struct isms_field breach_fields[] = {
 	 .help = "evidence rows that revealed it (ids, comma-separated)"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = breach_status, .dflt = "open",
 	 .help = "open or closed"},
-	{.name = "notify_by", .flags = ISMS_FF_COMPUTED, .sql = BREACH_DEADLINE,
-	 .help = "72 hours after becoming aware (UTC)"},
+	{.name = "notify", .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN " PROCESSOR " THEN 'controller' ELSE 'authority' END",
+	 .help = "whom to notify: the supervisory authority (Art. 33(1)), or, in a processor"
+		 " activity, the controller (Art. 33(2))"},
+	{.name = "notify_by", .flags = ISMS_FF_COMPUTED,
+	 .sql = "CASE WHEN " PROCESSOR " THEN " CONTROLLER_DEADLINE " ELSE " BREACH_DEADLINE " END",
+	 .help = "72 hours after becoming aware (UTC); a processor's notice to the controller:"
+		 " 24 hours"},
 	{.name = "overdue", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
-	 .sql = "CASE WHEN t.notified_at IS NULL AND t.not_notified_reason IS NULL"
+	 .sql = "CASE WHEN " PROCESSOR " THEN"
+		" COALESCE(t.controller_notified_at IS NULL AND " NOW " > " CONTROLLER_DEADLINE ", 0)"
+		" WHEN t.notified_at IS NULL AND t.not_notified_reason IS NULL"
 		" AND t.risk <> 'unlikely' AND " NOW " > " BREACH_DEADLINE " THEN 1 ELSE 0 END",
-	 .help = "not notified, no reason given, past the 72 hours"},
+	 .help = "not notified, no reason given, past the 72 hours; a processor's: the controller"
+		 " not notified after 24 hours, whatever the risk"},
 	{.name = "inform_subjects", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
-	 .sql = "CASE WHEN t.risk = 'high_risk' AND t.subjects_informed = 0 THEN 1 ELSE 0 END",
+	 .sql = "CASE WHEN NOT " PROCESSOR " AND t.risk = 'high_risk' AND t.subjects_informed = 0"
+		" THEN 1 ELSE 0 END",
 	 .help = "a high risk: the data subjects must be informed (Art. 34) and are not yet"},
 	{.name = "late_unexplained", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED | ISMS_FF_HIDDEN,
-	 .sql = "CASE WHEN t.notified_at > " BREACH_DEADLINE " AND t.delay_reason IS NULL"
+	 .sql = "CASE WHEN " PROCESSOR " THEN COALESCE(t.controller_notified_at > " CONTROLLER_DEADLINE
+		" AND t.delay_reason IS NULL, 0)"
+		" WHEN t.notified_at > " BREACH_DEADLINE " AND t.delay_reason IS NULL"
 		" THEN 1 ELSE 0 END",
-	 .help = "notified after 72 hours without reasons (Art. 33(1))"},
+	 .help = "notified after the deadline without reasons (Art. 33(1))"},
 };
 
 static const struct isms_field finding_fields[] = {
@@ -290,7 +375,7 @@ static const struct isms_field finding_fields[] = {
 	{.name = "access", .flags = ISMS_FF_FIXED, .help = "read, write, attr"},
 	{.name = "at", .flags = ISMS_FF_FIXED, .help = "when (UTC)"},
 	{.name = "why", .type = ISMS_FT_ENUM, .choices = finding_why, .flags = ISMS_FF_FIXED,
-	 .help = "unauthorised person, or outside the purpose-bound hours"},
+	 .help = "unauthorised person, outside the purpose-bound hours, or a failed attempt"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = finding_status, .dflt = "open",
 	 .help = "open, justified or unjustified"},
 	{.name = "justification", .flags = ISMS_FF_HIDDEN, .help = "the DPO's assessment"},
@@ -343,9 +428,23 @@ static const struct isms_entity e_controller = ENTITY("controller", "controllers
 						      "the controller and its contacts");
 static const struct isms_entity e_dpo = ENTITY("dpo", "dpos", "dpo", NULL, 0, dpo_fields,
 					       "the data protection officer (Art. 37-39)");
-static const struct isms_entity e_activity = ENTITY("activity", "activities", "activity", "PA-", 0,
-						    activity_fields,
-						    "records of processing activities (Art. 30)");
+static const struct isms_entity e_activity = {
+	.name = "activity", .plural = "activities", .table = "activity", .auto_prefix = "PA-",
+	.fields = activity_fields, .nfields = N(activity_fields),
+	.help = "records of processing activities (Art. 30)",
+	.written = dpms_activity_written,
+};
+static const struct isms_entity e_client = {
+	.name = "client", .plural = "clients", .table = "client", .auto_prefix = "PC-",
+	.fields = client_fields, .nfields = N(client_fields),
+	.help = "controllers a processor activity processes for (Art. 30(2)(a))",
+	.written = dpms_client_written,
+};
+static const struct isms_entity e_processor = ENTITY("processor", "processors", "processor", "P-", 0,
+						     processor_fields,
+						     "processors and their Art. 28 contracts");
+static const struct isms_entity e_hold = ENTITY("hold", "holds", "hold", "H-", 0, hold_fields,
+						"legal holds: files kept from the retention check");
 static const struct isms_entity e_location = ENTITY("location", "locations", "location", "L-", 0,
 						    location_fields,
 						    "where an activity's data lives on hosts");
@@ -357,9 +456,12 @@ static const struct isms_entity e_dpia = ENTITY("dpia", "dpias", "dpia", "DPIA-"
 static const struct isms_entity e_request = ENTITY("request", "requests", "request", "DSR-", 0,
 						   request_fields,
 						   "data subject requests (Art. 15-21) and their deadlines");
-static const struct isms_entity e_breach = ENTITY("breach", "breaches", "breach", "BR-", 0,
-						  breach_fields,
-						  "personal data breaches (Art. 33/34) and the 72 hours");
+static const struct isms_entity e_breach = {
+	.name = "breach", .plural = "breaches", .table = "breach", .auto_prefix = "BR-",
+	.fields = breach_fields, .nfields = N(breach_fields),
+	.help = "personal data breaches (Art. 33/34) and the 72 hours",
+	.written = dpms_breach_written,
+};
 static const struct isms_entity e_finding = ENTITY("finding", "findings", "finding", "F-", 0,
 						   finding_fields,
 						   "accesses to personal data found by the review");
@@ -371,7 +473,7 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 						    "accesses to personal data, hash-chained");
 
 static const struct isms_entity *const dpms_entities[] = {
-	&e_controller, &e_dpo, &e_activity, &e_location, &e_screening, &e_dpia,
+	&e_controller, &e_dpo, &e_activity, &e_client, &e_processor, &e_location, &e_hold, &e_screening, &e_dpia,
 	&e_request, &e_breach, &e_finding, &e_deletion, &e_evidence, NULL,
 };
 
@@ -463,6 +565,38 @@ static const char *const m6[] = {
 	NULL,
 };
 
+/*
+ * 7: the DPO's corrections: the controllers a processor works for as records
+ * (the old free text becomes one controller's name, still readable); a
+ * processor's breach notice to the controller; who decided on a breach;
+ * the register of processors and their Art. 28 contracts; retention rules
+ * as an event plus a period, and legal holds
+ */
+static const char *const m7[] = {
+	"CREATE TABLE client (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  activity INTEGER NOT NULL REFERENCES activity(pk), name TEXT NOT NULL, contact TEXT,"
+	"  representative TEXT, dpo TEXT) STRICT;",
+	"INSERT INTO client (id, activity, name) SELECT 'PC-' || pk, pk, on_behalf_of FROM activity"
+	"  WHERE on_behalf_of IS NOT NULL AND trim(on_behalf_of) <> '' ORDER BY pk;",
+	"ALTER TABLE activity DROP COLUMN on_behalf_of;",
+	/* Art. 33(2), and who decided that a finding is a breach */
+	"ALTER TABLE breach ADD COLUMN controller_notified_at TEXT;",
+	"ALTER TABLE breach ADD COLUMN decided_by TEXT;",
+	"ALTER TABLE breach ADD COLUMN decided_at TEXT;",
+	/* retention as an event plus a period, and legal holds */
+	"ALTER TABLE activity ADD COLUMN retention_event TEXT;",
+	"ALTER TABLE activity ADD COLUMN retention_period TEXT;",
+	"ALTER TABLE activity ADD COLUMN retention_event_date TEXT;",
+	"CREATE TABLE hold (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  activity INTEGER NOT NULL REFERENCES activity(pk), path TEXT, reason TEXT NOT NULL,"
+	"  since TEXT, status TEXT NOT NULL) STRICT;",
+	/* Art. 28: the processors and their contracts */
+	"CREATE TABLE processor (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  contact TEXT, activity INTEGER REFERENCES activity(pk), contract_date TEXT, subject TEXT,"
+	"  duration TEXT, sub_processors TEXT NOT NULL, review_date TEXT) STRICT;",
+	NULL,
+};
+
 static const char *const *const dpms_migrations[] = {
 	m1,
 	m2,
@@ -470,6 +604,7 @@ static const char *const *const dpms_migrations[] = {
 	m4,
 	m5,
 	m6,
+	m7,
 };
 
 _Static_assert(N(dpms_migrations) == DPMS_SCHEMA_VERSION, "one migration per schema version");

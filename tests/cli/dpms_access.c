@@ -4,7 +4,7 @@
  * audisp-isms records it, so that the CLI tests can review real evidence
  * rows before the plugin routes dpms: events itself.
  *
- *   dpms_access STORE ACTIVITY USER TS PATH [KIND]
+ *   dpms_access STORE ACTIVITY USER TS PATH [KIND [OUTCOME]]
  *
  * An empty ACTIVITY or USER is left out of the row.  Prints the row's id.
  */
@@ -24,8 +24,8 @@ int main(int argc, char **argv)
 	int64_t id = 0;
 	int r;
 
-	if (argc < 6 || argc > 7 || strlen(argv[5]) > 4000 || strpbrk(argv[5], "\"\\")) {
-		fprintf(stderr, "usage: dpms_access STORE ACTIVITY USER TS PATH [KIND]\n");
+	if (argc < 6 || argc > 8 || strlen(argv[5]) > 4000 || strpbrk(argv[5], "\"\\")) {
+		fprintf(stderr, "usage: dpms_access STORE ACTIVITY USER TS PATH [KIND [OUTCOME]]\n");
 		return 2;
 	}
 	snprintf(details, sizeof(details), "{\"paths\":[\"%s\"],\"exe\":\"/usr/bin/cat\"}",
@@ -40,10 +40,10 @@ int main(int argc, char **argv)
 		struct isms_evidence ev = {
 			.ts = argv[4],
 			.source = "audisp-isms",
-			.kind = argc == 7 ? argv[6] : "personal-data.read",
+			.kind = argc >= 7 ? argv[6] : "personal-data.read",
 			.asset = argv[2][0] ? argv[2] : NULL,
 			.subject = argv[3][0] ? argv[3] : NULL,
-			.outcome = "success",
+			.outcome = argc == 8 ? argv[7] : "success",
 			.details = details,
 		};
 

@@ -67,7 +67,8 @@ out_has "2 breaches in the DPMS store: 2 nonconformities opened" "the DPO's brea
 if grep -q "F-.*lwolf.*unauthorised" "$T/demo.out"; then not_ok "the authorised user is not found unauthorised"; else ok "the authorised user is not found unauthorised"; fi
 run "$DPMSCTL" --store "$T/demo/dpms/dpms.db" --json finding list
 is "$(python3 -c 'import json,sys; print(" ".join(sorted(f["user"]+":"+f["why"] for f in json.load(open(sys.argv[1])))))' "$OUT")" \
-	"bob:unauthorised bob:unauthorised lwolf:outside_hours" "findings: bob twice unauthorised, lwolf out of hours"
+	"bob:attempt bob:unauthorised lwolf:outside_hours" \
+	"findings: bob unauthorised, bob's refused write an attempt (GDPR Art. 4(12)), lwolf out of hours"
 run "$ISMSCTL" --store "$T/demo/store.db" --json evidence list --kind personal-data.read
 is "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$OUT")" "0" \
 	"no personal data in the ISMS store"

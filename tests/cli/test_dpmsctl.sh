@@ -41,7 +41,7 @@ err_has "dpmsctl --store" "the message says how to create it"
 
 dp init
 expect_rc 0 "init creates the DPMS store"
-out_has "schema version 6" "init names the schema version"
+out_has "schema version 7" "init names the schema version"
 is "$(stat -c %a "$DPMS_STORE")" 600 "the DPMS store has mode 0600"
 run "$DPMSCTL" --store "$T/sub/dpms.db" init -q
 expect_rc 0 "init creates a store in a missing directory"
@@ -183,6 +183,11 @@ dp dpia screen PA-1 --criteria 1,2,3,4,5,6,7,8,9
 is "$(cat "$OUT")" "screening 'S-1' of 'PA-1': 9 criteria met: a DPIA is likely required (WP248)" \
 	"all nine criteria"
 
+# GDPR Art. 35(1): the screening asks for a DPIA and there is none: due, overdue while processing.
+dp --json due
+expect_rc 0 "due"
+is "$(js '[(i["kind"], i["id"], i["activity"], i["overdue"]) for i in d]')" '[["dpia-missing", "S-1", "PA-1", true]]' \
+	"Art. 35(1): a DPIA required by the screening and missing is in the due list"
 dp dpia add --activity PA-1 --description "payroll run" --necessity "legal obligation" \
 	--risks "disclosure of salaries" --likelihood medium --severity high \
 	--measures "encryption" --dpo-advice "proceed"
@@ -195,6 +200,15 @@ dp dpia set DPIA-1 --status approved --approved-by "board" --approved-at 2026-01
 expect_rc 0 "dpia set approves it"
 dp --json dpia list
 is "$(js '[d[0]["id"], d[0]["status"], d[0]["severity"]]')" '["DPIA-1", "approved", "high"]' "dpia list --json"
+dp --json due
+is "$(js 'len(d)')" 0 "Art. 35(1): the DPIA exists: nothing due"
+dp dpia set DPIA-1 --next-review 2026-01-01
+dp due
+out_has "dpia-review" "Art. 35(11): a DPIA past its review date is in the due list"
+out_has "DPIA-1" "and names the DPIA"
+dp dpia set DPIA-1 --next-review 2099-01-01
+dp due extra
+expect_rc 2 "due takes no arguments"
 
 # --- data subject requests (Art. 12(3)) -------------------------------------------------
 
@@ -274,6 +288,32 @@ is "$(js 'd["late_unexplained"]')" false "the reasons for the delay are recorded
 dp --json breach due
 is "$(js '[b["id"] for b in d]')" '["BR-2", "BR-3"]' "breach due leaves out closed breaches"
 
+dp --json due
+is "$(js 'sorted(set(i["kind"] for i in d))')" '["breach", "request"]' \
+	"due lists the open requests and breaches beside the DPIAs"
+is "$(js 'd[0]["overdue"]')" true "due: overdue first"
+
+# GDPR Art. 33(1), 34(1): nobody is notified or informed before anyone was aware.
+dp breach set BR-2 --notified-at 2020-03-28T08:59:59Z
+expect_rc 5 "Art. 33(1): notified_at before aware_at is refused"
+err_has "notified_at 2020-03-28T08:59:59Z is before aware_at 2020-03-28T09:00:00Z" "the refusal names both times"
+dp breach set BR-2 --subjects-informed-at 2020-03-27T12:00Z
+expect_rc 5 "Art. 34(1): subjects_informed_at before aware_at is refused"
+dp --json breach show BR-2
+is "$(js 'd["notified_at"], d["subjects_informed_at"]')" '[null, null]' "and nothing was written"
+
+# GDPR Art. 33(2): in a processor activity, the controller is notified, without undue delay.
+dp breach add --title "backup tape lost" --aware-at 2020-03-28T10:00Z --activity PA-3 --risk unlikely
+expect_rc 0 "breach add in a processor activity"
+dp --json breach show BR-4
+is "$(js 'd["notify"], d["notify_by"], d["overdue"]')" '["controller", "2020-03-29T10:00:00Z", true]' \
+	"Art. 33(2): a processor's breach is for the controller, flagged after 24 hours, whatever the risk"
+dp breach due
+out_has "controller" "Art. 33(2): breach due says whom to notify"
+dp breach set BR-4 --controller-notified-at 2020-03-28T15:00Z --status closed
+dp --json breach show BR-4
+is "$(js 'd["overdue"], d["late_unexplained"]')" '[false, false]' "Art. 33(2): the controller notified in time"
+
 # --- the access review -----------------------------------------------------------------------
 
 access PA-1 alice 2026-03-25T10:00:00.000Z "$T/data/payroll/a.csv"
@@ -300,26 +340,30 @@ dp finding set F-2 --user eve
 expect_rc 5 "the user of a finding cannot be changed"
 dp finding set F-2 --status maybe
 expect_rc 5 "a finding status outside open/justified/unjustified is refused"
+export SUDO_USER=dpo-anna
 dp finding breach F-1
 expect_rc 0 "finding breach"
-out_has "BR-4" "the breach from the finding is BR-4"
+unset SUDO_USER
+out_has "BR-5" "the breach from the finding is BR-5"
 dp --json finding show F-1
-is "$(js 'd["status"], d["breach"]')" '["unjustified", "BR-4"]' "the finding is unjustified and linked"
-dp --json breach show BR-4
+is "$(js 'd["status"], d["breach"]')" '["unjustified", "BR-5"]' "the finding is unjustified and linked"
+dp --json breach show BR-5
 is "$(js 'd["activity"], d["evidence"], d["status"]')" '["PA-1", "2", "open"]' \
 	"the breach names the activity and the evidence row"
+is "$(js 'd["aware_at"], d["decided_by"]')" '["2026-03-25T10:01:00Z", "dpo-anna"]' \
+	"Art. 33(1): aware from the evidence row's time, and the DPO's decision recorded"
 out_has "mallory" "the breach says who"
 dp finding breach F-1
 expect_rc 4 "a second breach from the same finding is refused (exit 4)"
 dp --json breach list
-is "$(js 'len(d)')" 4 "no second breach was opened"
+is "$(js 'len(d)')" 5 "no second breach was opened"
 dp finding breach F-3 --aware-at 2026-03-30T09:00
 expect_rc 5 "finding breach --aware-at without a zone is refused"
 dp --json finding show F-3
 is "$(js 'd["status"], d["breach"]')" '["open", null]' "and the finding is left as it was"
 dp finding breach F-3 --aware-at 2026-03-30T09:00+02:00
 expect_rc 0 "finding breach with --aware-at"
-dp --json breach show BR-5
+dp --json breach show BR-6
 is "$(js 'd["aware_at"], d["activity"]')" '["2026-03-30T07:00:00Z", null]' \
 	"the breach starts at --aware-at, with no activity for an unknown one"
 dp finding breach F-404
@@ -337,6 +381,19 @@ expect_rc 2 "review summary --by takes activity or person"
 dp review
 expect_rc 2 "review without run or summary is a usage error"
 
+# GDPR Art. 4(12): a refused access touched no personal data; an attempt, never a breach.
+access PA-1 mallory 2026-03-26T10:00:00.000Z "$T/data/payroll/a.csv" personal-data.read failure
+dp --json review run
+is "$(js 'd["findings"]')" 1 "Art. 4(12): the failed access is a finding"
+dp --json finding show F-4
+is "$(js 'd["user"], d["why"]')" '["mallory", "attempt"]' "Art. 4(12): a failed access is an attempt, not unauthorised"
+dp finding breach F-4
+expect_rc 5 "Art. 4(12): no breach is opened from a failed attempt"
+err_has "failed attempt" "the refusal says why"
+err_has "Art. 4(12)" "and names the article"
+dp --json breach list
+is "$(js 'len(d)')" 6 "Art. 4(12): no breach was opened from the attempt"
+
 # --- the Art. 30 export -------------------------------------------------------------------------
 
 dp ropa export
@@ -346,6 +403,9 @@ out_has "| 30(1)(b) | Purposes of the processing | paying salaries |" "PA-1's pu
 out_has "| 30(1)(c) | Categories of data subjects | **MISSING** |" "PA-2 lacks data subjects"
 out_has "| 30(2)(a) | Controllers processed for | **MISSING** |" "the processor lacks 30(2)(a)"
 out_has "| 30(1)(b) | Purposes of the processing | *n/a* |" "30(1)(b) does not apply to the processor"
+out_has "| 30(2)(d) | Technical and organisational measures (Art. 32) | ISO 27001 |" \
+	"Art. 30(2)(d): the processor's TOMs under their own letter"
+out_has "| 30(2)(c) | Transfers to third countries | none |" "Art. 30(2)(c): the processor's transfers"
 err_has "required fields missing" "the count is on stderr"
 dp --json ropa export
 expect_rc 0 "ropa export --json"
@@ -355,7 +415,7 @@ is "$(js 'sorted(set(["controller_name","controller_contact","controller_address
 is "$(js 'd["activities"][0]["missing"]')" "[]" "the complete activity misses nothing"
 is "$(js 'd["activities"][1]["missing"]')" '["data_subjects", "data_categories", "recipients", "transfers", "erasure", "toms"]' \
 	"the bare one lists what it misses"
-is "$(js 'sorted(set(["on_behalf_of","processing_categories","toms","transfers"]) - set(d["activities"][2]["art30"]))')" \
+is "$(js 'sorted(set(["controllers","processing_categories","toms","transfers"]) - set(d["activities"][2]["art30"]))')" \
 	"[]" "the processor's 30(2) field keys are in the JSON"
 is "$(js 'd["missing_fields"] == sum(len(a["missing"]) for a in d["activities"])')" true \
 	"missing_fields adds up"
@@ -370,6 +430,17 @@ is "$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); print(r
 dp ropa export --format md --output "$T/ropa.md"
 expect_rc 0 "ropa export --output FILE"
 if grep -qF '**MISSING**' "$T/ropa.md"; then ok "the file has the document"; else not_ok "the file has the document"; fi
+# Art. 30(2)(a): each controller processed for, with name and contact details, as a record.
+dp client add --activity PA-3 --name "Client A GmbH" --contact "privacy@client-a.example" --dpo "Dr. A"
+expect_rc 0 "client add (a controller the processor works for)"
+dp ropa export --activity PA-3
+out_has "| 30(2)(a) | Controllers processed for | Client A GmbH (privacy@client-a.example; DPO: Dr. A) |" \
+	"Art. 30(2)(a): the controller processed for, with its contact and DPO"
+dp --json ropa export --activity PA-3
+is "$(js 'd["activities"][0]["art30"]["controllers"][0]["contact"]')" "privacy@client-a.example" \
+	"Art. 30(2)(a): the JSON lists the controllers as objects"
+dp client remove PC-1
+expect_rc 0 "client remove"
 dp ropa export --activity PA-404
 expect_rc 3 "ropa export --activity unknown (exit 3)"
 dp ropa export --format pdf
@@ -463,15 +534,35 @@ if [ -f "$T/data/elsewhere/old.csv" ]; then ok "another host's location is left 
 dp location add --activity PA-1 --path "$T/data/elsewhere" --host "$(hostname)"
 dp retention check
 out_has "$T/data/elsewhere/old.csv" "the same path registered for this host is checked"
+# HGB 257 / AO 147: ten years after the end of the calendar year; legal holds (GDPR Art. 17(3)(b)).
+mkdir -p "$T/data/invoices/held"
+for f in 2015.pdf recent.pdf held/2014.pdf; do echo invoice >"$T/data/invoices/$f"; done
+touch -d '2015-03-03 10:00' "$T/data/invoices/2015.pdf"
+touch -d "$(( $(date -u +%Y) - 2 ))-01-15 10:00" "$T/data/invoices/recent.pdf"
+touch -d '2014-05-05 10:00' "$T/data/invoices/held/2014.pdf"
+dp activity add --id PA-INV --name Invoices --retention-event year_end --retention-period "ten years"
+expect_rc 5 "a retention period that cannot be read is refused"
+dp activity add --id PA-INV --name Invoices --retention-event year_end --retention-period "10 years"
+expect_rc 0 "HGB 257: activity with 10 years after the end of the calendar year"
+dp location add --activity PA-INV --path "$T/data/invoices"
+dp hold add --activity PA-INV --path "$T/data/invoices/held" --reason "tax audit"
+expect_rc 0 "hold add"
+dp --json retention check --activity PA-INV
+is "$(js '[h["path"] for h in d]')" "[\"$T/data/invoices/2015.pdf\"]" \
+	"HGB 257: only the invoice past its ten years after the year's end; held and kept files are not listed"
+dp hold set H-1 --status lifted
+dp --json retention check --activity PA-INV
+is "$(js 'sorted(h["path"] for h in d)')" "[\"$T/data/invoices/2015.pdf\", \"$T/data/invoices/held/2014.pdf\"]" \
+	"a lifted hold lets its files be listed again"
 
 # --- verify ----------------------------------------------------------------------------------------
 
 dp verify
 expect_rc 0 "verify"
 # each deletion is two rows: its intent, committed before the file goes, and its record
-out_has "evidence chain intact: 8 rows" "four accesses and two deletions (intent and record), intact"
+out_has "evidence chain intact: 9 rows" "five accesses and two deletions (intent and record), intact"
 dp --json verify
-is "$(js 'd["ok"], d["rows"]')" '[true, 8]' "verify --json"
+is "$(js 'd["ok"], d["rows"]')" '[true, 9]' "verify --json"
 dp evidence add --kind x
 expect_rc 2 "evidence cannot be added by hand"
 dp check
@@ -482,13 +573,73 @@ is "$(js 'd["ok"], d["check"]')" '[true, "integrity"]' "check --full --json on t
 
 # --- --help everywhere --------------------------------------------------------------------------------
 
+# --- processors and Art. 28 contracts; isms's own record of processing ----------------------------
+
+dp processor add --name "PayCloud GmbH" --activity PA-1 --contract-date 2024-01-15 \
+	--subject "payroll runs" --duration open-ended --sub-processors specific --review-date 2025-01-15
+expect_rc 0 "Art. 28: processor add with its contract"
+dp processor add --name "Shredder AG" --sub-processors sometimes
+expect_rc 5 "Art. 28(2): sub-processors are none, specific or general"
+dp --json due
+is "$(js '[(i["kind"], i["id"]) for i in d if i["kind"].startswith("contract")]')" '[["contract-review", "P-1"]]' \
+	"Art. 28: a contract past its review date is due"
+dp --json ropa isms-record
+expect_rc 0 "ropa isms-record"
+isms_pa=$(js 'd["activity"]')
+dp --json screening list --activity "$isms_pa"
+is "$(js '[(x["criteria_met"], x["dpia_likely"], x["decision"]) for x in d]')" '[[2, true, "required"]]' \
+	"WP248: systematic monitoring of employees meets two criteria: a DPIA"
+dp --json ropa export --activity "$isms_pa"
+is "$(js 'd["activities"][0]["missing"]')" "[]" "Art. 30(1): isms's own record is complete"
+dp ropa isms-record
+expect_rc 4 "ropa isms-record a second time is refused (exit 4)"
+
+# --- TOMs against the ISMS store (GDPR Art. 30(1)(g), Art. 32) ------------------------------------
+
+if [ -n "${ISMSCTL:-}" ] && [ -x "$ISMSCTL" ]; then
+	"$ISMSCTL" --store "$T/isms.db" init >/dev/null 2>&1 &&
+	"$ISMSCTL" --store "$T/isms.db" measure add --title MFA --control 8.5 --status implemented >/dev/null 2>&1 &&
+	"$ISMSCTL" --store "$T/isms.db" measure add --title "log review" --control 8.15 >/dev/null 2>&1 ||
+		not_ok "an ISMS store with two measures"
+	dp activity add --name "TOM test" --isms-measures M-999
+	expect_rc 0 "Art. 32: with no ISMS store configured, a reference is accepted unchecked"
+	tom_pa=$(sed -n "s/^activity '\(PA-[0-9]*\)' added$/\1/p" "$OUT")
+	dp --json toms check --activity "$tom_pa"
+	is "$(js '[(r["id"], r["state"]) for r in d]')" '[["M-999", "unchecked"]]' "Art. 32: and shown unchecked"
+	dp toms store "$T/isms.db"
+	expect_rc 0 "toms store names the ISMS store"
+	dp activity add --name "TOM test 2" --isms-measures M-999
+	expect_rc 5 "Art. 32: an unknown ISMS measure is refused while the ISMS store is readable"
+	err_has "ISMS measure 'M-999' does not exist" "the refusal names the measure"
+	dp activity set "$tom_pa" --isms-measures M-1,M-2 --isms-controls 8.5,99.99
+	expect_rc 5 "Art. 32: an unknown Annex A control is refused"
+	dp activity set "$tom_pa" --isms-measures M-1,M-2 --isms-controls 8.5
+	expect_rc 0 "known measures and controls are accepted"
+	dp --json toms check --activity "$tom_pa"
+	is "$(js '[(r["kind"], r["id"], r["state"]) for r in d]')" \
+		'[["measure", "M-1", "implemented"], ["measure", "M-2", "unverified"], ["control", "8.5", "implemented"]]' \
+		"Art. 32: a measure not implemented is shown unverified"
+	dp toms store "$T/no-such-isms.db"
+	dp activity set "$tom_pa" --isms-measures M-999
+	expect_rc 0 "Art. 32: an ISMS store that cannot be read does not block the register"
+	dp --json toms check --activity "$tom_pa"
+	is "$(js 'd[0]["state"]')" unchecked "and the reference is shown unchecked"
+	dp toms store --none
+	dp toms store
+	out_has "no ISMS store configured" "toms store --none forgets it"
+	dp toms check --activity PA-404
+	expect_rc 3 "toms check of an unknown activity (exit 3)"
+else
+	ok "TOMs against the ISMS store # SKIP ISMSCTL not set"
+fi
+
 for cmd in "init" "ropa export" "audit-rules" "review run" "review summary" "finding breach" \
-	"dpia screen" "request due" "breach due" "retention check" "verify" "check"; do
+	"dpia screen" "request due" "breach due" "due" "toms check" "retention check" "verify" "check"; do
 	# shellcheck disable=SC2086
 	dp $cmd --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: " "$OUT"; then ok "$cmd --help"; else not_ok "$cmd --help"; fi
 done
-for e in controller dpo activity location screening dpia request breach finding deletion evidence; do
+for e in controller dpo activity client processor location hold screening dpia request breach finding deletion evidence; do
 	dp "$e" --help
 	if [ "$RC" -eq 0 ] && [ -s "$OUT" ]; then ok "$e --help"; else not_ok "$e --help"; fi
 	dp --json "$e" list

@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "dpms.h"
+#include "isms/catalogue.h"
 #include "isms/evidence.h"
 #include "isms/strutil.h"
 #include "testutil.h"
@@ -162,13 +163,13 @@ static int64_t at(const char *iso)
 }
 
 /* One access as audisp-isms records it. */
-static int64_t access_ev(struct isms_store *s, const char *activity, const char *user,
-			 const char *ts, const char *path)
+static int64_t access_ev_outcome(struct isms_store *s, const char *activity, const char *user,
+				 const char *ts, const char *path, const char *outcome)
 {
 	char details[512];
 	struct isms_evidence ev = {
 		.ts = ts, .source = "audisp-isms", .kind = "personal-data.read",
-		.asset = activity, .subject = user, .outcome = "success", .details = details,
+		.asset = activity, .subject = user, .outcome = outcome, .details = details,
 	};
 	int64_t id = 0;
 	int r;
@@ -178,6 +179,12 @@ static int64_t access_ev(struct isms_store *s, const char *activity, const char 
 	if (r < 0)
 		fail_msg("cannot append access: %s", isms_store_errmsg(s));
 	return id;
+}
+
+static int64_t access_ev(struct isms_store *s, const char *activity, const char *user,
+			 const char *ts, const char *path)
+{
+	return access_ev_outcome(s, activity, user, ts, path, "success");
 }
 
 /* Everything a FILE * received, for the export functions. */
@@ -519,6 +526,130 @@ static void t_breach_record(void **state)
 	assert_int_equal(c.n, 252);
 }
 
+static void review(struct isms_store *s, size_t want_new, size_t want_seen);
+
+/*
+ * GDPR Art. 33(2): a processor notifies the controller without undue delay;
+ * the 72 hours to the supervisory authority (Art. 33(1)) and the duty to
+ * inform the data subjects (Art. 34) are the controller's, not its.
+ */
+static void t_breach_processor(void **state)
+{
+	struct dfx *fx = *state;
+
+	dput(fx->s, "activity", {"id", "PR-1"}, {"name", "Hosting"}, {"role", "processor"});
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"});
+	dput(fx->s, "breach", {"id", "P"}, {"title", "a"}, {"activity", "PR-1"},
+	     {"aware_at", "2020-01-01T00:00Z"}, {"risk", "unlikely"});
+	dput(fx->s, "breach", {"id", "PH"}, {"title", "a"}, {"activity", "PR-1"},
+	     {"aware_at", "2020-01-01T00:00Z"}, {"risk", "high_risk"});
+	dput(fx->s, "breach", {"id", "C"}, {"title", "b"}, {"activity", "PA-1"},
+	     {"aware_at", "2020-01-01T00:00Z"});
+	assert_dfield(fx->s, "breach", "P", "notify", "controller");
+	assert_dfield(fx->s, "breach", "C", "notify", "authority");
+	assert_dfield(fx->s, "breach", "P", "notify_by", "2020-01-02T00:00:00Z");
+	assert_dfield(fx->s, "breach", "C", "notify_by", "2020-01-04T00:00:00Z");
+	/* The controller judges the risk: a processor tells it of every breach. */
+	assert_dfield(fx->s, "breach", "P", "overdue", "yes");
+	/* The authority's notice does not discharge the processor's duty. */
+	dset(fx->s, "breach", "P", {"notified_at", "2020-01-01T10:00Z"});
+	assert_dfield(fx->s, "breach", "P", "overdue", "yes");
+	assert_dfield(fx->s, "breach", "PH", "inform_subjects", "no");
+	dset(fx->s, "breach", "P", {"controller_notified_at", "2020-01-01T20:00Z"});
+	assert_dfield(fx->s, "breach", "P", "overdue", "no");
+	assert_dfield(fx->s, "breach", "P", "late_unexplained", "no");
+	dset(fx->s, "breach", "PH", {"controller_notified_at", "2020-01-03T00:00Z"});
+	assert_dfield(fx->s, "breach", "PH", "overdue", "no");
+	assert_dfield(fx->s, "breach", "PH", "late_unexplained", "yes");
+	dset(fx->s, "breach", "PH", {"delay_reason", "the controller's contact was unreachable"});
+	assert_dfield(fx->s, "breach", "PH", "late_unexplained", "no");
+	/* A controller's breach keeps the 72 hours, even with a controller notice field set. */
+	dset(fx->s, "breach", "C", {"controller_notified_at", "2020-01-01T10:00Z"});
+	assert_dfield(fx->s, "breach", "C", "overdue", "yes");
+}
+
+/*
+ * GDPR Art. 33(1), 33(2), 34(1): a breach is notified, and its data subjects
+ * informed, after it became known, never before aware_at.
+ */
+static void t_breach_notified_before_aware(void **state)
+{
+	struct dfx *fx = *state;
+	const struct isms_entity *e = de("breach");
+	static const char *const fields[] = {"notified_at", "controller_notified_at",
+					     "subjects_informed_at"};
+
+	assert_int_equal(isms_record_add(fx->s, e,
+					 TU_KV({"id", "B0"}, {"title", "x"},
+					       {"aware_at", "2026-03-28T10:00Z"},
+					       {"notified_at", "2026-03-28T09:59:59Z"}),
+					 NULL),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "before aware_at"));
+	assert_int_equal(dcount(fx->s, "breach"), 0);
+	dput(fx->s, "breach", {"id", "B1"}, {"title", "x"}, {"aware_at", "2026-03-28T10:00Z"});
+	for (size_t i = 0; i < 3; i++) {
+		/* In another zone, the same instant minus a second: refused. */
+		assert_int_equal(isms_record_change(fx->s, e, "B1",
+						    TU_KV({fields[i], "2026-03-28T11:59:59+02:00"})),
+				 -EINVAL);
+		assert_non_null(strstr(isms_store_errmsg(fx->s), fields[i]));
+		assert_dfield(fx->s, "breach", "B1", fields[i], NULL);
+		/* The very moment of awareness is not before it. */
+		dset(fx->s, "breach", "B1", {fields[i], "2026-03-28T12:00+02:00"});
+	}
+	/* Moving awareness after a notice is the same mistake. */
+	assert_int_equal(isms_record_change(fx->s, e, "B1", TU_KV({"aware_at", "2026-03-29T00:00Z"})),
+			 -EINVAL);
+	assert_dfield(fx->s, "breach", "B1", "aware_at", "2026-03-28T10:00:00Z");
+}
+
+/*
+ * GDPR Art. 33(1): the 72 hours run from awareness; the organisation was
+ * aware when its evidence showed the access, not when the DPO ran the
+ * command.  The DPO's decision (who, when) is recorded beside it.
+ */
+static void t_breach_from_finding(void **state)
+{
+	struct dfx *fx = *state;
+	char *bid = NULL;
+	int64_t now = at("2026-04-02T08:00Z");
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"authorised_users", "alice"});
+	access_ev(fx->s, "PA-1", "mallory", "2026-03-25T10:00:00.123Z", "/srv/p/a.csv");
+	access_ev_outcome(fx->s, "PA-1", "eve", "2026-03-25T11:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	access_ev(fx->s, "PA-1", "trudy", "2026-03-25T12:00:00.000Z", "/srv/p/a.csv");
+	review(fx->s, 3, 3);
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-1", NULL, "dpo-anna", now, &bid), 0);
+	assert_string_equal(bid, "BR-1");
+	free(bid);
+	bid = NULL;
+	assert_dfield(fx->s, "breach", "BR-1", "aware_at", "2026-03-25T10:00:00Z");
+	assert_dfield(fx->s, "breach", "BR-1", "notify_by", "2026-03-28T10:00:00Z");
+	assert_dfield(fx->s, "breach", "BR-1", "decided_by", "dpo-anna");
+	assert_dfield(fx->s, "breach", "BR-1", "decided_at", "2026-04-02T08:00:00Z");
+	assert_dfield(fx->s, "breach", "BR-1", "activity", "PA-1");
+	assert_dfield(fx->s, "finding", "F-1", "status", "unjustified");
+	assert_dfield(fx->s, "finding", "F-1", "breach", "BR-1");
+	/* Once per finding. */
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-1", NULL, "dpo-anna", now, &bid),
+			 -EEXIST);
+	/* Art. 4(12): the failed attempt is no breach; nothing written. */
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-2", NULL, "dpo-anna", now, &bid),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "Art. 4(12)"));
+	assert_dfield(fx->s, "finding", "F-2", "status", "open");
+	assert_int_equal(dcount(fx->s, "breach"), 1);
+	/* The DPO's own moment of awareness wins. */
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-3", "2026-03-26T09:00+01:00", "dpo-anna",
+						  now, &bid),
+			 0);
+	assert_dfield(fx->s, "breach", bid, "aware_at", "2026-03-26T08:00:00Z");
+	free(bid);
+	assert_int_equal(dpms_breach_from_finding(fx->s, "F-404", NULL, "x", now, &bid), -ENOENT);
+}
+
 static void t_breach_overdue(void **state)
 {
 	struct dfx *fx = *state;
@@ -767,6 +898,241 @@ static void t_judge_bad_rules(void **state)
 			fail_msg("zone '%s' accepted", bad_tz[i]);
 }
 
+/* --- TOMs against the ISMS store ------------------------------------------------------------ */
+
+struct toms {
+	size_t n;
+	char line[16][200];
+};
+
+static int toms_cb(const struct dpms_tom_ref *ref, void *ud)
+{
+	struct toms *t = ud;
+
+	assert_true(t->n < 16);
+	snprintf(t->line[t->n++], sizeof(t->line[0]), "%s %s %s %s", ref->activity, ref->kind,
+		 ref->id, dpms_tom_state_name(ref->state));
+	return 0;
+}
+
+/* An ISMS store with control 8.5 implemented by M-1, and M-2 only planned. */
+static char *isms_fixture(const char *dir)
+{
+	char *path = tu_path(dir, "isms.db"), cat[4096], *err = NULL, *key = NULL;
+	const struct isms_entity *me = isms_schema_entity(&isms_schema_main, "measure");
+	struct isms_store *is = NULL;
+
+	if (isms_store_open(path, ISMS_STORE_CREATE, 2000, &is, &err) < 0)
+		fail_msg("cannot create ISMS store: %s", err);
+	snprintf(cat, sizeof(cat), "%s/annex-a-2022.json", tu_data_dir());
+	if (isms_catalogue_load_controls(is, cat, &err) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(isms_record_add(is, me, TU_KV({"title", "MFA"}, {"control", "8.5"},
+						       {"status", "implemented"}), &key), 0);
+	assert_string_equal(key, "M-1");
+	free(key);
+	assert_int_equal(isms_record_add(is, me, TU_KV({"title", "Log review"}, {"control", "8.15"}),
+					 NULL), 0);
+	isms_store_free(is);
+	return path;
+}
+
+/*
+ * GDPR Art. 30(1)(g), 32: the TOMs a record of processing claims rest on
+ * ISMS measures and controls that exist, and are shown unverified until
+ * implemented; unchecked, not refused, when the ISMS store cannot be read.
+ */
+static void t_toms_isms(void **state)
+{
+	struct dfx *fx = *state;
+	const struct isms_entity *ae = de("activity");
+	char *isms = isms_fixture(fx->dir), *missing = tu_path(fx->dir, "no-such-isms.db");
+	struct toms t = {0};
+
+	/* No ISMS store configured: accepted, unchecked. */
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"}, {"isms_measures", "M-999"});
+	assert_int_equal(dpms_toms_check(fx->s, NULL, "PA-1", toms_cb, &t), 0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.line[0], "PA-1 measure M-999 unchecked");
+
+	assert_int_equal(isms_setting_set(fx->s, DPMS_SETTING_ISMS_STORE, isms), 0);
+	/* Readable: an unknown measure or control is refused, on add and on set. */
+	assert_int_equal(isms_record_add(fx->s, ae, TU_KV({"id", "PA-2"}, {"name", "x"},
+							  {"isms_measures", "M-1, M-999"}), NULL),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "'M-999' does not exist"));
+	assert_int_equal(dcount(fx->s, "activity"), 1);
+	assert_int_equal(isms_record_change(fx->s, ae, "PA-1",
+					    TU_KV({"isms_measures", "M-1"}, {"isms_controls", "99.99"})),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "control '99.99'"));
+	/* A set that does not touch the references is not checked again. */
+	dset(fx->s, "activity", "PA-1", {"purposes", "salaries"});
+	dset(fx->s, "activity", "PA-1", {"isms_measures", "M-1,M-2"}, {"isms_controls", "8.5, 5.1"});
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(dpms_toms_check(fx->s, NULL, NULL, toms_cb, &t), 0);
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.line[0], "PA-1 measure M-1 implemented");
+	assert_string_equal(t.line[1], "PA-1 measure M-2 unverified");
+	assert_string_equal(t.line[2], "PA-1 control 8.5 implemented");
+	assert_string_equal(t.line[3], "PA-1 control 5.1 unverified");
+
+	/* Not readable: accepted, unchecked, and the reason said. */
+	assert_int_equal(isms_setting_set(fx->s, DPMS_SETTING_ISMS_STORE, missing), 0);
+	dset(fx->s, "activity", "PA-1", {"isms_measures", "M-999"});
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(dpms_toms_check(fx->s, NULL, "PA-1", toms_cb, &t), 0);
+	assert_string_equal(t.line[0], "PA-1 measure M-999 unchecked");
+	/* An explicit path wins over the setting. */
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(dpms_toms_check(fx->s, isms, "PA-1", toms_cb, &t), 0);
+	assert_string_equal(t.line[0], "PA-1 measure M-999 unknown");
+	assert_int_equal(dpms_toms_check(fx->s, isms, "PA-404", toms_cb, &t), -ENOENT);
+	free(isms);
+	free(missing);
+}
+
+/* --- dpms_due_list ------------------------------------------------------------------------- */
+
+struct dues {
+	size_t n;
+	char line[16][160];
+};
+
+static int dues_cb(const struct dpms_due_item *it, void *ud)
+{
+	struct dues *d = ud;
+
+	assert_true(d->n < 16);
+	snprintf(d->line[d->n++], sizeof(d->line[0]), "%s %s %s %s %s", it->kind, it->id,
+		 it->activity ? it->activity : "-", it->due ? it->due : "-",
+		 it->overdue ? "overdue" : "pending");
+	return 0;
+}
+
+static bool dues_has(const struct dues *d, const char *line)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->line[i], line) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * GDPR Art. 35(1): a DPIA before processing likely to result in a high risk
+ * (the WP248 screening); Art. 35(11): reviewed.  Both are due beside the
+ * requests and breaches.
+ */
+static void t_due_dpia(void **state)
+{
+	struct dfx *fx = *state;
+	struct dues d = {0};
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Monitoring"});
+	dput(fx->s, "screening", {"activity", "PA-1"}, {"systematic_monitoring", "yes"},
+	     {"vulnerable_subjects", "yes"});
+	dput(fx->s, "activity", {"id", "PA-2"}, {"name", "Planned"}, {"status", "draft"});
+	dput(fx->s, "screening", {"activity", "PA-2"}, {"decision", "required"});
+	dput(fx->s, "activity", {"id", "PA-3"}, {"name", "Decided against"});
+	dput(fx->s, "screening", {"activity", "PA-3"}, {"large_scale", "yes"},
+	     {"sensitive_data", "yes"}, {"decision", "not_required"},
+	     {"reason", "pseudonymised at source"});
+	dput(fx->s, "activity", {"id", "PA-4"}, {"name", "Assessed"});
+	dput(fx->s, "screening", {"activity", "PA-4"}, {"decision", "required"});
+	dput(fx->s, "dpia", {"id", "DPIA-1"}, {"activity", "PA-4"}, {"next_review", "2025-01-01"});
+	dput(fx->s, "dpia", {"id", "DPIA-2"}, {"activity", "PA-4"}, {"next_review", "2026-05-31"});
+	dput(fx->s, "activity", {"id", "PA-5"}, {"name", "Gone"}, {"status", "retired"});
+	dput(fx->s, "screening", {"activity", "PA-5"}, {"decision", "required"});
+	dput(fx->s, "dpia", {"id", "DPIA-3"}, {"activity", "PA-5"}, {"next_review", "2020-01-01"});
+	dput(fx->s, "activity", {"id", "PA-6"}, {"name", "Reviewed"});
+	dput(fx->s, "dpia", {"id", "DPIA-4"}, {"activity", "PA-6"}, {"next_review", "2026-06-01"});
+	dput(fx->s, "request", {"id", "DSR-1"}, {"type", "access"}, {"data_subject", "x"},
+	     {"received", "2020-01-01"});
+	dput(fx->s, "breach", {"id", "BR-1"}, {"title", "t"}, {"aware_at", "2020-01-01T00:00Z"});
+
+	assert_int_equal(dpms_due_list(fx->s, "2026-06-01", dues_cb, &d), 0);
+	assert_int_equal(d.n, 5);
+	assert_true(dues_has(&d, "dpia-missing S-1 PA-1 - overdue"));
+	/* Not yet processing: due, not overdue. */
+	assert_true(dues_has(&d, "dpia-missing S-2 PA-2 - pending"));
+	/* The latest DPIA's review date counts; the review day itself is not past. */
+	assert_true(dues_has(&d, "dpia-review DPIA-2 PA-4 2026-05-31 overdue"));
+	assert_true(dues_has(&d, "request DSR-1 - 2020-02-03 overdue"));
+	assert_true(dues_has(&d, "breach BR-1 - 2020-01-04T00:00:00Z overdue"));
+	assert_int_equal(dpms_due_list(fx->s, "June", dues_cb, &d), -EINVAL);
+}
+
+static void full_register(struct isms_store *s);
+static char *export(struct isms_store *s, enum dpms_format fmt, const char *activity,
+		    size_t *ret_missing);
+
+/*
+ * GDPR Art. 28: a processor is bound by a contract (28(3)) that says whether
+ * it may engage sub-processors (28(2)); one without, or past its review
+ * date, is due.
+ */
+static void t_processor_register(void **state)
+{
+	struct dfx *fx = *state;
+	struct dues d = {0};
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"});
+	dput(fx->s, "processor", {"name", "PayCloud GmbH"}, {"activity", "PA-1"},
+	     {"contract_date", "2024-01-15"}, {"subject", "payroll runs"}, {"duration", "open-ended"},
+	     {"sub_processors", "specific"}, {"review_date", "2026-01-15"});
+	dput(fx->s, "processor", {"name", "Shredder AG"});
+	dput(fx->s, "processor", {"name", "Mail Ltd"}, {"contract_date", "2025-01-01"},
+	     {"review_date", "2027-01-01"});
+	assert_dfield(fx->s, "processor", "P-1", "sub_processors", "specific");
+	assert_dfield(fx->s, "processor", "P-2", "sub_processors", "none");
+	assert_dfield(fx->s, "processor", "P-2", "contract_missing", "yes");
+	assert_dfield(fx->s, "processor", "P-1", "contract_missing", "no");
+	/* Art. 28(2): only the three ways the article allows. */
+	assert_int_equal(isms_record_change(fx->s, de("processor"), "P-1",
+					    TU_KV({"sub_processors", "whenever"})),
+			 -EINVAL);
+	assert_int_equal(dpms_due_list(fx->s, "2026-06-01", dues_cb, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_true(dues_has(&d, "contract-review P-1 PA-1 2026-01-15 overdue"));
+	assert_true(dues_has(&d, "contract-missing P-2 - - overdue"));
+}
+
+/*
+ * GDPR Art. 30(1) and 35(1), WP248 rev.01: isms's own evidence is personal
+ * data of employees; its record is ready, and its screening (systematic
+ * monitoring of employees: criteria 3 and 7) requires a DPIA.
+ */
+static void t_isms_record(void **state)
+{
+	struct dfx *fx = *state;
+	struct dues d = {0};
+	size_t missing = 99;
+	char *id = NULL, *out;
+
+	full_register(fx->s);
+	assert_int_equal(dpms_isms_record_add(fx->s, &id), 0);
+	assert_dfield(fx->s, "activity", id, "dpia_likely", "yes");
+	assert_dfield(fx->s, "activity", id, "lawful_basis", "legitimate_interests");
+	assert_dfield(fx->s, "screening", "S-1", "criteria_met", "2");
+	assert_dfield(fx->s, "screening", "S-1", "systematic_monitoring", "yes");
+	assert_dfield(fx->s, "screening", "S-1", "vulnerable_subjects", "yes");
+	assert_dfield(fx->s, "screening", "S-1", "decision", "required");
+	/* Every Art. 30(1) field is filled. */
+	out = export(fx->s, DPMS_FMT_MARKDOWN, id, &missing);
+	assert_int_equal(missing, 0);
+	assert_contains(out, "source addresses");
+	free(out);
+	/* And the DPIA it needs is due. */
+	assert_int_equal(dpms_due_list(fx->s, "2026-06-01", dues_cb, &d), 0);
+	assert_true(d.n >= 1);
+	assert_non_null(strstr(d.line[d.n - 1], "dpia-missing S-1"));
+	/* Once. */
+	free(id);
+	id = NULL;
+	assert_int_equal(dpms_isms_record_add(fx->s, &id), -EEXIST);
+	assert_null(id);
+}
+
 /* --- dpms_review_run --------------------------------------------------------------------- */
 
 struct frow {
@@ -878,6 +1244,40 @@ static void t_review_findings(void **state)
 		assert_int_equal(isms_evidence_append(fx->s, &ev, NULL), 0);
 	}
 	review(fx->s, 0, 0);
+}
+
+/*
+ * GDPR Art. 4(12): a personal data breach leads to destruction, loss,
+ * alteration, disclosure of or access to personal data.  An access that
+ * failed led to none: a finding of kind "attempt", never "unauthorised".
+ */
+static void t_review_failed_attempt(void **state)
+{
+	struct dfx *fx = *state;
+	struct flist l;
+
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Payroll"},
+	     {"authorised_users", "alice"}, {"access_days", "mon-fri"},
+	     {"access_hours", "07:00-19:00"}, {"access_tz", "UTC"});
+	access_ev_outcome(fx->s, "PA-1", "mallory", "2026-03-25T10:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	access_ev_outcome(fx->s, "PA-1", "alice", "2026-03-28T11:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	/* An authorised one in hours that failed is nothing to look at. */
+	access_ev_outcome(fx->s, "PA-1", "alice", "2026-03-25T10:00:00.000Z", "/srv/p/a.csv",
+			  "failure");
+	/* The same person succeeding is a real unauthorised access. */
+	access_ev(fx->s, "PA-1", "mallory", "2026-03-25T10:01:00.000Z", "/srv/p/a.csv");
+	review(fx->s, 3, 4);
+	flist_load(fx->s, &l);
+	assert_int_equal(l.n, 3);
+	assert_str_or_null(fget(&l, 0, "user"), "mallory");
+	assert_str_or_null(fget(&l, 0, "why"), "attempt");
+	assert_str_or_null(fget(&l, 1, "user"), "alice");
+	assert_str_or_null(fget(&l, 1, "why"), "attempt");
+	assert_str_or_null(fget(&l, 2, "user"), "mallory");
+	assert_str_or_null(fget(&l, 2, "why"), "unauthorised");
+	flist_free(&l);
 }
 
 static void t_review_odd_rows(void **state)
@@ -1176,10 +1576,16 @@ static void t_ropa_missing(void **state)
 	free(out);
 }
 
+/*
+ * GDPR Art. 30(2): a processor's record names the processor (a), each
+ * controller it processes for with name and contact details (a), the
+ * categories of processing (b), transfers (c) and the TOMs (d), under those
+ * letters, not the controller's 30(1) ones.
+ */
 static void t_ropa_processor(void **state)
 {
 	struct dfx *fx = *state;
-	struct json_object *root, *a, *f30, *v;
+	struct json_object *root, *a, *f30, *v, *c0;
 	size_t missing = 0;
 	char *out;
 
@@ -1193,14 +1599,15 @@ static void t_ropa_processor(void **state)
 	a = activity_json(root, "PR-1");
 	assert_true(json_object_object_get_ex(a, "art30", &f30));
 	/* 30(2)(a), (b) apply; 30(1)(b)-(d), (f) do not. */
-	assert_true(json_object_object_get_ex(f30, "on_behalf_of", &v));
+	assert_true(json_object_object_get_ex(f30, "controllers", &v));
+	assert_int_equal(json_object_array_length(v), 0);
 	assert_true(json_object_object_get_ex(f30, "processing_categories", &v));
 	assert_true(json_object_object_get_ex(f30, "transfers", &v));
 	assert_true(json_object_object_get_ex(f30, "toms", &v));
 	assert_false(json_object_object_get_ex(f30, "purposes", &v));
 	assert_false(json_object_object_get_ex(f30, "data_subjects", &v));
 	assert_false(json_object_object_get_ex(f30, "erasure", &v));
-	assert_true(json_missing_has(a, "on_behalf_of"));
+	assert_true(json_missing_has(a, "controllers"));
 	assert_true(json_missing_has(a, "processing_categories"));
 	assert_false(json_missing_has(a, "purposes"));
 	assert_int_equal(missing, 2);
@@ -1213,14 +1620,89 @@ static void t_ropa_processor(void **state)
 
 	out = export(fx->s, DPMS_FMT_MARKDOWN, "PR-1", &missing);
 	assert_contains(out, "Role: processor (Art. 30(2))");
+	assert_contains(out, "| 30(2)(a) | Processor | ");
+	assert_contains(out, "| 30(2)(a) | Processor's data protection officer | ");
 	assert_contains(out, "| 30(2)(a) | Controllers processed for | **MISSING** |");
+	assert_contains(out, "| 30(2)(c) | Transfers to third countries | none |");
+	assert_contains(out, "| 30(2)(d) | Technical and organisational measures (Art. 32) | ISO 27001 certified |");
 	assert_contains(out, "| 30(1)(b) | Purposes of the processing | *n/a* |");
+	/* The 30(1) letters are the controller's: none labels a processor's field. */
+	assert_null(strstr(out, "| 30(1)(a) | Controller |"));
+	assert_null(strstr(out, "| 30(1)(e) |"));
+	assert_null(strstr(out, "| 30(1)(g) |"));
 	free(out);
 
-	dset(fx->s, "activity", "PR-1", {"on_behalf_of", "Client A GmbH, client-a@example"},
-	     {"processing_categories", "hosting, backup"});
-	free(export(fx->s, DPMS_FMT_JSON, "PR-1", &missing));
+	/* A controller's own activity processes for no one. */
+	assert_int_equal(isms_record_add(fx->s, de("client"),
+					 TU_KV({"activity", "PA-1"}, {"name", "Client Z"}), NULL),
+			 -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "processor activity"));
+	/* A controller without contact details is not yet a 30(2)(a) entry. */
+	dput(fx->s, "client", {"activity", "PR-1"}, {"name", "Client A GmbH"});
+	dset(fx->s, "activity", "PR-1", {"processing_categories", "hosting, backup"});
+	out = export(fx->s, DPMS_FMT_MARKDOWN, "PR-1", &missing);
+	assert_int_equal(missing, 1);
+	assert_contains(out, "Client A GmbH (no contact details) **MISSING** contact details");
+	free(out);
+	dput(fx->s, "client", {"id", "PC-9"}, {"activity", "PR-1"}, {"name", "Client B AG"},
+	     {"contact", "dpo@client-b.example"}, {"representative", "B EU Rep"},
+	     {"dpo", "Dr. B"});
+	dset(fx->s, "client", "PC-1", {"contact", "client-a@example"});
+	out = export(fx->s, DPMS_FMT_JSON, "PR-1", &missing);
 	assert_int_equal(missing, 0);
+	root = json_tokener_parse(out);
+	a = activity_json(root, "PR-1");
+	assert_true(json_object_object_get_ex(a, "art30", &f30));
+	assert_true(json_object_object_get_ex(f30, "controllers", &v));
+	assert_int_equal(json_object_array_length(v), 2);
+	c0 = json_object_array_get_idx(v, 1);
+	assert_true(json_object_object_get_ex(c0, "representative", &v));
+	assert_string_equal(json_object_get_string(v), "B EU Rep");
+	assert_true(json_object_object_get_ex(c0, "dpo", &v));
+	assert_string_equal(json_object_get_string(v), "Dr. B");
+	json_object_put(root);
+	free(out);
+}
+
+/* The free text of the 30(2)(a) field, before migration 7, stays readable as a controller's name. */
+static void t_ropa_clients_migrated(void **state)
+{
+	struct dfx *fx = *state;
+	struct isms_schema v6 = dpms_schema;
+	char *err = NULL;
+	int r;
+
+	isms_store_free(fx->s);
+	fx->s = NULL;
+	unlink(fx->path);
+	v6.version = 6;
+	r = isms_store_open_schema(fx->path, &v6, ISMS_STORE_CREATE, 2000, &fx->s, &err);
+	if (r < 0)
+		fail_msg("cannot create a version 6 store: %s", err ? err : strerror(-r));
+	isms_store_free(fx->s);
+	fx->s = NULL;
+	assert_int_equal(tu_sql(fx->path,
+				"INSERT INTO activity (id, name, role, on_behalf_of, art9_basis,"
+				" transfer_safeguards, status) VALUES"
+				" ('PR-1', 'Hosting', 'processor', 'Client A GmbH, a@example', 'none',"
+				" 'none', 'active'),"
+				" ('PR-2', 'Mail', 'processor', '  ', 'none', 'none', 'active')"),
+			 0);
+	r = isms_store_open_schema(fx->path, &dpms_schema, 0, 2000, &fx->s, &err);
+	if (r < 0)
+		fail_msg("cannot migrate: %s", err ? err : strerror(-r));
+	assert_int_equal(isms_store_schema_version(fx->s), DPMS_SCHEMA_VERSION);
+	assert_dfield(fx->s, "client", "PC-1", "name", "Client A GmbH, a@example");
+	assert_dfield(fx->s, "client", "PC-1", "activity", "PR-1");
+	/* Blank text is no controller. */
+	assert_int_equal(dcount(fx->s, "client"), 1);
+	/* The next one added goes on from there. */
+	{
+		char *k = dadd(fx->s, "client", {"activity", "PR-2"}, {"name", "Client C"});
+
+		assert_string_equal(k, "PC-2");
+		free(k);
+	}
 }
 
 static void t_ropa_art9_and_transfers(void **state)
@@ -1386,6 +1868,139 @@ static bool exists(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) == 0;
+}
+
+/*
+ * GDPR Art. 5(1)(e), 17(3)(b): data kept no longer than needed, but as long
+ * as a legal obligation (HGB 257(4)-(5), AO 147(3)-(4): ten years after the
+ * end of the calendar year) demands.
+ */
+static void t_retention_rule(void **state)
+{
+	struct dpms_retention_rule hgb = {.event = DPMS_RET_YEAR_END, .n = 10, .unit = 'y'};
+	struct dpms_retention_rule contract = {.event = DPMS_RET_EVENT, .n = 6, .unit = 'm'};
+	struct dpms_retention_rule days = {.days = 30};
+	int64_t t;
+	int n = 0;
+	char unit = 0;
+	enum dpms_retention_event ev;
+
+	(void)state;
+	/* An invoice of 3 March 2015 is kept to the end of 2025. */
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2015-03-03T10:00Z"), &t), 0);
+	assert_int_equal(t, at("2026-01-01T00:00Z"));
+	/* One of 31 December: the same year's end. */
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2015-12-31T23:59:59Z"), &t), 0);
+	assert_int_equal(t, at("2026-01-01T00:00Z"));
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2016-01-01T00:00Z"), &t), 0);
+	assert_int_equal(t, at("2027-01-01T00:00Z"));
+	/* The end of a contract plus six months; a month end clamps. */
+	assert_int_equal(dpms_retention_expiry(&contract, 0, &t), -ENODATA);
+	contract.has_event_date = true;
+	contract.event_date = at("2025-08-31T00:00Z");
+	assert_int_equal(dpms_retention_expiry(&contract, 0, &t), 0);
+	assert_int_equal(t, at("2026-02-28T00:00Z"));
+	assert_int_equal(dpms_retention_expiry(&days, at("2026-01-01T00:00Z"), &t), 0);
+	assert_int_equal(t, at("2026-01-31T00:00Z"));
+	/* Both rules: the longer duty wins. */
+	hgb.days = 36500;
+	assert_int_equal(dpms_retention_expiry(&hgb, at("2015-03-03T00:00Z"), &t), 0);
+	assert_true(t > at("2100-01-01T00:00Z"));
+	/* No rule: nothing can be said, so nothing is deleted. */
+	assert_int_equal(dpms_retention_expiry(&(struct dpms_retention_rule){0}, 0, &t), -ENODATA);
+
+	assert_int_equal(dpms_retention_period_parse("10 years", &n, &unit), 0);
+	assert_true(n == 10 && unit == 'y');
+	assert_int_equal(dpms_retention_period_parse("1 month", &n, &unit), 0);
+	assert_true(n == 1 && unit == 'm');
+	assert_int_equal(dpms_retention_period_parse("30 days", &n, &unit), 0);
+	assert_int_equal(dpms_retention_period_parse("10", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_period_parse("0 days", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_period_parse("ten years", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_period_parse("10 decades", &n, &unit), -EINVAL);
+	assert_int_equal(dpms_retention_event_parse("year_end", &ev), 0);
+	assert_int_equal(ev, DPMS_RET_YEAR_END);
+	assert_int_equal(dpms_retention_event_parse("birthday", &ev), -EINVAL);
+}
+
+/*
+ * HGB 257, AO 147 (GDPR Art. 17(3)(b)): files under a legal duty to keep are
+ * never listed for deletion; nor are files under a legal hold.  The period
+ * runs from its event: the end of the calendar year, the end of a contract.
+ */
+static void t_retention_rules_and_holds(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t now = at("2026-06-01T00:00Z");
+	char *inv = tu_path(fx->dir, "invoices"), *held_dir = tu_path(inv, "held");
+	char *con = tu_path(fx->dir, "contracts"), *all = tu_path(fx->dir, "all");
+	char *i2015 = tu_path(inv, "2015.pdf"), *i2016 = tu_path(inv, "2016.pdf");
+	char *i2014 = tu_path(held_dir, "2014.pdf"), *c1 = tu_path(con, "c1.pdf");
+	char *a1 = tu_path(all, "a1.txt");
+	struct rhits x = {0};
+	size_t deleted = 99;
+
+	assert_int_equal(mkdir(inv, 0700), 0);
+	assert_int_equal(mkdir(held_dir, 0700), 0);
+	assert_int_equal(mkdir(con, 0700), 0);
+	assert_int_equal(mkdir(all, 0700), 0);
+	make_file(i2015, at("2015-03-03T10:00Z"), false);
+	/* Older than nine years and five months, yet kept until 2027. */
+	make_file(i2016, at("2016-12-31T12:00Z"), false);
+	make_file(i2014, at("2014-05-05T10:00Z"), false);
+	make_file(c1, at("2020-01-01T00:00Z"), false);
+	make_file(a1, at("2020-01-01T00:00Z"), false);
+	dput(fx->s, "activity", {"id", "PA-1"}, {"name", "Invoices"}, {"retention_event", "year_end"},
+	     {"retention_period", "10 years"});
+	dput(fx->s, "activity", {"id", "PA-2"}, {"name", "Contracts"}, {"retention_event", "event"},
+	     {"retention_period", "6 months"});
+	dput(fx->s, "activity", {"id", "PA-3"}, {"name", "Disputed"}, {"retention_days", "1"});
+	dput(fx->s, "location", {"activity", "PA-1"}, {"path", inv});
+	dput(fx->s, "location", {"activity", "PA-2"}, {"path", con});
+	dput(fx->s, "location", {"activity", "PA-3"}, {"path", all});
+	dput(fx->s, "hold", {"activity", "PA-1"}, {"path", held_dir}, {"reason", "tax audit 2014"});
+	dput(fx->s, "hold", {"activity", "PA-3"}, {"reason", "litigation"});
+	assert_int_equal(isms_record_change(fx->s, de("activity"), "PA-1",
+					    TU_KV({"retention_period", "ten years"})),
+			 -EINVAL);
+
+	assert_int_equal(dpms_retention_check(fx->s, NULL, false, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(x.n, 1);
+	assert_true(rhas(&x, i2015));
+	assert_false(rhas(&x, i2016)); /* the duty to keep runs to the end of 2026 */
+	assert_false(rhas(&x, i2014)); /* held */
+	assert_false(rhas(&x, c1));    /* the contract has not ended: kept, and said so */
+	assert_false(rhas(&x, a1));    /* the whole activity held */
+	assert_int_equal(x.problems, 1);
+	assert_non_null(strstr(x.problem, "without a date"));
+	rhits_free(&x);
+
+	/* The contract ended on 31 August 2025: six months on is 28 February 2026. */
+	dset(fx->s, "activity", "PA-2", {"retention_event_date", "2025-08-31"});
+	dset(fx->s, "hold", "H-2", {"status", "lifted"});
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(dpms_retention_check(fx->s, NULL, true, now, rhit_cb, rproblem, &x,
+					      &deleted),
+			 0);
+	assert_int_equal(x.n, 3);
+	assert_true(rhas(&x, c1));
+	assert_true(rhas(&x, a1));
+	assert_int_equal(deleted, 3);
+	assert_false(exists(i2015));
+	assert_true(exists(i2016));
+	assert_true(exists(i2014));
+	rhits_free(&x);
+	free(inv);
+	free(held_dir);
+	free(con);
+	free(all);
+	free(i2015);
+	free(i2016);
+	free(i2014);
+	free(c1);
+	free(a1);
 }
 
 static void t_retention(void **state)
@@ -1777,6 +2392,13 @@ int main(void)
 		cmocka_unit_test(t_breach_time_zones),
 		DPMS_TEST(t_breach_record),
 		DPMS_TEST(t_breach_overdue),
+		DPMS_TEST(t_breach_processor),
+		DPMS_TEST(t_breach_notified_before_aware),
+		DPMS_TEST(t_breach_from_finding),
+		DPMS_TEST(t_due_dpia),
+		DPMS_TEST(t_toms_isms),
+		DPMS_TEST(t_processor_register),
+		DPMS_TEST(t_isms_record),
 		cmocka_unit_test(t_wp248_pure),
 		DPMS_TEST(t_wp248_records),
 		cmocka_unit_test(t_judge_who),
@@ -1785,16 +2407,20 @@ int main(void)
 		cmocka_unit_test(t_judge_berlin_dst),
 		cmocka_unit_test(t_judge_bad_rules),
 		DPMS_TEST(t_review_findings),
+		DPMS_TEST(t_review_failed_attempt),
 		DPMS_TEST(t_review_odd_rows),
 		DPMS_TEST(t_review_bad_rule),
 		DPMS_TEST(t_review_nss_groups),
 		DPMS_TEST(t_ropa_complete),
 		DPMS_TEST(t_ropa_missing),
 		DPMS_TEST(t_ropa_processor),
+		DPMS_TEST(t_ropa_clients_migrated),
 		DPMS_TEST(t_ropa_art9_and_transfers),
 		DPMS_TEST(t_ropa_unknown_activity),
 		DPMS_TEST(t_audit_rules),
+		cmocka_unit_test(t_retention_rule),
 		DPMS_TEST(t_retention),
+		DPMS_TEST(t_retention_rules_and_holds),
 		DPMS_TEST(t_retention_records_first),
 		DPMS_TEST(t_retention_recovers),
 		DPMS_TEST(t_retention_other_host),

@@ -60,14 +60,35 @@ int cmd_ropa(struct cli *c, int argc, char **argv)
 	int r, code;
 
 	HELP(argc, argv,
-	     "Usage: dpmsctl ropa export [--format md|json|csv] [--activity ID] [--output FILE]\n\n"
+	     "Usage: dpmsctl ropa export [--format md|json|csv] [--activity ID] [--output FILE]\n"
+	     "       dpmsctl ropa isms-record\n\n"
 	     "The records of processing activities (GDPR Art. 30) for a supervisory\n"
 	     "authority: every Art. 30(1) field, or 30(2) for activities done as a processor,\n"
 	     "with the controller and the data protection officer.  The Markdown document\n"
 	     "(default; --json and --csv also work) marks each required field still empty as\n"
-	     "MISSING; exit status 0 all the same, and the count is printed on stderr.\n");
+	     "MISSING; exit status 0 all the same, and the count is printed on stderr.\n"
+	     "isms-record: add the record of isms's own processing (the evidence of logins,\n"
+	     "source addresses and file accesses) with its WP248 screening: systematic\n"
+	     "monitoring of employees, two criteria, a DPIA required.  Review it.\n");
+	if (argc == 2 && strcmp(argv[1], "isms-record") == 0) {
+		char *id = NULL;
+
+		code = -cli_open(c, true, false);
+		if (code)
+			return code;
+		r = dpms_isms_record_add(c->store, &id);
+		if (r < 0)
+			return cli_store_fail(c, r);
+		if (c->fmt == OUT_JSON)
+			printf("{\"activity\": \"%s\"}\n", id);
+		else if (!c->quiet)
+			printf("activity '%s' added: isms's own processing; its screening asks for a DPIA"
+			       " (dpmsctl due)\n", id);
+		free(id);
+		return EXIT_OK;
+	}
 	if (argc < 2 || strcmp(argv[1], "export") != 0)
-		return cli_usage("ropa", "'ropa' takes export");
+		return cli_usage("ropa", "'ropa' takes export or isms-record");
 	code = cli_opts("ropa", argc, argv, 2,
 			(const struct cli_opt[]){CLI_OPT("--format", &format),
 						 CLI_OPT("--activity", &activity),

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dpmsctl review: who touched personal data, and a breach opened from a finding. */
 #include <errno.h>
+#include <pwd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dpmsctl.h"
 #include "dpms.h"
@@ -134,52 +136,31 @@ int cmd_review(struct cli *c, int argc, char **argv)
 	return cli_usage("review", "'review' takes run or summary");
 }
 
-struct finding_info {
-	char *activity, *evidence, *user, *path, *at, *why, *breach;
-};
-
-static int finding_cb(const struct isms_entity *e, const char *const *v, void *ud)
+/* Who decides: the person behind sudo, not just "root". */
+static const char *decider(void)
 {
-	struct finding_info *fi = ud;
+	const char *by = getenv("SUDO_USER");
+	struct passwd *pw = by && *by ? NULL : getpwuid(getuid());
 
-#define TAKE(f) fi->f = v[isms_entity_field_index(e, #f)] ? strdup(v[isms_entity_field_index(e, #f)]) : NULL
-	TAKE(activity);
-	TAKE(evidence);
-	TAKE(user);
-	TAKE(path);
-	TAKE(at);
-	TAKE(why);
-	TAKE(breach);
-#undef TAKE
-	return 0;
+	return by && *by ? by : pw ? pw->pw_name : "?";
 }
 
-static void finding_info_release(struct finding_info *fi)
-{
-	free(fi->activity);
-	free(fi->evidence);
-	free(fi->user);
-	free(fi->path);
-	free(fi->at);
-	free(fi->why);
-	free(fi->breach);
-}
-
-/* 'finding breach F-1': the unjustified access becomes a breach candidate. */
+/* 'finding breach F-1': the DPO decides that the access is a breach. */
 int cmd_finding_breach(struct cli *c, int argc, char **argv)
 {
-	const struct isms_entity *fe = isms_schema_entity(c->schema, "finding");
-	const struct isms_entity *be = isms_schema_entity(c->schema, "breach");
-	struct finding_info fi = {0};
-	char title[512], now[32], *bid = NULL;
 	const char *aware = NULL;
+	char *bid = NULL;
 	int r, code;
 
 	HELP(argc, argv,
 	     "Usage: dpmsctl finding breach FINDING [--aware-at TIME]\n\n"
-	     "Open a breach (Art. 33) from a finding the DPO judged unjustified: the breach\n"
-	     "names the activity and the access evidence, the finding is marked unjustified\n"
-	     "and linked to it.  The 72 hours run from --aware-at (default now).\n");
+	     "Record the DPO's decision that a finding is a personal data breach (Art. 33):\n"
+	     "the breach names the activity and the access evidence, who decided and when;\n"
+	     "the finding is marked unjustified and linked to it.  The organisation is aware\n"
+	     "from the time of the evidence row that revealed the access, unless --aware-at\n"
+	     "says otherwise; the deadline runs from there (72 hours to the supervisory\n"
+	     "authority, or, in a processor activity, the controller without undue delay).\n"
+	     "A failed attempt (why attempt) is no breach (Art. 4(12)) and is refused.\n");
 	if (argc < 2)
 		return cli_usage("finding breach", "needs a finding id");
 	for (int i = 2; i < argc; i++) {
@@ -193,56 +174,13 @@ int cmd_finding_breach(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, true, false);
 	if (code)
 		return code;
-	r = isms_record_get(c->store, fe, argv[1], finding_cb, &fi);
+	r = dpms_breach_from_finding(c->store, argv[1], aware, decider(), (int64_t)time(NULL), &bid);
 	if (r < 0)
 		return cli_store_fail(c, r);
-	if (fi.breach) {
-		/* One access, one entry in the Art. 33(5) register: never a second breach. */
-		code = cli_fail(-EEXIST,
-				"finding '%s' already opened breach '%s' (see 'dpmsctl breach show %s')",
-				argv[1], fi.breach, fi.breach);
-		finding_info_release(&fi);
-		return code;
-	}
-	{
-		time_t t = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	}
-	snprintf(title, sizeof(title), "%s access by '%s' to '%s' (finding %s)",
-		 fi.why && strcmp(fi.why, "outside_hours") == 0 ? "Out-of-hours" : "Unauthorised",
-		 fi.user ? fi.user : "?", fi.path ? fi.path : "?", argv[1]);
-	{
-		/* The access is when the breach occurred; awareness starts the 72 hours. */
-		struct isms_kv kv[] = {
-			{"title", title}, {"activity", fi.activity}, {"aware_at", aware ? aware : now},
-			{"evidence", fi.evidence}, {"description", title}, {"occurred_at", fi.at},
-		};
-
-		r = isms_store_begin(c->store);
-		if (r >= 0)
-			r = isms_record_add(c->store, be, kv, fi.at ? 6 : 5, &bid);
-		if (r >= 0) {
-			struct isms_kv fk[] = {{"status", "unjustified"}, {"breach", bid}};
-
-			r = isms_record_change(c->store, fe, argv[1], fk, 2);
-		}
-		if (r >= 0)
-			r = isms_store_commit(c->store);
-		else
-			isms_store_rollback(c->store);
-	}
-	finding_info_release(&fi);
-	if (r < 0) {
-		free(bid);
-		return cli_store_fail(c, r);
-	}
 	if (c->fmt == OUT_JSON)
 		printf("{\"breach\": \"%s\"}\n", bid);
 	else if (!c->quiet)
-		printf("breach '%s' opened from finding '%s'; notify the supervisory authority within 72 hours (dpmsctl breach due)\n",
+		printf("breach '%s' opened from finding '%s'; see its deadline with 'dpmsctl breach due'\n",
 		       bid, argv[1]);
 	free(bid);
 	return EXIT_OK;

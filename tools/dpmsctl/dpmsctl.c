@@ -26,6 +26,7 @@ static void usage(FILE *f)
 		"  init             create the DPMS store\n"
 		"  import FILE      load a JSON document of records (all or nothing)\n"
 		"  ropa export      the records of processing for a supervisory authority (md, json, csv)\n"
+		"  ropa isms-record add the record of isms's own processing, with its screening\n"
 		"  audit-rules      auditd rules watching the registered data locations\n"
 		"  review run       open findings for accesses by unauthorised people or out of hours\n"
 		"  review summary   accesses and findings per activity or person\n"
@@ -33,6 +34,8 @@ static void usage(FILE *f)
 		"  dpia screen A    record the WP248 screening of an activity\n"
 		"  request due      open data subject requests, overdue first (Art. 12(3))\n"
 		"  breach due       open breaches and their 72 hours (Art. 33)\n"
+		"  due              requests, breaches, DPIAs and Art. 28 contracts due, in one list\n"
+		"  toms check       the TOMs' ISMS measures and controls, checked in the ISMS store\n"
 		"  retention check  files kept past their erasure limit (--delete to erase)\n"
 		"  verify           check the access evidence's hash chain (--anchor, --key, --archive)\n"
 		"  check            read and check every page of the store (--full)\n"
@@ -73,6 +76,8 @@ static const struct cli_command commands[] = {
 	{"dpia", "screen", cmd_dpia_screen},
 	{"request", "due", cmd_request_due},
 	{"breach", "due", cmd_breach_due},
+	{"due", NULL, cmd_due},
+	{"toms", NULL, cmd_toms},
 	{"retention", NULL, cmd_retention},
 	{"verify", NULL, cmd_verify},
 	{"check", NULL, cmd_check},

@@ -11,6 +11,8 @@ int cmd_ropa(struct cli *c, int argc, char **argv);
 int cmd_audit_rules(struct cli *c, int argc, char **argv);
 int cmd_request_due(struct cli *c, int argc, char **argv);
 int cmd_breach_due(struct cli *c, int argc, char **argv);
+int cmd_due(struct cli *c, int argc, char **argv);
+int cmd_toms(struct cli *c, int argc, char **argv);
 int cmd_review(struct cli *c, int argc, char **argv);
 int cmd_finding_breach(struct cli *c, int argc, char **argv);
 int cmd_retention(struct cli *c, int argc, char **argv);
