@@ -11,6 +11,7 @@
 #include "isms/entity.h"
 #include "isms/strutil.h"
 #include "nc_sources_internal.h"
+#include "soa_internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -370,13 +371,21 @@ static const struct isms_entity e_asset = ENTITY("asset", "assets", "asset", NUL
 						 "assets and their protection requirements");
 static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat", NULL, 0,
 						  threat_fields, "threats (BSI elementary threats and own)");
-static const struct isms_entity e_control = ENTITY("control", "controls", "control", NULL,
-						   ISMS_EF_CATALOGUE, control_fields,
-						   "Annex A controls and their applicability");
+static const struct isms_entity e_control = {
+	.name = "control", .plural = "controls", .table = "control", .flags = ISMS_EF_CATALOGUE,
+	.fields = control_fields, .nfields = N(control_fields),
+	.help = "Annex A controls and their applicability",
+	/* an exclusion is justified and has no measures (ISO 27001 6.1.3 d) */
+	.written = soa_control_written,
+};
 static const struct isms_entity e_risk = ENTITY("risk", "risks", "risk", "R-", 0, risk_fields,
 						"the risk register");
-static const struct isms_entity e_measure = ENTITY("measure", "measures", "measure", "M-", 0,
-						   measure_fields, "measures treating risks");
+static const struct isms_entity e_measure = {
+	.name = "measure", .plural = "measures", .table = "measure", .auto_prefix = "M-",
+	.fields = measure_fields, .nfields = N(measure_fields), .help = "measures treating risks",
+	/* none on an excluded control */
+	.written = soa_measure_written,
+};
 static const struct isms_entity e_review = {
 	.name = "review", .plural = "reviews", .table = "review", .auto_prefix = "V-",
 	.fields = review_fields, .nfields = N(review_fields), .help = "reviews and when they are due",
