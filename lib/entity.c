@@ -119,9 +119,10 @@ static const struct isms_field control_fields[] = {
 	 .help = "implementation status"},
 	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
 	 .help = "responsible person"},
-	{.name = "measures", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
-	 .sql = "(SELECT count(*) FROM measure m WHERE m.control = t.pk)",
-	 .help = "measures implementing it"},
+	{.name = "measures", .flags = ISMS_FF_COMPUTED,
+	 .sql = "(SELECT group_concat(id, ',') FROM"
+		" (SELECT m.id FROM measure m WHERE m.control = t.pk ORDER BY m.pk))",
+	 .help = "measures implementing it, by key (comma-separated)"},
 };
 
 static const struct isms_field risk_fields[] = {

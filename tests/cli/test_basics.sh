@@ -194,7 +194,7 @@ out_has "1200.50" "the table shows the cost with two decimals"
 isms measure set M-1 --status implemented
 expect_rc 0 "measure set"
 isms --json control show 8.13
-is "$(js 'd["measures"]')" 1 "the control counts its measure"
+is "$(js 'd["measures"]')" M-1 "the control lists its measure by key"
 isms -q measure add --title "Patch CMS" --risk R-1
 isms measure remove M-2
 expect_rc 0 "measure remove"
