@@ -278,16 +278,16 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 				 id, status);
 	if (r >= 0)
 		r = person_check(s, "soa approve", by, today, &role);
-	if (r >= 0 && strcmp(role, "management") != 0)
-		r = store_seterr(s, -EPERM,
-				 "soa version '%.64s' cannot be approved by '%.64s': role is '%s',"
-				 " approval needs a member of management (role management)",
-				 id, by, role);
 	if (r >= 0 && proposer && strcmp(proposer, by) == 0)
 		r = store_seterr(s, -EPERM,
 				 "soa version '%.64s' cannot be approved by '%.64s': the proposer does"
 				 " not approve their own proposal",
 				 id, by);
+	if (r >= 0 && strcmp(role, "management") != 0)
+		r = store_seterr(s, -EPERM,
+				 "soa version '%.64s' cannot be approved by '%.64s': role is '%s',"
+				 " approval needs a member of management (role management)",
+				 id, by, role);
 	if (r >= 0)
 		r = sha256_hex(snap, sha);
 	if (r >= 0 && strcmp(sha, stored) != 0)

@@ -85,6 +85,10 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 	bool summary = false;
 	int r, code;
 
+	/* before HELP: each subcommand has its own --help */
+	if (argc > 1 && (strcmp(argv[1], "propose") == 0 || strcmp(argv[1], "approve") == 0 ||
+			 strcmp(argv[1], "versions") == 0))
+		return soa_version_cmd(c, argc - 1, argv + 1);
 	HELP(argc, argv,
 	     "Usage: ismsctl soa [--summary]\n"
 	     "       ismsctl soa propose [--title T] --by PERSON\n"
@@ -101,9 +105,6 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 	     "not the proposer, no control undecided) approves it, 'versions' lists them.\n"
 	     "Change an entry with: ismsctl control set 8.15 --applicable yes\n"
 	     "  --justification '...' --status implemented\n");
-	if (argc > 1 && (strcmp(argv[1], "propose") == 0 || strcmp(argv[1], "approve") == 0 ||
-			 strcmp(argv[1], "versions") == 0))
-		return soa_version_cmd(c, argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--summary") == 0)
 			summary = true;
