@@ -405,7 +405,7 @@ isms control --help
 out_lacks "control add" "control --help offers no add"
 out_lacks "control remove" "control --help offers no remove"
 
-for c in init import export verify soa "soa propose" "soa approve" "soa versions" overdue setting budget matrix "risk matrix" "risk top" \
+for c in init import export verify soa "soa propose" "soa approve" "soa versions" "soa show" overdue setting budget matrix "risk matrix" "risk top" \
 	"review due" "evidence add" "setting set" "matrix load"; do
 	# shellcheck disable=SC2086
 	isms $c --help

@@ -17,7 +17,7 @@ isms -q person add --name sofia --role security_officer
 isms -q person add --name mia --role management
 isms -q person add --name max --role management
 
-for sub in propose approve versions; do
+for sub in propose approve versions show; do
 	isms soa $sub --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: ismsctl soa $sub" "$OUT"; then
 		ok "soa $sub --help"
@@ -121,5 +121,19 @@ out_has "SoA version SOA-3, approved " "the table names the approved version"
 isms --json soa --summary
 is "$(js '[(t["soa_version"], t["soa_approved_by"]) for t in d if t["theme"] == "total"]')" \
 	'[["SOA-3", "max"]]' "the summary names it too"
+
+# --- what a version froze ----------------------------------------------------------
+isms -q control set 8.13 --status implemented
+isms --json soa show SOA-1
+expect_rc 0 "soa show"
+is "$(js '[(c["applicable"], c["status"], c["measures"]) for c in d if c["id"] == "8.13"]')" \
+	'[["yes", "partial", "M-1,M-2"]]' "soa show gives the frozen entry, not today's"
+is "$(js '[c["applicable"] for c in d if c["id"] == "5.2"]')" '["undecided"]' \
+	"SOA-1 was proposed with 5.2 undecided"
+isms soa show SOA-3
+out_has "SoA version SOA-3 (approved), SHA-256 $sha" "the table names status and hash"
+isms soa show SOA-9
+expect_rc 3 "an unknown version is not found"
+err_has "no soa version 'SOA-9'" "and says so"
 
 done_testing

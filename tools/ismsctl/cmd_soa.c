@@ -87,13 +87,13 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 
 	/* before HELP: each subcommand has its own --help */
 	if (argc > 1 && (strcmp(argv[1], "propose") == 0 || strcmp(argv[1], "approve") == 0 ||
-			 strcmp(argv[1], "versions") == 0))
+			 strcmp(argv[1], "versions") == 0 || strcmp(argv[1], "show") == 0))
 		return soa_version_cmd(c, argc - 1, argv + 1);
 	HELP(argc, argv,
 	     "Usage: ismsctl soa [--summary]\n"
 	     "       ismsctl soa propose [--title T] --by PERSON\n"
 	     "       ismsctl soa approve SOA-n --by PERSON\n"
-	     "       ismsctl soa versions\n\n"
+	     "       ismsctl soa versions | show SOA-n\n\n"
 	     "The Statement of Applicability: every Annex A control, whether it applies,\n"
 	     "why, how far it is implemented (claimed) and its measures, beside what its\n"
 	     "control tests observed (the latest results of 'ismsctl assess': pass, fail,\n"
@@ -102,7 +102,8 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 	     "approved version, its date and approver on each row.  --summary counts per\n"
 	     "theme: implementation status over applicable controls only, excluded and\n"
 	     "undecided ones apart.  'propose' freezes a version, 'approve' (management,\n"
-	     "not the proposer, no control undecided) approves it, 'versions' lists them.\n"
+	     "not the proposer, no control undecided) approves it, 'versions' lists them,\n"
+	     "'show' prints what one froze.\n"
 	     "Change an entry with: ismsctl control set 8.15 --applicable yes\n"
 	     "  --justification '...' --status implemented\n");
 	for (int i = 1; i < argc; i++) {

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "ismsctl.h"
 #include "isms/soa.h"
 #include "report.h"
@@ -111,8 +113,99 @@ static int versions(struct cli *c, int argc, char **argv)
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }
 
+struct found {
+	const char *id;
+	char *snapshot, *status, *sha;
+};
+
+static int find_cb(const struct isms_soa_version *v, void *ud)
+{
+	struct found *f = ud;
+
+	if (strcmp(v->id, f->id) != 0)
+		return 0;
+	f->snapshot = strdup(v->snapshot ? v->snapshot : "");
+	f->status = strdup(v->status);
+	f->sha = strdup(v->sha256 ? v->sha256 : "");
+	return f->snapshot && f->status && f->sha ? 1 : -ENOMEM;
+}
+
+/* One control of a snapshot as a row: its measures joined by ','. */
+static int snapshot_row(struct out_table *t, struct json_object *o)
+{
+	static const char *const keys[] = {"id", "applicable", "justification", "status"};
+	struct json_object *v, *m = NULL;
+	const char *row[5] = {0};
+	char measures[1024] = "";
+
+	for (size_t k = 0; k < 4; k++)
+		if (json_object_object_get_ex(o, keys[k], &v) && v)
+			row[k] = json_object_get_string(v);
+	json_object_object_get_ex(o, "measures", &m);
+	for (size_t i = 0; m && i < json_object_array_length(m); i++) {
+		size_t len = strlen(measures);
+
+		snprintf(measures + len, sizeof(measures) - len, "%s%s", i ? "," : "",
+			 json_object_get_string(json_object_array_get_idx(m, i)));
+	}
+	row[4] = measures[0] ? measures : NULL;
+	return out_table_add(t, row);
+}
+
+static int show(struct cli *c, int argc, char **argv)
+{
+	static const char *const cols[] = {"id", "applicable", "justification", "status",
+					   "measures"};
+	struct found f = {0};
+	struct json_object *doc = NULL, *arr = NULL;
+	struct out_table t;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl soa show SOA-n\n\n"
+	     "The SoA as version SOA-n froze it: each control's applicability,\n"
+	     "justification, status and measures, whatever the register says now.\n");
+	if (argc != 2)
+		return cli_usage("soa show", "'show' takes the version, SOA-n");
+	f.id = argv[1];
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = isms_soa_versions(c->store, find_cb, &f);
+	if (r == 0) {
+		fprintf(stderr, "%s: no soa version '%s' (see 'ismsctl soa versions')\n", cli_prog,
+			argv[1]);
+		return EXIT_NOTFOUND;
+	}
+	if (r > 0) {
+		doc = json_tokener_parse(f.snapshot);
+		r = doc && json_object_object_get_ex(doc, "controls", &arr) ? 0 : -EBADMSG;
+	}
+	if (r >= 0)
+		r = out_table_init(&t, 5);
+	else
+		goto out;
+	for (size_t k = 0; r >= 0 && k < 5; k++)
+		r = out_table_set_col(&t, k, cols[k], OT_TEXT);
+	for (size_t i = 0; r >= 0 && i < json_object_array_length(arr); i++)
+		r = snapshot_row(&t, json_object_array_get_idx(arr, i));
+	if (r >= 0 && c->fmt == OUT_TABLE && !c->quiet)
+		printf("SoA version %s (%s), SHA-256 %s\n", argv[1], f.status, f.sha);
+	if (r >= 0)
+		r = out_print(stdout, c->fmt, &t);
+	out_table_release(&t);
+out:
+	json_object_put(doc);
+	free(f.snapshot);
+	free(f.status);
+	free(f.sha);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
 int soa_version_cmd(struct cli *c, int argc, char **argv)
 {
+	if (strcmp(argv[0], "show") == 0)
+		return show(c, argc, argv);
 	if (strcmp(argv[0], "propose") == 0)
 		return propose(c, argc, argv);
 	if (strcmp(argv[0], "approve") == 0)

@@ -31,6 +31,7 @@ static void usage(FILE *f)
 		"  soa propose      freeze the SoA as a draft version SOA-n (--by PERSON)\n"
 		"  soa approve S    approve a SoA version (management, not the proposer)\n"
 		"  soa versions     the SoA's versions, approved and superseded\n"
+		"  soa show S       the SoA as version S froze it\n"
 		"  assess           run the control tests over the evidence of a period\n"
 		"  assess trend     each test's results over its last periods\n"
 		"  test attest T    record a manual attestation for a control test\n"
