@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Versions of the Statement of Applicability: proposed as a frozen snapshot, approved by management. */
+/* Versions of the SoA: proposed as a frozen snapshot, approved by management. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,8 @@
 #include "isms/evidence.h"
 #include "isms/soa.h"
 #include "store_internal.h"
+
+#define COL(st, i) ((const char *)sqlite3_column_text((st), (i)))
 
 static int sha256_hex(const char *text, char out[65])
 {
@@ -59,13 +61,13 @@ static int person_check(struct isms_store *s, const char *what, const char *by, 
 		r = store_seterr(s, -ENOENT, "%s: no person '%.64s' (see 'ismsctl person list')", what,
 				 by);
 	if (r == 1) {
-		const char *until = (const char *)sqlite3_column_text(st, 1);
+		const char *until = COL(st, 1);
 
 		r = 0;
 		if (until && strcmp(until, today) < 0)
 			r = store_seterr(s, -EPERM, "%s: '%.64s' is not active since %s", what, by,
 					 until);
-		else if (ret_role && !(*ret_role = strdup((const char *)sqlite3_column_text(st, 0))))
+		else if (ret_role && !(*ret_role = strdup(COL(st, 0))))
 			r = -ENOMEM;
 	}
 	sqlite3_finalize(st);
@@ -88,8 +90,8 @@ static int snapshot_build(struct isms_store *s, char **ret)
 				  &st);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
 		struct json_object *o = json_object_new_object();
-		const char *just = (const char *)sqlite3_column_text(st, 2);
-		struct json_object *m = json_tokener_parse((const char *)sqlite3_column_text(st, 4));
+		const char *just = COL(st, 2);
+		struct json_object *m = json_tokener_parse(COL(st, 4));
 
 		if (!o || !m || json_object_array_add(arr, o) != 0) {
 			json_object_put(o);
@@ -98,12 +100,12 @@ static int snapshot_build(struct isms_store *s, char **ret)
 			break;
 		}
 		json_object_object_add(o, "id",
-				       json_object_new_string((const char *)sqlite3_column_text(st, 0)));
+				       json_object_new_string(COL(st, 0)));
 		json_object_object_add(o, "applicable",
-				       json_object_new_string((const char *)sqlite3_column_text(st, 1)));
+				       json_object_new_string(COL(st, 1)));
 		json_object_object_add(o, "justification", just ? json_object_new_string(just) : NULL);
 		json_object_object_add(o, "status",
-				       json_object_new_string((const char *)sqlite3_column_text(st, 3)));
+				       json_object_new_string(COL(st, 3)));
 		json_object_object_add(o, "measures", m);
 	}
 	sqlite3_finalize(st);
@@ -265,7 +267,7 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 		const char *c[4];
 
 		for (int i = 0; i < 4; i++)
-			c[i] = (const char *)sqlite3_column_text(st, i);
+			c[i] = COL(st, i);
 		status = strdup(c[0]);
 		proposer = c[1] ? strdup(c[1]) : NULL;
 		snap = c[2] ? strdup(c[2]) : NULL;
@@ -354,7 +356,7 @@ int isms_soa_versions(struct isms_store *s,
 		const char *c[9];
 
 		for (int i = 0; i < 9; i++)
-			c[i] = (const char *)sqlite3_column_text(st, i);
+			c[i] = COL(st, i);
 		{
 			const struct isms_soa_version v = {c[0], c[1], c[2], c[3], c[4],
 							   c[5], c[6], c[7], c[8]};

@@ -11,6 +11,8 @@
 #include "soa_internal.h"
 #include "store_internal.h"
 
+#define COL(st, i) ((const char *)sqlite3_column_text((st), (i)))
+
 /* The measures names listed in a message: enough to find them. */
 #define SOA_NAMES_MAX 5
 
@@ -51,10 +53,10 @@ int soa_control_written(struct isms_store *s, const struct isms_entity *e, const
 	if (r >= 0)
 		r = store_step_row(s, st);
 	if (r == 1) {
-		const char *ap = (const char *)sqlite3_column_text(st, 0);
+		const char *ap = COL(st, 0);
 
 		excluded = ap && strcmp(ap, "no") == 0;
-		justified = !blank((const char *)sqlite3_column_text(st, 1));
+		justified = !blank(COL(st, 1));
 		r = 0;
 	}
 	sqlite3_finalize(st);
@@ -77,7 +79,7 @@ int soa_control_written(struct isms_store *s, const struct isms_entity *e, const
 			size_t len = strlen(names);
 
 			snprintf(names + len, sizeof(names) - len, "%s%.32s", count ? ", " : "",
-				 (const char *)sqlite3_column_text(st, 0));
+				 COL(st, 0));
 		}
 		count++;
 	}
@@ -115,7 +117,7 @@ int soa_measure_written(struct isms_store *s, const struct isms_entity *e, const
 		r = store_seterr(s, -EINVAL,
 				 "measure '%.64s' cannot implement control '%.64s': the control is not"
 				 " applicable (excluded from the SoA); make it applicable first",
-				 key, (const char *)sqlite3_column_text(st, 0));
+				 key, COL(st, 0));
 	sqlite3_finalize(st);
 	return r;
 }
