@@ -12,6 +12,7 @@
 #include "isms/strutil.h"
 #include "nc_sources_internal.h"
 #include "risk_accept_internal.h"
+#include "soa_internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -132,14 +133,16 @@ static const struct isms_field control_fields[] = {
 	 .choices = themes, .help = "Annex A theme"},
 	{.name = "applicable", .type = ISMS_FT_ENUM, .choices = applicability, .dflt = "undecided",
 	 .help = "in the Statement of Applicability"},
-	{.name = "justification", .help = "why it is included or excluded"},
+	{.name = "justification",
+	 .help = "why it is included or excluded (required when not applicable)"},
 	{.name = "status", .type = ISMS_FT_ENUM, .choices = control_status, .dflt = "not_started",
 	 .help = "implementation status"},
 	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
 	 .help = "responsible person"},
-	{.name = "measures", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
-	 .sql = "(SELECT count(*) FROM measure m WHERE m.control = t.pk)",
-	 .help = "measures implementing it"},
+	{.name = "measures", .flags = ISMS_FF_COMPUTED,
+	 .sql = "(SELECT group_concat(id, ',') FROM"
+		" (SELECT m.id FROM measure m WHERE m.control = t.pk ORDER BY m.pk))",
+	 .help = "measures implementing it, by key (comma-separated)"},
 };
 
 static const struct isms_field risk_fields[] = {
@@ -400,17 +403,25 @@ static const struct isms_entity e_asset = ENTITY("asset", "assets", "asset", NUL
 						 "assets and their protection requirements");
 static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat", NULL, 0,
 						  threat_fields, "threats (BSI elementary threats and own)");
-static const struct isms_entity e_control = ENTITY("control", "controls", "control", NULL,
-						   ISMS_EF_CATALOGUE, control_fields,
-						   "Annex A controls and their applicability");
+static const struct isms_entity e_control = {
+	.name = "control", .plural = "controls", .table = "control", .flags = ISMS_EF_CATALOGUE,
+	.fields = control_fields, .nfields = N(control_fields),
+	.help = "Annex A controls and their applicability",
+	/* an exclusion is justified and has no measures (ISO 27001 6.1.3 d) */
+	.written = soa_control_written,
+};
 static const struct isms_entity e_risk = {
 	.name = "risk", .plural = "risks", .table = "risk", .auto_prefix = "R-",
 	.fields = risk_fields, .nfields = N(risk_fields), .help = "the risk register",
 	/* acceptance by management, not by its owner, on a day that has come */
 	.written = risk_written,
 };
-static const struct isms_entity e_measure = ENTITY("measure", "measures", "measure", "M-", 0,
-						   measure_fields, "measures treating risks");
+static const struct isms_entity e_measure = {
+	.name = "measure", .plural = "measures", .table = "measure", .auto_prefix = "M-",
+	.fields = measure_fields, .nfields = N(measure_fields), .help = "measures treating risks",
+	/* none on an excluded control */
+	.written = soa_measure_written,
+};
 static const struct isms_entity e_review = {
 	.name = "review", .plural = "reviews", .table = "review", .auto_prefix = "V-",
 	.fields = review_fields, .nfields = N(review_fields), .help = "reviews and when they are due",

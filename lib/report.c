@@ -329,7 +329,8 @@ static int add_controls(struct isms_store *s, const struct report_bounds *b, str
 		if (t == 4)
 			continue;
 		cnt[t][0]++;
-		if (strcmp(ap, "no") == 0)
+		/* undecided is not applicable yet: it has no implementation to count */
+		if (strcmp(ap, "yes") != 0)
 			continue;
 		cnt[t][1]++;
 		for (k = 0; k < 4 && strcmp(claimed[k], cl) != 0; k++)

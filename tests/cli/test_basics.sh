@@ -194,7 +194,7 @@ out_has "1200.50" "the table shows the cost with two decimals"
 isms measure set M-1 --status implemented
 expect_rc 0 "measure set"
 isms --json control show 8.13
-is "$(js 'd["measures"]')" 1 "the control counts its measure"
+is "$(js 'd["measures"]')" M-1 "the control lists its measure by key"
 isms -q measure add --title "Patch CMS" --risk R-1
 isms measure remove M-2
 expect_rc 0 "measure remove"
@@ -405,7 +405,7 @@ isms control --help
 out_lacks "control add" "control --help offers no add"
 out_lacks "control remove" "control --help offers no remove"
 
-for c in init import export verify soa overdue setting budget matrix "risk matrix" "risk top" \
+for c in init import export verify soa "soa propose" "soa approve" "soa versions" "soa show" overdue setting budget matrix "risk matrix" "risk top" \
 	"review due" "evidence add" "setting set" "matrix load"; do
 	# shellcheck disable=SC2086
 	isms $c --help

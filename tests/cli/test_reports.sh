@@ -105,11 +105,11 @@ is "$(sed -n 1p "$OUT" | tr -s ' ' | sed 's/ $//')" \
 
 isms soa --summary
 expect_rc 0 "soa --summary"
-is "$(row organizational)" "organizational 37 0 0 37 0 0 0 37" "37 organizational controls, all undecided"
-is "$(row people)" "people 8 0 0 8 0 0 0 8" "8 people controls"
-is "$(row physical)" "physical 14 0 0 14 0 0 0 14" "14 physical controls"
-is "$(row technological)" "technological 34 0 0 34 0 0 0 34" "34 technological controls"
-is "$(row total)" "total 93 0 0 93 0 0 0 93" "93 controls in all"
+is "$(row organizational)" "organizational 37 0 0 37 0 0 0 0" "37 organizational controls, all undecided, none counted as not started"
+is "$(row people)" "people 8 0 0 8 0 0 0 0" "8 people controls"
+is "$(row physical)" "physical 14 0 0 14 0 0 0 0" "14 physical controls"
+is "$(row technological)" "technological 34 0 0 34 0 0 0 0" "34 technological controls"
+is "$(row total)" "total 93 0 0 93 0 0 0 0" "93 controls in all"
 
 isms -q control set 5.1 --applicable yes --status implemented --justification "required by 5.2"
 isms -q control set 5.2 --applicable yes --status partial
@@ -121,13 +121,14 @@ is "$(js '[(t["theme"], t["controls"]) for t in d]')" \
 	'[["organizational", 37], ["people", 8], ["physical", 14], ["technological", 34], ["total", 93]]' \
 	"--json: 37/8/14/34/93"
 is "$(js '[t for t in d if t["theme"] == "total"][0]')" \
-	'{"theme": "total", "controls": 93, "applicable": 3, "not_applicable": 1, "undecided": 89, "implemented": 1, "partial": 1, "planned": 1, "not_started": 89}' \
-	"--json totals: 3 applicable, 1 not, 89 undecided; a not-applicable control counts in no status"
+	'{"theme": "total", "controls": 93, "applicable": 3, "not_applicable": 1, "undecided": 89, "implemented": 1, "partial": 1, "planned": 1, "not_started": 0, "soa_version": "no approved version", "soa_approved_at": null, "soa_approved_by": null}' \
+	"--json totals: 3 applicable, 1 not, 89 undecided; status counted over applicable controls only; no approved version"
 is "$(js '[t["applicable"] for t in d if t["theme"] == "organizational"]')" '[2]' \
 	"two organizational controls apply"
 isms soa
 expect_rc 0 "soa"
-is "$(grep -c . "$OUT")" 94 "soa lists 93 controls and a header"
+is "$(grep -c . "$OUT")" 95 "soa lists 93 controls, a header and the version line"
+out_has "SoA: no approved version" "soa says there is no approved version"
 is "$(row 7.4 | awk '{ print $1, $(NF - 3), $(NF - 2), $(NF - 1), $NF }')" "7.4 no implemented no premises" "soa shows applicability, status and justification"
 isms --json soa
 is "$(js '[(c["applicable"], c["justification"]) for c in d if c["id"] == "5.1"]')" \

@@ -210,6 +210,7 @@ static void t_parse_int_enum_date(void **state)
 	parse_bad(measures, "3");
 	/* ...but the INT type itself checks its digits. */
 	plain_int.flags = 0;
+	plain_int.type = ISMS_FT_INT;
 	parse_ok(&plain_int, "-12", "-12");
 	parse_bad(&plain_int, "12a");
 	parse_bad(&plain_int, "99999999999999999999");

@@ -204,6 +204,9 @@ static void t_controls_observed_in_period(void **state)
 	assert_int_equal(ati(themes, "3.observed.fail"), 1);
 	assert_int_equal(ati(themes, "3.observed.pass"), 0);
 	assert_int_equal(ati(themes, "3.claimed.implemented"), 1);
+	/* the 33 undecided controls are neither applicable nor "not started" */
+	assert_int_equal(ati(themes, "3.applicable"), 1);
+	assert_int_equal(ati(themes, "3.claimed.not_started"), 0);
 	assert_string_equal(ats(f, "controls.flagged.0.control"), "8.15");
 	assert_string_equal(ats(f, "controls.flagged.0.observed"), "fail");
 	assert_int_equal(ati(f, "assessments.results"), 1);

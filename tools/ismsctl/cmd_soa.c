@@ -80,18 +80,30 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 	static const char *const themes[] = {"organizational", "people", "physical",
 					     "technological"};
 	const struct isms_entity *e;
+	struct soa_approved appr;
 	struct rows rs = {0};
 	bool summary = false;
 	int r, code;
 
+	/* before HELP: each subcommand has its own --help */
+	if (argc > 1 && (strcmp(argv[1], "propose") == 0 || strcmp(argv[1], "approve") == 0 ||
+			 strcmp(argv[1], "versions") == 0 || strcmp(argv[1], "show") == 0))
+		return soa_version_cmd(c, argc - 1, argv + 1);
 	HELP(argc, argv,
-	     "Usage: ismsctl soa [--summary]\n\n"
+	     "Usage: ismsctl soa [--summary]\n"
+	     "       ismsctl soa propose [--title T] --by PERSON\n"
+	     "       ismsctl soa approve SOA-n --by PERSON\n"
+	     "       ismsctl soa versions | show SOA-n\n\n"
 	     "The Statement of Applicability: every Annex A control, whether it applies,\n"
-	     "why, and how far it is implemented (claimed), beside what its control\n"
-	     "tests observed (the latest results of 'ismsctl assess': pass, fail,\n"
+	     "why, how far it is implemented (claimed) and its measures, beside what its\n"
+	     "control tests observed (the latest results of 'ismsctl assess': pass, fail,\n"
 	     "insufficient), when, on how many evidence rows and hosts; 'flag' marks a\n"
-	     "claimed 'implemented' that fails or has no evidence.  --summary counts per\n"
-	     "theme.\n"
+	     "claimed 'implemented' that fails or has no evidence.  JSON and CSV name the\n"
+	     "approved version, its date and approver on each row.  --summary counts per\n"
+	     "theme: implementation status over applicable controls only, excluded and\n"
+	     "undecided ones apart.  'propose' freezes a version, 'approve' (management,\n"
+	     "not the proposer, no control undecided) approves it, 'versions' lists them,\n"
+	     "'show' prints what one froze.\n"
 	     "Change an entry with: ismsctl control set 8.15 --applicable yes\n"
 	     "  --justification '...' --status implemented\n");
 	for (int i = 1; i < argc; i++) {
@@ -103,18 +115,29 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
-	r = report_load_rows(c, "control", NULL, 0, &rs, &e);
+	r = soa_approved_get(c, &appr);
+	if (r >= 0)
+		r = report_load_rows(c, "control", NULL, 0, &rs, &e);
 	if (r < 0) {
 		rows_release(&rs);
 		return cli_store_fail(c, r);
 	}
+	if (c->fmt == OUT_TABLE && !c->quiet) {
+		if (appr.found)
+			printf("SoA version %s, approved %s by %s\n", appr.id, appr.at, appr.by);
+		else
+			printf("SoA: no approved version (see 'ismsctl soa propose')\n");
+	}
 	if (!summary) {
-		r = soa_print_observed(c, e, &rs);
+		r = soa_print_observed(c, e, &rs, &appr);
 	} else {
 		struct out_table t;
 		static const char *const names[] = {"theme", "controls", "applicable",
 						    "not_applicable", "undecided", "implemented",
-						    "partial", "planned", "not_started"};
+						    "partial", "planned", "not_started",
+						    "soa_version", "soa_approved_at",
+						    "soa_approved_by"};
+		size_t ncols = c->fmt != OUT_TABLE ? 12 : 9;
 		long cnt[5][8] = {{0}};
 
 		for (size_t i = 0; i < rs.n; i++) {
@@ -132,24 +155,28 @@ int cmd_soa(struct cli *c, int argc, char **argv)
 					continue;
 				x[0]++;
 				x[strcmp(ap, "yes") == 0 ? 1 : strcmp(ap, "no") == 0 ? 2 : 3]++;
-				if (strcmp(ap, "no") != 0)
+				/* how far only what applies is implemented (6.1.3 d) */
+				if (strcmp(ap, "yes") == 0)
 					x[strcmp(st, "implemented") == 0 ? 4 :
 					  strcmp(st, "partial") == 0 ? 5 :
 					  strcmp(st, "planned") == 0 ? 6 : 7]++;
 			}
 		}
-		r = out_table_init(&t, 9);
-		for (size_t k = 0; r >= 0 && k < 9; k++)
-			r = out_table_set_col(&t, k, names[k], k ? OT_INT : OT_TEXT);
+		r = out_table_init(&t, ncols);
+		for (size_t k = 0; r >= 0 && k < ncols; k++)
+			r = out_table_set_col(&t, k, names[k], k && k < 9 ? OT_INT : OT_TEXT);
 		for (int k = 0; r >= 0 && k < 5; k++) {
 			char num[8][24];
-			const char *row[9];
+			const char *row[12];
 
 			row[0] = k < 4 ? themes[k] : "total";
 			for (int j = 0; j < 8; j++) {
 				snprintf(num[j], sizeof(num[j]), "%ld", cnt[k][j]);
 				row[j + 1] = num[j];
 			}
+			row[9] = appr.found ? appr.id : "no approved version";
+			row[10] = appr.found ? appr.at : NULL;
+			row[11] = appr.found ? appr.by : NULL;
 			r = out_table_add(&t, row);
 		}
 		if (r >= 0)

@@ -64,8 +64,10 @@ static void observed_release(struct observed *ob)
  * relied on, and a flag where "implemented" is claimed but its tests fail
  * or show no evidence.
  */
-int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct rows *rs)
+int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct rows *rs,
+		       const struct soa_approved *a)
 {
+	static const char *const ver[] = {"soa_version", "soa_approved_at", "soa_approved_by"};
 	static const char *const short_cols[] = {"id", "title", "applicable", "status", NULL};
 	static const char *const obs[] = {"observed", "assessed", "evidence", "hosts", "tests",
 					  "flag"};
@@ -75,6 +77,8 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 	struct out_table t;
 	size_t map[64], nf = 0, ncols;
 	bool every = c->fmt != OUT_TABLE || c->all;
+	/* machines get the version on every row; people get it once, above the table */
+	size_t nver = c->fmt != OUT_TABLE ? 3 : 0;
 	int r, flagged = 0;
 
 	r = isms_assess_observed(c->store, observed_cb, &ob);
@@ -87,7 +91,7 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 		for (; short_cols[nf]; nf++)
 			map[nf] = (size_t)isms_entity_field_index(e, short_cols[nf]);
 	/* for people the justification comes last: it is the longest */
-	ncols = nf + 6 + (every ? 0 : 1);
+	ncols = nf + 6 + (every ? 0 : 1) + nver;
 	r = out_table_init(&t, ncols);
 	for (size_t k = 0; r >= 0 && k < nf; k++)
 		r = out_table_set_col(&t, k, e->fields[map[k]].name,
@@ -96,6 +100,8 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 		r = out_table_set_col(&t, nf + k, obs[k], obs_types[k]);
 	if (r >= 0 && !every)
 		r = out_table_set_col(&t, nf + 6, "justification", OT_TEXT);
+	for (size_t k = 0; r >= 0 && k < nver; k++)
+		r = out_table_set_col(&t, ncols - nver + k, ver[k], OT_TEXT);
 	for (size_t i = 0; r >= 0 && i < rs->n; i++) {
 		const char *row[80] = {0}, *id = FIELD(e, rs->v[i], "id");
 		const char *status = FIELD(e, rs->v[i], "status");
@@ -124,6 +130,11 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 		}
 		if (!every)
 			row[nf + 6] = FIELD(e, rs->v[i], "justification");
+		if (nver) {
+			row[ncols - 3] = a->found ? a->id : "no approved version";
+			row[ncols - 2] = a->found ? a->at : NULL;
+			row[ncols - 1] = a->found ? a->by : NULL;
+		}
 		r = out_table_add(&t, row);
 	}
 	if (r >= 0)

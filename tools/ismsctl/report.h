@@ -27,7 +27,20 @@ extern const struct isms_entity *report_sort_e;
 int report_print_rows(struct cli *c, const struct isms_entity *e, struct rows *rs, size_t limit,
 		      const char *const *cols);
 
-/* The SoA (cmd_soa_observed.c): the controls @rs with their observed status, printed. */
-int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct rows *rs);
+/* The approved SoA version, if any (cmd_soa_version.c). */
+struct soa_approved {
+	bool found;
+	char id[32], at[40], by[128];
+};
+int soa_approved_get(struct cli *c, struct soa_approved *ret);
+/* ismsctl soa propose | approve | versions (argv[0] the subcommand). */
+int soa_version_cmd(struct cli *c, int argc, char **argv);
+
+/*
+ * The SoA (cmd_soa_observed.c): the controls @rs with their observed status,
+ * printed; in JSON and CSV each row names the approved version @a.
+ */
+int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct rows *rs,
+		       const struct soa_approved *a);
 
 #endif
