@@ -27,6 +27,8 @@ struct isms_store {
 	} autokey;
 	/* An import is under way (import.c): written() hooks check, and do not act. */
 	bool importing;
+	/* Who writes (history.c): found once per handle, "" until then. */
+	char actor[64];
 	char errmsg[512];
 	/* The evidence key (evidence_key.c) once loaded; wiped when the store is freed. */
 	unsigned char evkey[32];
