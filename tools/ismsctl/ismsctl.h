@@ -30,6 +30,7 @@ int cli_zone(const char *name, struct isms_tz **ret);
 
 /* cmd_nc.c: closing nonconformities on their effectiveness check. */
 int cmd_nc_close(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
 /* cmd_audit.c: the internal audit's sample and findings. */
 int cmd_audit_sample(struct cli *c, int argc, char **argv);
 int cmd_audit_finding(struct cli *c, int argc, char **argv);
