@@ -129,7 +129,7 @@ int history_write(struct isms_store *s, const struct isms_entity *e, const char 
 	size_t changed = 0;
 	int r = 0;
 
-	if (!history_journaled(e))
+	if (!history_journaled(e) || s->history_off)
 		return 0;
 	if (!s->actor[0])
 		isms_actor_get(s->actor);

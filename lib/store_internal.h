@@ -29,6 +29,9 @@ struct isms_store {
 	bool importing;
 	/* Who writes (history.c): found once per handle, "" until then. */
 	char actor[64];
+	/* Built-in rows are being installed (assess_record.c): they come with the
+	 * program, like the catalogue, and are not journaled. */
+	bool history_off;
 	char errmsg[512];
 	/* The evidence key (evidence_key.c) once loaded; wiped when the store is freed. */
 	unsigned char evkey[32];
