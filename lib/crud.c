@@ -230,7 +230,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 			s->autokey.next = num + 1;
 	}
 	/* The history row before the hook's consequences, which may be journaled too. */
-	if (history_journaled(e)) {
+	if (history_journaled(s, e)) {
 		char **after = NULL;
 
 		r = history_load(s, e, key, &after);
@@ -311,7 +311,7 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 			return r;
 	}
 	/* What it said before, once: the history row names what changed. */
-	if (history_journaled(e)) {
+	if (history_journaled(s, e)) {
 		r = history_load(s, e, key, &before);
 		if (r < 0)
 			return r;
@@ -356,7 +356,7 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 	if (r == -EEXIST)
 		store_seterr(s, r, "%s '%.64s': change conflicts with an existing record: %s",
 			     e->name, key, sqlite3_errmsg(s->db));
-	if (r >= 0 && history_journaled(e)) {
+	if (r >= 0 && history_journaled(s, e)) {
 		r = history_load(s, e, key, &after);
 		if (r >= 0)
 			r = history_write(s, e, key, "change", before, after);
@@ -409,7 +409,7 @@ int isms_record_remove(struct isms_store *s, const struct isms_entity *e, const 
 		r = store_seterr(s, -ENOENT, "%s '%.64s' not found", e->name, key);
 	if (r >= 0 && e->removing)
 		r = e->removing(s, e, key);
-	if (r >= 0 && history_journaled(e))
+	if (r >= 0 && history_journaled(s, e))
 		r = history_load(s, e, key, &before);
 	if (r < 0)
 		goto fail;

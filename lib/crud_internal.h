@@ -59,7 +59,7 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
  * not exist); a change of nothing writes nothing.  Both do nothing for
  * record types that are not journaled (history_journaled()).
  */
-bool history_journaled(const struct isms_entity *e);
+bool history_journaled(const struct isms_store *s, const struct isms_entity *e);
 int history_load(struct isms_store *s, const struct isms_entity *e, const char *key,
 		 char ***ret_vals);
 void history_values_free(const struct isms_entity *e, char **vals);

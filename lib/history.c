@@ -17,11 +17,13 @@
 
 _Static_assert(sizeof(((struct isms_store *)0)->actor) == ISMS_ACTOR_MAX, "actor buffer");
 
-bool history_journaled(const struct isms_entity *e)
+bool history_journaled(const struct isms_store *s, const struct isms_entity *e)
 {
 	/* The evidence is the journal itself; read-only types are written by
-	 * their own modules (assessments), each with its evidence. */
-	return !(e->flags & ISMS_EF_READONLY) && strncmp(e->table, "evidence", 8) != 0;
+	 * their own modules (assessments), each with its evidence.  The DPMS
+	 * register is not journaled yet: its tool has no history to show. */
+	return s->schema == &isms_schema_main && !(e->flags & ISMS_EF_READONLY) &&
+	       strncmp(e->table, "evidence", 8) != 0;
 }
 
 void history_values_free(const struct isms_entity *e, char **vals)
@@ -129,7 +131,7 @@ int history_write(struct isms_store *s, const struct isms_entity *e, const char 
 	size_t changed = 0;
 	int r = 0;
 
-	if (!history_journaled(e) || s->history_off)
+	if (!history_journaled(s, e) || s->history_off)
 		return 0;
 	if (!s->actor[0])
 		isms_actor_get(s->actor);
