@@ -402,7 +402,7 @@ static void t_approval_creates_records(void **state)
 	assert_contains(details, "\"target\":\"V-1\"");
 	free(details);
 	free(sha);
-	tu_ev_verify_ok(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 12);
 
 	/* The next review's inputs a): what this one decided, and how far it got. */
 	{
