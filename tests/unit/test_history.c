@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "isms/history.h"
+#include "isms/nonconformity.h"
 #include "testutil.h"
 
 #define H_TEST(t) cmocka_unit_test_setup_teardown(t, tu_setup_store, tu_teardown_store)
@@ -229,6 +230,28 @@ static void t_actor_rule(void **state)
 	assert_string_equal(buf, want);
 }
 
+/* What the library writes as a consequence is journaled like any add, by the same actor. */
+static void t_side_effects_journaled(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_nc_new n = {.title = "logins unreviewed", .source = "test", .risks = "R-1",
+				.now = (int64_t)tu_utc(2026, 3, 10, 12, 0)};
+	struct seen x = {0};
+	char actor[ISMS_ACTOR_MAX], *id = NULL;
+
+	tu_add(fx->s, "risk", TU_KV({"title", "t"}, {"likelihood", "1"}, {"impact", "1"}));
+	assert_int_equal(isms_nc_open(fx->s, &n, &id), 1);
+	free(id);
+	expected_actor(actor);
+	assert_int_equal(isms_history_list(fx->s, "review", "V-1", seen_cb, &x), 1);
+	assert_string_equal(x.action[0], "add");
+	assert_string_equal(x.actor[0], actor);
+	assert_contains(x.changes[0], "subject:>reassessment after NC-1;");
+	x.n = 0;
+	assert_int_equal(isms_history_list(fx->s, "nc", "NC-1", seen_cb, &x), 1);
+	assert_string_equal(x.action[0], "add");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +260,7 @@ int main(void)
 		H_TEST(t_import_one_per_record),
 		H_TEST(t_same_key_two_types),
 		H_TEST(t_at),
+		H_TEST(t_side_effects_journaled),
 		cmocka_unit_test(t_actor_rule),
 	};
 
