@@ -65,5 +65,12 @@ int history_load(struct isms_store *s, const struct isms_entity *e, const char *
 void history_values_free(const struct isms_entity *e, char **vals);
 int history_write(struct isms_store *s, const struct isms_entity *e, const char *key,
 		  const char *action, char *const *before, char *const *after);
+/*
+ * For the library's own writes past the generic layer (a nonconformity
+ * closed, a management review approved): @before from history_load()
+ * before the write, the change row after it.  0 when not journaled.
+ */
+int history_changed(struct isms_store *s, const struct isms_entity *e, const char *key,
+		    char **before);
 
 #endif

@@ -180,3 +180,18 @@ out:
 	json_object_put(o);
 	return r;
 }
+
+int history_changed(struct isms_store *s, const struct isms_entity *e, const char *key,
+		    char **before)
+{
+	char **after = NULL;
+	int r;
+
+	if (!before || !history_journaled(s, e))
+		return 0;
+	r = history_load(s, e, key, &after);
+	if (r >= 0)
+		r = history_write(s, e, key, "change", before, after);
+	history_values_free(e, after);
+	return r;
+}

@@ -387,14 +387,14 @@ static void t_approval_creates_records(void **state)
 	/* the chain: recorded, the nonconformity opened, approved with the hash and the targets */
 	/* with the history rows of the setup and of every record the approval wrote */
 	keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "management.review.approved"}));
-	assert_string_equal(keys, "12");
+	assert_string_equal(keys, "13");
 	free(keys);
 	keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "nonconformity.opened"}));
 	assert_string_equal(keys, "10");
 	free(keys);
-	assert_field(fx->s, "evidence", "12", "subject", "hbauer");
-	assert_field(fx->s, "evidence", "12", "control", "5.35");
-	details = tu_field(fx->s, "evidence", "12", "details");
+	assert_field(fx->s, "evidence", "13", "subject", "hbauer");
+	assert_field(fx->s, "evidence", "13", "control", "5.35");
+	details = tu_field(fx->s, "evidence", "13", "details");
 	sha = tu_field(fx->s, "mr", "MR-1", "inputs_sha256");
 	assert_contains(details, sha);
 	assert_contains(details, "\"target\":\"M-2\"");
@@ -402,7 +402,7 @@ static void t_approval_creates_records(void **state)
 	assert_contains(details, "\"target\":\"V-1\"");
 	free(details);
 	free(sha);
-	tu_ev_verify_ok(fx->s, 12);
+	tu_ev_verify_ok(fx->s, 13);
 
 	/* The next review's inputs a): what this one decided, and how far it got. */
 	{
@@ -464,8 +464,8 @@ static void t_approved_is_immutable(void **state)
 	assert_contains(isms_store_errmsg(fx->s), "approved already");
 	assert_field(fx->s, "mr", "MR-1", "decisions", "3");
 	assert_int_equal(tu_count(fx->s, "measure"), 1);
-	/* with the history rows of the setup and of the records the approval wrote */
-	assert_int_equal(tu_count(fx->s, "evidence"), 12);
+	/* with the history rows of the setup, of the records the approval wrote and of MR-1's approval */
+	assert_int_equal(tu_count(fx->s, "evidence"), 13);
 	/* a draft may go */
 	tu_add(fx->s, "mr", TU_KV({"period", "2026-Q2"}));
 	assert_int_equal(isms_record_remove(fx->s, mr, "MR-2"), 0);

@@ -242,12 +242,19 @@ static void t_close_on_effectiveness_test(void **state)
 	{
 		char *keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "nonconformity.closed"}));
 
-		/* after the history rows of the setup, the test and NC-1 */
-		assert_string_equal(keys, "7");
+		/* after the history rows of the setup, the test, NC-1, its 'ineffective' and its closing */
+		assert_string_equal(keys, "9");
+		free(keys);
+		/* the closing is a change in NC-1's history, after the 'ineffective' one */
+		keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "register.nonconformity.change"}));
+		assert_string_equal(keys, "7,8");
+		free(keys);
+		keys = tu_field(fx->s, "evidence", "8", "details");
+		assert_contains(keys, "\"status\":\"closed\"");
 		free(keys);
 	}
 	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), -EALREADY);
-	tu_ev_verify_ok(fx->s, 7);
+	tu_ev_verify_ok(fx->s, 9);
 }
 
 static void t_close_manual_check(void **state)
