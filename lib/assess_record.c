@@ -263,6 +263,7 @@ static int load_one(struct isms_store *s, const struct isms_entity *e, struct js
 		goto bad;
 	kv[n++] = (struct isms_kv){"builtin", "yes"};
 	r = isms_record_get(s, e, name, existing_cb, &x);
+	s->history_off = true;
 	if (r == -ENOENT)
 		r = crud_insert(s, e, kv, n, NULL);
 	else if (r >= 0 && x.builtin && x.version < version) {
@@ -274,6 +275,7 @@ static int load_one(struct isms_store *s, const struct isms_entity *e, struct js
 				kv[k++] = kv[i];
 		r = crud_update(s, e, name, kv, k);
 	}
+	s->history_off = false;
 	if (r < 0 && ret_err && asprintf(ret_err, "built-in test '%s': %s", name,
 					 isms_store_errmsg(s)) < 0)
 		*ret_err = NULL;

@@ -229,6 +229,17 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		if (key_number(e, key, &num) && num < INT64_MAX && num >= s->autokey.next)
 			s->autokey.next = num + 1;
 	}
+	/* The history row before the hook's consequences, which may be journaled too. */
+	if (history_journaled(s, e)) {
+		char **after = NULL;
+
+		r = history_load(s, e, key, &after);
+		if (r >= 0)
+			r = history_write(s, e, key, "add", NULL, after);
+		history_values_free(e, after);
+		if (r < 0)
+			goto out;
+	}
 	if (e->written) {
 		r = e->written(s, e, key, kv, n, true);
 		if (r < 0)
@@ -278,6 +289,7 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 	size_t nvals = 0;
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
+	char **before = NULL, **after = NULL;
 	int r;
 
 	if (n == 0)
@@ -295,6 +307,12 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 				    e->name, key, s->schema->tool, e->name);
 	if (crud_has_scale(e)) {
 		r = isms_risk_matrix_load(s, &m);
+		if (r < 0)
+			return r;
+	}
+	/* What it said before, once: the history row names what changed. */
+	if (history_journaled(s, e)) {
+		r = history_load(s, e, key, &before);
 		if (r < 0)
 			return r;
 	}
@@ -338,12 +356,19 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 	if (r == -EEXIST)
 		store_seterr(s, r, "%s '%.64s': change conflicts with an existing record: %s",
 			     e->name, key, sqlite3_errmsg(s->db));
+	if (r >= 0 && history_journaled(s, e)) {
+		r = history_load(s, e, key, &after);
+		if (r >= 0)
+			r = history_write(s, e, key, "change", before, after);
+	}
 	if (r >= 0 && e->written)
 		r = e->written(s, e, key, kv, n, false);
 out:
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nvals; i++)
 		crud_bound_release(&vals[i]);
+	history_values_free(e, before);
+	history_values_free(e, after);
 	return r;
 }
 
@@ -369,6 +394,7 @@ int isms_record_remove(struct isms_store *s, const struct isms_entity *e, const 
 {
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
+	char **before = NULL;
 	int r;
 
 	if (e->flags & (ISMS_EF_READONLY | ISMS_EF_CATALOGUE))
@@ -383,6 +409,8 @@ int isms_record_remove(struct isms_store *s, const struct isms_entity *e, const 
 		r = store_seterr(s, -ENOENT, "%s '%.64s' not found", e->name, key);
 	if (r >= 0 && e->removing)
 		r = e->removing(s, e, key);
+	if (r >= 0 && history_journaled(s, e))
+		r = history_load(s, e, key, &before);
 	if (r < 0)
 		goto fail;
 	crud_sql_add(&b, "DELETE FROM \"%s\" WHERE \"%s\" = ?1", e->table, crud_key_field(e)->name);
@@ -395,10 +423,14 @@ int isms_record_remove(struct isms_store *s, const struct isms_entity *e, const 
 	if (r == -ENOTEMPTY)
 		store_seterr(s, r, "%s '%.64s' is still referred to by other records; change those first",
 			     e->name, key);
+	if (r >= 0 && before)
+		r = history_write(s, e, key, "remove", before, NULL);
 	if (r < 0)
 		goto fail;
+	history_values_free(e, before);
 	return isms_store_commit(s);
 fail:
+	history_values_free(e, before);
 	isms_store_rollback(s);
 	return r;
 }

@@ -35,6 +35,7 @@ struct bound {
 
 void crud_sql_add(struct sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct isms_field *crud_key_field(const struct isms_entity *e);
+void crud_field_expr(const struct isms_store *s, struct sqlbuf *b, const struct isms_field *f);
 void crud_build_select(const struct isms_store *s, struct sqlbuf *b, const struct isms_entity *e);
 int crud_convert(struct isms_store *s, const struct isms_field *f,
 		 const struct isms_risk_matrix *m, const char *in, struct bound *ret);
@@ -48,5 +49,28 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		size_t n, char **ret_key);
 int crud_update(struct isms_store *s, const struct isms_entity *e, const char *key,
 		const struct isms_kv *kv, size_t n);
+
+/*
+ * The history of the register (history.c).  history_load() reads the
+ * stored fields of @key as text (ret_vals[i] for e->fields[i], NULL for
+ * empty and computed ones; free with history_values_free()); 0 or -errno.
+ * history_write() appends the row of @action ("add", "change", "remove";
+ * "import" while importing) from @before and @after (NULL: the record did
+ * not exist); a change of nothing writes nothing.  Both do nothing for
+ * record types that are not journaled (history_journaled()).
+ */
+bool history_journaled(const struct isms_store *s, const struct isms_entity *e);
+int history_load(struct isms_store *s, const struct isms_entity *e, const char *key,
+		 char ***ret_vals);
+void history_values_free(const struct isms_entity *e, char **vals);
+int history_write(struct isms_store *s, const struct isms_entity *e, const char *key,
+		  const char *action, char *const *before, char *const *after);
+/*
+ * For the library's own writes past the generic layer (a nonconformity
+ * closed, a management review approved): @before from history_load()
+ * before the write, the change row after it.  0 when not journaled.
+ */
+int history_changed(struct isms_store *s, const struct isms_entity *e, const char *key,
+		    char **before);
 
 #endif

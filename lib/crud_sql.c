@@ -40,7 +40,7 @@ const struct isms_field *crud_key_field(const struct isms_entity *e)
 }
 
 /* The select list of one field, over alias t. */
-static void field_expr(const struct isms_store *s, struct sqlbuf *b, const struct isms_field *f)
+void crud_field_expr(const struct isms_store *s, struct sqlbuf *b, const struct isms_field *f)
 {
 	if (f->flags & ISMS_FF_COMPUTED) {
 		if (f->type == ISMS_FT_BOOL)
@@ -76,7 +76,7 @@ void crud_build_select(const struct isms_store *s, struct sqlbuf *b, const struc
 	crud_sql_add(b, "SELECT * FROM (SELECT t.pk AS _pk");
 	for (size_t i = 0; i < e->nfields; i++) {
 		crud_sql_add(b, ", ");
-		field_expr(s, b, &e->fields[i]);
+		crud_field_expr(s, b, &e->fields[i]);
 		crud_sql_add(b, " AS \"%s\"", e->fields[i].name);
 	}
 	crud_sql_add(b, " FROM \"%s\" t)", e->table);

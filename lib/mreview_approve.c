@@ -11,6 +11,7 @@
 #include "isms/entity.h"
 #include "isms/mreview.h"
 #include "isms/nonconformity.h"
+#include "crud_internal.h"
 #include "mreview_internal.h"
 #include "store_internal.h"
 
@@ -195,7 +196,7 @@ int isms_mreview_approve(struct isms_store *s, const char *id, const char *by, i
 {
 	struct decision *v = NULL;
 	struct json_object *details = NULL, *arr;
-	char today[11], *sha = NULL, *period = NULL;
+	char today[11], *sha = NULL, *period = NULL, **before = NULL;
 	int64_t pk = 0;
 	bool approved = false;
 	size_t n = 0;
@@ -247,17 +248,23 @@ int isms_mreview_approve(struct isms_store *s, const char *id, const char *by, i
 			r = o ? json_object_array_add(arr, o) == 0 ? 0 : -ENOMEM : -ENOMEM;
 		}
 	}
+	/* The approval is a change of the record: in its history with the approver. */
+	if (r >= 0)
+		r = history_load(s, &isms_entity_mreview, id, &before);
 	if (r >= 0)
 		r = mreview_exec3(s,
 			  "UPDATE management_review SET status = 'approved',"
 			  " approved_by = (SELECT pk FROM person WHERE name = ?1), approved_at = ?2"
 			  " WHERE id = ?3",
 			  by, today, id);
+	if (r >= 0)
+		r = history_changed(s, &isms_entity_mreview, id, before);
 	if (r >= 0) {
 		r = mreview_append_evidence(s, now, "management.review.approved", by, "approved", details);
 		details = NULL;
 	}
 out:
+	history_values_free(&isms_entity_mreview, before);
 	json_object_put(details);
 	decisions_free(v, n);
 	free(sha);

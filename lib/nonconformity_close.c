@@ -12,6 +12,7 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/nonconformity.h"
+#include "crud_internal.h"
 #include "nonconformity_internal.h"
 #include "store_internal.h"
 
@@ -79,9 +80,13 @@ static int set_state(struct isms_store *s, const char *id, const char *status,
 		     const char *effectiveness, const char *closed)
 {
 	sqlite3_stmt *st = NULL;
+	char **before = NULL;
 	int r;
 
-	r = store_prepare(s,
+	/* A decision on the record: in its history like any change. */
+	r = history_load(s, &isms_entity_nc, id, &before);
+	if (r >= 0)
+		r = store_prepare(s,
 			  "UPDATE nonconformity SET status = ?2, effectiveness = ?3, closed = ?4"
 			  " WHERE id = ?1",
 			  &st);
@@ -96,6 +101,9 @@ static int set_state(struct isms_store *s, const char *id, const char *status,
 	if (r >= 0)
 		r = store_step_done(s, st);
 	sqlite3_finalize(st);
+	if (r >= 0)
+		r = history_changed(s, &isms_entity_nc, id, before);
+	history_values_free(&isms_entity_nc, before);
 	return r;
 }
 

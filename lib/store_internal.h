@@ -27,6 +27,11 @@ struct isms_store {
 	} autokey;
 	/* An import is under way (import.c): written() hooks check, and do not act. */
 	bool importing;
+	/* Who writes (history.c): found once per handle, "" until then. */
+	char actor[64];
+	/* Built-in rows are being installed (assess_record.c): they come with the
+	 * program, like the catalogue, and are not journaled. */
+	bool history_off;
 	char errmsg[512];
 	/* The evidence key (evidence_key.c) once loaded; wiped when the store is freed. */
 	unsigned char evkey[32];

@@ -46,7 +46,7 @@ done
 isms --json assess $B --test hb --period 2026-10-25
 expect_rc 0 "assess a heartbeat"
 is "$(js '[d[0]["result"], d[0]["rows"], d[0]["first_evidence"], d[0]["last_evidence"]]')" \
-	'["pass", 5, 1, 5]' "the longest gap is 7 h; the tick at midnight after the day is not its"
+	'["pass", 5, 2, 6]' "the longest gap is 7 h; the tick at midnight after the day is not its (row 1: the test's history)"
 is "$(js 'd[0]["since"] + " " + d[0]["until"]')" "2026-10-24T22:00:00Z 2026-10-25T23:00:00Z" \
 	"the local day has 25 hours"
 isms -q test set hb --rule "heartbeat kind=tick max_gap=6h" --version 2

@@ -256,10 +256,11 @@ isms threat add --id "X 1" --title "Drone over the data centre"
 expect_rc 0 "threat add (own threat)"
 isms --json threat show "X 1"
 is "$(js 'd["source"]')" custom "an own threat is 'custom'"
+isms --json evidence list; next=$(( $(js 'len(d)') + 1 ))
 isms evidence add --kind drill --control 5.24 --outcome ok --subject alice
 expect_rc 0 "evidence add"
-out_has "evidence 2 recorded" "evidence add names the row (1 is the nonconformity's)"
-isms --json evidence show 2
+out_has "evidence $next recorded" "evidence add names the row (after the register's history rows and the nonconformity's)"
+isms --json evidence show $next
 is "$(js 'd["kind"], d["control"], d["outcome"], d["source"]')" '["drill", "5.24", "ok", "ismsctl"]' \
 	"evidence show returns the row"
 

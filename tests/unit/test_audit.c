@@ -244,14 +244,15 @@ static void ids_of(const struct isms_audit_sample *smp, char *buf, size_t len)
 }
 
 /* SHA-256 of "ID HASH\n" over rows 1..@n of the chain, computed here apart. */
-static void expected_sha(struct tu_fixture *fx, int n, char out[65])
+/* Over the population: the @n rows from id @first on. */
+static void expected_sha(struct tu_fixture *fx, int first, int n, char out[65])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	for (int i = 1; i <= n; i++) {
+	for (int i = first; i < first + n; i++) {
 		char key[16], line[128], *h;
 
 		snprintf(key, sizeof(key), "%d", i);
@@ -286,12 +287,13 @@ static void t_sample_reproducible(void **state)
 	assert_false(a.all);
 	/* as an independent implementation of xoshiro256** and Algorithm R draws
 	 * it: a sample recorded today can be drawn again by later versions */
-	assert_string_equal(ia, "3,4,16,34,37");
+	/* (ids: the positions 3, 4, 16, 34, 37 after the setup's five history rows) */
+	assert_string_equal(ia, "8,9,21,39,42");
 	assert_string_equal(ia, ib);
 	assert_string_equal(a.sha256, b.sha256);
 	assert_string_not_equal(ia, ic);
 	assert_string_equal(a.sha256, c.sha256);
-	expected_sha(fx, 40, want);
+	expected_sha(fx, 6, 40, want); /* the logins follow the setup's five history rows */
 	assert_string_equal(a.sha256, want);
 	/* what stands behind each row */
 	assert_string_equal(a.rows[0].rule, "staff");
@@ -299,12 +301,12 @@ static void t_sample_reproducible(void **state)
 	assert_string_equal(a.rows[0].node, "web01");
 	assert_null(a.rows[0].review);
 	/* each draw is one row in the chain, and none is in the next population */
-	assert_int_equal(a.evidence, 41);
-	assert_int_equal(b.evidence, 42);
-	assert_field(fx->s, "evidence", "41", "kind", "audit.sample");
-	assert_field(fx->s, "evidence", "41", "control", "5.15");
+	assert_int_equal(a.evidence, 5 + 41);
+	assert_int_equal(b.evidence, 5 + 42);
+	assert_field(fx->s, "evidence", "46", "kind", "audit.sample");
+	assert_field(fx->s, "evidence", "46", "control", "5.15");
 	{
-		char *d = tu_field(fx->s, "evidence", "41", "details");
+		char *d = tu_field(fx->s, "evidence", "46", "details");
 		char frag[300];
 
 		assert_contains(d, "\"seed\":42");
@@ -315,7 +317,7 @@ static void t_sample_reproducible(void **state)
 		assert_contains(d, frag);
 		free(d);
 	}
-	tu_ev_verify_ok(fx->s, 43);
+	tu_ev_verify_ok(fx->s, 5 + 43); /* the setup's history rows, 40 logins, three draws */
 	isms_audit_sample_release(&a);
 	isms_audit_sample_release(&b);
 	isms_audit_sample_release(&c);
@@ -380,7 +382,8 @@ static void t_sample_empty_and_bad(void **state)
 	add_logins(fx->s, 3); /* all in October */
 	assert_int_equal(isms_audit_sample_draw(fx->s, &o, &smp), -ENODATA);
 	assert_contains(isms_store_errmsg(fx->s), "no evidence of control '5.15' in period 2026-09");
-	assert_int_equal(tu_count(fx->s, "evidence"), 3);
+	/* the setup's five history rows and the three logins: nothing more */
+	assert_int_equal(tu_count(fx->s, "evidence"), 8);
 	o.control = "9.99";
 	assert_int_equal(isms_audit_sample_draw(fx->s, &o, &smp), -ENOENT);
 	o.control = "5.15";
@@ -392,7 +395,7 @@ static void t_sample_empty_and_bad(void **state)
 	o.n = 5;
 	o.seed = ISMS_AUDIT_SEED_MAX + 1;
 	assert_int_equal(isms_audit_sample_draw(fx->s, &o, &smp), -EINVAL);
-	assert_int_equal(tu_count(fx->s, "evidence"), 3);
+	assert_int_equal(tu_count(fx->s, "evidence"), 8);
 }
 
 /* --- findings ----------------------------------------------------------------------- */
@@ -417,8 +420,9 @@ static void t_finding_opens_nc(void **state)
 	assert_int_equal(isms_audit_finding_open(fx->s, &f, NULL), 0);
 	assert_field(fx->s, "nc", "NC-2", "origin", "IA-1#2");
 	assert_field(fx->s, "audit", "IA-1", "findings", "2");
+	/* each after the history rows of the setup, its nonconformity's add and the audit's change */
 	keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "nonconformity.opened"}));
-	assert_string_equal(keys, "1,2");
+	assert_string_equal(keys, "8,11");
 	free(keys);
 	/* a control that does not exist: nothing opened */
 	f.controls = "9.99";

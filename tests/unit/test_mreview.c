@@ -244,7 +244,7 @@ static void record_with_decisions(struct isms_store *s)
 static void t_record(void **state)
 {
 	struct tu_fixture *fx = *state;
-	char *inputs, *sha, hex[65];
+	char *inputs, *sha, *details, hex[65];
 	unsigned char md[32];
 	unsigned int len;
 
@@ -261,11 +261,18 @@ static void t_record(void **state)
 	for (size_t i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	assert_string_equal(sha, hex);
-	assert_field(fx->s, "evidence", "1", "kind", "management.review");
-	assert_field(fx->s, "evidence", "1", "control", "5.35");
-	assert_field(fx->s, "evidence", "1", "subject", "hbauer");
+	/* after the history rows of the setup and of MR-1's add */
 	{
-		char *details = tu_field(fx->s, "evidence", "1", "details");
+		char *id = tu_keys(fx->s, "evidence", TU_KV({"kind", "management.review"}));
+
+		assert_int_equal(strchr(id, ',') == NULL, 1);
+		assert_field(fx->s, "evidence", id, "kind", "management.review");
+		assert_field(fx->s, "evidence", id, "control", "5.35");
+		assert_field(fx->s, "evidence", id, "subject", "hbauer");
+		details = tu_field(fx->s, "evidence", id, "details");
+		free(id);
+	}
+	{
 
 		assert_contains(details, hex);
 		assert_contains(details, "\"id\":\"MR-1\"");
@@ -293,14 +300,18 @@ static void t_record(void **state)
 				 -ENOENT);
 	}
 	assert_field(fx->s, "mr", "MR-1", "decisions", "3");
-	tu_ev_verify_ok(fx->s, 1);
+	/* the setup's history rows, MR-1's add and change, management.review */
+	tu_ev_verify_ok(fx->s, tu_count(fx->s, "evidence"));
 }
 
 static void t_approval_by_non_manager_refused(void **state)
 {
 	struct tu_fixture *fx = *state;
 
+	int64_t nev;
+
 	record_with_decisions(fx->s);
+	nev = tu_count(fx->s, "evidence");
 	assert_int_equal(isms_mreview_approve(fx->s, "MR-1", "mschulz", at(4, 3)), -EPERM);
 	assert_contains(isms_store_errmsg(fx->s), "role is 'security_officer'");
 	assert_int_equal(isms_mreview_approve(fx->s, "MR-1", "old", at(4, 3)), -EPERM);
@@ -313,7 +324,7 @@ static void t_approval_by_non_manager_refused(void **state)
 	assert_int_equal(tu_count(fx->s, "measure"), 0);
 	assert_int_equal(tu_count(fx->s, "nc"), 0);
 	assert_int_equal(tu_count(fx->s, "review"), 0);
-	assert_int_equal(tu_count(fx->s, "evidence"), 1);
+	assert_int_equal(tu_count(fx->s, "evidence"), nev);
 	/* A review added by hand has no inputs to approve. */
 	tu_add(fx->s, "mr", TU_KV({"period", "2026-Q2"}));
 	assert_int_equal(isms_mreview_approve(fx->s, "MR-2", "hbauer", at(4, 3)), -EINVAL);
@@ -374,13 +385,16 @@ static void t_approval_creates_records(void **state)
 		     " 3 change: widen the scope to the branch office -> V-1");
 
 	/* the chain: recorded, the nonconformity opened, approved with the hash and the targets */
+	/* with the history rows of the setup and of every record the approval wrote */
 	keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "management.review.approved"}));
-	assert_string_equal(keys, "3");
+	assert_string_equal(keys, "13");
 	free(keys);
-	assert_field(fx->s, "evidence", "2", "kind", "nonconformity.opened");
-	assert_field(fx->s, "evidence", "3", "subject", "hbauer");
-	assert_field(fx->s, "evidence", "3", "control", "5.35");
-	details = tu_field(fx->s, "evidence", "3", "details");
+	keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "nonconformity.opened"}));
+	assert_string_equal(keys, "10");
+	free(keys);
+	assert_field(fx->s, "evidence", "13", "subject", "hbauer");
+	assert_field(fx->s, "evidence", "13", "control", "5.35");
+	details = tu_field(fx->s, "evidence", "13", "details");
 	sha = tu_field(fx->s, "mr", "MR-1", "inputs_sha256");
 	assert_contains(details, sha);
 	assert_contains(details, "\"target\":\"M-2\"");
@@ -388,7 +402,7 @@ static void t_approval_creates_records(void **state)
 	assert_contains(details, "\"target\":\"V-1\"");
 	free(details);
 	free(sha);
-	tu_ev_verify_ok(fx->s, 3);
+	tu_ev_verify_ok(fx->s, 13);
 
 	/* The next review's inputs a): what this one decided, and how far it got. */
 	{
@@ -450,7 +464,8 @@ static void t_approved_is_immutable(void **state)
 	assert_contains(isms_store_errmsg(fx->s), "approved already");
 	assert_field(fx->s, "mr", "MR-1", "decisions", "3");
 	assert_int_equal(tu_count(fx->s, "measure"), 1);
-	assert_int_equal(tu_count(fx->s, "evidence"), 3);
+	/* with the history rows of the setup, of the records the approval wrote and of MR-1's approval */
+	assert_int_equal(tu_count(fx->s, "evidence"), 13);
 	/* a draft may go */
 	tu_add(fx->s, "mr", TU_KV({"period", "2026-Q2"}));
 	assert_int_equal(isms_record_remove(fx->s, mr, "MR-2"), 0);

@@ -63,12 +63,13 @@ static void t_open_reassesses_each_risk(void **state)
 	assert_field(fx->s, "review", "V-1", "subject", "reassessment after NC-1");
 	assert_field(fx->s, "review", "V-2", "risk", "R-2");
 	assert_field(fx->s, "review", "V-2", "reviewer", NULL);
+	/* rows 1-3: the setup's history; 4-6: NC-1's and its two reviews' adds */
 	keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "nonconformity.opened"}));
-	assert_string_equal(keys, "1");
+	assert_string_equal(keys, "7");
 	free(keys);
-	assert_field(fx->s, "evidence", "1", "subject", "NC-1");
-	assert_field(fx->s, "evidence", "1", "control", "8.15");
-	tu_ev_verify_ok(fx->s, 1);
+	assert_field(fx->s, "evidence", "7", "subject", "NC-1");
+	assert_field(fx->s, "evidence", "7", "control", "8.15");
+	tu_ev_verify_ok(fx->s, 7);
 	free(id);
 }
 
@@ -134,7 +135,8 @@ static void t_unknown_link_writes_nothing(void **state)
 	assert_int_equal(isms_nc_open(fx->s, &n, NULL), -EINVAL);
 	assert_int_equal(tu_count(fx->s, "nc"), 0);
 	assert_int_equal(tu_count(fx->s, "review"), 0);
-	assert_int_equal(tu_count(fx->s, "evidence"), 0);
+	/* only the setup's three history rows */
+	assert_int_equal(tu_count(fx->s, "evidence"), 3);
 }
 
 
@@ -172,7 +174,8 @@ static void t_generic_add_reassesses(void **state)
 	assert_int_equal(isms_record_add(fx->s, tu_entity("nc"), kv, 3, NULL), 0);
 	assert_int_equal(tu_count(fx->s, "review"), 1);
 	assert_field(fx->s, "review", "V-1", "subject", "reassessment after NC-1");
-	assert_int_equal(tu_count(fx->s, "evidence"), 1);
+	/* the setup's three history rows, NC-1's and V-1's adds, nonconformity.opened */
+	assert_int_equal(tu_count(fx->s, "evidence"), 6);
 	assert_int_equal(isms_record_add(fx->s, tu_entity("nc"), bad, 2, NULL), -ENOENT);
 	/* a risk added later is put up too, the first not twice */
 	assert_int_equal(isms_record_change(fx->s, tu_entity("nc"), "NC-1", more, 1), 0);
@@ -239,11 +242,19 @@ static void t_close_on_effectiveness_test(void **state)
 	{
 		char *keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "nonconformity.closed"}));
 
-		assert_string_equal(keys, "2");
+		/* after the history rows of the setup, the test, NC-1, its 'ineffective' and its closing */
+		assert_string_equal(keys, "9");
+		free(keys);
+		/* the closing is a change in NC-1's history, after the 'ineffective' one */
+		keys = tu_keys(fx->s, "evidence", TU_KV({"kind", "register.nonconformity.change"}));
+		assert_string_equal(keys, "7,8");
+		free(keys);
+		keys = tu_field(fx->s, "evidence", "8", "details");
+		assert_contains(keys, "\"status\":\"closed\"");
 		free(keys);
 	}
 	assert_int_equal(isms_nc_close(fx->s, "NC-1", &chk, &why), -EALREADY);
-	tu_ev_verify_ok(fx->s, 2);
+	tu_ev_verify_ok(fx->s, 9);
 }
 
 static void t_close_manual_check(void **state)
@@ -292,7 +303,8 @@ static void t_break_glass_opens_once(void **state)
 	keys = tu_keys(fx->s, "nc", TU_KV({"source", "break_glass"}));
 	assert_string_equal(keys, "NC-1");
 	free(keys);
-	assert_field(fx->s, "nc", "NC-1", "origin", "evidence:1");
+	/* the break-glass row comes after the setup's and the test's history rows */
+	assert_field(fx->s, "nc", "NC-1", "origin", "evidence:7");
 	assert_field(fx->s, "nc", "NC-1", "risks", "R-3");
 	assert_field(fx->s, "nc", "NC-1", "opened", "2026-03-10");
 	keys = tu_field(fx->s, "nc", "NC-1", "title");

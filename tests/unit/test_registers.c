@@ -279,9 +279,9 @@ static void t_incident_rules(void **state)
 			 -EINVAL);
 	assert_int_equal(add(fx, "incident", TU_KV({"title", "phish"},
 						   {"detected_at", "2026-03-10T12:00:00Z"},
-						   {"evidence", "1"})),
+						   {"evidence", "999999"})),
 			 -ENOENT);
-	assert_contains(isms_store_errmsg(fx->s), "no evidence row 1");
+	assert_contains(isms_store_errmsg(fx->s), "no evidence row 999999");
 	assert_int_equal(add(fx, "incident", TU_KV({"title", "phish"},
 						   {"detected_at", "2026-03-10T12:00:00Z"},
 						   {"evidence", "01"})),

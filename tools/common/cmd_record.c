@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "isms/catalogue.h"
 #include "isms/entity.h"
+#include "isms/history.h"
 #include "isms/risk.h"
 
 #define MAX_KV 64
@@ -114,7 +115,7 @@ static void record_usage(FILE *f, const struct cli *c, const struct isms_entity 
 	if (!verb || strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0) {
 		fprintf(f,
 			"%s %s %s list [--FIELD VALUE]...   list %s, filtered by fields\n"
-			"       %s %s show %s\n",
+			"       %s %s show %s [--at TIME]   (--at: as it was then, from its history)\n",
 			lines++ ? "      " : "Usage:", tool, e->name, e->plural, tool, e->name, key);
 	}
 	if (can_remove && (!verb || strcmp(verb, "add") == 0))
@@ -247,23 +248,52 @@ out:
 
 static int do_show(struct cli *c, const struct isms_entity *e, int argc, char **argv)
 {
+	struct isms_history_at info = {0};
 	struct out_table t = {0};
 	size_t map[64];
 	struct collect col = {&t, map};
+	const char *key = NULL, *at = NULL;
 	int r, code;
 
-	if (argc != 2)
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--at")))
+			at = v;
+		else if (argv[i][0] != '-' && !key)
+			key = argv[i];
+		else
+			return cli_usage(e->name, "'%s show' takes one %s and --at TIME", e->name,
+					 e->fields[0].name);
+	}
+	if (!key)
 		return cli_usage(e->name, "'%s show' takes one %s", e->name, e->fields[0].name);
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
 	r = cli_record_columns(c, e, &t, map, true);
-	if (r >= 0)
-		r = isms_record_get(c->store, e, argv[1], collect_cb, &col);
+	/* As it was: rebuilt from its history rows in the evidence chain. */
+	if (r >= 0 && at)
+		r = isms_history_at(c->store, e, key, at, collect_cb, &col, &info);
+	else if (r >= 0)
+		r = isms_record_get(c->store, e, key, collect_cb, &col);
 	if (r < 0) {
 		code = cli_store_fail(c, r);
 		goto out;
 	}
+	if (at && info.from_current && info.rows == 0 && !info.first_ts[0])
+		fprintf(stderr, "%s: note: %s '%s' has no history: its current values are shown\n",
+			cli_prog, e->name, key);
+	else if (at && info.from_current && info.before_first)
+		fprintf(stderr,
+			"%s: note: %s '%s' was added before its history began (first row %s):"
+			" shown as that row found it\n",
+			cli_prog, e->name, key, info.first_ts);
+	else if (at && info.from_current)
+		fprintf(stderr,
+			"%s: note: %s '%s' was added before its history began (first row %s):"
+			" fields never changed since show their current values\n",
+			cli_prog, e->name, key, info.first_ts);
 	code = cli_exit_code(out_print_record(stdout, c->fmt, &t, 0));
 out:
 	out_table_release(&t);

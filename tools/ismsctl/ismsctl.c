@@ -14,7 +14,7 @@ static void usage(FILE *f)
 		"The ISMS register on this host: scope, assets, risks, controls, measures,\n"
 		"reviews, people, documents, and tamper-evident evidence.\n"
 		"\n"
-		"Register (each: list, show KEY, add, set KEY, remove KEY):\n");
+		"Register (each: list, show KEY [--at TIME], add, set KEY, remove KEY):\n");
 	for (size_t i = 0; isms_entities[i]; i++)
 		fprintf(f, "  %-14s %s\n", isms_entities[i]->name, isms_entities[i]->help);
 	fprintf(f,
@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"  init             create the store and load the Annex A and BSI catalogues\n"
 		"  import FILE      load a JSON document (all or nothing)\n"
 		"  export           print the register as a JSON document for import\n"
+		"  history KEY      who added, changed or removed a record, and what it said\n"
 		"  risk matrix      the risk matrix with the number of risks in each cell\n"
 		"  risk top         the highest risks\n"
 		"  risk history R   what live indicators changed in a risk, and why\n"
@@ -80,6 +81,7 @@ static const struct cli_command commands[] = {
 	{"init", NULL, cmd_init},
 	{"import", NULL, cmd_import},
 	{"export", NULL, cmd_export},
+	{"history", NULL, cmd_history},
 	{"verify", NULL, cmd_verify},
 	{"check", NULL, cmd_check},
 	{"anchor", NULL, cmd_anchor},

@@ -38,6 +38,7 @@ int cmd_incident_event(struct cli *c, int argc, char **argv);
 int cmd_incident_timeline(struct cli *c, int argc, char **argv);
 /* cmd_competence.c: people, roles and valid trainings (7.2). */
 int cmd_competence(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
 /* cmd_audit.c: the internal audit's sample and findings. */
 int cmd_audit_sample(struct cli *c, int argc, char **argv);
 int cmd_audit_finding(struct cli *c, int argc, char **argv);
