@@ -106,6 +106,16 @@ show "The review held, its inputs frozen and hashed into the chain" \
 	--text "Bring the branch office into the scope" --owner hbauer --due 2027-06-30
 show "Approved by management: the decisions become a measure, a nonconformity and a change" \
 	management-review approve MR-1 --by hbauer
+# Risk acceptance means what it says, and every change is in the register's history.
+show "Not acceptable now: R-1 until its measure is implemented, R-8 since its acceptance expired" \
+	risk list --acceptable no
+show "Management renews R-8's acceptance, with conditions (ISO 27001 6.1.3 f)" \
+	risk accept R-8 --by hbauer --until 2027-09-30 --conditions "UPS tested every year"
+show "Who changed R-8, when, and what it said before" history R-8
+show "The SoA proposed for approval by management" soa propose --title "SoA 2026" --by mschulz
+show "Management cannot approve it while controls are undecided (exit 5)" \
+	soa approve SOA-1 --by hbauer || true
+
 # The registers an audit asks for: context, interested parties, objectives,
 # competence, incidents.
 "$ISMSCTL" -q issue add --title "NIS2 obligations for logistics operators" --kind external \

@@ -36,11 +36,18 @@ out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 142 rows" \
+out_has "evidence chain intact: 144 rows" \
 	"nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report and the history rows of every write to the register: chain intact"
 out_has "TR-1 ISO 27001 lead implementer (until 2028-03-13)  yes" "competence: the security officer's training"
 out_has "login reviewed with tkoch: planned maintenance" "the incident's timeline"
 out_has "## Decisions asked of management" "the board report for email"
+if grep -Eq '^R-1 .* no$' "$T/demo.out" && grep -Eq '^R-8 .*accept +no$' "$T/demo.out"; then
+	ok "risk list: R-1 not acceptable (its measure not implemented), R-8 not (acceptance expired)"
+else
+	not_ok "risk list: R-1 not acceptable (its measure not implemented), R-8 not (acceptance expired)"
+fi
+out_has "accepted_until: 2026-09-30 -> 2027-09-30" "the history shows R-8's renewed acceptance, before and after"
+err_has "66 controls are undecided" "an SoA with undecided controls cannot be approved"
 if [ -s "$T/demo/report.html" ] && grep -q "<svg" "$T/demo/report.html"; then
 	ok "the board report written as HTML with its charts"
 else
