@@ -257,6 +257,9 @@ expect_rc 0 "threat add (own threat)"
 isms --json threat show "X 1"
 is "$(js 'd["source"]')" custom "an own threat is 'custom'"
 isms --json evidence list; next=$(( $(js 'len(d)') + 1 ))
+isms evidence add --kind drill --control 99.99 --outcome ok --subject alice
+expect_rc 3 "evidence add of a control not in the catalogue"
+err_has "no control '99.99'" "names it"
 isms evidence add --kind drill --control 5.24 --outcome ok --subject alice
 expect_rc 0 "evidence add"
 out_has "evidence $next recorded" "evidence add names the row (after the register's history rows and the nonconformity's)"

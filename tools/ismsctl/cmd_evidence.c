@@ -40,7 +40,8 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		     "Usage: ismsctl evidence add --kind KIND [--control ID] [--asset NAME]\n"
 		     "         [--subject WHO] [--outcome TEXT] [--details JSON] [--ts TIME]\n\n"
 		     "Record evidence gathered by hand (a management review held, a drill\n"
-		     "run).  It joins the hash chain and can never be changed.\n");
+		     "run).  It joins the hash chain and can never be changed.  The control\n"
+		     "must be one of the catalogue.\n");
 		for (int i = 2; i < argc; i++) {
 			const char *v;
 
@@ -66,6 +67,18 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		code = -cli_open(c, true, false);
 		if (code)
 			return code;
+		/* A control is of the catalogue: a typo would tie the row to nothing,
+		 * for ever.  An asset may name a host not registered yet, as
+		 * collectors' rows do. */
+		if (ev.control) {
+			r = isms_record_get(c->store, isms_schema_entity(c->schema, "control"), ev.control,
+					    NULL, NULL);
+			if (r == -ENOENT)
+				return cli_fail(r, "no control '%s' (see 'ismsctl control list')",
+						ev.control);
+			if (r < 0)
+				return cli_store_fail(c, r);
+		}
 		{
 			struct isms_writer *w = NULL;
 
