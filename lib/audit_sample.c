@@ -297,7 +297,8 @@ int isms_audit_sample_draw(struct isms_store *s, const struct isms_audit_sample_
 	smp.nrows = (size_t)(smp.all ? x.seen : o->n);
 	smp.rows = x.slots;
 	x.slots = NULL;
-	qsort(smp.rows, smp.nrows, sizeof(*smp.rows), cmp_row);
+	if (smp.nrows > 1)
+		qsort(smp.rows, smp.nrows, sizeof(*smp.rows), cmp_row);
 	for (size_t i = 0; r >= 0 && i < smp.nrows; i++)
 		r = behind(s, &smp.rows[i]);
 	/* the one write: a row of the chain, whole or not at all */

@@ -228,7 +228,8 @@ static int add_risks(struct isms_store *s, const struct isms_risk_matrix *m,
 	json_object_object_add(sum, "total", json_object_new_int64((int64_t)n));
 	json_object_object_add(sum, "above_acceptance", json_object_new_int64(above));
 	json_object_object_add(fig, "risks", sum);
-	qsort(v, n, sizeof(*v), cmp_risk);
+	if (n > 1) /* no risks: v may be NULL, which qsort() must not get */
+		qsort(v, n, sizeof(*v), cmp_risk);
 	top = json_object_new_array();
 	for (size_t k = 0; k < n && k < ISMS_REPORT_TOP; k++) {
 		struct json_object *o = json_object_new_object();

@@ -180,4 +180,10 @@ isms report --help
 expect_rc 0 "report --help"
 out_has "Usage: ismsctl report" "with its usage"
 
+# An empty register reports too: no risks, nothing to sort (qsort of none).
+ISMS_STORE="$T/empty.db" isms -q init
+ISMS_STORE="$T/empty.db" isms --json report --dry-run
+expect_rc 0 "a report of an empty register"
+is "$(js 'd["risks"]["total"], d["top_risks"]')" '[0, []]' "with no risks"
+
 done_testing

@@ -171,7 +171,8 @@ int cmd_due(struct cli *c, int argc, char **argv)
 	}
 	r = dpms_due_list(c->store, today, due_cb, &d);
 	if (r >= 0) {
-		qsort(d.r, d.n, sizeof(*d.r), cmp_due_row);
+		if (d.n > 1) /* qsort() of no rows would be passed NULL */
+			qsort(d.r, d.n, sizeof(*d.r), cmp_due_row);
 		r = out_table_init(&t, 6);
 		for (size_t k = 0; r >= 0 && k < 6; k++)
 			r = out_table_set_col(&t, k, cols[k], k == 5 ? OT_BOOL : OT_TEXT);
