@@ -331,6 +331,38 @@ static const char *const m14[] = {
 	NULL,
 };
 
+/*
+ * 15: an accountable register (part two).  Roles that decide: the
+ * appointments of the security officer and the DPO (by whom, since when,
+ * deputies), who proposed a scope or a document and which version of a
+ * document was approved, the risk owner's approval of a treatment plan.
+ * A risk model an auditor recognises: the impact on each of confidentiality,
+ * integrity and availability with the justification of a rating below the
+ * asset's protection requirement, and what the matrix's values mean.
+ * person.role keeps its column and holds a comma-separated set from here on.
+ */
+static const char *const m15[] = {
+	"CREATE TABLE appointment ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  person INTEGER NOT NULL REFERENCES person(pk), role TEXT NOT NULL,"
+	"  appointed_by INTEGER REFERENCES person(pk), since TEXT NOT NULL, until TEXT,"
+	"  deputy INTEGER NOT NULL DEFAULT 0, document TEXT, notes TEXT) STRICT;",
+	"CREATE INDEX appointment_person ON appointment(person);",
+	"ALTER TABLE scope ADD COLUMN proposed_by INTEGER REFERENCES person(pk);",
+	"ALTER TABLE document ADD COLUMN proposed_by INTEGER REFERENCES person(pk);",
+	"ALTER TABLE document ADD COLUMN approved_version TEXT;",
+	"UPDATE document SET approved_version = version WHERE approved_by IS NOT NULL;",
+	"ALTER TABLE risk ADD COLUMN treatment_approved_by INTEGER REFERENCES person(pk);",
+	"ALTER TABLE risk ADD COLUMN treatment_approved_at TEXT;",
+	"ALTER TABLE risk ADD COLUMN impact_confidentiality INTEGER;",
+	"ALTER TABLE risk ADD COLUMN impact_integrity INTEGER;",
+	"ALTER TABLE risk ADD COLUMN impact_availability INTEGER;",
+	"ALTER TABLE risk ADD COLUMN impact_justification TEXT;",
+	"ALTER TABLE risk_axis ADD COLUMN definition TEXT;",
+	"ALTER TABLE risk_level ADD COLUMN definition TEXT;",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -346,6 +378,7 @@ const char *const *const isms_migrations[] = {
 	m12,
 	m13,
 	m14,
+	m15,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

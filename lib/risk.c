@@ -360,13 +360,15 @@ int isms_risk_matrix_save(struct isms_store *s, const struct isms_risk_matrix *m
 	if (r < 0)
 		goto fail;
 	for (int i = 0; i < m->nlevels && r >= 0; i++)
-		r = exec_bound(s, "INSERT INTO risk_level VALUES (?2, ?1)", m->level[i], i + 1, 0);
+		r = exec_bound(s, "INSERT INTO risk_level (rank, name) VALUES (?2, ?1)", m->level[i],
+			       i + 1, 0);
 	for (int i = 0; i < m->nlikelihood && r >= 0; i++)
-		r = exec_bound(s, "INSERT INTO risk_axis VALUES ('likelihood', ?2, ?1)",
+		r = exec_bound(s,
+			       "INSERT INTO risk_axis (axis, value, label) VALUES ('likelihood', ?2, ?1)",
 			       m->likelihood[i], i + 1, 0);
 	for (int i = 0; i < m->nimpact && r >= 0; i++)
-		r = exec_bound(s, "INSERT INTO risk_axis VALUES ('impact', ?2, ?1)", m->impact[i],
-			       i + 1, 0);
+		r = exec_bound(s, "INSERT INTO risk_axis (axis, value, label) VALUES ('impact', ?2, ?1)",
+			       m->impact[i], i + 1, 0);
 	for (int l = 0; l < m->nlikelihood && r >= 0; l++)
 		for (int i = 0; i < m->nimpact && r >= 0; i++)
 			r = exec_bound(s, "INSERT INTO risk_cell VALUES (?2, ?3, ?1)",
