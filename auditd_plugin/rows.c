@@ -6,20 +6,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "isms/sha256.h"
 #include "jsonw.h"
 #include "writer.h"
-
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int n = 0;
-
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
 
 void writer_push_malformed(struct writer *w, const char *line, size_t len, const char *why,
 			   const char *node)
@@ -37,7 +26,8 @@ void writer_push_malformed(struct writer *w, const char *line, size_t len, const
 		isms_writer_count(w->iw, ISMS_CTR_MALFORMED, 1);
 		return;
 	}
-	sha256_hex(line, len, hash);
+	/* Never fails short of libcrypto failing: then the key is the same for all. */
+	(void)!isms_sha256_hex(line, len, hash);
 	/* The same bad line replayed is the same evidence. */
 	snprintf(key, sizeof(key), "audit-malformed:%s", hash);
 	gmtime_r(&now, &tm);

@@ -22,6 +22,7 @@
 
 #include "archive_internal.h"
 #include "isms/date.h"
+#include "isms/sha256.h"
 #include "isms/strutil.h"
 
 struct period {
@@ -150,7 +151,6 @@ static int write_rows(struct isms_store *s, const char *tmp, const struct isms_a
 
 static int file_sha256(const char *path, char out[ISMS_HASH_HEX])
 {
-	static const char hexd[] = "0123456789abcdef";
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -165,11 +165,10 @@ static int file_sha256(const char *path, char out[ISMS_HASH_HEX])
 	}
 	if (r >= 0 && (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32))
 		r = -EIO;
-	for (unsigned i = 0; r >= 0 && i < 32; i++) {
-		out[2 * i] = hexd[md[i] >> 4];
-		out[2 * i + 1] = hexd[md[i] & 15];
-	}
-	out[64] = '\0';
+	if (r >= 0)
+		isms_sha256_hex_digest(md, out);
+	else
+		out[0] = '\0';
 	EVP_MD_CTX_free(ctx);
 	if (fd >= 0)
 		close(fd);

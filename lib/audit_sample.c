@@ -14,6 +14,7 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/evidence_query.h"
+#include "isms/sha256.h"
 #include "store_internal.h"
 
 /* The copied columns of a row, in the order of struct isms_audit_sample_row's strings. */
@@ -286,12 +287,11 @@ int isms_audit_sample_draw(struct isms_store *s, const struct isms_audit_sample_
 		r = store_seterr(s, -ENODATA,
 				 "no evidence of control '%.32s' in period %s: nothing to sample",
 				 o->control, o->period->label);
-	if (r >= 0 && EVP_DigestFinal_ex(x.md, md, &mdlen) != 1)
+	if (r >= 0 && (EVP_DigestFinal_ex(x.md, md, &mdlen) != 1 || mdlen != 32))
 		r = -EIO;
 	if (r < 0)
 		goto fail;
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(smp.sha256 + 2 * i, 3, "%02x", md[i]);
+	isms_sha256_hex_digest(md, smp.sha256);
 	smp.population = x.seen;
 	smp.all = o->n >= x.seen;
 	smp.nrows = (size_t)(smp.all ? x.seen : o->n);

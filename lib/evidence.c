@@ -21,6 +21,7 @@
 #include "isms/evidence_schema.h"
 #include "isms/date.h"
 #include "isms/evidence.h"
+#include "isms/sha256.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
 
@@ -130,7 +131,6 @@ static size_t id_digits(int64_t id, char *buf)
 static int hash_fields(const char *const *fields, const size_t *lens, size_t n,
 		       char out_hex[ISMS_HASH_HEX])
 {
-	static const char hexd[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	char stackbuf[8192], *buf = stackbuf;
@@ -150,11 +150,7 @@ static int hash_fields(const char *const *fields, const size_t *lens, size_t n,
 	for (size_t i = 0; i < n; i++)
 		off = put_field(buf, off, need, fields[i], lens[i]);
 	if (sha256(buf, off, md, &mdlen) == 0 && mdlen == 32) {
-		for (unsigned i = 0; i < mdlen; i++) {
-			out_hex[2 * i] = hexd[md[i] >> 4];
-			out_hex[2 * i + 1] = hexd[md[i] & 15];
-		}
-		out_hex[64] = '\0';
+		isms_sha256_hex_digest(md, out_hex);
 		r = 0;
 	}
 	if (buf != stackbuf)

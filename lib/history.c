@@ -7,12 +7,12 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
 #include "crud_internal.h"
 #include "isms/date.h"
 #include "isms/evidence.h"
 #include "isms/history.h"
+#include "isms/sha256.h"
 #include "store_internal.h"
 
 _Static_assert(sizeof(((struct isms_store *)0)->actor) == ISMS_ACTOR_MAX, "actor buffer");
@@ -90,19 +90,14 @@ out:
 /* A document (a review's frozen inputs, up to 1 MiB) is recorded by its digest: the row stays small. */
 static struct json_object *value_json(const struct isms_field *f, const char *v)
 {
-	unsigned char md[32];
-	char hex[80];
-	unsigned int mdlen = 0;
+	char hex[7 + ISMS_SHA256_HEX] = "sha256:";
 
 	if (!v)
 		return NULL;
 	if (!(f->flags & ISMS_FF_LONG))
 		return json_object_new_string(v);
-	if (EVP_Digest(v, strlen(v), md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+	if (isms_sha256_hex(v, strlen(v), hex + 7) < 0)
 		return json_object_new_string("sha256:?");
-	memcpy(hex, "sha256:", 7);
-	for (unsigned int i = 0; i < 32; i++)
-		snprintf(hex + 7 + 2 * i, 3, "%02x", md[i]);
 	return json_object_new_string(hex);
 }
 

@@ -7,29 +7,17 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
 #include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/mreview.h"
+#include "isms/sha256.h"
 #include "isms/strutil.h"
 #include "mreview_internal.h"
 #include "store_internal.h"
 
 static const char *const kinds[] = {"measure", "nonconformity", "change", NULL};
-
-static int sha256_hex(const char *text, char out[65])
-{
-	unsigned char md[32];
-	unsigned int len = 0;
-
-	if (EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL) != 1 || len != 32)
-		return -EIO;
-	for (size_t i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return 0;
-}
 
 static char *json_text(struct json_object *o)
 {
@@ -102,7 +90,7 @@ int isms_mreview_record(struct isms_store *s, const struct isms_mreview_new *n, 
 		return r;
 	r = isms_mreview_inputs(s, &n->in, &inputs);
 	if (r >= 0)
-		r = sha256_hex(inputs, sha);
+		r = isms_sha256_hex(inputs, strlen(inputs), sha);
 	if (r < 0)
 		goto out;
 	kv[nkv++] = (struct isms_kv){"period", per.label};

@@ -9,11 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "isms/date.h"
 #include "isms/evidence.h"
 #include "isms/report.h"
+#include "isms/sha256.h"
 #include "replace_file.h"
 #include "report_internal.h"
 
@@ -51,18 +50,6 @@ const char *isms_report_text(struct json_object *figures)
 {
 	return json_object_to_json_string_ext(figures, JSON_C_TO_STRING_PRETTY |
 							       JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
-static int sha256_hex(const char *text, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-
-	if (EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL) != 1 || len != 32)
-		return -EIO;
-	for (unsigned int k = 0; k < len; k++)
-		snprintf(out + 2 * k, 3, "%02x", md[k]);
-	return 0;
 }
 
 static int run(struct isms_store *s, const char *sql, const char *a, const char *b,
@@ -119,7 +106,7 @@ int isms_report_make(struct isms_store *s, const struct isms_ctest_period *perio
 	isms_date_format(period->end, b.until, sizeof(b.until));
 	isms_date_format(now, at, sizeof(at));
 	text = isms_report_text(fig);
-	r = sha256_hex(text, sha);
+	r = isms_sha256_hex(text, strlen(text), sha);
 	if (r < 0)
 		goto out;
 	/* the same period made again replaces what it kept */

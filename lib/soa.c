@@ -6,26 +6,14 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
 #include "isms/date.h"
 #include "isms/evidence.h"
+#include "isms/sha256.h"
 #include "isms/soa.h"
 #include "store_internal.h"
 
 #define COL(st, i) ((const char *)sqlite3_column_text((st), (i)))
-
-static int sha256_hex(const char *text, char out[65])
-{
-	unsigned char md[32];
-	unsigned int len = 0;
-
-	if (EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL) != 1 || len != 32)
-		return -EIO;
-	for (size_t i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return 0;
-}
 
 static int append_evidence(struct isms_store *s, const char *at, const char *kind,
 			   const char *id, const char *outcome, struct json_object *details)
@@ -169,7 +157,7 @@ int isms_soa_propose(struct isms_store *s, const char *title, const char *by, in
 	if (r >= 0)
 		r = snapshot_build(s, &snap);
 	if (r >= 0)
-		r = sha256_hex(snap, sha);
+		r = isms_sha256_hex(snap, strlen(snap), sha);
 	if (r >= 0) {
 		const char *v[] = {id, title, by, at, snap, sha};
 
@@ -291,7 +279,7 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 				 " approval needs a member of management (role management)",
 				 id, by, role);
 	if (r >= 0)
-		r = sha256_hex(snap, sha);
+		r = isms_sha256_hex(snap, strlen(snap), sha);
 	if (r >= 0 && strcmp(sha, stored) != 0)
 		r = store_seterr(s, -EINVAL,
 				 "soa version '%.64s': snapshot does not match its SHA-256, refusing", id);
