@@ -11,6 +11,7 @@
 #include "isms/evidence.h"
 #include "isms/sha256.h"
 #include "isms/soa.h"
+#include "soa_internal.h"
 #include "store_internal.h"
 
 #define COL(st, i) ((const char *)sqlite3_column_text((st), (i)))
@@ -229,12 +230,32 @@ static int snapshot_decided(struct isms_store *s, const char *id, const char *sn
 	return r;
 }
 
+/* The draft @id still says what the register says: 0, or -EINVAL naming the first change. */
+static int snapshot_current(struct isms_store *s, const char *id, const char *snap,
+			    const char *proposed_at)
+{
+	char *now = NULL, what[256];
+	int r = snapshot_build(s, &now);
+
+	if (r >= 0)
+		r = soa_snapshot_diff(snap, now, what, sizeof(what));
+	if (r == -EINVAL)
+		r = store_seterr(s, r, "soa version '%.64s': snapshot is not readable", id);
+	else if (r == 1)
+		r = store_seterr(s, -EINVAL,
+				 "soa draft '%.64s' was proposed on %.10s and the register changed"
+				 " since (%s): propose again",
+				 id, proposed_at, what);
+	free(now);
+	return r;
+}
+
 int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64_t now)
 {
 	struct json_object *d = NULL;
 	sqlite3_stmt *st = NULL;
 	char at[ISMS_DATE_MAX], today[11], sha[65], *role = NULL, *status = NULL;
-	char *proposer = NULL, *snap = NULL, *stored = NULL;
+	char *proposer = NULL, *snap = NULL, *stored = NULL, *proposed_at = NULL;
 	int r;
 
 	day_of(now, at, today);
@@ -242,7 +263,8 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 	if (r < 0)
 		return r;
 	r = store_prepare(s,
-			  "SELECT v.status, p.name, v.snapshot, v.sha256 FROM soa_version v"
+			  "SELECT v.status, p.name, v.snapshot, v.sha256, v.proposed_at"
+			  " FROM soa_version v"
 			  " LEFT JOIN person p ON p.pk = v.proposed_by WHERE v.id = ?1",
 			  &st);
 	if (r >= 0)
@@ -252,15 +274,16 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 	if (r == 0)
 		r = store_seterr(s, -ENOENT, "no soa version '%.64s' (see 'ismsctl soa versions')", id);
 	if (r == 1) {
-		const char *c[4];
+		const char *c[5];
 
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 5; i++)
 			c[i] = COL(st, i);
 		status = strdup(c[0]);
 		proposer = c[1] ? strdup(c[1]) : NULL;
 		snap = c[2] ? strdup(c[2]) : NULL;
 		stored = c[3] ? strdup(c[3]) : NULL;
-		r = status && snap && stored ? 0 : -ENOMEM;
+		proposed_at = strdup(c[4] ? c[4] : "?");
+		r = status && snap && stored && proposed_at ? 0 : -ENOMEM;
 	}
 	sqlite3_finalize(st);
 	if (r >= 0 && strcmp(status, "draft") != 0)
@@ -285,6 +308,8 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 				 "soa version '%.64s': snapshot does not match its SHA-256, refusing", id);
 	if (r >= 0)
 		r = snapshot_decided(s, id, snap);
+	if (r >= 0)
+		r = snapshot_current(s, id, snap, proposed_at);
 	if (r >= 0) {
 		const char *v[] = {id};
 
@@ -321,6 +346,7 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 	free(proposer);
 	free(snap);
 	free(stored);
+	free(proposed_at);
 	if (r < 0) {
 		isms_store_rollback(s);
 		return r;

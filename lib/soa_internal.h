@@ -17,4 +17,14 @@ int soa_control_written(struct isms_store *s, const struct isms_entity *e, const
 int soa_measure_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			const struct isms_kv *kv, size_t n, bool added);
 
+/*
+ * Compare the SoA snapshot @then (a draft's) with @now (the register's, as
+ * the proposal would freeze it): 0 when they say the same (the order of a
+ * control's measures aside), 1 with the first difference in @what
+ * ("8.15 status 'planned' -> 'implemented'", "5.38 added"), -EINVAL when
+ * either is not a snapshot.  Pure.
+ */
+int soa_snapshot_diff(const char *then, const char *now, char *what, size_t len)
+	__attribute__((warn_unused_result, nonnull(3)));
+
 #endif

@@ -136,4 +136,21 @@ isms soa show SOA-9
 expect_rc 3 "an unknown version is not found"
 err_has "no soa version 'SOA-9'" "and says so"
 
+# --- a draft the register moved away from ----------------------------------------
+isms -q control set 8.15 --status planned
+isms soa propose --by sofia
+out_has "soa version 'SOA-4' proposed" "SOA-4 proposed with 8.15 planned"
+isms -q control set 8.15 --status implemented
+isms soa approve SOA-4 --by mia
+expect_rc 5 "a draft the register changed since is refused"
+err_has "soa draft 'SOA-4' was proposed on " "the message names the draft and its proposal"
+err_has "and the register changed since (8.15 status 'planned' -> 'implemented'): propose again" \
+	"and what changed"
+isms --json soa versions
+is "$(js '[(v["id"], v["status"]) for v in d][2:]')" '[["SOA-3", "approved"], ["SOA-4", "draft"]]' \
+	"nothing approved, nothing superseded"
+isms -q soa propose --by sofia
+isms soa approve SOA-5 --by mia
+expect_rc 0 "proposed again, it is approved"
+
 done_testing

@@ -14,6 +14,7 @@
 #include "isms/catalogue.h"
 #include "isms/entity.h"
 #include "isms/soa.h"
+#include "soa_internal.h"
 #include "testutil.h"
 
 #define SOA_TEST(t) cmocka_unit_test_setup_teardown(t, setup, tu_teardown_store)
@@ -301,6 +302,82 @@ static void t_tampered_snapshot_refused(void **state)
 	assert_contains(isms_store_errmsg(fx->s), "SHA-256");
 }
 
+/* A draft the register has moved away from is not what management would approve. */
+static void t_stale_draft_refused(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct versions vs = {0};
+
+	decide_all(fx->s, NULL);
+	tu_add(fx->s, "measure", TU_KV({"title", "logging"}, {"control", "8.15"}));
+	assert_int_equal(set(fx->s, "control", "8.15", TU_KV({"status", "planned"})), 0);
+	assert_int_equal(isms_soa_propose(fx->s, NULL, "sofia", tnow(), NULL), 0);
+	assert_int_equal(set(fx->s, "control", "8.15", TU_KV({"status", "implemented"})), 0);
+	assert_int_equal(isms_soa_approve(fx->s, "SOA-1", "mia", tnow() + 60), -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s),
+			"soa draft 'SOA-1' was proposed on 2026-03-10 and the register changed since"
+			" (8.15 status 'planned' -> 'implemented'): propose again");
+	/* changed back, the draft is true again */
+	assert_int_equal(set(fx->s, "control", "8.15", TU_KV({"status", "planned"})), 0);
+	/* a measure added to a control */
+	tu_add(fx->s, "measure", TU_KV({"title", "alerts"}, {"control", "8.15"}));
+	assert_int_equal(isms_soa_approve(fx->s, "SOA-1", "mia", tnow() + 60), -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s), "(8.15 measures 'M-1' -> 'M-1,M-2')");
+	assert_int_equal(isms_record_remove(fx->s, tu_entity("measure"), "M-2"), 0);
+	/* a justification changed */
+	assert_int_equal(set(fx->s, "control", "5.1", TU_KV({"justification", "policy set"})), 0);
+	assert_int_equal(isms_soa_approve(fx->s, "SOA-1", "mia", tnow() + 60), -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s), "(5.1 justification '' -> 'policy set')");
+	assert_int_equal(set(fx->s, "control", "5.1", TU_KV({"justification", ""})), 0);
+	/* nothing was approved by the refusals; as proposed again, it is */
+	assert_int_equal(isms_soa_versions(fx->s, versions_cb, &vs), 0);
+	assert_string_equal(vs.status[0], "draft");
+	if (isms_soa_approve(fx->s, "SOA-1", "mia", tnow() + 60) != 0)
+		fail_msg("%s", isms_store_errmsg(fx->s));
+	{
+		char *a = tu_keys(fx->s, "evidence", TU_KV({"kind", "soa.approved"}));
+
+		assert_int_equal(count_keys(a), 1);
+		free(a);
+	}
+}
+
+static void t_snapshot_diff(void **state)
+{
+	static const char a[] = "{\"controls\":[{\"id\":\"5.1\",\"applicable\":\"yes\","
+				"\"justification\":null,\"status\":\"planned\","
+				"\"measures\":[\"M-2\",\"M-1\"]}]}";
+	static const char b[] = "{\"controls\":[{\"id\":\"5.1\",\"applicable\":\"yes\","
+				"\"justification\":null,\"status\":\"planned\","
+				"\"measures\":[\"M-1\",\"M-2\"]}]}";
+	static const char c[] = "{\"controls\":[{\"id\":\"5.1\",\"applicable\":\"no\","
+				"\"justification\":\"none\",\"status\":\"planned\","
+				"\"measures\":[]},{\"id\":\"5.2\"}]}";
+	char what[256];
+
+	(void)state;
+	assert_int_equal(soa_snapshot_diff(a, a, what, sizeof(what)), 0);
+	/* the order of measures is no change */
+	assert_int_equal(soa_snapshot_diff(a, b, what, sizeof(what)), 0);
+	assert_int_equal(soa_snapshot_diff(a, c, what, sizeof(what)), 1);
+	assert_string_equal(what, "5.1 applicable 'yes' -> 'no'");
+	assert_int_equal(soa_snapshot_diff("{\"controls\":[]}", b, what, sizeof(what)), 1);
+	assert_string_equal(what, "5.1 added");
+	assert_int_equal(soa_snapshot_diff(b, "{\"controls\":[]}", what, sizeof(what)), 1);
+	assert_string_equal(what, "5.1 removed");
+	/* a justification emptied is none */
+	{
+		char *n = strdup(b), *p = strstr(n, "null");
+
+		assert_non_null(p);
+		memcpy(p, "\"\"  ", 4);
+		assert_int_equal(soa_snapshot_diff(b, n, what, sizeof(what)), 0);
+		free(n);
+	}
+	assert_int_equal(soa_snapshot_diff(a, "{\"x\":1}", what, sizeof(what)), -EINVAL);
+	assert_int_equal(soa_snapshot_diff("not json", a, what, sizeof(what)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +389,8 @@ int main(void)
 		SOA_TEST(t_approve_refusals),
 		SOA_TEST(t_approve_supersedes),
 		SOA_TEST(t_tampered_snapshot_refused),
+		SOA_TEST(t_stale_draft_refused),
+		cmocka_unit_test(t_snapshot_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,9 +44,11 @@ int isms_soa_propose(struct isms_store *s, const char *title, const char *by, in
  * Approve the draft @id by @by at @now, in one transaction with its
  * evidence row; the approved version before becomes superseded.  -EPERM
  * (@by is not an active member of management, is the proposer, or @id is
- * not a draft), -EINVAL (the snapshot has undecided controls, or does not
- * match its hash), -ENOENT (no such version or person); the reason kept
- * in the store's message.
+ * not a draft), -EINVAL (the snapshot has undecided controls, does not
+ * match its hash, or no longer matches the register: a control's
+ * applicability, justification, status or measures changed since the
+ * proposal), -ENOENT (no such version or person); the reason kept in the
+ * store's message.
  */
 int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64_t now)
 	__attribute__((warn_unused_result, nonnull));
