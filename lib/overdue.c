@@ -2,11 +2,14 @@
 /* What is overdue, across the registers. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "isms/entity.h"
+#include "isms/history.h"
 #include "isms/overdue.h"
+#include "store_internal.h"
 
 /* Per register: the date that passes, and what says it is still open. */
 static const struct check {
@@ -104,6 +107,119 @@ static int row_cb(const struct isms_entity *e, const char *const *values, void *
 	return oom ? -ENOMEM : 0;
 }
 
+/*
+ * A live indicator that raised a risk's likelihood (risk_change) calls for
+ * its reassessment (ISO 27001 8.2): the risk is due from that day until
+ * its likelihood or impact is changed by hand after it (a history row of
+ * the register later in the chain than the change's evidence), or a risk
+ * review of it is done on that day or later.  Only its latest raise counts.
+ */
+#define RAISED_SQL                                                                           \
+	"SELECT r.id, r.title, c.indicator, substr(c.at, 1, 10),"                                \
+	" (SELECT p.name FROM person p WHERE p.pk = r.owner), c.evidence, c.at"                  \
+	" FROM risk_change c JOIN risk r ON r.pk = c.risk"                                      \
+	" WHERE c.to_likelihood > c.from_likelihood AND substr(c.at, 1, 10) <= ?1"              \
+	" AND c.pk = (SELECT max(x.pk) FROM risk_change x WHERE x.risk = c.risk"                \
+	"  AND x.to_likelihood > x.from_likelihood)"                                            \
+	" AND NOT EXISTS (SELECT 1 FROM review v WHERE v.kind = 'risk' AND v.risk = r.pk"       \
+	"  AND v.done >= substr(c.at, 1, 10))"                                                  \
+	" ORDER BY c.pk"
+
+/* The fields whose change by hand is a reassessment: the rating. */
+static const char *const rating_fields[] = {"likelihood", "impact", "impact_confidentiality",
+					    "impact_integrity", "impact_availability", NULL};
+
+struct raised {
+	int64_t evidence; /* the change's evidence row; 0: none, go by @at */
+	char *at;
+	bool rerated;
+};
+
+static int rerated_cb(const struct isms_history_entry *h, void *userdata)
+{
+	struct raised *x = userdata;
+
+	if (strcmp(h->action, "change") != 0)
+		return 0;
+	if (x->evidence > 0 ? h->id <= x->evidence : strcmp(h->ts, x->at) <= 0)
+		return 0;
+	for (size_t i = 0; i < h->nfields; i++)
+		if (among(h->field[i], rating_fields))
+			return (int)(x->rerated = true);
+	return 0;
+}
+
+static int raised_risks(struct isms_store *s, const char *today, struct isms_overdue *o)
+{
+	sqlite3_stmt *st = NULL;
+	struct raised *rs = NULL;
+	size_t first = o->n, n = 0;
+	int r;
+
+	r = store_prepare(s, RAISED_SQL, &st);
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, today);
+	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
+		const char *title = (const char *)sqlite3_column_text(st, 1);
+		const char *ind = (const char *)sqlite3_column_text(st, 2);
+		const char *day = (const char *)sqlite3_column_text(st, 3);
+		struct isms_overdue_item *it, *nv;
+		struct raised *nr;
+		bool oom = false;
+
+		nv = realloc(o->v, (o->n + 1) * sizeof(*nv));
+		nr = nv ? realloc(rs, (n + 1) * sizeof(*nr)) : NULL;
+		if (nv)
+			o->v = nv;
+		if (nr)
+			rs = nr;
+		if (!nv || !nr) {
+			r = -ENOMEM;
+			break;
+		}
+		it = &nv[o->n++];
+		*it = (struct isms_overdue_item){.what = "risk raised by indicator", .seq = o->n - 1};
+		rs[n] = (struct raised){.evidence = sqlite3_column_int64(st, 5)};
+		rs[n++].at = dup_or_null((const char *)sqlite3_column_text(st, 6), &oom);
+		if (asprintf(&it->subject, "%s: raised by indicator %s on %s: reassess",
+			     title ? title : "", ind ? ind : "?", day ? day : "?") < 0) {
+			it->subject = NULL;
+			oom = true;
+		}
+		it->id = dup_or_null((const char *)sqlite3_column_text(st, 0), &oom);
+		it->since = dup_or_null(day, &oom);
+		it->responsible = dup_or_null((const char *)sqlite3_column_text(st, 4), &oom);
+		if (oom || !it->id || !rs[n - 1].at) {
+			r = -ENOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	/* Those re-rated by hand since are reassessed: off the list. */
+	for (size_t i = 0, k = first; r >= 0 && i < n; i++) {
+		int64_t h = isms_history_list(s, "risk", o->v[k].id, rerated_cb, &rs[i]);
+
+		if (h < 0) {
+			r = (int)h;
+		} else if (rs[i].rerated) {
+			struct isms_overdue_item *it = &o->v[k];
+
+			free(it->id);
+			free(it->subject);
+			free(it->since);
+			free(it->responsible);
+			memmove(it, it + 1, (o->n - k - 1) * sizeof(*it));
+			o->n--;
+		} else {
+			k++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(rs[i].at);
+	free(rs);
+	return r < 0 ? r : 0;
+}
+
 static int cmp_item(const void *a, const void *b)
 {
 	const struct isms_overdue_item *x = a, *y = b;
@@ -129,6 +245,9 @@ int isms_overdue_list(struct isms_store *s, const struct isms_schema *schema, co
 			continue;
 		r = isms_record_list(s, e, NULL, 0, row_cb, &x);
 	}
+	/* Only the ISMS register has risks and live indicators. */
+	if (r >= 0 && isms_schema_entity(schema, "risk"))
+		r = raised_risks(s, today, ret);
 	if (r >= 0 && ret->n > 1)
 		qsort(ret->v, ret->n, sizeof(ret->v[0]), cmp_item);
 	return r < 0 ? r : 0;

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "isms/entity.h"
 #include "isms/json.h"
 #include "isms/risk.h"
 #include "store_internal.h"
@@ -447,6 +448,54 @@ int isms_risk_matrix_counts(struct isms_store *s, bool residual,
 	}
 	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
+}
+
+struct unacceptable {
+	int il, ii, irl, iri, iacc;
+	bool residual;
+	int (*counts)[ISMS_MATRIX_MAX];
+};
+
+static int scale_value(const char *v)
+{
+	return v ? atoi(v) : 0;
+}
+
+static int unacceptable_cb(const struct isms_entity *e, const char *const *values, void *userdata)
+{
+	struct unacceptable *x = userdata;
+	int l = scale_value(values[x->il]), i = scale_value(values[x->ii]);
+
+	(void)e;
+	if (x->residual && values[x->irl])
+		l = scale_value(values[x->irl]);
+	if (x->residual && values[x->iri])
+		i = scale_value(values[x->iri]);
+	if (l < 1 || l > ISMS_MATRIX_MAX || i < 1 || i > ISMS_MATRIX_MAX)
+		return 0;
+	if (!values[x->iacc] || strcmp(values[x->iacc], "yes") != 0)
+		x->counts[l - 1][i - 1]++;
+	return 0;
+}
+
+int isms_risk_matrix_unacceptable(struct isms_store *s, bool residual,
+				  int ret_counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX])
+{
+	const struct isms_entity *e = store_entity(s, "risk");
+	struct unacceptable x = {.residual = residual, .counts = ret_counts};
+
+	memset(ret_counts, 0, sizeof(int) * ISMS_MATRIX_MAX * ISMS_MATRIX_MAX);
+	if (!e)
+		return -ENOENT;
+	/* Through the register, so that 'acceptable' is the one risk list shows. */
+	x.il = isms_entity_field_index(e, "likelihood");
+	x.ii = isms_entity_field_index(e, "impact");
+	x.irl = isms_entity_field_index(e, "residual_likelihood");
+	x.iri = isms_entity_field_index(e, "residual_impact");
+	x.iacc = isms_entity_field_index(e, "acceptable");
+	if (x.il < 0 || x.ii < 0 || x.irl < 0 || x.iri < 0 || x.iacc < 0)
+		return -EINVAL;
+	return isms_record_list(s, e, NULL, 0, unacceptable_cb, &x);
 }
 
 struct json_object *isms_risk_matrix_to_json(const struct isms_risk_matrix *m)

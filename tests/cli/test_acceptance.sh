@@ -49,4 +49,26 @@ out_has "not acceptable now (6): R-1 (revoked)" "the matrix names the risks not 
 isms overdue
 out_has "risk acceptance expired  R-8" "the expired acceptance is overdue"
 
+# --- the * of the residual matrix means acceptable, for every risk in the cell ---------
+row() { grep "^$1 " "$OUT" | tr -s ' ' | sed 's/ $//'; }
+# cell LIKELIHOOD IMPACT: risks, not acceptable, marked, from --json
+cell() { js "[[c['risks'], c['not_acceptable'], c['marked']] for c in d['counts'] if c['likelihood'] == '$1' and c['impact'] == '$2'][0]"; }
+isms risk matrix --residual
+is "$(row medium)" "medium low* 1 low 2 medium 2 high 2" \
+	"R-8's cell is not marked, though low is within the threshold: its acceptance expired"
+is "$(row rare)" "rare low* 0 low* 0 medium 2 medium* 1" "R-7's cell is marked: transferred, within the threshold"
+isms risk matrix
+is "$(row medium)" "medium low* 1 low* 1 medium* 1 high 1" "the inherent matrix marks levels, as before"
+isms --json risk matrix --residual
+is "$(cell medium considerable)" "[2, 1, false]" "--json: R-1 (revoked) beside R-9 (acceptable): not marked"
+is "$(cell rare considerable)" "[2, 1, false]" "R-2's target residual beside R-10: not marked while R-2's measures are open"
+isms -q risk accept R-1 --by hbauer --until 2099-12-31
+isms --json risk matrix --residual
+is "$(cell medium considerable)" "[2, 0, true]" "R-1 accepted: every risk in the cell acceptable, marked"
+isms -q risk revoke R-1 --by kweber
+isms risk accept R-8 --by hbauer --until 2099-12-31
+expect_rc 0 "R-8 accepted again"
+isms risk matrix --residual
+is "$(row medium)" "medium low* 1 low* 2 medium 2 high 2" "R-8 accepted again: its cell is marked"
+
 done_testing

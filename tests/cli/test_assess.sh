@@ -71,6 +71,8 @@ is "$(js '[a["period"] + ":" + a["result"] for a in d]')" \
 # --- count per local day: two denials an hour apart, on two days in Berlin ------------
 isms -q test add --name denials --title "At most one denial a day" --control 5.15 \
 	--rule "count kind=access.deny max=1 per=day"
+# the host the logins come from is an asset: evidence add takes no unregistered one
+isms -q asset add --name bastion --type host
 ev --kind access.allow --subject alice --asset bastion --ts 2026-10-25T08:00:00Z
 ev --kind access.deny --subject bob --asset bastion --ts 2026-10-25T22:30:00Z
 ev --kind access.deny --subject bob --asset bastion --ts 2026-10-25T23:30:00Z
@@ -82,7 +84,6 @@ is "$(js '[d[0]["result"], d[0]["matched"]]')" '["fail", 2]' "in UTC they are on
 # --- every: allowed logins need a valid access review ----------------------------------
 isms -q person add --name alice --role admin
 isms -q person add --name bob --role user
-isms -q asset add --name bastion --type host
 isms -q review add --kind access --subject "alice on bastion" --person alice --asset bastion \
 	--due 2026-10-01 --done 2026-09-01 --result ok
 isms --json assess $B --test access-review-valid --period 2026-10

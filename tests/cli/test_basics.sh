@@ -260,12 +260,21 @@ isms --json evidence list; next=$(( $(js 'len(d)') + 1 ))
 isms evidence add --kind drill --control 99.99 --outcome ok --subject alice
 expect_rc 3 "evidence add of a control not in the catalogue"
 err_has "no control '99.99'" "names it"
+isms evidence add --kind drill --asset nonexistent --outcome ok
+expect_rc 3 "evidence add of an asset not in the register"
+err_has "no asset 'nonexistent' in the register" "names it"
+err_has "--node HOST" "and says how to name an unregistered host"
+isms --json evidence list; is "$(js 'len(d)')" "$((next - 1))" "nothing written for a refused row"
 isms evidence add --kind drill --control 5.24 --outcome ok --subject alice
 expect_rc 0 "evidence add"
 out_has "evidence $next recorded" "evidence add names the row (after the register's history rows and the nonconformity's)"
 isms --json evidence show $next
 is "$(js 'd["kind"], d["control"], d["outcome"], d["source"]')" '["drill", "5.24", "ok", "ismsctl"]' \
 	"evidence show returns the row"
+isms -q evidence add --kind drill --node unregistered-host --asset web1 --outcome ok
+expect_rc 0 "evidence add --node: a host not in the register"
+isms --json evidence show $((next + 1))
+is "$(js 'd["node"], d["asset"]')" '["unregistered-host", "web1"]' "--node fills the node column"
 
 # --- live indicators and the changes they make ----------------------------------------
 

@@ -32,8 +32,8 @@ isms -q nc add --title "Backups not tested" --opened 2026-10-05 --due 2026-10-20
 expect_rc 0 "a nonconformity opened in the quarter"
 isms -q test add --name no-denials --title "No denied logins" --control 5.15 \
 	--rule "count kind=access.deny max=0"
-isms -q evidence add --kind access.allow --subject alice --asset web1 --ts 2026-11-02T08:00:00Z
-isms -q evidence add --kind access.deny --subject bob --asset web1 --ts 2026-11-03T08:00:00Z
+isms -q evidence add --kind access.allow --subject alice --node web1 --ts 2026-11-02T08:00:00Z
+isms -q evidence add --kind access.deny --subject bob --node web1 --ts 2026-11-03T08:00:00Z
 isms --json assess $Z --test no-denials --period 2026-11
 is "$(js 'd[0]["result"]')" "fail" "the test fails in November"
 is "$(js 'd[0]["nonconformity"]')" "NC-2" "and opens its nonconformity"

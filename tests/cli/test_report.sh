@@ -27,6 +27,9 @@ isms -q nc add --title "major one" --opened 2026-10-02 --severity major
 # closed as 'nc close' leaves one (its effectiveness check is cli-nc's business)
 python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO nonconformity (id, title, opened, closed, status, effectiveness) VALUES (?, ?, ?, ?, ?, ?)", ("NC-2", "closed one", "2026-09-20", "2026-10-10", "closed", "effective")); c.commit()' "$ISMS_STORE"
 isms -q nc add --title "next month" --opened 2026-11-03
+# the hosts the evidence names are assets: evidence add takes no unregistered one
+isms -q asset add --name web-01 --type host
+isms -q asset add --name db-01 --type host
 ev --kind access.allow --asset web-01 --subject alice --ts 2026-10-05T08:00:00Z
 ev --kind access.deny --asset web-01 --subject bob --ts 2026-10-05T10:00:00Z
 ev --kind access.deny --asset db-01 --subject bob --ts 2026-10-31T23:59:59.5Z

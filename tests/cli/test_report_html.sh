@@ -76,8 +76,8 @@ isms -q measure add --title MFA --risk R-1 --cost 26900 --status implemented
 isms -q measure add --title SIEM --risk R-2 --cost 84000 --status planned
 isms -q nc add --title '<iframe src="https://evil.invalid/"></iframe>' --opened 2026-10-02 \
 	--severity major
-isms -q evidence add --kind access.deny --asset bastion-01 --subject bob --ts 2026-10-05T10:00:00Z
-isms -q evidence add --kind access.break-glass --asset bastion-01 \
+isms -q evidence add --kind access.deny --node bastion-01 --subject bob --ts 2026-10-05T10:00:00Z
+isms -q evidence add --kind access.break-glass --node bastion-01 \
 	--subject '<script>alert(3)</script>' --ts 2026-10-06T03:00:00Z
 isms report --period 2026-10 --tz UTC --format html -o "$T/report.html"
 expect_rc 0 "report --format html -o"

@@ -66,7 +66,9 @@ expect_rc 0 "risk matrix --residual"
 out_has "Residual risk matrix" "the table says residual"
 is "$(row very_frequent)" "very_frequent low* 0 high 0 very_high 0 very_high 1" \
 	"--residual: R-1 left its cell, untreated R-2 stayed"
-is "$(row rare)" "rare low* 1 low* 1 medium 0 medium 0" "--residual: R-1 is in rare x limited"
+is "$(row rare)" "rare low* 1 low 1 medium 0 medium 0" \
+	"--residual: R-1 is in rare x limited, its cell not marked: its residual is a target, no measure implemented"
+out_has "* = every risk in it acceptable now" "--residual: the mark means acceptable"
 isms risk matrix
 is "$(row very_frequent)" "very_frequent low* 0 high 0 very_high 0 very_high 2" \
 	"the inherent matrix still counts R-1 where it was"

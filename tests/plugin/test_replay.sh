@@ -372,6 +372,10 @@ absent | 0 | off | OFF)
 	if grep -q "without audit=1" "$ERR"; then not_ok "ismsctl soa: no warning with audit=1"; else ok "ismsctl soa: no warning with audit=1"; fi ;;
 esac
 new_store "$T/ka.db"
+# the hosts the starts name are assets: evidence add takes no unregistered one
+for h in booted-well booted-badly; do
+	"$ISMSCTL" --store "$T/ka.db" -q asset add --name "$h" --type host
+done
 "$ISMSCTL" --store "$T/ka.db" -q evidence add --kind collector.start --control 8.15 --asset booted-well \
 	--details '{"kernel_audit":"1","boot_audited":true}' --ts 2026-01-01T00:00:00Z
 "$ISMSCTL" --store "$T/ka.db" -q evidence add --kind collector.start --control 8.15 --asset booted-badly \

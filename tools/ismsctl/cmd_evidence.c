@@ -38,10 +38,12 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 
 		HELP(argc, argv,
 		     "Usage: ismsctl evidence add --kind KIND [--control ID] [--asset NAME]\n"
-		     "         [--subject WHO] [--outcome TEXT] [--details JSON] [--ts TIME]\n\n"
+		     "         [--node HOST] [--subject WHO] [--outcome TEXT] [--details JSON]\n"
+		     "         [--ts TIME]\n\n"
 		     "Record evidence gathered by hand (a management review held, a drill\n"
 		     "run).  It joins the hash chain and can never be changed.  The control\n"
-		     "must be one of the catalogue.\n");
+		     "must be one of the catalogue and the asset one of the register; --node\n"
+		     "names the host the row comes from (default this host), registered or not.\n");
 		for (int i = 2; i < argc; i++) {
 			const char *v;
 
@@ -51,6 +53,8 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 				ev.control = v;
 			else if ((v = cli_opt_value(argc, argv, &i, "--asset")))
 				ev.asset = v;
+			else if ((v = cli_opt_value(argc, argv, &i, "--node")))
+				ev.node = v;
 			else if ((v = cli_opt_value(argc, argv, &i, "--subject")))
 				ev.subject = v;
 			else if ((v = cli_opt_value(argc, argv, &i, "--outcome")))
@@ -67,15 +71,26 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 		code = -cli_open(c, true, false);
 		if (code)
 			return code;
-		/* A control is of the catalogue: a typo would tie the row to nothing,
-		 * for ever.  An asset may name a host not registered yet, as
-		 * collectors' rows do. */
+		/* A control is of the catalogue and an asset of the register: a typo
+		 * would tie the row to nothing, for ever.  A host not registered (yet)
+		 * is named with --node, as collectors' rows name theirs. */
 		if (ev.control) {
 			r = isms_record_get(c->store, isms_schema_entity(c->schema, "control"), ev.control,
 					    NULL, NULL);
 			if (r == -ENOENT)
 				return cli_fail(r, "no control '%s' (see 'ismsctl control list')",
 						ev.control);
+			if (r < 0)
+				return cli_store_fail(c, r);
+		}
+		if (ev.asset) {
+			r = isms_record_get(c->store, isms_schema_entity(c->schema, "asset"), ev.asset,
+					    NULL, NULL);
+			if (r == -ENOENT)
+				return cli_fail(r,
+						"no asset '%s' in the register (see 'ismsctl asset list';"
+						" --node HOST names a host not registered)",
+						ev.asset);
 			if (r < 0)
 				return cli_store_fail(c, r);
 		}

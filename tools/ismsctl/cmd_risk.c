@@ -50,10 +50,25 @@ static int print_not_acceptable(struct cli *c)
 	return EXIT_OK;
 }
 
+/*
+ * The * of a cell.  Residual: acceptable means what it means for each risk
+ * (risk list's 'acceptable'), so a cell is marked only when every risk in
+ * it is; an empty one shows its level against the threshold.  Inherent:
+ * the level before treatment against the threshold.
+ */
+static bool matrix_marked(const struct isms_risk_matrix *m, bool residual, int l, int i,
+			  int counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX],
+			  int unacc[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX])
+{
+	if (residual && counts[l][i] > 0)
+		return unacc[l][i] == 0;
+	return m->cell[l][i] <= m->acceptance;
+}
+
 int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 {
 	struct isms_risk_matrix m;
-	int counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX];
+	int counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX], unacc[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX];
 	bool residual = false;
 	int r, code;
 
@@ -61,8 +76,11 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 	     "Usage: ismsctl risk matrix [--residual]\n\n"
 	     "The risk matrix, most likely at the top, with the level of each cell and\n"
 	     "the number of risks in it.  --residual places treated risks by their\n"
-	     "residual likelihood and impact.  Levels marked * are within the\n"
-	     "acceptance threshold.\n");
+	     "residual likelihood and impact.  In the inherent matrix, levels marked *\n"
+	     "are within the acceptance threshold; in the residual one, a cell is marked\n"
+	     "* when every risk in it is acceptable now (its current level within the\n"
+	     "threshold, or a valid acceptance), an empty cell when its level is within\n"
+	     "the threshold.\n");
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--residual") == 0)
 			residual = true;
@@ -75,6 +93,8 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 	r = isms_risk_matrix_load(c->store, &m);
 	if (r >= 0)
 		r = isms_risk_matrix_counts(c->store, residual, counts);
+	if (r >= 0)
+		r = isms_risk_matrix_unacceptable(c->store, residual, unacc);
 	if (r < 0)
 		return cli_store_fail(c, r);
 
@@ -90,6 +110,11 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 				json_object_object_add(cell, "level",
 						       json_object_new_string(m.level[m.cell[l][i] - 1]));
 				json_object_object_add(cell, "risks", json_object_new_int(counts[l][i]));
+				json_object_object_add(cell, "not_acceptable",
+						       json_object_new_int(unacc[l][i]));
+				json_object_object_add(cell, "marked",
+						       json_object_new_boolean(matrix_marked(&m, residual, l, i,
+											counts, unacc)));
 				json_object_array_add(cells, cell);
 			}
 		}
@@ -119,8 +144,9 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 		for (int v = 0; v < m.nlevels; v++)
 			if ((int)strlen(m.level[v]) + 6 > cw)
 				cw = (int)strlen(m.level[v]) + 6;
-		printf("%s risk matrix (risks per cell; * = level within the acceptance threshold)\n\n",
-		       residual ? "Residual" : "Inherent");
+		printf("%s risk matrix (risks per cell; * = %s)\n\n", residual ? "Residual" : "Inherent",
+		       residual ? "every risk in it acceptable now" :
+				  "level within the acceptance threshold");
 		printf("%-*s", lw, "likelihood \\ impact");
 		for (int i = 0; i < m.nimpact; i++)
 			printf("  %-*s", cw, m.impact[i]);
@@ -132,7 +158,8 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 				int lv = m.cell[l][i];
 
 				snprintf(cell, sizeof(cell), "%s%s %d", m.level[lv - 1],
-					 lv <= m.acceptance ? "*" : "", counts[l][i]);
+					 matrix_marked(&m, residual, l, i, counts, unacc) ? "*" : "",
+					 counts[l][i]);
 				printf("  %-*s", cw, cell);
 			}
 			putchar('\n');

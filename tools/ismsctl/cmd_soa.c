@@ -268,8 +268,9 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 	     "(ISO 27001 6.1.3: they return to review), nonconformities not closed\n"
 	     "by their due date (10.2), audits planned but not held (9.2), context\n"
 	     "issues and requirements past their review (4.1, 4.2), objectives past\n"
-	     "due (6.2) and trainings expired and not retaken (7.2).\n"
-	     "Oldest first.\n");
+	     "due (6.2), trainings expired and not retaken (7.2), and risks a live\n"
+	     "indicator raised and not reassessed since (8.2: their likelihood or\n"
+	     "impact set by hand after it, or a risk review done).  Oldest first.\n");
 	if (argc != 1)
 		return cli_usage("overdue", "overdue takes no arguments");
 	report_today(now);

@@ -13,7 +13,8 @@
  * review), nonconformities not closed (10.2), audits planned and not
  * held (9.2), context issues and requirements past their review (4.1,
  * 4.2), objectives past due (6.2), trainings expired and not retaken
- * (7.2).  One list, so that the
+ * (7.2), risks a live indicator raised and not reassessed since (8.2).
+ * One list, so that the
  * command, the report to the board and the management review's inputs
  * count the same things.
  */

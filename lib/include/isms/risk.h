@@ -85,4 +85,15 @@ int isms_risk_matrix_counts(struct isms_store *s, bool residual,
 			    int ret_counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX])
 	__attribute__((warn_unused_result, nonnull));
 
+/*
+ * Of the risks in each cell, placed as isms_risk_matrix_counts() places
+ * them, the number not acceptable now (the register's computed
+ * 'acceptable': current level within the threshold, or a valid
+ * acceptance), so that a cell can be called acceptable only when every
+ * risk in it is.
+ */
+int isms_risk_matrix_unacceptable(struct isms_store *s, bool residual,
+				  int ret_counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX])
+	__attribute__((warn_unused_result, nonnull));
+
 #endif
