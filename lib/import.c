@@ -12,6 +12,7 @@
 #include "isms/incident.h"
 #include "isms/json.h"
 #include "isms/risk.h"
+#include "isms/soa.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
 #include "crud_internal.h"
@@ -162,7 +163,8 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 
 		(void)val;
 		if (strcmp(name, "settings") == 0 || strcmp(name, "matrix") == 0 ||
-		    (s->schema == &isms_schema_main && strcmp(name, ISMS_INCIDENT_EVENTS) == 0) ||
+		    (s->schema == &isms_schema_main && (strcmp(name, ISMS_INCIDENT_EVENTS) == 0 ||
+							strcmp(name, ISMS_SOA_VERSIONS) == 0)) ||
 		    name[0] == '_' || (e && !(e->flags & ISMS_EF_READONLY)))
 			continue;
 		r = store_seterr(s, -EINVAL, "unknown section '%.64s'", name);
@@ -230,6 +232,13 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 	if (s->schema == &isms_schema_main &&
 	    json_object_object_get_ex(root, ISMS_INCIDENT_EVENTS, &section)) {
 		r = register_import_events(s, section, where, sizeof(where));
+		if (r < 0)
+			goto fail;
+	}
+	/* The SoA versions after the people who proposed and approved them. */
+	if (s->schema == &isms_schema_main &&
+	    json_object_object_get_ex(root, ISMS_SOA_VERSIONS, &section)) {
+		r = soa_import_versions(s, section, where, sizeof(where));
 		if (r < 0)
 			goto fail;
 	}

@@ -61,21 +61,6 @@ int isms_incident_events_export(struct isms_store *s, struct json_object **ret)
 	return 0;
 }
 
-/* Member @name of @o as text: NULL when absent or null; -EINVAL when not a string. */
-static int member_text(struct isms_store *s, struct json_object *o, const char *name,
-		       const char **ret)
-{
-	struct json_object *v;
-
-	*ret = NULL;
-	if (!json_object_object_get_ex(o, name, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_string))
-		return store_seterr(s, -EINVAL, "'%s' must be a string", name);
-	*ret = json_object_get_string(v);
-	return 0;
-}
-
 static int import_one(struct isms_store *s, struct json_object *o)
 {
 	static const char *const known[] = {"incident", "at", "what", "by", "evidence"};
@@ -97,13 +82,13 @@ static int import_one(struct isms_store *s, struct json_object *o)
 		if (!ok)
 			return store_seterr(s, -EINVAL, "unknown member '%.64s'", name);
 	}
-	r = member_text(s, o, "incident", &inc);
+	r = register_member_text(s, o, "incident", &inc);
 	if (r >= 0)
-		r = member_text(s, o, "at", &at);
+		r = register_member_text(s, o, "at", &at);
 	if (r >= 0)
-		r = member_text(s, o, "what", &what);
+		r = register_member_text(s, o, "what", &what);
 	if (r >= 0)
-		r = member_text(s, o, "by", &by);
+		r = register_member_text(s, o, "by", &by);
 	if (r < 0)
 		return r;
 	if (!inc || !at || !what || !what[0])

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "isms/nonconformity.h"
 #include "register_internal.h"
 #include "store_internal.h"
@@ -137,4 +139,19 @@ char *register_col_dup(sqlite3_stmt *st, int i, bool *oom)
 	if (!d)
 		*oom = true;
 	return d;
+}
+
+/* Member @name of @o as text: NULL when absent or null; -EINVAL when not a string. */
+int register_member_text(struct isms_store *s, struct json_object *o, const char *name,
+		       const char **ret)
+{
+	struct json_object *v;
+
+	*ret = NULL;
+	if (!json_object_object_get_ex(o, name, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return store_seterr(s, -EINVAL, "'%s' must be a string", name);
+	*ret = json_object_get_string(v);
+	return 0;
 }

@@ -49,6 +49,21 @@ struct json_object;
 int register_import_events(struct isms_store *s, struct json_object *arr, char *where,
 			   size_t wlen);
 
+/*
+ * Member @name of the import entry @o as text: 0 with *ret NULL when absent
+ * or null, -EINVAL when not a string (the error set on @s).
+ */
+int register_member_text(struct isms_store *s, struct json_object *o, const char *name,
+			 const char **ret);
+
+/*
+ * During an import, after the people: the SoA versions of @arr (see
+ * isms_soa_versions_export()), each snapshot checked against its SHA-256,
+ * at most one approved, one soa.imported row each; on failure @where names
+ * the entry.
+ */
+int soa_import_versions(struct isms_store *s, struct json_object *arr, char *where, size_t wlen);
+
 /* Column @i of the row at @st, malloc'd (NULL for NULL; *oom set when out of memory). */
 char *register_col_dup(sqlite3_stmt *st, int i, bool *oom);
 

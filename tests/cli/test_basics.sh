@@ -358,8 +358,8 @@ for t in person scope asset threat control risk measure review document ack; do
 done
 is "$missing" "" "--help lists the ten register types"
 is "$(js 'sorted(d.keys())')" \
-	"$(python3 -c 'import json, sys; print(json.dumps(sorted(sys.argv[1:] + ["matrix", "settings", "incident_event"])))' $writable)" \
-	"export has a section for every register type, the matrix, the settings and the incidents' timelines"
+	"$(python3 -c 'import json, sys; print(json.dumps(sorted(sys.argv[1:] + ["matrix", "settings", "incident_event", "soa_version"])))' $writable)" \
+	"export has a section for every register type, the matrix, the settings, the incidents' timelines and the SoA versions"
 is "$(js '"evidence" in d or "change" in d')" false "export leaves out evidence and changes"
 is "$(js 'd["settings"]["organisation"], d["settings"]["budget"], d["matrix"]["acceptance"]')" \
 	'["Example GmbH", "25000.00", "medium"]' "export has the settings"

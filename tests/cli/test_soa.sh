@@ -153,4 +153,49 @@ isms -q soa propose --by sofia
 isms soa approve SOA-5 --by mia
 expect_rc 0 "proposed again, it is approved"
 
+# --- the versions travel with the register ---------------------------------------
+isms export
+expect_rc 0 "export"
+cp "$OUT" "$T/soa.json"
+is "$(js '[(v["id"], v["status"], v["approved_by"]) for v in d["soa_version"]][2:]')" \
+	'[["SOA-3", "superseded", "max"], ["SOA-4", "draft", null], ["SOA-5", "approved", "mia"]]' \
+	"the export carries every version with its approver"
+run "$ISMSCTL" --store "$T/moved.db" init -q
+run "$ISMSCTL" --store "$T/moved.db" import "$T/soa.json"
+expect_rc 0 "import into a new store"
+isms --json soa versions
+cp "$OUT" "$T/before.json"
+run "$ISMSCTL" --store "$T/moved.db" --json soa versions
+is "$(cmp -s "$T/before.json" "$OUT" && echo same)" same "the new store has the same versions, hashes and dates"
+run "$ISMSCTL" --store "$T/moved.db" soa show SOA-5
+expect_rc 0 "and the approved SoA as it was frozen"
+run "$ISMSCTL" --store "$T/moved.db" --json evidence list --kind soa.imported
+is "$(js 'len(d)')" 5 "one soa.imported row per version"
+is "$(js '[e["subject"] for e in d][-1]')" SOA-5 "each naming its version"
+
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = d["soa_version"][-1]
+v["snapshot"] = v["snapshot"].replace("\"implemented\"", "\"planned\"", 1)
+json.dump(d, open(sys.argv[2], "w"))
+' "$T/soa.json" "$T/edited.json"
+run "$ISMSCTL" --store "$T/edited.db" init -q
+run "$ISMSCTL" --store "$T/edited.db" import "$T/edited.json"
+expect_rc 5 "a version edited in the file is refused"
+err_has "SOA-5: the snapshot's SHA-256 is " "the message names the version and its hash"
+run "$ISMSCTL" --store "$T/edited.db" --json soa versions
+is "$(js 'len(d)')" 0 "and nothing is imported"
+
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["soa_version"][2]["status"] = "approved"
+json.dump(d, open(sys.argv[2], "w"))
+' "$T/soa.json" "$T/two.json"
+run "$ISMSCTL" --store "$T/two.db" init -q
+run "$ISMSCTL" --store "$T/two.db" import "$T/two.json"
+expect_rc 5 "two approved versions are refused"
+err_has "2 versions are 'approved'" "the message says why"
+
 done_testing

@@ -15,6 +15,7 @@
 #include "isms/entity.h"
 #include "isms/incident.h"
 #include "isms/risk.h"
+#include "isms/soa.h"
 
 #define IMPORT_FILE_MAX (64u << 20)
 
@@ -61,7 +62,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		       "in an export, are ignored.  '-' reads stdin.\n");
 		if (c->schema == &isms_schema_main)
 			printf("'settings' is an object, 'matrix' a risk matrix (see 'ismsctl matrix'),\n"
-			       "'" ISMS_INCIDENT_EVENTS "' the events of incidents' timelines.\n"
+			       "'" ISMS_INCIDENT_EVENTS "' the events of incidents' timelines, '" ISMS_SOA_VERSIONS "'\n"
+			       "the SoA versions (each snapshot rechecked against its SHA-256).\n"
 			       "Controls are changed (they come from the catalogue), the rest added.\n");
 		return EXIT_OK;
 	}
@@ -226,6 +228,10 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		r = isms_incident_events_export(c->store, &ev);
 		if (r >= 0)
 			json_object_object_add(root, ISMS_INCIDENT_EVENTS, ev);
+		if (r >= 0)
+			r = isms_soa_versions_export(c->store, &ev);
+		if (r >= 0)
+			json_object_object_add(root, ISMS_SOA_VERSIONS, ev);
 	}
 	if (r < 0) {
 		json_object_put(root);

@@ -58,4 +58,19 @@ int isms_soa_versions(struct isms_store *s,
 		      int (*cb)(const struct isms_soa_version *v, void *userdata), void *userdata)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+/* The export's and import's section of the SoA versions. */
+#define ISMS_SOA_VERSIONS "soa_version"
+
+struct json_object;
+
+/*
+ * Every SoA version, in the order proposed, as a JSON array of {"id",
+ * "title", "status", "proposed_by", "proposed_at", "approved_by",
+ * "approved_at", "sha256", "notes", "snapshot"} for the export (the import
+ * reads it back after the people, rechecking each SHA-256).  0 and *ret
+ * (json_object_put() it), or -errno.
+ */
+int isms_soa_versions_export(struct isms_store *s, struct json_object **ret)
+	__attribute__((warn_unused_result, nonnull));
+
 #endif
