@@ -46,20 +46,24 @@ static const struct isms_field obj_fields[] = {
 };
 
 /*
- * Whichever way it is written, its test exists; an objective is achieved
- * on a date, not before it was given one.
+ * Whichever way it is written, its test exists; an objective measured by
+ * a test is not achieved while that test's latest result is a failure
+ * (6.2 b: measurable, so the measurement decides, not the wish).
  */
 static int obj_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 		       const struct isms_kv *kv, size_t n, bool added)
 {
-	char *v[2], what[96];
+	char *v[4], what[96];
 	int r;
 
 	(void)e;
 	(void)kv;
 	(void)n;
 	(void)added;
-	r = register_row(s, "SELECT test, status FROM objective WHERE id = ?1", key, v, 2);
+	r = register_row(s,
+			 "SELECT test, status, " TEST_RESULT("result") ", " TEST_RESULT("period")
+			 " FROM objective t WHERE id = ?1",
+			 key, v, 4);
 	if (r < 0)
 		return r;
 	snprintf(what, sizeof(what), "objective '%.64s'", key);
@@ -68,7 +72,12 @@ static int obj_written(struct isms_store *s, const struct isms_entity *e, const 
 				 v[0]);
 	else if (v[0])
 		r = register_keys_exist(s, what, "test", v[0]);
-	register_row_release(v, 2);
+	if (r >= 0 && v[0] && strcmp(v[1], "achieved") == 0 && v[2] && strcmp(v[2], "fail") == 0)
+		r = store_seterr(s, -EINVAL,
+				 "%s: not achieved while its test '%.64s' fails (latest result: fail"
+				 " for %.32s)",
+				 what, v[0], v[3] ? v[3] : "?");
+	register_row_release(v, 4);
 	return r;
 }
 

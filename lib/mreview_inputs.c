@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The inputs of a management review (ISO 27001 9.3.2 a-g), assembled from
- * the store for a period.  Only what the store holds is reported; what it
- * cannot know (the issues of 4.1, the interested parties of 4.2, their
+ * the store for a period.  Only what the store holds is reported: the
+ * issues of 4.1, the requirements of the interested parties of 4.2 and the
+ * objectives of 6.2 from their registers; what it cannot know (the parties'
  * feedback) is said to be "not recorded", never guessed.
  */
 #include <errno.h>
@@ -194,12 +195,22 @@ static int input_bc(struct isms_store *s, struct json_object *root, const struct
 					 "9.3.2 c) changes in needs and expectations of interested parties");
 	const char *instants[] = {b->since, b->until}, *days[] = {b->from, b->to};
 	const char *asof[] = {b->asof};
+	const char *issue_binds[] = {b->from, b->to, b->asof};
+	static const char *const issue_bools[] = {"new", "review_overdue", NULL};
 	int r;
 
 	if (!ob || !oc)
 		return -ENOMEM;
-	json_object_object_add(ob, "external_and_internal_issues",
-			       json_object_new_string(NOT_RECORDED));
+	r = list_into(s, ob, "external_and_internal_issues",
+		      "SELECT i.id, i.title, i.kind, i.status, p.name AS owner, i.identified,"
+		      " i.next_review, i.identified >= ?1 AND i.identified < ?2 AS new,"
+		      " i.next_review < ?3 AS review_overdue"
+		      " FROM context_issue i LEFT JOIN person p ON p.pk = i.owner"
+		      " WHERE i.status <> 'closed' OR i.identified >= ?1"
+		      " ORDER BY i.kind, i.id",
+		      issue_binds, 3, issue_bools, NULL);
+	if (r < 0)
+		return r;
 	r = list_into(s, ob, "risk_changes",
 		      "SELECT r.id AS risk, r.title, c.at, c.indicator, c.from_likelihood,"
 		      " c.to_likelihood, c.reason, c.evidence"
@@ -220,7 +231,14 @@ static int input_bc(struct isms_store *s, struct json_object *root, const struct
 			      asof, 1, NULL, NULL);
 	if (r < 0)
 		return r;
-	json_object_object_add(oc, "needs_and_expectations", json_object_new_string(NOT_RECORDED));
+	r = list_into(s, oc, "needs_and_expectations",
+		      "SELECT r.id, p.name AS party, p.kind AS party_kind, r.title, r.source,"
+		      " r.status, r.next_review, r.next_review < ?3 AS review_overdue"
+		      " FROM requirement r JOIN interested_party p ON p.pk = r.party"
+		      " WHERE r.status <> 'closed' ORDER BY p.name, r.id",
+		      issue_binds, 3, issue_bools, NULL);
+	if (r < 0)
+		return r;
 	return list_into(s, oc, "scope_approvals",
 			 "SELECT s.name, s.statement, p.name AS approved_by, s.approved_at"
 			 " FROM scope s LEFT JOIN person p ON p.pk = s.approved_by"
@@ -351,6 +369,8 @@ static int input_d3(struct isms_store *s, struct json_object *d, const struct bo
 static int input_d4(struct isms_store *s, struct json_object *d, const struct bounds *b)
 {
 	static const char *const bools[] = {"implemented", NULL};
+	static const char *const obj_bools[] = {"overdue", NULL};
+	const char *obj_binds[] = {b->from, b->to, b->asof};
 	struct json_object *o = section(d, "objectives",
 					"9.3.2 d) 4) fulfilment of information security objectives");
 	struct json_object *arr = NULL;
@@ -360,7 +380,16 @@ static int input_d4(struct isms_store *s, struct json_object *d, const struct bo
 
 	if (!o)
 		return -ENOMEM;
-	json_object_object_add(o, "objectives", json_object_new_string(NOT_RECORDED));
+	r = list_into(s, o, "objectives",
+		      "SELECT o.id, o.title, o.target, p.name AS owner, o.due, o.status, o.achieved,"
+		      " o.test, (SELECT a.result FROM assessment a WHERE a.test = o.test"
+		      "  ORDER BY a.pk DESC LIMIT 1) AS test_result,"
+		      " o.due < ?3 AND o.status IN ('planned', 'on_track') AS overdue"
+		      " FROM objective o LEFT JOIN person p ON p.pk = o.owner"
+		      " ORDER BY o.id",
+		      obj_binds, 3, obj_bools, NULL);
+	if (r < 0)
+		return r;
 	r = list_into(s, o, "measures_due",
 		      "SELECT m.id, m.title, p.name AS owner, m.due, m.status,"
 		      " m.status IN ('implemented', 'verified') AS implemented"

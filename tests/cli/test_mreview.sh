@@ -40,6 +40,14 @@ is "$(js 'd[0]["nonconformity"]')" "NC-2" "and opens its nonconformity"
 # ... opened today, which is in the quarter only on some days: out of the figures below
 isms -q nc remove NC-2
 
+# ... and what the registers of 4.1, 4.2 and 6.2 hold
+isms -q issue add --title "Move to a cloud provider" --kind external --identified 2026-10-12 \
+	--next-review 2026-11-30
+isms -q party add --name bsi --title "BSI" --kind authority
+isms -q requirement add --party bsi --title "Report significant incidents"
+isms -q objective add --title "No denied logins" --success "no denial in a month" \
+	--test no-denials --due 2026-12-31 --status on_track
+
 isms --json management-review inputs $Z --period 2026-Q4 --improvement "automate the access reviews"
 expect_rc 0 "inputs --json"
 is "$(js 'd["period"]["label"], d["period"]["since"], d["period"]["until"]')" \
@@ -50,14 +58,21 @@ is "$(js '[n["id"] for n in d["d_performance"]["nonconformities"]["overdue"]]')"
 	"d1: and overdue"
 is "$(js '[t["test"] for t in d["d_performance"]["monitoring"]["failing"]]')" '["no-denials"]' \
 	"d2: the failing test"
-is "$(js 'd["e_feedback"]["feedback"], d["b_issues"]["external_and_internal_issues"]')" \
-	'["not recorded", "not recorded"]' "what the store cannot know is said so"
+is "$(js 'd["e_feedback"]["feedback"]')" "not recorded" "what the store cannot know is said so"
+is "$(js '[(i["id"], i["new"], i["review_overdue"]) for i in d["b_issues"]["external_and_internal_issues"]]')" \
+	'[["CI-1", true, true]]' "b: the context issue, new in the quarter and past its review"
+is "$(js '[(r["id"], r["party"]) for r in d["c_interested_parties"]["needs_and_expectations"]]')" \
+	'[["RQ-1", "bsi"]]' "c: the party's requirement"
+is "$(js '[(o["id"], o["status"], o["test_result"]) for o in d["d_performance"]["objectives"]["objectives"]]')" \
+	'[["OBJ-1", "on_track", "fail"]]' "d4: the objective with its test's latest result"
 is "$(js 'd["g_improvement"]["opportunities"]')" "automate the access reviews" "g: as given"
 is "$(js 'sum(d["f_risks"]["by_level"].values())')" "$risks" "f: every risk counted by level"
 isms management-review inputs $Z --period 2026-Q4
 expect_rc 0 "inputs for people"
 out_has "d1) nonconformities    opened 1, closed 0, open 1, overdue 1" "one line per input"
 out_has "1 failing (no-denials)" "with the failing tests"
+out_has "b) issues              1 context issues (1 new, 1 past their review)" "b) from the register of issues"
+out_has "d4) objectives         1 objectives: 0 achieved, 0 missed, 0 overdue" "d4) from the register of objectives"
 isms management-review inputs $Z --period 2026-Q9
 expect_rc 5 "a period that does not parse"
 err_has "'2026-Q9' is not a period" "is named"

@@ -66,7 +66,17 @@ is "$(js '[d["test_result"], d["test_period"]]')" '["pass", "2026-01"]' \
 	"it shows its test's latest result"
 isms --json overdue
 is "$(js '[o["id"] for o in d if o["what"] == "objective"]')" '["OBJ-1"]' "past due: overdue"
+isms -q evidence add --kind access.deny --control 5.15 --outcome deny --ts 2026-02-10T10:00:00Z
+isms -q evidence add --kind access.deny --control 5.15 --outcome deny --ts 2026-02-11T10:00:00Z
+isms -q assess --tz UTC --test denials --period 2026-02
+isms objective set OBJ-1 --status achieved --achieved 2020-06-01
+expect_rc 5 "not achieved while its test fails"
+err_has "objective 'OBJ-1': not achieved while its test 'denials' fails (latest result: fail for 2026-02)" \
+	"the message names the test and the period"
+isms -q evidence add --kind access.deny --control 5.15 --outcome deny --ts 2026-03-10T10:00:00Z
+isms -q assess --tz UTC --test denials --period 2026-03
 isms -q objective set OBJ-1 --status achieved --achieved 2020-06-01
+expect_rc 0 "achieved once the test passes again"
 isms --json overdue
 is "$(js '[o["id"] for o in d if o["what"] == "objective"]')" '[]' "achieved: not overdue"
 

@@ -162,6 +162,25 @@ static void t_inputs(void **state)
 	tu_add(fx->s, "measure", TU_KV({"title", "MFA"}, {"due", "2026-02-01"}, {"status", "implemented"}));
 	tu_add(fx->s, "measure", TU_KV({"title", "log shipping"}, {"due", "2026-03-01"}, {"risk", "R-1"}));
 	tu_add(fx->s, "measure", TU_KV({"title", "later"}, {"due", "2026-06-01"}));
+	/* 4.1, 4.2 and 6.2 from their registers */
+	tu_add(fx->s, "issue", TU_KV({"title", "new cloud provider"}, {"kind", "external"},
+				     {"identified", "2026-02-01"}, {"next_review", "2026-03-01"}));
+	tu_add(fx->s, "issue", TU_KV({"title", "staff turnover"}, {"kind", "internal"},
+				     {"identified", "2025-06-01"}, {"next_review", "2026-09-01"}));
+	tu_add(fx->s, "issue", TU_KV({"title", "old office"}, {"kind", "internal"},
+				     {"identified", "2025-01-01"}, {"status", "closed"}));
+	tu_add(fx->s, "party", TU_KV({"name", "bsi"}, {"title", "BSI"}, {"kind", "authority"}));
+	tu_add(fx->s, "requirement", TU_KV({"party", "bsi"}, {"title", "report incidents"},
+					   {"next_review", "2026-01-15"}));
+	tu_add(fx->s, "requirement", TU_KV({"party", "bsi"}, {"title", "old rule"},
+					   {"status", "closed"}));
+	assert_int_equal(tu_sql(fx->path,
+				"INSERT INTO objective (id, title, success, test, due, status) VALUES"
+				" ('OBJ-1', 'No denied logins', 'no denials a month', 'denials',"
+				"  '2026-03-31', 'on_track'),"
+				" ('OBJ-2', 'Phishing rate below 5 %', 'campaign result', NULL,"
+				"  '2026-12-31', 'missed')"),
+			 0);
 	p.improvement = "automate the access reviews";
 
 	assert_int_equal(isms_mreview_inputs(fx->s, &p, &json), 0);
@@ -195,9 +214,28 @@ static void t_inputs(void **state)
 	assert_ids(in, "d_performance.objectives.measures_due", "title", "MFA,log shipping");
 	assert_int_equal(num(in, "d_performance.objectives.implemented"), 1);
 	assert_int_equal(num(in, "d_performance.objectives.not_implemented"), 1);
+	/* b: the issues not closed, the new one past its review by the period's end */
+	assert_ids(in, "b_issues.external_and_internal_issues", "id", "CI-1,CI-2");
+	assert_true(json_object_get_boolean(
+		get(json_object_array_get_idx(get(in, "b_issues.external_and_internal_issues"), 0),
+		    "new")));
+	assert_true(json_object_get_boolean(
+		get(json_object_array_get_idx(get(in, "b_issues.external_and_internal_issues"), 0),
+		    "review_overdue")));
+	assert_false(json_object_get_boolean(
+		get(json_object_array_get_idx(get(in, "b_issues.external_and_internal_issues"), 1),
+		    "new")));
+	/* c: the requirements not closed, with their party */
+	assert_ids(in, "c_interested_parties.needs_and_expectations", "id", "RQ-1");
+	assert_ids(in, "c_interested_parties.needs_and_expectations", "party", "bsi");
+	/* d4: every objective, with its test's latest result */
+	assert_ids(in, "d_performance.objectives.objectives", "id", "OBJ-1,OBJ-2");
+	assert_ids(in, "d_performance.objectives.objectives", "status", "on_track,missed");
+	assert_string_equal(
+		str(json_object_array_get_idx(get(in, "d_performance.objectives.objectives"), 0),
+		    "test_result"),
+		"fail");
 	/* what the store cannot know is not invented */
-	assert_string_equal(str(in, "b_issues.external_and_internal_issues"), "not recorded");
-	assert_string_equal(str(in, "c_interested_parties.needs_and_expectations"), "not recorded");
 	assert_string_equal(str(in, "e_feedback.feedback"), "not recorded");
 	/* f: the register as it stands */
 	assert_int_equal(num(in, "f_risks.by_level.high"), 1);

@@ -47,6 +47,36 @@ static size_t len_at(struct json_object *o, const char *path)
 	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 }
 
+/* How many elements of array @path have @member true. */
+static size_t true_at(struct json_object *o, const char *path, const char *member)
+{
+	struct json_object *a = at(o, path);
+	size_t n = 0;
+
+	for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
+			   i < json_object_array_length(a);
+	     i++)
+		n += json_object_get_boolean(at(json_object_array_get_idx(a, i), member));
+	return n;
+}
+
+/* How many elements of array @path have @member equal to @value. */
+static size_t equal_at(struct json_object *o, const char *path, const char *member,
+		       const char *value)
+{
+	struct json_object *a = at(o, path);
+	size_t n = 0;
+
+	for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
+			   i < json_object_array_length(a);
+	     i++) {
+		struct json_object *v = at(json_object_array_get_idx(a, i), member);
+
+		n += v && strcmp(json_object_get_string(v), value) == 0;
+	}
+	return n;
+}
+
 static long long int_at(struct json_object *o, const char *path)
 {
 	return (long long)json_object_get_int64(at(o, path));
@@ -142,14 +172,18 @@ static int print_summary(struct cli *c, const char *json)
 	snprintf(l[0], sizeof(l[0]), "%zu decisions of approved reviews, %lld not done",
 		 len_at(in, "a_previous_reviews.decisions"), int_at(in, "a_previous_reviews.open"));
 	snprintf(l[1], sizeof(l[1]),
-		 "%zu risk changes, %zu documents approved, %zu documents past their review;"
-		 " external and internal issues: %s",
+		 "%zu context issues (%zu new, %zu past their review); %zu risk changes,"
+		 " %zu documents approved, %zu documents past their review",
+		 len_at(in, "b_issues.external_and_internal_issues"),
+		 true_at(in, "b_issues.external_and_internal_issues", "new"),
+		 true_at(in, "b_issues.external_and_internal_issues", "review_overdue"),
 		 len_at(in, "b_issues.risk_changes"), len_at(in, "b_issues.documents_approved"),
-		 len_at(in, "b_issues.documents_review_overdue"),
-		 json_object_get_string(at(in, "b_issues.external_and_internal_issues")));
-	snprintf(l[2], sizeof(l[2]), "%zu scope approvals; needs and expectations: %s",
-		 len_at(in, "c_interested_parties.scope_approvals"),
-		 json_object_get_string(at(in, "c_interested_parties.needs_and_expectations")));
+		 len_at(in, "b_issues.documents_review_overdue"));
+	snprintf(l[2], sizeof(l[2]),
+		 "%zu requirements not closed (%zu past their review); %zu scope approvals",
+		 len_at(in, "c_interested_parties.needs_and_expectations"),
+		 true_at(in, "c_interested_parties.needs_and_expectations", "review_overdue"),
+		 len_at(in, "c_interested_parties.scope_approvals"));
 	snprintf(l[3], sizeof(l[3]),
 		 "opened %lld, closed %lld, open %lld, overdue %lld; %zu corrective actions",
 		 int_at(in, "d_performance.nonconformities.counts.opened"),
@@ -168,11 +202,16 @@ static int print_summary(struct cli *c, const char *json)
 	snprintf(l[5], sizeof(l[5]), "%zu held, %zu planned and not held",
 		 len_at(in, "d_performance.audits.held"),
 		 len_at(in, "d_performance.audits.planned_not_held"));
-	snprintf(l[6], sizeof(l[6]), "%zu measures due: %lld implemented, %lld not; objectives: %s",
+	snprintf(l[6], sizeof(l[6]),
+		 "%zu objectives: %zu achieved, %zu missed, %zu overdue; %zu measures due:"
+		 " %lld implemented, %lld not",
+		 len_at(in, "d_performance.objectives.objectives"),
+		 equal_at(in, "d_performance.objectives.objectives", "status", "achieved"),
+		 equal_at(in, "d_performance.objectives.objectives", "status", "missed"),
+		 true_at(in, "d_performance.objectives.objectives", "overdue"),
 		 len_at(in, "d_performance.objectives.measures_due"),
 		 int_at(in, "d_performance.objectives.implemented"),
-		 int_at(in, "d_performance.objectives.not_implemented"),
-		 json_object_get_string(at(in, "d_performance.objectives.objectives")));
+		 int_at(in, "d_performance.objectives.not_implemented"));
 	snprintf(l[7], sizeof(l[7]), "%s", json_object_get_string(at(in, "e_feedback.feedback")));
 	counts_text(at(in, "f_risks.by_level"), a, sizeof(a));
 	counts_text(at(in, "f_risks.by_residual_level"), b, sizeof(b));
@@ -224,8 +263,9 @@ static int mr_inputs(struct cli *c, int argc, char **argv)
 	     "Usage: ismsctl management-review inputs --period P [--improvement TEXT] [--tz ZONE]\n\n"
 	     "Assemble the inputs of a management review (ISO 27001 9.3.2 a-g) for period\n"
 	     "P from the store, without recording anything: the decisions of approved\n"
-	     "reviews and what became of them; the period's risk changes, documents and\n"
-	     "scope approvals; nonconformities opened, closed, open and overdue; the\n"
+	     "reviews and what became of them; the context issues, the interested parties'\n"
+	     "requirements and the objectives from their registers; the period's risk\n"
+	     "changes, documents and scope approvals; nonconformities opened, closed, open and overdue; the\n"
 	     "period's assessments by result; audits held; measures due; risks by level\n"
 	     "and treatment and the measures open; TEXT as the opportunities for\n"
 	     "improvement.  What the store cannot know is \"not recorded\".  --json prints\n"
