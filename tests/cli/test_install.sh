@@ -47,6 +47,10 @@ for f in annex-a-2022.json bsi-elementary-threats.json policy.example.json audit
 	audit.rules.example; do
 	has "usr/share/isms/$f" "usr/share/isms/$f"
 done
+run sh -c "cd '$D/usr/share/isms/bsi-grundschutz-plusplus' && sha256sum -c --strict --quiet ../bsi-grundschutz-plusplus.sha256"
+expect_rc 0 "the BSI's Grundschutz++ files installed unchanged beside their SHA-256 list"
+has usr/share/isms/bsi-grundschutz-plusplus/LICENSE "with their licence"
+has usr/share/isms/bsi-grundschutz-plusplus.README "and their provenance and attribution"
 pam=$(find "$D" -path '*/security/pam_isms.so' | head -n 1)
 if [ -n "$pam" ]; then ok "pam_isms.so in \$libdir/security (${pam#"$D"})"; else not_ok "pam_isms.so in \$libdir/security"; fi
 if [ -n "$pam" ] && ! ldd "$pam" | grep -q sqlite; then ok "the installed pam_isms.so does not link libsqlite3"; else not_ok "the installed pam_isms.so does not link libsqlite3"; fi
