@@ -17,6 +17,12 @@ PKGS="$PKGS libauparse-dev auditd laurel time procps"
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
 # The board report's rendering test: headless Chromium (tests/cli/test_report_html.sh).
 PKGS="$PKGS chromium"
+# The OSCAL exports' validation: node runs ajv 8, which npm installs into the
+# build tree.  A machine may have them from elsewhere than Debian (NodeSource's
+# nodejs bundles npm, and Debian's npm would conflict with it): by command.
+NODE_PKGS=""
+command -v node >/dev/null 2>&1 || NODE_PKGS="$NODE_PKGS nodejs"
+command -v npm >/dev/null 2>&1 || NODE_PKGS="$NODE_PKGS npm"
 
 missing=""
 for p in $PKGS; do
@@ -24,6 +30,7 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+missing="$missing$NODE_PKGS"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
 	echo "isms: missing packages:$missing; install them as root:" >&2
