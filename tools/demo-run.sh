@@ -90,6 +90,25 @@ show "Her finding, a nonconformity" \
 	--controls 5.15 --risks R-2 --responsible tkoch --due "$(date -u -d '+30 days' +%F)"
 "$ISMSCTL" -q audit set IA-1 --status reported --held "$(date -u +%F)" --result minor_findings
 
+# The registers an audit asks for (context, interested parties, objectives,
+# competence, incidents): the management review's inputs draw on them.
+"$ISMSCTL" -q issue add --title "NIS2 obligations for logistics operators" --kind external \
+	--owner hbauer --next-review 2027-06-30
+"$ISMSCTL" -q party add --name bsi --title "BSI (national authority)" --kind authority
+"$ISMSCTL" -q requirement add --party bsi --title "report significant incidents within 24 h" \
+	--controls 5.24,5.26
+"$ISMSCTL" -q objective add --title "No emergency access outside incidents" \
+	--success "break-glass-unused passes every month" --test break-glass-unused \
+	--owner mschulz --due 2027-06-30
+"$ISMSCTL" -q training add --person mschulz --topic "ISO 27001 lead implementer" \
+	--role security_officer --completed 2025-03-14 --valid-until 2028-03-13
+show "Competence (7.2): who holds a role, and their valid trainings" competence
+"$ISMSCTL" -q incident add --title "Emergency login on bastion-01" --severity medium \
+	--detected-at "$(date -u +%FT%TZ)" --handler mschulz --nonconformity NC-1
+"$ISMSCTL" -q incident event INC-1 --what "login reviewed with tkoch: planned maintenance" \
+	--by mschulz
+show "A security incident's timeline (5.24-5.28)" incident timeline INC-1
+
 # The management review (9.3): inputs from the store, decisions, approval.
 QUARTER="$(date -u +%Y)-Q$((($(date -u +%-m) + 2) / 3))"
 show "The management review's inputs (9.3.2 a-g), from the store" \
@@ -116,24 +135,6 @@ show "The SoA proposed for approval by management" soa propose --title "SoA 2026
 show "Management cannot approve it while controls are undecided (exit 5)" \
 	soa approve SOA-1 --by hbauer || true
 
-# The registers an audit asks for: context, interested parties, objectives,
-# competence, incidents.
-"$ISMSCTL" -q issue add --title "NIS2 obligations for logistics operators" --kind external \
-	--owner hbauer --next-review 2027-06-30
-"$ISMSCTL" -q party add --name bsi --title "BSI (national authority)" --kind authority
-"$ISMSCTL" -q requirement add --party bsi --title "report significant incidents within 24 h" \
-	--controls 5.24,5.26
-"$ISMSCTL" -q objective add --title "No emergency access outside incidents" \
-	--success "break-glass-unused passes every month" --test break-glass-unused \
-	--owner mschulz --due 2027-06-30
-"$ISMSCTL" -q training add --person mschulz --topic "ISO 27001 lead implementer" \
-	--role security_officer --completed 2025-03-14 --valid-until 2028-03-13
-show "Competence (7.2): who holds a role, and their valid trainings" competence
-"$ISMSCTL" -q incident add --title "Emergency login on bastion-01" --severity medium \
-	--detected-at "$(date -u +%FT%TZ)" --handler mschulz --nonconformity NC-1
-"$ISMSCTL" -q incident event INC-1 --what "login reviewed with tkoch: planned maintenance" \
-	--by mschulz
-show "A security incident's timeline (5.24-5.28)" incident timeline INC-1
 show "The report to the board, one self-contained HTML file (open it in a browser)" \
 	report --format html -o "$D/report.html"
 step "The same report for email (the first lines)" "ismsctl report --format md --dry-run"

@@ -58,6 +58,8 @@ err_has "auditor 'mschulz' may not audit their own work" "an auditor of their ow
 out_has "population: 5 evidence rows" "the audit's sample is drawn from the month's login evidence"
 out_has "finding of audit IA-1 opened as nonconformity NC-3" "the audit's finding is a nonconformity"
 out_has "d1) nonconformities    opened 3" "the management review's inputs count them"
+out_has "b) issues              1 context issues (1 new, 0 past their review)" "the inputs draw on the register of context issues"
+out_has "d4) objectives         1 objectives: 0 achieved, 0 missed, 0 overdue" "and on the objectives"
 out_has "management review 'MR-1' approved by 'hbauer'" "management approves the review"
 err_has "ismsctl: 17 tests assessed" "the demo assesses every built-in test"
 out_has "implemented-without-evidence" "the SoA flags 8.15: implemented, no audit evidence this month"
