@@ -52,6 +52,7 @@ static void usage(FILE *f)
 		"                   reviews, objectives, expired trainings\n"
 		"  budget           the security budget against the cost of measures\n"
 		"  report           the report to the board of a period (html, md, json)\n"
+		"  oscal export     OSCAL 1.1.3 documents: assessment-results\n"
 		"  matrix           show or load the risk matrix definition\n"
 		"  setting          list or set settings (organisation, budget, acceptance)\n"
 		"  evidence         list or add evidence; retention, archive\n"
@@ -105,6 +106,7 @@ static const struct cli_command commands[] = {
 	{"settings", NULL, cmd_setting},
 	{"budget", NULL, cmd_budget},
 	{"report", NULL, cmd_report},
+	{"oscal", NULL, cmd_oscal},
 	{"matrix", NULL, cmd_matrix},
 	{"policy", NULL, cmd_policy},
 	{"risk", "matrix", cmd_risk_matrix},

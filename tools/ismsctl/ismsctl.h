@@ -46,6 +46,8 @@ int cmd_audit_finding(struct cli *c, int argc, char **argv);
 int cmd_mreview(struct cli *c, int argc, char **argv);
 /* cmd_report.c: the report to the board. */
 int cmd_report(struct cli *c, int argc, char **argv);
+/* cmd_oscal.c: OSCAL documents out of the store. */
+int cmd_oscal(struct cli *c, int argc, char **argv);
 
 /* cmd_facts.c: pam_isms's facts snapshot and decision journal. */
 int cmd_snapshot(struct cli *c, int argc, char **argv);

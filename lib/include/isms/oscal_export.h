@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ISMS_OSCAL_EXPORT_H
+#define ISMS_OSCAL_EXPORT_H
+
+#include <stdint.h>
+
+#include "isms/control_test.h"
+#include "isms/store.h"
+
+/*
+ * OSCAL 1.1.3 documents out of the store, for the GRC tool, the auditor's
+ * tool or the regulator that takes isms's results.  UUIDs are name-based on
+ * the store's id (isms/uuid.h), so a document made again names the same
+ * things the same way.  Annex A control n.m is OSCAL control "A.n.m" (an
+ * OSCAL token cannot start with a digit).
+ */
+
+/* The most observations one assessment-results document carries. */
+#define ISMS_OSCAL_OBSERVATIONS_MAX 100000
+
+/*
+ * The assessment results of @p: one result for the period whose findings
+ * are the control test results of periods inside it (satisfied when a test
+ * gave what it expects) and whose observations are the evidence rows tied
+ * to a control in it, each with its collection time, row and chain hash,
+ * related to the findings of their control.  @now stamps last-modified.
+ * 0 and *ret (malloc'd JSON text), -E2BIG past ISMS_OSCAL_OBSERVATIONS_MAX
+ * (the error names the count: export a shorter period), or -errno.
+ */
+int isms_oscal_assessment_results(struct isms_store *s, const struct isms_ctest_period *p,
+				  int64_t now, char **ret) __attribute__((warn_unused_result, nonnull));
+
+#endif

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ismsctl oscal export through the real ismsctl: the assessment results of a
+# month with a passing and a failing control test, validated against NIST's
+# OSCAL 1.1.3 schema with ajv; findings satisfied or not as the tests said;
+# observations carrying each evidence row's collection time and chain hash;
+# the same UUIDs when exported again; usage errors.
+. "$ISMS_TAP_LIB"
+. "$ISMS_SOURCE_ROOT/tests/oscal/ajv.sh"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
+
+isms init -q
+isms -q setting set organisation "Example GmbH"
+isms -q test add --name no-denials --title "No denied logins" --control 5.15 \
+	--rule "count kind=access.deny max=0"
+isms -q test add --name logins-seen --title "Logins are recorded" --control 8.15 \
+	--rule "count kind=access.allow min=1"
+isms -q evidence add --kind access.allow --control 8.15 --subject alice --node web1 \
+	--ts 2026-11-02T08:00:00Z
+isms -q evidence add --kind access.deny --control 5.15 --subject bob --node web1 \
+	--ts 2026-11-03T08:00:00Z
+isms -q evidence add --kind access.deny --control 5.15 --subject eve --node web1 \
+	--ts 2026-12-03T08:00:00Z
+isms -q assess --tz UTC --test no-denials --period 2026-11
+isms -q assess --tz UTC --test logins-seen --period 2026-11
+
+isms oscal export --help
+expect_rc 0 "oscal export --help"
+out_has "Usage: ismsctl oscal export assessment-results" "names the model"
+isms oscal export nonesuch
+expect_rc 2 "an unknown model is a usage error"
+err_has "unknown OSCAL model 'nonesuch'" "naming it"
+isms oscal export assessment-results --period 2026-13
+expect_rc 2 "a bad period is a usage error"
+
+isms oscal export assessment-results --tz UTC --period 2026-11 -o "$T/ar.json"
+expect_rc 0 "assessment-results of November"
+err_has "OSCAL assessment-results of 2026-11 written to" "says where"
+cp "$T/ar.json" "$OUT"
+is "$(js 'd["assessment-results"]["metadata"]["parties"][0]["name"]')" "Example GmbH" \
+	"the organisation is a party"
+is "$(js 'sorted((f["props"][0]["value"], f["target"]["target-id"], f["target"]["status"]["state"]) for f in d["assessment-results"]["results"][0]["findings"])')" \
+	'[["logins-seen", "A.8.15", "satisfied"], ["no-denials", "A.5.15", "not-satisfied"]]' \
+	"a finding per test result, satisfied or not"
+is "$(js 'len(d["assessment-results"]["results"][0]["observations"])')" 2 \
+	"an observation per evidence row of the month tied to a control"
+is "$(js '[o["collected"] for o in d["assessment-results"]["results"][0]["observations"]]')" \
+	'["2026-11-02T08:00:00Z", "2026-11-03T08:00:00Z"]' "with its collection time"
+hash=$(js '[p["value"] for p in d["assessment-results"]["results"][0]["observations"][1]["props"] if p["name"] == "chain-hash"][0]')
+isms --json evidence list --kind access.deny --subject bob
+is "$(js 'd[0]["hash"]')" "$hash" "and its chain hash"
+cp "$T/ar.json" "$OUT"
+is "$(js '[o["observation-uuid"] for f in d["assessment-results"]["results"][0]["findings"] if f["props"][0]["value"] == "no-denials" for o in f["related-observations"]] == [d["assessment-results"]["results"][0]["observations"][1]["uuid"]]')" \
+	true "the failing finding names the observation it rests on"
+
+sleep 1
+isms oscal export assessment-results --tz UTC --period 2026-11 -o "$T/again.json"
+python3 -c '
+import json, re, sys
+a, b = (re.sub(r"\"last-modified\": *\"[^\"]*\"", "", open(f).read()) for f in sys.argv[1:])
+print("same" if a == b else "differ")' "$T/ar.json" "$T/again.json" >"$OUT"
+is "$(cat "$OUT")" same "exported again: the same document, UUIDs included, but for last-modified"
+
+isms oscal export assessment-results --tz UTC --period 2027-01 -o "$T/empty.json"
+expect_rc 0 "a month without evidence or results"
+cp "$T/empty.json" "$OUT"
+is "$(js '"observations" in d["assessment-results"]["results"][0] or "findings" in d["assessment-results"]["results"][0]')" \
+	false "has neither observations nor findings"
+
+if oscal_validator; then
+	run $OSCAL_VALIDATE "$T/ar.json" "$T/empty.json"
+	expect_rc 0 "both validate against NIST's OSCAL 1.1.3 complete schema"
+else
+	skip "no OSCAL validator here: $OSCAL_WHY"
+fi
+done_testing

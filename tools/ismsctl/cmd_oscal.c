@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ismsctl oscal export: the store's results as OSCAL 1.1.3 documents. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ismsctl.h"
+#include "isms/oscal_export.h"
+#include "isms/report.h"
+
+int cmd_oscal(struct cli *c, int argc, char **argv)
+{
+	const char *model = NULL, *period = NULL, *out = NULL, *zone = NULL;
+	struct isms_ctest_period p;
+	struct isms_tz *tz = NULL;
+	int64_t now = (int64_t)time(NULL);
+	char *doc = NULL;
+	size_t len;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl oscal export assessment-results [--period P] [--tz ZONE]\n"
+	     "                                              [-o FILE]\n\n"
+	     "The store's results as an OSCAL 1.1.3 JSON document (NIST's Open Security\n"
+	     "Controls Assessment Language), for GRC and audit tools:\n"
+	     "  assessment-results  one result for period P: the control test results of\n"
+	     "                      the periods inside it as findings (satisfied or not),\n"
+	     "                      the evidence rows tied to a control in it as\n"
+	     "                      observations with their collection time, row and\n"
+	     "                      chain hash.\n"
+	     "P as for 'ismsctl assess' (default: the current month in ZONE).  UUIDs are\n"
+	     "derived from the store's id, so an export made again names the same things\n"
+	     "the same way.  -o writes FILE atomically instead of stdout.\n");
+	if (argc < 3 || strcmp(argv[1], "export") != 0)
+		return cli_usage("oscal", "oscal takes 'export MODEL'");
+	model = argv[2];
+	if (strcmp(model, "assessment-results") != 0)
+		return cli_usage("oscal", "unknown OSCAL model '%s' (assessment-results)", model);
+	for (int i = 3; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--period")))
+			period = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "-o")) ||
+			 (v = cli_opt_value(argc, argv, &i, "--output")))
+			out = v;
+		else if ((v = cli_opt_value(argc, argv, &i, "--tz")))
+			zone = v;
+		else
+			return cli_usage("oscal", "unknown argument '%s'", argv[i]);
+	}
+	code = cli_zone(zone, &tz);
+	if (code)
+		return code;
+	r = 0;
+	if (period)
+		r = isms_ctest_period_parse(period, tz, &p);
+	else
+		isms_ctest_period_of(ISMS_CTEST_MONTHLY, tz, now, &p);
+	isms_tz_free(tz);
+	if (r < 0)
+		return cli_usage("oscal",
+				 "'%s' is not a period (YYYY, YYYY-Qn, YYYY-MM, YYYY-Www, YYYY-MM-DD"
+				 " or FROM..TO)", period);
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = isms_oscal_assessment_results(c->store, &p, now, &doc);
+	if (r < 0)
+		return cli_store_fail(c, r);
+	len = strlen(doc);
+	if (out) {
+		r = isms_report_write_file(out, doc, len);
+	} else if (fwrite(doc, 1, len, stdout) != len || fputc('\n', stdout) == EOF ||
+		   fflush(stdout) != 0) {
+		r = -EIO;
+	}
+	free(doc);
+	if (r < 0)
+		return cli_fail(r, "cannot write the %s: %s", model, strerror(-r));
+	if (!c->quiet && out)
+		fprintf(stderr, "%s: OSCAL %s of %s written to %s\n", cli_prog, model, p.label, out);
+	return EXIT_OK;
+}
