@@ -212,31 +212,25 @@ static int read_params(struct oscal_ctx *c, struct json_object *o, struct isms_o
 	return r;
 }
 
-/* Keep the prose of @b in *ret (the first of its kind) or after it, on a line of its own. */
-static int keep_prose(struct oscal_ctx *c, struct prose *b, char **ret)
+/* A joined text into *ret, or NULL when there was none. */
+static void keep_prose(struct prose *b, char **ret)
 {
-	struct prose all = {*ret, *ret ? strlen(*ret) : 0, 0};
-	int r;
-
-	if (!b->len)
-		return 0;
-	if (!*ret) {
+	if (b->len) {
 		*ret = b->p;
 		b->p = NULL;
-		return 0;
 	}
-	/* A second statement (or guidance) part: OSCAL allows it, keep both. */
-	all.cap = all.len + 1;
-	r = prose_add(c, &all, "\n", 1);
-	if (r == 0)
-		r = prose_add(c, &all, b->p, b->len);
-	*ret = all.p;
-	return r;
+	free(b->p);
 }
 
+/*
+ * The control's statement and guidance parts.  OSCAL allows two of a name;
+ * the second's text goes on the lines after the first's, in one buffer, so
+ * that many parts cost no more than one long one.
+ */
 static int read_parts(struct oscal_ctx *c, struct json_object *o, struct isms_oscal_control *ctl,
 		      size_t *prop_cap)
 {
+	struct prose stm = {NULL, 0, 0}, gdn = {NULL, 0, 0};
 	struct json_object *arr;
 	char *name = NULL;
 	size_t saved;
@@ -249,27 +243,23 @@ static int read_parts(struct oscal_ctx *c, struct json_object *o, struct isms_os
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		struct json_object *v = json_object_array_get_idx(arr, i);
 		const size_t at = oscal_push_index(c, i);
-		struct prose b = {NULL, 0, 0};
-		char **into = NULL;
+		struct prose *into = NULL;
 
 		r = oscal_need_object(c, v);
 		if (r == 0)
 			r = oscal_str(c, v, "name", OSCAL_ID, true, "part", &name);
 		if (r == 0 && strcmp(name, "statement") == 0) {
-			into = &ctl->statement;
+			into = &stm;
 			r = read_props(c, v, ISMS_OSCAL_ON_STATEMENT, ctl, prop_cap);
 		} else if (r == 0 && strcmp(name, "guidance") == 0) {
-			into = &ctl->guidance;
+			into = &gdn;
 		}
 		if (r == 0 && into)
 			r = oscal_enter(c);
 		if (r == 0 && into) {
-			r = join_part(c, v, false, &b);
+			r = join_part(c, v, false, into);
 			oscal_leave(c);
-			if (r == 0)
-				r = keep_prose(c, &b, into);
 		}
-		free(b.p);
 		free(name);
 		name = NULL;
 		oscal_pop(c, at);
@@ -277,6 +267,8 @@ static int read_parts(struct oscal_ctx *c, struct json_object *o, struct isms_os
 			break;
 	}
 	oscal_pop(c, saved);
+	keep_prose(&stm, &ctl->statement);
+	keep_prose(&gdn, &ctl->guidance);
 	return r;
 }
 

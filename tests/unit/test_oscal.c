@@ -408,6 +408,12 @@ static void t_tolerated(void **state)
 	assert_string_equal(doc->imports[0].exclude[0].ids[0], "ac-2");
 	assert_int_equal(doc->n_set_params, 0);
 	isms_oscal_doc_free(doc);
+	/* Two statement parts (OSCAL allows it): both kept, one after the other. */
+	doc = parse_ok(CAT("'controls':[{'id':'a','title':'A','parts':[{'name':'statement','prose':'one'},"
+			   "{'name':'guidance','prose':''},{'name':'statement','prose':'two'}]}]"));
+	assert_string_equal(doc->controls[0].statement, "one\ntwo");
+	assert_null(doc->controls[0].guidance);
+	isms_oscal_doc_free(doc);
 }
 
 static void t_models(void **state)
