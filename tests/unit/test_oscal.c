@@ -647,6 +647,22 @@ static void t_truncated(void **state)
 	free(json);
 }
 
+/* Longer than the cap: refused before it is read. */
+static void t_too_big(void **state)
+{
+	struct isms_oscal_doc *doc = NULL;
+	const size_t len = ISMS_OSCAL_BYTES_MAX + 1;
+	char *json = malloc(len), err[128];
+
+	(void)state;
+	assert_non_null(json);
+	memset(json, ' ', len);
+	assert_int_equal(isms_oscal_parse(json, len, &doc, err, sizeof(err)), -EFBIG);
+	assert_null(doc);
+	assert_string_equal(err, "longer than 16777216 bytes");
+	free(json);
+}
+
 /* The message buffer may be short or absent. */
 static void t_err_buffer(void **state)
 {
@@ -682,6 +698,7 @@ int main(void)
 		cmocka_unit_test(t_nesting),
 		cmocka_unit_test(t_too_many),
 		cmocka_unit_test(t_truncated),
+		cmocka_unit_test(t_too_big),
 		cmocka_unit_test(t_err_buffer),
 	};
 
