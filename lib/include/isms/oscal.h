@@ -16,7 +16,9 @@
  * Tolerant of what the standard allows and of what real files do: members
  * it does not read are ignored (the BSI mapping's 'provenance.qa-reviewed',
  * links, back-matter hashes, remarks), optional members may be absent,
- * empty arrays are taken as absent.  Strict about what would corrupt a
+ * empty arrays are taken as absent (but where the schema asks for one
+ * element at least: a profile's imports, a mapping's maps, a map entry's
+ * sources and targets).  Strict about what would corrupt a
  * store: a required id or title missing, a member read here of the wrong
  * type, an id that is empty, longer than ISMS_OSCAL_ID_MAX or holds white
  * space or a control character, two controls (or groups, or parameters)
