@@ -38,7 +38,7 @@ static bool uuid_ok(const char *s)
 static int read_metadata(struct oscal_ctx *c, struct json_object *o, const char *model)
 {
 	struct isms_oscal_doc *d = c->doc;
-	struct json_object *md;
+	struct json_object *md = NULL;
 	size_t saved;
 	int r;
 
@@ -65,7 +65,7 @@ static int read_metadata(struct oscal_ctx *c, struct json_object *o, const char 
 
 static int read_resource(struct oscal_ctx *c, struct json_object *v, struct isms_oscal_resource *res)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved, n;
 	int r;
 
@@ -103,7 +103,7 @@ static int read_resource(struct oscal_ctx *c, struct json_object *v, struct isms
 static int read_back_matter(struct oscal_ctx *c, struct json_object *o)
 {
 	struct isms_oscal_doc *d = c->doc;
-	struct json_object *bm, *arr;
+	struct json_object *bm = NULL, *arr = NULL;
 	size_t saved, n;
 	int r;
 
@@ -135,28 +135,28 @@ out:
 	return r;
 }
 
-/* The one model member of @root, or -EINVAL: none, or two (which would be read as which?). */
-static int find_model(struct oscal_ctx *c, struct json_object *root, const struct model **ret,
-		      struct json_object **ret_obj)
+/* The one model member of @root, or NULL with the message: none, or two (read as which?). */
+static const struct model *find_model(struct oscal_ctx *c, struct json_object *root,
+				      struct json_object **ret_obj)
 {
 	const struct model *found = NULL;
-	struct json_object *obj = NULL, *v;
+	struct json_object *v;
 
 	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
 		if (!json_object_object_get_ex(root, models[i].name, &v))
 			continue;
-		if (found)
-			return oscal_fail(c, "both '%s' and '%s' at the top level: one model a document",
-					  found->name, models[i].name);
+		if (found) {
+			oscal_fail(c, "both '%s' and '%s' at the top level: one model a document",
+				   found->name, models[i].name);
+			return NULL;
+		}
 		found = &models[i];
-		obj = v;
+		*ret_obj = v;
 	}
 	if (!found)
-		return oscal_fail(c, "not an OSCAL catalog, profile or mapping-collection "
-				     "(no 'catalog', 'profile' or 'mapping-collection' at the top level)");
-	*ret = found;
-	*ret_obj = obj;
-	return 0;
+		oscal_fail(c, "not an OSCAL catalog, profile or mapping-collection "
+			      "(no 'catalog', 'profile' or 'mapping-collection' at the top level)");
+	return found;
 }
 
 int isms_oscal_parse(const char *json, size_t len, struct isms_oscal_doc **ret_doc, char *err,
@@ -192,9 +192,11 @@ int isms_oscal_parse(const char *json, size_t len, struct isms_oscal_doc **ret_d
 		r = oscal_fail(&c, "not an OSCAL document: the top level is not an object");
 		goto out;
 	}
-	r = find_model(&c, root, &m, &obj);
-	if (r < 0)
+	m = find_model(&c, root, &obj);
+	if (!m) {
+		r = -EINVAL;
 		goto out;
+	}
 	c.doc = calloc(1, sizeof(*c.doc));
 	if (!c.doc) {
 		r = -ENOMEM;

@@ -60,7 +60,7 @@ static struct json_object *part_label(struct json_object *o)
  */
 static int join_part(struct oscal_ctx *c, struct json_object *o, bool nested, struct prose *b)
 {
-	struct json_object *parts;
+	struct json_object *parts = NULL;
 	char *prose = NULL, *label = NULL;
 	size_t saved;
 	int r;
@@ -115,7 +115,7 @@ out:
 static int read_props(struct oscal_ctx *c, struct json_object *o, enum isms_oscal_origin origin,
 		      struct isms_oscal_control *ctl, size_t *cap)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved;
 	int r;
 
@@ -152,7 +152,7 @@ static int read_props(struct oscal_ctx *c, struct json_object *o, enum isms_osca
 
 static int read_param(struct oscal_ctx *c, struct json_object *v, struct isms_oscal_param *p)
 {
-	struct json_object *sel;
+	struct json_object *sel = NULL;
 	char *how = NULL;
 	size_t saved;
 	int r;
@@ -187,7 +187,7 @@ static int read_param(struct oscal_ctx *c, struct json_object *v, struct isms_os
 
 static int read_params(struct oscal_ctx *c, struct json_object *o, struct isms_oscal_control *ctl)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved, n;
 	int r;
 
@@ -231,7 +231,7 @@ static int read_parts(struct oscal_ctx *c, struct json_object *o, struct isms_os
 		      size_t *prop_cap)
 {
 	struct prose stm = {NULL, 0, 0}, gdn = {NULL, 0, 0};
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	char *name = NULL;
 	size_t saved;
 	int r;
@@ -326,7 +326,7 @@ out:
 
 static int read_controls(struct oscal_ctx *c, struct json_object *o, ssize_t group, ssize_t parent)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved;
 	int r;
 
@@ -391,7 +391,7 @@ out:
 
 static int read_groups(struct oscal_ctx *c, struct json_object *o, ssize_t parent)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved;
 	int r;
 

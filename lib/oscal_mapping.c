@@ -12,7 +12,7 @@
 static int read_refs(struct oscal_ctx *c, struct json_object *o, const char *name,
 		     struct isms_oscal_ref **ret, size_t *ret_n)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved, n;
 	int r;
 
@@ -62,7 +62,7 @@ static int read_map(struct oscal_ctx *c, struct json_object *v, struct isms_osca
 static int read_resource_ref(struct oscal_ctx *c, struct json_object *o, const char *name,
 			     char **ret_type, char **ret_href)
 {
-	struct json_object *ref;
+	struct json_object *ref = NULL;
 	size_t saved;
 	int r;
 
@@ -80,7 +80,7 @@ static int read_resource_ref(struct oscal_ctx *c, struct json_object *o, const c
 static int read_mapping(struct oscal_ctx *c, struct json_object *v, struct isms_oscal_mapping *mp,
 			size_t *total)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved, n;
 	int r;
 

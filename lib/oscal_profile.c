@@ -10,7 +10,7 @@
 
 static int read_selector(struct oscal_ctx *c, struct json_object *v, struct isms_oscal_selector *s)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	char *child = NULL;
 	size_t saved, n;
 	int r;
@@ -52,7 +52,7 @@ static int read_selector(struct oscal_ctx *c, struct json_object *v, struct isms
 static int read_selectors(struct oscal_ctx *c, struct json_object *o, const char *name,
 			  struct isms_oscal_selector **ret, size_t *ret_n)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved, n;
 	int r;
 
@@ -79,7 +79,7 @@ static int read_selectors(struct oscal_ctx *c, struct json_object *o, const char
 
 static int read_import(struct oscal_ctx *c, struct json_object *v, struct isms_oscal_import *imp)
 {
-	struct json_object *all;
+	struct json_object *all = NULL;
 	int r;
 
 	r = oscal_need_object(c, v);
@@ -106,7 +106,7 @@ static int read_import(struct oscal_ctx *c, struct json_object *v, struct isms_o
 static int read_set_params(struct oscal_ctx *c, struct json_object *prof)
 {
 	struct isms_oscal_doc *d = c->doc;
-	struct json_object *mod, *arr;
+	struct json_object *mod = NULL, *arr = NULL;
 	size_t saved, n;
 	int r;
 
@@ -150,7 +150,7 @@ out:
 int oscal_profile_read(struct oscal_ctx *c, struct json_object *prof)
 {
 	struct isms_oscal_doc *d = c->doc;
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	size_t saved, n;
 	int r;
 

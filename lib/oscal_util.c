@@ -209,7 +209,7 @@ void oscal_strv_free(char **v, size_t n)
 int oscal_strv(struct oscal_ctx *c, struct json_object *o, const char *name, enum oscal_kind kind,
 	       char ***ret, size_t *ret_n)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	char **v = NULL;
 	size_t n = 0, len, saved;
 	int r;
