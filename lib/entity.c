@@ -16,8 +16,8 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const roles[] = {"management", "security_officer", "dpo", "asset_owner",
-				    "admin", "auditor", "user", NULL};
+static const char *const roles[] = {"management", "security_officer", "dpo", "risk_owner",
+				    "asset_owner", "admin", "auditor", "user", NULL};
 static const char *const asset_types[] = {"host", "service", "information", "application",
 					  "site", "person", "network", "room", NULL};
 static const char *const protection[] = {"normal", "high", "very_high", NULL};
@@ -80,8 +80,8 @@ static const struct isms_field person_fields[] = {
 	 .help = "short name, unique (e.g. alice)"},
 	{.name = "full_name", .help = "full name"},
 	{.name = "email", .help = "contact address"},
-	{.name = "role", .type = ISMS_FT_ENUM, .choices = roles, .dflt = "user",
-	 .help = "role in the ISMS"},
+	{.name = "role", .type = ISMS_FT_ENUM, .flags = ISMS_FF_LIST, .choices = roles,
+	 .dflt = "user", .help = "roles in the ISMS, comma-separated (e.g. management,risk_owner)"},
 	{.name = "login", .help = "Unix login name, if different from name"},
 	{.name = "active_until", .type = ISMS_FT_DATE,
 	 .help = "last day of the person's access (leaver date)"},
@@ -542,6 +542,81 @@ static int parse_enum(const struct isms_field *f, const char *in, char **ret, ch
 	return -EINVAL;
 }
 
+/* One choice of @f among @len bytes of @in, as parse_enum() compares; its index or -1. */
+static int choice_index(const struct isms_field *f, const char *in, size_t len)
+{
+	for (size_t i = 0; f->choices[i]; i++) {
+		const char *c = f->choices[i];
+		size_t k;
+
+		if (strlen(c) != len)
+			continue;
+		for (k = 0; k < len; k++) {
+			char ch = (char)tolower((unsigned char)in[k]);
+
+			if ((ch == '-' ? '_' : ch) != c[k])
+				break;
+		}
+		if (k == len)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A set of choices: stored in the order of ->choices, each once. */
+static int parse_enum_list(const struct isms_field *f, const char *in, char **ret, char *err,
+			   size_t errlen)
+{
+	bool seen[64] = {false};
+	size_t nchoices = 0, len = 0;
+	const char *p = in;
+	char *out;
+
+	while (f->choices[nchoices])
+		nchoices++;
+	if (nchoices > sizeof(seen) / sizeof(seen[0]))
+		return -E2BIG;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		const char *a = p, *z = p + n;
+		int i;
+
+		/* "management, dpo" as people type it */
+		while (a < z && *a == ' ')
+			a++;
+		while (z > a && z[-1] == ' ')
+			z--;
+		i = choice_index(f, a, (size_t)(z - a));
+		if (i < 0) {
+			snprintf(err, errlen, "%s: '%.*s' is not one of: %s", f->name,
+				 (int)((z - a) > 64 ? 64 : (z - a)), a, isms_field_choices_str(f));
+			return -EINVAL;
+		}
+		if (seen[i]) {
+			snprintf(err, errlen, "%s: '%s' is given twice", f->name, f->choices[i]);
+			return -EINVAL;
+		}
+		seen[i] = true;
+		len += strlen(f->choices[i]) + 1;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	out = malloc(len);
+	if (!out)
+		return -ENOMEM;
+	out[0] = '\0';
+	for (size_t i = 0; i < nchoices; i++) {
+		if (!seen[i])
+			continue;
+		if (out[0])
+			strcat(out, ",");
+		strcat(out, f->choices[i]);
+	}
+	*ret = out;
+	return 0;
+}
+
 static int parse_money(const struct isms_field *f, const char *in, char **ret, char *err,
 		       size_t errlen)
 {
@@ -577,6 +652,8 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 	}
 	switch (f->type) {
 	case ISMS_FT_ENUM:
+		if (f->flags & ISMS_FF_LIST)
+			return parse_enum_list(f, in, ret, err, errlen);
 		return parse_enum(f, in, ret, err, errlen);
 	case ISMS_FT_DATE:
 		if (!isms_date_valid(in)) {

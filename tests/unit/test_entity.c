@@ -806,7 +806,7 @@ static void t_risk_acceptance(void **state)
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
 					    TU_KV({"accepted_by", "olga"}, {"accepted_at", "2026-02-01"})),
 			 -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "owns it");
+	assert_contains(isms_store_errmsg(fx->s), "the proposer does not approve their own proposal");
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
 					    TU_KV({"owner", "mia"}, {"accepted_by", "mia"},
 						  {"accepted_at", "2026-02-01"})),
@@ -814,7 +814,7 @@ static void t_risk_acceptance(void **state)
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
 					    TU_KV({"accepted_by", "max"}, {"accepted_at", "2026-02-01"})),
 			 -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "only an active member of management");
+	assert_contains(isms_store_errmsg(fx->s), "not an active person with the role management");
 	/* no date, a date to come, an expiry before it */
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1", TU_KV({"accepted_by", "mia"})),
 			 -EINVAL);

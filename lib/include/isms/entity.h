@@ -36,6 +36,12 @@ enum isms_ftype {
 #define ISMS_FF_HIDDEN   0x20u /* not shown in the default table view */
 #define ISMS_FF_POSITIVE 0x40u /* INT: 1 or more */
 #define ISMS_FF_LONG     0x80u /* TEXT: a document (up to ISMS_LONG_VALUE_MAX), not a line */
+/*
+ * ENUM: a set of ->choices, comma-separated; each is checked, one given
+ * twice is refused, and the set is stored in the order of ->choices so
+ * that equal sets read alike.  A filter on it matches membership.
+ */
+#define ISMS_FF_LIST     0x100u
 
 /* The longest value of a field with ISMS_FF_LONG (the frozen inputs of a review). */
 #define ISMS_LONG_VALUE_MAX (1024 * 1024)
