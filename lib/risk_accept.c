@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "approval_internal.h"
 #include "isms/entity.h"
 #include "isms/role.h"
 #include "risk_accept_internal.h"
@@ -117,6 +118,8 @@ int risk_written(struct isms_store *s, const struct isms_entity *e, const char *
 			r = isms_role_approver_check(s, what, "revoke its acceptance", a.rby, NULL,
 						     "management", a.rat);
 	}
+	if (r >= 0)
+		r = approval_treatment_check(s, e, key, kv, n, added, today);
 out:
 	acc_release(&a);
 	return r < 0 ? r : 0;

@@ -442,11 +442,12 @@ static void t_document_ack(void **state)
 	const struct isms_entity *ack = tu_entity("ack");
 	char *key = NULL;
 
-	tu_add(fx->s, "person", TU_KV({"name", "alice"}));
+	tu_add(fx->s, "person", TU_KV({"name", "alice"}, {"role", "management"}));
 	tu_add(fx->s, "person", TU_KV({"name", "bob"}));
 	tu_add(fx->s, "document", TU_KV({"name", "infosec-policy"},
 					{"title", "Information security policy"},
-					{"version", "1.0"}, {"approved_by", "alice"}));
+					{"version", "1.0"}, {"approved_by", "alice"},
+					{"approved_at", "2024-01-10"}));
 	assert_field(fx->s, "document", "infosec-policy", "acknowledged", "0");
 	assert_int_equal(isms_record_add(fx->s, ack,
 					 TU_KV({"person", "bob"}, {"document", "infosec-policy"},

@@ -95,6 +95,17 @@ struct isms_entity {
 	 * (an approved management review stays).  0 to go on.
 	 */
 	int (*removing)(struct isms_store *s, const struct isms_entity *e, const char *key);
+	/*
+	 * Optional: called before an add (@added) or change through the
+	 * generic layer and import, with the fields given, for one field the
+	 * write implies (a document's approved version with its approval), so
+	 * that the row and its history carry it in the same write.  1 with
+	 * *ret_name (static) and *ret_value (malloc'd, NULL: clear it), 0 for
+	 * nothing to add, or a negative errno (the store's message set).
+	 */
+	int (*derive)(struct isms_store *s, const struct isms_entity *e, const char *key,
+		      const struct isms_kv *kv, size_t n, bool added, const char **ret_name,
+		      char **ret_value);
 };
 
 /* NULL-terminated, in dependency order (referenced types first). */
@@ -103,6 +114,7 @@ extern const struct isms_entity *const isms_entities[];
 extern const struct isms_entity isms_entity_nc;
 extern const struct isms_entity isms_entity_audit;
 extern const struct isms_entity isms_entity_mreview;
+extern const struct isms_entity isms_entity_appointment;
 /* The registers of ISO 27001 4.1, 4.2, 6.2, 7.2 and 5.24-5.28. */
 extern const struct isms_entity isms_entity_issue;
 extern const struct isms_entity isms_entity_party;
