@@ -13,34 +13,8 @@
 #include "approval_internal.h"
 #include "isms/entity.h"
 #include "isms/role.h"
+#include "register_internal.h"
 #include "store_internal.h"
-
-#define NVALS 8
-
-/* Named fields of one record, as text (NULL for empty); @names NULL-terminated. */
-struct vals {
-	const char *const *names;
-	char *v[NVALS];
-};
-
-static int vals_cb(const struct isms_entity *e, const char *const *values, void *ud)
-{
-	struct vals *x = ud;
-
-	for (size_t i = 0; x->names[i] && i < NVALS; i++) {
-		const char *v = values[isms_entity_field_index(e, x->names[i])];
-
-		if (v && !(x->v[i] = strdup(v)))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static void vals_release(struct vals *x)
-{
-	for (size_t i = 0; i < NVALS; i++)
-		free(x->v[i]);
-}
 
 /* Whether one of the fields @a, @b, @c (NULL: none) is among those written. */
 static bool given(const struct isms_kv *kv, size_t n, bool added, const char *a, const char *b,
@@ -94,22 +68,32 @@ static int approved_by_management(struct isms_store *s, const char *what, const 
 	return isms_role_approver_check(s, what, "approve", by, proposer, "management", at);
 }
 
+/* Who approved the record @key of @e, when, and who proposed it: the columns the rules read. */
+static const char *approval_sql(const struct isms_entity *e)
+{
+	if (strcmp(e->table, "scope") == 0)
+		return "SELECT (SELECT p.name FROM person p WHERE p.pk = t.approved_by), t.approved_at,"
+		       " (SELECT p.name FROM person p WHERE p.pk = t.proposed_by)"
+		       " FROM scope t WHERE t.name = ?1";
+	return "SELECT (SELECT p.name FROM person p WHERE p.pk = t.approved_by), t.approved_at,"
+	       " (SELECT p.name FROM person p WHERE p.pk = t.proposed_by)"
+	       " FROM document t WHERE t.name = ?1";
+}
+
 static int record_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			  const struct isms_kv *kv, size_t n, bool added)
 {
-	static const char *const names[] = {"approved_by", "approved_at", "proposed_by", NULL};
-	struct vals x = {.names = names};
-	char what[96];
+	char *v[3], what[96];
 	int r;
 
 	snprintf(what, sizeof(what), "%s '%.64s'", e->name, key);
-	r = isms_record_get(s, e, key, vals_cb, &x);
-	if (r >= 0)
-		r = approved_by_management(
-			s, what, x.v[0], x.v[1], x.v[2],
-			given(kv, n, added, "approved_by", "approved_at", "proposed_by"),
-			given(kv, n, added, "approved_at", "approved_by", NULL));
-	vals_release(&x);
+	r = register_row(s, approval_sql(e), key, v, 3);
+	if (r < 0)
+		return r;
+	r = approved_by_management(s, what, v[0], v[1], v[2],
+				   given(kv, n, added, "approved_by", "approved_at", "proposed_by"),
+				   given(kv, n, added, "approved_at", "approved_by", NULL));
+	register_row_release(v, 3);
 	return r;
 }
 
@@ -138,9 +122,8 @@ int approval_document_derive(struct isms_store *s, const struct isms_entity *e, 
 			     const struct isms_kv *kv, size_t n, bool added, const char **ret_name,
 			     char **ret_value)
 {
-	static const char *const names[] = {"version", NULL};
-	struct vals x = {.names = names};
 	const char *by = NULL, *version = NULL;
+	char *stored = NULL;
 	bool by_given = false, at_given = false, version_given = false;
 	int r = 0;
 
@@ -163,31 +146,33 @@ int approval_document_derive(struct isms_store *s, const struct isms_entity *e, 
 	if (!by && !at_given)
 		return 0;
 	if (!version_given && !added) {
-		r = isms_record_get(s, e, key, vals_cb, &x);
-		version = x.v[0];
+		r = register_row(s, "SELECT version FROM document WHERE name = ?1", key, &stored, 1);
+		version = stored;
 	}
 	if (r >= 0 && version && !(*ret_value = strdup(version)))
 		r = -ENOMEM;
-	vals_release(&x);
+	register_row_release(&stored, 1);
 	return r < 0 ? r : 1;
 }
 
 int approval_treatment_check(struct isms_store *s, const struct isms_entity *e, const char *key,
 			     const struct isms_kv *kv, size_t n, bool added, const char *today)
 {
-	static const char *const names[] = {"treatment_approved_by", "treatment_approved_at",
-					    "owner", NULL};
-	struct vals x = {.names = names};
+	char *v[3], why[256];
 	const char *by, *at, *owner;
-	char why[256];
 	int r;
 
-	r = isms_record_get(s, e, key, vals_cb, &x);
+	(void)e;
+	r = register_row(s,
+			 "SELECT (SELECT p.name FROM person p WHERE p.pk = t.treatment_approved_by),"
+			 " t.treatment_approved_at, (SELECT p.name FROM person p WHERE p.pk = t.owner)"
+			 " FROM risk t WHERE t.id = ?1",
+			 key, v, 3);
 	if (r < 0)
-		goto out;
-	by = x.v[0];
-	at = x.v[1];
-	owner = x.v[2];
+		return r;
+	by = v[0];
+	at = v[1];
+	owner = v[2];
 	if (!by) {
 		if (at && given(kv, n, added, "treatment_approved_at", NULL, NULL))
 			r = store_seterr(s, -EINVAL,
@@ -226,6 +211,6 @@ int approval_treatment_check(struct isms_store *s, const struct isms_entity *e, 
 		r = store_seterr(s, r, "risk '%.64s': '%.64s' cannot approve its treatment plan: %s",
 				 key, by, why);
 out:
-	vals_release(&x);
+	register_row_release(v, 3);
 	return r < 0 ? r : 0;
 }

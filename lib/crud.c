@@ -140,7 +140,9 @@ static int derive_kv(struct isms_store *s, const struct isms_entity *e, const ch
 		r = e->derive(s, e, key, kv, n, added, &name, ret_value);
 	if (r <= 0)
 		return r;
-	if (crud_kv_find(kv, n, name, &found), found)
+	/* given as well (an import restoring it): as given */
+	crud_kv_find(kv, n, name, &found);
+	if (found)
 		return 0;
 	if (n >= max)
 		return -E2BIG;
