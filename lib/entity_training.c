@@ -39,7 +39,7 @@ static const struct isms_field tr_fields[] = {
 	{.name = "kind", .type = ISMS_FT_ENUM, .choices = tr_kinds, .dflt = "training",
 	 .help = "training, awareness, certification, briefing, other"},
 	{.name = "role", .check = check_role,
-	 .help = "the role it qualifies for (as a person's role, e.g. security_officer)"},
+	 .help = "the role it qualifies for (one of a person's roles, e.g. security_officer)"},
 	{.name = "completed", .type = ISMS_FT_DATE, .help = "date it was completed"},
 	{.name = "valid_until", .type = ISMS_FT_DATE, .help = "last day it counts (empty: no expiry)"},
 	{.name = "proof", .flags = ISMS_FF_HIDDEN, .help = "certificate, attendance list, where kept"},
