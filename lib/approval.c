@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "approval_internal.h"
+#include "crud_internal.h"
 #include "isms/entity.h"
 #include "isms/role.h"
 #include "register_internal.h"
@@ -20,13 +21,13 @@
 static bool given(const struct isms_kv *kv, size_t n, bool added, const char *a, const char *b,
 		  const char *c)
 {
-	if (added)
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(kv[i].name, a) == 0 || (b && strcmp(kv[i].name, b) == 0) ||
-		    (c && strcmp(kv[i].name, c) == 0))
-			return true;
-	return false;
+	const char *const names[] = {a, b, c};
+	bool found = added;
+
+	for (size_t i = 0; i < 3 && !found; i++)
+		if (names[i])
+			crud_kv_find(kv, n, names[i], &found);
+	return found;
 }
 
 static void today_utc(char today[11])
