@@ -6,6 +6,7 @@
 #include "isms/assess.h"
 #include "isms/date.h"
 #include "isms/identity.h"
+#include "role_sql.h"
 #include "store_internal.h"
 
 /* A person is the subject if their login is it, or they have no login and their name is. */
@@ -56,12 +57,13 @@ int isms_assess_fact(const struct isms_ctest_cond *c, const struct isms_ctest_ro
 		return r < 0 ? r : r == 1 && v * 86400 <= c->seconds;
 	case ISMS_CTEST_FACT_ACTIVE:
 		r = store_query_int(s,
-				    "SELECT p.active_until IS NULL OR p.active_until >= ?2"
-				    " FROM person p WHERE " PERSON_IS " LIMIT 1",
+				    "SELECT " ROLE_SQL_ACTIVE("p", "?2") " FROM person p WHERE " PERSON_IS
+				    " LIMIT 1",
 				    row->subject, day, NULL, &v);
 		return r < 0 ? r : r == 1 && v;
 	case ISMS_CTEST_FACT_ROLE:
-		r = store_query_int(s, "SELECT p.role = ?2 FROM person p WHERE " PERSON_IS " LIMIT 1",
+		r = store_query_int(s, "SELECT " ROLE_SQL_HOLDS("p.role", "?2") " FROM person p WHERE " PERSON_IS
+				    " LIMIT 1",
 				    row->subject, c->value, NULL, &v);
 		return r < 0 ? r : r == 1 && v;
 	case ISMS_CTEST_FACT_ACKNOWLEDGED:

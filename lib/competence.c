@@ -6,7 +6,9 @@
 
 #include "isms/competence.h"
 #include "isms/entity.h"
+#include "isms/role.h"
 #include "register_internal.h"
+#include "role_sql.h"
 #include "store_internal.h"
 
 #define VALID(t)                                                                            \
@@ -18,20 +20,10 @@ static const char competence_sql[] =
 	" (SELECT group_concat(v.label, '; ') FROM (SELECT t.id || ' ' || t.topic ||"
 	"   CASE WHEN t.valid_until IS NULL THEN '' ELSE ' (until ' || t.valid_until || ')' END"
 	"   AS label FROM training t WHERE t.person = p.pk AND " VALID("t") " ORDER BY t.pk) v),"
-	" EXISTS (SELECT 1 FROM training t WHERE t.person = p.pk AND t.role = p.role AND "
-	VALID("t") ")"
-	" FROM person p WHERE (p.active_until IS NULL OR p.active_until >= ?1)"
-	" AND (?2 IS NULL OR p.role = ?2) ORDER BY p.pk";
-
-static bool is_role(const char *role)
-{
-	const struct isms_field *f = isms_entity_field(isms_entity_lookup("person"), "role");
-
-	for (const char *const *c = f->choices; *c; c++)
-		if (strcmp(*c, role) == 0)
-			return true;
-	return false;
-}
+	" EXISTS (SELECT 1 FROM training t WHERE t.person = p.pk"
+	" AND " ROLE_SQL_HOLDS("p.role", "t.role") " AND " VALID("t") ")"
+	" FROM person p WHERE " ROLE_SQL_ACTIVE("p", "?1")
+	" AND (?2 IS NULL OR " ROLE_SQL_HOLDS("p.role", "?2") ") ORDER BY p.pk";
 
 int isms_competence_list(struct isms_store *s, const char *role, const char *today,
 			 struct isms_competence *ret)
@@ -40,7 +32,7 @@ int isms_competence_list(struct isms_store *s, const char *role, const char *tod
 	int r;
 
 	*ret = (struct isms_competence){0};
-	if (role && !is_role(role))
+	if (role && !isms_role_known(role))
 		return store_seterr(s, -EINVAL, "competence: '%.64s' is not a role (one of %s)", role,
 				    isms_field_choices_str(isms_entity_field(
 					    isms_entity_lookup("person"), "role")));

@@ -118,9 +118,45 @@ out:
 	return r;
 }
 
-int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct isms_kv *kv,
-		size_t n, char **ret_key)
+/*
+ * @kv with the field e->derive() implies appended (copied into @all, its
+ * value in *ret_value to free); *ret_n the count.  The written() hook still
+ * sees the fields as given.
+ */
+static int derive_kv(struct isms_store *s, const struct isms_entity *e, const char *key,
+		     const struct isms_kv *kv, size_t n, bool added, struct isms_kv *all,
+		     size_t max, size_t *ret_n, char **ret_value)
 {
+	const char *name = NULL;
+	bool found;
+	int r = 0;
+
+	*ret_value = NULL;
+	if (n > max)
+		return -E2BIG;
+	memcpy(all, kv, n * sizeof(*kv));
+	*ret_n = n;
+	if (e->derive)
+		r = e->derive(s, e, key, kv, n, added, &name, ret_value);
+	if (r <= 0)
+		return r;
+	/* given as well (an import restoring it): as given */
+	crud_kv_find(kv, n, name, &found);
+	if (found)
+		return 0;
+	if (n >= max)
+		return -E2BIG;
+	all[n] = (struct isms_kv){name, *ret_value};
+	*ret_n = n + 1;
+	return 0;
+}
+
+int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct isms_kv *given,
+		size_t ngiven, char **ret_key)
+{
+	struct isms_kv kv[64];
+	size_t n = 0;
+	char *derived = NULL;
 	struct isms_risk_matrix m;
 	struct bound vals[64];
 	size_t nvals = 0;
@@ -132,7 +168,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 
 	if (e->nfields > sizeof(vals) / sizeof(vals[0]))
 		return -E2BIG;
-	r = crud_check_names(s, e, kv, n);
+	r = crud_check_names(s, e, given, ngiven);
 	if (r < 0)
 		return r;
 	if (crud_has_scale(e)) {
@@ -143,7 +179,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 
 	/* The key first, so every later message can name the record. */
 	{
-		const char *k = crud_kv_find(kv, n, crud_key_field(e)->name, &found);
+		const char *k = crud_kv_find(given, ngiven, crud_key_field(e)->name, &found);
 
 		if (k)
 			key = strdup(k);
@@ -157,6 +193,10 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		if (!key)
 			return -ENOMEM;
 	}
+	r = derive_kv(s, e, key, given, ngiven, true, kv, sizeof(kv) / sizeof(kv[0]), &n,
+		      &derived);
+	if (r < 0)
+		goto out;
 
 	crud_sql_add(&b, "INSERT INTO \"%s\" (", e->table);
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -241,7 +281,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 			goto out;
 	}
 	if (e->written) {
-		r = e->written(s, e, key, kv, n, true);
+		r = e->written(s, e, key, given, ngiven, true);
 		if (r < 0)
 			goto out;
 	}
@@ -254,6 +294,7 @@ out:
 	for (size_t i = 0; i < nvals; i++)
 		crud_bound_release(&vals[i]);
 	free(key);
+	free(derived);
 	return r;
 }
 
@@ -282,8 +323,11 @@ int isms_record_add(struct isms_store *s, const struct isms_entity *e, const str
 }
 
 int crud_update(struct isms_store *s, const struct isms_entity *e, const char *key,
-		const struct isms_kv *kv, size_t n)
+		const struct isms_kv *given, size_t ngiven)
 {
+	struct isms_kv kv[64];
+	size_t n = ngiven;
+	char *derived = NULL;
 	struct isms_risk_matrix m;
 	struct bound vals[64];
 	size_t nvals = 0;
@@ -296,7 +340,7 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 		return store_seterr(s, -EINVAL, "nothing to change for %s '%.64s'", e->name, key);
 	if (n >= sizeof(vals) / sizeof(vals[0]))
 		return -E2BIG;
-	r = crud_check_names(s, e, kv, n);
+	r = crud_check_names(s, e, given, ngiven);
 	if (r < 0)
 		return r;
 	r = record_exists(s, e, key);
@@ -305,17 +349,15 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 	if (r == 0)
 		return store_seterr(s, -ENOENT, "%s '%.64s' not found (see '%s %s list')",
 				    e->name, key, s->schema->tool, e->name);
-	if (crud_has_scale(e)) {
+	r = derive_kv(s, e, key, given, ngiven, false, kv, sizeof(vals) / sizeof(vals[0]) - 1, &n,
+		      &derived);
+	if (r >= 0 && crud_has_scale(e))
 		r = isms_risk_matrix_load(s, &m);
-		if (r < 0)
-			return r;
-	}
 	/* What it said before, once: the history row names what changed. */
-	if (history_journaled(s, e)) {
+	if (r >= 0 && history_journaled(s, e))
 		r = history_load(s, e, key, &before);
-		if (r < 0)
-			return r;
-	}
+	if (r < 0)
+		goto out;
 	crud_sql_add(&b, "UPDATE \"%s\" SET ", e->table);
 	for (size_t i = 0; i < n; i++) {
 		const struct isms_field *f = isms_entity_field(e, kv[i].name);
@@ -362,13 +404,14 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 			r = history_write(s, e, key, "change", before, after);
 	}
 	if (r >= 0 && e->written)
-		r = e->written(s, e, key, kv, n, false);
+		r = e->written(s, e, key, given, ngiven, false);
 out:
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nvals; i++)
 		crud_bound_release(&vals[i]);
 	history_values_free(e, before);
 	history_values_free(e, after);
+	free(derived);
 	return r;
 }
 

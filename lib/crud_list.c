@@ -14,6 +14,7 @@
 #include "store_internal.h"
 #include "isms/strutil.h"
 #include "crud_internal.h"
+#include "role_sql.h"
 
 static int run_select(struct isms_store *s, const struct isms_entity *e,
 		      const struct isms_kv *filter, size_t nfilter, isms_record_cb cb,
@@ -48,7 +49,7 @@ static int run_select(struct isms_store *s, const struct isms_entity *e,
 		/* Filters compare what is shown: a computed or referenced value is
 		 * matched as text, the rest is checked like input first. */
 		plain = *f;
-		plain.flags &= ~(unsigned)ISMS_FF_COMPUTED;
+		plain.flags &= ~(unsigned)(ISMS_FF_COMPUTED | ISMS_FF_LIST);
 		if (f->type == ISMS_FT_REF || ((f->flags & ISMS_FF_COMPUTED) &&
 					       f->type != ISMS_FT_BOOL && f->type != ISMS_FT_INT))
 			plain.type = ISMS_FT_TEXT;
@@ -68,7 +69,12 @@ static int run_select(struct isms_store *s, const struct isms_entity *e,
 				goto out;
 		}
 		nvals++;
-		crud_sql_add(&b, "%s\"%s\" = ?%zu", i ? " AND " : " WHERE ", f->name, i + 1);
+		/* A set (a person's roles) matches when the value is one of its members. */
+		if (f->type == ISMS_FT_ENUM && (f->flags & ISMS_FF_LIST))
+			crud_sql_add(&b, "%s" ROLE_SQL_HOLDS("\"%s\"", "?%zu"), i ? " AND " : " WHERE ",
+				     f->name, i + 1);
+		else
+			crud_sql_add(&b, "%s\"%s\" = ?%zu", i ? " AND " : " WHERE ", f->name, i + 1);
 	}
 	crud_sql_add(&b, " ORDER BY _pk");
 	if (b.overflow) {

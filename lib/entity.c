@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval_internal.h"
 #include "isms/control_test.h"
 #include "isms/entity.h"
 #include "isms/strutil.h"
@@ -16,8 +17,8 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const roles[] = {"management", "security_officer", "dpo", "asset_owner",
-				    "admin", "auditor", "user", NULL};
+static const char *const roles[] = {"management", "security_officer", "dpo", "risk_owner",
+				    "asset_owner", "admin", "auditor", "user", NULL};
 static const char *const asset_types[] = {"host", "service", "information", "application",
 					  "site", "person", "network", "room", NULL};
 static const char *const protection[] = {"normal", "high", "very_high", NULL};
@@ -80,8 +81,8 @@ static const struct isms_field person_fields[] = {
 	 .help = "short name, unique (e.g. alice)"},
 	{.name = "full_name", .help = "full name"},
 	{.name = "email", .help = "contact address"},
-	{.name = "role", .type = ISMS_FT_ENUM, .choices = roles, .dflt = "user",
-	 .help = "role in the ISMS"},
+	{.name = "role", .type = ISMS_FT_ENUM, .flags = ISMS_FF_LIST, .choices = roles,
+	 .dflt = "user", .help = "roles in the ISMS, comma-separated (e.g. management,risk_owner)"},
 	{.name = "login", .help = "Unix login name, if different from name"},
 	{.name = "active_until", .type = ISMS_FT_DATE,
 	 .help = "last day of the person's access (leaver date)"},
@@ -96,9 +97,12 @@ static const struct isms_field scope_fields[] = {
 	{.name = "statement", .flags = ISMS_FF_REQUIRED, .help = "the scope statement"},
 	{.name = "boundaries", .help = "organisational, physical and technical boundaries"},
 	{.name = "exclusions", .help = "what is excluded, and why"},
+	{.name = "proposed_by", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
+	 .help = "who proposed it (cannot also approve it)"},
 	{.name = "approved_by", .type = ISMS_FT_REF, .ref = "person",
-	 .help = "member of management who approved it"},
-	{.name = "approved_at", .type = ISMS_FT_DATE, .help = "date of approval"},
+	 .help = "active member of management who approved it, not its proposer"},
+	{.name = "approved_at", .type = ISMS_FT_DATE,
+	 .help = "date of approval (required with approved_by, not in the future)"},
 };
 
 static const struct isms_field asset_fields[] = {
@@ -160,6 +164,11 @@ static const struct isms_field risk_fields[] = {
 	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "risk owner"},
 	{.name = "treatment", .type = ISMS_FT_ENUM, .choices = treatments, .dflt = "undecided",
 	 .help = "risk treatment option"},
+	{.name = "treatment_approved_by", .type = ISMS_FT_REF, .ref = "person",
+	 .flags = ISMS_FF_HIDDEN,
+	 .help = "the risk's owner, who approved the treatment plan (ISO 27001 6.1.3 f)"},
+	{.name = "treatment_approved_at", .type = ISMS_FT_DATE, .flags = ISMS_FF_HIDDEN,
+	 .help = "when the treatment plan was approved (not in the future)"},
 	{.name = "residual_likelihood", .type = ISMS_FT_SCALE, .axis = "likelihood",
 	 .flags = ISMS_FF_HIDDEN, .help = "likelihood after treatment"},
 	{.name = "residual_impact", .type = ISMS_FT_SCALE, .axis = "impact",
@@ -248,8 +257,17 @@ static const struct isms_field document_fields[] = {
 	{.name = "name", .flags = ISMS_FF_KEY | ISMS_FF_REQUIRED, .help = "short name, e.g. infosec-policy"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "document title"},
 	{.name = "version", .flags = ISMS_FF_REQUIRED, .help = "current version"},
-	{.name = "approved_by", .type = ISMS_FT_REF, .ref = "person", .help = "who approved it"},
-	{.name = "approved_at", .type = ISMS_FT_DATE, .help = "date of approval"},
+	{.name = "proposed_by", .type = ISMS_FT_REF, .ref = "person", .flags = ISMS_FF_HIDDEN,
+	 .help = "who proposed it (cannot also approve it)"},
+	{.name = "approved_by", .type = ISMS_FT_REF, .ref = "person",
+	 .help = "active member of management who approved it, not its proposer"},
+	{.name = "approved_at", .type = ISMS_FT_DATE,
+	 .help = "date of approval (required with approved_by, not in the future)"},
+	{.name = "approved_version", .flags = ISMS_FF_HIDDEN,
+	 .help = "the version approved (written by the approval)"},
+	{.name = "approved", .type = ISMS_FT_BOOL, .flags = ISMS_FF_COMPUTED,
+	 .sql = "t.approved_by IS NOT NULL AND t.approved_version IS t.version",
+	 .help = "the current version is approved (a new version is not until approved again)"},
 	{.name = "next_review", .type = ISMS_FT_DATE, .help = "when it is next reviewed"},
 	{.name = "acknowledged", .type = ISMS_FT_INT, .flags = ISMS_FF_COMPUTED,
 	 .sql = "(SELECT count(*) FROM acknowledgement a WHERE a.document = t.pk"
@@ -397,8 +415,12 @@ static const struct isms_field assessment_fields[] = {
 
 static const struct isms_entity e_person = ENTITY("person", "people", "person", NULL, 0, person_fields,
 						  "people and their roles");
-static const struct isms_entity e_scope = ENTITY("scope", "scopes", "scope", NULL, 0, scope_fields,
-						 "scope of the ISMS and its approval");
+static const struct isms_entity e_scope = {
+	.name = "scope", .plural = "scopes", .table = "scope", .fields = scope_fields,
+	.nfields = N(scope_fields), .help = "scope of the ISMS and its approval",
+	/* approved by active management, not by its proposer (ISO 27001 5.3) */
+	.written = approval_scope_written,
+};
 static const struct isms_entity e_asset = ENTITY("asset", "assets", "asset", NULL, 0, asset_fields,
 						 "assets and their protection requirements");
 static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat", NULL, 0,
@@ -428,8 +450,13 @@ static const struct isms_entity e_review = {
 	/* one closed with findings opens a nonconformity (ISO 27001 10.2) */
 	.written = nc_review_written,
 };
-static const struct isms_entity e_document = ENTITY("document", "documents", "document", NULL, 0,
-						    document_fields, "policy documents");
+static const struct isms_entity e_document = {
+	.name = "document", .plural = "documents", .table = "document", .fields = document_fields,
+	.nfields = N(document_fields), .help = "policy documents and their approved versions",
+	/* approved by active management, not by its proposer, version by version */
+	.written = approval_document_written,
+	.derive = approval_document_derive,
+};
 static const struct isms_entity e_ack = ENTITY("ack", "acks", "acknowledgement", "A-", 0,
 					       ack_fields, "acknowledgements of documents");
 static const struct isms_entity e_indicator = ENTITY("indicator", "indicators", "indicator", NULL,
@@ -449,7 +476,8 @@ static const struct isms_entity e_evidence = ENTITY("evidence", "evidence", "evi
 						    "append-only, hash-chained evidence");
 
 const struct isms_entity *const isms_entities[] = {
-	&e_person, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
+	/* appointments right after the people they name (import order) */
+	&e_person, &isms_entity_appointment, &e_scope, &e_asset, &e_threat, &e_control, &e_risk,
 	/* tests and audits before nonconformities: these name them (import order) */
 	&e_test, &isms_entity_audit, &isms_entity_nc, &isms_entity_mreview, &e_measure, &e_review,
 	&e_document, &e_ack, &e_indicator,
@@ -542,6 +570,81 @@ static int parse_enum(const struct isms_field *f, const char *in, char **ret, ch
 	return -EINVAL;
 }
 
+/* One choice of @f among @len bytes of @in, as parse_enum() compares; its index or -1. */
+static int choice_index(const struct isms_field *f, const char *in, size_t len)
+{
+	for (size_t i = 0; f->choices[i]; i++) {
+		const char *c = f->choices[i];
+		size_t k;
+
+		if (strlen(c) != len)
+			continue;
+		for (k = 0; k < len; k++) {
+			char ch = (char)tolower((unsigned char)in[k]);
+
+			if ((ch == '-' ? '_' : ch) != c[k])
+				break;
+		}
+		if (k == len)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A set of choices: stored in the order of ->choices, each once. */
+static int parse_enum_list(const struct isms_field *f, const char *in, char **ret, char *err,
+			   size_t errlen)
+{
+	bool seen[64] = {false};
+	size_t nchoices = 0, len = 0;
+	const char *p = in;
+	char *out;
+
+	while (f->choices[nchoices])
+		nchoices++;
+	if (nchoices > sizeof(seen) / sizeof(seen[0]))
+		return -E2BIG;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		const char *a = p, *z = p + n;
+		int i;
+
+		/* "management, dpo" as people type it */
+		while (a < z && *a == ' ')
+			a++;
+		while (z > a && z[-1] == ' ')
+			z--;
+		i = choice_index(f, a, (size_t)(z - a));
+		if (i < 0) {
+			snprintf(err, errlen, "%s: '%.*s' is not one of: %s", f->name,
+				 (int)((z - a) > 64 ? 64 : (z - a)), a, isms_field_choices_str(f));
+			return -EINVAL;
+		}
+		if (seen[i]) {
+			snprintf(err, errlen, "%s: '%s' is given twice", f->name, f->choices[i]);
+			return -EINVAL;
+		}
+		seen[i] = true;
+		len += strlen(f->choices[i]) + 1;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	out = malloc(len);
+	if (!out)
+		return -ENOMEM;
+	out[0] = '\0';
+	for (size_t i = 0; i < nchoices; i++) {
+		if (!seen[i])
+			continue;
+		if (out[0])
+			strcat(out, ",");
+		strcat(out, f->choices[i]);
+	}
+	*ret = out;
+	return 0;
+}
+
 static int parse_money(const struct isms_field *f, const char *in, char **ret, char *err,
 		       size_t errlen)
 {
@@ -577,6 +680,8 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 	}
 	switch (f->type) {
 	case ISMS_FT_ENUM:
+		if (f->flags & ISMS_FF_LIST)
+			return parse_enum_list(f, in, ret, err, errlen);
 		return parse_enum(f, in, ret, err, errlen);
 	case ISMS_FT_DATE:
 		if (!isms_date_valid(in)) {

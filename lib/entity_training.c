@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "isms/entity.h"
+#include "isms/role.h"
 #include "register_internal.h"
 #include "store_internal.h"
 
@@ -19,9 +20,8 @@ static int check_role(const char *in, char *err, size_t errlen)
 {
 	const struct isms_field *f = isms_entity_field(isms_entity_lookup("person"), "role");
 
-	for (const char *const *c = f->choices; *c; c++)
-		if (strcmp(*c, in) == 0)
-			return 0;
+	if (isms_role_known(in))
+		return 0;
 	snprintf(err, errlen, "role: '%.64s' is not one of %s", in, isms_field_choices_str(f));
 	return -EINVAL;
 }
@@ -39,7 +39,7 @@ static const struct isms_field tr_fields[] = {
 	{.name = "kind", .type = ISMS_FT_ENUM, .choices = tr_kinds, .dflt = "training",
 	 .help = "training, awareness, certification, briefing, other"},
 	{.name = "role", .check = check_role,
-	 .help = "the role it qualifies for (as a person's role, e.g. security_officer)"},
+	 .help = "the role it qualifies for (one of a person's roles, e.g. security_officer)"},
 	{.name = "completed", .type = ISMS_FT_DATE, .help = "date it was completed"},
 	{.name = "valid_until", .type = ISMS_FT_DATE, .help = "last day it counts (empty: no expiry)"},
 	{.name = "proof", .flags = ISMS_FF_HIDDEN, .help = "certificate, attendance list, where kept"},

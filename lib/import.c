@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "appointment_internal.h"
 #include "isms/entity.h"
 #include "isms/incident.h"
 #include "isms/json.h"
@@ -239,6 +240,13 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 	if (s->schema == &isms_schema_main &&
 	    json_object_object_get_ex(root, ISMS_SOA_VERSIONS, &section)) {
 		r = soa_import_versions(s, section, where, sizeof(where));
+		if (r < 0)
+			goto fail;
+	}
+	/* With every record present: one security officer and one DPO at a time. */
+	if (s->schema == &isms_schema_main) {
+		where[0] = '\0';
+		r = appointment_check_all(s);
 		if (r < 0)
 			goto fail;
 	}

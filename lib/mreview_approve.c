@@ -11,6 +11,7 @@
 #include "isms/entity.h"
 #include "isms/mreview.h"
 #include "isms/nonconformity.h"
+#include "isms/role.h"
 #include "crud_internal.h"
 #include "mreview_internal.h"
 #include "store_internal.h"
@@ -88,41 +89,6 @@ static int decisions_load(struct isms_store *s, int64_t pk, struct decision **re
 	*ret = v;
 	*ret_n = n;
 	return 0;
-}
-
-/* Whether @by may approve: a person in the register, active, of role management. */
-static int approver_check(struct isms_store *s, const char *id, const char *by, const char *today)
-{
-	sqlite3_stmt *st = NULL;
-	int r;
-
-	r = store_prepare(s, "SELECT role, active_until FROM person WHERE name = ?1", &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, by);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 0)
-		r = store_seterr(s, -ENOENT,
-				 "management review '%.64s': no person '%.64s' (see 'ismsctl person list')",
-				 id, by);
-	if (r == 1) {
-		const char *role = (const char *)sqlite3_column_text(st, 0);
-		const char *until = (const char *)sqlite3_column_text(st, 1);
-
-		r = 0;
-		if (strcmp(role, "management") != 0)
-			r = store_seterr(s, -EPERM,
-					 "management review '%.64s' cannot be approved by '%.64s': role is '%s',"
-					 " approval needs a member of management (role management)",
-					 id, by, role);
-		else if (until && strcmp(until, today) < 0)
-			r = store_seterr(s, -EPERM,
-					 "management review '%.64s' cannot be approved by '%.64s': not active"
-					 " since %s",
-					 id, by, until);
-	}
-	sqlite3_finalize(st);
-	return r;
 }
 
 /* The record decision @d becomes; *ret_key its key (malloc'd). */
@@ -219,8 +185,12 @@ int isms_mreview_approve(struct isms_store *s, const char *id, const char *by, i
 				 "management review '%.64s' has no inputs: record reviews with"
 				 " 'ismsctl management-review record'",
 				 id);
-	if (r >= 0)
-		r = approver_check(s, id, by, today);
+	if (r >= 0) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "management review '%.64s'", id);
+		r = isms_role_approver_check(s, what, "approve", by, NULL, "management", today);
+	}
 	if (r >= 0)
 		r = decisions_load(s, pk, &v, &n);
 	if (r < 0)

@@ -9,6 +9,7 @@
 #include "isms/entity.h"
 #include "isms/history.h"
 #include "isms/overdue.h"
+#include "role_sql.h"
 #include "store_internal.h"
 
 /* Per register: the date that passes, and what says it is still open. */
@@ -220,6 +221,71 @@ static int raised_risks(struct isms_store *s, const char *today, struct isms_ove
 	return r < 0 ? r : 0;
 }
 
+/*
+ * Decisions missing rather than dates passed, each row (id, subject,
+ * since, responsible) an item: a security officer or DPO without a current
+ * appointment (ISO 27001 5.3), a policy document whose current version is
+ * not the one approved (5.2), a risk to be treated whose plan its owner
+ * has not approved (6.1.3 f).  ?1 is today.
+ */
+static const struct missing {
+	const char *what, *sql;
+} missing[] = {
+	{"appointment",
+	 "SELECT p.name, r.title || ' ' || coalesce(p.full_name, p.name) || ': no appointment',"
+	 " ?1, NULL FROM person p JOIN (SELECT 'security_officer' AS role, 'security officer'"
+	 " AS title, 1 AS n UNION ALL SELECT 'dpo', 'data protection officer', 2) r"
+	 " ON " ROLE_SQL_HOLDS("p.role", "r.role") " WHERE " ROLE_SQL_ACTIVE("p", "?1")
+	 " AND NOT EXISTS (SELECT 1 FROM appointment a WHERE a.person = p.pk AND a.role = r.role"
+	 " AND " ROLE_SQL_APPOINTMENT_CURRENT("a", "?1") ") ORDER BY r.n, p.pk"},
+	{"document approval",
+	 "SELECT d.name, d.title || ': version ' || d.version || ', approved '"
+	 " || coalesce(d.approved_version, '?') || ': new version not approved',"
+	 " d.approved_at, (SELECT p.name FROM person p WHERE p.pk = d.approved_by)"
+	 " FROM document d WHERE d.approved_by IS NOT NULL AND d.approved_version IS NOT d.version"
+	 " AND d.approved_at <= ?1 ORDER BY d.pk"},
+	{"risk treatment plan",
+	 "SELECT r.id, r.title || ': ' || r.treatment || ': treatment plan not approved', ?1,"
+	 " (SELECT p.name FROM person p WHERE p.pk = r.owner) FROM risk r"
+	 " WHERE r.treatment IN ('mitigate', 'transfer', 'avoid')"
+	 " AND r.treatment_approved_by IS NULL ORDER BY r.pk"},
+};
+
+static int missing_items(struct isms_store *s, const char *today, struct isms_overdue *o)
+{
+	int r = 0;
+
+	for (size_t k = 0; r >= 0 && k < sizeof(missing) / sizeof(missing[0]); k++) {
+		sqlite3_stmt *st = NULL;
+
+		r = store_prepare(s, missing[k].sql, &st);
+		if (r >= 0)
+			r = store_bind_text(s, st, 1, today);
+		while (r >= 0 && (r = store_step_row(s, st)) == 1) {
+			struct isms_overdue_item *it, *nv = realloc(o->v, (o->n + 1) * sizeof(*nv));
+			bool oom = false;
+
+			if (!nv) {
+				r = -ENOMEM;
+				break;
+			}
+			o->v = nv;
+			it = &nv[o->n++];
+			*it = (struct isms_overdue_item){.what = missing[k].what, .seq = o->n - 1};
+			it->id = dup_or_null((const char *)sqlite3_column_text(st, 0), &oom);
+			it->subject = dup_or_null((const char *)sqlite3_column_text(st, 1), &oom);
+			it->since = dup_or_null((const char *)sqlite3_column_text(st, 2), &oom);
+			it->responsible = dup_or_null((const char *)sqlite3_column_text(st, 3), &oom);
+			if (oom || !it->id || !it->since) {
+				r = -ENOMEM;
+				break;
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	return r < 0 ? r : 0;
+}
+
 static int cmp_item(const void *a, const void *b)
 {
 	const struct isms_overdue_item *x = a, *y = b;
@@ -248,6 +314,8 @@ int isms_overdue_list(struct isms_store *s, const struct isms_schema *schema, co
 	/* Only the ISMS register has risks and live indicators. */
 	if (r >= 0 && isms_schema_entity(schema, "risk"))
 		r = raised_risks(s, today, ret);
+	if (r >= 0 && isms_schema_entity(schema, "appointment"))
+		r = missing_items(s, today, ret);
 	if (r >= 0 && ret->n > 1)
 		qsort(ret->v, ret->n, sizeof(ret->v[0]), cmp_item);
 	return r < 0 ? r : 0;

@@ -6,11 +6,14 @@
  * risk record type's written() hook, on every add, change and import.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "approval_internal.h"
 #include "isms/entity.h"
+#include "isms/role.h"
 #include "risk_accept_internal.h"
 #include "store_internal.h"
 
@@ -54,37 +57,18 @@ static bool given(const struct isms_kv *kv, size_t n, bool added, const char *a,
 	return false;
 }
 
-/* @who has the role management and was active on @day. */
-static int is_manager(struct isms_store *s, const char *risk, const char *who, const char *day,
-		      const char *what)
-{
-	int64_t ok = 0;
-	int r = store_query_int(s,
-				"SELECT role = 'management' AND (active_until IS NULL OR active_until >= ?2)"
-				" FROM person WHERE name = ?1",
-				who, day, NULL, &ok);
-
-	if (r < 0)
-		return r;
-	if (!ok)
-		return store_seterr(s, -EPERM,
-				    "risk '%.64s': '%.64s' may not %s it: only an active member of"
-				    " management (role management) may (ISO 27001 6.1.3 f)",
-				    risk, who, what);
-	return 0;
-}
-
 int risk_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 		 const struct isms_kv *kv, size_t n, bool added)
 {
 	struct acc a = {0};
-	char today[11];
+	char today[11], what[96];
 	time_t now = time(NULL);
 	struct tm tm;
 	int r;
 
 	gmtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	snprintf(what, sizeof(what), "risk '%.64s'", key);
 	r = isms_record_get(s, e, key, acc_cb, &a);
 	if (r < 0)
 		goto out;
@@ -106,14 +90,10 @@ int risk_written(struct isms_store *s, const struct isms_entity *e, const char *
 					 " (%s)", key, a.until, a.at);
 			goto out;
 		}
+		/* its owner proposes the treatment (ISO 27001 6.1.3 f) */
 		if (given(kv, n, added, "accepted_by", "owner")) {
-			if (a.owner && strcmp(a.owner, a.by) == 0) {
-				r = store_seterr(s, -EPERM,
-						 "risk '%.64s': '%.64s' owns it and proposes its treatment,"
-						 " and so cannot also accept it", key, a.by);
-				goto out;
-			}
-			r = is_manager(s, key, a.by, a.at, "accept");
+			r = isms_role_approver_check(s, what, "accept", a.by, a.owner, "management",
+						     a.at);
 			if (r < 0)
 				goto out;
 		}
@@ -135,8 +115,11 @@ int risk_written(struct isms_store *s, const struct isms_entity *e, const char *
 			goto out;
 		}
 		if (given(kv, n, added, "revoked_by", NULL))
-			r = is_manager(s, key, a.rby, a.rat, "revoke the acceptance of");
+			r = isms_role_approver_check(s, what, "revoke its acceptance", a.rby, NULL,
+						     "management", a.rat);
 	}
+	if (r >= 0)
+		r = approval_treatment_check(s, e, key, kv, n, added, today);
 out:
 	acc_release(&a);
 	return r < 0 ? r : 0;

@@ -9,6 +9,7 @@
 
 #include "isms/date.h"
 #include "isms/evidence.h"
+#include "isms/role.h"
 #include "isms/sha256.h"
 #include "isms/soa.h"
 #include "soa_internal.h"
@@ -34,32 +35,14 @@ static int append_evidence(struct isms_store *s, const char *at, const char *kin
 	return isms_evidence_append(s, &ev, NULL);
 }
 
-/* @by in the register and active on @today; *ret_role its role (malloc'd, optional). */
-static int person_check(struct isms_store *s, const char *what, const char *by, const char *today,
-			char **ret_role)
+/* @by in the register and active on @today, for @what ("soa propose"). */
+static int person_check(struct isms_store *s, const char *what, const char *by, const char *today)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
+	char why[256];
+	int r = isms_role_check(s, by, NULL, today, why, sizeof(why));
 
-	r = store_prepare(s, "SELECT role, active_until FROM person WHERE name = ?1", &st);
-	if (r >= 0)
-		r = store_bind_text(s, st, 1, by);
-	if (r >= 0)
-		r = store_step_row(s, st);
-	if (r == 0)
-		r = store_seterr(s, -ENOENT, "%s: no person '%.64s' (see 'ismsctl person list')", what,
-				 by);
-	if (r == 1) {
-		const char *until = COL(st, 1);
-
-		r = 0;
-		if (until && strcmp(until, today) < 0)
-			r = store_seterr(s, -EPERM, "%s: '%.64s' is not active since %s", what, by,
-					 until);
-		else if (ret_role && !(*ret_role = strdup(COL(st, 0))))
-			r = -ENOMEM;
-	}
-	sqlite3_finalize(st);
+	if (r == -EPERM || r == -ENOENT)
+		r = store_seterr(s, r, "%s: '%.64s': %s", what, by, why);
 	return r;
 }
 
@@ -142,7 +125,7 @@ int isms_soa_propose(struct isms_store *s, const char *title, const char *by, in
 	r = isms_store_begin(s);
 	if (r < 0)
 		return r;
-	r = person_check(s, "soa propose", by, today, NULL);
+	r = person_check(s, "soa propose", by, today);
 	if (r >= 0)
 		r = store_prepare(s,
 				  "SELECT coalesce(max(CAST(substr(id, 5) AS INTEGER)), 0) + 1"
@@ -254,7 +237,7 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 {
 	struct json_object *d = NULL;
 	sqlite3_stmt *st = NULL;
-	char at[ISMS_DATE_MAX], today[11], sha[65], *role = NULL, *status = NULL;
+	char at[ISMS_DATE_MAX], today[11], sha[65], *status = NULL;
 	char *proposer = NULL, *snap = NULL, *stored = NULL, *proposed_at = NULL;
 	int r;
 
@@ -289,18 +272,12 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 	if (r >= 0 && strcmp(status, "draft") != 0)
 		r = store_seterr(s, -EPERM, "soa version '%.64s' is %s: only a draft can be approved",
 				 id, status);
-	if (r >= 0)
-		r = person_check(s, "soa approve", by, today, &role);
-	if (r >= 0 && proposer && strcmp(proposer, by) == 0)
-		r = store_seterr(s, -EPERM,
-				 "soa version '%.64s' cannot be approved by '%.64s': the proposer does"
-				 " not approve their own proposal",
-				 id, by);
-	if (r >= 0 && strcmp(role, "management") != 0)
-		r = store_seterr(s, -EPERM,
-				 "soa version '%.64s' cannot be approved by '%.64s': role is '%s',"
-				 " approval needs a member of management (role management)",
-				 id, by, role);
+	if (r >= 0) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "soa version '%.64s'", id);
+		r = isms_role_approver_check(s, what, "approve", by, proposer, "management", today);
+	}
 	if (r >= 0)
 		r = isms_sha256_hex(snap, strlen(snap), sha);
 	if (r >= 0 && strcmp(sha, stored) != 0)
@@ -341,7 +318,6 @@ int isms_soa_approve(struct isms_store *s, const char *id, const char *by, int64
 		r = append_evidence(s, at, "soa.approved", id, "approved", d);
 	}
 	json_object_put(d);
-	free(role);
 	free(status);
 	free(proposer);
 	free(snap);

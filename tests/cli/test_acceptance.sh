@@ -25,10 +25,10 @@ isms -q measure set M-1 --status in_progress
 
 isms risk accept R-1 --by tkoch
 expect_rc 6 "the owner cannot accept their own risk"
-err_has "owns it" "and is told why"
+err_has "the proposer does not approve their own proposal" "and is told why"
 isms risk accept R-1 --by mschulz
 expect_rc 6 "the security officer is not management"
-err_has "only an active member of management" "the rule is named"
+err_has "not an active person with the role management" "the rule is named"
 isms risk accept R-1 --by hbauer --at 2099-01-01
 expect_rc 5 "an acceptance dated in the future"
 isms risk accept R-1 --by hbauer --at 2026-06-01 --until 2026-05-01

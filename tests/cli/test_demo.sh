@@ -31,13 +31,15 @@ out_has "R-12  Phishing leads to stolen administrator credentials" "top risks sh
 out_has "total                 93" "SoA summary totals 93 controls"
 out_has "risk acceptance expired  R-8" "expired acceptance is overdue"
 out_has "review                   V-2" "overdue access review shown"
+out_has "risk treatment plan      R-9 " "a risk whose owner has not approved its treatment plan is overdue"
+out_lacks "no appointment" "the security officer and the DPO are appointed"
 out_has "120000.00  26900.00   84000.00    9100.00" "budget against measures"
 out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 144 rows" \
-	"nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report and the history rows of every write to the register: chain intact"
+out_has "evidence chain intact: 146 rows" \
+	"two appointments imported, nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report and the history rows of every write to the register: chain intact"
 out_has "TR-1 ISO 27001 lead implementer (until 2028-03-13)  yes" "competence: the security officer's training"
 out_has "login reviewed with tkoch: planned maintenance" "the incident's timeline"
 out_has "## Decisions asked of management" "the board report for email"

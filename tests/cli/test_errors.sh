@@ -91,7 +91,7 @@ err_has "type: 'toaster' is not one of: host, service, information, application,
 	"the message lists the allowed values"
 isms person set alice --role boss
 expect_rc 5 "a bad enum value on set"
-err_has "management, security_officer, dpo, asset_owner, admin, auditor, user" "set lists the roles"
+err_has "management, security_officer, dpo, risk_owner, asset_owner, admin, auditor, user" "set lists the roles"
 isms review add --kind access --subject s --due 2025-02-30
 expect_rc 5 "30 February"
 err_has "due: '2025-02-30' is not a date (YYYY-MM-DD)" "the message names the date and the format"

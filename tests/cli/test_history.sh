@@ -49,9 +49,9 @@ is "$(js '[(h["type"], h["action"], h["actor"]) for h in d]')" "[[\"control\", \
 	"a catalogue control: its change only"
 
 isms --json history infosec-policy
-is "$(js 'd[1]["after"]')" '{"version": "2", "approved_by": "olga", "approved_at": "2026-11-30"}' \
+is "$(js 'd[1]["after"]')" '{"version": "2", "approved_by": "olga", "approved_at": "2026-11-30", "approved_version": "2"}' \
 	"the document's approval is a change with its approver"
-is "$(js 'd[1]["before"]')" '{"version": "1", "approved_by": null, "approved_at": null}' \
+is "$(js 'd[1]["before"]')" '{"version": "1", "approved_by": null, "approved_at": null, "approved_version": null}' \
 	"and what it said before"
 
 # --- as it was -----------------------------------------------------------------------

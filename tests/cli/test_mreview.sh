@@ -130,7 +130,7 @@ expect_rc 6 "a hash is not added by hand"
 # --- approval ---------------------------------------------------------------------------
 isms management-review approve MR-1 --by mschulz
 expect_rc 6 "the security officer may not approve"
-err_has "role is 'security_officer'" "and is told why"
+err_has "not an active person with the role management (roles: security_officer)" "and is told why"
 isms --json management-review show MR-1
 is "$(js 'd["status"]')" draft "it stays a draft"
 isms --json measure list --management-review MR-1

@@ -61,8 +61,8 @@ is "$(js '[r["id"] for r in d["top_risks"]]')" '["R-2", "R-4", "R-1", "R-3"]' \
 is "$(js '[d["risks"]["total"], d["risks"]["above_acceptance"]]')" '[4, 2]' \
 	"risks above acceptance: residual where rated, else inherent"
 is "$(js '[[x["kind"], x["id"]] for x in d["decisions"]]')" \
-	'[["risk_treatment", "R-1"], ["risk_acceptance", "R-4"], ["nonconformity", "NC-1"]]' \
-	"decisions: an untreated risk, an acceptance to sign, a major nonconformity"
+	'[["risk_treatment", "R-1"], ["risk_acceptance", "R-4"], ["nonconformity", "NC-1"], ["overdue", "R-2"]]' \
+	"decisions: an untreated risk, an acceptance to sign, a major nonconformity, R-2's treatment plan not approved"
 is "$(js '[d["access"]["allowed"], d["access"]["denied"], d["access"]["break_glass"]]')" \
 	'[1, 2, 1]' "logins of the period (a row at 23:59:59.5 in, one at midnight after out)"
 is "$(js '[[u["subject"], u["host"]] for u in d["access"]["break_glass_uses"]]')" \
@@ -77,12 +77,13 @@ is "$(js '[d["audits"][k] for k in ("planned", "held", "with_findings")] + [a["i
 	'[1, 1, 1, "IA-3", "IA-1", "IA-2"]' "audits: one still planned, one held in the period with findings"
 is "$(js '[d["budget"][k] for k in ("budget", "spent", "committed", "remaining")]')" \
 	'[100000, 25000, 40050, 34950]' "the budget in cents, as ismsctl budget has it"
-is "$(js 'd["overdue"]')" "[]" "nothing overdue"
+is "$(js '[[o["what"], o["id"]] for o in d["overdue"]]')" '[["risk treatment plan", "R-2"]]' \
+	"nothing overdue but R-2's treatment plan, mitigated without its owner's approval"
 isms -q review add --kind access --subject "$XSS" --reviewer olga --due 2026-10-15
 isms --json report --period 2026-10 $U --dry-run
-is "$(js '[[o["what"], o["id"], o["since"]] for o in d["overdue"]]')" '[["review", "V-1", "2026-10-15"]]' \
-	"an overdue review, as ismsctl overdue lists it"
-is "$(js '[x["id"] for x in d["decisions"] if x["kind"] == "overdue"]')" '["V-1"]' \
+is "$(js '[[o["what"], o["id"], o["since"]] for o in d["overdue"]][:1]')" '[["review", "V-1", "2026-10-15"]]' \
+	"an overdue review, as ismsctl overdue lists it (before R-2's plan, due today)"
+is "$(js '[x["id"] for x in d["decisions"] if x["kind"] == "overdue"]')" '["V-1", "R-2"]' \
 	"and a decision asked for it"
 isms --json budget
 is "$(js '[d[0]["spent"], d[0]["committed"], d[0]["remaining"]]')" '[250.0, 400.5, 349.5]' \

@@ -169,18 +169,18 @@ isms -q measure add --title "late measure" --due 2020-03-01 --owner alice
 isms -q measure add --title "late but implemented" --due 2020-03-01 --status implemented
 isms -q measure add --title "measure not due" --due 2099-01-01
 isms -q document add --name policy --title "Security policy" --version 1 --next-review 2020-04-01 \
-	--approved-by bob
+	--approved-by bob --approved-at 2019-04-01
 isms -q document add --name handbook --title "Handbook" --version 1 --next-review 2099-01-01
 isms -q risk set R-3 --accepted-by bob --accepted-at 2019-01-01 --accepted-until 2019-12-31
 isms -q risk set R-6 --accepted-by bob --accepted-at 2019-01-01 --accepted-until 2099-12-31
 isms --json overdue
 expect_rc 0 "overdue"
 is "$(js '[(o["what"], o["id"]) for o in d]')" \
-	'[["risk acceptance expired", "R-3"], ["review", "V-6"], ["measure", "M-1"], ["document review", "policy"]]' \
-	"overdue: expired acceptance, review, measure, document, oldest first"
-is "$(js '[o["since"] for o in d]')" '["2019-12-31", "2020-02-01", "2020-03-01", "2020-04-01"]' \
+	'[["risk acceptance expired", "R-3"], ["review", "V-6"], ["measure", "M-1"], ["document review", "policy"], ["appointment", "alice"], ["risk treatment plan", "R-1"]]' \
+	"overdue: expired acceptance, review, measure, document, oldest first; then what is due today: the security officer's appointment, R-1's treatment plan"
+is "$(js '[o["since"] for o in d]')" "[\"2019-12-31\", \"2020-02-01\", \"2020-03-01\", \"2020-04-01\", \"$(day 0)\", \"$(day 0)\"]" \
 	"overdue gives the dates"
-is "$(js '[o["responsible"] for o in d]')" '[null, "bob", "alice", "bob"]' "overdue names who is responsible"
+is "$(js '[o["responsible"] for o in d]')" '[null, "bob", "alice", "bob", null, "alice"]' "overdue names who is responsible"
 isms overdue
 out_lacks "late but implemented" "an implemented measure is not overdue"
 out_lacks "Handbook" "a document not yet due is not overdue"

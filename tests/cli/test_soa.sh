@@ -93,7 +93,7 @@ isms soa approve SOA-3 --by mia
 expect_rc 6 "a manager who proposed may not approve either"
 isms soa approve SOA-2 --by ivan
 expect_rc 6 "a non-manager may not approve"
-err_has "role is 'security_officer'" "the message names the role"
+err_has "not an active person with the role management (roles: security_officer)" "the message names the role"
 isms soa approve SOA-2 --by mia
 expect_rc 0 "management approves"
 isms soa approve SOA-2 --by max

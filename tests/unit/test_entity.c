@@ -442,11 +442,12 @@ static void t_document_ack(void **state)
 	const struct isms_entity *ack = tu_entity("ack");
 	char *key = NULL;
 
-	tu_add(fx->s, "person", TU_KV({"name", "alice"}));
+	tu_add(fx->s, "person", TU_KV({"name", "alice"}, {"role", "management"}));
 	tu_add(fx->s, "person", TU_KV({"name", "bob"}));
 	tu_add(fx->s, "document", TU_KV({"name", "infosec-policy"},
 					{"title", "Information security policy"},
-					{"version", "1.0"}, {"approved_by", "alice"}));
+					{"version", "1.0"}, {"approved_by", "alice"},
+					{"approved_at", "2024-01-10"}));
 	assert_field(fx->s, "document", "infosec-policy", "acknowledged", "0");
 	assert_int_equal(isms_record_add(fx->s, ack,
 					 TU_KV({"person", "bob"}, {"document", "infosec-policy"},
@@ -806,7 +807,7 @@ static void t_risk_acceptance(void **state)
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
 					    TU_KV({"accepted_by", "olga"}, {"accepted_at", "2026-02-01"})),
 			 -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "owns it");
+	assert_contains(isms_store_errmsg(fx->s), "the proposer does not approve their own proposal");
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
 					    TU_KV({"owner", "mia"}, {"accepted_by", "mia"},
 						  {"accepted_at", "2026-02-01"})),
@@ -814,7 +815,7 @@ static void t_risk_acceptance(void **state)
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1",
 					    TU_KV({"accepted_by", "max"}, {"accepted_at", "2026-02-01"})),
 			 -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "only an active member of management");
+	assert_contains(isms_store_errmsg(fx->s), "not an active person with the role management");
 	/* no date, a date to come, an expiry before it */
 	assert_int_equal(isms_record_change(fx->s, risk, "R-1", TU_KV({"accepted_by", "mia"})),
 			 -EINVAL);

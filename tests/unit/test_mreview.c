@@ -351,9 +351,10 @@ static void t_approval_by_non_manager_refused(void **state)
 	record_with_decisions(fx->s);
 	nev = tu_count(fx->s, "evidence");
 	assert_int_equal(isms_mreview_approve(fx->s, "MR-1", "mschulz", at(4, 3)), -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "role is 'security_officer'");
+	assert_contains(isms_store_errmsg(fx->s),
+			"not an active person with the role management (roles: security_officer)");
 	assert_int_equal(isms_mreview_approve(fx->s, "MR-1", "old", at(4, 3)), -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "not active");
+	assert_contains(isms_store_errmsg(fx->s), "not an active person with the role management (left");
 	assert_int_equal(isms_mreview_approve(fx->s, "MR-1", "nobody", at(4, 3)), -ENOENT);
 	assert_int_equal(isms_mreview_approve(fx->s, "MR-7", "hbauer", at(4, 3)), -ENOENT);
 	/* nothing was written */

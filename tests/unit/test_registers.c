@@ -31,6 +31,13 @@ static int setup(void **state)
 		fail_msg("%s", err);
 	tu_add(fx->s, "person", TU_KV({"name", "olga"}, {"role", "security_officer"}));
 	tu_add(fx->s, "person", TU_KV({"name", "dana"}, {"role", "dpo"}));
+	/* appointed by a manager who has left since: neither is overdue for an appointment */
+	tu_add(fx->s, "person", TU_KV({"name", "former-ceo"}, {"role", "management"},
+				      {"active_until", "2020-12-31"}));
+	tu_add(fx->s, "appointment", TU_KV({"person", "olga"}, {"role", "security_officer"},
+					   {"appointed_by", "former-ceo"}, {"since", "2020-01-01"}));
+	tu_add(fx->s, "appointment", TU_KV({"person", "dana"}, {"role", "dpo"},
+					   {"appointed_by", "former-ceo"}, {"since", "2020-01-01"}));
 	return 0;
 }
 

@@ -168,7 +168,10 @@ static void t_figures(void **state)
 	assert_string_equal(ats(f, "decisions.0.kind"), "risk_treatment");
 	assert_string_equal(ats(f, "decisions.0.id"), "R-1");
 	assert_string_equal(ats(f, "decisions.1.kind"), "nonconformity");
-	assert_int_equal(json_object_array_length(at(f, "decisions")), 2);
+	/* R-2 is mitigated without a treatment plan its owner approved */
+	assert_string_equal(ats(f, "decisions.2.kind"), "overdue");
+	assert_string_equal(ats(f, "decisions.2.id"), "R-2");
+	assert_int_equal(json_object_array_length(at(f, "decisions")), 3);
 	/* reading keeps nothing */
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM period_report"), 0);
 	json_object_put(f);
@@ -319,21 +322,23 @@ static void t_overdue(void **state)
 				      {"due", "2026-11-20"}));
 	period("2026-10", &p);
 	assert_int_equal(isms_report_figures(fx->s, &p, tnow(), &f), 0);
-	assert_int_equal(json_object_array_length(at(f, "overdue")), 1);
+	/* and R-2's treatment plan, due today, not approved by its owner */
+	assert_int_equal(json_object_array_length(at(f, "overdue")), 2);
+	assert_string_equal(ats(f, "overdue.1.what"), "risk treatment plan");
 	assert_string_equal(ats(f, "overdue.0.what"), "review");
 	assert_string_equal(ats(f, "overdue.0.id"), "V-1");
 	assert_string_equal(ats(f, "overdue.0.since"), "2026-10-15");
 	assert_string_equal(ats(f, "overdue.0.responsible"), "olga");
 	d = at(f, "decisions");
 	n = json_object_array_length(d);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_string_equal(ats(d, "2.kind"), "overdue");
 	assert_string_equal(ats(d, "2.id"), "V-1");
 	assert_string_equal(ats(d, "2.why"), "review: due 2026-10-15, responsible olga");
 	json_object_put(f);
 	/* three weeks later the second is overdue too */
 	assert_int_equal(isms_report_figures(fx->s, &p, tnow() + 21 * 86400, &f), 0);
-	assert_int_equal(json_object_array_length(at(f, "overdue")), 2);
+	assert_int_equal(json_object_array_length(at(f, "overdue")), 3);
 	json_object_put(f);
 }
 

@@ -236,12 +236,14 @@ static void t_approve_refusals(void **state)
 	assert_int_equal(isms_soa_approve(fx->s, "SOA-3", "mia", tnow()), -EPERM);
 	assert_contains(isms_store_errmsg(fx->s), "proposer");
 	assert_int_equal(isms_soa_approve(fx->s, "SOA-3", "sofia", tnow()), -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "role is 'security_officer'");
+	assert_contains(isms_store_errmsg(fx->s),
+			"'sofia' cannot approve: not an active person with the role management"
+			" (roles: security_officer)");
 	assert_int_equal(isms_soa_approve(fx->s, "SOA-9", "max", tnow()), -ENOENT);
 	/* a manager who left */
 	assert_int_equal(set(fx->s, "person", "max", TU_KV({"active_until", "2026-01-31"})), 0);
 	assert_int_equal(isms_soa_approve(fx->s, "SOA-3", "max", tnow()), -EPERM);
-	assert_contains(isms_store_errmsg(fx->s), "not active");
+	assert_contains(isms_store_errmsg(fx->s), "with the role management (left 2026-01-31)");
 	assert_int_equal(isms_soa_versions(fx->s, versions_cb, &vs), 0);
 	assert_string_equal(vs.status[2], "draft");
 	{

@@ -20,10 +20,10 @@ int cmd_competence(struct cli *c, int argc, char **argv)
 
 	HELP(argc, argv,
 	     "Usage: ismsctl competence [--role ROLE]\n\n"
-	     "Each active person (of ROLE only, with --role), their role and the\n"
-	     "trainings valid today (completed, not past valid_until).  role_trained\n"
-	     "is 'no' when none of them is for the person's role (a training's\n"
-	     "'role' field): a competence gap to close (ISO 27001 7.2).\n");
+	     "Each active person (holding ROLE only, with --role), their roles and\n"
+	     "the trainings valid today (completed, not past valid_until).\n"
+	     "role_trained is 'no' when none of them is for one of the person's roles\n"
+	     "(a training's 'role' field): a competence gap to close (ISO 27001 7.2).\n");
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 

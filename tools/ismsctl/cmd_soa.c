@@ -270,7 +270,11 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 	     "issues and requirements past their review (4.1, 4.2), objectives past\n"
 	     "due (6.2), trainings expired and not retaken (7.2), and risks a live\n"
 	     "indicator raised and not reassessed since (8.2: their likelihood or\n"
-	     "impact set by hand after it, or a risk review done).  Oldest first.\n");
+	     "impact set by hand after it, or a risk review done).  Oldest first.\n"
+	     "Then the decisions missing, due today: a security officer or DPO\n"
+	     "without a current appointment (5.3: 'no appointment'), a document whose\n"
+	     "new version is not approved (5.2), a risk to be mitigated, transferred\n"
+	     "or avoided whose owner has not approved its treatment plan (6.1.3 f).\n");
 	if (argc != 1)
 		return cli_usage("overdue", "overdue takes no arguments");
 	report_today(now);

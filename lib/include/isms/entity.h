@@ -36,6 +36,12 @@ enum isms_ftype {
 #define ISMS_FF_HIDDEN   0x20u /* not shown in the default table view */
 #define ISMS_FF_POSITIVE 0x40u /* INT: 1 or more */
 #define ISMS_FF_LONG     0x80u /* TEXT: a document (up to ISMS_LONG_VALUE_MAX), not a line */
+/*
+ * ENUM: a set of ->choices, comma-separated; each is checked, one given
+ * twice is refused, and the set is stored in the order of ->choices so
+ * that equal sets read alike.  A filter on it matches membership.
+ */
+#define ISMS_FF_LIST     0x100u
 
 /* The longest value of a field with ISMS_FF_LONG (the frozen inputs of a review). */
 #define ISMS_LONG_VALUE_MAX (1024 * 1024)
@@ -89,6 +95,17 @@ struct isms_entity {
 	 * (an approved management review stays).  0 to go on.
 	 */
 	int (*removing)(struct isms_store *s, const struct isms_entity *e, const char *key);
+	/*
+	 * Optional: called before an add (@added) or change through the
+	 * generic layer and import, with the fields given, for one field the
+	 * write implies (a document's approved version with its approval), so
+	 * that the row and its history carry it in the same write.  1 with
+	 * *ret_name (static) and *ret_value (malloc'd, NULL: clear it), 0 for
+	 * nothing to add, or a negative errno (the store's message set).
+	 */
+	int (*derive)(struct isms_store *s, const struct isms_entity *e, const char *key,
+		      const struct isms_kv *kv, size_t n, bool added, const char **ret_name,
+		      char **ret_value);
 };
 
 /* NULL-terminated, in dependency order (referenced types first). */
@@ -97,6 +114,7 @@ extern const struct isms_entity *const isms_entities[];
 extern const struct isms_entity isms_entity_nc;
 extern const struct isms_entity isms_entity_audit;
 extern const struct isms_entity isms_entity_mreview;
+extern const struct isms_entity isms_entity_appointment;
 /* The registers of ISO 27001 4.1, 4.2, 6.2, 7.2 and 5.24-5.28. */
 extern const struct isms_entity isms_entity_issue;
 extern const struct isms_entity isms_entity_party;

@@ -13,7 +13,12 @@
  * review), nonconformities not closed (10.2), audits planned and not
  * held (9.2), context issues and requirements past their review (4.1,
  * 4.2), objectives past due (6.2), trainings expired and not retaken
- * (7.2), risks a live indicator raised and not reassessed since (8.2).
+ * (7.2), risks a live indicator raised and not reassessed since (8.2);
+ * and decisions missing, due today: a security officer or DPO without a
+ * current appointment (5.3), a document whose new version is not
+ * approved (5.2; due since the last approval), a risk to be mitigated,
+ * transferred or avoided whose treatment plan its owner has not approved
+ * (6.1.3 f).
  * One list, so that the
  * command, the report to the board and the management review's inputs
  * count the same things.
