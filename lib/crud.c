@@ -32,6 +32,42 @@ static int record_exists(struct isms_store *s, const struct isms_entity *e, cons
 	return r;
 }
 
+/* Write the links of every REFS field given (@vals aligned to @kv), for record @key. */
+static int write_links(struct isms_store *s, const struct isms_entity *e, const char *key,
+		       const struct isms_kv *kv, size_t n, const struct bound *vals)
+{
+	sqlite3_stmt *st = NULL;
+	struct sqlbuf b = {0};
+	int64_t pk = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		const struct isms_field *f = isms_entity_field(e, kv[i].name);
+
+		if (f->type != ISMS_FT_REFS)
+			continue;
+		if (!st) {
+			crud_sql_add(&b, "SELECT pk FROM \"%s\" WHERE \"%s\" = ?1", e->table,
+				     crud_key_field(e)->name);
+			r = store_prepare(s, b.s, &st);
+			if (r >= 0)
+				r = store_bind_text(s, st, 1, key);
+			if (r >= 0)
+				r = store_step_row(s, st);
+			if (r == 0)
+				r = -ENOENT;
+			if (r < 0)
+				break;
+			pk = sqlite3_column_int64(st, 0);
+		}
+		r = crud_links_write(s, f, pk, vals[i].null ? NULL : vals[i].text);
+		if (r == -EINVAL || r == -ENOENT)
+			store_seterr(s, r, "%s '%.64s': %s", e->name, key, isms_store_errmsg(s));
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
 /* The number of @key when it has the form PREFIX<digits> of @e's generated keys. */
 static bool key_number(const struct isms_entity *e, const char *key, int64_t *ret)
 {
@@ -122,7 +158,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		size_t n, char **ret_key)
 {
 	struct isms_risk_matrix m;
-	struct bound vals[64];
+	struct bound vals[64], links[64] = {0};
 	size_t nvals = 0;
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
@@ -130,7 +166,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 	bool found;
 	int r;
 
-	if (e->nfields > sizeof(vals) / sizeof(vals[0]))
+	if (e->nfields > sizeof(vals) / sizeof(vals[0]) || n > sizeof(links) / sizeof(links[0]))
 		return -E2BIG;
 	r = crud_check_names(s, e, kv, n);
 	if (r < 0)
@@ -166,6 +202,21 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		if (f->flags & ISMS_FF_COMPUTED)
 			continue;
 		v = i == 0 ? key : crud_kv_find(kv, n, f->name, &found);
+		/* A set lives in its link table, written once the row is there. */
+		if (f->type == ISMS_FT_REFS) {
+			for (size_t j = 0; j < n && v; j++) {
+				if (strcmp(kv[j].name, f->name) != 0)
+					continue;
+				r = crud_convert(s, f, NULL, v, &links[j]);
+				if (r < 0) {
+					if (r == -EINVAL || r == -ENOENT)
+						store_seterr(s, r, "%s '%.64s': %s", e->name, key,
+							     isms_store_errmsg(s));
+					goto out;
+				}
+			}
+			continue;
+		}
 		/* Absent and null alike take the default: the column is NOT NULL. */
 		if (!v)
 			v = f->dflt;
@@ -222,6 +273,9 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 			     sqlite3_errmsg(s->db));
 	if (r < 0)
 		goto out;
+	r = write_links(s, e, key, kv, n, links);
+	if (r < 0)
+		goto out;
 	/* A key given that looks generated moves the next generated one past it. */
 	if (e->auto_prefix && autokey_cached(s, e)) {
 		int64_t num;
@@ -253,6 +307,8 @@ out:
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nvals; i++)
 		crud_bound_release(&vals[i]);
+	for (size_t i = 0; i < n && i < sizeof(links) / sizeof(links[0]); i++)
+		crud_bound_release(&links[i]);
 	free(key);
 	return r;
 }
@@ -285,8 +341,8 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 		const struct isms_kv *kv, size_t n)
 {
 	struct isms_risk_matrix m;
-	struct bound vals[64];
-	size_t nvals = 0;
+	struct bound vals[64], links[64] = {0};
+	size_t nvals = 0, ncols = 0;
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
 	char **before = NULL, **after = NULL;
@@ -331,31 +387,41 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 					 e->name, key, f->name);
 			goto out;
 		}
-		r = crud_convert(s, f, crud_has_scale(e) ? &m : NULL, kv[i].value, &vals[nvals]);
+		/* A set is replaced in its link table, not in a column. */
+		r = crud_convert(s, f, crud_has_scale(e) ? &m : NULL, kv[i].value,
+				 f->type == ISMS_FT_REFS ? &links[i] : &vals[nvals]);
 		if (r < 0) {
 			if (r == -EINVAL || r == -ENOENT)
 				store_seterr(s, r, "%s '%.64s': %s", e->name, key,
 					     isms_store_errmsg(s));
 			goto out;
 		}
+		if (f->type == ISMS_FT_REFS)
+			continue;
 		crud_sql_add(&b, "%s\"%s\" = ?%zu", nvals ? ", " : "", f->name, nvals + 1);
 		nvals++;
 	}
+	ncols = nvals;
 	crud_sql_add(&b, " WHERE \"%s\" = ?%zu", crud_key_field(e)->name, nvals + 1);
 	if (b.overflow) {
 		r = -E2BIG;
 		goto out;
 	}
-	r = store_prepare(s, b.s, &st);
-	for (size_t i = 0; i < nvals && r >= 0; i++)
-		r = crud_bind_value(s, st, (int)i + 1, &vals[i]);
+	r = 0;
+	if (ncols) {
+		r = store_prepare(s, b.s, &st);
+		for (size_t i = 0; i < nvals && r >= 0; i++)
+			r = crud_bind_value(s, st, (int)i + 1, &vals[i]);
+		if (r >= 0)
+			r = store_bind_text(s, st, (int)nvals + 1, key);
+		if (r >= 0)
+			r = store_step_done(s, st);
+		if (r == -EEXIST)
+			store_seterr(s, r, "%s '%.64s': change conflicts with an existing record: %s",
+				     e->name, key, sqlite3_errmsg(s->db));
+	}
 	if (r >= 0)
-		r = store_bind_text(s, st, (int)nvals + 1, key);
-	if (r >= 0)
-		r = store_step_done(s, st);
-	if (r == -EEXIST)
-		store_seterr(s, r, "%s '%.64s': change conflicts with an existing record: %s",
-			     e->name, key, sqlite3_errmsg(s->db));
+		r = write_links(s, e, key, kv, n, links);
 	if (r >= 0 && history_journaled(s, e)) {
 		r = history_load(s, e, key, &after);
 		if (r >= 0)
@@ -367,6 +433,8 @@ out:
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nvals; i++)
 		crud_bound_release(&vals[i]);
+	for (size_t i = 0; i < n; i++)
+		crud_bound_release(&links[i]);
 	history_values_free(e, before);
 	history_values_free(e, after);
 	return r;

@@ -62,8 +62,10 @@ static int check_rule(const char *in, char *err, size_t errlen)
  */
 #define CURRENT_RANK                                                                        \
 	"(CASE WHEN t.residual_likelihood IS NOT NULL AND t.residual_impact IS NOT NULL"    \
-	" AND EXISTS (SELECT 1 FROM measure m WHERE m.risk = t.pk AND m.status <> 'cancelled')" \
-	" AND NOT EXISTS (SELECT 1 FROM measure m WHERE m.risk = t.pk"                        \
+	" AND EXISTS (SELECT 1 FROM measure_risk l JOIN measure m ON m.pk = l.measure"      \
+	" WHERE l.risk = t.pk AND m.status <> 'cancelled')"                                 \
+	" AND NOT EXISTS (SELECT 1 FROM measure_risk l JOIN measure m ON m.pk = l.measure"  \
+	" WHERE l.risk = t.pk"                                                              \
 	" AND m.status IN ('planned', 'in_progress'))"                                        \
 	" THEN " RANK_OF("t.residual_likelihood", "t.residual_impact")                       \
 	" ELSE " RANK_OF("t.likelihood", "t.impact") " END)"
@@ -141,14 +143,17 @@ static const struct isms_field control_fields[] = {
 	 .help = "responsible person"},
 	{.name = "measures", .flags = ISMS_FF_COMPUTED,
 	 .sql = "(SELECT group_concat(id, ',') FROM"
-		" (SELECT m.id FROM measure m WHERE m.control = t.pk ORDER BY m.pk))",
+		" (SELECT m.id FROM measure_control l JOIN measure m ON m.pk = l.measure"
+		" WHERE l.control = t.pk ORDER BY m.pk))",
 	 .help = "measures implementing it, by key (comma-separated)"},
 };
 
 static const struct isms_field risk_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. R-1 (generated if absent)"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "short description"},
-	{.name = "asset", .type = ISMS_FT_REF, .ref = "asset", .help = "affected asset"},
+	{.name = "asset", .type = ISMS_FT_REFS, .ref = "asset", .link = "risk_asset",
+	 .link_own = "risk", .link_other = "asset",
+	 .help = "affected assets, by name (comma-separated)"},
 	{.name = "threat", .type = ISMS_FT_REF, .ref = "threat", .help = "threat, e.g. 'G 0.23'"},
 	{.name = "vulnerability", .flags = ISMS_FF_HIDDEN, .help = "weakness the threat exploits"},
 	{.name = "likelihood", .type = ISMS_FT_SCALE, .axis = "likelihood",
@@ -205,8 +210,12 @@ static const struct isms_field risk_fields[] = {
 static const struct isms_field measure_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. M-1 (generated if absent)"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what is done"},
-	{.name = "risk", .type = ISMS_FT_REF, .ref = "risk", .help = "risk it treats"},
-	{.name = "control", .type = ISMS_FT_REF, .ref = "control", .help = "Annex A control it implements"},
+	{.name = "risk", .type = ISMS_FT_REFS, .ref = "risk", .link = "measure_risk",
+	 .link_own = "measure", .link_other = "risk",
+	 .help = "risks it treats (comma-separated)"},
+	{.name = "control", .type = ISMS_FT_REFS, .ref = "control", .link = "measure_control",
+	 .link_own = "measure", .link_other = "control",
+	 .help = "Annex A controls it implements (comma-separated)"},
 	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "responsible person"},
 	{.name = "due", .type = ISMS_FT_DATE, .help = "due date"},
 	{.name = "cost", .type = ISMS_FT_MONEY, .help = "cost against the security budget"},
@@ -558,6 +567,69 @@ static int parse_money(const struct isms_field *f, const char *in, char **ret, c
 	return 0;
 }
 
+/* "R-1, R-2" -> "R-1,R-2": no empty key, none twice, at most ISMS_REFS_MAX. */
+static int parse_refs(const struct isms_field *f, const char *in, char **ret, char *err,
+		      size_t errlen)
+{
+	size_t len = strlen(in), nkeys = 0, off = 0;
+	char *out = malloc(len + 1);
+	const char *p = in;
+
+	if (!out)
+		return -ENOMEM;
+	out[0] = '\0';
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t klen;
+
+		if (!end)
+			end = p + strlen(p);
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		klen = (size_t)(end - p);
+		while (klen && isspace((unsigned char)p[klen - 1]))
+			klen--;
+		if (!klen) {
+			snprintf(err, errlen, "%s: '%.64s' has an empty key (give keys separated by commas)",
+				 f->name, in);
+			goto bad;
+		}
+		if (++nkeys > ISMS_REFS_MAX) {
+			snprintf(err, errlen, "%s: more than %d keys", f->name, ISMS_REFS_MAX);
+			goto bad;
+		}
+		for (const char *q = out; *q;) {
+			size_t qlen = strcspn(q, ",");
+
+			if (qlen == klen && memcmp(q, p, klen) == 0) {
+				snprintf(err, errlen, "%s: '%.*s' is given twice", f->name,
+					 (int)(klen > 64 ? 64 : klen), p);
+				goto bad;
+			}
+			q += qlen;
+			if (*q)
+				q++;
+		}
+		if (off)
+			out[off++] = ',';
+		memcpy(out + off, p, klen);
+		off += klen;
+		out[off] = '\0';
+		p = *end ? end + 1 : end;
+		/* "A," is an empty last key, not a set of one */
+		if (*end && !*p) {
+			snprintf(err, errlen, "%s: '%.64s' has an empty key (give keys separated by commas)",
+				 f->name, in);
+			goto bad;
+		}
+	}
+	*ret = out;
+	return 0;
+bad:
+	free(out);
+	return -EINVAL;
+}
+
 int isms_field_parse(const struct isms_field *f, const char *in, char **ret, char *err,
 		     size_t errlen)
 {
@@ -640,6 +712,8 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 			return -EINVAL;
 		}
 		break;
+	case ISMS_FT_REFS:
+		return parse_refs(f, in, ret, err, errlen);
 	case ISMS_FT_REF:
 	case ISMS_FT_SCALE:
 		break;

@@ -41,6 +41,36 @@ static int json_value_text(struct json_object *v, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* ["a", "b"] -> "a,b": the text a REFS field parses. */
+static int json_keys_text(struct json_object *arr, char **ret)
+{
+	size_t n = json_object_array_length(arr), len = 1, off = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *k = json_object_array_get_idx(arr, i);
+
+		if (!json_object_is_type(k, json_type_string))
+			return -EINVAL;
+		len += (size_t)json_object_get_string_len(k) + 1;
+	}
+	out = malloc(len);
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *k = json_object_array_get_idx(arr, i);
+		size_t klen = (size_t)json_object_get_string_len(k);
+
+		if (i)
+			out[off++] = ',';
+		memcpy(out + off, json_object_get_string(k), klen);
+		off += klen;
+	}
+	out[off] = '\0';
+	*ret = out;
+	return 0;
+}
+
 static int import_one(struct isms_store *s, const struct isms_entity *e, struct json_object *obj)
 {
 	struct isms_kv kv[64];
@@ -65,7 +95,11 @@ static int import_one(struct isms_store *s, const struct isms_entity *e, struct 
 			r = store_seterr(s, -E2BIG, "too many members");
 			goto out;
 		}
-		r = json_value_text(val, &texts[n]);
+		/* A set is an array of keys; an older export's single key is a set of one. */
+		if (f && f->type == ISMS_FT_REFS && json_object_is_type(val, json_type_array))
+			r = json_keys_text(val, &texts[n]);
+		else
+			r = json_value_text(val, &texts[n]);
 		if (r < 0) {
 			r = store_seterr(s, -EINVAL, "%s: must be a string, number, boolean or null",
 					 name);

@@ -142,7 +142,9 @@ static int export_cb(const struct isms_entity *e, const char *const *values, voi
 		/* A catalogue row still at its defaults is not worth exporting. */
 		if (x->catalogue && i > 0 && !(f->dflt && strcmp(f->dflt, values[i]) == 0))
 			touched = true;
-		json_object_object_add(o, f->name, json_object_new_string(values[i]));
+		json_object_object_add(o, f->name, f->type == ISMS_FT_REFS ?
+							   out_json_list(values[i]) :
+							   json_object_new_string(values[i]));
 	}
 	if (x->catalogue && !touched) {
 		json_object_put(o);
