@@ -154,6 +154,35 @@ out:
 	return r;
 }
 
+/* The highest value of @f's ->max_of fields given in @kv, as a number ("" if none). */
+static int highest_of(struct isms_store *s, const struct isms_entity *e, const struct isms_field *f,
+		      const struct isms_risk_matrix *m, const struct isms_kv *kv, size_t n,
+		      char *buf, size_t len)
+{
+	int64_t max = 0;
+
+	for (size_t i = 0; f->max_of[i]; i++) {
+		const struct isms_field *o = isms_entity_field(e, f->max_of[i]);
+		bool found;
+		const char *v = crud_kv_find(kv, n, f->max_of[i], &found);
+		struct bound b;
+		int r;
+
+		if (!v || !o)
+			continue;
+		r = crud_convert(s, o, m, v, &b);
+		if (r < 0)
+			return r;
+		if (b.is_int && b.i > max)
+			max = b.i;
+		crud_bound_release(&b);
+	}
+	buf[0] = '\0';
+	if (max > 0)
+		snprintf(buf, len, "%" PRId64, max);
+	return 0;
+}
+
 int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct isms_kv *kv,
 		size_t n, char **ret_key)
 {
@@ -162,7 +191,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 	size_t nvals = 0;
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
-	char *key = NULL, today[11];
+	char *key = NULL, today[11], maxbuf[24];
 	bool found;
 	int r;
 
@@ -216,6 +245,18 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 				}
 			}
 			continue;
+		}
+		/* Absent: the highest of the fields it sums up, when any is given. */
+		if (!v && f->max_of) {
+			r = highest_of(s, e, f, &m, kv, n, maxbuf, sizeof(maxbuf));
+			if (r < 0) {
+				if (r == -EINVAL)
+					store_seterr(s, r, "%s '%.64s': %s", e->name, key,
+						     isms_store_errmsg(s));
+				goto out;
+			}
+			if (maxbuf[0])
+				v = maxbuf;
 		}
 		/* Absent and null alike take the default: the column is NOT NULL. */
 		if (!v)

@@ -12,6 +12,7 @@
 #include "isms/strutil.h"
 #include "nc_sources_internal.h"
 #include "risk_accept_internal.h"
+#include "risk_impact_internal.h"
 #include "soa_internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -148,6 +149,9 @@ static const struct isms_field control_fields[] = {
 	 .help = "measures implementing it, by key (comma-separated)"},
 };
 
+static const char *const impact_objectives[] = {"impact_confidentiality", "impact_integrity",
+						"impact_availability", NULL};
+
 static const struct isms_field risk_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. R-1 (generated if absent)"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "short description"},
@@ -159,7 +163,17 @@ static const struct isms_field risk_fields[] = {
 	{.name = "likelihood", .type = ISMS_FT_SCALE, .axis = "likelihood",
 	 .flags = ISMS_FF_REQUIRED, .help = "number or label on the matrix"},
 	{.name = "impact", .type = ISMS_FT_SCALE, .axis = "impact", .flags = ISMS_FF_REQUIRED,
-	 .help = "number or label on the matrix"},
+	 .max_of = impact_objectives,
+	 .help = "number or label on the matrix; the highest of the impacts on confidentiality,"
+		 " integrity and availability when those are given"},
+	{.name = "impact_confidentiality", .type = ISMS_FT_SCALE, .axis = "impact",
+	 .flags = ISMS_FF_HIDDEN, .help = "impact on confidentiality (BSI 200-3)"},
+	{.name = "impact_integrity", .type = ISMS_FT_SCALE, .axis = "impact",
+	 .flags = ISMS_FF_HIDDEN, .help = "impact on integrity"},
+	{.name = "impact_availability", .type = ISMS_FT_SCALE, .axis = "impact",
+	 .flags = ISMS_FF_HIDDEN, .help = "impact on availability"},
+	{.name = "impact_justification", .flags = ISMS_FF_HIDDEN,
+	 .help = "why an impact is below what an asset's protection requirement demands"},
 	{.name = "level", .flags = ISMS_FF_COMPUTED, .sql = LEVEL_OF("t.likelihood", "t.impact"),
 	 .help = "risk level from the matrix"},
 	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "risk owner"},
@@ -419,11 +433,20 @@ static const struct isms_entity e_control = {
 	/* an exclusion is justified and has no measures (ISO 27001 6.1.3 d) */
 	.written = soa_control_written,
 };
+static int risk_hooks_written(struct isms_store *s, const struct isms_entity *e, const char *key,
+			      const struct isms_kv *kv, size_t n, bool added)
+{
+	int r = risk_impact_written(s, e, key, kv, n, added);
+
+	return r < 0 ? r : risk_written(s, e, key, kv, n, added);
+}
+
 static const struct isms_entity e_risk = {
 	.name = "risk", .plural = "risks", .table = "risk", .auto_prefix = "R-",
 	.fields = risk_fields, .nfields = N(risk_fields), .help = "the risk register",
-	/* acceptance by management, not by its owner, on a day that has come */
-	.written = risk_written,
+	/* impacts held to the assets' protection requirements; acceptance by
+	 * management, not by its owner, on a day that has come */
+	.written = risk_hooks_written,
 };
 static const struct isms_entity e_measure = {
 	.name = "measure", .plural = "measures", .table = "measure", .auto_prefix = "M-",

@@ -321,7 +321,11 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 	     "Usage: ismsctl setting [list]\n"
 	     "       ismsctl setting set KEY VALUE\n\n"
 	     "Keys: organisation (name), budget (the security officer's budget, an\n"
-	     "amount), acceptance (the highest risk level acceptable without treatment).\n");
+	     "amount), acceptance (the highest risk level acceptable without treatment),\n"
+	     "protection.high and protection.very_high (the lowest impact, a number or\n"
+	     "label of the impact axis, a risk may have on an objective of an asset with\n"
+	     "that protection requirement unless --impact-justification says why; unset:\n"
+	     "the second highest and the highest impact).\n");
 	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
 		if (argc != 4)
 			return cli_usage("setting", "'setting set' takes KEY VALUE");
@@ -358,6 +362,10 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 			} else if (strcmp(row[0], "acceptance") == 0 &&
 				   isms_risk_matrix_load(c->store, &m) == 0) {
 				row[1] = m.level[m.acceptance - 1];
+			} else if (strncmp(row[0], "protection.", 11) == 0 &&
+				   isms_risk_matrix_load(c->store, &m) == 0 && atoi(v) >= 1 &&
+				   atoi(v) <= m.nimpact) {
+				row[1] = m.impact[atoi(v) - 1];
 			}
 		}
 		r = out_table_add(&t, row);

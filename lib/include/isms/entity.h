@@ -64,6 +64,12 @@ struct isms_field {
 	const char *link;
 	const char *link_own;
 	const char *link_other;
+	/*
+	 * SCALE: NULL-terminated names of SCALE fields of which this one is
+	 * the highest: on add without a value of its own it takes theirs (the
+	 * entity's written hook keeps it so on change).
+	 */
+	const char *const *max_of;
 };
 
 /* The most keys a REFS value may hold. */
