@@ -131,6 +131,31 @@ out:
 	return r;
 }
 
+/* {"likelihood": {"rare": "..."}, "impact": {...}, "level": {...}}, as export writes it */
+static int import_definitions(struct isms_store *s, struct json_object *obj)
+{
+	int r = 0;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return store_seterr(s, -EINVAL, "must be an object");
+	json_object_object_foreach(obj, what, defs)
+	{
+		if (!json_object_is_type(defs, json_type_object))
+			return store_seterr(s, -EINVAL, "%s: must be an object", what);
+		json_object_object_foreach(defs, name, text)
+		{
+			if (!json_object_is_type(text, json_type_string) &&
+			    !json_object_is_type(text, json_type_null))
+				return store_seterr(s, -EINVAL, "%s: %s: must be a string or null",
+						    what, name);
+			r = isms_risk_matrix_define(s, what, name, json_object_get_string(text));
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static int import_settings(struct isms_store *s, struct json_object *obj)
 {
 	int r = 0;
@@ -196,6 +221,7 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 
 		(void)val;
 		if (strcmp(name, "settings") == 0 || strcmp(name, "matrix") == 0 ||
+		    (s->schema == &isms_schema_main && strcmp(name, "matrix_definitions") == 0) ||
 		    (s->schema == &isms_schema_main && strcmp(name, ISMS_INCIDENT_EVENTS) == 0) ||
 		    name[0] == '_' || (e && !(e->flags & ISMS_EF_READONLY)))
 			continue;
@@ -227,6 +253,12 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 			store_seterr(s, r, "%s", err);
 		else
 			r = isms_risk_matrix_save(s, &m);
+		if (r < 0)
+			goto fail;
+	}
+	if (json_object_object_get_ex(root, "matrix_definitions", &section)) {
+		snprintf(where, sizeof(where), "matrix_definitions: ");
+		r = import_definitions(s, section);
 		if (r < 0)
 			goto fail;
 	}

@@ -246,6 +246,46 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 	return print_not_acceptable(c);
 }
 
+/* --- risk gaps --------------------------------------------------------- */
+
+int cmd_risk_gaps(struct cli *c, int argc, char **argv)
+{
+	struct isms_risk_gaps g = {0};
+	struct out_table t;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl risk gaps\n\n"
+	     "The assets with a high or very high protection requirement (on\n"
+	     "confidentiality, integrity or availability) and no risk on them: BSI\n"
+	     "standard 200-3 asks for a risk analysis of each.  'ismsctl overdue'\n"
+	     "warns of them too.\n");
+	if (argc != 1)
+		return cli_usage("risk gaps", "risk gaps takes no arguments");
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = out_table_init(&t, 3);
+	if (r >= 0)
+		r = out_table_set_col(&t, 0, "asset", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 1, "requirement", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 2, "owner", OT_TEXT);
+	if (r >= 0)
+		r = isms_risk_gaps_list(c->store, &g);
+	for (size_t i = 0; r >= 0 && i < g.n; i++) {
+		const char *row[3] = {g.v[i].asset, g.v[i].requirements, g.v[i].owner};
+
+		r = out_table_add(&t, row);
+	}
+	if (r >= 0)
+		r = out_print(stdout, c->fmt, &t);
+	isms_risk_gaps_release(&g);
+	out_table_release(&t);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
 /* --- risk top ---------------------------------------------------------- */
 
 static int cmp_risk(const void *a, const void *b)

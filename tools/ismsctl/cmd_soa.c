@@ -254,6 +254,20 @@ int cmd_review_due(struct cli *c, int argc, char **argv)
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }
 
+/* Not dated, so not on the list, but due all the same (BSI 200-3). */
+static int warn_gaps(struct cli *c)
+{
+	struct isms_risk_gaps g = {0};
+	int r = isms_risk_gaps_list(c->store, &g);
+
+	for (size_t i = 0; r >= 0 && i < g.n; i++)
+		fprintf(stderr,
+			"ismsctl: warning: asset '%s' (%s) has no risk analysis (see 'ismsctl risk gaps')\n",
+			g.v[i].asset, g.v[i].requirements);
+	isms_risk_gaps_release(&g);
+	return r;
+}
+
 int cmd_overdue(struct cli *c, int argc, char **argv)
 {
 	struct isms_overdue o = {0};
@@ -270,7 +284,9 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 	     "issues and requirements past their review (4.1, 4.2), objectives past\n"
 	     "due (6.2), trainings expired and not retaken (7.2), and risks a live\n"
 	     "indicator raised and not reassessed since (8.2: their likelihood or\n"
-	     "impact set by hand after it, or a risk review done).  Oldest first.\n");
+	     "impact set by hand after it, or a risk review done).  Oldest first.\n"
+	     "It warns on stderr of every asset with a high or very high protection\n"
+	     "requirement and no risk analysis (see 'ismsctl risk gaps').\n");
 	if (argc != 1)
 		return cli_usage("overdue", "overdue takes no arguments");
 	report_today(now);
@@ -298,6 +314,8 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 	}
 	if (r >= 0)
 		r = out_print(stdout, c->fmt, &t);
+	if (r >= 0)
+		r = warn_gaps(c);
 	isms_overdue_release(&o);
 	out_table_release(&t);
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;

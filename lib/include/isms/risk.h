@@ -96,6 +96,24 @@ int isms_risk_definitions_load(struct isms_store *s, struct isms_risk_definition
 	__attribute__((warn_unused_result, nonnull));
 void isms_risk_definitions_release(struct isms_risk_definitions *d);
 
+/*
+ * The assets with a high or very high protection requirement on any
+ * objective and no risk on them (BSI 200-3: they need a risk analysis), in
+ * register order.  0 or -errno; release with isms_risk_gaps_release().
+ */
+struct isms_risk_gap {
+	char *asset;
+	char *requirements; /* "confidentiality very_high, availability high" */
+	char *owner;        /* NULL: none */
+};
+struct isms_risk_gaps {
+	struct isms_risk_gap *v;
+	size_t n;
+};
+int isms_risk_gaps_list(struct isms_store *s, struct isms_risk_gaps *ret)
+	__attribute__((warn_unused_result, nonnull));
+void isms_risk_gaps_release(struct isms_risk_gaps *g);
+
 /* The matrix kept in the store. */
 int isms_risk_matrix_load(struct isms_store *s, struct isms_risk_matrix *ret)
 	__attribute__((warn_unused_result, nonnull));
