@@ -422,8 +422,12 @@ static const struct isms_entity e_person = ENTITY("person", "people", "person", 
 						  "people and their roles");
 static const struct isms_entity e_scope = ENTITY("scope", "scopes", "scope", NULL, 0, scope_fields,
 						 "scope of the ISMS and its approval");
-static const struct isms_entity e_asset = ENTITY("asset", "assets", "asset", NULL, 0, asset_fields,
-						 "assets and their protection requirements");
+static const struct isms_entity e_asset = {
+	.name = "asset", .plural = "assets", .table = "asset", .fields = asset_fields,
+	.nfields = N(asset_fields), .help = "assets and their protection requirements",
+	/* a requirement raised holds its risks' impacts to it */
+	.written = risk_impact_asset_written,
+};
 static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat", NULL, 0,
 						  threat_fields, "threats (BSI elementary threats and own)");
 static const struct isms_entity e_control = {

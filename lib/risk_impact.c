@@ -183,6 +183,43 @@ static int check_requirements(struct isms_store *s, const struct isms_risk_matri
 	return r < 0 ? r : 0;
 }
 
+int risk_impact_asset_written(struct isms_store *s, const struct isms_entity *e, const char *key,
+			      const struct isms_kv *kv, size_t n, bool added)
+{
+	struct isms_risk_matrix m;
+	sqlite3_stmt *st = NULL;
+	bool touched = false;
+	int r;
+
+	(void)e;
+	for (size_t i = 0; i < NOBJ; i++)
+		touched = touched || kv_given(kv, n, objectives[i]);
+	/* A new asset has no risks yet. */
+	if (added || !touched)
+		return 0;
+	r = isms_risk_matrix_load(s, &m);
+	if (r >= 0)
+		r = store_prepare(s,
+				  "SELECT k.id FROM risk k JOIN risk_asset l ON l.risk = k.pk"
+				  " JOIN asset a ON a.pk = l.asset WHERE a.name = ?1 ORDER BY k.pk",
+				  &st);
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, key);
+	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
+		const char *risk = (const char *)sqlite3_column_text(st, 0);
+		struct rating rt = {0};
+
+		r = load(s, risk, &rt);
+		if (r >= 0)
+			r = check_requirements(s, &m, risk, &rt);
+		if (r == -EINVAL)
+			store_seterr(s, r, "asset '%.64s': requirement not raised: %s", key,
+				     isms_store_errmsg(s));
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
 int risk_impact_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			const struct isms_kv *kv, size_t n, bool added)
 {
@@ -193,8 +230,11 @@ int risk_impact_written(struct isms_store *s, const struct isms_entity *e, const
 	int r;
 
 	(void)e;
+	/* Added without assets or objectives, a risk has nothing to be held to (a fast import). */
+	if (added)
+		touched = kv_given(kv, n, "asset");
 	for (size_t i = 0; i < NOBJ && !touched; i++)
-		touched = kv_given(kv, n, impact_cols[i]) || kv_given(kv, n, watched[i]);
+		touched = kv_given(kv, n, impact_cols[i]) || (!added && kv_given(kv, n, watched[i]));
 	if (!touched)
 		return 0;
 	r = isms_risk_matrix_load(s, &m);

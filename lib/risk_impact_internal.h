@@ -15,4 +15,11 @@
 int risk_impact_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			const struct isms_kv *kv, size_t n, bool added);
 
+/*
+ * The asset record type's written() hook: a protection requirement raised
+ * is refused while a risk on the asset is rated below it unjustified.
+ */
+int risk_impact_asset_written(struct isms_store *s, const struct isms_entity *e, const char *key,
+			      const struct isms_kv *kv, size_t n, bool added);
+
 #endif

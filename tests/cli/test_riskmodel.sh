@@ -144,4 +144,15 @@ ISMS_STORE="$T/bad.db" isms import "$T/bad.json"
 expect_rc 5 "an import is held to the requirements too"
 err_has "impact on confidentiality 1 (negligible)" "with the same message"
 
+# --- a requirement raised holds the risks on the asset to it -------------------------------
+isms -q asset add --name files --type service
+isms -q risk add --title "share wiped" --asset files --likelihood 1 --impact 1
+isms asset set files --confidentiality high
+expect_rc 5 "a requirement raised above a risk's unjustified rating is refused"
+err_has "asset 'files': requirement not raised: risk 'R-4': impact on confidentiality 1" \
+	"naming the risk and what it lacks"
+isms -q risk set R-4 --impact-availability 1 --impact-justification "a copy of the archive"
+isms asset set files --confidentiality high
+expect_rc 0 "rated on availability alone and justified, it may be raised"
+
 done_testing

@@ -260,6 +260,25 @@ static void t_impact_below_requirement_refused(void **state)
 	assert_int_equal(set(fx->s, "risk", "R-1", TU_KV({"impact_justification", NULL})), -EINVAL);
 }
 
+static void t_requirement_raised(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	tu_add(fx->s, "risk", TU_KV({"title", "x"}, {"asset", "web"}, {"likelihood", "2"},
+				    {"impact", "2"}));
+	/* raising it would leave the risk rated below it unjustified */
+	assert_int_equal(set(fx->s, "asset", "web", TU_KV({"integrity", "high"})), -EINVAL);
+	assert_contains(isms_store_errmsg(fx->s), "asset 'web': requirement not raised");
+	assert_contains(isms_store_errmsg(fx->s), "risk 'R-1'");
+	assert_field(fx->s, "asset", "web", "integrity", "normal");
+	/* the risk justified first, it may */
+	assert_int_equal(set(fx->s, "risk", "R-1", TU_KV({"impact_justification", "read-only copy"})),
+			 0);
+	assert_int_equal(set(fx->s, "asset", "web", TU_KV({"integrity", "high"})), 0);
+	/* other fields of an asset are not held up */
+	assert_int_equal(set(fx->s, "asset", "db", TU_KV({"description", "the database"})), 0);
+}
+
 static void t_impact_per_objective(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -380,6 +399,7 @@ int main(void)
 		RM_TEST(t_migrate_single_links),
 		RM_TEST(t_import_old_single_keys),
 		RM_TEST(t_impact_below_requirement_refused),
+		RM_TEST(t_requirement_raised),
 		RM_TEST(t_impact_per_objective),
 		RM_TEST(t_impact_minimum_settings),
 		RM_TEST(t_matrix_definitions),
