@@ -32,7 +32,8 @@ static int lookup(struct isms_store *is, bool measure, const char *id,
 
 	r = isms_sql_prepare(is,
 			     measure ? "SELECT status FROM measure WHERE id = ?1" :
-				       "SELECT (SELECT count(*) FROM measure m WHERE m.control = c.pk"
+				       "SELECT (SELECT count(*) FROM measure_control l"
+				       " JOIN measure m ON m.pk = l.measure WHERE l.control = c.pk"
 				       " AND m.status IN ('implemented', 'verified')) FROM control c"
 				       " WHERE c.id = ?1",
 			     &st);

@@ -69,17 +69,20 @@ static const struct rule {
 	{true, "SELECT 'owns asset ' || " Q " || a.name || " Q " FROM asset a"
 	       " JOIN person p ON p.pk = a.owner WHERE a.name = ?1 AND p.name = ?2"},
 	{true, "SELECT 'owns risk ' || " Q " || r.id || " Q " || ' on asset ' || " Q " || a.name || " Q
-	       " FROM risk r JOIN asset a ON a.pk = r.asset JOIN person p ON p.pk = r.owner"
+	       " FROM risk r JOIN risk_asset ra ON ra.risk = r.pk JOIN asset a ON a.pk = ra.asset"
+	       " JOIN person p ON p.pk = r.owner"
 	       " WHERE a.name = ?1 AND p.name = ?2 ORDER BY r.pk LIMIT 1"},
 	{true, "SELECT 'owns measure ' || " Q " || m.id || " Q " || ' treating risk ' || " Q
 	       " || r.id || " Q " || ' on asset ' || " Q " || a.name || " Q " FROM measure m"
-	       " JOIN risk r ON r.pk = m.risk JOIN asset a ON a.pk = r.asset"
+	       " JOIN measure_risk mr ON mr.measure = m.pk JOIN risk r ON r.pk = mr.risk"
+	       " JOIN risk_asset ra ON ra.risk = r.pk JOIN asset a ON a.pk = ra.asset"
 	       " JOIN person p ON p.pk = m.owner WHERE a.name = ?1 AND p.name = ?2"
 	       " AND m.status <> 'cancelled' ORDER BY m.pk LIMIT 1"},
 	{false, "SELECT 'owns control ' || " Q " || c.id || " Q " FROM control c"
 		" JOIN person p ON p.pk = c.owner WHERE c.id = ?1 AND p.name = ?2"},
 	{false, "SELECT 'owns measure ' || " Q " || m.id || " Q " || ' implementing control ' || " Q
-		" || c.id || " Q " FROM measure m JOIN control c ON c.pk = m.control"
+		" || c.id || " Q " FROM measure m JOIN measure_control mc ON mc.measure = m.pk"
+		" JOIN control c ON c.pk = mc.control"
 		" JOIN person p ON p.pk = m.owner WHERE c.id = ?1 AND p.name = ?2"
 		" AND m.status <> 'cancelled' ORDER BY m.pk LIMIT 1"},
 };

@@ -32,6 +32,42 @@ static int record_exists(struct isms_store *s, const struct isms_entity *e, cons
 	return r;
 }
 
+/* Write the links of every REFS field given (@vals aligned to @kv), for record @key. */
+static int write_links(struct isms_store *s, const struct isms_entity *e, const char *key,
+		       const struct isms_kv *kv, size_t n, const struct bound *vals)
+{
+	sqlite3_stmt *st = NULL;
+	struct sqlbuf b = {0};
+	int64_t pk = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		const struct isms_field *f = isms_entity_field(e, kv[i].name);
+
+		if (f->type != ISMS_FT_REFS)
+			continue;
+		if (!st) {
+			crud_sql_add(&b, "SELECT pk FROM \"%s\" WHERE \"%s\" = ?1", e->table,
+				     crud_key_field(e)->name);
+			r = store_prepare(s, b.s, &st);
+			if (r >= 0)
+				r = store_bind_text(s, st, 1, key);
+			if (r >= 0)
+				r = store_step_row(s, st);
+			if (r == 0)
+				r = -ENOENT;
+			if (r < 0)
+				break;
+			pk = sqlite3_column_int64(st, 0);
+		}
+		r = crud_links_write(s, f, pk, vals[i].null ? NULL : vals[i].text);
+		if (r == -EINVAL || r == -ENOENT)
+			store_seterr(s, r, "%s '%.64s': %s", e->name, key, isms_store_errmsg(s));
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
 /* The number of @key when it has the form PREFIX<digits> of @e's generated keys. */
 static bool key_number(const struct isms_entity *e, const char *key, int64_t *ret)
 {
@@ -118,6 +154,35 @@ out:
 	return r;
 }
 
+/* The highest value of @f's ->max_of fields given in @kv, as a number ("" if none). */
+static int highest_of(struct isms_store *s, const struct isms_entity *e, const struct isms_field *f,
+		      const struct isms_risk_matrix *m, const struct isms_kv *kv, size_t n,
+		      char *buf, size_t len)
+{
+	int64_t max = 0;
+
+	for (size_t i = 0; f->max_of[i]; i++) {
+		const struct isms_field *o = isms_entity_field(e, f->max_of[i]);
+		bool found;
+		const char *v = crud_kv_find(kv, n, f->max_of[i], &found);
+		struct bound b;
+		int r;
+
+		if (!v || !o)
+			continue;
+		r = crud_convert(s, o, m, v, &b);
+		if (r < 0)
+			return r;
+		if (b.is_int && b.i > max)
+			max = b.i;
+		crud_bound_release(&b);
+	}
+	buf[0] = '\0';
+	if (max > 0)
+		snprintf(buf, len, "%" PRId64, max);
+	return 0;
+}
+
 /*
  * @kv with the field e->derive() implies appended (copied into @all, its
  * value in *ret_value to free); *ret_n the count.  The written() hook still
@@ -158,15 +223,15 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 	size_t n = 0;
 	char *derived = NULL;
 	struct isms_risk_matrix m;
-	struct bound vals[64];
+	struct bound vals[64], links[64] = {0};
 	size_t nvals = 0;
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
-	char *key = NULL, today[11];
+	char *key = NULL, today[11], maxbuf[24];
 	bool found;
 	int r;
 
-	if (e->nfields > sizeof(vals) / sizeof(vals[0]))
+	if (e->nfields > sizeof(vals) / sizeof(vals[0]) || ngiven > sizeof(links) / sizeof(links[0]))
 		return -E2BIG;
 	r = crud_check_names(s, e, given, ngiven);
 	if (r < 0)
@@ -206,6 +271,33 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		if (f->flags & ISMS_FF_COMPUTED)
 			continue;
 		v = i == 0 ? key : crud_kv_find(kv, n, f->name, &found);
+		/* A set lives in its link table, written once the row is there. */
+		if (f->type == ISMS_FT_REFS) {
+			for (size_t j = 0; j < n && v; j++) {
+				if (strcmp(kv[j].name, f->name) != 0)
+					continue;
+				r = crud_convert(s, f, NULL, v, &links[j]);
+				if (r < 0) {
+					if (r == -EINVAL || r == -ENOENT)
+						store_seterr(s, r, "%s '%.64s': %s", e->name, key,
+							     isms_store_errmsg(s));
+					goto out;
+				}
+			}
+			continue;
+		}
+		/* Absent: the highest of the fields it sums up, when any is given. */
+		if (!v && f->max_of) {
+			r = highest_of(s, e, f, &m, kv, n, maxbuf, sizeof(maxbuf));
+			if (r < 0) {
+				if (r == -EINVAL)
+					store_seterr(s, r, "%s '%.64s': %s", e->name, key,
+						     isms_store_errmsg(s));
+				goto out;
+			}
+			if (maxbuf[0])
+				v = maxbuf;
+		}
 		/* Absent and null alike take the default: the column is NOT NULL. */
 		if (!v)
 			v = f->dflt;
@@ -262,6 +354,9 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 			     sqlite3_errmsg(s->db));
 	if (r < 0)
 		goto out;
+	r = write_links(s, e, key, kv, n, links);
+	if (r < 0)
+		goto out;
 	/* A key given that looks generated moves the next generated one past it. */
 	if (e->auto_prefix && autokey_cached(s, e)) {
 		int64_t num;
@@ -293,6 +388,8 @@ out:
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nvals; i++)
 		crud_bound_release(&vals[i]);
+	for (size_t i = 0; i < n && i < sizeof(links) / sizeof(links[0]); i++)
+		crud_bound_release(&links[i]);
 	free(key);
 	free(derived);
 	return r;
@@ -329,8 +426,8 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 	size_t n = ngiven;
 	char *derived = NULL;
 	struct isms_risk_matrix m;
-	struct bound vals[64];
-	size_t nvals = 0;
+	struct bound vals[64], links[64] = {0};
+	size_t nvals = 0, ncols = 0;
 	sqlite3_stmt *st = NULL;
 	struct sqlbuf b = {0};
 	char **before = NULL, **after = NULL;
@@ -373,31 +470,41 @@ int crud_update(struct isms_store *s, const struct isms_entity *e, const char *k
 					 e->name, key, f->name);
 			goto out;
 		}
-		r = crud_convert(s, f, crud_has_scale(e) ? &m : NULL, kv[i].value, &vals[nvals]);
+		/* A set is replaced in its link table, not in a column. */
+		r = crud_convert(s, f, crud_has_scale(e) ? &m : NULL, kv[i].value,
+				 f->type == ISMS_FT_REFS ? &links[i] : &vals[nvals]);
 		if (r < 0) {
 			if (r == -EINVAL || r == -ENOENT)
 				store_seterr(s, r, "%s '%.64s': %s", e->name, key,
 					     isms_store_errmsg(s));
 			goto out;
 		}
+		if (f->type == ISMS_FT_REFS)
+			continue;
 		crud_sql_add(&b, "%s\"%s\" = ?%zu", nvals ? ", " : "", f->name, nvals + 1);
 		nvals++;
 	}
+	ncols = nvals;
 	crud_sql_add(&b, " WHERE \"%s\" = ?%zu", crud_key_field(e)->name, nvals + 1);
 	if (b.overflow) {
 		r = -E2BIG;
 		goto out;
 	}
-	r = store_prepare(s, b.s, &st);
-	for (size_t i = 0; i < nvals && r >= 0; i++)
-		r = crud_bind_value(s, st, (int)i + 1, &vals[i]);
+	r = 0;
+	if (ncols) {
+		r = store_prepare(s, b.s, &st);
+		for (size_t i = 0; i < nvals && r >= 0; i++)
+			r = crud_bind_value(s, st, (int)i + 1, &vals[i]);
+		if (r >= 0)
+			r = store_bind_text(s, st, (int)nvals + 1, key);
+		if (r >= 0)
+			r = store_step_done(s, st);
+		if (r == -EEXIST)
+			store_seterr(s, r, "%s '%.64s': change conflicts with an existing record: %s",
+				     e->name, key, sqlite3_errmsg(s->db));
+	}
 	if (r >= 0)
-		r = store_bind_text(s, st, (int)nvals + 1, key);
-	if (r >= 0)
-		r = store_step_done(s, st);
-	if (r == -EEXIST)
-		store_seterr(s, r, "%s '%.64s': change conflicts with an existing record: %s",
-			     e->name, key, sqlite3_errmsg(s->db));
+		r = write_links(s, e, key, kv, n, links);
 	if (r >= 0 && history_journaled(s, e)) {
 		r = history_load(s, e, key, &after);
 		if (r >= 0)
@@ -409,6 +516,8 @@ out:
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nvals; i++)
 		crud_bound_release(&vals[i]);
+	for (size_t i = 0; i < n; i++)
+		crud_bound_release(&links[i]);
 	history_values_free(e, before);
 	history_values_free(e, after);
 	free(derived);

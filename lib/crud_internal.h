@@ -42,6 +42,12 @@ int crud_convert(struct isms_store *s, const struct isms_field *f,
 int crud_bind_value(struct isms_store *s, sqlite3_stmt *st, int idx, const struct bound *v);
 void crud_bound_release(struct bound *v);
 bool crud_has_scale(const struct isms_entity *e);
+/*
+ * Make the links of REFS field @f of record @own_pk the keys of @keys (the
+ * canonical value, NULL or "" for none); every key must exist (-ENOENT).
+ */
+int crud_links_write(struct isms_store *s, const struct isms_field *f, int64_t own_pk,
+		     const char *keys);
 int crud_check_names(struct isms_store *s, const struct isms_entity *e,
 		     const struct isms_kv *kv, size_t n);
 const char *crud_kv_find(const struct isms_kv *kv, size_t n, const char *name, bool *found);

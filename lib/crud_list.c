@@ -50,6 +50,22 @@ static int run_select(struct isms_store *s, const struct isms_entity *e,
 		 * matched as text, the rest is checked like input first. */
 		plain = *f;
 		plain.flags &= ~(unsigned)(ISMS_FF_COMPUTED | ISMS_FF_LIST);
+		/* A set matches when the key is one of it. */
+		if (f->type == ISMS_FT_REFS) {
+			const struct isms_entity *re = store_entity(s, f->ref);
+
+			r = crud_convert(s, &(struct isms_field){.name = f->name}, NULL,
+					 filter[i].value, &vals[nvals]);
+			if (r < 0)
+				goto out;
+			nvals++;
+			crud_sql_add(&b,
+				     "%sEXISTS (SELECT 1 FROM \"%s\" l JOIN \"%s\" r"
+				     " ON r.pk = l.\"%s\" WHERE l.\"%s\" = _pk AND r.\"%s\" = ?%zu)",
+				     i ? " AND " : " WHERE ", f->link, re->table, f->link_other,
+				     f->link_own, crud_key_field(re)->name, i + 1);
+			continue;
+		}
 		if (f->type == ISMS_FT_REF || ((f->flags & ISMS_FF_COMPUTED) &&
 					       f->type != ISMS_FT_BOOL && f->type != ISMS_FT_INT))
 			plain.type = ISMS_FT_TEXT;

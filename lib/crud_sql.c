@@ -57,6 +57,16 @@ void crud_field_expr(const struct isms_store *s, struct sqlbuf *b, const struct 
 			crud_key_field(r)->name, r->table, f->name);
 		break;
 	}
+	case ISMS_FT_REFS: {
+		const struct isms_entity *r = store_entity(s, f->ref);
+
+		/* In the referenced register's order: a set reads the same however it was given. */
+		crud_sql_add(b,
+			"(SELECT group_concat(k, ',') FROM (SELECT r.\"%s\" AS k FROM \"%s\" l"
+			" JOIN \"%s\" r ON r.pk = l.\"%s\" WHERE l.\"%s\" = t.pk ORDER BY r.pk))",
+			crud_key_field(r)->name, f->link, r->table, f->link_other, f->link_own);
+		break;
+	}
 	case ISMS_FT_MONEY:
 		crud_sql_add(b,
 			"CASE WHEN t.\"%s\" IS NULL THEN NULL ELSE printf('%%d.%%02d', t.\"%s\" / 100, t.\"%s\" %% 100) END",
@@ -112,6 +122,74 @@ out:
 	return rv;
 }
 
+static int bind_pk(struct isms_store *s, sqlite3_stmt *st, int idx, int64_t pk)
+{
+	const struct bound v = {.is_int = true, .i = pk};
+
+	return crud_bind_value(s, st, idx, &v);
+}
+
+/*
+ * Resolve every key of the REFS value @keys (canonical, from
+ * isms_field_parse()); with @own_pk > 0 also link each to record @own_pk.
+ */
+static int refs_each(struct isms_store *s, const struct isms_field *f, const char *keys,
+		     int64_t own_pk)
+{
+	sqlite3_stmt *st = NULL;
+	struct sqlbuf b = {0};
+	char key[ISMS_VALUE_MAX + 1];
+	int r = 0;
+
+	if (own_pk > 0) {
+		crud_sql_add(&b, "INSERT INTO \"%s\" (\"%s\", \"%s\") VALUES (?1, ?2)", f->link,
+			     f->link_own, f->link_other);
+		r = store_prepare(s, b.s, &st);
+	}
+	for (const char *p = keys; r >= 0 && *p;) {
+		size_t len = strcspn(p, ",");
+		int64_t pk;
+
+		if (len > ISMS_VALUE_MAX)
+			len = ISMS_VALUE_MAX;
+		memcpy(key, p, len);
+		key[len] = '\0';
+		p += len;
+		if (*p)
+			p++;
+		r = resolve_ref(s, f, key, &pk);
+		if (r < 0 || !st)
+			continue;
+		sqlite3_reset(st);
+		r = bind_pk(s, st, 1, own_pk);
+		if (r >= 0)
+			r = bind_pk(s, st, 2, pk);
+		if (r >= 0)
+			r = store_step_done(s, st);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int crud_links_write(struct isms_store *s, const struct isms_field *f, int64_t own_pk,
+		     const char *keys)
+{
+	sqlite3_stmt *st = NULL;
+	struct sqlbuf b = {0};
+	int r;
+
+	crud_sql_add(&b, "DELETE FROM \"%s\" WHERE \"%s\" = ?1", f->link, f->link_own);
+	r = store_prepare(s, b.s, &st);
+	if (r >= 0)
+		r = bind_pk(s, st, 1, own_pk);
+	if (r >= 0)
+		r = store_step_done(s, st);
+	sqlite3_finalize(st);
+	if (r >= 0 && keys)
+		r = refs_each(s, f, keys, own_pk);
+	return r < 0 ? r : 0;
+}
+
 /* A value ready to bind: text, integer or NULL. */
 
 void crud_bound_release(struct bound *v)
@@ -145,6 +223,12 @@ int crud_convert(struct isms_store *s, const struct isms_field *f,
 	case ISMS_FT_REF:
 		ret->is_int = true;
 		r = resolve_ref(s, f, canon, &ret->i);
+		break;
+	case ISMS_FT_REFS:
+		/* Checked here, with the other values; written by crud_links_write(). */
+		r = refs_each(s, f, canon, 0);
+		ret->text = canon;
+		canon = NULL;
 		break;
 	case ISMS_FT_SCALE: {
 		int v = isms_risk_axis_value(m, f->axis, canon);

@@ -13,6 +13,7 @@
 #include "isms/strutil.h"
 #include "nc_sources_internal.h"
 #include "risk_accept_internal.h"
+#include "risk_impact_internal.h"
 #include "soa_internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,8 +64,10 @@ static int check_rule(const char *in, char *err, size_t errlen)
  */
 #define CURRENT_RANK                                                                        \
 	"(CASE WHEN t.residual_likelihood IS NOT NULL AND t.residual_impact IS NOT NULL"    \
-	" AND EXISTS (SELECT 1 FROM measure m WHERE m.risk = t.pk AND m.status <> 'cancelled')" \
-	" AND NOT EXISTS (SELECT 1 FROM measure m WHERE m.risk = t.pk"                        \
+	" AND EXISTS (SELECT 1 FROM measure_risk l JOIN measure m ON m.pk = l.measure"      \
+	" WHERE l.risk = t.pk AND m.status <> 'cancelled')"                                 \
+	" AND NOT EXISTS (SELECT 1 FROM measure_risk l JOIN measure m ON m.pk = l.measure"  \
+	" WHERE l.risk = t.pk"                                                              \
 	" AND m.status IN ('planned', 'in_progress'))"                                        \
 	" THEN " RANK_OF("t.residual_likelihood", "t.residual_impact")                       \
 	" ELSE " RANK_OF("t.likelihood", "t.impact") " END)"
@@ -145,20 +148,36 @@ static const struct isms_field control_fields[] = {
 	 .help = "responsible person"},
 	{.name = "measures", .flags = ISMS_FF_COMPUTED,
 	 .sql = "(SELECT group_concat(id, ',') FROM"
-		" (SELECT m.id FROM measure m WHERE m.control = t.pk ORDER BY m.pk))",
+		" (SELECT m.id FROM measure_control l JOIN measure m ON m.pk = l.measure"
+		" WHERE l.control = t.pk ORDER BY m.pk))",
 	 .help = "measures implementing it, by key (comma-separated)"},
 };
+
+static const char *const impact_objectives[] = {"impact_confidentiality", "impact_integrity",
+						"impact_availability", NULL};
 
 static const struct isms_field risk_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. R-1 (generated if absent)"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "short description"},
-	{.name = "asset", .type = ISMS_FT_REF, .ref = "asset", .help = "affected asset"},
+	{.name = "asset", .type = ISMS_FT_REFS, .ref = "asset", .link = "risk_asset",
+	 .link_own = "risk", .link_other = "asset",
+	 .help = "affected assets"},
 	{.name = "threat", .type = ISMS_FT_REF, .ref = "threat", .help = "threat, e.g. 'G 0.23'"},
 	{.name = "vulnerability", .flags = ISMS_FF_HIDDEN, .help = "weakness the threat exploits"},
 	{.name = "likelihood", .type = ISMS_FT_SCALE, .axis = "likelihood",
 	 .flags = ISMS_FF_REQUIRED, .help = "number or label on the matrix"},
 	{.name = "impact", .type = ISMS_FT_SCALE, .axis = "impact", .flags = ISMS_FF_REQUIRED,
-	 .help = "number or label on the matrix"},
+	 .max_of = impact_objectives,
+	 .help = "number or label on the matrix; the highest of the impacts on confidentiality,"
+		 " integrity and availability when those are given"},
+	{.name = "impact_confidentiality", .type = ISMS_FT_SCALE, .axis = "impact",
+	 .flags = ISMS_FF_HIDDEN, .help = "impact on confidentiality (BSI 200-3)"},
+	{.name = "impact_integrity", .type = ISMS_FT_SCALE, .axis = "impact",
+	 .flags = ISMS_FF_HIDDEN, .help = "impact on integrity"},
+	{.name = "impact_availability", .type = ISMS_FT_SCALE, .axis = "impact",
+	 .flags = ISMS_FF_HIDDEN, .help = "impact on availability"},
+	{.name = "impact_justification", .flags = ISMS_FF_HIDDEN,
+	 .help = "why an impact is below what an asset's protection requirement demands"},
 	{.name = "level", .flags = ISMS_FF_COMPUTED, .sql = LEVEL_OF("t.likelihood", "t.impact"),
 	 .help = "risk level from the matrix"},
 	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "risk owner"},
@@ -214,8 +233,12 @@ static const struct isms_field risk_fields[] = {
 static const struct isms_field measure_fields[] = {
 	{.name = "id", .flags = ISMS_FF_KEY | ISMS_FF_AUTO, .help = "e.g. M-1 (generated if absent)"},
 	{.name = "title", .flags = ISMS_FF_REQUIRED, .help = "what is done"},
-	{.name = "risk", .type = ISMS_FT_REF, .ref = "risk", .help = "risk it treats"},
-	{.name = "control", .type = ISMS_FT_REF, .ref = "control", .help = "Annex A control it implements"},
+	{.name = "risk", .type = ISMS_FT_REFS, .ref = "risk", .link = "measure_risk",
+	 .link_own = "measure", .link_other = "risk",
+	 .help = "risks it treats"},
+	{.name = "control", .type = ISMS_FT_REFS, .ref = "control", .link = "measure_control",
+	 .link_own = "measure", .link_other = "control",
+	 .help = "Annex A controls it implements"},
 	{.name = "owner", .type = ISMS_FT_REF, .ref = "person", .help = "responsible person"},
 	{.name = "due", .type = ISMS_FT_DATE, .help = "due date"},
 	{.name = "cost", .type = ISMS_FT_MONEY, .help = "cost against the security budget"},
@@ -421,8 +444,12 @@ static const struct isms_entity e_scope = {
 	/* approved by active management, not by its proposer (ISO 27001 5.3) */
 	.written = approval_scope_written,
 };
-static const struct isms_entity e_asset = ENTITY("asset", "assets", "asset", NULL, 0, asset_fields,
-						 "assets and their protection requirements");
+static const struct isms_entity e_asset = {
+	.name = "asset", .plural = "assets", .table = "asset", .fields = asset_fields,
+	.nfields = N(asset_fields), .help = "assets and their protection requirements",
+	/* a requirement raised holds its risks' impacts to it */
+	.written = risk_impact_asset_written,
+};
 static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat", NULL, 0,
 						  threat_fields, "threats (BSI elementary threats and own)");
 static const struct isms_entity e_control = {
@@ -432,11 +459,20 @@ static const struct isms_entity e_control = {
 	/* an exclusion is justified and has no measures (ISO 27001 6.1.3 d) */
 	.written = soa_control_written,
 };
+static int risk_hooks_written(struct isms_store *s, const struct isms_entity *e, const char *key,
+			      const struct isms_kv *kv, size_t n, bool added)
+{
+	int r = risk_impact_written(s, e, key, kv, n, added);
+
+	return r < 0 ? r : risk_written(s, e, key, kv, n, added);
+}
+
 static const struct isms_entity e_risk = {
 	.name = "risk", .plural = "risks", .table = "risk", .auto_prefix = "R-",
 	.fields = risk_fields, .nfields = N(risk_fields), .help = "the risk register",
-	/* acceptance by management, not by its owner, on a day that has come */
-	.written = risk_written,
+	/* impacts held to the assets' protection requirements; acceptance by
+	 * management, not by its owner, on a day that has come */
+	.written = risk_hooks_written,
 };
 static const struct isms_entity e_measure = {
 	.name = "measure", .plural = "measures", .table = "measure", .auto_prefix = "M-",
@@ -661,6 +697,69 @@ static int parse_money(const struct isms_field *f, const char *in, char **ret, c
 	return 0;
 }
 
+/* "R-1, R-2" -> "R-1,R-2": no empty key, none twice, at most ISMS_REFS_MAX. */
+static int parse_refs(const struct isms_field *f, const char *in, char **ret, char *err,
+		      size_t errlen)
+{
+	size_t len = strlen(in), nkeys = 0, off = 0;
+	char *out = malloc(len + 1);
+	const char *p = in;
+
+	if (!out)
+		return -ENOMEM;
+	out[0] = '\0';
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t klen;
+
+		if (!end)
+			end = p + strlen(p);
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		klen = (size_t)(end - p);
+		while (klen && isspace((unsigned char)p[klen - 1]))
+			klen--;
+		if (!klen) {
+			snprintf(err, errlen, "%s: '%.64s' has an empty key (give keys separated by commas)",
+				 f->name, in);
+			goto bad;
+		}
+		if (++nkeys > ISMS_REFS_MAX) {
+			snprintf(err, errlen, "%s: more than %d keys", f->name, ISMS_REFS_MAX);
+			goto bad;
+		}
+		for (const char *q = out; *q;) {
+			size_t qlen = strcspn(q, ",");
+
+			if (qlen == klen && memcmp(q, p, klen) == 0) {
+				snprintf(err, errlen, "%s: '%.*s' is given twice", f->name,
+					 (int)(klen > 64 ? 64 : klen), p);
+				goto bad;
+			}
+			q += qlen;
+			if (*q)
+				q++;
+		}
+		if (off)
+			out[off++] = ',';
+		memcpy(out + off, p, klen);
+		off += klen;
+		out[off] = '\0';
+		p = *end ? end + 1 : end;
+		/* "A," is an empty last key, not a set of one */
+		if (*end && !*p) {
+			snprintf(err, errlen, "%s: '%.64s' has an empty key (give keys separated by commas)",
+				 f->name, in);
+			goto bad;
+		}
+	}
+	*ret = out;
+	return 0;
+bad:
+	free(out);
+	return -EINVAL;
+}
+
 int isms_field_parse(const struct isms_field *f, const char *in, char **ret, char *err,
 		     size_t errlen)
 {
@@ -745,6 +844,8 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 			return -EINVAL;
 		}
 		break;
+	case ISMS_FT_REFS:
+		return parse_refs(f, in, ret, err, errlen);
 	case ISMS_FT_REF:
 	case ISMS_FT_SCALE:
 		break;

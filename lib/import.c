@@ -43,6 +43,36 @@ static int json_value_text(struct json_object *v, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* ["a", "b"] -> "a,b": the text a REFS field parses. */
+static int json_keys_text(struct json_object *arr, char **ret)
+{
+	size_t n = json_object_array_length(arr), len = 1, off = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *k = json_object_array_get_idx(arr, i);
+
+		if (!json_object_is_type(k, json_type_string))
+			return -EINVAL;
+		len += (size_t)json_object_get_string_len(k) + 1;
+	}
+	out = malloc(len);
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *k = json_object_array_get_idx(arr, i);
+		size_t klen = (size_t)json_object_get_string_len(k);
+
+		if (i)
+			out[off++] = ',';
+		memcpy(out + off, json_object_get_string(k), klen);
+		off += klen;
+	}
+	out[off] = '\0';
+	*ret = out;
+	return 0;
+}
+
 static int import_one(struct isms_store *s, const struct isms_entity *e, struct json_object *obj)
 {
 	struct isms_kv kv[64];
@@ -67,7 +97,11 @@ static int import_one(struct isms_store *s, const struct isms_entity *e, struct 
 			r = store_seterr(s, -E2BIG, "too many members");
 			goto out;
 		}
-		r = json_value_text(val, &texts[n]);
+		/* A set is an array of keys; an older export's single key is a set of one. */
+		if (f && f->type == ISMS_FT_REFS && json_object_is_type(val, json_type_array))
+			r = json_keys_text(val, &texts[n]);
+		else
+			r = json_value_text(val, &texts[n]);
 		if (r < 0) {
 			r = store_seterr(s, -EINVAL, "%s: must be a string, number, boolean or null",
 					 name);
@@ -97,6 +131,31 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
 	return r;
+}
+
+/* {"likelihood": {"rare": "..."}, "impact": {...}, "level": {...}}, as export writes it */
+static int import_definitions(struct isms_store *s, struct json_object *obj)
+{
+	int r = 0;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return store_seterr(s, -EINVAL, "must be an object");
+	json_object_object_foreach(obj, what, defs)
+	{
+		if (!json_object_is_type(defs, json_type_object))
+			return store_seterr(s, -EINVAL, "%s: must be an object", what);
+		json_object_object_foreach(defs, name, text)
+		{
+			if (!json_object_is_type(text, json_type_string) &&
+			    !json_object_is_type(text, json_type_null))
+				return store_seterr(s, -EINVAL, "%s: %s: must be a string or null",
+						    what, name);
+			r = isms_risk_matrix_define(s, what, name, json_object_get_string(text));
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
 }
 
 static int import_settings(struct isms_store *s, struct json_object *obj)
@@ -165,7 +224,8 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 		(void)val;
 		if (strcmp(name, "settings") == 0 || strcmp(name, "matrix") == 0 ||
 		    (s->schema == &isms_schema_main && (strcmp(name, ISMS_INCIDENT_EVENTS) == 0 ||
-							strcmp(name, ISMS_SOA_VERSIONS) == 0)) ||
+							strcmp(name, ISMS_SOA_VERSIONS) == 0 ||
+							strcmp(name, "matrix_definitions") == 0)) ||
 		    name[0] == '_' || (e && !(e->flags & ISMS_EF_READONLY)))
 			continue;
 		r = store_seterr(s, -EINVAL, "unknown section '%.64s'", name);
@@ -196,6 +256,12 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 			store_seterr(s, r, "%s", err);
 		else
 			r = isms_risk_matrix_save(s, &m);
+		if (r < 0)
+			goto fail;
+	}
+	if (json_object_object_get_ex(root, "matrix_definitions", &section)) {
+		snprintf(where, sizeof(where), "matrix_definitions: ");
+		r = import_definitions(s, section);
 		if (r < 0)
 			goto fail;
 	}

@@ -363,6 +363,41 @@ static const char *const m15[] = {
 	NULL,
 };
 
+/*
+ * 16: a risk on several assets, a measure treating several risks and
+ * implementing several controls, through link tables.  A link goes with
+ * the record that holds it (the risk, the measure); the record it names
+ * stays protected as before: an asset a risk is on cannot be removed.  The
+ * single columns are copied, then emptied (SQLite cannot drop a column
+ * that has a foreign key) and are never read again.  The old index
+ * risk_asset has the name of the new table.
+ */
+static const char *const m16[] = {
+	"DROP INDEX IF EXISTS risk_asset;",
+	"CREATE TABLE risk_asset ("
+	"  risk INTEGER NOT NULL REFERENCES risk(pk) ON DELETE CASCADE,"
+	"  asset INTEGER NOT NULL REFERENCES asset(pk),"
+	"  PRIMARY KEY (risk, asset)) STRICT;",
+	"CREATE INDEX risk_asset_asset ON risk_asset(asset);",
+	"CREATE TABLE measure_risk ("
+	"  measure INTEGER NOT NULL REFERENCES measure(pk) ON DELETE CASCADE,"
+	"  risk INTEGER NOT NULL REFERENCES risk(pk),"
+	"  PRIMARY KEY (measure, risk)) STRICT;",
+	"CREATE INDEX measure_risk_risk ON measure_risk(risk);",
+	"CREATE TABLE measure_control ("
+	"  measure INTEGER NOT NULL REFERENCES measure(pk) ON DELETE CASCADE,"
+	"  control INTEGER NOT NULL REFERENCES control(pk),"
+	"  PRIMARY KEY (measure, control)) STRICT;",
+	"CREATE INDEX measure_control_control ON measure_control(control);",
+	"INSERT INTO risk_asset (risk, asset) SELECT pk, asset FROM risk WHERE asset IS NOT NULL;",
+	"INSERT INTO measure_risk (measure, risk) SELECT pk, risk FROM measure WHERE risk IS NOT NULL;",
+	"INSERT INTO measure_control (measure, control)"
+	"  SELECT pk, control FROM measure WHERE control IS NOT NULL;",
+	"UPDATE risk SET asset = NULL WHERE asset IS NOT NULL;",
+	"UPDATE measure SET risk = NULL, control = NULL WHERE risk IS NOT NULL OR control IS NOT NULL;",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -379,6 +414,7 @@ const char *const *const isms_migrations[] = {
 	m13,
 	m14,
 	m15,
+	m16,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

@@ -443,10 +443,12 @@ static int input_f(struct isms_store *s, struct json_object *root, const struct 
 			      days, 2, NULL, NULL);
 	if (r >= 0)
 		r = list_into(s, o, "measures_open",
-			      "SELECT m.id, m.title, r.id AS risk, p.name AS owner, m.due, m.status,"
-			      " (m.due < ?1) AS overdue"
-			      " FROM measure m LEFT JOIN risk r ON r.pk = m.risk"
-			      " LEFT JOIN person p ON p.pk = m.owner"
+			      "SELECT m.id, m.title,"
+			      /* the risks it treats, comma-separated as the register shows them */
+			      " (SELECT group_concat(id, ',') FROM (SELECT r.id FROM measure_risk l"
+			      "  JOIN risk r ON r.pk = l.risk WHERE l.measure = m.pk ORDER BY r.pk))"
+			      " AS risk, p.name AS owner, m.due, m.status, (m.due < ?1) AS overdue"
+			      " FROM measure m LEFT JOIN person p ON p.pk = m.owner"
 			      " WHERE m.status IN ('planned', 'in_progress') ORDER BY m.pk",
 			      asof, 1, bools, NULL);
 	return r;

@@ -57,11 +57,16 @@ int nc_review_written(struct isms_store *s, const struct isms_entity *e, const c
 	if (s->importing)
 		return 0;
 	r = store_prepare(s,
-			  "SELECT v.kind, v.subject, v.done, v.notes, k.id, c.id, p.name"
-			  " FROM review v LEFT JOIN measure m ON m.pk = v.measure"
-			  " LEFT JOIN risk k ON k.pk = coalesce(v.risk, m.risk)"
-			  " LEFT JOIN control c ON c.pk = m.control"
-			  " LEFT JOIN person p ON p.pk = v.reviewer"
+			  "SELECT v.kind, v.subject, v.done, v.notes,"
+			  /* the risk reviewed, or every risk the measure reviewed treats */
+			  " coalesce((SELECT k.id FROM risk k WHERE k.pk = v.risk),"
+			  "  (SELECT group_concat(id, ',') FROM (SELECT k.id FROM measure_risk l"
+			  "   JOIN risk k ON k.pk = l.risk WHERE l.measure = v.measure ORDER BY k.pk))),"
+			  " (SELECT group_concat(id, ',') FROM (SELECT c.id FROM measure_control l"
+			  "  JOIN control c ON c.pk = l.control WHERE l.measure = v.measure"
+			  "  ORDER BY c.pk)),"
+			  " p.name"
+			  " FROM review v LEFT JOIN person p ON p.pk = v.reviewer"
 			  " WHERE v.id = ?1 AND v.done IS NOT NULL AND v.result IN ('findings', 'failed')",
 			  &st);
 	if (r >= 0)
@@ -115,7 +120,8 @@ static int asset_risks(struct isms_store *s, const char *asset, char **ret)
 		return 0;
 	r = store_query_text(s,
 			     "SELECT group_concat(id, ',') FROM (SELECT k.id FROM risk k"
-			     " JOIN asset a ON a.pk = k.asset WHERE a.name = ?1 ORDER BY k.pk LIMIT 64)",
+			     " JOIN risk_asset l ON l.risk = k.pk JOIN asset a ON a.pk = l.asset"
+			     " WHERE a.name = ?1 ORDER BY k.pk LIMIT 64)",
 			     asset, NULL, NULL, ret);
 	return r < 0 ? r : 0;
 }
@@ -153,7 +159,9 @@ static int control_risks(struct isms_store *s, const char *control, char **ret)
 {
 	int r = store_query_text(s,
 				 "SELECT group_concat(id, ',') FROM (SELECT DISTINCT k.id FROM measure m"
-				 " JOIN control c ON c.pk = m.control JOIN risk k ON k.pk = m.risk"
+				 " JOIN measure_control mc ON mc.measure = m.pk"
+				 " JOIN control c ON c.pk = mc.control"
+				 " JOIN measure_risk mr ON mr.measure = m.pk JOIN risk k ON k.pk = mr.risk"
 				 " WHERE c.id = ?1 AND m.status <> 'cancelled' ORDER BY k.pk LIMIT 64)",
 				 control, NULL, NULL, ret);
 

@@ -11,6 +11,7 @@
 #include "isms/entity.h"
 #include "isms/json.h"
 #include "isms/risk.h"
+#include "risk_define_internal.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
 
@@ -331,6 +332,8 @@ static int exec_bound(struct isms_store *s, const char *sql, const char *a, int 
 
 int isms_risk_matrix_save(struct isms_store *s, const struct isms_risk_matrix *m)
 {
+	struct isms_risk_matrix old;
+	struct risk_defs_kept kept = {0};
 	sqlite3_stmt *st = NULL;
 	char err[256], num[16];
 	int r;
@@ -355,11 +358,17 @@ int isms_risk_matrix_save(struct isms_store *s, const struct isms_risk_matrix *m
 				 "risk '%s' is rated beyond the new matrix; re-rate it first",
 				 (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
+	if (r >= 0)
+		r = isms_risk_matrix_load(s, &old);
+	if (r >= 0)
+		r = risk_definitions_keep(s, &old, &kept);
 	if (r < 0)
 		goto fail;
 	r = store_exec(s, "DELETE FROM risk_cell; DELETE FROM risk_level; DELETE FROM risk_axis");
-	if (r < 0)
+	if (r < 0) {
+		isms_risk_definitions_release(&kept.defs);
 		goto fail;
+	}
 	for (int i = 0; i < m->nlevels && r >= 0; i++)
 		r = exec_bound(s, "INSERT INTO risk_level (rank, name) VALUES (?2, ?1)", m->level[i],
 			       i + 1, 0);
@@ -375,6 +384,10 @@ int isms_risk_matrix_save(struct isms_store *s, const struct isms_risk_matrix *m
 			r = exec_bound(s, "INSERT INTO risk_cell VALUES (?2, ?3, ?1)",
 				       (snprintf(num, sizeof(num), "%d", m->cell[l][i]), num),
 				       l + 1, i + 1);
+	if (r >= 0)
+		r = risk_definitions_restore(s, m, &kept);
+	else
+		isms_risk_definitions_release(&kept.defs);
 	if (r < 0)
 		goto fail;
 	snprintf(num, sizeof(num), "%d", m->acceptance);
@@ -387,7 +400,8 @@ fail:
 	return r;
 }
 
-const char *const isms_setting_keys[] = {"organisation", "budget", "acceptance", NULL};
+const char *const isms_setting_keys[] = {"organisation", "budget", "acceptance",
+					 "protection.high", "protection.very_high", NULL};
 
 int isms_setting_apply(struct isms_store *s, const char *key, const char *value)
 {
@@ -423,8 +437,27 @@ int isms_setting_apply(struct isms_store *s, const char *key, const char *value)
 		snprintf(buf, sizeof(buf), "%d", lv);
 		return isms_setting_set(s, key, buf);
 	}
+	/* The lowest impact a risk on an asset of that requirement may have unjustified. */
+	if (strcmp(key, "protection.high") == 0 || strcmp(key, "protection.very_high") == 0) {
+		struct isms_risk_matrix m;
+		int r = isms_risk_matrix_load(s, &m);
+		int v;
+
+		if (r < 0)
+			return r;
+		v = isms_risk_axis_value(&m, "impact", value);
+		if (v < 0)
+			return store_seterr(s, -EINVAL,
+					    "%s: '%.64s' is not on the impact axis of the risk matrix"
+					    " (1-%d or a label)",
+					    key, value, m.nimpact);
+		snprintf(buf, sizeof(buf), "%d", v);
+		return isms_setting_set(s, key, buf);
+	}
 	return store_seterr(s, -EINVAL,
-			    "unknown setting '%.64s' (known: organisation, budget, acceptance)", key);
+			    "unknown setting '%.64s' (known: organisation, budget, acceptance,"
+			    " protection.high, protection.very_high)",
+			    key);
 }
 
 int isms_risk_matrix_counts(struct isms_store *s, bool residual,

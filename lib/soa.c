@@ -56,8 +56,9 @@ static int snapshot_build(struct isms_store *s, char **ret)
 	if (r >= 0)
 		r = store_prepare(s,
 				  "SELECT c.id, c.applicable, c.justification, c.status,"
-				  " (SELECT json_group_array(id) FROM (SELECT id FROM measure"
-				  "   WHERE control = c.pk ORDER BY pk))"
+				  " (SELECT json_group_array(id) FROM (SELECT m.id FROM measure_control l"
+				  "   JOIN measure m ON m.pk = l.measure WHERE l.control = c.pk"
+				  "   ORDER BY m.pk))"
 				  " FROM control c ORDER BY c.pk",
 				  &st);
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {

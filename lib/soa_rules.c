@@ -69,8 +69,8 @@ int soa_control_written(struct isms_store *s, const struct isms_entity *e, const
 				    " exclusion needs one (ISO 27001 6.1.3 d), give --justification",
 				    key);
 	r = store_prepare(s,
-			  "SELECT m.id FROM measure m JOIN control c ON c.pk = m.control"
-			  " WHERE c.id = ?1 ORDER BY m.pk",
+			  "SELECT m.id FROM measure m JOIN measure_control l ON l.measure = m.pk"
+			  " JOIN control c ON c.pk = l.control WHERE c.id = ?1 ORDER BY m.pk",
 			  &st);
 	if (r >= 0)
 		r = store_bind_text(s, st, 1, key);
@@ -106,8 +106,9 @@ int soa_measure_written(struct isms_store *s, const struct isms_entity *e, const
 	if (!added && !kv_has(kv, n, "control"))
 		return 0;
 	r = store_prepare(s,
-			  "SELECT c.id FROM measure m JOIN control c ON c.pk = m.control"
-			  " WHERE m.id = ?1 AND c.applicable = 'no'",
+			  "SELECT c.id FROM measure m JOIN measure_control l ON l.measure = m.pk"
+			  " JOIN control c ON c.pk = l.control WHERE m.id = ?1 AND c.applicable = 'no'"
+			  " ORDER BY c.pk",
 			  &st);
 	if (r >= 0)
 		r = store_bind_text(s, st, 1, key);

@@ -127,7 +127,7 @@ expect_rc 0 "risk add"
 out_has "risk 'R-1' added" "risk add generates R-1"
 isms --json risk show R-1
 is "$(js 'd["id"], d["title"], d["asset"], d["threat"], d["vulnerability"]')" \
-	'["R-1", "Ransomware on web1", "web1", "G 0.23", "unpatched CMS"]' "risk show round-trips the texts"
+	'["R-1", "Ransomware on web1", ["web1"], "G 0.23", "unpatched CMS"]' "risk show round-trips the texts"
 is "$(js 'd["likelihood"], d["impact"], d["owner"], d["treatment"], d["criteria"]')" \
 	'[3, 4, "alice", "mitigate", "GDPR Art. 32"]' "risk show round-trips the rating (label 'frequent' is 3)"
 is "$(js 'd["level"], d["rank"], d["score"], d["acceptable"]')" '["very_high", 4, 12, false]' \
@@ -188,7 +188,7 @@ expect_rc 0 "measure add"
 out_has "measure 'M-1' added" "measure add generates M-1"
 isms --json measure show M-1
 is "$(js 'd["risk"], d["control"], d["due"], d["cost"], d["status"]')" \
-	'["R-1", "8.13", "2026-06-30", 1200.5, "planned"]' "measure show: references, cost and default status"
+	'[["R-1"], ["8.13"], "2026-06-30", 1200.5, "planned"]' "measure show: references, cost and default status"
 isms measure list
 out_has "1200.50" "the table shows the cost with two decimals"
 isms measure set M-1 --status implemented

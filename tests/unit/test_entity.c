@@ -101,6 +101,19 @@ static void t_tables_consistent(void **state)
 				fail_msg("%s.%s: enum without choices", e->name, f->name);
 			if (f->type == ISMS_FT_REF && !(f->ref && isms_entity_lookup(f->ref)))
 				fail_msg("%s.%s: reference to an unknown entity", e->name, f->name);
+			if (f->type == ISMS_FT_REFS &&
+			    !(f->ref && isms_entity_lookup(f->ref) && f->link && f->link_own &&
+			      f->link_other && !f->dflt && !(f->flags & ISMS_FF_REQUIRED)))
+				fail_msg("%s.%s: a set without its entity or link table", e->name,
+					 f->name);
+			for (size_t k = 0; f->max_of && f->max_of[k]; k++) {
+				const struct isms_field *o = isms_entity_field(e, f->max_of[k]);
+
+				if (f->type != ISMS_FT_SCALE || !o || o->type != ISMS_FT_SCALE ||
+				    strcmp(o->axis, f->axis) != 0)
+					fail_msg("%s.%s: max_of %s is no scale of its axis", e->name,
+						 f->name, f->max_of[k]);
+			}
 			if (f->type == ISMS_FT_SCALE && !f->axis)
 				fail_msg("%s.%s: scale without an axis", e->name, f->name);
 			if ((f->flags & ISMS_FF_COMPUTED) && !f->sql)

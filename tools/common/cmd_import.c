@@ -144,7 +144,9 @@ static int export_cb(const struct isms_entity *e, const char *const *values, voi
 		/* A catalogue row still at its defaults is not worth exporting. */
 		if (x->catalogue && i > 0 && !(f->dflt && strcmp(f->dflt, values[i]) == 0))
 			touched = true;
-		json_object_object_add(o, f->name, json_object_new_string(values[i]));
+		json_object_object_add(o, f->name, f->type == ISMS_FT_REFS ?
+							   out_json_list(values[i]) :
+							   json_object_new_string(values[i]));
 	}
 	if (x->catalogue && !touched) {
 		json_object_put(o);
@@ -153,10 +155,50 @@ static int export_cb(const struct isms_entity *e, const char *const *values, voi
 	return json_object_array_add(x->arr, o) == 0 ? 0 : -ENOMEM;
 }
 
+/* What the matrix's values mean, those defined: "matrix_definitions" (none: no member). */
+static int export_definitions(struct cli *c, const struct isms_risk_matrix *m,
+			      struct json_object *root)
+{
+	static const char *const kinds[] = {"likelihood", "impact", "level"};
+	struct isms_risk_definitions d;
+	struct json_object *o;
+	bool any = false;
+	int r;
+
+	/* A DPMS store has no risk matrix */
+	if (c->schema != &isms_schema_main)
+		return 0;
+	r = isms_risk_definitions_load(c->store, &d);
+	if (r < 0)
+		return r;
+	o = json_object_new_object();
+	for (int w = 0; o && w < 3; w++) {
+		const int n = w == 0 ? m->nlikelihood : w == 1 ? m->nimpact : m->nlevels;
+		struct json_object *k = json_object_new_object();
+
+		for (int i = 0; k && i < n; i++) {
+			const char *label = w == 0 ? m->likelihood[i] : w == 1 ? m->impact[i] : m->level[i];
+
+			if (!d.text[w][i])
+				continue;
+			json_object_object_add(k, label, json_object_new_string(d.text[w][i]));
+			any = true;
+		}
+		json_object_object_add(o, kinds[w], k);
+	}
+	isms_risk_definitions_release(&d);
+	if (any)
+		json_object_object_add(root, "matrix_definitions", o);
+	else
+		json_object_put(o);
+	return 0;
+}
+
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	struct json_object *root;
-	static const char *const settings[] = {"organisation", "budget", NULL};
+	static const char *const settings[] = {"organisation", "budget", "protection.high",
+					       "protection.very_high", NULL};
 	int r = 0, code;
 
 	if (argc == 2 && cli_is_help(argv[1])) {
@@ -204,6 +246,11 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			return cli_store_fail(c, r);
 		}
 		json_object_object_add(root, "matrix", isms_risk_matrix_to_json(&m));
+		r = export_definitions(c, &m, root);
+		if (r < 0) {
+			json_object_put(root);
+			return cli_store_fail(c, r);
+		}
 	}
 	for (size_t i = 0; c->schema->entities[i] && r >= 0; i++) {
 		const struct isms_entity *e = c->schema->entities[i];

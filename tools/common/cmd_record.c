@@ -26,6 +26,8 @@ static enum out_type field_out_type(const struct isms_field *f)
 		return OT_NUM;
 	case ISMS_FT_BOOL:
 		return OT_BOOL;
+	case ISMS_FT_REFS:
+		return OT_LIST;
 	default:
 		return OT_TEXT;
 	}
@@ -90,6 +92,8 @@ static void field_help(FILE *f, const struct isms_entity *e, bool settable)
 			fprintf(f, "; yes or no");
 		else if (fd->type == ISMS_FT_REF)
 			fprintf(f, "; a %s", fd->ref);
+		else if (fd->type == ISMS_FT_REFS)
+			fprintf(f, "; %ss, comma-separated (set replaces them all)", fd->ref);
 		if (fd->dflt && settable)
 			fprintf(f, "; default %s",
 				strcmp(fd->dflt, ISMS_DFLT_TODAY) == 0 ? "today" : fd->dflt);

@@ -160,10 +160,32 @@ static int print_table(FILE *f, const struct out_table *t, bool header)
 	return 0;
 }
 
+struct json_object *out_json_list(const char *v)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (const char *p = v; a && p && *p;) {
+		size_t len = strcspn(p, ",");
+		struct json_object *k = json_object_new_string_len(p, (int)len);
+
+		if (!k || json_object_array_add(a, k) != 0) {
+			json_object_put(k);
+			json_object_put(a);
+			return NULL;
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	return a;
+}
+
 static struct json_object *json_cell(const char *v, enum out_type type)
 {
 	char *end;
 
+	if (type == OT_LIST)
+		return out_json_list(v);
 	if (!v)
 		return NULL;
 	switch (type) {
@@ -186,6 +208,7 @@ static struct json_object *json_cell(const char *v, enum out_type type)
 			return json_object_new_boolean(strcmp(v, "yes") == 0);
 		break;
 	case OT_TEXT:
+	case OT_LIST:
 		break;
 	}
 	return json_object_new_string(v);

@@ -9,7 +9,8 @@
 enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 
 /* How a column's text is typed in JSON. */
-enum out_type { OT_TEXT, OT_INT, OT_NUM, OT_BOOL };
+/* OT_LIST: comma-separated keys, a JSON array (empty when there are none). */
+enum out_type { OT_TEXT, OT_INT, OT_NUM, OT_BOOL, OT_LIST };
 
 /*
  * A result to print: columns and rows of text (NULL = empty), rendered as an
@@ -22,6 +23,10 @@ struct out_table {
 	size_t nrows, cap;
 	char ***rows;
 };
+
+struct json_object;
+/* A json-c array of the keys of comma-separated @v (NULL: empty); NULL on ENOMEM. */
+struct json_object *out_json_list(const char *v);
 
 int out_table_init(struct out_table *t, size_t ncols);
 void out_table_release(struct out_table *t);

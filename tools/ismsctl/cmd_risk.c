@@ -65,22 +65,93 @@ static bool matrix_marked(const struct isms_risk_matrix *m, bool residual, int l
 	return m->cell[l][i] <= m->acceptance;
 }
 
+static const char *const def_kinds[3] = {"likelihood", "impact", "level"};
+
+/* risk matrix define likelihood|impact|level NAME TEXT */
+static int matrix_define(struct cli *c, int argc, char **argv)
+{
+	int r, code;
+
+	if (argc != 5)
+		return cli_usage("risk matrix",
+				 "'risk matrix define' takes likelihood|impact|level NAME TEXT");
+	code = -cli_open(c, true, false);
+	if (code)
+		return code;
+	r = isms_risk_matrix_define(c->store, argv[2], argv[3], argv[4]);
+	if (r < 0)
+		return cli_store_fail(c, r);
+	if (!c->quiet)
+		printf("%s '%s' %s\n", argv[2], argv[3], argv[4][0] ? "defined" : "undefined");
+	return EXIT_OK;
+}
+
+static const char *def_label(const struct isms_risk_matrix *m, int w, int i)
+{
+	return w == 0 ? m->likelihood[i] : w == 1 ? m->impact[i] : m->level[i];
+}
+
+/* {"likelihood": {"rare": "...", ...}, "impact": {...}, "level": {...}}, null where undefined */
+static struct json_object *defs_json(const struct isms_risk_matrix *m,
+				     const struct isms_risk_definitions *d)
+{
+	const int n[3] = {m->nlikelihood, m->nimpact, m->nlevels};
+	struct json_object *o = json_object_new_object();
+
+	for (int w = 0; o && w < 3; w++) {
+		struct json_object *k = json_object_new_object();
+
+		for (int i = 0; k && i < n[w]; i++)
+			json_object_object_add(k, def_label(m, w, i),
+					       d->text[w][i] ? json_object_new_string(d->text[w][i]) :
+							       NULL);
+		json_object_object_add(o, def_kinds[w], k);
+	}
+	return o;
+}
+
+/* The definitions given, one line each; nothing when none is. */
+static void print_defs(const struct isms_risk_matrix *m, const struct isms_risk_definitions *d)
+{
+	const int n[3] = {m->nlikelihood, m->nimpact, m->nlevels};
+	bool any = false;
+
+	for (int w = 0; w < 3; w++)
+		for (int i = 0; i < n[w]; i++) {
+			const char *label = def_label(m, w, i);
+
+			if (!d->text[w][i])
+				continue;
+			if (!any)
+				printf("\nDefinitions:\n");
+			any = true;
+			printf("  %-10s %-14s %s\n", def_kinds[w], label, d->text[w][i]);
+		}
+}
+
 int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 {
 	struct isms_risk_matrix m;
+	struct isms_risk_definitions defs = {0};
 	int counts[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX], unacc[ISMS_MATRIX_MAX][ISMS_MATRIX_MAX];
 	bool residual = false;
 	int r, code;
 
 	HELP(argc, argv,
-	     "Usage: ismsctl risk matrix [--residual]\n\n"
+	     "Usage: ismsctl risk matrix [--residual]\n"
+	     "       ismsctl risk matrix define likelihood|impact|level NAME TEXT\n\n"
 	     "The risk matrix, most likely at the top, with the level of each cell and\n"
 	     "the number of risks in it.  --residual places treated risks by their\n"
 	     "residual likelihood and impact.  In the inherent matrix, levels marked *\n"
 	     "are within the acceptance threshold; in the residual one, a cell is marked\n"
 	     "* when every risk in it is acceptable now (its current level within the\n"
 	     "threshold, or a valid acceptance), an empty cell when its level is within\n"
-	     "the threshold.\n");
+	     "the threshold.  The definitions of values and levels, where given, follow.\n\n"
+	     "define: what a likelihood, an impact or a level (NAME: its label, name\n"
+	     "or number) means for this organisation, e.g. 'rare' 'less than once in\n"
+	     "ten years'; an empty TEXT removes the definition.\n");
+	if (argc >= 2 && strcmp(argv[1], "define") == 0)
+		return matrix_define(c, argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--residual") == 0)
 			residual = true;
@@ -95,6 +166,8 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 		r = isms_risk_matrix_counts(c->store, residual, counts);
 	if (r >= 0)
 		r = isms_risk_matrix_unacceptable(c->store, residual, unacc);
+	if (r >= 0)
+		r = isms_risk_definitions_load(c->store, &defs);
 	if (r < 0)
 		return cli_store_fail(c, r);
 
@@ -119,12 +192,15 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 			}
 		}
 		json_object_object_add(o, "residual", json_object_new_boolean(residual));
+		json_object_object_add(o, "definitions", defs_json(&m, &defs));
 		json_object_object_add(o, "counts", cells);
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 		json_object_put(o);
+		isms_risk_definitions_release(&defs);
 		return EXIT_OK;
 	}
 	if (c->fmt == OUT_CSV) {
+		isms_risk_definitions_release(&defs);
 		printf("likelihood,impact,level,risks\r\n");
 		for (int l = 0; l < m.nlikelihood; l++)
 			for (int i = 0; i < m.nimpact; i++)
@@ -165,7 +241,49 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 			putchar('\n');
 		}
 	}
+	print_defs(&m, &defs);
+	isms_risk_definitions_release(&defs);
 	return print_not_acceptable(c);
+}
+
+/* --- risk gaps --------------------------------------------------------- */
+
+int cmd_risk_gaps(struct cli *c, int argc, char **argv)
+{
+	struct isms_risk_gaps g = {0};
+	struct out_table t;
+	int r, code;
+
+	HELP(argc, argv,
+	     "Usage: ismsctl risk gaps\n\n"
+	     "The assets with a high or very high protection requirement (on\n"
+	     "confidentiality, integrity or availability) and no risk on them: BSI\n"
+	     "standard 200-3 asks for a risk analysis of each.  'ismsctl overdue'\n"
+	     "warns of them too.\n");
+	if (argc != 1)
+		return cli_usage("risk gaps", "risk gaps takes no arguments");
+	code = -cli_open(c, false, false);
+	if (code)
+		return code;
+	r = out_table_init(&t, 3);
+	if (r >= 0)
+		r = out_table_set_col(&t, 0, "asset", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 1, "requirement", OT_TEXT);
+	if (r >= 0)
+		r = out_table_set_col(&t, 2, "owner", OT_TEXT);
+	if (r >= 0)
+		r = isms_risk_gaps_list(c->store, &g);
+	for (size_t i = 0; r >= 0 && i < g.n; i++) {
+		const char *row[3] = {g.v[i].asset, g.v[i].requirements, g.v[i].owner};
+
+		r = out_table_add(&t, row);
+	}
+	if (r >= 0)
+		r = out_print(stdout, c->fmt, &t);
+	isms_risk_gaps_release(&g);
+	out_table_release(&t);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }
 
 /* --- risk top ---------------------------------------------------------- */

@@ -254,6 +254,20 @@ int cmd_review_due(struct cli *c, int argc, char **argv)
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }
 
+/* Not dated, so not on the list, but due all the same (BSI 200-3). */
+static int warn_gaps(struct cli *c)
+{
+	struct isms_risk_gaps g = {0};
+	int r = isms_risk_gaps_list(c->store, &g);
+
+	for (size_t i = 0; r >= 0 && i < g.n; i++)
+		fprintf(stderr,
+			"ismsctl: warning: asset '%s' (%s) has no risk analysis (see 'ismsctl risk gaps')\n",
+			g.v[i].asset, g.v[i].requirements);
+	isms_risk_gaps_release(&g);
+	return r;
+}
+
 int cmd_overdue(struct cli *c, int argc, char **argv)
 {
 	struct isms_overdue o = {0};
@@ -274,7 +288,9 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 	     "Then the decisions missing, due today: a security officer or DPO\n"
 	     "without a current appointment (5.3: 'no appointment'), a document whose\n"
 	     "new version is not approved (5.2), a risk to be mitigated, transferred\n"
-	     "or avoided whose owner has not approved its treatment plan (6.1.3 f).\n");
+	     "or avoided whose owner has not approved its treatment plan (6.1.3 f).\n"
+	     "It warns on stderr of every asset with a high or very high protection\n"
+	     "requirement and no risk analysis (see 'ismsctl risk gaps').\n");
 	if (argc != 1)
 		return cli_usage("overdue", "overdue takes no arguments");
 	report_today(now);
@@ -302,6 +318,8 @@ int cmd_overdue(struct cli *c, int argc, char **argv)
 	}
 	if (r >= 0)
 		r = out_print(stdout, c->fmt, &t);
+	if (r >= 0)
+		r = warn_gaps(c);
 	isms_overdue_release(&o);
 	out_table_release(&t);
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
@@ -325,7 +343,11 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 	     "Usage: ismsctl setting [list]\n"
 	     "       ismsctl setting set KEY VALUE\n\n"
 	     "Keys: organisation (name), budget (the security officer's budget, an\n"
-	     "amount), acceptance (the highest risk level acceptable without treatment).\n");
+	     "amount), acceptance (the highest risk level acceptable without treatment),\n"
+	     "protection.high and protection.very_high (the lowest impact, a number or\n"
+	     "label of the impact axis, a risk may have on an objective of an asset with\n"
+	     "that protection requirement unless --impact-justification says why; unset:\n"
+	     "the second highest and the highest impact).\n");
 	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
 		if (argc != 4)
 			return cli_usage("setting", "'setting set' takes KEY VALUE");
@@ -362,6 +384,10 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 			} else if (strcmp(row[0], "acceptance") == 0 &&
 				   isms_risk_matrix_load(c->store, &m) == 0) {
 				row[1] = m.level[m.acceptance - 1];
+			} else if (strncmp(row[0], "protection.", 11) == 0 &&
+				   isms_risk_matrix_load(c->store, &m) == 0 && atoi(v) >= 1 &&
+				   atoi(v) <= m.nimpact) {
+				row[1] = m.impact[atoi(v) - 1];
 			}
 		}
 		r = out_table_add(&t, row);

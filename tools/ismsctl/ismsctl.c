@@ -24,7 +24,11 @@ static void usage(FILE *f)
 		"  import FILE      load a JSON document (all or nothing)\n"
 		"  export           print the register as a JSON document for import\n"
 		"  history KEY      who added, changed or removed a record, and what it said\n"
-		"  risk matrix      the risk matrix with the number of risks in each cell\n"
+		"  risk matrix      the risk matrix with the number of risks in each cell;\n"
+		"                   'risk matrix define likelihood|impact|level NAME TEXT'\n"
+		"                   says what a value or level means\n"
+		"  risk gaps        assets with a high or very high protection requirement\n"
+		"                   and no risk analysis (BSI 200-3)\n"
 		"  risk top         the highest risks\n"
 		"  risk history R   what live indicators changed in a risk, and why\n"
 		"  risk accept R    management accepts a risk (--by, --until, --conditions)\n"
@@ -49,14 +53,16 @@ static void usage(FILE *f)
 		"  review due       reviews overdue or due soon\n"
 		"  overdue          everything overdue: reviews, measures, documents,\n"
 		"                   acceptances, nonconformities, audits, context\n"
-		"                   reviews, objectives, expired trainings; and\n"
-		"                   decisions missing: appointments, document\n"
-		"                   versions and risk treatment plans not approved\n"
+		"                   reviews, objectives, expired trainings; decisions\n"
+		"                   missing: appointments, document versions and risk\n"
+		"                   treatment plans not approved; warns of assets\n"
+		"                   without a risk analysis\n"
 		"  budget           the security budget against the cost of measures\n"
 		"  report           the report to the board of a period (html, md, json)\n"
 		"  oscal export     OSCAL 1.1.3 documents: assessment-results\n"
 		"  matrix           show or load the risk matrix definition\n"
-		"  setting          list or set settings (organisation, budget, acceptance)\n"
+		"  setting          list or set settings (organisation, budget, acceptance,\n"
+		"                   protection.high, protection.very_high)\n"
 		"  evidence         list or add evidence; retention, archive\n"
 		"  archive verify   check evidence archives without the store\n"
 		"  verify           check the evidence hash chain (--anchor, --key, --archive)\n"
@@ -113,6 +119,7 @@ static const struct cli_command commands[] = {
 	{"policy", NULL, cmd_policy},
 	{"risk", "matrix", cmd_risk_matrix},
 	{"risk", "top", cmd_risk_top},
+	{"risk", "gaps", cmd_risk_gaps},
 	{"risk", "history", cmd_risk_history},
 	{"risk", "accept", cmd_risk_accept},
 	{"risk", "revoke", cmd_risk_revoke},

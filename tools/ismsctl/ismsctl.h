@@ -14,6 +14,7 @@ int cmd_budget(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_risk_matrix(struct cli *c, int argc, char **argv);
 int cmd_risk_top(struct cli *c, int argc, char **argv);
+int cmd_risk_gaps(struct cli *c, int argc, char **argv);
 int cmd_review_due(struct cli *c, int argc, char **argv);
 int cmd_matrix(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);

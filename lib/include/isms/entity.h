@@ -26,6 +26,7 @@ enum isms_ftype {
 	ISMS_FT_SCALE, /* a value on a risk matrix axis (->axis), number or label */
 	ISMS_FT_DATETIME, /* ISO 8601 with Z or an offset; kept as UTC YYYY-MM-DDTHH:MM:SSZ */
 	ISMS_FT_PATH,  /* an absolute path: no .., no whitespace or control characters */
+	ISMS_FT_REFS,  /* a set of keys of entity ->ref, comma-separated, kept in ->link */
 };
 
 #define ISMS_FF_KEY      0x01u /* the natural key; always fields[0] */
@@ -61,7 +62,24 @@ struct isms_field {
 	const char *help;
 	/* TEXT: a further check of the value (a rule's syntax); 0 or -EINVAL with @err */
 	int (*check)(const char *in, char *err, size_t errlen);
+	/*
+	 * REFS: the link table, its column naming this record (->link_own)
+	 * and its column naming the referenced one (->link_other), both by
+	 * pk.  The record's own column of that name is not used.
+	 */
+	const char *link;
+	const char *link_own;
+	const char *link_other;
+	/*
+	 * SCALE: NULL-terminated names of SCALE fields of which this one is
+	 * the highest: on add without a value of its own it takes theirs (the
+	 * entity's written hook keeps it so on change).
+	 */
+	const char *const *max_of;
 };
+
+/* The most keys a REFS value may hold. */
+#define ISMS_REFS_MAX 64
 
 #define ISMS_EF_READONLY  0x01u /* no add/change through the generic layer */
 #define ISMS_EF_CATALOGUE 0x02u /* rows come from a catalogue; import changes them */

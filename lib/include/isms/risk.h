@@ -69,6 +69,51 @@ int isms_risk_axis_value(const struct isms_risk_matrix *m, const char *axis, con
 int isms_risk_level_value(const struct isms_risk_matrix *m, const char *in)
 	__attribute__((nonnull));
 
+/*
+ * The lowest impact a risk may have on an objective whose protection
+ * requirement is @requirement ("normal", "high", "very_high") without a
+ * justification: 0 for normal (none); the setting protection.high or
+ * protection.very_high when set, else the second highest and the highest
+ * impact of @m.  0 or -errno.
+ */
+int isms_risk_impact_minimum(struct isms_store *s, const struct isms_risk_matrix *m,
+			     const char *requirement, int *ret_min)
+	__attribute__((warn_unused_result, nonnull));
+
+/*
+ * What a likelihood, an impact or a level (@what) means for this
+ * organisation: @name a label, level name or number, @text the definition
+ * (NULL or "" clears it).  -EINVAL (@what, @text), -ENOENT (@name), -EROFS.
+ */
+int isms_risk_matrix_define(struct isms_store *s, const char *what, const char *name,
+			    const char *text) __attribute__((warn_unused_result, nonnull(1, 2, 3)));
+
+/* The definitions: text[0] likelihoods, [1] impacts, [2] levels, by value - 1; NULL: none. */
+struct isms_risk_definitions {
+	char *text[3][ISMS_MATRIX_MAX];
+};
+int isms_risk_definitions_load(struct isms_store *s, struct isms_risk_definitions *ret)
+	__attribute__((warn_unused_result, nonnull));
+void isms_risk_definitions_release(struct isms_risk_definitions *d);
+
+/*
+ * The assets with a high or very high protection requirement on any
+ * objective and no risk on them (BSI 200-3: they need a risk analysis), in
+ * register order.  0 or -errno; release with isms_risk_gaps_release().
+ */
+struct isms_risk_gap {
+	char *asset;
+	char *requirements; /* "confidentiality very_high, availability high" */
+	char *owner;        /* NULL: none */
+};
+struct isms_risk_gaps {
+	struct isms_risk_gap *v;
+	size_t n;
+};
+int isms_risk_gaps_list(struct isms_store *s, struct isms_risk_gaps *ret)
+	__attribute__((warn_unused_result, nonnull));
+void isms_risk_gaps_release(struct isms_risk_gaps *g);
+
 /* The matrix kept in the store. */
 int isms_risk_matrix_load(struct isms_store *s, struct isms_risk_matrix *ret)
 	__attribute__((warn_unused_result, nonnull));
