@@ -131,6 +131,22 @@ show "Not acceptable now: R-1 until its measure is implemented, R-8 since its ac
 show "Management renews R-8's acceptance, with conditions (ISO 27001 6.1.3 f)" \
 	risk accept R-8 --by hbauer --until 2027-09-30 --conditions "UPS tested every year"
 show "Who changed R-8, when, and what it said before" history R-8
+# Decisions are taken by the role that may take them (ISO 27001 5.3).
+show "The security officer and the DPO, appointed by management" appointment list
+show "carol, a user who left in June, cannot approve the scope (exit 5)" \
+	scope set it-operations --approved-by carol --approved-at "$(date -u +%F)" || true
+"$ISMSCTL" -q person set tkoch --role asset_owner,security_officer
+show "Nor is a second security officer appointed beside Mara Schulz (exit 5)" \
+	appointment add --person tkoch --role security_officer --appointed-by hbauer \
+	--since "$(date -u +%F)" || true
+"$ISMSCTL" -q person set tkoch --role asset_owner
+show "Risks, per objective, held to their assets' protection requirements" risk show R-5
+show "What the matrix's values mean for this organisation" risk matrix
+show "Assets with a high or very high requirement and no risk analysis (BSI 200-3)" risk gaps
+show "One measure for two risks and two controls, counted once in the budget" \
+	measure add --title "Password manager with MFA for administrators" --risk R-9,R-12 \
+	--control 5.17,8.5 --owner mschulz --cost 4800 --due 2027-03-31
+show "The budget, each measure once" budget
 show "The SoA proposed for approval by management" soa propose --title "SoA 2026" --by mschulz
 show "Management cannot approve it while controls are undecided (exit 5)" \
 	soa approve SOA-1 --by hbauer || true

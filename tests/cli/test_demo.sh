@@ -38,8 +38,16 @@ out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 146 rows" \
-	"two appointments imported, nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report and the history rows of every write to the register: chain intact"
+out_has "evidence chain intact: 149 rows" \
+	"two appointments imported, a role given and taken back, a shared measure, nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report and the history rows of every write to the register: chain intact"
+err_has "'carol' cannot approve: not an active person with the role management (left 2026-06-30)" \
+	"carol, a user who left, cannot approve the scope"
+err_has "'mschulz' is appointed security officer already (AP-1, since 2025-01-01): at most one security officer at a time" \
+	"a second security officer is refused, naming the first"
+out_has "impact_justification:   accounts hold order history only" "an impact below the asset's requirement carries its justification"
+out_has "  likelihood rare           less than once in ten years" "the matrix's values carry their definitions"
+out_has "hr-app  confidentiality very_high, integrity very_high  lwolf" "an asset with very high requirements and no risk analysis"
+out_has "120000.00  26900.00   88800.00    4300.00" "a measure for two risks counted once in the budget"
 out_has "TR-1 ISO 27001 lead implementer (until 2028-03-13)  yes" "competence: the security officer's training"
 out_has "login reviewed with tkoch: planned maintenance" "the incident's timeline"
 out_has "## Decisions asked of management" "the board report for email"
