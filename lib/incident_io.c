@@ -25,40 +25,9 @@ static const char export_sql[] =
 
 int isms_incident_events_export(struct isms_store *s, struct json_object **ret)
 {
-	struct json_object *arr = json_object_new_array();
-	sqlite3_stmt *st = NULL;
-	int r;
+	static const char *const names[] = {"incident", "at", "what", "by", "evidence"};
 
-	if (!arr)
-		return -ENOMEM;
-	r = store_prepare(s, export_sql, &st);
-	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
-		struct json_object *o = json_object_new_object();
-		static const char *const names[] = {"incident", "at", "what", "by"};
-
-		if (!o) {
-			r = -ENOMEM;
-			break;
-		}
-		for (int i = 0; i < 4; i++) {
-			const unsigned char *v = sqlite3_column_text(st, i);
-
-			json_object_object_add(o, names[i],
-					       v ? json_object_new_string((const char *)v) : NULL);
-		}
-		json_object_object_add(o, "evidence",
-				       sqlite3_column_type(st, 4) == SQLITE_NULL ?
-					       NULL :
-					       json_object_new_int64(sqlite3_column_int64(st, 4)));
-		json_object_array_add(arr, o);
-	}
-	sqlite3_finalize(st);
-	if (r < 0) {
-		json_object_put(arr);
-		return r;
-	}
-	*ret = arr;
-	return 0;
+	return register_rows_json(s, export_sql, names, 5, ret);
 }
 
 static int import_one(struct isms_store *s, struct json_object *o)

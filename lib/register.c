@@ -155,3 +155,41 @@ int register_member_text(struct isms_store *s, struct json_object *o, const char
 	*ret = json_object_get_string(v);
 	return 0;
 }
+
+int register_rows_json(struct isms_store *s, const char *sql, const char *const *names, size_t n,
+		       struct json_object **ret)
+{
+	struct json_object *arr = json_object_new_array();
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (!arr)
+		return -ENOMEM;
+	r = store_prepare(s, sql, &st);
+	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
+		struct json_object *o = json_object_new_object();
+
+		if (!o) {
+			r = -ENOMEM;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			int type = sqlite3_column_type(st, (int)i);
+			struct json_object *v = NULL;
+
+			if (type == SQLITE_INTEGER)
+				v = json_object_new_int64(sqlite3_column_int64(st, (int)i));
+			else if (type != SQLITE_NULL)
+				v = json_object_new_string((const char *)sqlite3_column_text(st, (int)i));
+			json_object_object_add(o, names[i], v);
+		}
+		json_object_array_add(arr, o);
+	}
+	sqlite3_finalize(st);
+	if (r < 0) {
+		json_object_put(arr);
+		return r;
+	}
+	*ret = arr;
+	return 0;
+}

@@ -64,6 +64,14 @@ int register_member_text(struct isms_store *s, struct json_object *o, const char
  */
 int soa_import_versions(struct isms_store *s, struct json_object *arr, char *where, size_t wlen);
 
+/*
+ * Each row of @sql as an object of its @n columns named @names, into the
+ * array *ret (json_object_put() it): integers as numbers, NULL as null, the
+ * rest as text.  For the import's own sections of the export.  0 or -errno.
+ */
+int register_rows_json(struct isms_store *s, const char *sql, const char *const *names, size_t n,
+		       struct json_object **ret);
+
 /* Column @i of the row at @st, malloc'd (NULL for NULL; *oom set when out of memory). */
 char *register_col_dup(sqlite3_stmt *st, int i, bool *oom);
 

@@ -37,35 +37,7 @@ static const char export_sql[] =
 
 int isms_soa_versions_export(struct isms_store *s, struct json_object **ret)
 {
-	struct json_object *arr = json_object_new_array();
-	sqlite3_stmt *st = NULL;
-	int r;
-
-	if (!arr)
-		return -ENOMEM;
-	r = store_prepare(s, export_sql, &st);
-	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
-		struct json_object *o = json_object_new_object();
-
-		if (!o) {
-			r = -ENOMEM;
-			break;
-		}
-		for (size_t i = 0; i < N_NAMES; i++) {
-			const unsigned char *v = sqlite3_column_text(st, (int)i);
-
-			json_object_object_add(o, names[i],
-					       v ? json_object_new_string((const char *)v) : NULL);
-		}
-		json_object_array_add(arr, o);
-	}
-	sqlite3_finalize(st);
-	if (r < 0) {
-		json_object_put(arr);
-		return r;
-	}
-	*ret = arr;
-	return 0;
+	return register_rows_json(s, export_sql, names, N_NAMES, ret);
 }
 
 static int person_pk(struct isms_store *s, const char *name, int64_t *pk)

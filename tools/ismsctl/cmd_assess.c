@@ -54,6 +54,29 @@ int cli_zone(const char *name, struct isms_tz **ret)
 	return EXIT_OK;
 }
 
+int cli_period(const char *cmd, const char *text, const char *zone, int64_t now,
+	       struct isms_ctest_period *ret)
+{
+	struct isms_tz *tz = NULL;
+	int r, code;
+
+	code = cli_zone(zone, &tz);
+	if (code)
+		return code;
+	r = 0;
+	if (text)
+		r = isms_ctest_period_parse(text, tz, ret);
+	else
+		isms_ctest_period_of(ISMS_CTEST_MONTHLY, tz, now, ret);
+	isms_tz_free(tz);
+	if (r < 0)
+		return cli_usage(cmd,
+				 "'%s' is not a period (YYYY, YYYY-Qn, YYYY-MM, YYYY-Www, YYYY-MM-DD"
+				 " or FROM..TO)",
+				 text);
+	return EXIT_OK;
+}
+
 struct out_ctx {
 	struct cli *c;
 	struct out_table t;

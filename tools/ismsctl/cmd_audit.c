@@ -165,7 +165,6 @@ int cmd_audit_sample(struct cli *c, int argc, char **argv)
 	struct isms_audit_sample_opts o = {0};
 	struct isms_audit_sample smp = {0};
 	struct isms_ctest_period p;
-	struct isms_tz *tz = NULL;
 	uint64_t v;
 	bool drawn = false;
 	int r, code;
@@ -209,15 +208,9 @@ int cmd_audit_sample(struct cli *c, int argc, char **argv)
 			return cli_fail(r, "cannot draw a seed: %s", strerror(-r));
 		drawn = true;
 	}
-	code = cli_zone(zone, &tz);
+	code = cli_period("audit sample", period, zone, 0, &p);
 	if (code)
 		return code;
-	r = isms_ctest_period_parse(period, tz, &p);
-	isms_tz_free(tz);
-	if (r < 0)
-		return cli_usage("audit sample",
-				 "'%s' is not a period (YYYY, YYYY-Qn, YYYY-MM, YYYY-Www, YYYY-MM-DD or FROM..TO)",
-				 period);
 	o.control = control;
 	o.period = &p;
 	o.audit = audit;

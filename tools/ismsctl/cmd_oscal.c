@@ -15,7 +15,6 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 {
 	const char *model = NULL, *period = NULL, *out = NULL, *zone = NULL;
 	struct isms_ctest_period p;
-	struct isms_tz *tz = NULL;
 	int64_t now = (int64_t)time(NULL);
 	char *doc = NULL;
 	size_t len;
@@ -52,19 +51,9 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 		else
 			return cli_usage("oscal", "unknown argument '%s'", argv[i]);
 	}
-	code = cli_zone(zone, &tz);
+	code = cli_period("oscal", period, zone, now, &p);
 	if (code)
 		return code;
-	r = 0;
-	if (period)
-		r = isms_ctest_period_parse(period, tz, &p);
-	else
-		isms_ctest_period_of(ISMS_CTEST_MONTHLY, tz, now, &p);
-	isms_tz_free(tz);
-	if (r < 0)
-		return cli_usage("oscal",
-				 "'%s' is not a period (YYYY, YYYY-Qn, YYYY-MM, YYYY-Www, YYYY-MM-DD"
-				 " or FROM..TO)", period);
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;

@@ -46,7 +46,6 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	const char *period = NULL, *format = NULL, *out = NULL, *zone = NULL;
 	struct json_object *fig = NULL;
 	struct isms_ctest_period p;
-	struct isms_tz *tz = NULL;
 	bool dry_run = false;
 	char sha[65] = "", *doc = NULL;
 	size_t len = 0;
@@ -89,19 +88,9 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		format = c->fmt == OUT_JSON ? "json" : "md";
 	if (strcmp(format, "html") != 0 && strcmp(format, "md") != 0 && strcmp(format, "json") != 0)
 		return cli_usage("report", "--format takes html, md or json, not '%s'", format);
-	code = cli_zone(zone, &tz);
+	code = cli_period("report", period, zone, now, &p);
 	if (code)
 		return code;
-	r = 0;
-	if (period)
-		r = isms_ctest_period_parse(period, tz, &p);
-	else
-		isms_ctest_period_of(ISMS_CTEST_MONTHLY, tz, now, &p);
-	isms_tz_free(tz);
-	if (r < 0)
-		return cli_usage("report",
-				 "'%s' is not a period (YYYY, YYYY-Qn, YYYY-MM, YYYY-Www, YYYY-MM-DD"
-				 " or FROM..TO)", period);
 	code = -cli_open(c, !dry_run, false);
 	if (code)
 		return code;

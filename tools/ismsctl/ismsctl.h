@@ -4,6 +4,8 @@
 
 /* ismsctl's own commands, beside the common ones of cli.h. argv[0] is the command word. */
 
+#include <stdint.h>
+
 #include "cli.h"
 
 int cmd_init(struct cli *c, int argc, char **argv);
@@ -30,6 +32,14 @@ int cmd_assess_trend(struct cli *c, int argc, char **argv);
 /* The zone of local periods: @name, else $TZ, /etc/timezone, UTC; EXIT_OK or the code, printed. */
 struct isms_tz;
 int cli_zone(const char *name, struct isms_tz **ret);
+/*
+ * Period @text in zone @zone (as cli_zone()), or the month of @now when
+ * @text is NULL, into *ret: EXIT_OK, or the code of the message printed
+ * (a usage error of @cmd naming the forms).
+ */
+struct isms_ctest_period;
+int cli_period(const char *cmd, const char *text, const char *zone, int64_t now,
+	       struct isms_ctest_period *ret);
 
 /* cmd_nc.c: closing nonconformities on their effectiveness check. */
 int cmd_nc_close(struct cli *c, int argc, char **argv);
