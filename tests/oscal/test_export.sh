@@ -66,9 +66,38 @@ cp "$T/empty.json" "$OUT"
 is "$(js '"observations" in d["assessment-results"]["results"][0] or "findings" in d["assessment-results"]["results"][0]')" \
 	false "has neither observations nor findings"
 
+# --- the plan of action and milestones --------------------------------------------
+isms -q asset add --name web1 --type host --confidentiality high
+isms -q risk add --id R-1 --title "Leaked admin password" --asset web1 --likelihood frequent \
+	--impact considerable --impact-justification "test" --treatment mitigate
+isms -q risk add --id R-2 --title "Unpatched web server" --asset web1 --likelihood medium \
+	--impact considerable --impact-justification "test" --treatment mitigate
+isms -q measure add --title "MFA for admins" --risk R-1,R-2 --control 5.17 --due 2027-01-31
+isms -q measure add --title "Patch window" --risk R-2 --control 8.8 --status implemented
+isms -q nc add --title "Backups not tested" --risks R-2 --due 2027-02-28
+isms -q nc add --title "Old finding" --status closed --closed 2026-10-01
+isms oscal export poam --period 2026-11
+expect_rc 2 "poam takes no period"
+isms oscal export poam -o "$T/poam.json"
+expect_rc 0 "poam"
+cp "$T/poam.json" "$OUT"
+is "$(js '[i["title"] for i in d["plan-of-action-and-milestones"]["poam-items"]]')" \
+	'["control test no-denials failed over 2026-11", "Backups not tested", "MFA for admins"]' \
+	"an item per open nonconformity (the failing test opened one) and per measure not implemented, none for what is done or closed"
+is "$(js '[(r["props"][0]["value"], r["status"], len(r.get("remediations", []))) for r in d["plan-of-action-and-milestones"]["risks"]]')" \
+	'[["R-2", "remediating", 1], ["R-1", "remediating", 1]]' \
+	"the risks they treat, each with the open measure as its remediation"
+is "$(js 'd["plan-of-action-and-milestones"]["risks"][1]["remediations"][0]["tasks"][0]["timing"]["on-date"]["date"]')" \
+	"2027-01-31T00:00:00Z" "the measure's due date is its milestone"
+python3 -c '
+import re, sys
+u = re.findall(r"\"uuid\": *\"([0-9a-f-]+)\"", open(sys.argv[1]).read())
+print("unique" if len(u) == len(set(u)) else "repeated")' "$T/poam.json" >"$OUT"
+is "$(cat "$OUT")" unique "a measure for two risks still gives every UUID once"
+
 if oscal_validator; then
-	run $OSCAL_VALIDATE "$T/ar.json" "$T/empty.json"
-	expect_rc 0 "both validate against NIST's OSCAL 1.1.3 complete schema"
+	run $OSCAL_VALIDATE "$T/ar.json" "$T/empty.json" "$T/poam.json"
+	expect_rc 0 "all validate against NIST's OSCAL 1.1.3 complete schema"
 else
 	skip "no OSCAL validator here: $OSCAL_WHY"
 fi

@@ -22,7 +22,8 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 
 	HELP(argc, argv,
 	     "Usage: ismsctl oscal export assessment-results [--period P] [--tz ZONE]\n"
-	     "                                              [-o FILE]\n\n"
+	     "                                              [-o FILE]\n"
+	     "       ismsctl oscal export poam [-o FILE]\n\n"
 	     "The store's results as an OSCAL 1.1.3 JSON document (NIST's Open Security\n"
 	     "Controls Assessment Language), for GRC and audit tools:\n"
 	     "  assessment-results  one result for period P: the control test results of\n"
@@ -30,14 +31,21 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	     "                      the evidence rows tied to a control in it as\n"
 	     "                      observations with their collection time, row and\n"
 	     "                      chain hash.\n"
+	     "  poam                the plan of action and milestones: each measure not\n"
+	     "                      implemented and each nonconformity not closed as an\n"
+	     "                      item, the risks they treat with those measures as\n"
+	     "                      remediations and their due dates as milestones.\n"
 	     "P as for 'ismsctl assess' (default: the current month in ZONE).  UUIDs are\n"
 	     "derived from the store's id, so an export made again names the same things\n"
 	     "the same way.  -o writes FILE atomically instead of stdout.\n");
 	if (argc < 3 || strcmp(argv[1], "export") != 0)
 		return cli_usage("oscal", "oscal takes 'export MODEL'");
 	model = argv[2];
-	if (strcmp(model, "assessment-results") != 0)
-		return cli_usage("oscal", "unknown OSCAL model '%s' (assessment-results)", model);
+	if (strcmp(model, "plan-of-action-and-milestones") == 0)
+		model = "poam";
+	if (strcmp(model, "assessment-results") != 0 && strcmp(model, "poam") != 0)
+		return cli_usage("oscal", "unknown OSCAL model '%s' (assessment-results, poam)",
+				 model);
 	for (int i = 3; i < argc; i++) {
 		const char *v;
 
@@ -57,7 +65,10 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
-	r = isms_oscal_assessment_results(c->store, &p, now, &doc);
+	if (strcmp(model, "poam") == 0 && period)
+		return cli_usage("oscal", "poam is the register as it stands: it takes no --period");
+	r = strcmp(model, "poam") == 0 ? isms_oscal_poam(c->store, now, &doc) :
+					 isms_oscal_assessment_results(c->store, &p, now, &doc);
 	if (r < 0)
 		return cli_store_fail(c, r);
 	len = strlen(doc);
@@ -71,6 +82,7 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return cli_fail(r, "cannot write the %s: %s", model, strerror(-r));
 	if (!c->quiet && out)
-		fprintf(stderr, "%s: OSCAL %s of %s written to %s\n", cli_prog, model, p.label, out);
+		fprintf(stderr, "%s: OSCAL %s%s%s written to %s\n", cli_prog, model,
+			strcmp(model, "poam") ? " of " : "", strcmp(model, "poam") ? p.label : "", out);
 	return EXIT_OK;
 }

@@ -30,4 +30,14 @@
 int isms_oscal_assessment_results(struct isms_store *s, const struct isms_ctest_period *p,
 				  int64_t now, char **ret) __attribute__((warn_unused_result, nonnull));
 
+/*
+ * The plan of action and milestones of the register as it stands: a POA&M
+ * item for each measure not implemented (nor cancelled) and each
+ * nonconformity not closed, and the risks they treat as OSCAL risks whose
+ * remediations are their open measures, each measure's due date its
+ * milestone.  0 and *ret (malloc'd JSON text), or -errno.
+ */
+int isms_oscal_poam(struct isms_store *s, int64_t now, char **ret)
+	__attribute__((warn_unused_result, nonnull));
+
 #endif
