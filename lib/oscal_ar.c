@@ -68,6 +68,8 @@ int oscal_metadata(struct oscal_ctx *x, const char *title, const char *version, 
 	json_object_object_add(m, "version", json_object_new_string(version));
 	json_object_object_add(m, "oscal-version", json_object_new_string(ISMS_OSCAL_VERSION));
 	r = isms_setting_get(x->s, "organisation", &org);
+	if (r == -ENOENT)
+		r = 0; /* no organisation named yet: no party for it */
 	if (r >= 0)
 		r = oscal_uuid(x, "party", "organisation", uuid);
 	if (r >= 0 && org && org[0]) {

@@ -290,6 +290,10 @@ int isms_oscal_poam(struct isms_store *s, int64_t now, char **ret)
 				json_object_array_add(risks, ro.risk);
 		}
 	}
+	if (r >= 0 && json_object_array_length(p.items) == 0)
+		r = store_seterr(s, -ENODATA,
+				 "nothing is open (no measure to implement, no nonconformity to"
+				 " close): an OSCAL plan of action has at least one item");
 	if (r >= 0)
 		r = oscal_uuid(&x, "plan-of-action-and-milestones", "register", uuid);
 	if (r >= 0)

@@ -155,6 +155,9 @@ show "The report to the board, one self-contained HTML file (open it in a browse
 	report --format html -o "$D/report.html"
 step "The same report for email (the first lines)" "ismsctl report --format md --dry-run"
 "$ISMSCTL" report --format md --dry-run | head -n 40
+show "OSCAL for the GRC tool: the system security plan" oscal export ssp -o "$D/ssp.json"
+show "the month's assessment results" oscal export assessment-results -o "$D/assessment-results.json"
+show "and the plan of action and milestones" oscal export poam -o "$D/poam.json"
 show "Evidence chain" verify
 
 # --- The data protection officer's side: a store of its own. ---------------------

@@ -23,6 +23,7 @@ fi
 run sh "$SRC/tools/demo-run.sh" "$ISMSCTL" "$PAM_ISMS_SO" "$T/demo" "$DPMSCTL" "$AUDISP_ISMS"
 expect_rc 0 "the demo runs to the end"
 cp "$OUT" "$T/demo.out"
+cp "$ERR" "$T/demo.err"
 out_has "93 Annex A controls, 47 threats" "catalogues loaded"
 out_has "imported 'data/demo/org.json'" "demo organisation imported"
 out_has "Inherent risk matrix" "risk matrix shown"
@@ -51,6 +52,15 @@ out_has "120000.00  26900.00   88800.00    4300.00" "a measure for two risks cou
 out_has "TR-1 ISO 27001 lead implementer (until 2028-03-13)  yes" "competence: the security officer's training"
 out_has "login reviewed with tkoch: planned maintenance" "the incident's timeline"
 out_has "## Decisions asked of management" "the board report for email"
+. "$SRC/tests/oscal/ajv.sh"
+if oscal_validator; then
+	run $OSCAL_VALIDATE "$T/demo/ssp.json" "$T/demo/assessment-results.json" "$T/demo/poam.json"
+	expect_rc 0 "the demo's three OSCAL documents validate against NIST's 1.1.3 schema"
+	cp "$T/demo.out" "$OUT"
+	cp "$T/demo.err" "$ERR"
+else
+	skip "no OSCAL validator here: $OSCAL_WHY"
+fi
 if grep -Eq '^R-1 .* no$' "$T/demo.out" && grep -Eq '^R-8 .*accept +no$' "$T/demo.out"; then
 	ok "risk list: R-1 not acceptable (its measure not implemented), R-8 not (acceptance expired)"
 else

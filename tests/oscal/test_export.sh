@@ -10,6 +10,13 @@ command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
 
 isms init -q
 isms -q setting set organisation "Example GmbH"
+isms oscal export poam
+expect_rc 1 "nothing open yet: no plan of action"
+err_has "nothing is open (no measure to implement, no nonconformity to close)" "and says why"
+isms oscal export ssp
+expect_rc 1 "no control decided yet: no system security plan"
+err_has "no control is decided in the SoA yet" "and says why"
+
 isms -q test add --name no-denials --title "No denied logins" --control 5.15 \
 	--rule "count kind=access.deny max=0"
 isms -q test add --name logins-seen --title "Logins are recorded" --control 8.15 \
@@ -95,8 +102,39 @@ u = re.findall(r"\"uuid\": *\"([0-9a-f-]+)\"", open(sys.argv[1]).read())
 print("unique" if len(u) == len(set(u)) else "repeated")' "$T/poam.json" >"$OUT"
 is "$(cat "$OUT")" unique "a measure for two risks still gives every UUID once"
 
+# --- the system security plan ------------------------------------------------------
+isms -q person add --name mia --full-name "Mia Meyer" --role management
+isms -q person add --name sofia --role security_officer,risk_owner --email sofia@example.org
+isms -q person add --name olaf --role management --active-until 2020-01-01
+isms -q scope add --name it-ops --statement "IT operations of the head office" \
+	--boundaries "the data room and the hosts in it"
+isms -q asset add --name payroll --type information --confidentiality very_high
+isms -q asset set web1 --owner sofia
+isms -q control set 5.17 --applicable yes --status partial --justification "R-1"
+isms -q control set 7.4 --applicable no --justification "no premises of our own"
+isms oscal export ssp -o "$T/ssp.json"
+expect_rc 0 "ssp"
+cp "$T/ssp.json" "$OUT"
+is "$(js 'd["system-security-plan"]["system-characteristics"]["system-name"]')" it-ops "the scope is the system"
+is "$(js 'd["system-security-plan"]["system-characteristics"]["authorization-boundary"]["description"]')" \
+	"it-ops: the data room and the hosts in it" "its boundaries the authorisation boundary"
+is "$(js '[(c["type"], c["title"]) for c in d["system-security-plan"]["system-implementation"]["components"]]')" \
+	'[["this-system", "The information domain in scope"], ["system", "web1"]]' \
+	"the system and each host as components"
+is "$(js '[t["title"] for t in d["system-security-plan"]["system-characteristics"]["system-information"]["information-types"]]')" \
+	'["payroll"]' "information assets as information types"
+is "$(js 'd["system-security-plan"]["system-characteristics"]["security-impact-level"]["security-objective-confidentiality"]')" \
+	very_high "the highest confidentiality requirement"
+is "$(js 'sorted((r["control-id"], r["by-components"][0]["implementation-status"]["state"]) for r in d["system-security-plan"]["control-implementation"]["implemented-requirements"])')" \
+	'[["A.5.17", "partial"], ["A.7.4", "not-applicable"]]' \
+	"each control the SoA decided, with its status; undecided ones are not claimed"
+is "$(js '[p["name"] for p in d["system-security-plan"]["metadata"]["parties"]]')" \
+	'["Example GmbH", "Mia Meyer", "sofia"]' "the organisation and the active people as parties"
+is "$(js '[(r["role-id"], len(r["party-uuids"])) for r in d["system-security-plan"]["metadata"]["responsible-parties"]]')" \
+	'[["management", 1], ["security_officer", 1], ["risk_owner", 1]]' "who holds each role"
+
 if oscal_validator; then
-	run $OSCAL_VALIDATE "$T/ar.json" "$T/empty.json" "$T/poam.json"
+	run $OSCAL_VALIDATE "$T/ar.json" "$T/empty.json" "$T/poam.json" "$T/ssp.json"
 	expect_rc 0 "all validate against NIST's OSCAL 1.1.3 complete schema"
 else
 	skip "no OSCAL validator here: $OSCAL_WHY"

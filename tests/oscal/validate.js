@@ -21,7 +21,7 @@ try {
 	console.error('validate.js: ' + process.argv[2] + ': ' + e.message);
 	process.exit(2);
 }
-const ajv = new Ajv({ allErrors: false, strict: false, unicodeRegExp: true });
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: true });
 addFormats(ajv);
 const validate = ajv.compile(schema);
 let bad = 0;
@@ -38,7 +38,11 @@ for (const file of process.argv.slice(3)) {
 	} else {
 		bad++;
 		console.log('invalid ' + file);
-		for (const err of validate.errors.slice(0, 5))
+		// the deepest first: the complete schema's oneOf over every model
+		// reports the models not meant at the root, which say nothing
+		const errs = validate.errors.slice().sort((a, b) =>
+			b.instancePath.split('/').length - a.instancePath.split('/').length);
+		for (const err of errs.slice(0, 5))
 			console.log('  ' + (err.instancePath || '/') + ': ' + err.message);
 	}
 }

@@ -23,7 +23,7 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	HELP(argc, argv,
 	     "Usage: ismsctl oscal export assessment-results [--period P] [--tz ZONE]\n"
 	     "                                              [-o FILE]\n"
-	     "       ismsctl oscal export poam [-o FILE]\n\n"
+	     "       ismsctl oscal export ssp|poam [-o FILE]\n\n"
 	     "The store's results as an OSCAL 1.1.3 JSON document (NIST's Open Security\n"
 	     "Controls Assessment Language), for GRC and audit tools:\n"
 	     "  assessment-results  one result for period P: the control test results of\n"
@@ -31,6 +31,10 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	     "                      the evidence rows tied to a control in it as\n"
 	     "                      observations with their collection time, row and\n"
 	     "                      chain hash.\n"
+	     "  ssp                 the system security plan: the scope as the system, its\n"
+	     "                      hosts, services and applications as components, the\n"
+	     "                      people in the ISMS roles as parties, each control the\n"
+	     "                      SoA decided with its status, measures and role.\n"
 	     "  poam                the plan of action and milestones: each measure not\n"
 	     "                      implemented and each nonconformity not closed as an\n"
 	     "                      item, the risks they treat with those measures as\n"
@@ -43,8 +47,11 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	model = argv[2];
 	if (strcmp(model, "plan-of-action-and-milestones") == 0)
 		model = "poam";
-	if (strcmp(model, "assessment-results") != 0 && strcmp(model, "poam") != 0)
-		return cli_usage("oscal", "unknown OSCAL model '%s' (assessment-results, poam)",
+	if (strcmp(model, "system-security-plan") == 0)
+		model = "ssp";
+	if (strcmp(model, "assessment-results") != 0 && strcmp(model, "poam") != 0 &&
+	    strcmp(model, "ssp") != 0)
+		return cli_usage("oscal", "unknown OSCAL model '%s' (ssp, assessment-results, poam)",
 				 model);
 	for (int i = 3; i < argc; i++) {
 		const char *v;
@@ -65,9 +72,11 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
-	if (strcmp(model, "poam") == 0 && period)
-		return cli_usage("oscal", "poam is the register as it stands: it takes no --period");
+	if (strcmp(model, "assessment-results") != 0 && period)
+		return cli_usage("oscal", "%s is the register as it stands: it takes no --period",
+				 model);
 	r = strcmp(model, "poam") == 0 ? isms_oscal_poam(c->store, now, &doc) :
+	    strcmp(model, "ssp") == 0  ? isms_oscal_ssp(c->store, now, &doc) :
 					 isms_oscal_assessment_results(c->store, &p, now, &doc);
 	if (r < 0)
 		return cli_store_fail(c, r);
@@ -83,6 +92,7 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 		return cli_fail(r, "cannot write the %s: %s", model, strerror(-r));
 	if (!c->quiet && out)
 		fprintf(stderr, "%s: OSCAL %s%s%s written to %s\n", cli_prog, model,
-			strcmp(model, "poam") ? " of " : "", strcmp(model, "poam") ? p.label : "", out);
+			period || strcmp(model, "assessment-results") == 0 ? " of " : "",
+			strcmp(model, "assessment-results") == 0 ? p.label : "", out);
 	return EXIT_OK;
 }

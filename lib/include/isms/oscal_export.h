@@ -35,9 +35,22 @@ int isms_oscal_assessment_results(struct isms_store *s, const struct isms_ctest_
  * item for each measure not implemented (nor cancelled) and each
  * nonconformity not closed, and the risks they treat as OSCAL risks whose
  * remediations are their open measures, each measure's due date its
- * milestone.  0 and *ret (malloc'd JSON text), or -errno.
+ * milestone.  0 and *ret (malloc'd JSON text), -ENODATA when nothing is
+ * open (OSCAL wants at least one item), or -errno.
  */
 int isms_oscal_poam(struct isms_store *s, int64_t now, char **ret)
+	__attribute__((warn_unused_result, nonnull));
+
+/*
+ * The system security plan of the register as it stands: the scope as the
+ * system, its hosts, services and applications as components (with their
+ * protection requirements and owners), its information assets as
+ * information types, the people holding the ISMS roles as parties, and each
+ * control the SoA decided as an implemented requirement with its status,
+ * measures and responsible role.  0 and *ret (malloc'd JSON text),
+ * -ENODATA while the SoA decides no control, or -errno.
+ */
+int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 	__attribute__((warn_unused_result, nonnull));
 
 #endif
