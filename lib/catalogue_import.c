@@ -236,22 +236,30 @@ static const char *href_of(const struct isms_oscal_doc *d, const char *href)
 	return href;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 static int put_profile(struct isms_store *s, int64_t cat, const struct isms_oscal_doc *d)
 {
 	sqlite3_stmt *st = NULL;
 	int r = store_prepare(s,
-			      "INSERT INTO catalogue_import (href, include, exclude, catalogue,"
-			      " include_all) VALUES (?1, ?2, ?3, ?4, ?5)",
+			      "INSERT INTO catalogue_import (href, file, include, exclude, catalogue,"
+			      " include_all) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			      &st);
 
 	for (size_t i = 0; r >= 0 && i < d->n_imports; i++) {
 		const struct isms_oscal_import *im = &d->imports[i];
 		char *inc = selectors_json(im->include, im->n_include);
 		char *exc = selectors_json(im->exclude, im->n_exclude);
-		const char *v[] = {href_of(d, im->href), inc, exc};
+		const char *href = href_of(d, im->href);
+		const char *v[] = {href, base_name(href), inc, exc};
 		int64_t iv[] = {cat, im->include_all};
 
-		r = inc && exc ? run(s, st, v, 3, iv, 2) : -ENOMEM;
+		r = inc && exc ? run(s, st, v, 4, iv, 2) : -ENOMEM;
 		free(inc);
 		free(exc);
 	}
@@ -321,8 +329,9 @@ static int append_evidence(struct isms_store *s, const char *at, const char *nam
 	return r;
 }
 
-int isms_catalogue_import(struct isms_store *s, const char *name, const char *buf, size_t len,
-			  bool replace, int64_t now, struct isms_catalogue_counts *ret_counts)
+int isms_catalogue_import(struct isms_store *s, const char *name, const char *file,
+			  const char *buf, size_t len, bool replace, int64_t now,
+			  struct isms_catalogue_counts *ret_counts)
 {
 	struct isms_catalogue_counts n = {0};
 	struct isms_oscal_doc *d = NULL;
@@ -371,14 +380,14 @@ int isms_catalogue_import(struct isms_store *s, const char *name, const char *bu
 	if (r >= 0)
 		r = store_prepare(s,
 				  "INSERT INTO catalogue (name, kind, uuid, title, version, oscal_version,"
-				  " sha256, imported_at, imported_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-				  " ?7, ?8, ?9)",
+				  " sha256, imported_at, imported_by, file) VALUES (?1, ?2, ?3, ?4, ?5,"
+				  " ?6, ?7, ?8, ?9, ?10)",
 				  &st);
 	if (r >= 0) {
 		const char *v[] = {name, kind, d->uuid, d->title, d->version, d->oscal_version,
-				   sha, at, by[0] ? by : NULL};
+				   sha, at, by[0] ? by : NULL, file ? base_name(file) : NULL};
 
-		r = run(s, st, v, 9, NULL, 0);
+		r = run(s, st, v, 10, NULL, 0);
 	}
 	cat = sqlite3_last_insert_rowid(s->db);
 	n.groups = d->n_groups;

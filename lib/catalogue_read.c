@@ -9,7 +9,7 @@
 #define COL(st, i) ((const char *)sqlite3_column_text((st), (i)))
 
 static const char SQL_INFO[] =
-	"SELECT c.name, c.kind, c.uuid, c.title, c.version, c.oscal_version, c.sha256,"
+	"SELECT c.name, c.kind, c.uuid, c.title, c.version, c.oscal_version, c.file, c.sha256,"
 	" c.imported_at, c.imported_by,"
 	" (SELECT count(*) FROM catalogue_group g WHERE g.catalogue = c.pk),"
 	" (SELECT count(*) FROM catalogue_control k WHERE k.catalogue = c.pk),"
@@ -28,9 +28,9 @@ static int info(struct isms_store *s, const char *name,
 	while (r >= 0 && (r = store_step_row(s, st)) == 1) {
 		const struct isms_catalogue_info c = {
 			COL(st, 0), COL(st, 1), COL(st, 2), COL(st, 3), COL(st, 4), COL(st, 5),
-			COL(st, 6), COL(st, 7), COL(st, 8), sqlite3_column_int64(st, 9),
+			COL(st, 6), COL(st, 7), COL(st, 8), COL(st, 9),
 			sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11),
-			sqlite3_column_int64(st, 12)};
+			sqlite3_column_int64(st, 12), sqlite3_column_int64(st, 13)};
 
 		found = 1;
 		r = cb(&c, userdata);

@@ -400,7 +400,10 @@ static const char *const m16[] = {
 
 /*
  * 17: OSCAL catalogues, profiles and mappings imported by name (the BSI's
- * Grundschutz++).  They stand beside the Annex A register, not in it: a
+ * Grundschutz++).  A catalogue keeps the name of the file it came from and
+ * a profile's import the name of the file it asks for: that is how a
+ * profile finds the catalogues it selects from.  They stand beside the
+ * Annex A register, not in it: a
  * catalogue's controls are reference text, not decisions.  A row goes with
  * its catalogue (ON DELETE CASCADE), so a replacement is a delete and an
  * insert in one transaction.
@@ -410,8 +413,9 @@ static const char *const m17[] = {
 	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	"  kind TEXT NOT NULL CHECK (kind IN ('catalog', 'profile', 'mapping')),"
 	"  uuid TEXT NOT NULL, title TEXT NOT NULL, version TEXT, oscal_version TEXT,"
-	"  sha256 TEXT NOT NULL, imported_at TEXT NOT NULL, imported_by TEXT) STRICT;",
+	"  file TEXT, sha256 TEXT NOT NULL, imported_at TEXT NOT NULL, imported_by TEXT) STRICT;",
 	"CREATE INDEX catalogue_uuid ON catalogue(uuid);",
+	"CREATE INDEX catalogue_file ON catalogue(file);",
 	"CREATE TABLE catalogue_group ("
 	"  pk INTEGER PRIMARY KEY,"
 	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
@@ -429,7 +433,7 @@ static const char *const m17[] = {
 	"CREATE TABLE catalogue_import ("
 	"  pk INTEGER PRIMARY KEY,"
 	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
-	"  href TEXT NOT NULL, include_all INTEGER NOT NULL,"
+	"  href TEXT NOT NULL, file TEXT NOT NULL, include_all INTEGER NOT NULL,"
 	"  include TEXT NOT NULL, exclude TEXT NOT NULL) STRICT;",
 	"CREATE INDEX catalogue_import_catalogue ON catalogue_import(catalogue);",
 	"CREATE TABLE catalogue_mapping ("

@@ -61,12 +61,26 @@ isms catalogue show nothing
 expect_rc 3 "an unknown catalogue"
 err_has "no catalogue 'nothing' (see 'ismsctl catalogue list')" "is named"
 
+# --- a profile's controls, from the catalogues imported ---------------------------------
+isms --json catalogue show Grundschutz-profile --controls
+expect_rc 0 "a profile's controls"
+is "$(js 'sorted(set(k["catalogue"] for k in d)) + [len(d)]')" '["gspp-methodik", 95]' \
+	"Methodik whole: the risk management catalogue is not imported yet"
+err_has "warning: import '../catalogs/Kernel/BSI-Stand-der-Technik-Kernel-G0-catalog.json' names no imported catalogue, ignoring" \
+	"the Kernel G0 file it names is not there"
+isms -q catalogue import "$D/BSI-Anforderungen-zum-Risikomanagement-catalog.json" --name risk
+isms --json catalogue show Grundschutz-profile --controls
+is "$(js '[k["id"] for k in d if k["catalogue"] == "risk"]')" \
+	'["RISK.1.1", "RISK.1.3", "RISK.1.5", "RISK.1.10"]' "then four of its controls, by id"
+isms --json catalogue show gspp-kernel
+is "$(js 'd["file"]')" "BSI-Stand-der-Technik-Kernel-catalog.json" "a catalogue keeps its file's name"
+
 isms verify
 expect_rc 0 "the chain is intact"
 rows=$(sed -n 's/^evidence chain intact: \([0-9]*\) rows.*/\1/p' "$OUT")
 isms --json evidence list --kind catalogue.imported
 is "$(js '[e["subject"] for e in d]')" \
-	'["gspp-kernel", "gspp-methodik", "Grundschutz-profile", "iso-to-gspp"]' \
+	'["gspp-kernel", "gspp-methodik", "Grundschutz-profile", "iso-to-gspp", "risk"]' \
 	"one evidence row per import"
 
 # --- refused, and nothing written ------------------------------------------------------

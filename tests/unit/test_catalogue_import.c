@@ -40,13 +40,14 @@ static int import_file(struct isms_store *s, const char *name, const char *file,
 {
 	size_t len;
 	char *buf = bsi_file(file, &len);
-	int r = isms_catalogue_import(s, name, buf, len, replace, 1800000000, n);
+	int r = isms_catalogue_import(s, name, file, buf, len, replace, 1800000000, n);
 
 	free(buf);
 	return r;
 }
 
-static int import_text(struct isms_store *s, const char *name, const char *sq, bool replace)
+static int import_named(struct isms_store *s, const char *name, const char *file, const char *sq,
+			bool replace)
 {
 	char *json = strdup(sq);
 	int r;
@@ -55,9 +56,15 @@ static int import_text(struct isms_store *s, const char *name, const char *sq, b
 	for (char *p = json; *p; p++)
 		if (*p == '\'')
 			*p = '"';
-	r = isms_catalogue_import(s, name, json, strlen(json), replace, 1800000000, NULL);
+	r = isms_catalogue_import(s, name, file, json, strlen(json), replace, 1800000000,
+				  NULL);
 	free(json);
 	return r;
+}
+
+static int import_text(struct isms_store *s, const char *name, const char *sq, bool replace)
+{
+	return import_named(s, name, NULL, sq, replace);
 }
 
 #define CAT(body)                                                                          \
@@ -224,7 +231,7 @@ static void t_refused(void **state)
 	char *buf = bsi_file(METHODIK, &len);
 
 	/* truncated */
-	refused(fx, isms_catalogue_import(fx->s, "cut", buf, len / 2, false, 1800000000, NULL),
+	refused(fx, isms_catalogue_import(fx->s, "cut", NULL, buf, len / 2, false, 1800000000, NULL),
 		-EINVAL, "not an OSCAL catalog, profile or mapping", rows);
 	free(buf);
 	/* another model */
@@ -281,6 +288,90 @@ static void t_replace(void **state)
 	assert_intact(fx->s);
 }
 
+struct picked {
+	int n, risk, methodik, other, unresolved;
+	char ids[512];
+};
+
+static int picked_cb(const char *catalogue, const char *id, const char *title, void *ud)
+{
+	struct picked *p = ud;
+	size_t len = strlen(p->ids);
+
+	(void)title;
+	p->n++;
+	if (strcmp(catalogue, "risk") == 0)
+		p->risk++;
+	else if (strcmp(catalogue, "gspp-methodik") == 0)
+		p->methodik++;
+	else
+		p->other++;
+	snprintf(p->ids + len, sizeof(p->ids) - len, "%s%s", len ? "," : "", id);
+	return 0;
+}
+
+static int unresolved_cb(const char *href, void *ud)
+{
+	struct picked *p = ud;
+
+	(void)href;
+	p->unresolved++;
+	return 0;
+}
+
+static void t_resolve_bsi(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct picked p = {0};
+
+	assert_int_equal(import_file(fx->s, "gspp-methodik", METHODIK, false, NULL), 0);
+	assert_int_equal(import_file(fx->s, "risk",
+				     "BSI-Anforderungen-zum-Risikomanagement-catalog.json", false,
+				     NULL),
+			 0);
+	assert_int_equal(import_file(fx->s, "gspp-profile", PROFILE, false, NULL), 0);
+	assert_int_equal(isms_catalogue_resolve(fx->s, "gspp-profile", picked_cb, unresolved_cb, &p),
+			 0);
+	/* Methodik whole, four of risk management's, and the Kernel G0 file is not there */
+	assert_int_equal(p.methodik, 95);
+	assert_int_equal(p.risk, 4);
+	assert_int_equal(p.other, 0);
+	assert_int_equal(p.unresolved, 1);
+	assert_int_equal(isms_catalogue_resolve(fx->s, "risk", picked_cb, NULL, &p), -EINVAL);
+	assert_int_equal(isms_catalogue_resolve(fx->s, "none", picked_cb, NULL, &p), -ENOENT);
+}
+
+static void t_resolve_selectors(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct picked p = {0};
+
+	assert_int_equal(import_named(fx->s, "small", "dir/small.json",
+				      CAT("'controls':[{'id':'a-1','title':'A','controls':"
+					  "[{'id':'a-1.1','title':'A1','controls':"
+					  "[{'id':'a-1.1.1','title':'A11'}]}]},"
+					  "{'id':'a-2','title':'B'},{'id':'b-1','title':'C'},"
+					  "{'id':'c-1','title':'D','controls':[{'id':'c-1.1','title':'D1'}]}]"),
+				      false),
+			 0);
+	assert_int_equal(
+		import_text(fx->s, "prof",
+			    "{'profile':{'uuid':'58d876a3-04d3-474e-a02f-be949c2a0a62',"
+			    "'metadata':{'title':'P','oscal-version':'1.1.3'},"
+			    "'imports':[{'href':'../x/small.json','include-controls':["
+			    "{'with-ids':['a-1'],'with-child-controls':'yes'},"
+			    "{'matching':[{'pattern':'b-*'}]},{'with-ids':['c-1']}],"
+			    "'exclude-controls':[{'with-ids':['a-1.1.1']}]},"
+			    "{'href':'https://example.org/none.json','include-all':{}}]}}",
+			    false),
+		0);
+	if (isms_catalogue_resolve(fx->s, "prof", picked_cb, unresolved_cb, &p) < 0)
+		fail_msg("%s", isms_store_errmsg(fx->s));
+	/* children followed where asked, not for c-1; the excluded one out; the glob */
+	assert_string_equal(p.ids, "a-1,a-1.1,b-1,c-1");
+	assert_int_equal(p.unresolved, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +379,8 @@ int main(void)
 		STORE_TEST(t_control),
 		STORE_TEST(t_refused),
 		STORE_TEST(t_replace),
+		STORE_TEST(t_resolve_bsi),
+		STORE_TEST(t_resolve_selectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

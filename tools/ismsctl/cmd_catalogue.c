@@ -70,7 +70,7 @@ static int import(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, true, false);
 	if (code)
 		goto out;
-	r = isms_catalogue_import(c->store, name, buf, len, replace, (int64_t)time(NULL), &n);
+	r = isms_catalogue_import(c->store, name, file, buf, len, replace, (int64_t)time(NULL), &n);
 	if (r < 0) {
 		code = cli_store_fail(c, r);
 		goto out;
@@ -86,13 +86,14 @@ out:
 
 static const char *const info_cols[] = {"name", "kind", "title", "version", "controls",
 					"imported_at", "uuid", "oscal_version", "sha256",
-					"imported_by", "groups", "imports", "maps"};
+					"imported_by", "groups", "imports", "maps", "file"};
+#define INFO_COLS  14
 #define INFO_BRIEF 6 /* the columns of a list without --all */
 
 static int info_row(const struct isms_catalogue_info *i, void *ud)
 {
 	char num[4][24];
-	const char *row[13];
+	const char *row[INFO_COLS];
 
 	snprintf(num[0], sizeof(num[0]), "%lld", (long long)i->controls);
 	snprintf(num[1], sizeof(num[1]), "%lld", (long long)i->groups);
@@ -111,6 +112,7 @@ static int info_row(const struct isms_catalogue_info *i, void *ud)
 	row[10] = num[1];
 	row[11] = num[2];
 	row[12] = num[3];
+	row[13] = i->file;
 	return out_table_add(ud, row);
 }
 
@@ -127,7 +129,7 @@ static int info_table(struct out_table *t, size_t ncols)
 static int list(struct cli *c, int argc, char **argv)
 {
 	struct out_table t;
-	size_t ncols = c->all || c->fmt != OUT_TABLE ? 13 : INFO_BRIEF;
+	size_t ncols = c->all || c->fmt != OUT_TABLE ? INFO_COLS : INFO_BRIEF;
 	int r, code;
 
 	HELP(argc, argv,
@@ -224,6 +226,44 @@ out:
 	return r;
 }
 
+static int selected_row(const char *catalogue, const char *id, const char *title, void *ud)
+{
+	const char *row[3] = {catalogue, id, title};
+
+	return out_table_add(ud, row);
+}
+
+static int unresolved(const char *href, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "%s: warning: import '%s' names no imported catalogue, ignoring\n",
+		cli_prog, href);
+	return 0;
+}
+
+/* A profile's controls: those it selects from the catalogues imported. */
+static int show_selected(struct cli *c, const char *name)
+{
+	static const char *const cols[] = {"catalogue", "id", "title"};
+	struct out_table t;
+	int r = out_table_init(&t, 3);
+
+	for (size_t k = 0; r >= 0 && k < 3; k++)
+		r = out_table_set_col(&t, k, cols[k], OT_TEXT);
+	if (r >= 0)
+		r = isms_catalogue_resolve(c->store, name, selected_row, unresolved, &t);
+	if (r >= 0)
+		r = out_print(stdout, c->fmt, &t);
+	out_table_release(&t);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
+static int kind_cb(const struct isms_catalogue_info *i, void *ud)
+{
+	*(bool *)ud = strcmp(i->kind, "profile") == 0;
+	return 0;
+}
+
 static int show(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *id = NULL;
@@ -237,7 +277,10 @@ static int show(struct cli *c, int argc, char **argv)
 	     "Usage: ismsctl catalogue show NAME [--controls | --control ID]\n\n"
 	     "The imported document NAME: its kind, title, version, uuid, SHA-256 and\n"
 	     "counts.  --controls lists its controls in document order (id, title,\n"
-	     "class, group; --all and --json every field); --control ID shows one with\n"
+	     "class, group; --all and --json every field), or for a profile the\n"
+	     "controls it selects from the catalogues imported so far (found by the\n"
+	     "file name its import names, or by uuid; a warning names each import that\n"
+	     "finds none).  --control ID shows one with\n"
 	     "its group, parent, statement, guidance, the BSI's sec_level,\n"
 	     "effort_level, modal_verb and target_object_categories, and every\n"
 	     "property with where it was given (on the control or its statement).\n");
@@ -254,13 +297,22 @@ static int show(struct cli *c, int argc, char **argv)
 	if (code)
 		return code;
 	if (!controls && !id) {
-		r = info_table(&t, 13);
+		r = info_table(&t, INFO_COLS);
 		if (r >= 0)
 			r = isms_catalogue_get(c->store, name, info_row, &t);
 		if (r >= 0)
 			r = out_print_record(stdout, c->fmt, &t, 0);
 		out_table_release(&t);
 		return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+	}
+	if (controls) {
+		bool profile = false;
+
+		r = isms_catalogue_get(c->store, name, kind_cb, &profile);
+		if (r < 0)
+			return cli_store_fail(c, r);
+		if (profile)
+			return show_selected(c, name);
 	}
 	{
 		size_t ncols = id || c->all || c->fmt != OUT_TABLE ? 14 : CONTROL_BRIEF;

@@ -23,7 +23,8 @@ struct isms_catalogue_counts {
 
 /*
  * Read the @len bytes at @buf with isms_oscal_parse() and store the document
- * as @name (letters, digits, '.', '_', '-'; at most ISMS_CATALOGUE_NAME_MAX
+ * as @name, read from @file (may be NULL; its last path component is kept,
+ * for profiles that import it by file name) (letters, digits, '.', '_', '-'; at most ISMS_CATALOGUE_NAME_MAX
  * bytes) in one transaction with one evidence row of kind
  * catalogue.imported (name, kind, uuid, sha256, counts).  A name already
  * imported is refused unless @replace, which replaces it in the same
@@ -32,12 +33,13 @@ struct isms_catalogue_counts {
  * isms_store_errmsg()), -EFBIG, -EEXIST (imported already), -EROFS, -EIO,
  * -ENOMEM.  On failure the store is as it was.
  */
-int isms_catalogue_import(struct isms_store *s, const char *name, const char *buf, size_t len,
-			  bool replace, int64_t now, struct isms_catalogue_counts *ret_counts)
-	__attribute__((warn_unused_result, nonnull(1, 2, 3)));
+int isms_catalogue_import(struct isms_store *s, const char *name, const char *file,
+			  const char *buf, size_t len, bool replace, int64_t now,
+			  struct isms_catalogue_counts *ret_counts)
+	__attribute__((warn_unused_result, nonnull(1, 2, 4)));
 
 struct isms_catalogue_info {
-	const char *name, *kind, *uuid, *title, *version, *oscal_version, *sha256;
+	const char *name, *kind, *uuid, *title, *version, *oscal_version, *file, *sha256;
 	const char *imported_at, *imported_by;
 	int64_t groups, controls, imports, maps;
 };
@@ -67,5 +69,21 @@ struct isms_catalogue_control {
 int isms_catalogue_controls(struct isms_store *s, const char *name, const char *id,
 			    int (*cb)(const struct isms_catalogue_control *c, void *userdata),
 			    void *userdata) __attribute__((warn_unused_result, nonnull(1, 2, 4)));
+
+/*
+ * The controls profile @name selects from the catalogues imported so far,
+ * import by import, to @cb with the catalogue's name: an import names a
+ * catalogue by its file name (the last component of its href, through the
+ * back matter) or its uuid; include-all, with-ids and matching (globs),
+ * with-child-controls following nested controls; exclude-controls (with-ids
+ * and matching) taken out.  @unresolved (may be NULL) is called with the
+ * href of each import that names no imported catalogue.  0, -ENOENT or
+ * -EINVAL (not a profile), with the message kept, or -errno.
+ */
+int isms_catalogue_resolve(struct isms_store *s, const char *name,
+			   int (*cb)(const char *catalogue, const char *id, const char *title,
+				     void *userdata),
+			   int (*unresolved)(const char *href, void *userdata), void *userdata)
+	__attribute__((warn_unused_result, nonnull(1, 2, 3)));
 
 #endif
