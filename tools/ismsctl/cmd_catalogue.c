@@ -280,10 +280,10 @@ static int show(struct cli *c, int argc, char **argv)
 	     "class, group; --all and --json every field), or for a profile the\n"
 	     "controls it selects from the catalogues imported so far (found by the\n"
 	     "file name its import names, or by uuid; a warning names each import that\n"
-	     "finds none).  --control ID shows one with\n"
-	     "its group, parent, statement, guidance, the BSI's sec_level,\n"
-	     "effort_level, modal_verb and target_object_categories, and every\n"
-	     "property with where it was given (on the control or its statement).\n");
+	     "finds none).  --control ID shows one with its group, parent, statement,\n"
+	     "guidance, the BSI's sec_level, effort_level, modal_verb and\n"
+	     "target_object_categories, and every property with where it was given\n"
+	     "(on the control or its statement).\n");
 	if (argc > 1 && argv[1][0] != '-')
 		name = argv[1];
 	if (!name)
