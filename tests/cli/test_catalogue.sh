@@ -122,6 +122,16 @@ unchanged "second import"
 isms catalogue import "$T/cut.json" --name gspp-methodik --replace
 expect_rc 5 "a broken replacement is refused"
 unchanged "broken replacement"
+python3 -c 'print("{\"catalog\":" + "[" * 100000 + "]" * 100000 + "}")' >"$T/deep.json"
+isms catalogue import "$T/deep.json" --name deep
+expect_rc 5 "nesting beyond the reader's depth is refused"
+unchanged "deep nesting"
+head -c 17000000 /dev/zero >"$T/huge.json"
+isms catalogue import "$T/huge.json" --name huge
+expect_rc 5 "a file over 16 MiB is refused"
+err_has "cannot read '$T/huge.json'" "before it is parsed"
+unchanged "huge file"
+rm -f "$T/huge.json"
 isms catalogue import "$T/nonexistent.json"
 expect_rc 3 "a missing file"
 isms catalogue import "$D/Grundschutz++-profile.json" --name "a b"
