@@ -2,6 +2,7 @@
 /* Reading the imported OSCAL documents back: which there are, and their controls. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "isms/catalogue_import.h"
 #include "store_internal.h"
@@ -96,5 +97,35 @@ int isms_catalogue_controls(struct isms_store *s, const char *name, const char *
 	sqlite3_finalize(st);
 	if (r >= 0 && id && !found)
 		r = store_seterr(s, -ENOENT, "catalogue '%.64s' has no control '%.128s'", name, id);
+	return r < 0 ? r : 0;
+}
+
+int isms_catalogue_maps(struct isms_store *s, const char *name,
+			int (*cb)(const char *source, const char *relationship, const char *target,
+				  void *userdata),
+			void *userdata)
+{
+	sqlite3_stmt *st = NULL;
+	char *kind = NULL;
+	int r = store_query_text(s, "SELECT kind FROM catalogue WHERE name = ?1", name, NULL, NULL,
+				 &kind);
+
+	if (r == 0)
+		r = store_seterr(s, -ENOENT, "no catalogue '%.64s' (see 'ismsctl catalogue list')",
+				 name);
+	else if (r > 0 && strcmp(kind, "mapping") != 0)
+		r = store_seterr(s, -EINVAL, "catalogue '%.64s' is a %s, not a mapping", name, kind);
+	free(kind);
+	if (r >= 0)
+		r = store_prepare(s,
+				  "SELECT m.source_id, m.relationship, m.target_id"
+				  " FROM catalogue_mapping m JOIN catalogue c ON c.pk = m.catalogue"
+				  " WHERE c.name = ?1 ORDER BY m.pk",
+				  &st);
+	if (r >= 0)
+		r = store_bind_text(s, st, 1, name);
+	while (r >= 0 && (r = store_step_row(s, st)) == 1)
+		r = cb(COL(st, 0), COL(st, 1), COL(st, 2), userdata);
+	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
 }

@@ -72,6 +72,11 @@ isms -q catalogue import "$D/BSI-Anforderungen-zum-Risikomanagement-catalog.json
 isms --json catalogue show Grundschutz-profile --controls
 is "$(js '[k["id"] for k in d if k["catalogue"] == "risk"]')" \
 	'["RISK.1.1", "RISK.1.3", "RISK.1.5", "RISK.1.10"]' "then four of its controls, by id"
+isms --json catalogue show iso-to-gspp --controls
+is "$(js '[m for m in d if m["source"] == "5.1"][0]["relationship"] != ""')" true \
+	"a mapping's entries: Annex A 5.1 maps to something"
+is "$(js 'len(d)')" "$(isms --json catalogue list; js '[c["maps"] for c in d if c["name"] == "iso-to-gspp"][0]')" \
+	"every entry is listed"
 isms --json catalogue show gspp-kernel
 is "$(js 'd["file"]')" "BSI-Stand-der-Technik-Kernel-catalog.json" "a catalogue keeps its file's name"
 

@@ -258,9 +258,33 @@ static int show_selected(struct cli *c, const char *name)
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }
 
+static int map_row(const char *source, const char *relationship, const char *target, void *ud)
+{
+	const char *row[3] = {source, relationship, target};
+
+	return out_table_add(ud, row);
+}
+
+/* A mapping's entries: the controls of one catalogue against another's. */
+static int show_maps(struct cli *c, const char *name)
+{
+	static const char *const cols[] = {"source", "relationship", "target"};
+	struct out_table t;
+	int r = out_table_init(&t, 3);
+
+	for (size_t k = 0; r >= 0 && k < 3; k++)
+		r = out_table_set_col(&t, k, cols[k], OT_TEXT);
+	if (r >= 0)
+		r = isms_catalogue_maps(c->store, name, map_row, &t);
+	if (r >= 0)
+		r = out_print(stdout, c->fmt, &t);
+	out_table_release(&t);
+	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
+}
+
 static int kind_cb(const struct isms_catalogue_info *i, void *ud)
 {
-	*(bool *)ud = strcmp(i->kind, "profile") == 0;
+	*(char *)ud = i->kind[0]; /* catalog, profile, mapping */
 	return 0;
 }
 
@@ -280,7 +304,8 @@ static int show(struct cli *c, int argc, char **argv)
 	     "class, group; --all and --json every field), or for a profile the\n"
 	     "controls it selects from the catalogues imported so far (found by the\n"
 	     "file name its import names, or by uuid; a warning names each import that\n"
-	     "finds none).  --control ID shows one with its group, parent, statement,\n"
+	     "finds none), or for a mapping its entries (source, relationship,\n"
+	     "target).  --control ID shows one with its group, parent, statement,\n"
 	     "guidance, the BSI's sec_level, effort_level, modal_verb and\n"
 	     "target_object_categories, and every property with where it was given\n"
 	     "(on the control or its statement).\n");
@@ -306,13 +331,15 @@ static int show(struct cli *c, int argc, char **argv)
 		return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 	}
 	if (controls) {
-		bool profile = false;
+		char kind = 0;
 
-		r = isms_catalogue_get(c->store, name, kind_cb, &profile);
+		r = isms_catalogue_get(c->store, name, kind_cb, &kind);
 		if (r < 0)
 			return cli_store_fail(c, r);
-		if (profile)
+		if (kind == 'p')
 			return show_selected(c, name);
+		if (kind == 'm')
+			return show_maps(c, name);
 	}
 	{
 		size_t ncols = id || c->all || c->fmt != OUT_TABLE ? 14 : CONTROL_BRIEF;

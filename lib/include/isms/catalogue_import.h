@@ -71,6 +71,15 @@ int isms_catalogue_controls(struct isms_store *s, const char *name, const char *
 			    void *userdata) __attribute__((warn_unused_result, nonnull(1, 2, 4)));
 
 /*
+ * The entries of mapping @name in document order, one per source and target
+ * pair, to @cb: -ENOENT, -EINVAL (not a mapping), with the message kept.
+ */
+int isms_catalogue_maps(struct isms_store *s, const char *name,
+			int (*cb)(const char *source, const char *relationship, const char *target,
+				  void *userdata),
+			void *userdata) __attribute__((warn_unused_result, nonnull(1, 2, 3)));
+
+/*
  * The controls profile @name selects from the catalogues imported so far,
  * import by import, to @cb with the catalogue's name: an import names a
  * catalogue by its file name (the last component of its href, through the
