@@ -403,10 +403,11 @@ static const char *const m16[] = {
  * Grundschutz++).  A catalogue keeps the name of the file it came from and
  * a profile's import the name of the file it asks for: that is how a
  * profile finds the catalogues it selects from.  They stand beside the
- * Annex A register, not in it: a
- * catalogue's controls are reference text, not decisions.  A row goes with
- * its catalogue (ON DELETE CASCADE), so a replacement is a delete and an
- * insert in one transaction.
+ * Annex A register, not in it: a catalogue's controls are reference text,
+ * not decisions.  A row goes with its catalogue (ON DELETE CASCADE), so a
+ * replacement is a delete and an insert in one transaction; the parent and
+ * group columns are indexed for that delete's foreign key checks as much as
+ * for the lookups of nested controls.
  */
 static const char *const m17[] = {
 	"CREATE TABLE catalogue ("
@@ -421,6 +422,7 @@ static const char *const m17[] = {
 	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
 	"  id TEXT, title TEXT NOT NULL, parent INTEGER REFERENCES catalogue_group(pk)) STRICT;",
 	"CREATE INDEX catalogue_group_catalogue ON catalogue_group(catalogue);",
+	"CREATE INDEX catalogue_group_parent ON catalogue_group(parent);",
 	"CREATE TABLE catalogue_control ("
 	"  pk INTEGER PRIMARY KEY,"
 	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
@@ -430,6 +432,8 @@ static const char *const m17[] = {
 	"  statement TEXT, guidance TEXT, sec_level TEXT, effort_level TEXT, modal_verb TEXT,"
 	"  target_object_categories TEXT, props TEXT NOT NULL, params TEXT NOT NULL,"
 	"  UNIQUE (catalogue, id)) STRICT;",
+	"CREATE INDEX catalogue_control_parent ON catalogue_control(parent);",
+	"CREATE INDEX catalogue_control_grp ON catalogue_control(grp);",
 	"CREATE TABLE catalogue_import ("
 	"  pk INTEGER PRIMARY KEY,"
 	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"

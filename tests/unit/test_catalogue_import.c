@@ -281,10 +281,15 @@ static void t_replace(void **state)
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue"), 1);
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue_control"), 901);
 	assert_int_equal(evidence_rows(fx), rows + 1);
+	/* nested controls and groups (the Kernel's) are replaced as well */
+	assert_int_equal(import_file(fx->s, "gspp", KERNEL, true, &n), 0);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue_control"), 901);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue_group"), 117);
+	assert_int_equal(evidence_rows(fx), rows + 2);
 	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM evidence"
 					      " WHERE kind = 'catalogue.imported'"
 					      " AND outcome = 'replaced'"),
-			 1);
+			 2);
 	assert_intact(fx->s);
 }
 
