@@ -445,17 +445,17 @@ int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 		json_object_object_add(impl, "components", all);
 		json_object_object_add(doc, "system-implementation", impl);
 	}
-	ci = json_object_new_object();
-	json_object_object_add(ci, "description",
-			       json_object_new_string("The controls of ISO/IEC 27001:2022 Annex A the"
-						      " Statement of Applicability decided, with their"
-						      " implementation status and measures."));
 	if (json_object_array_length(p.reqs) == 0) {
 		r = store_seterr(s, -ENODATA,
 				 "no control is decided in the SoA yet: a system security plan"
 				 " implements at least one (ismsctl control set ID --applicable yes)");
 		goto out;
 	}
+	ci = json_object_new_object();
+	json_object_object_add(ci, "description",
+			       json_object_new_string("The controls of ISO/IEC 27001:2022 Annex A the"
+						      " Statement of Applicability decided, with their"
+						      " implementation status and measures."));
 	json_object_object_add(ci, "implemented-requirements", json_object_get(p.reqs));
 	json_object_object_add(doc, "control-implementation", ci);
 	bm = json_object_new_object();
