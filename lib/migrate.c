@@ -398,6 +398,60 @@ static const char *const m16[] = {
 	NULL,
 };
 
+/*
+ * 17: OSCAL catalogues, profiles and mappings imported by name (the BSI's
+ * Grundschutz++).  A catalogue keeps the name of the file it came from and
+ * a profile's import the name of the file it asks for: that is how a
+ * profile finds the catalogues it selects from.  They stand beside the
+ * Annex A register, not in it: a catalogue's controls are reference text,
+ * not decisions.  A row goes with its catalogue (ON DELETE CASCADE), so a
+ * replacement is a delete and an insert in one transaction; the parent and
+ * group columns are indexed for that delete's foreign key checks as much as
+ * for the lookups of nested controls.
+ */
+static const char *const m17[] = {
+	"CREATE TABLE catalogue ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('catalog', 'profile', 'mapping')),"
+	"  uuid TEXT NOT NULL, title TEXT NOT NULL, version TEXT, oscal_version TEXT,"
+	"  file TEXT, sha256 TEXT NOT NULL, imported_at TEXT NOT NULL, imported_by TEXT) STRICT;",
+	"CREATE INDEX catalogue_uuid ON catalogue(uuid);",
+	"CREATE INDEX catalogue_file ON catalogue(file);",
+	"CREATE TABLE catalogue_group ("
+	"  pk INTEGER PRIMARY KEY,"
+	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
+	"  id TEXT, title TEXT NOT NULL, parent INTEGER REFERENCES catalogue_group(pk)) STRICT;",
+	"CREATE INDEX catalogue_group_catalogue ON catalogue_group(catalogue);",
+	"CREATE INDEX catalogue_group_parent ON catalogue_group(parent);",
+	"CREATE TABLE catalogue_control ("
+	"  pk INTEGER PRIMARY KEY,"
+	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
+	"  id TEXT NOT NULL, title TEXT NOT NULL, class TEXT,"
+	"  grp INTEGER REFERENCES catalogue_group(pk),"
+	"  parent INTEGER REFERENCES catalogue_control(pk),"
+	"  statement TEXT, guidance TEXT, sec_level TEXT, effort_level TEXT, modal_verb TEXT,"
+	"  target_object_categories TEXT, props TEXT NOT NULL, params TEXT NOT NULL,"
+	"  UNIQUE (catalogue, id)) STRICT;",
+	"CREATE INDEX catalogue_control_parent ON catalogue_control(parent);",
+	"CREATE INDEX catalogue_control_grp ON catalogue_control(grp);",
+	"CREATE TABLE catalogue_import ("
+	"  pk INTEGER PRIMARY KEY,"
+	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
+	"  href TEXT NOT NULL, file TEXT NOT NULL, include_all INTEGER NOT NULL,"
+	"  include TEXT NOT NULL, exclude TEXT NOT NULL) STRICT;",
+	"CREATE INDEX catalogue_import_catalogue ON catalogue_import(catalogue);",
+	"CREATE TABLE catalogue_mapping ("
+	"  pk INTEGER PRIMARY KEY,"
+	"  catalogue INTEGER NOT NULL REFERENCES catalogue(pk) ON DELETE CASCADE,"
+	"  source_catalogue_href TEXT, source_id TEXT NOT NULL,"
+	"  target_catalogue_href TEXT, target_id TEXT NOT NULL,"
+	"  relationship TEXT NOT NULL) STRICT;",
+	"CREATE INDEX catalogue_mapping_catalogue ON catalogue_mapping(catalogue);",
+	"CREATE INDEX catalogue_mapping_source ON catalogue_mapping(source_id);",
+	"CREATE INDEX catalogue_mapping_target ON catalogue_mapping(target_id);",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -415,6 +469,7 @@ const char *const *const isms_migrations[] = {
 	m14,
 	m15,
 	m16,
+	m17,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

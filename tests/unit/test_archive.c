@@ -366,6 +366,8 @@ static void t_migrate_old_store(void **state)
 				"DROP TRIGGER evidence_no_update;"
 				"DROP INDEX evidence_by_ts; DROP TABLE evidence_tag;"
 				"DROP TABLE control_test; DROP TABLE assessment;"
+				"DROP TABLE catalogue_mapping; DROP TABLE catalogue_import;"
+				"DROP TABLE catalogue_control; DROP TABLE catalogue_group; DROP TABLE catalogue;"
 				"DROP TABLE measure_control; DROP TABLE measure_risk; DROP TABLE risk_asset;"
 				"CREATE INDEX risk_asset ON risk(asset);"
 				"DROP TABLE appointment; ALTER TABLE scope DROP COLUMN proposed_by;"

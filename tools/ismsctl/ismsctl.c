@@ -59,6 +59,7 @@ static void usage(FILE *f)
 		"                   without a risk analysis\n"
 		"  budget           the security budget against the cost of measures\n"
 		"  report           the report to the board of a period (html, md, json)\n"
+		"  catalogue        import, list, show OSCAL catalogues (Grundschutz++)\n"
 		"  oscal export     OSCAL 1.1.3 documents: assessment-results\n"
 		"  matrix           show or load the risk matrix definition\n"
 		"  setting          list or set settings (organisation, budget, acceptance,\n"
@@ -114,6 +115,7 @@ static const struct cli_command commands[] = {
 	{"settings", NULL, cmd_setting},
 	{"budget", NULL, cmd_budget},
 	{"report", NULL, cmd_report},
+	{"catalogue", NULL, cmd_catalogue},
 	{"oscal", NULL, cmd_oscal},
 	{"matrix", NULL, cmd_matrix},
 	{"policy", NULL, cmd_policy},

@@ -57,6 +57,8 @@ int cmd_audit_finding(struct cli *c, int argc, char **argv);
 int cmd_mreview(struct cli *c, int argc, char **argv);
 /* cmd_report.c: the report to the board. */
 int cmd_report(struct cli *c, int argc, char **argv);
+/* cmd_catalogue.c: OSCAL catalogues, profiles and mappings into the store. */
+int cmd_catalogue(struct cli *c, int argc, char **argv);
 /* cmd_oscal.c: OSCAL documents out of the store. */
 int cmd_oscal(struct cli *c, int argc, char **argv);
 
