@@ -96,6 +96,20 @@ int oscal_metadata(struct oscal_ctx *x, const char *title, const char *version, 
 	return 0;
 }
 
+void oscal_back_matter(struct json_object *doc, const char *uuid, const char *title,
+		       const char *description)
+{
+	struct json_object *bm = json_object_new_object(), *res = json_object_new_array();
+	struct json_object *rsrc = json_object_new_object();
+
+	json_object_object_add(rsrc, "uuid", json_object_new_string(uuid));
+	json_object_object_add(rsrc, "title", json_object_new_string(title));
+	json_object_object_add(rsrc, "description", json_object_new_string(description));
+	json_object_array_add(res, rsrc);
+	json_object_object_add(bm, "resources", res);
+	json_object_object_add(doc, "back-matter", bm);
+}
+
 int oscal_finish(const char *model, struct json_object *doc, char **ret)
 {
 	struct json_object *root = json_object_new_object();
@@ -352,7 +366,7 @@ int isms_oscal_assessment_results(struct isms_store *s, const struct isms_ctest_
 {
 	struct oscal_ctx x;
 	struct ar a = {.x = &x};
-	struct json_object *doc = NULL, *meta = NULL, *result = NULL, *results, *bm, *res, *rsrc;
+	struct json_object *doc = NULL, *meta = NULL, *result = NULL, *results;
 	char uuid[ISMS_UUID_STR], plan[ISMS_UUID_STR], title[256], href[64];
 	int r;
 
@@ -417,19 +431,10 @@ int isms_oscal_assessment_results(struct isms_store *s, const struct isms_ctest_
 	json_object_array_add(results, result);
 	result = NULL;
 	json_object_object_add(doc, "results", results);
-	bm = json_object_new_object();
-	res = json_object_new_array();
-	rsrc = json_object_new_object();
-	json_object_object_add(rsrc, "uuid", json_object_new_string(plan));
-	json_object_object_add(rsrc, "title", json_object_new_string("The control tests of the store"));
-	json_object_object_add(rsrc, "description",
-			       json_object_new_string("The assessment plan: the control tests"
-						      " defined in the isms store ('ismsctl test"
-						      " list'), each a rule over the hosts' evidence"
-						      " for a control and period."));
-	json_object_array_add(res, rsrc);
-	json_object_object_add(bm, "resources", res);
-	json_object_object_add(doc, "back-matter", bm);
+	oscal_back_matter(doc, plan, "The control tests of the store",
+			  "The assessment plan: the control tests defined in the isms store"
+			  " ('ismsctl test list'), each a rule over the hosts' evidence for a"
+			  " control and period.");
 	r = oscal_finish("assessment-results", doc, ret);
 	doc = NULL;
 out:

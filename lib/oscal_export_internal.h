@@ -31,6 +31,9 @@ struct json_object *oscal_prop(const char *name, const char *value);
 /* The metadata of a document: title, last-modified, version, oscal-version, the organisation. */
 int oscal_metadata(struct oscal_ctx *x, const char *title, const char *version, int64_t now,
 		   struct json_object **ret);
+/* A back matter of one resource (what a document imports but isms does not write out). */
+void oscal_back_matter(struct json_object *doc, const char *uuid, const char *title,
+		       const char *description);
 /* {"@model": @doc} as pretty text into *ret (malloc'd); takes @doc. */
 int oscal_finish(const char *model, struct json_object *doc, char **ret);
 

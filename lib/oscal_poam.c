@@ -96,11 +96,27 @@ static void add_props(struct json_object *o, const char *const *pairs)
 	json_object_object_add(o, "props", props);
 }
 
+/* @o into the plan, related to the risks of @risks (comma-separated); takes @o. */
+static int add_item(struct poam *p, struct json_object *o, const char *risks)
+{
+	struct json_object *rel = NULL;
+	int r = related_risks(p, risks, true, &rel);
+
+	if (r < 0) {
+		json_object_put(o);
+		return r;
+	}
+	if (rel)
+		json_object_object_add(o, "related-risks", rel);
+	json_object_array_add(p->items, o);
+	return 0;
+}
+
 static int measure_cb(const struct isms_entity *e, const char *const *v, void *userdata)
 {
 	struct poam *p = userdata;
 	const char *id = val(e, v, "id"), *status = val(e, v, "status"), *due = val(e, v, "due");
-	struct json_object *o, *rel = NULL;
+	struct json_object *o;
 	char desc[1024];
 	int r;
 
@@ -118,14 +134,9 @@ static int measure_cb(const struct isms_entity *e, const char *const *v, void *u
 	add_props(o, (const char *const[]){"measure", id, "status", status, "owner",
 					   val(e, v, "owner"), "due", due, "controls",
 					   val(e, v, "control"), NULL, NULL});
-	r = related_risks(p, val(e, v, "risk"), true, &rel);
-	if (r < 0) {
-		json_object_put(o);
+	r = add_item(p, o, val(e, v, "risk"));
+	if (r < 0)
 		return r;
-	}
-	if (rel)
-		json_object_object_add(o, "related-risks", rel);
-	json_object_array_add(p->items, o);
 	/* the measure is a remediation of each of its risks, its due date the milestone */
 	for (const char *q = val(e, v, "risk"); q && *q;) {
 		size_t l = strcspn(q, ",");
@@ -171,9 +182,8 @@ static int nc_cb(const struct isms_entity *e, const char *const *v, void *userda
 {
 	struct poam *p = userdata;
 	const char *id = val(e, v, "id"), *status = val(e, v, "status"), *due = val(e, v, "due");
-	struct json_object *o, *rel = NULL;
+	struct json_object *o;
 	char desc[1024];
-	int r;
 
 	if (!status || strcmp(status, "closed") == 0)
 		return 0;
@@ -187,15 +197,7 @@ static int nc_cb(const struct isms_entity *e, const char *const *v, void *userda
 					   "status", status, "responsible",
 					   val(e, v, "responsible"), "due", due, "controls",
 					   val(e, v, "controls"), NULL, NULL});
-	r = related_risks(p, val(e, v, "risks"), true, &rel);
-	if (r < 0) {
-		json_object_put(o);
-		return r;
-	}
-	if (rel)
-		json_object_object_add(o, "related-risks", rel);
-	json_object_array_add(p->items, o);
-	return 0;
+	return add_item(p, o, val(e, v, "risks"));
 }
 
 struct risk_out {

@@ -351,7 +351,7 @@ int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 {
 	struct oscal_ctx x;
 	struct ssp p = {.x = &x};
-	struct json_object *doc = NULL, *meta = NULL, *impl, *users, *ci, *bm, *res, *rs, *ts, *tst;
+	struct json_object *doc = NULL, *meta = NULL, *impl, *users, *ci, *ts, *tst;
 	char uuid[ISMS_UUID_STR], profile[ISMS_UUID_STR], href[64], *org = NULL;
 	static const char *const types[] = {"person", "scope", "asset", "control"};
 	isms_record_cb cbs[] = {person_cb, scope_cb, asset_cb, control_cb};
@@ -458,18 +458,9 @@ int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 						      " implementation status and measures."));
 	json_object_object_add(ci, "implemented-requirements", json_object_get(p.reqs));
 	json_object_object_add(doc, "control-implementation", ci);
-	bm = json_object_new_object();
-	res = json_object_new_array();
-	rs = json_object_new_object();
-	json_object_object_add(rs, "uuid", json_object_new_string(profile));
-	json_object_object_add(rs, "title", json_object_new_string("ISO/IEC 27001:2022 Annex A"));
-	json_object_object_add(rs, "description",
-			       json_object_new_string("The controls of ISO/IEC 27001:2022 Annex A as"
-						      " the store's catalogue holds them (ids and"
-						      " titles; ISO's text is not distributed)."));
-	json_object_array_add(res, rs);
-	json_object_object_add(bm, "resources", res);
-	json_object_object_add(doc, "back-matter", bm);
+	oscal_back_matter(doc, profile, "ISO/IEC 27001:2022 Annex A",
+			  "The controls of ISO/IEC 27001:2022 Annex A as the store's catalogue"
+			  " holds them (ids and titles; ISO's text is not distributed).");
 	r = oscal_finish("system-security-plan", doc, ret);
 	doc = NULL;
 out:
