@@ -10,7 +10,9 @@
 #include "approval_internal.h"
 #include "isms/control_test.h"
 #include "isms/entity.h"
+#include "isms/nonconformity.h"
 #include "isms/strutil.h"
+#include "modelling_internal.h"
 #include "nc_sources_internal.h"
 #include "risk_accept_internal.h"
 #include "risk_impact_internal.h"
@@ -124,6 +126,12 @@ static const struct isms_field asset_fields[] = {
 	 .help = "protection requirement (BSI 200-2)"},
 	{.name = "locked_down", .type = ISMS_FT_BOOL, .dflt = "no",
 	 .help = "no logins except break-glass (e.g. during an incident)"},
+	{.name = "target_object", .flags = ISMS_FF_HIDDEN,
+	 .help = "BSI target object type (Zielobjekt), e.g. Hostsysteme ('ismsctl package types')"},
+	{.name = "depends_on", .type = ISMS_FT_REFS, .ref = "asset", .link = "asset_dependency",
+	 .link_own = "asset", .link_other = "depends_on", .flags = ISMS_FF_HIDDEN,
+	 .help = "assets it needs (a process its applications, an application its hosts, a host"
+		 " its room); they inherit its protection requirement"},
 };
 
 static const struct isms_field threat_fields[] = {
@@ -393,6 +401,8 @@ static const struct isms_field test_fields[] = {
 	{.name = "builtin", .type = ISMS_FT_BOOL, .dflt = "no", .flags = ISMS_FF_HIDDEN,
 	 .help = "from the built-in library (init refreshes only these)"},
 	{.name = "description", .flags = ISMS_FF_HIDDEN, .help = "what it checks, and why"},
+	{.name = "requirements", .flags = ISMS_FF_HIDDEN, .check = isms_nc_keys_check,
+	 .help = "Grundschutz++ requirements it evidences, comma-separated (e.g. DET.2.1,BER.5.3)"},
 	{.name = "last_result", .flags = ISMS_FF_COMPUTED, .sql = LAST_RESULT("result"),
 	 .help = "result of the latest assessment"},
 	{.name = "last_period", .flags = ISMS_FF_COMPUTED, .sql = LAST_RESULT("period"),
@@ -448,7 +458,9 @@ static const struct isms_entity e_asset = {
 	.name = "asset", .plural = "assets", .table = "asset", .fields = asset_fields,
 	.nfields = N(asset_fields), .help = "assets and their protection requirements",
 	/* a requirement raised holds its risks' impacts to it */
-	.written = risk_impact_asset_written,
+	/* a requirement raised holds its risks' impacts to it; a known target
+	 * object type; dependencies without a cycle */
+	.written = model_asset_written,
 };
 static const struct isms_entity e_threat = ENTITY("threat", "threats", "threat", NULL, 0,
 						  threat_fields, "threats (BSI elementary threats and own)");
@@ -520,6 +532,9 @@ const struct isms_entity *const isms_entities[] = {
 	/* after people, controls, measures, tests and nonconformities, which these name */
 	&isms_entity_issue, &isms_entity_party, &isms_entity_requirement, &isms_entity_objective,
 	&isms_entity_training, &isms_entity_incident,
+	/* after assets, risks, people and measures, which these name */
+	&isms_entity_override, &isms_entity_tailoring, &isms_entity_parameter,
+	&isms_entity_implementation,
 	&e_assessment, &e_change, &e_evidence, NULL,
 };
 

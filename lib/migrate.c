@@ -452,6 +452,59 @@ static const char *const m17[] = {
 	NULL,
 };
 
+/*
+ * 18: Grundschutz++ modelling (BSI 200-2).  The BSI's target object types,
+ * kept as the CSV init loaded (small, and parsed by the one reader there
+ * is, lib/target_object.c); each asset's type among them; what an asset
+ * depends on (a process on its application, an application on its host, a
+ * host on its room), along which protection requirements are inherited;
+ * the overrides of the inherited value that the cumulative and the
+ * distribution effect justify.  The requirement package is computed from
+ * the imported catalogues; what is stored is what a person decided about
+ * it: tailoring (a requirement added, or excluded with a justification and
+ * a risk analysis), parameters filled in, and the requirement check (per
+ * asset, or for the information domain when asset is empty).  A control
+ * test may name the Grundschutz++ requirements it evidences.  Keys that may
+ * be empty are unique through coalesce(): SQLite's NULLs are distinct.
+ */
+static const char *const m18[] = {
+	"CREATE TABLE target_object_source ("
+	"  pk INTEGER PRIMARY KEY CHECK (pk = 1), file TEXT, sha256 TEXT NOT NULL,"
+	"  csv TEXT NOT NULL, loaded_at TEXT NOT NULL) STRICT;",
+	"ALTER TABLE asset ADD COLUMN target_object TEXT;",
+	"CREATE TABLE asset_dependency ("
+	"  asset INTEGER NOT NULL REFERENCES asset(pk) ON DELETE CASCADE,"
+	"  depends_on INTEGER NOT NULL REFERENCES asset(pk),"
+	"  PRIMARY KEY (asset, depends_on)) STRICT;",
+	"CREATE INDEX asset_dependency_on ON asset_dependency(depends_on);",
+	"CREATE TABLE protection_override ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  asset INTEGER NOT NULL REFERENCES asset(pk), objective TEXT NOT NULL,"
+	"  level TEXT NOT NULL, effect TEXT NOT NULL, justification TEXT NOT NULL,"
+	"  decided_by INTEGER REFERENCES person(pk), decided_at TEXT,"
+	"  UNIQUE (asset, objective)) STRICT;",
+	"CREATE TABLE tailoring ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  asset INTEGER REFERENCES asset(pk), requirement TEXT NOT NULL,"
+	"  action TEXT NOT NULL, justification TEXT NOT NULL,"
+	"  risk INTEGER REFERENCES risk(pk), decided_by INTEGER REFERENCES person(pk),"
+	"  decided_at TEXT) STRICT;",
+	"CREATE UNIQUE INDEX tailoring_key ON tailoring(coalesce(asset, 0), requirement);",
+	"CREATE TABLE parameter ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  asset INTEGER REFERENCES asset(pk), param TEXT NOT NULL, value TEXT NOT NULL) STRICT;",
+	"CREATE UNIQUE INDEX parameter_key ON parameter(coalesce(asset, 0), param);",
+	"CREATE TABLE implementation ("
+	"  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  asset INTEGER REFERENCES asset(pk), requirement TEXT NOT NULL,"
+	"  status TEXT NOT NULL, owner INTEGER REFERENCES person(pk),"
+	"  measure INTEGER REFERENCES measure(pk), checked_at TEXT NOT NULL, notes TEXT) STRICT;",
+	"CREATE UNIQUE INDEX implementation_key ON implementation(coalesce(asset, 0), requirement);",
+	"CREATE INDEX implementation_requirement ON implementation(requirement);",
+	"ALTER TABLE control_test ADD COLUMN requirements TEXT;",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -470,6 +523,7 @@ const char *const *const isms_migrations[] = {
 	m15,
 	m16,
 	m17,
+	m18,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

@@ -358,6 +358,7 @@ static void t_migrate_old_store(void **state)
 	fx->s = isms_store_free(fx->s);
 	/* back to schema 4, as an earlier build left it */
 	assert_int_equal(tu_sql(fx->path,
+				TU_UNDO_M18
 				"DROP TRIGGER evidence_raw_no_update; DROP TRIGGER evidence_raw_no_delete;"
 				"DROP TABLE evidence_raw;"
 				"DROP TRIGGER evidence_archive_forward; DROP TRIGGER evidence_archive_no_delete;"

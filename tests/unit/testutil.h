@@ -99,4 +99,14 @@ void tu_assert_str(const char *got, const char *want, const char *file, int line
 	tu_assert_contains((hay), (needle), __FILE__, __LINE__)
 void tu_assert_contains(const char *hay, const char *needle, const char *file, int line);
 
+/*
+ * SQL that takes a store back from schema 18 to 17, for the tests of the
+ * migrations from older stores (they go further back from there).
+ */
+#define TU_UNDO_M18                                                                          \
+	"DROP TABLE implementation; DROP TABLE parameter; DROP TABLE tailoring;"                \
+	"DROP TABLE protection_override; DROP TABLE asset_dependency;"                         \
+	"ALTER TABLE control_test DROP COLUMN requirements;"                                   \
+	"ALTER TABLE asset DROP COLUMN target_object; DROP TABLE target_object_source;"
+
 #endif

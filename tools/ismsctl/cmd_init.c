@@ -18,6 +18,7 @@
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/indicator.h"
+#include "isms/modelling.h"
 #include "isms/ingest.h"
 #include "isms/risk.h"
 #include "isms/spool.h"
@@ -31,14 +32,15 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT, *group = NULL;
 	char path[4096], *err = NULL;
 	bool keyed = false;
-	int nctl, nthr, ntest, code;
+	int nctl, nthr, ntest, ntypes, code;
 
 	HELP(argc, argv,
 	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n"
 	     "                    [--group NAME]\n\n"
 	     "Create the store (mode 0600, its directory 0700) if it does not exist,\n"
 	     "migrate it to this build's schema, and load the ISO/IEC 27001:2022 Annex A\n"
-	     "catalogue, the BSI elementary threats and the built-in control tests from\n"
+	     "catalogue, the BSI elementary threats, the built-in control tests and the\n"
+	     "BSI's target object types (Grundschutz++) from\n"
 	     "DIR (default $ISMS_DATA_DIR, else " ISMS_DATADIR ").  Running it again\n"
 	     "refreshes the catalogues and the built-in tests not changed by hand, and\n"
 	     "keeps the Statement of Applicability.  --keyed then keys the evidence chain as\n"
@@ -93,6 +95,14 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		free(err);
 		return code;
 	}
+	snprintf(path, sizeof(path), "%s/bsi-grundschutz-plusplus/target_object_categories.csv", dir);
+	ntypes = isms_model_types_load(c->store, path, &err);
+	if (ntypes < 0) {
+		code = cli_fail(ntypes, "%s (set --data-dir or ISMS_DATA_DIR)",
+				err ? err : strerror(-ntypes));
+		free(err);
+		return code;
+	}
 	if (org) {
 		int r = isms_setting_apply(c->store, "organisation", org);
 
@@ -106,8 +116,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	}
 	if (!c->quiet)
 		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats,"
-		       " %d built-in control tests%s%s%s\n",
-		       c->store_path, isms_store_schema_version(c->store), nctl, nthr, ntest,
+		       " %d built-in control tests, %d target object types%s%s%s\n",
+		       c->store_path, isms_store_schema_version(c->store), nctl, nthr, ntest, ntypes,
 		       group ? "; readable by group '" : "", group ? group : "", group ? "'" : "");
 	if (keyed)
 		return cli_key_init(c, key);

@@ -116,6 +116,8 @@ static const struct cli_command commands[] = {
 	{"budget", NULL, cmd_budget},
 	{"report", NULL, cmd_report},
 	{"catalogue", NULL, cmd_catalogue},
+	{"package", NULL, cmd_package},
+	{"asset", "protection", cmd_asset_protection},
 	{"oscal", NULL, cmd_oscal},
 	{"matrix", NULL, cmd_matrix},
 	{"policy", NULL, cmd_policy},

@@ -59,6 +59,9 @@ int cmd_mreview(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 /* cmd_catalogue.c: OSCAL catalogues, profiles and mappings into the store. */
 int cmd_catalogue(struct cli *c, int argc, char **argv);
+/* cmd_package.c: Grundschutz++ requirement packages, target object types, inherited protection. */
+int cmd_package(struct cli *c, int argc, char **argv);
+int cmd_asset_protection(struct cli *c, int argc, char **argv);
 /* cmd_oscal.c: OSCAL documents out of the store. */
 int cmd_oscal(struct cli *c, int argc, char **argv);
 

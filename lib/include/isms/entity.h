@@ -140,6 +140,11 @@ extern const struct isms_entity isms_entity_requirement;
 extern const struct isms_entity isms_entity_objective;
 extern const struct isms_entity isms_entity_training;
 extern const struct isms_entity isms_entity_incident;
+/* The modelling of BSI 200-2 and Grundschutz++ (entity_modelling.c). */
+extern const struct isms_entity isms_entity_override;
+extern const struct isms_entity isms_entity_tailoring;
+extern const struct isms_entity isms_entity_parameter;
+extern const struct isms_entity isms_entity_implementation;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);
