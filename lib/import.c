@@ -73,7 +73,27 @@ static int json_keys_text(struct json_object *arr, char **ret)
 	return 0;
 }
 
-static int import_one(struct isms_store *s, const struct isms_entity *e, struct json_object *obj)
+/* A set of records of the same type (an asset's dependencies): it may name one further on. */
+static bool self_ref(const struct isms_entity *e, const struct isms_field *f)
+{
+	return f && f->type == ISMS_FT_REFS && strcmp(f->ref, e->name) == 0;
+}
+
+static bool has_self_ref(const struct isms_entity *e)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (self_ref(e, &e->fields[i]))
+			return true;
+	return false;
+}
+
+/*
+ * @links: the second pass over a record type's entries, once all of them
+ * are in, writing only the sets that name records of the same type; the
+ * first pass writes everything else.
+ */
+static int import_one(struct isms_store *s, const struct isms_entity *e, struct json_object *obj,
+		      bool links)
 {
 	struct isms_kv kv[64];
 	char *texts[64] = {0};
@@ -92,6 +112,8 @@ static int import_one(struct isms_store *s, const struct isms_entity *e, struct 
 		 * export imports as it is. */
 		if (f && ((f->flags & ISMS_FF_COMPUTED) ||
 			  ((e->flags & ISMS_EF_CATALOGUE) && (f->flags & ISMS_FF_FIXED))))
+			continue;
+		if (self_ref(e, f) != links && strcmp(name, crud_key_field(e)->name) != 0)
 			continue;
 		if (n >= sizeof(kv) / sizeof(kv[0])) {
 			r = store_seterr(s, -E2BIG, "too many members");
@@ -115,7 +137,9 @@ static int import_one(struct isms_store *s, const struct isms_entity *e, struct 
 	}
 	/* Built-in rows (control tests) are in every store init made: an export
 	 * of one store imports into another by changing them. */
-	if (key && ((e->flags & ISMS_EF_CATALOGUE) ||
+	if (links && (!key || n < 2)) {
+		r = 0; /* no set of this kind: nothing to link */
+	} else if (key && (links || (e->flags & ISMS_EF_CATALOGUE) ||
 		    ((e->flags & ISMS_EF_UPSERT) && isms_record_get(s, e, key, NULL, NULL) == 0))) {
 		struct isms_kv rest[64];
 		size_t m = 0;
@@ -288,11 +312,17 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 		}
 		for (size_t j = 0; j < json_object_array_length(section); j++) {
 			snprintf(where, sizeof(where), "%s[%zu]: ", e->name, j);
-			r = import_one(s, e, json_object_array_get_idx(section, j));
+			r = import_one(s, e, json_object_array_get_idx(section, j), false);
 			if (r < 0)
 				goto fail;
 			if (progress)
 				progress(++done, total, userdata);
+		}
+		for (size_t j = 0; has_self_ref(e) && j < json_object_array_length(section); j++) {
+			snprintf(where, sizeof(where), "%s[%zu]: ", e->name, j);
+			r = import_one(s, e, json_object_array_get_idx(section, j), true);
+			if (r < 0)
+				goto fail;
 		}
 	}
 	/* The timelines after the incidents and people they name. */

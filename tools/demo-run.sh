@@ -155,6 +155,43 @@ show "The report to the board, one self-contained HTML file (open it in a browse
 	report --format html -o "$D/report.html"
 step "The same report for email (the first lines)" "ismsctl report --format md --dry-run"
 "$ISMSCTL" report --format md --dry-run | head -n 40
+# Grundschutz++ (BSI 200-2): the hosts and services are modelled as target
+# objects (data/demo/org.json), each with what it depends on.
+G=data/bsi-grundschutz-plusplus
+show "Grundschutz++: protection requirements inherited along the dependencies (maximum principle)" \
+	asset protection
+show "The BSI's Grundschutz++ Kernel (901 requirements)" \
+	catalogue import "$G/BSI-Stand-der-Technik-Kernel-catalog.json" --name gspp-kernel
+"$ISMSCTL" -q catalogue import "$G/BSI-Methodik-Grundschutz++-catalog.json" --name gspp-methodik
+"$ISMSCTL" -q catalogue import "$G/ISO27001-AnnexA-to-GS++-mapping_collection.json" \
+	--name iso-to-gspp
+show "... its method catalogue and the BSI's mapping from ISO 27001 Annex A" catalogue list
+step "The requirement package of db-prod-01 (very high confidentiality): normal-SdT and erhöht" \
+	"ismsctl package list --asset db-prod-01"
+"$ISMSCTL" package list --asset db-prod-01 | awk 'NR <= 8 || / requirements \(/'
+"$ISMSCTL" -q asset add --name kiosk-01 --type host --target-object Hostsysteme --owner tkoch \
+	--scope it-operations --description "Visitor kiosk in the lobby"
+step "A new host of normal requirements, kiosk-01: no erhöht requirement in its package" \
+	"ismsctl package list --asset kiosk-01"
+"$ISMSCTL" package list --asset kiosk-01 | awk 'NR <= 4 || / requirements \(/'
+show "Tailoring: excluding a requirement needs the risk analysis behind it (exit 5)" \
+	tailoring add --asset kiosk-01 --requirement ASST.5.1 --action exclude \
+	--justification "maintained by the lessor" || true
+"$ISMSCTL" -q risk add --title "Kiosk maintenance left to the lessor" --asset kiosk-01 \
+	--likelihood 1 --impact 1 --owner tkoch
+show "... with it, the exclusion is recorded" tailoring add --asset kiosk-01 \
+	--requirement ASST.5.1 --action exclude --justification "maintained by the lessor" --risk R-7
+show "The requirement check: db-prod-01's time sources" implementation add --asset db-prod-01 \
+	--requirement KONF.4.5 --status yes --owner tkoch --notes "chrony against the PTB's servers"
+"$ISMSCTL" -q implementation add --asset db-prod-01 --requirement KONF.5.2 --status partly \
+	--owner tkoch --notes "pam_limits on the admin accounts only"
+"$ISMSCTL" -q implementation add --asset bastion-01 --requirement KONF.4.5 --status yes \
+	--owner tkoch
+step "Requirements evidenced from the hosts: the control tests' results beside the check" \
+	"ismsctl package list --asset bastion-01 --observed"
+"$ISMSCTL" package list --asset bastion-01 --observed
+step "The method catalogue, answered from the register itself" "ismsctl package list --domain --observed"
+"$ISMSCTL" package list --domain --observed
 show "OSCAL for the GRC tool: the system security plan" oscal export ssp -o "$D/ssp.json"
 show "the month's assessment results" oscal export assessment-results -o "$D/assessment-results.json"
 show "and the plan of action and milestones" oscal export poam -o "$D/poam.json"

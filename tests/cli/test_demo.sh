@@ -39,8 +39,12 @@ out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 149 rows" \
-	"two appointments imported, a role given and taken back, a shared measure, nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report and the history rows of every write to the register: chain intact"
+out_has "evidence chain intact: 165 rows" \
+	"two appointments imported, a role given and taken back, a shared measure, nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report, three Grundschutz++ catalogues, the modelling's records and the history rows of every write to the register: chain intact"
+out_has "db-prod-01       host         Hostsysteme     very_high                         very_high                    very_high (from customer-portal)" \
+	"Grundschutz++: db-prod-01 inherits the customer portal's very high availability"
+out_has "hq-hamburg       site         Gebäude         very_high (from web-01)" \
+	"and the site what the hosts in it need"
 err_has "'carol' cannot approve: not an active person with the role management (left 2026-06-30)" \
 	"carol, a user who left, cannot approve the scope"
 err_has "'mschulz' is appointed security officer already (AP-1, since 2025-01-01): at most one security officer at a time" \
@@ -105,13 +109,24 @@ run "$DPMSCTL" --store "$T/demo/dpms/dpms.db" verify
 expect_rc 0 "the DPMS store verifies"
 
 export ISMS_STORE="$T/demo/store.db"
+isms --json package list --asset db-prod-01
+is "$(js '" ".join(sorted(set(r["sec_level"] for r in d if "Hostsysteme" in r["categories"] or "IT-Systeme" in r["categories"])))')" \
+	"erhöht normal-SdT" \
+	"db-prod-01 (very high confidentiality): normal-SdT and erhöht requirements for host and IT systems"
+is "$(js '[r["status"] for r in d if r["id"] in ("KONF.4.5", "KONF.5.2")]')" '["yes", "partly"]' \
+	"its requirement check"
+isms --json package list --asset kiosk-01
+is "$(js '" ".join(sorted(set(r["sec_level"] for r in d)))')" "normal-SdT" \
+	"kiosk-01 (normal requirements): no erhöht requirement"
+is "$(js '[(r["tailoring"], r["risk"]) for r in d if r["id"] == "ASST.5.1"]')" '[["exclude", "R-7"]]' \
+	"its exclusion with the risk analysis behind it"
 isms --json risk matrix
 is "$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 cells = {(c["likelihood"], c["impact"]): c["risks"] for c in d["counts"]}
 print(sum(cells.values()), cells[("very_frequent", "existential")], cells[("rare", "negligible")])' "$OUT")" \
-	"12 1 0" "demo matrix: 12 risks in the right cells"
+	"13 1 1" "demo matrix: 13 risks in the right cells (the kiosk's maintenance: rare, negligible)"
 isms --json evidence list --source pam_isms --outcome deny
 is "$(python3 -c 'import json,sys; print(" ".join(sorted(e["subject"] for e in json.load(open(sys.argv[1])))))' "$OUT")" \
 	"bob carol mallory" "denied logins: bob, carol, mallory"

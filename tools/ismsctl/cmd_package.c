@@ -27,6 +27,7 @@ static const char *const pkg_cols[] = {
 struct pkg_out {
 	struct out_table t;
 	struct isms_package_totals sum;
+	bool observed_only;
 };
 
 static int pkg_row(const struct isms_package_entry *e, void *ud)
@@ -39,6 +40,8 @@ static int pkg_row(const struct isms_package_entry *e, void *ud)
 		e->categories, e->params, e->owner, e->measure, e->checked_at, e->check_id,
 		e->observed_by, e->tailoring_id, e->justification, e->risk};
 
+	if (o->observed_only && !e->observed)
+		return 0;
 	snprintf(open, sizeof(open), "%zu", e->params_open);
 	return out_table_add(&o->t, row);
 }
@@ -82,16 +85,16 @@ static int package_list(struct cli *c, int argc, char **argv)
 {
 	const char *asset = NULL;
 	bool domain = false;
+	struct pkg_out o = {0};
 	const struct cli_opt opts[] = {CLI_OPT("--asset", &asset), CLI_FLAG("--domain", &domain),
-				       CLI_OPT_END};
+				       CLI_FLAG("--observed", &o.observed_only), CLI_OPT_END};
 	size_t ncols = c->all || c->fmt != OUT_TABLE ? PKG_COLS : PKG_BRIEF;
 	struct names nm = {0};
-	struct pkg_out o = {0};
 	struct isms_package_totals t;
 	int r, code;
 
 	HELP(argc, argv,
-	     "Usage: ismsctl package list [--asset NAME | --domain]\n\n"
+	     "Usage: ismsctl package list [--asset NAME | --domain] [--observed]\n\n"
 	     "The Grundschutz++ requirement package: the requirements of the imported\n"
 	     "catalogues (setting package.catalogues, default every catalogue with\n"
 	     "security levels) whose target object categories name the asset's target\n"
@@ -106,7 +109,9 @@ static int package_list(struct cli *c, int argc, char **argv)
 	     "implementation add': yes, partly, no, not_applicable), what the control\n"
 	     "tests naming it observe (pass, fail, insufficient), the Annex A controls\n"
 	     "it serves through the BSI's mapping, and how many of its parameters are\n"
-	     "not filled in ('ismsctl parameter add').  A summary follows on stderr.\n");
+	     "not filled in ('ismsctl parameter add').  --observed: only those a\n"
+	     "control test observes.  A summary of the whole package follows (on\n"
+	     "stderr with --json and --csv).\n");
 	code = cli_opts("package list", argc, argv, 1, opts);
 	if (code)
 		return code;
@@ -135,8 +140,9 @@ static int package_list(struct cli *c, int argc, char **argv)
 	}
 	if (r >= 0)
 		r = out_print(stdout, c->fmt, &o.t);
+	/* for people after the table; beside JSON and CSV, which stay data only */
 	if (r >= 0 && !c->quiet)
-		fprintf(stderr,
+		fprintf(c->fmt == OUT_TABLE ? stdout : stderr,
 			"%zu requirements (%zu added, %zu excluded): %zu yes, %zu partly, %zu no,"
 			" %zu not applicable, %zu not checked; %zu observed by control tests,"
 			" %zu failing\n",
@@ -194,7 +200,7 @@ static int package_types(struct cli *c, int argc, char **argv)
 int cmd_package(struct cli *c, int argc, char **argv)
 {
 	HELP(argc < 3 ? argc : 2, argv,
-	     "Usage: ismsctl package list [--asset NAME | --domain]\n"
+	     "Usage: ismsctl package list [--asset NAME | --domain] [--observed]\n"
 	     "       ismsctl package types\n\n"
 	     "The Grundschutz++ requirement packages of the assets modelled as target\n"
 	     "objects, with their tailoring and their check, and the BSI's target object\n"
