@@ -55,6 +55,29 @@ static int requirement_exists(struct isms_store *s, const char *what, const char
 	return r < 0 ? r : 0;
 }
 
+/*
+ * A decision about a requirement (a tailoring, a check): the requirement
+ * exists, and when the decision is @when (an exclusion, not applicable) it
+ * gives what that needs (the risk analysis, the reason).  @sql reads the
+ * requirement, the decision and that column of the record @key.
+ */
+static int decision_written(struct isms_store *s, const char *key, const char *sql,
+			    const char *kind, const char *when, const char *needs)
+{
+	char *v[3] = {0}, what[96];
+	int r;
+
+	r = register_row(s, sql, key, v, 3);
+	if (r < 0)
+		return r;
+	snprintf(what, sizeof(what), "%s '%.64s'", kind, key);
+	r = requirement_exists(s, what, v[0]);
+	if (r >= 0 && strcmp(v[1], when) == 0 && !v[2])
+		r = store_seterr(s, -EINVAL, "%s: %s", what, needs);
+	register_row_release(v, 3);
+	return r;
+}
+
 /* ---- protection_override ---------------------------------------------------------------- */
 
 static const struct isms_field override_fields[] = {
@@ -146,23 +169,14 @@ static const struct isms_field tailoring_fields[] = {
 static int tailoring_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			     const struct isms_kv *kv, size_t n, bool added)
 {
-	char *v[3] = {0}, what[96];
-	int r;
-
 	(void)e;
 	(void)kv;
 	(void)n;
 	(void)added;
-	r = register_row(s, "SELECT requirement, action, risk FROM tailoring WHERE id = ?1", key, v, 3);
-	if (r < 0)
-		return r;
-	snprintf(what, sizeof(what), "tailoring '%.64s'", key);
-	r = requirement_exists(s, what, v[0]);
-	if (r >= 0 && strcmp(v[1], "exclude") == 0 && !v[2])
-		r = store_seterr(s, -EINVAL, "%s: excluding a requirement needs the risk analysis"
-					     " behind it (--risk R-N)", what);
-	register_row_release(v, 3);
-	return r;
+	return decision_written(s, key,
+				"SELECT requirement, action, risk FROM tailoring WHERE id = ?1",
+				"tailoring", "exclude",
+				"excluding a requirement needs the risk analysis behind it (--risk R-N)");
 }
 
 const struct isms_entity isms_entity_tailoring = {
@@ -244,24 +258,14 @@ static const struct isms_field impl_fields[] = {
 static int impl_written(struct isms_store *s, const struct isms_entity *e, const char *key,
 			const struct isms_kv *kv, size_t n, bool added)
 {
-	char *v[3] = {0}, what[96];
-	int r;
-
 	(void)e;
 	(void)kv;
 	(void)n;
 	(void)added;
-	r = register_row(s, "SELECT requirement, status, notes FROM implementation WHERE id = ?1", key,
-			 v, 3);
-	if (r < 0)
-		return r;
-	snprintf(what, sizeof(what), "requirement check '%.64s'", key);
-	r = requirement_exists(s, what, v[0]);
-	if (r >= 0 && strcmp(v[1], "not_applicable") == 0 && !v[2])
-		r = store_seterr(s, -EINVAL, "%s: a requirement not applicable needs the reason"
-					     " (--notes TEXT)", what);
-	register_row_release(v, 3);
-	return r;
+	return decision_written(s, key,
+				"SELECT requirement, status, notes FROM implementation WHERE id = ?1",
+				"requirement check", "not_applicable",
+				"a requirement not applicable needs the reason (--notes TEXT)");
 }
 
 const struct isms_entity isms_entity_implementation = {

@@ -12,6 +12,7 @@
 
 #include "isms/modelling.h"
 #include "modelling_internal.h"
+#include "register_internal.h"
 #include "store_internal.h"
 
 static const char *const level_names[] = {"normal", "high", "very_high"};
@@ -77,19 +78,6 @@ static int index_of(const struct model_graph *g, int64_t pk)
 	return -1;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	char *d;
-
-	if (!t)
-		return NULL;
-	d = strdup((const char *)t);
-	if (!d)
-		*oom = true;
-	return d;
-}
-
 static int read_assets(struct isms_store *s, struct model_graph *g)
 {
 	sqlite3_stmt *st = NULL;
@@ -121,9 +109,9 @@ static int read_assets(struct isms_store *s, struct model_graph *g)
 		memset(&g->node[g->n], 0, sizeof(g->node[g->n]));
 		g->n++;
 		a->pk = sqlite3_column_int64(st, 0);
-		a->name = col_dup(st, 1, &oom);
-		a->type = col_dup(st, 2, &oom);
-		a->target_object = col_dup(st, 3, &oom);
+		a->name = register_col_dup(st, 1, &oom);
+		a->type = register_col_dup(st, 2, &oom);
+		a->target_object = register_col_dup(st, 3, &oom);
 		for (int o = 0; o < ISMS_PROT_N; o++) {
 			int l = isms_model_level((const char *)sqlite3_column_text(st, 4 + o));
 
@@ -195,8 +183,8 @@ static int read_overrides(struct isms_store *s, struct model_graph *g)
 		g->node[i].override[o] = l;
 		free(g->asset[i].override_id[o]);
 		free(g->asset[i].effect[o]);
-		g->asset[i].override_id[o] = col_dup(st, 3, &oom);
-		g->asset[i].effect[o] = col_dup(st, 4, &oom);
+		g->asset[i].override_id[o] = register_col_dup(st, 3, &oom);
+		g->asset[i].effect[o] = register_col_dup(st, 4, &oom);
 		if (oom) {
 			r = -ENOMEM;
 			break;

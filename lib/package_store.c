@@ -16,6 +16,7 @@
 
 #include "isms/modelling.h"
 #include "modelling_internal.h"
+#include "register_internal.h"
 #include "store_internal.h"
 
 struct req_row {
@@ -32,19 +33,6 @@ struct pkg {
 	enum isms_package_why *why;
 	sqlite3_stmt *tailoring, *check, *param, *maps, *tests;
 };
-
-static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	char *d;
-
-	if (!t)
-		return NULL;
-	d = strdup((const char *)t);
-	if (!d)
-		*oom = true;
-	return d;
-}
 
 static void rows_free(struct pkg *p)
 {
@@ -107,14 +95,14 @@ static int read_requirements(struct pkg *p)
 			p->cap = nc;
 		}
 		w = &p->rows[p->n++];
-		w->catalogue = dup_col(st, 0, &oom);
-		w->id = dup_col(st, 1, &oom);
-		w->title = dup_col(st, 2, &oom);
-		w->sec_level = dup_col(st, 3, &oom);
-		w->effort_level = dup_col(st, 4, &oom);
-		w->modal_verb = dup_col(st, 5, &oom);
-		w->categories = dup_col(st, 6, &oom);
-		w->params = dup_col(st, 7, &oom);
+		w->catalogue = register_col_dup(st, 0, &oom);
+		w->id = register_col_dup(st, 1, &oom);
+		w->title = register_col_dup(st, 2, &oom);
+		w->sec_level = register_col_dup(st, 3, &oom);
+		w->effort_level = register_col_dup(st, 4, &oom);
+		w->modal_verb = register_col_dup(st, 5, &oom);
+		w->categories = register_col_dup(st, 6, &oom);
+		w->params = register_col_dup(st, 7, &oom);
 		if (oom)
 			r = -ENOMEM;
 	}
@@ -309,7 +297,7 @@ static int emit(struct pkg *p, size_t i, int (*cb)(const struct isms_package_ent
 	r = bind(p, p->tailoring, w->id);
 	if (r >= 0 && (r = store_step_row(p->s, p->tailoring)) == 1)
 		for (int k = 0; k < 4; k++)
-			tl[k] = dup_col(p->tailoring, k, &oom);
+			tl[k] = register_col_dup(p->tailoring, k, &oom);
 	/* not in the package and not added: not passed at all */
 	if (r >= 0 && e.why == ISMS_PKG_NO && !(tl[0] && strcmp(tl[0], "add") == 0)) {
 		r = 0;
@@ -319,13 +307,13 @@ static int emit(struct pkg *p, size_t i, int (*cb)(const struct isms_package_ent
 		r = bind(p, p->check, w->id);
 	if (r >= 0 && (r = store_step_row(p->s, p->check)) == 1)
 		for (int k = 0; k < 5; k++)
-			ck[k] = dup_col(p->check, k, &oom);
+			ck[k] = register_col_dup(p->check, k, &oom);
 	if (r >= 0)
 		r = fill_params(p, w->params, &params, &e.params_open);
 	if (r >= 0)
 		r = bind(p, p->maps, w->id);
 	if (r >= 0 && (r = store_step_row(p->s, p->maps)) == 1)
-		controls = dup_col(p->maps, 0, &oom);
+		controls = register_col_dup(p->maps, 0, &oom);
 	if (r >= 0)
 		r = observe(p, w->id, obs, sizeof(obs), by, sizeof(by));
 	if (r >= 0 && oom)
