@@ -66,7 +66,7 @@ static int read_requirements(struct pkg *p)
 		" WHERE c.kind = 'catalog' AND CASE WHEN ?1 IS NULL"
 		"  THEN EXISTS (SELECT 1 FROM catalogue_control x WHERE x.catalogue = c.pk"
 		"   AND x.sec_level IS NOT NULL)"
-		"  ELSE ',' || replace(?1, ' ', '') || ',' LIKE '%,' || c.name || ',%' END"
+		"  ELSE instr(',' || replace(?1, ' ', '') || ',', ',' || c.name || ',') > 0 END"
 		" ORDER BY c.pk, k.pk";
 	sqlite3_stmt *st = NULL;
 	char *names = NULL;
@@ -166,9 +166,9 @@ static int prepare_all(struct pkg *p)
 				  "SELECT t.name, a.result, t.expect FROM control_test t"
 				  " LEFT JOIN assessment a ON a.pk ="
 				  "  (SELECT max(x.pk) FROM assessment x WHERE x.test = t.name)"
-				  " WHERE ',' || replace(t.requirements, ' ', '') || ',' LIKE '%,' || ?2 || ',%'"
+				  " WHERE instr(',' || replace(t.requirements, ' ', '') || ',', ',' || ?2 || ',') > 0"
 				  " AND (?1 = 0 OR t.scope = 'all' OR t.target = ?3"
-				  "  OR ',' || coalesce(a.hosts, '') || ',' LIKE '%,' || ?3 || ',%')"
+				  "  OR instr(',' || coalesce(a.hosts, '') || ',', ',' || ?3 || ',') > 0)"
 				  " ORDER BY t.name",
 				  &p->tests);
 	return r;

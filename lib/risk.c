@@ -401,7 +401,44 @@ fail:
 }
 
 const char *const isms_setting_keys[] = {"organisation", "budget", "acceptance",
-					 "protection.high", "protection.very_high", NULL};
+					 "protection.high", "protection.very_high",
+					 "package.catalogues", NULL};
+
+/* "a, b" -> "a,b", each the name of an imported catalog (not a profile or mapping). */
+static int apply_package_catalogues(struct isms_store *s, const char *value)
+{
+	char *canon = malloc(strlen(value) + 1), *name, *save = NULL, *copy = strdup(value);
+	size_t len = 0;
+	int r = 0;
+
+	if (!canon || !copy) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (name = strtok_r(copy, ",", &save); name && r >= 0; name = strtok_r(NULL, ",", &save)) {
+		int64_t found = 0;
+
+		while (*name == ' ')
+			name++;
+		for (size_t n = strlen(name); n && name[n - 1] == ' ';)
+			name[--n] = '\0';
+		r = store_query_int(s, "SELECT count(*) FROM catalogue WHERE name = ?1 AND kind = 'catalog'",
+				    name, NULL, NULL, &found);
+		if (r >= 0 && found == 0)
+			r = store_seterr(s, -ENOENT, "package.catalogues: no imported catalog '%.64s'"
+						     " ('ismsctl catalogue list')", name);
+		if (r >= 0)
+			len += (size_t)sprintf(canon + len, "%s%s", len ? "," : "", name);
+	}
+	if (r >= 0 && !len)
+		r = store_seterr(s, -EINVAL, "package.catalogues: name at least one catalogue");
+	if (r >= 0)
+		r = isms_setting_set(s, "package.catalogues", canon);
+out:
+	free(copy);
+	free(canon);
+	return r < 0 ? r : 0;
+}
 
 int isms_setting_apply(struct isms_store *s, const char *key, const char *value)
 {
@@ -454,9 +491,12 @@ int isms_setting_apply(struct isms_store *s, const char *key, const char *value)
 		snprintf(buf, sizeof(buf), "%d", v);
 		return isms_setting_set(s, key, buf);
 	}
+	/* the catalogues the requirement packages draw from */
+	if (strcmp(key, "package.catalogues") == 0)
+		return apply_package_catalogues(s, value);
 	return store_seterr(s, -EINVAL,
 			    "unknown setting '%.64s' (known: organisation, budget, acceptance,"
-			    " protection.high, protection.very_high)",
+			    " protection.high, protection.very_high, package.catalogues)",
 			    key);
 }
 

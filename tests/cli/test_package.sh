@@ -89,6 +89,26 @@ expect_rc 0 "an application's package"
 isms package list --asset kiosk
 out_has "$kiosk_n requirements (0 added, 0 excluded)" "the summary after the table"
 
+# the catalogues a package draws from: by exact name (a '_' in one is no wildcard)
+isms -q catalogue import "$D/BSI-Methodik-Grundschutz++-catalog.json" --name gs_methodik
+isms setting set package.catalogues gsXmethodik
+expect_rc 3 "package.catalogues naming no catalogue is refused"
+err_has "no imported catalog 'gsXmethodik'" "and the name said"
+isms setting set package.catalogues "gs_methodik, BSI-Stand-der-Technik-Kernel-catalog"
+expect_rc 0 "package.catalogues set"
+isms --json package list --asset kiosk
+is "$(js 'len(d)')" "$kiosk_n" "the kiosk's package from the Kernel named"
+isms -q setting set package.catalogues gs_methodik
+isms --json package list --domain
+is "$(js 'sorted(set(r["catalogue"] for r in d))')" '["gs_methodik"]' \
+	"the domain's package from the method catalogue alone"
+# a setting left naming a catalogue since replaced (written behind ismsctl's back)
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE setting SET value = ? WHERE key = ?", ("gsXmethodik", "package.catalogues")); c.commit()' "$ISMS_STORE"
+isms package list --domain
+expect_rc 3 "a setting naming no catalogue is an error, never an empty package"
+err_has "package.catalogues names no imported catalogue" "that names the setting"
+isms -q setting set package.catalogues BSI-Stand-der-Technik-Kernel-catalog
+
 # tailoring, parameter, check
 isms tailoring add --asset kiosk --requirement ASST.5.1 --action exclude --justification "leased"
 expect_rc 5 "an exclusion without a risk analysis is refused"
