@@ -225,8 +225,8 @@ is "$(row budget)" "budget 1000.00" "setting list shows the budget as an amount"
 is "$(row acceptance)" "acceptance low" "setting list shows the acceptance as a level"
 isms setting set acceptance 3
 isms --json setting
-is "$(js '[s["value"] for s in d]')" '["Example GmbH", "1000.00", "high", null, null]' \
-	"acceptance given as a number is shown as its level (protection minimums unset)"
+is "$(js '[s["value"] for s in d]')" '["Example GmbH", "1000.00", "high", null, null, null]' \
+	"acceptance given as a number is shown as its level (protection minimums and package catalogues unset)"
 isms --json risk show R-5
 is "$(js 'd["acceptable"]')" true "a high risk is acceptable at 'high'"
 isms setting set acceptance extreme

@@ -409,7 +409,7 @@ static void t_settings(void **state)
 	free(v);
 	for (; isms_setting_keys[nkeys]; nkeys++)
 		;
-	assert_int_equal(nkeys, 5); /* and protection.high, protection.very_high */
+	assert_int_equal(nkeys, 6); /* and protection.high, protection.very_high, package.catalogues */
 }
 
 static void t_setting_apply(void **state)
