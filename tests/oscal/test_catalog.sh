@@ -72,6 +72,20 @@ PY
 is "$(cat "$OUT")" "True
 True" "the groups nested the same, the uuid, title and version kept"
 
+# what the BSI's files do not have: top-level controls, a group without an id, a
+# statement's nested items, a select with choices, statement props without prose
+isms -q catalogue import "$ISMS_SOURCE_ROOT/tests/fuzz/corpus/catalogue/export.json" --name odd
+isms oscal export catalog --catalogue odd -o "$T/odd.json"
+isms -q catalogue import "$T/odd.json" --name odd-again
+expect_rc 0 "an odd catalogue's export imports"
+isms --json catalogue show odd --controls
+cp "$OUT" "$T/odd.controls"
+isms --json catalogue show odd-again --controls
+if cmp -s "$OUT" "$T/odd.controls"; then ok "with the same controls"; else not_ok "with the same controls"; fi
+is "$(js '[d[0]["statement"], d[0]["params"]]')" \
+	'["S\na. one\ntwo", "[{\"id\":\"p1\",\"label\":\"L\",\"values\":[\"v\"]},{\"id\":\"p2\",\"values\":[],\"choices\":[\"x\",\"y\"],\"how-many\":\"one-or-more\"}]"]' \
+	"the joined statement and the select kept"
+
 sleep 1
 isms oscal export catalog --catalogue kernel -o "$T/again.json"
 python3 -c '

@@ -31,14 +31,16 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT, *group = NULL;
 	char path[4096], *err = NULL;
 	bool keyed = false;
-	int nctl, nthr, ntest, code;
+	int nctl, nannex, nthr, ntest, code;
 
 	HELP(argc, argv,
 	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n"
 	     "                    [--group NAME]\n\n"
 	     "Create the store (mode 0600, its directory 0700) if it does not exist,\n"
 	     "migrate it to this build's schema, and load the ISO/IEC 27001:2022 Annex A\n"
-	     "catalogue, the BSI elementary threats and the built-in control tests from\n"
+	     "catalogue (into the register, and as the catalogue '" ISMS_ANNEX_A_NAME "'\n"
+	     "for 'ismsctl catalogue'), the BSI elementary threats and the built-in\n"
+	     "control tests from\n"
 	     "DIR (default $ISMS_DATA_DIR, else " ISMS_DATADIR ").  Running it again\n"
 	     "refreshes the catalogues and the built-in tests not changed by hand, and\n"
 	     "keeps the Statement of Applicability.  --keyed then keys the evidence chain as\n"
@@ -73,7 +75,20 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		return code;
 	snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
 	nctl = isms_catalogue_load_controls(c->store, path, &err);
+	nannex = nctl;
 	if (nctl < 0) {
+		code = cli_fail(nctl, "%s (set --data-dir or ISMS_DATA_DIR)", err ? err : strerror(-nctl));
+		free(err);
+		return code;
+	}
+	snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
+	nctl = isms_catalogue_load_annex_a(c->store, path, (int64_t)time(NULL), &err);
+	if (nctl == -EEXIST) {
+		/* the user's own catalogue of that name: theirs to keep */
+		fprintf(stderr, "%s: warning: %s, ignoring\n", cli_prog, err);
+		free(err);
+		err = NULL;
+	} else if (nctl < 0) {
 		code = cli_fail(nctl, "%s (set --data-dir or ISMS_DATA_DIR)", err ? err : strerror(-nctl));
 		free(err);
 		return code;
@@ -107,7 +122,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	if (!c->quiet)
 		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats,"
 		       " %d built-in control tests%s%s%s\n",
-		       c->store_path, isms_store_schema_version(c->store), nctl, nthr, ntest,
+		       c->store_path, isms_store_schema_version(c->store), nannex, nthr, ntest,
 		       group ? "; readable by group '" : "", group ? group : "", group ? "'" : "");
 	if (keyed)
 		return cli_key_init(c, key);
