@@ -55,28 +55,41 @@ static int read_doc(const char *path, struct isms_catalogue_doc *d, char *name)
 	return 0;
 }
 
+/* @dir (the first @dirlen bytes of a path) and @name, if that file is readable: malloc'd. */
+static char *readable(const char *dir, int dirlen, const char *name)
+{
+	char *path = NULL;
+
+	if (asprintf(&path, "%.*s%s", dirlen, dir, name) < 0)
+		return NULL;
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
 /*
- * Where the file a profile imports by @href is: @href taken from the
- * profile's directory, the file of that name beside the profile, or a
+ * Where the file a profile imports by @href is (malloc'd): @href taken from
+ * the profile's directory, the file of that name beside the profile, or a
  * --with file of that name.  NULL when none is readable.
  */
-static const char *find_import(const char *profile, const char *href, char *const *with,
-			       size_t n_with, bool *used, char *buf, size_t len)
+static char *find_import(const char *profile, const char *href, char *const *with,
+			 size_t n_with, bool *used)
 {
 	const char *base = base_of(href);
 	int dir = (int)(base_of(profile) - profile);
+	char *at = NULL;
 
-	if (href[0] != '/' && !strstr(href, "://") &&
-	    snprintf(buf, len, "%.*s%s", dir, profile, href) < (int)len && access(buf, R_OK) == 0)
-		return buf;
-	if (snprintf(buf, len, "%.*s%s", dir, profile, base) < (int)len && access(buf, R_OK) == 0)
-		return buf;
-	for (size_t i = 0; i < n_with; i++)
+	if (href[0] != '/' && !strstr(href, "://"))
+		at = readable(profile, dir, href);
+	if (!at)
+		at = readable(profile, dir, base);
+	for (size_t i = 0; !at && i < n_with; i++)
 		if (strcmp(base_of(with[i]), base) == 0) {
 			used[i] = true;
-			return with[i];
+			at = strdup(with[i]);
 		}
-	return NULL;
+	return at;
 }
 
 /*
@@ -85,8 +98,8 @@ static const char *find_import(const char *profile, const char *href, char *cons
  * is a warning (OSCAL lets a profile come before its catalogues).
  */
 static int find_imports(struct cli *c, struct isms_catalogue_doc *docs, size_t *n,
-			char names[][ISMS_CATALOGUE_NAME_MAX + 1], char paths[][4096],
-			char *const *with, size_t n_with)
+			char names[][ISMS_CATALOGUE_NAME_MAX + 1], char **paths, char *const *with,
+			size_t n_with)
 {
 	bool used[WITH_MAX] = {false};
 	char **files = NULL;
@@ -97,8 +110,8 @@ static int find_imports(struct cli *c, struct isms_catalogue_doc *docs, size_t *
 	if (r < 0)
 		return 0; /* the import says what is wrong with it */
 	for (size_t i = 0; !code && i < n_files; i++) {
-		const char *base = base_of(files[i]), *at;
-		char *have = NULL;
+		const char *base = base_of(files[i]);
+		char *have = NULL, *at;
 		bool dup = false;
 
 		for (size_t j = 1; j < *n; j++)
@@ -111,8 +124,7 @@ static int find_imports(struct cli *c, struct isms_catalogue_doc *docs, size_t *
 		free(have);
 		if (r == 1 || dup)
 			continue;
-		at = find_import(docs[0].file, files[i], with, n_with, used, paths[*n],
-				 sizeof(paths[*n]));
+		at = find_import(docs[0].file, files[i], with, n_with, used);
 		if (!at) {
 			fprintf(stderr,
 				"%s: warning: import '%s': no '%s' beside '%s', given with --with"
@@ -121,10 +133,12 @@ static int find_imports(struct cli *c, struct isms_catalogue_doc *docs, size_t *
 			continue;
 		}
 		if (*n >= WITH_MAX) {
+			free(at);
 			code = cli_usage("catalogue import", "a profile imports at most %d files here",
 					 WITH_MAX - 1);
 			break;
 		}
+		paths[*n] = at;
 		code = read_doc(at, &docs[*n], names[*n]);
 		if (!code)
 			(*n)++;
@@ -144,7 +158,7 @@ static int import(struct cli *c, int argc, char **argv)
 	struct isms_catalogue_counts n[WITH_MAX];
 	struct isms_catalogue_doc docs[WITH_MAX] = {{0}};
 	char names[WITH_MAX][ISMS_CATALOGUE_NAME_MAX + 1];
-	static char paths[WITH_MAX][4096];
+	char *paths[WITH_MAX] = {NULL};
 	char *with[WITH_MAX];
 	size_t n_with = 0, n_docs = 0;
 	int r, code;
@@ -209,6 +223,8 @@ static int import(struct cli *c, int argc, char **argv)
 out:
 	for (size_t i = 0; i < n_docs; i++)
 		free((char *)docs[i].buf);
+	for (size_t i = 0; i < WITH_MAX; i++)
+		free(paths[i]);
 	return code;
 }
 
