@@ -111,5 +111,8 @@ expect_rc 2 "catalog without --catalogue is a usage error"
 err_has "catalog needs --catalogue NAME" "naming the option"
 isms oscal export ssp --catalogue kernel
 expect_rc 2 "--catalogue with another model is a usage error"
+isms oscal export catalog --catalogue kernel --period 2026-11
+expect_rc 2 "a catalog takes no period"
+err_has "a catalog is what was imported: it takes no --period" "and says so"
 
 done_testing

@@ -84,6 +84,8 @@ int cmd_oscal(struct cli *c, int argc, char **argv)
 	code = -cli_open(c, false, false);
 	if (code)
 		return code;
+	if (strcmp(model, "catalog") == 0 && (period || zone))
+		return cli_usage("oscal", "a catalog is what was imported: it takes no --period");
 	if (strcmp(model, "assessment-results") != 0 && period)
 		return cli_usage("oscal", "%s is the register as it stands: it takes no --period",
 				 model);
