@@ -54,14 +54,20 @@ static struct json_object *clause(struct json_object *cat, struct json_object **
 		return groups[n];
 	if (!json_object_object_get_ex(cat, "groups", &arr)) {
 		arr = json_object_new_array();
-		json_object_object_add(cat, "groups", arr);
+		if (!arr || json_object_object_add(cat, "groups", arr) < 0) {
+			json_object_put(arr);
+			return NULL;
+		}
 	}
 	g = json_object_new_object();
+	if (!g || json_object_array_add(arr, g) < 0) {
+		json_object_put(g);
+		return NULL;
+	}
 	snprintf(id, sizeof(id), "%d", n);
 	json_object_object_add(g, "id", str(id));
 	json_object_object_add(g, "title", str(clause_title[n]));
 	json_object_object_add(g, "controls", json_object_new_array());
-	json_object_array_add(arr, g);
 	groups[n] = g;
 	return g;
 }
@@ -74,23 +80,27 @@ static int to_oscal(struct isms_store *s, const char *path, const char *title,
 	struct json_object *md = json_object_new_object(), *groups[9] = {NULL};
 	char uuid[ISMS_UUID_STR];
 	const char *text;
-	int r = root && cat && md ? 0 : -ENOMEM;
+	int r;
 
+	if (!root || !cat || !md) {
+		json_object_put(root);
+		json_object_put(cat);
+		json_object_put(md);
+		return -ENOMEM;
+	}
+	json_object_object_add(root, "catalog", cat);
+	json_object_object_add(cat, "metadata", md);
 	/* One uuid for isms's Annex A, whatever the store: it is the same catalogue. */
-	if (r >= 0)
-		r = isms_uuid_v5(isms_uuid_ns, "catalogue/" ISMS_ANNEX_A_NAME, uuid);
+	r = isms_uuid_v5(isms_uuid_ns, "catalogue/" ISMS_ANNEX_A_NAME, uuid);
 	if (r < 0)
 		goto out;
-	json_object_object_add(root, "catalog", cat);
 	json_object_object_add(cat, "uuid", str(uuid));
-	json_object_object_add(cat, "metadata", md);
 	json_object_object_add(md, "title", str(title));
 	json_object_object_add(md, "last-modified", str("2022-10-25T00:00:00Z"));
 	json_object_object_add(md, "version", str("2022"));
 	json_object_object_add(md, "oscal-version", str("1.1.3"));
-	md = NULL;
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		struct json_object *o = json_object_array_get_idx(arr, i), *c, *props, *label, *ctls;
+		struct json_object *o = json_object_array_get_idx(arr, i), *c, *props, *label, *ctls, *g;
 		const char *id = member_str(o, "id"), *t = member_str(o, "title");
 		char lab[32];
 		int n = id ? atoi(id) : 0;
@@ -106,6 +116,16 @@ static int to_oscal(struct isms_store *s, const char *path, const char *title,
 		c = json_object_new_object();
 		props = json_object_new_array();
 		label = json_object_new_object();
+		ctls = NULL;
+		g = clause(cat, groups, n);
+		if (!c || !props || !label || !g ||
+		    !json_object_object_get_ex(g, "controls", &ctls) || !ctls) {
+			json_object_put(c);
+			json_object_put(props);
+			json_object_put(label);
+			r = -ENOMEM;
+			goto out;
+		}
 		snprintf(lab, sizeof(lab), "A.%s", id);
 		json_object_object_add(label, "name", str("label"));
 		json_object_object_add(label, "value", str(lab));
@@ -113,7 +133,6 @@ static int to_oscal(struct isms_store *s, const char *path, const char *title,
 		json_object_object_add(c, "id", str(id));
 		json_object_object_add(c, "title", str(t));
 		json_object_object_add(c, "props", props);
-		json_object_object_get_ex(clause(cat, groups, n), "controls", &ctls);
 		json_object_array_add(ctls, c);
 	}
 	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
@@ -121,7 +140,6 @@ static int to_oscal(struct isms_store *s, const char *path, const char *title,
 	*ret = text ? strdup(text) : NULL;
 	r = *ret ? 0 : -ENOMEM;
 out:
-	json_object_put(md);
 	json_object_put(root);
 	return r;
 }
