@@ -329,41 +329,23 @@ static int append_evidence(struct isms_store *s, const char *at, const char *nam
 	return r;
 }
 
-int isms_catalogue_import(struct isms_store *s, const char *name, const char *file,
-			  const char *buf, size_t len, bool replace, int64_t now,
-			  struct isms_catalogue_counts *ret_counts)
+/*
+ * One document into the caller's transaction: with @evidence, its
+ * catalogue.imported row.  @d is the parsed @buf.
+ */
+static int import_one(struct isms_store *s, const char *name, const char *file,
+		      const struct isms_oscal_doc *d, const char *sha, bool replace, bool evidence,
+		      int64_t now, struct isms_catalogue_counts *ret_counts)
 {
 	struct isms_catalogue_counts n = {0};
-	struct isms_oscal_doc *d = NULL;
 	sqlite3_stmt *st = NULL;
-	char err[512], sha[ISMS_SHA256_HEX], at[ISMS_DATE_MAX], by[ISMS_ACTOR_MAX];
-	const char *kind;
+	char at[ISMS_DATE_MAX], by[ISMS_ACTOR_MAX];
+	const char *kind = model_kind[d->model];
 	int64_t cat, old = 0;
 	int r;
 
-	if (!name_ok(name))
-		return store_seterr(s, -EINVAL,
-				    "catalogue name '%.64s' must be 1 to %u letters, digits, '.', '_'"
-				    " or '-'",
-				    name, ISMS_CATALOGUE_NAME_MAX);
-	r = isms_oscal_parse(buf, len, &d, err, sizeof(err));
-	if (r == -EINVAL)
-		return store_seterr(s, r, "not an OSCAL catalog, profile or mapping: %s", err);
-	if (r == -EFBIG)
-		return store_seterr(s, r, "an OSCAL document is at most %u bytes",
-				    ISMS_OSCAL_BYTES_MAX);
-	if (r < 0)
-		return r;
-	kind = model_kind[d->model];
-	r = isms_sha256_hex(buf, len, sha);
-	if (r < 0)
-		goto out;
 	isms_date_format(now, at, sizeof(at));
 	isms_actor_get(by);
-
-	r = isms_store_begin(s);
-	if (r < 0)
-		goto out;
 	r = store_query_int(s, "SELECT pk FROM catalogue WHERE name = ?1", name, NULL, NULL, &old);
 	if (r == 1 && !replace)
 		r = store_seterr(s, -EEXIST,
@@ -389,6 +371,7 @@ int isms_catalogue_import(struct isms_store *s, const char *name, const char *fi
 
 		r = run(s, st, v, 10, NULL, 0);
 	}
+	sqlite3_finalize(st);
 	cat = sqlite3_last_insert_rowid(s->db);
 	n.groups = d->n_groups;
 	n.controls = d->n_controls;
@@ -399,16 +382,114 @@ int isms_catalogue_import(struct isms_store *s, const char *name, const char *fi
 		r = put_profile(s, cat, d);
 	else if (r >= 0)
 		r = put_mapping(s, cat, d, &n.maps);
-	if (r >= 0)
+	if (r >= 0 && evidence)
 		r = append_evidence(s, at, name, kind, d, sha, &n, old != 0);
-	if (r >= 0)
-		r = isms_store_commit(s);
-	else
-		isms_store_rollback(s);
 	if (r >= 0 && ret_counts)
 		*ret_counts = n;
-out:
-	sqlite3_finalize(st);
-	isms_oscal_doc_free(d);
+	return r;
+}
+
+/* @buf parsed, with the store's message on a refusal, and its SHA-256. */
+static int parse(struct isms_store *s, const char *name, const char *buf, size_t len,
+		 struct isms_oscal_doc **ret, char sha[ISMS_SHA256_HEX])
+{
+	char err[512];
+	int r;
+
+	if (!name_ok(name))
+		return store_seterr(s, -EINVAL,
+				    "catalogue name '%.64s' must be 1 to %u letters, digits, '.', '_'"
+				    " or '-'",
+				    name, ISMS_CATALOGUE_NAME_MAX);
+	r = isms_oscal_parse(buf, len, ret, err, sizeof(err));
+	if (r == -EINVAL)
+		return store_seterr(s, r, "not an OSCAL catalog, profile or mapping: %s", err);
+	if (r == -EFBIG)
+		return store_seterr(s, r, "an OSCAL document is at most %u bytes",
+				    ISMS_OSCAL_BYTES_MAX);
+	if (r < 0)
+		return r;
+	r = isms_sha256_hex(buf, len, sha);
+	if (r < 0) {
+		isms_oscal_doc_free(*ret);
+		*ret = NULL;
+	}
+	return r;
+}
+
+int isms_catalogue_import_all(struct isms_store *s, const struct isms_catalogue_doc *docs,
+			      size_t n, bool replace, int64_t now,
+			      struct isms_catalogue_counts *ret_counts)
+{
+	struct isms_oscal_doc **d = calloc(n + 1, sizeof(*d));
+	char (*sha)[ISMS_SHA256_HEX] = calloc(n + 1, sizeof(*sha));
+	int r = d && sha ? 0 : -ENOMEM;
+
+	/* Every document read before the store is touched: a bad one changes nothing. */
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		r = parse(s, docs[i].name, docs[i].buf, docs[i].len, &d[i], sha[i]);
+		if (r < 0 && docs[i].file && n > 1)
+			store_seterr(s, r, "'%.256s': %s", docs[i].file, isms_store_errmsg(s));
+	}
+	if (r >= 0)
+		r = isms_store_begin(s);
+	if (r >= 0) {
+		for (size_t i = 0; r >= 0 && i < n; i++)
+			r = import_one(s, docs[i].name, docs[i].file, d[i], sha[i], replace,
+				       docs[i].evidence, now, ret_counts ? &ret_counts[i] : NULL);
+		if (r >= 0)
+			r = isms_store_commit(s);
+		else
+			isms_store_rollback(s);
+	}
+	for (size_t i = 0; d && i < n; i++)
+		isms_oscal_doc_free(d[i]);
+	free(d);
+	free(sha);
 	return r < 0 ? r : 0;
+}
+
+int isms_catalogue_import(struct isms_store *s, const char *name, const char *file,
+			  const char *buf, size_t len, bool replace, int64_t now,
+			  struct isms_catalogue_counts *ret_counts)
+{
+	const struct isms_catalogue_doc doc = {name, file, buf, len, true};
+
+	return isms_catalogue_import_all(s, &doc, 1, replace, now, ret_counts);
+}
+
+int isms_catalogue_profile_files(const char *buf, size_t len, char ***ret, size_t *ret_n)
+{
+	struct isms_oscal_doc *d = NULL;
+	char **v = NULL;
+	size_t n = 0;
+	int r = isms_oscal_parse(buf, len, &d, NULL, 0);
+
+	if (r < 0)
+		return r;
+	if (d->model == ISMS_OSCAL_PROFILE && d->n_imports) {
+		v = calloc(d->n_imports, sizeof(*v));
+		if (!v)
+			r = -ENOMEM;
+	}
+	for (; r >= 0 && v && n < d->n_imports; n++) {
+		v[n] = strdup(href_of(d, d->imports[n].href));
+		if (!v[n])
+			r = -ENOMEM;
+	}
+	isms_oscal_doc_free(d);
+	if (r < 0) {
+		isms_catalogue_files_free(v, n);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+void isms_catalogue_files_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
 }

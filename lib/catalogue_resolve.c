@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "isms/catalogue_import.h"
+#include "catalogue_internal.h"
 #include "store_internal.h"
 
 #define COL(st, i) ((const char *)sqlite3_column_text((st), (i)))
@@ -82,4 +83,33 @@ int isms_catalogue_resolve(struct isms_store *s, const char *name,
 		sqlite3_finalize(st);
 	}
 	return r < 0 ? r : 0;
+}
+
+static int count_selected(const char *catalogue, const char *id, const char *title, void *ud)
+{
+	(void)catalogue;
+	(void)id;
+	(void)title;
+	((int64_t *)ud)[0]++;
+	return 0;
+}
+
+static int count_missing(const char *href, void *ud)
+{
+	(void)href;
+	((int64_t *)ud)[1]++;
+	return 0;
+}
+
+int catalogue_resolve_count(struct isms_store *s, const char *name, int64_t *ret_controls,
+			    int64_t *ret_missing)
+{
+	int64_t n[2] = {0, 0};
+	int r = isms_catalogue_resolve(s, name, count_selected, count_missing, n);
+
+	if (r < 0)
+		return r;
+	*ret_controls = n[0];
+	*ret_missing = n[1];
+	return 0;
 }

@@ -11,7 +11,7 @@ D="$ISMS_DATA_DIR/bsi-grundschutz-plusplus"
 
 isms init -q
 expect_rc 0 "init"
-for sub in import list show; do
+for sub in import list show map; do
 	isms catalogue $sub --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: ismsctl catalogue $sub" "$OUT"; then
 		ok "catalogue $sub --help"
@@ -26,8 +26,13 @@ expect_rc 0 "the Kernel is imported"
 out_has "catalogue 'gspp-kernel' imported: 117 groups, 901 controls" "with its groups and controls"
 isms -q catalogue import "$D/BSI-Methodik-Grundschutz++-catalog.json" --name gspp-methodik
 expect_rc 0 "Methodik is imported"
-isms catalogue import "$D/Grundschutz++-profile.json"
+# alone, so that the catalogues it imports are not found beside it
+mkdir "$T/alone"
+cp "$D/Grundschutz++-profile.json" "$T/alone/"
+isms catalogue import "$T/alone/Grundschutz++-profile.json"
 expect_rc 0 "the profile is imported under a name derived from the file"
+err_has "warning: import '../../../Risikomanagement/BSI-Anforderungen-zum-Risikomanagement-catalog.json': no 'BSI-Anforderungen-zum-Risikomanagement-catalog.json' beside '$T/alone/Grundschutz++-profile.json', given with --with or imported" \
+	"an import found nowhere is a warning"
 out_has "catalogue 'Grundschutz-profile' imported: 0 groups, 0 controls, 3 imports" \
 	"its three imports"
 isms -q catalogue import "$D/ISO27001-AnnexA-to-GS++-mapping_collection.json" --name iso-to-gspp
@@ -38,11 +43,18 @@ expect_rc 0 "catalogue list"
 out_has "imported_at" "the table has its header"
 isms --json catalogue list
 is "$(js '[(c["name"], c["kind"], c["controls"]) for c in d]')" \
-	'[["Grundschutz-profile", "profile", 0], ["gspp-kernel", "catalog", 901], ["gspp-methodik", "catalog", 95], ["iso-to-gspp", "mapping", 0]]' \
-	"list: 901 Kernel and 95 Methodik controls"
+	'[["Grundschutz-profile", "profile", 95], ["ISO27001-AnnexA", "catalog", 93], ["gspp-kernel", "catalog", 901], ["gspp-methodik", "catalog", 95], ["iso-to-gspp", "mapping", 0]]' \
+	"list: 901 Kernel and 95 Methodik controls, the 95 the profile selects, Annex A's 93"
+is "$(js '[c["missing"] for c in d]')" '[2, 0, 0, 0, 0]' \
+	"two of the profile's imports are missing"
 is "$(js '[c["imports"] for c in d if c["kind"] == "profile"] + [c["maps"] > 0 for c in d if c["kind"] == "mapping"]')" \
 	'[3, true]' "the profile's imports and the mapping's entries are counted"
-is "$(js 'd[1]["title"]')" "BSI Stand der Technik Kernel" "with the title"
+is "$(js 'd[2]["title"]')" "BSI Stand der Technik Kernel" "with the title"
+isms catalogue show Grundschutz-profile
+expect_rc 0 "a profile shown"
+out_has "missing:       2" "with the number of its imports missing"
+err_has "warning: import '../catalogs/Kernel/BSI-Stand-der-Technik-Kernel-G0-catalog.json' names no imported catalogue" \
+	"and a warning naming each"
 
 isms catalogue show gspp-kernel --control ASST.1.1
 expect_rc 0 "a control"
@@ -75,10 +87,36 @@ is "$(js '[k["id"] for k in d if k["catalogue"] == "risk"]')" \
 isms --json catalogue show iso-to-gspp --controls
 is "$(js '[m for m in d if m["source"] == "5.1"][0]["relationship"] != ""')" true \
 	"a mapping's entries: Annex A 5.1 maps to something"
+is "$(js '[(m["source_title"], m["target"], m["target_title"]) for m in d if m["source"] == "5.1" and m["target"] == "GC.9.1"]')" \
+	'[["Policies for information security", "GC.9.1", "Festlegung einer Sicherheitsorganisation"]]' \
+	"with the titles of both sides, Annex A's from ISO27001-AnnexA"
 is "$(js 'len(d)')" "$(isms --json catalogue list; js '[c["maps"] for c in d if c["name"] == "iso-to-gspp"][0]')" \
 	"every entry is listed"
 isms --json catalogue show gspp-kernel
 is "$(js 'd["file"]')" "BSI-Stand-der-Technik-Kernel-catalog.json" "a catalogue keeps its file's name"
+
+# --- a control's mappings, both ways ----------------------------------------------------
+isms catalogue map 5.1
+expect_rc 0 "catalogue map: an Annex A control"
+out_has "GC.9.1    Festlegung einer Sicherheitsorganisation" "the Grundschutz++ requirement it maps to, with its title"
+isms --json catalogue map 5.1 --catalogue ISO27001-AnnexA
+is "$(js 'sorted(set((m["source_catalogue"], m["target_catalogue"]) for m in d))')" \
+	'[["ISO27001-AnnexA", "gspp-methodik"]]' "into Methodik, the catalogue its entries name"
+isms --json catalogue show iso-to-gspp --controls
+is "$(js 'sorted(set((m["source_catalogue"], m["target_catalogue"]) for m in d))')" \
+	'[["ISO27001-AnnexA", "gspp-kernel"], ["ISO27001-AnnexA", "gspp-methodik"]]' \
+	"the mapping links Annex A to Methodik and the Kernel"
+isms --json catalogue map GC.9.1
+is "$(js 'sorted(set((m["source"], m["source_title"]) for m in d if m["target"] == "GC.9.1"))[:1]')" \
+	'[["5.1", "Policies for information security"]]' \
+	"the reverse: the Annex A controls mapping to a requirement, with their titles"
+isms --json catalogue map GC.9.1 --catalogue ISO27001-AnnexA
+is "$(js 'len(d)')" 0 "--catalogue takes the id only on that catalogue's side"
+isms catalogue map
+expect_rc 2 "map without an id is a usage error"
+isms catalogue map 5.1 --mapping gspp-kernel
+expect_rc 5 "--mapping names a mapping"
+err_has "catalogue 'gspp-kernel' is a catalog, not a mapping" "or is refused"
 
 isms verify
 expect_rc 0 "the chain is intact"
@@ -152,5 +190,85 @@ isms --json evidence list --kind catalogue.imported
 is "$(js '[e["outcome"] for e in d][-1]')" replaced "the evidence row says replaced"
 isms verify
 expect_rc 0 "the chain is intact"
+
+# --- a profile with the catalogues it imports ---------------------------------------------
+export ISMS_STORE="$T/beside.db"
+isms init -q
+isms catalogue import "$D/Grundschutz++-profile.json"
+expect_rc 0 "a profile beside the catalogues it imports"
+out_has "catalogue 'BSI-Methodik-Grundschutz-catalog' imported: 41 groups, 95 controls" \
+	"brings Methodik, found beside it by its file's name"
+out_has "catalogue 'BSI-Anforderungen-zum-Risikomanagement-catalog' imported: 2 groups, 10 controls" \
+	"and the risk management catalogue"
+err_has "warning: import '../catalogs/Kernel/BSI-Stand-der-Technik-Kernel-G0-catalog.json': no 'BSI-Stand-der-Technik-Kernel-G0-catalog.json' beside" \
+	"the Kernel G0 file it names is missing: a warning, not a failure"
+isms --json catalogue list
+is "$(js '[(c["controls"], c["missing"]) for c in d if c["kind"] == "profile"]')" '[[99, 1]]' \
+	"the profile selects 95 + 4 controls, one import missing"
+isms --json evidence list --kind catalogue.imported
+is "$(js 'sorted(e["subject"] for e in d)')" \
+	'["BSI-Anforderungen-zum-Risikomanagement-catalog", "BSI-Methodik-Grundschutz-catalog", "Grundschutz-profile"]' \
+	"an evidence row for each"
+
+export ISMS_STORE="$T/with.db"
+isms init -q
+isms -q catalogue import "$D/BSI-Methodik-Grundschutz++-catalog.json" --name mine
+isms catalogue import "$T/alone/Grundschutz++-profile.json" \
+	--with "$D/BSI-Anforderungen-zum-Risikomanagement-catalog.json" --with "$D/practices.csv"
+expect_rc 0 "a profile with --with"
+out_has "catalogue 'BSI-Anforderungen-zum-Risikomanagement-catalog' imported" \
+	"brings the --with file it imports"
+out_lacks "BSI-Methodik" "but not Methodik, which is imported already"
+err_has "warning: '$D/practices.csv' is not a file the profile imports, ignoring" \
+	"a --with file it does not import is a warning"
+isms --json catalogue show Grundschutz-profile --controls
+is "$(js 'sorted(set(k["catalogue"] for k in d)) + [len(d)]')" \
+	'["BSI-Anforderungen-zum-Risikomanagement-catalog", "mine", 99]' \
+	"it selects from both"
+mkdir "$T/bad"
+cp "$T/cut.json" "$T/bad/BSI-Stand-der-Technik-Kernel-G0-catalog.json"
+isms --json catalogue list
+before=$(cat "$OUT")
+isms catalogue import "$T/alone/Grundschutz++-profile.json" --name other \
+	--with "$T/bad/BSI-Stand-der-Technik-Kernel-G0-catalog.json"
+expect_rc 5 "a broken file among those it imports"
+err_has "'$T/bad/BSI-Stand-der-Technik-Kernel-G0-catalog.json': not an OSCAL catalog" \
+	"is named"
+isms --json catalogue list
+is "$(cat "$OUT")" "$before" "and nothing is imported, the profile neither"
+isms catalogue import "$T/alone/Grundschutz++-profile.json" --with
+expect_rc 2 "--with without a file is a usage error"
+
+# --- Annex A, stored by init ---------------------------------------------------------------
+isms --json catalogue show ISO27001-AnnexA --controls
+is "$(js '[len(d), d[0]["id"], d[0]["title"], d[0]["group"], d[-1]["id"], d[-1]["group_title"]]')" \
+	'[93, "5.1", "Policies for information security", "5", "8.34", "Technological controls"]' \
+	"Annex A is a catalogue: its 93 controls in clauses 5 to 8"
+isms --json catalogue show ISO27001-AnnexA
+is "$(js '[d["file"], d["version"]]')" '["ISO27001-AnnexA-catalog.json", "2022"]' \
+	"under the file name the BSI's mapping names"
+before=$(cat "$OUT")
+isms init -q
+expect_rc 0 "init again"
+isms --json catalogue show ISO27001-AnnexA
+is "$(cat "$OUT")" "$before" "leaves it as it was"
+isms --json catalogue list
+is "$(js '[c["name"] for c in d].count("ISO27001-AnnexA")')" 1 "once"
+isms --json evidence list --kind catalogue.imported
+is "$(js '[e["subject"] for e in d if e["subject"] == "ISO27001-AnnexA"]')" '[]' \
+	"shipped, not imported by someone: no evidence row"
+sed 's/"Access control"/"Access control (changed)"/' "$ISMS_DATA_DIR/annex-a-2022.json" \
+	>"$T/annex.json"
+mkdir "$T/data"
+cp "$ISMS_DATA_DIR"/*.json "$T/data/"
+cp "$T/annex.json" "$T/data/annex-a-2022.json"
+isms init -q --data-dir "$T/data"
+expect_rc 0 "init from a changed Annex A file"
+isms --json catalogue show ISO27001-AnnexA --control 5.15
+is "$(js 'd["title"]')" "Access control (changed)" "replaces the catalogue"
+isms --json catalogue list
+is "$(js '[c["name"] for c in d].count("ISO27001-AnnexA")')" 1 "without a second one"
+isms oscal export catalog --catalogue ISO27001-AnnexA -o "$T/annex-export.json"
+expect_rc 0 "and it is exported like any catalogue"
 
 done_testing

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "isms/catalogue.h"
 #include "isms/catalogue_import.h"
 #include "isms/evidence.h"
 #include "isms/oscal.h"
+#include "isms/oscal_export.h"
 #include "isms/sha256.h"
 #include "testutil.h"
 
@@ -377,6 +379,161 @@ static void t_resolve_selectors(void **state)
 	assert_int_equal(p.unresolved, 1);
 }
 
+/* A profile's catalogues in its transaction: all or nothing, the failing file named. */
+static void t_import_all(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_catalogue_counts n[3];
+	size_t plen, mlen;
+	char *prof = bsi_file(PROFILE, &plen), *meth = bsi_file(METHODIK, &mlen);
+	struct isms_catalogue_doc docs[3] = {{"p", "x/" PROFILE, prof, plen, true},
+					     {"m", "y/" METHODIK, meth, mlen, true},
+					     {"bad", "z/bad.json", meth, mlen / 2, true}};
+	char **files = NULL, *name = NULL;
+	size_t n_files = 0;
+	int64_t rows = evidence_rows(fx);
+
+	assert_int_equal(isms_catalogue_import_all(fx->s, docs, 3, false, 1800000000, n), -EINVAL);
+	assert_non_null(strstr(isms_store_errmsg(fx->s), "'z/bad.json': not an OSCAL"));
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue"), 0);
+	assert_int_equal(evidence_rows(fx), rows);
+	/* a name taken fails the second document: the first is not kept either */
+	docs[1].name = "p";
+	assert_int_equal(isms_catalogue_import_all(fx->s, docs, 2, false, 1800000000, n), -EEXIST);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue"), 0);
+	docs[1].name = "m";
+	assert_int_equal(isms_catalogue_import_all(fx->s, docs, 2, false, 1800000000, n), 0);
+	assert_int_equal(n[0].imports, 3);
+	assert_int_equal(n[1].controls, 95);
+	assert_int_equal(evidence_rows(fx), rows + 2);
+	assert_int_equal(isms_catalogue_by_file(fx->s, "a/b/" METHODIK, &name), 1);
+	assert_string_equal(name, "m");
+	free(name);
+	assert_int_equal(isms_catalogue_by_file(fx->s, PROFILE, &name), 0); /* not a catalog */
+
+	/* the files it imports, through the back matter */
+	assert_int_equal(isms_catalogue_profile_files(prof, plen, &files, &n_files), 0);
+	assert_int_equal(n_files, 3);
+	assert_string_equal(files[0], "../catalogs/Methodik-Grundschutz++/" METHODIK);
+	assert_string_equal(files[2],
+			    "../catalogs/Kernel/BSI-Stand-der-Technik-Kernel-G0-catalog.json");
+	isms_catalogue_files_free(files, n_files);
+	assert_int_equal(isms_catalogue_profile_files(meth, mlen, &files, &n_files), 0);
+	assert_int_equal(n_files, 0);
+	assert_int_equal(isms_catalogue_profile_files(meth, 10, &files, &n_files), -EINVAL);
+	free(prof);
+	free(meth);
+}
+
+/* A profile lists the controls it selects and the imports it misses. */
+static void t_profile_counts(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct seen seen = {0};
+
+	assert_int_equal(import_file(fx->s, "gspp-profile", PROFILE, false, NULL), 0);
+	assert_int_equal(isms_catalogue_list(fx->s, seen_cb, &seen), 0);
+	assert_int_equal(seen.controls[0], 0);
+	assert_int_equal(import_file(fx->s, "gspp-methodik", METHODIK, false, NULL), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(isms_catalogue_list(fx->s, seen_cb, &seen), 0);
+	assert_string_equal(seen.names[1], "gspp-profile profile");
+	assert_int_equal(seen.controls[1], 95);
+}
+
+static int missing_cb(const struct isms_catalogue_info *c, void *ud)
+{
+	*(int64_t *)ud = c->missing;
+	return 0;
+}
+
+struct links {
+	int n, titled, annex;
+};
+
+static int links_cb(const struct isms_catalogue_link *l, void *ud)
+{
+	struct links *k = ud;
+
+	k->n++;
+	k->titled += l->source_title && l->target_title;
+	k->annex += l->source_catalogue && strcmp(l->source_catalogue, ISMS_ANNEX_A_NAME) == 0;
+	return 0;
+}
+
+/* Annex A as a catalogue: once, replaced when its file changes, linked by the mapping. */
+static void t_annex(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *annex = tu_path(tu_data_dir(), "annex-a-2022.json"), *dir = tu_tmpdir();
+	char *changed = tu_path(dir, "annex.json"), *buf = NULL, *doc = NULL, *p;
+	struct links k = {0};
+	int64_t rows = evidence_rows(fx), missing = -1;
+	size_t len;
+	FILE *f;
+
+	assert_int_equal(isms_catalogue_load_annex_a(fx->s, annex, 1800000000, NULL), 93);
+	assert_int_equal(isms_catalogue_load_annex_a(fx->s, annex, 1800000001, NULL), 93);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue"), 1);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue_control k JOIN"
+					      " catalogue_group g ON g.pk = k.grp WHERE k.id = '8.34'"
+					      " AND g.id = '8' AND g.title = 'Technological controls'"),
+			 1);
+	/* the first load's time: the second changed nothing */
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue"
+					      " WHERE imported_at = '2027-01-15T08:00:00Z'"),
+			 1);
+	assert_int_equal(evidence_rows(fx), rows);
+	/* a changed file replaces it */
+	assert_int_equal(isms_read_file(annex, 1u << 20, &buf, &len), 0);
+	p = strstr(buf, "\"Access control\"");
+	assert_non_null(p);
+	memcpy(p + 1, "Xccess", 6);
+	f = fopen(changed, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	assert_int_equal(isms_catalogue_load_annex_a(fx->s, changed, 1800000002, NULL), 93);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue_control"
+					      " WHERE id = '5.15' AND title = 'Xccess control'"),
+			 1);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue"), 1);
+
+	/* the mapping's Annex A side is this catalogue */
+	assert_int_equal(import_file(fx->s, "gspp-methodik", METHODIK, false, NULL), 0);
+	assert_int_equal(import_file(fx->s, "iso", MAPPING, false, NULL), 0);
+	assert_int_equal(isms_catalogue_links(fx->s, "iso", "5.1", ISMS_ANNEX_A_NAME, links_cb, &k),
+			 0);
+	assert_true(k.n >= 1 && k.annex == k.n && k.titled >= 1);
+	assert_int_equal(isms_catalogue_links(fx->s, "gspp-methodik", NULL, NULL, links_cb, &k),
+			 -EINVAL);
+	assert_int_equal(isms_catalogue_get(fx->s, "iso", missing_cb, &missing), 0);
+	assert_int_equal(missing, 0);
+
+	/* exported like any catalog; a mapping is not */
+	assert_int_equal(isms_oscal_catalog(fx->s, ISMS_ANNEX_A_NAME, 1800000000, &doc), 0);
+	assert_non_null(strstr(doc, "\"id\":\"5.1\""));
+	free(doc);
+	assert_int_equal(isms_oscal_catalog(fx->s, "iso", 1800000000, &doc), -EINVAL);
+	assert_int_equal(isms_oscal_catalog(fx->s, "none", 1800000000, &doc), -ENOENT);
+
+	/* a catalogue of that name imported by hand is kept */
+	assert_int_equal(import_named(fx->s, ISMS_ANNEX_A_NAME, NULL,
+				      CAT("'controls':[{'id':'a','title':'A'}]"), true),
+			 0);
+	assert_int_equal(isms_catalogue_load_annex_a(fx->s, annex, 1800000003, NULL), -EEXIST);
+	assert_int_equal(tu_sql_int(fx->path, "SELECT count(*) FROM catalogue_control k JOIN"
+					      " catalogue c ON c.pk = k.catalogue"
+					      " WHERE c.name = 'ISO27001-AnnexA'"),
+			 1);
+	unlink(changed);
+	rmdir(dir);
+	free(changed);
+	free(dir);
+	free(buf);
+	free(annex);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +543,9 @@ int main(void)
 		STORE_TEST(t_replace),
 		STORE_TEST(t_resolve_bsi),
 		STORE_TEST(t_resolve_selectors),
+		STORE_TEST(t_import_all),
+		STORE_TEST(t_profile_counts),
+		STORE_TEST(t_annex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

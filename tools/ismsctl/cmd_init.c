@@ -32,16 +32,17 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	const char *org = NULL, *key = ISMS_EVIDENCE_KEY_DEFAULT, *group = NULL;
 	char path[4096], *err = NULL;
 	bool keyed = false;
-	int nctl, nthr, ntest, ntypes, code;
+	int nctl, nannex, nthr, ntest, ntypes, code;
 
 	HELP(argc, argv,
 	     "Usage: ismsctl init [--data-dir DIR] [--organisation NAME] [--keyed [--key PATH]]\n"
 	     "                    [--group NAME]\n\n"
 	     "Create the store (mode 0600, its directory 0700) if it does not exist,\n"
 	     "migrate it to this build's schema, and load the ISO/IEC 27001:2022 Annex A\n"
-	     "catalogue, the BSI elementary threats, the built-in control tests and the\n"
-	     "BSI's target object types (Grundschutz++) from\n"
-	     "DIR (default $ISMS_DATA_DIR, else " ISMS_DATADIR ").  Running it again\n"
+	     "catalogue (into the register, and as the catalogue '" ISMS_ANNEX_A_NAME "' for\n"
+	     "'ismsctl catalogue'), the BSI elementary threats, the built-in control\n"
+	     "tests and the BSI's target object types (Grundschutz++) from DIR (default\n"
+	     "$ISMS_DATA_DIR, else " ISMS_DATADIR ").  Running it again\n"
 	     "refreshes the catalogues and the built-in tests not changed by hand, and\n"
 	     "keeps the Statement of Applicability.  --keyed then keys the evidence chain as\n"
 	     "'ismsctl key init' does (key default " ISMS_EVIDENCE_KEY_DEFAULT ").\n"
@@ -75,7 +76,20 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		return code;
 	snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
 	nctl = isms_catalogue_load_controls(c->store, path, &err);
+	nannex = nctl;
 	if (nctl < 0) {
+		code = cli_fail(nctl, "%s (set --data-dir or ISMS_DATA_DIR)", err ? err : strerror(-nctl));
+		free(err);
+		return code;
+	}
+	snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
+	nctl = isms_catalogue_load_annex_a(c->store, path, (int64_t)time(NULL), &err);
+	if (nctl == -EEXIST) {
+		/* the user's own catalogue of that name: theirs to keep */
+		fprintf(stderr, "%s: warning: %s, ignoring\n", cli_prog, err);
+		free(err);
+		err = NULL;
+	} else if (nctl < 0) {
 		code = cli_fail(nctl, "%s (set --data-dir or ISMS_DATA_DIR)", err ? err : strerror(-nctl));
 		free(err);
 		return code;
@@ -117,7 +131,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	if (!c->quiet)
 		printf("store '%s' ready: schema version %d, %d Annex A controls, %d threats,"
 		       " %d built-in control tests, %d target object types%s%s%s\n",
-		       c->store_path, isms_store_schema_version(c->store), nctl, nthr, ntest, ntypes,
+		       c->store_path, isms_store_schema_version(c->store), nannex, nthr, ntest, ntypes,
 		       group ? "; readable by group '" : "", group ? group : "", group ? "'" : "");
 	if (keyed)
 		return cli_key_init(c, key);

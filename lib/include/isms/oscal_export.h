@@ -53,4 +53,21 @@ int isms_oscal_poam(struct isms_store *s, int64_t now, char **ret)
 int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 	__attribute__((warn_unused_result, nonnull));
 
+/*
+ * The imported catalogue @name ('ismsctl catalogue import') as an OSCAL
+ * catalog: its own uuid, title and version, @now as last-modified, its
+ * groups nested as imported and its controls under their group or parent
+ * control, each with its class, params, props (those given on the control,
+ * then a statement part with those given on the statement) and its
+ * statement and guidance as one prose each (nested items were joined into
+ * it on import).  What the store does not keep (links, group props, part
+ * props other than the statement's, back matter) is not written.  Ids are
+ * written as imported (Annex A's "5.1" too, which the BSI's mapping names
+ * but OSCAL's token pattern does not allow).  0 and *ret (malloc'd JSON
+ * text); -ENOENT (no such catalogue) or -EINVAL (a profile or mapping),
+ * with the message kept; or -errno.
+ */
+int isms_oscal_catalog(struct isms_store *s, const char *name, int64_t now, char **ret)
+	__attribute__((warn_unused_result, nonnull));
+
 #endif
