@@ -261,6 +261,8 @@ sed 's/"Access control"/"Access control (changed)"/' "$ISMS_DATA_DIR/annex-a-202
 	>"$T/annex.json"
 mkdir "$T/data"
 cp "$ISMS_DATA_DIR"/*.json "$T/data/"
+mkdir "$T/data/bsi-grundschutz-plusplus"
+cp "$ISMS_DATA_DIR/bsi-grundschutz-plusplus/target_object_categories.csv" "$T/data/bsi-grundschutz-plusplus/"
 cp "$T/annex.json" "$T/data/annex-a-2022.json"
 isms init -q --data-dir "$T/data"
 expect_rc 0 "init from a changed Annex A file"
