@@ -155,18 +155,20 @@ comp = {c["uuid"]: c["title"] for c in ssp["system-implementation"]["components"
 req = {r["control-id"]: r for r in ssp["control-implementation"]["implemented-requirements"]}
 def props(o): return {p["name"]: p["value"] for p in o.get("props", []) if p.get("ns") == "urn:isms:oscal"}
 PY
-is "$(js 'exec(open("'"$T"'/gs.py").read(), globals()) or [(comp[b["component-uuid"]], b["implementation-status"]["state"], props(b)["status"], props(b).get("asset")) for b in req["DET.3.1"]["by-components"]]')" \
+# the helpers above, then the expression
+gs='exec(open("'"$T"'/gs.py").read(), globals()) or '
+is "$(js "$gs"'[(comp[b["component-uuid"]], b["implementation-status"]["state"], props(b)["status"], props(b).get("asset")) for b in req["DET.3.1"]["by-components"]]')" \
 	'[["The information domain in scope", "implemented", "yes", null], ["web1", "partial", "partly", "web1"]]' \
 	"a by-component per check: the domain on the system, an asset on its component"
-is "$(js 'exec(open("'"$T"'/gs.py").read(), globals()) or (props(req["DET.3.1"]), props(req["DET.3.1"]["by-components"][0])["checked-at"])')" \
+is "$(js "$gs"'(props(req["DET.3.1"]), props(req["DET.3.1"]["by-components"][0])["checked-at"])')" \
 	'[{"framework": "grundschutz++", "catalogue": "gspp-kernel"}, "2026-11-30"]' \
 	"the framework, the catalogue and when it was checked"
-is "$(js 'exec(open("'"$T"'/gs.py").read(), globals()) or [b["implementation-status"]["state"] for b in req["DET.3.2"]["by-components"]]')" \
+is "$(js "$gs"'[b["implementation-status"]["state"] for b in req["DET.3.2"]["by-components"]]')" \
 	'["planned"]' "no is planned"
-is "$(js 'exec(open("'"$T"'/gs.py").read(), globals()) or [(comp[b["component-uuid"]], b["implementation-status"]["state"], props(b)["asset"], b["description"]) for b in req["DET.3.3"]["by-components"]]')" \
+is "$(js "$gs"'[(comp[b["component-uuid"]], b["implementation-status"]["state"], props(b)["asset"], b["description"]) for b in req["DET.3.3"]["by-components"]]')" \
 	'[["The information domain in scope", "not-applicable", "payroll", "payroll keeps no logs of its own"]]' \
 	"an asset that is no component on the system, named; the notes its description"
-is "$(js 'exec(open("'"$T"'/gs.py").read(), globals()) or [p["uuid"] for p in ssp["metadata"]["parties"] if p["name"] == "sofia"] == req["DET.3.1"]["by-components"][1]["responsible-roles"][0]["party-uuids"]')" \
+is "$(js "$gs"'[p["uuid"] for p in ssp["metadata"]["parties"] if p["name"] == "sofia"] == req["DET.3.1"]["by-components"][1]["responsible-roles"][0]["party-uuids"]')" \
 	true "the owner is the responsible party"
 
 if oscal_validator; then
