@@ -4,7 +4,8 @@
  * system, its hosts, services and applications as components, its
  * information assets as information types, the people holding the ISMS
  * roles as parties, and each control the SoA decided as an implemented
- * requirement with its status, measures and responsible roles.  The
+ * requirement with its status, measures and responsible roles; then each
+ * Grundschutz++ requirement checked (oscal_ssp_requirements.c).  The
  * profile it imports is Annex A as the store holds it, named in the back
  * matter (ISO's text is not the store's to hand out).
  */
@@ -18,6 +19,7 @@
 #include "isms/entity.h"
 #include "isms/oscal_export.h"
 #include "oscal_export_internal.h"
+#include "oscal_ssp_internal.h"
 #include "store_internal.h"
 
 /* The roles a plan names, as the register has them. */
@@ -34,6 +36,7 @@ static const char *const plan_roles[][2] = {
 struct ssp {
 	struct oscal_ctx *x;
 	struct json_object *parties, *holders[N_ROLES], *components, *info_types, *reqs, *scopes;
+	struct json_object *asset_components; /* asset name -> its component's UUID */
 	char this_system[ISMS_UUID_STR];
 	int level[3]; /* the highest requirement of the assets, C I A */
 };
@@ -176,6 +179,7 @@ static int asset_cb(const struct isms_entity *e, const char *const *v, void *use
 	json_object_object_add(o, "responsible-roles",
 			       owner_role(p, "asset_owner", val(e, v, "owner")));
 	json_object_array_add(p->components, o);
+	json_object_object_add(p->asset_components, name, json_object_new_string(uuid));
 	return 0;
 }
 
@@ -353,6 +357,7 @@ int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 	struct ssp p = {.x = &x};
 	struct json_object *doc = NULL, *meta = NULL, *impl, *users, *ci, *ts, *tst;
 	char uuid[ISMS_UUID_STR], profile[ISMS_UUID_STR], href[64], *org = NULL;
+	size_t nctl = 0;
 	static const char *const types[] = {"person", "scope", "asset", "control"};
 	isms_record_cb cbs[] = {person_cb, scope_cb, asset_cb, control_cb};
 	int r;
@@ -366,10 +371,12 @@ int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 	p.info_types = json_object_new_array();
 	p.reqs = json_object_new_array();
 	p.scopes = json_object_new_array();
+	p.asset_components = json_object_new_object();
 	for (size_t i = 0; i < N_ROLES; i++)
 		p.holders[i] = json_object_new_array();
 	doc = json_object_new_object();
-	if (!doc || !p.parties || !p.components || !p.info_types || !p.reqs || !p.scopes) {
+	if (!doc || !p.parties || !p.components || !p.info_types || !p.reqs || !p.scopes ||
+	    !p.asset_components) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -382,6 +389,10 @@ int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 		const struct isms_entity *e = store_entity(s, types[i]);
 
 		r = e ? isms_record_list(s, e, NULL, 0, cbs[i], &p) : -EINVAL;
+	}
+	if (r >= 0) {
+		nctl = json_object_array_length(p.reqs);
+		r = oscal_ssp_requirements(&x, p.this_system, p.asset_components, p.reqs);
 	}
 	if (r >= 0)
 		r = isms_setting_get(s, "organisation", &org);
@@ -453,9 +464,15 @@ int isms_oscal_ssp(struct isms_store *s, int64_t now, char **ret)
 	}
 	ci = json_object_new_object();
 	json_object_object_add(ci, "description",
-			       json_object_new_string("The controls of ISO/IEC 27001:2022 Annex A the"
-						      " Statement of Applicability decided, with their"
-						      " implementation status and measures."));
+			       json_object_new_string(json_object_array_length(p.reqs) == nctl ?
+				       "The controls of ISO/IEC 27001:2022 Annex A the Statement of"
+				       " Applicability decided, with their implementation status and"
+				       " measures." :
+				       "The controls of ISO/IEC 27001:2022 Annex A the Statement of"
+				       " Applicability decided, with their implementation status and"
+				       " measures; then the Grundschutz++ requirements checked (prop"
+				       " framework grundschutz++), each check on the component of its"
+				       " asset or on the system as a whole."));
 	json_object_object_add(ci, "implemented-requirements", json_object_get(p.reqs));
 	json_object_object_add(doc, "control-implementation", ci);
 	oscal_back_matter(doc, profile, "ISO/IEC 27001:2022 Annex A",
@@ -471,6 +488,7 @@ out:
 	json_object_put(p.info_types);
 	json_object_put(p.reqs);
 	json_object_put(p.scopes);
+	json_object_put(p.asset_components);
 	for (size_t i = 0; i < N_ROLES; i++)
 		json_object_put(p.holders[i]);
 	return r;

@@ -3,7 +3,8 @@
 # month with a passing and a failing control test, validated against NIST's
 # OSCAL 1.1.3 schema with ajv; findings satisfied or not as the tests said;
 # observations carrying each evidence row's collection time and chain hash;
-# the same UUIDs when exported again; usage errors.
+# the same UUIDs when exported again; usage errors; the system security
+# plan with the Grundschutz++ requirement check beside the Annex A controls.
 . "$ISMS_TAP_LIB"
 . "$ISMS_SOURCE_ROOT/tests/oscal/ajv.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
@@ -133,8 +134,45 @@ is "$(js '[p["name"] for p in d["system-security-plan"]["metadata"]["parties"]]'
 is "$(js '[(r["role-id"], len(r["party-uuids"])) for r in d["system-security-plan"]["metadata"]["responsible-parties"]]')" \
 	'[["management", 1], ["security_officer", 1], ["risk_owner", 1]]' "who holds each role"
 
+# --- the Grundschutz++ requirement check in the plan --------------------------------------
+isms -q catalogue import "$ISMS_DATA_DIR/bsi-grundschutz-plusplus/BSI-Stand-der-Technik-Kernel-catalog.json" \
+	--name gspp-kernel
+isms -q implementation add --requirement DET.3.1 --status yes --owner sofia --checked-at 2026-11-30
+isms -q implementation add --asset web1 --requirement DET.3.1 --status partly --owner sofia
+isms -q implementation add --asset web1 --requirement DET.3.2 --status no
+isms -q implementation add --asset payroll --requirement DET.3.3 --status not_applicable \
+	--notes "payroll keeps no logs of its own"
+expect_rc 0 "requirement checks recorded"
+isms oscal export ssp -o "$T/ssp-gs.json"
+expect_rc 0 "ssp with requirement checks"
+cp "$T/ssp-gs.json" "$OUT"
+is "$(js '[r["control-id"] for r in d["system-security-plan"]["control-implementation"]["implemented-requirements"]]')" \
+	'["A.5.17", "A.7.4", "DET.3.1", "DET.3.2", "DET.3.3"]' \
+	"the controls, then an implemented requirement per requirement checked"
+cat >"$T/gs.py" <<'PY'
+ssp = d["system-security-plan"]
+comp = {c["uuid"]: c["title"] for c in ssp["system-implementation"]["components"]}
+req = {r["control-id"]: r for r in ssp["control-implementation"]["implemented-requirements"]}
+def props(o): return {p["name"]: p["value"] for p in o.get("props", []) if p.get("ns") == "urn:isms:oscal"}
+PY
+# the helpers above, then the expression
+gs='exec(open("'"$T"'/gs.py").read(), globals()) or '
+is "$(js "$gs"'[(comp[b["component-uuid"]], b["implementation-status"]["state"], props(b)["status"], props(b).get("asset")) for b in req["DET.3.1"]["by-components"]]')" \
+	'[["The information domain in scope", "implemented", "yes", null], ["web1", "partial", "partly", "web1"]]' \
+	"a by-component per check: the domain on the system, an asset on its component"
+is "$(js "$gs"'(props(req["DET.3.1"]), props(req["DET.3.1"]["by-components"][0])["checked-at"])')" \
+	'[{"framework": "grundschutz++", "catalogue": "gspp-kernel"}, "2026-11-30"]' \
+	"the framework, the catalogue and when it was checked"
+is "$(js "$gs"'[b["implementation-status"]["state"] for b in req["DET.3.2"]["by-components"]]')" \
+	'["planned"]' "no is planned"
+is "$(js "$gs"'[(comp[b["component-uuid"]], b["implementation-status"]["state"], props(b)["asset"], b["description"]) for b in req["DET.3.3"]["by-components"]]')" \
+	'[["The information domain in scope", "not-applicable", "payroll", "payroll keeps no logs of its own"]]' \
+	"an asset that is no component on the system, named; the notes its description"
+is "$(js "$gs"'[p["uuid"] for p in ssp["metadata"]["parties"] if p["name"] == "sofia"] == req["DET.3.1"]["by-components"][1]["responsible-roles"][0]["party-uuids"]')" \
+	true "the owner is the responsible party"
+
 if oscal_validator; then
-	run $OSCAL_VALIDATE "$T/ar.json" "$T/empty.json" "$T/poam.json" "$T/ssp.json"
+	run $OSCAL_VALIDATE "$T/ar.json" "$T/empty.json" "$T/poam.json" "$T/ssp.json" "$T/ssp-gs.json"
 	expect_rc 0 "all validate against NIST's OSCAL 1.1.3 complete schema"
 else
 	skip "no OSCAL validator here: $OSCAL_WHY"

@@ -4,14 +4,19 @@
  * justification, no measure on an excluded control, the same in an import;
  * and its versions: a frozen snapshot with its hash, approved only by
  * management, never by the proposer nor with undecided controls, the
- * version before superseded, evidence rows for each step.
+ * version before superseded, evidence rows for each step; the
+ * Grundschutz++ requirements an imported mapping puts behind a control,
+ * with their checks, counted and summarised.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "isms/catalogue.h"
+#include "isms/catalogue_import.h"
 #include "isms/entity.h"
 #include "isms/soa.h"
 #include "soa_internal.h"
@@ -380,6 +385,168 @@ static void t_snapshot_diff(void **state)
 	assert_int_equal(soa_snapshot_diff("not json", a, what, sizeof(what)), -EINVAL);
 }
 
+/* --- the Grundschutz++ requirements behind the controls --------------------------------- */
+
+static void import_sq(struct isms_store *s, const char *name, const char *file, const char *sq)
+{
+	char *json = strdup(sq);
+
+	assert_non_null(json);
+	for (char *p = json; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	if (isms_catalogue_import(s, name, file, json, strlen(json), false, 1800000000, NULL) < 0)
+		fail_msg("import %s: %s", name, isms_store_errmsg(s));
+	free(json);
+}
+
+#define GS_CAT                                                                               \
+	"{'catalog':{'uuid':'58d876a3-04d3-474e-a02f-be949c2a0a61',"                          \
+	"'metadata':{'title':'K','version':'1','oscal-version':'1.1.3'},"                     \
+	"'controls':[{'id':'DET.3.1','title':'Logging events'},{'id':'DET.3.2','title':'Cloud'}," \
+	"{'id':'KONF.1','title':'Config'}]}}"
+#define MAP_ONE(id, uuid, src, tgt, rel)                                                    \
+	"{'uuid':'" uuid "','source-resource':{'type':'catalog','href':'a.json'},"            \
+	"'target-resource':{'type':'catalog','href':'k.json'},'maps':[{'uuid':'" uuid "',"    \
+	"'relationship':'" rel "','sources':[{'type':'control','id-ref':'" src "'}],"         \
+	"'targets':" tgt "}]}"
+#define GS_MAP(name, maps)                                                                   \
+	"{'mapping-collection':{'uuid':'6b1c4c2e-0d6f-4c43-9d3e-7f3c1e7a" name "',"          \
+	"'metadata':{'title':'M','version':'1','oscal-version':'1.2.0'},"                     \
+	"'provenance':{'method':'human','matching-rationale':'semantic','status':'complete'},"  \
+	"'mappings':[" maps "]}}"
+
+static void t_requirements_none_without_mapping(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_soa_requirements r = {0};
+	struct isms_soa_counts c;
+	bool oom;
+
+	import_sq(fx->s, "kernel", "k.json", GS_CAT);
+	assert_int_equal(isms_soa_requirements_load(fx->s, NULL, &r), 0);
+	assert_int_equal(r.nmappings, 0);
+	assert_int_equal(r.n, 0);
+	isms_soa_count(&r, "8.15", &c);
+	assert_int_equal(c.requirements, 0);
+	assert_null(isms_soa_requirements_json(&r, "8.15", &oom));
+	assert_false(oom);
+	isms_soa_requirements_release(&r);
+}
+
+static void t_requirements_behind_a_control(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct isms_soa_requirements r = {0};
+	struct isms_soa_counts c;
+	struct json_object *j, *v;
+	char sum[160];
+	bool oom;
+
+	import_sq(fx->s, "kernel", "k.json", GS_CAT);
+	/* a second mapping repeating 8.15 -> DET.3.1 is taken once, from the first */
+	import_sq(fx->s, "map-a", "m.json",
+		  GS_MAP("0001", MAP_ONE("x", "11111111-1111-4111-8111-111111111111", "8.15",
+			"[{'type':'control','id-ref':'DET.3.1'},{'type':'control','id-ref':'DET.3.2'},"
+			"{'type':'control','id-ref':'NOPE.9'}]", "subset-of")));
+	import_sq(fx->s, "map-b", "n.json",
+		  GS_MAP("0002", MAP_ONE("y", "22222222-2222-4222-8222-222222222222", "8.15",
+			"[{'type':'control','id-ref':'DET.3.1'}]", "equivalent-to") ","
+			MAP_ONE("z", "33333333-3333-4333-8333-333333333333", "5.1",
+			"[{'type':'control','id-ref':'KONF.1'}]", "intersects-with")));
+	tu_add(fx->s, "asset", TU_KV({"name", "web1"}, {"type", "host"}));
+	tu_add(fx->s, "asset", TU_KV({"name", "db1"}, {"type", "host"}));
+	tu_add(fx->s, "implementation", TU_KV({"asset", "web1"}, {"requirement", "DET.3.1"},
+					     {"status", "partly"}, {"owner", "sofia"}));
+	tu_add(fx->s, "implementation", TU_KV({"asset", "db1"}, {"requirement", "DET.3.1"},
+					     {"status", "not_applicable"}, {"notes", "no logs"}));
+	tu_add(fx->s, "implementation", TU_KV({"requirement", "DET.3.1"}, {"status", "yes"},
+					     {"checked_at", "2026-11-30"}));
+	tu_add(fx->s, "implementation", TU_KV({"requirement", "DET.3.2"}, {"status", "no"}));
+	tu_add(fx->s, "implementation", TU_KV({"requirement", "KONF.1"}, {"status", "yes"}));
+
+	assert_int_equal(isms_soa_requirements_load(fx->s, NULL, &r), 0);
+	assert_int_equal(r.nmappings, 2);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(r.v[0].control, "8.15");
+	assert_string_equal(r.v[0].id, "DET.3.1");
+	assert_string_equal(r.v[0].title, "Logging events");
+	assert_string_equal(r.v[0].catalogue, "kernel");
+	assert_string_equal(r.v[0].mapping, "map-a");
+	assert_string_equal(r.v[0].relationship, "subset-of");
+	/* the information domain first, then the assets by name */
+	assert_int_equal(r.v[0].nchecks, 3);
+	assert_null(r.v[0].checks[0].asset);
+	assert_string_equal(r.v[0].checks[0].checked_at, "2026-11-30");
+	assert_string_equal(r.v[0].checks[1].asset, "db1");
+	assert_string_equal(r.v[0].checks[2].asset, "web1");
+	assert_string_equal(r.v[0].checks[2].owner, "sofia");
+	assert_string_equal(r.v[0].status, "partly");
+	assert_string_equal(r.v[1].status, "no");
+	/* not in an imported catalogue: no title, never checked */
+	assert_string_equal(r.v[2].id, "NOPE.9");
+	assert_null(r.v[2].title);
+	assert_null(r.v[2].catalogue);
+	assert_null(r.v[2].status);
+	assert_string_equal(r.v[3].control, "5.1");
+	assert_string_equal(r.v[3].mapping, "map-b");
+
+	isms_soa_count(&r, "8.15", &c);
+	assert_int_equal(c.requirements, 3);
+	assert_int_equal(c.yes, 0);
+	assert_int_equal(c.partly, 1);
+	assert_int_equal(c.no, 1);
+	assert_int_equal(c.open, 1);
+	assert_string_equal(c.worst, "no");
+	isms_soa_summary(&c, sum, sizeof(sum));
+	assert_string_equal(sum, "3 requirements: 0 yes, 1 partly, 1 no, 1 open");
+
+	j = isms_soa_requirements_json(&r, "5.1", &oom);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "summary", &v));
+	assert_string_equal(json_object_get_string(v), "1 requirement: 1 yes, 0 partly, 0 no, 0 open");
+	assert_true(json_object_object_get_ex(j, "worst", &v));
+	assert_string_equal(json_object_get_string(v), "yes");
+	assert_true(json_object_object_get_ex(j, "requirements", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	json_object_put(j);
+	assert_null(isms_soa_requirements_json(&r, "7.4", &oom));
+	assert_false(oom);
+	isms_soa_requirements_release(&r);
+
+	/* one control only */
+	assert_int_equal(isms_soa_requirements_load(fx->s, "5.1", &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].id, "KONF.1");
+	isms_soa_requirements_release(&r);
+}
+
+static void t_worst_and_summary(void **state)
+{
+	const char *mixed[] = {"yes", "not_applicable", "partly", "yes"};
+	const char *na[] = {"not_applicable", NULL};
+	const char *none[] = {NULL, "bogus"};
+	struct isms_soa_counts c = {.requirements = 5, .yes = 1, .partly = 1, .no = 0,
+				    .not_applicable = 2, .open = 1};
+	char sum[160];
+
+	(void)state;
+	assert_string_equal(isms_soa_worst(mixed, 4), "partly");
+	assert_string_equal(isms_soa_worst(mixed, 2), "yes");
+	assert_string_equal(isms_soa_worst(na, 2), "not_applicable");
+	assert_null(isms_soa_worst(none, 2));
+	assert_null(isms_soa_worst(mixed, 0));
+	isms_soa_summary(&c, sum, sizeof(sum));
+	assert_string_equal(sum, "5 requirements: 1 yes, 1 partly, 0 no, 1 open, 2 not applicable");
+	c = (struct isms_soa_counts){0};
+	isms_soa_summary(&c, sum, sizeof(sum));
+	assert_string_equal(sum, "");
+	/* cut, but terminated */
+	c.requirements = 12;
+	isms_soa_summary(&c, sum, 8);
+	assert_string_equal(sum, "12 requ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +560,9 @@ int main(void)
 		SOA_TEST(t_tampered_snapshot_refused),
 		SOA_TEST(t_stale_draft_refused),
 		cmocka_unit_test(t_snapshot_diff),
+		SOA_TEST(t_requirements_none_without_mapping),
+		SOA_TEST(t_requirements_behind_a_control),
+		cmocka_unit_test(t_worst_and_summary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

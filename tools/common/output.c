@@ -189,6 +189,8 @@ static struct json_object *json_cell(const char *v, enum out_type type)
 	if (!v)
 		return NULL;
 	switch (type) {
+	case OT_JSON:
+		return json_tokener_parse(v);
 	case OT_INT: {
 		long long n = strtoll(v, &end, 10);
 

@@ -10,7 +10,8 @@ enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 
 /* How a column's text is typed in JSON. */
 /* OT_LIST: comma-separated keys, a JSON array (empty when there are none). */
-enum out_type { OT_TEXT, OT_INT, OT_NUM, OT_BOOL, OT_LIST };
+/* OT_JSON: JSON text, put in as it is (null when it does not parse). */
+enum out_type { OT_TEXT, OT_INT, OT_NUM, OT_BOOL, OT_LIST, OT_JSON };
 
 /*
  * A result to print: columns and rows of text (NULL = empty), rendered as an

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "ismsctl.h"
 #include "isms/assess.h"
 #include "isms/entity.h"
+#include "isms/soa.h"
 #include "report.h"
 
 /* The observed status of the controls that have tests (isms_assess_observed()), copied. */
@@ -59,10 +62,41 @@ static void observed_release(struct observed *ob)
 }
 
 /*
+ * The Grundschutz++ requirements behind control @id as its cell: the
+ * summary for people and CSV, the whole as JSON text for --json; NULL
+ * (empty) when none.  *ret_buf is malloc'd.
+ */
+static int gs_cell(const struct cli *c, const struct isms_soa_requirements *gs, const char *id,
+		   char **ret_buf)
+{
+	struct isms_soa_counts n;
+	bool oom = false;
+
+	*ret_buf = NULL;
+	if (c->fmt == OUT_JSON) {
+		struct json_object *o = isms_soa_requirements_json(gs, id, &oom);
+
+		if (o)
+			*ret_buf = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		return oom || (o && !*ret_buf) ? -ENOMEM : 0;
+	}
+	isms_soa_count(gs, id, &n);
+	if (!n.requirements)
+		return 0;
+	*ret_buf = malloc(160);
+	if (!*ret_buf)
+		return -ENOMEM;
+	isms_soa_summary(&n, *ret_buf, 160);
+	return 0;
+}
+
+/*
  * The SoA with each control's observed status beside the claimed one: the
  * latest results of its tests, when, the evidence rows and hosts they
  * relied on, and a flag where "implemented" is claimed but its tests fail
- * or show no evidence.
+ * or show no evidence; and, once a mapping is imported, the Grundschutz++
+ * requirements behind it with their checks.
  */
 int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct rows *rs,
 		       const struct soa_approved *a)
@@ -74,16 +108,21 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 	static const enum out_type obs_types[] = {OT_TEXT, OT_TEXT, OT_INT, OT_TEXT, OT_TEXT,
 						  OT_TEXT};
 	struct observed ob = {0};
+	struct isms_soa_requirements gs = {0};
 	struct out_table t;
-	size_t map[64], nf = 0, ncols;
+	size_t map[64], nf = 0, ncols, ngs;
 	bool every = c->fmt != OUT_TABLE || c->all;
 	/* machines get the version on every row; people get it once, above the table */
 	size_t nver = c->fmt != OUT_TABLE ? 3 : 0;
 	int r, flagged = 0;
 
 	r = isms_assess_observed(c->store, observed_cb, &ob);
+	if (r >= 0)
+		r = isms_soa_requirements_load(c->store, NULL, &gs);
 	if (r < 0)
 		goto out;
+	/* no mapping imported: no such column, the SoA as it always was */
+	ngs = gs.nmappings ? 1 : 0;
 	if (every)
 		for (; nf < e->nfields; nf++)
 			map[nf] = nf;
@@ -91,22 +130,24 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 		for (; short_cols[nf]; nf++)
 			map[nf] = (size_t)isms_entity_field_index(e, short_cols[nf]);
 	/* for people the justification comes last: it is the longest */
-	ncols = nf + 6 + (every ? 0 : 1) + nver;
+	ncols = nf + 6 + ngs + (every ? 0 : 1) + nver;
 	r = out_table_init(&t, ncols);
 	for (size_t k = 0; r >= 0 && k < nf; k++)
 		r = out_table_set_col(&t, k, e->fields[map[k]].name,
 				      e->fields[map[k]].type == ISMS_FT_INT ? OT_INT : OT_TEXT);
 	for (size_t k = 0; r >= 0 && k < 6; k++)
 		r = out_table_set_col(&t, nf + k, obs[k], obs_types[k]);
+	if (r >= 0 && ngs)
+		r = out_table_set_col(&t, nf + 6, "grundschutz", OT_JSON);
 	if (r >= 0 && !every)
-		r = out_table_set_col(&t, nf + 6, "justification", OT_TEXT);
+		r = out_table_set_col(&t, nf + 6 + ngs, "justification", OT_TEXT);
 	for (size_t k = 0; r >= 0 && k < nver; k++)
 		r = out_table_set_col(&t, ncols - nver + k, ver[k], OT_TEXT);
 	for (size_t i = 0; r >= 0 && i < rs->n; i++) {
 		const char *row[80] = {0}, *id = FIELD(e, rs->v[i], "id");
 		const char *status = FIELD(e, rs->v[i], "status");
 		const struct obs_row *o = NULL;
-		char ev[24];
+		char ev[24], *cell = NULL;
 
 		for (size_t k = 0; k < ob.n && !o; k++)
 			if (strcmp(ob.v[k].control, id) == 0)
@@ -128,14 +169,20 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 				flagged++;
 			}
 		}
+		if (ngs) {
+			r = gs_cell(c, &gs, id, &cell);
+			row[nf + 6] = cell;
+		}
 		if (!every)
-			row[nf + 6] = FIELD(e, rs->v[i], "justification");
+			row[nf + 6 + ngs] = FIELD(e, rs->v[i], "justification");
 		if (nver) {
 			row[ncols - 3] = a->found ? a->id : "no approved version";
 			row[ncols - 2] = a->found ? a->at : NULL;
 			row[ncols - 1] = a->found ? a->by : NULL;
 		}
-		r = out_table_add(&t, row);
+		if (r >= 0)
+			r = out_table_add(&t, row);
+		free(cell);
 	}
 	if (r >= 0)
 		r = out_print(stdout, c->fmt, &t);
@@ -145,6 +192,7 @@ int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct 
 			"%s: %d control%s claimed implemented but failing or without evidence"
 			" (see 'ismsctl assess')\n", cli_prog, flagged, flagged == 1 ? "" : "s");
 out:
+	isms_soa_requirements_release(&gs);
 	observed_release(&ob);
 	return r;
 }

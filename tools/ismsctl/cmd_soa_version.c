@@ -162,11 +162,19 @@ static int show(struct cli *c, int argc, char **argv)
 	int r, code;
 
 	HELP(argc, argv,
-	     "Usage: ismsctl soa show SOA-n\n\n"
+	     "Usage: ismsctl soa show SOA-n\n"
+	     "       ismsctl soa show CONTROL\n\n"
 	     "The SoA as version SOA-n froze it: each control's applicability,\n"
-	     "justification, status and measures, whatever the register says now.\n");
+	     "justification, status and measures, whatever the register says now.\n"
+	     "With an Annex A control (5.1): the control as the register says now and\n"
+	     "the Grundschutz++ requirements the imported mappings put behind it, a\n"
+	     "line per requirement check (asset empty: the information domain; no\n"
+	     "status: not checked yet).\n");
 	if (argc != 2)
-		return cli_usage("soa show", "'show' takes the version, SOA-n");
+		return cli_usage("soa show", "'show' takes the version, SOA-n, or a control");
+	/* versions are SOA-n; anything else names a control */
+	if (strncmp(argv[1], "SOA-", 4) != 0)
+		return soa_control_show(c, argv[1]);
 	f.id = argv[1];
 	code = -cli_open(c, false, false);
 	if (code)

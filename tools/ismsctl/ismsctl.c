@@ -39,6 +39,7 @@ static void usage(FILE *f)
 		"  soa approve S    approve a SoA version (management, not the proposer)\n"
 		"  soa versions     the SoA's versions, approved and superseded\n"
 		"  soa show S       the SoA as version S froze it\n"
+		"  soa show CONTROL a control and the Grundschutz++ requirements behind it\n"
 		"  assess           run the control tests over the evidence of a period\n"
 		"  assess trend     each test's results over its last periods\n"
 		"  test attest T    record a manual attestation for a control test\n"

@@ -43,4 +43,7 @@ int soa_version_cmd(struct cli *c, int argc, char **argv);
 int soa_print_observed(struct cli *c, const struct isms_entity *e, const struct rows *rs,
 		       const struct soa_approved *a);
 
+/* ismsctl soa show CONTROL (cmd_soa_control.c): the control and the requirements behind it. */
+int soa_control_show(struct cli *c, const char *id);
+
 #endif
