@@ -48,7 +48,7 @@
  * method (VRB.3.1, PERF.3.2.1), which a register cannot tell from their
  * outcome; what the store does by construction and so cannot fail
  * (STM.2.1.1, STM.2.1.4*, STM.2.1.5, UMS.5.2: the justification is
- * required, VRB.5.1: severity is required, VRB.6.1: closing needs a passing
+ * required, VRB.5.1: a severity is always set, VRB.6.1: closing needs a passing
  * effectiveness check); what no record holds (GC.3.1.2, GC.5.1.1, GC.5.1.2,
  * GC.9.1, GC.9.1.1, GC.9.1.1.1.*, GC.9.1.1.3, GC.7.1.2: with management's
  * agreement, STM.1.2, STM.2.1, STM.2.1.2, STM.2.1.6, STM.2.1.7, STM.3.1,
@@ -133,8 +133,6 @@ const char *isms_method_judge(int64_t n, int64_t bad)
 	     "printf('%d nonconformities past their opening, " good " (%s)', count(*),"         \
 	     " group_concat(key, ', '))")
 
-static int sql_check(struct isms_store *s, const char *sql, const char *arg,
-		     struct method_facts *f);
 static int effective_risk(struct isms_store *s, const char *arg, struct method_facts *f);
 static int package_check(struct isms_store *s, const char *arg, struct method_facts *f);
 
@@ -154,8 +152,10 @@ static const struct method_check checks[] = {
 	      " (latest: %s %s by %s on %s)', (SELECT count(*) FROM document), d.name, d.version,"
 	      " p.name, d.approved_at) FROM document d JOIN person p ON p.pk = d.approved_by"
 	      " ORDER BY d.approved_at DESC, d.pk DESC LIMIT 1)"), NULL, NULL},
-	{"GC.2.1", "external issues of the context, none past its review", CONTEXT("external"), NULL, NULL},
-	{"GC.2.2", "internal issues of the context, none past its review", CONTEXT("internal"), NULL, NULL},
+	{"GC.2.1", "external issues of the context, none past its review", CONTEXT("external"),
+	 NULL, NULL},
+	{"GC.2.2", "internal issues of the context, none past its review", CONTEXT("internal"),
+	 NULL, NULL},
 	{"GC.3.1.1", "regulators and authorities among the parties, each with requirements",
 	 PARTIES("regulators and authorities"), ",regulator,authority,", NULL},
 	{"GC.3.1.3", "customers and suppliers among the parties, each with requirements",
@@ -225,7 +225,8 @@ static const struct method_check checks[] = {
 	 EACH("SELECT name, scope IS NULL FROM asset ORDER BY pk", "no asset recorded",
 	      "assets in no scope",
 	      "printf('%d assets, each in a scope (%s)', count(*), (SELECT group_concat(name,"
-	      " ', ') FROM scope s WHERE EXISTS (SELECT 1 FROM asset a WHERE a.scope = s.pk)))"), NULL, NULL},
+	      " ', ') FROM scope s WHERE EXISTS (SELECT 1 FROM asset a WHERE a.scope = s.pk)))"),
+	 NULL, NULL},
 	{"STM.2.1.3", "assets: each modelled as a BSI target object type",
 	 EACH("SELECT name, target_object IS NULL FROM asset ORDER BY pk", "no asset recorded",
 	      "assets without a target object type",
