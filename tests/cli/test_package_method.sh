@@ -45,6 +45,9 @@ obs() { # ID: "observed|by" of package list --domain
 	js '[e["observed"] + "|" + (e["observed_by"] or "") for e in d if e["id"] == "'"$1"'"][0]'
 }
 is "$(obs GC.6.1)" "insufficient|no scope recorded" "package list: GC.6.1 insufficient"
+isms --json package list --domain
+is "$(js '[e["observed"] for e in d if e["id"] in ("GC.1.1", "GC.5.1.3")]')" '[null, null]' \
+	"a method requirement the store cannot answer is not observed"
 
 isms -q person add --name alice --role management
 isms -q person add --name bob --role security_officer

@@ -212,6 +212,25 @@ static void t_objectives(void **state)
 	EXPECT(fx->s, "GC.5.1", "pass", "OBJ-1");
 }
 
+static void t_parties(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	EXPECT(fx->s, "GC.3.1.1", "insufficient", "no regulators and authorities");
+	tu_add(fx->s, "party", TU_KV({"name", "bsi"}, {"title", "BSI"}, {"kind", "authority"}));
+	tu_add(fx->s, "party", TU_KV({"name", "staff"}, {"title", "Staff"}, {"kind", "employee"}));
+	EXPECT(fx->s, "GC.3.1.1", "fail", "1 of 1 regulators and authorities with no requirement"
+					  " recorded: bsi");
+	EXPECT(fx->s, "GC.4.1", "fail", "bsi");
+	EXPECT(fx->s, "GC.4.2", "fail", "staff");
+	/* a customer is an external party too, and has a contract */
+	EXPECT(fx->s, "GC.3.1.3", "insufficient", NULL);
+	tu_add(fx->s, "requirement", TU_KV({"party", "bsi"}, {"title", "BSIG reporting duty"}));
+	EXPECT(fx->s, "GC.3.1.1", "pass", "1 regulators and authorities (bsi)");
+	EXPECT(fx->s, "GC.4.1", "pass", NULL);
+	EXPECT(fx->s, "GC.4.2", "fail", NULL);
+}
+
 static void t_monitoring(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -241,7 +260,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_judge),  MC_TEST(t_every_covered_once), MC_TEST(t_scope),
 		MC_TEST(t_security_officer), MC_TEST(t_documents), MC_TEST(t_risks),
-		MC_TEST(t_nonconformities), MC_TEST(t_objectives), MC_TEST(t_monitoring),
+		MC_TEST(t_nonconformities), MC_TEST(t_objectives), MC_TEST(t_parties),
+		MC_TEST(t_monitoring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
