@@ -274,6 +274,14 @@ static int load_one(struct isms_store *s, const struct isms_entity *e, struct js
 			if (strcmp(kv[i].name, "name") != 0)
 				kv[k++] = kv[i];
 		r = crud_update(s, e, name, kv, k);
+	} else if (r >= 0 && x.builtin) {
+		/*
+		 * The requirements a test evidences are not its rule: they follow
+		 * the file without a new version, which would assess again.
+		 */
+		for (size_t i = 0; r >= 0 && i < n; i++)
+			if (strcmp(kv[i].name, "requirements") == 0)
+				r = crud_update(s, e, name, &kv[i], 1);
 	}
 	s->history_off = false;
 	if (r < 0 && ret_err && asprintf(ret_err, "built-in test '%s': %s", name,

@@ -201,19 +201,23 @@ int cmd_package(struct cli *c, int argc, char **argv)
 {
 	HELP(argc < 3 ? argc : 2, argv,
 	     "Usage: ismsctl package list [--asset NAME | --domain] [--observed]\n"
+	     "       ismsctl package method\n"
 	     "       ismsctl package types\n\n"
 	     "The Grundschutz++ requirement packages of the assets modelled as target\n"
 	     "objects, with their tailoring and their check, and the BSI's target object\n"
-	     "types.  'ismsctl package SUBCOMMAND --help' describes each.  The records\n"
+	     "types, and the method requirements the store answers from its records.\n"
+	     "'ismsctl package SUBCOMMAND --help' describes each.  The records\n"
 	     "behind them: tailoring, parameter, implementation (the check), override\n"
 	     "(of an inherited protection requirement).\n");
 	if (argc < 2)
-		return cli_usage("package", "package takes 'list' or 'types'");
+		return cli_usage("package", "package takes 'list', 'method' or 'types'");
 	if (strcmp(argv[1], "list") == 0)
 		return package_list(c, argc - 1, argv + 1);
 	if (strcmp(argv[1], "types") == 0)
 		return package_types(c, argc - 1, argv + 1);
-	return cli_usage("package", "unknown subcommand '%s' (list, types)", argv[1]);
+	if (strcmp(argv[1], "method") == 0)
+		return cmd_package_method(c, argc - 1, argv + 1);
+	return cli_usage("package", "unknown subcommand '%s' (list, method, types)", argv[1]);
 }
 
 /* ---- ismsctl asset protection ---------------------------------------------------------- */

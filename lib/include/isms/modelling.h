@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "isms/package.h"
 #include "isms/protection.h"
@@ -102,5 +103,30 @@ int isms_package_list(struct isms_store *s, const char *asset,
 		      int (*cb)(const struct isms_package_entry *e, void *userdata), void *userdata,
 		      struct isms_package_totals *ret_totals)
 	__attribute__((warn_unused_result, nonnull(1, 3)));
+
+/*
+ * The method requirements (Grundschutz++ Methodik) the store answers from
+ * its own records (lib/method_check.c): the scope's approval for GC.6.1,
+ * the security officer's appointment for GC.9.1.1.1, and so on.
+ */
+struct isms_method_result {
+	const char *id;
+	const char *title;    /* from the imported catalogue, or NULL */
+	const char *what;     /* what is looked at */
+	const char *observed; /* pass, fail, insufficient (nothing to judge by) */
+	const char *by;       /* what was found */
+	int64_t n, bad;       /* how many things judged, how many short */
+};
+
+/*
+ * Each method requirement covered, in the catalogue's order, to @cb (a
+ * non-zero return stops and is returned).  0 or -errno.
+ */
+int isms_method_list(struct isms_store *s,
+		     int (*cb)(const struct isms_method_result *m, void *userdata), void *userdata)
+	__attribute__((warn_unused_result, nonnull(1, 2)));
+
+/* The one rule: nothing to judge by (@n 0) insufficient, any @bad fail, else pass. */
+const char *isms_method_judge(int64_t n, int64_t bad);
 
 #endif
