@@ -115,6 +115,13 @@ is "$(js '" ".join(sorted(set(r["sec_level"] for r in d if "Hostsysteme" in r["c
 	"db-prod-01 (very high confidentiality): normal-SdT and erhöht requirements for host and IT systems"
 is "$(js '[r["status"] for r in d if r["id"] in ("KONF.4.5", "KONF.5.2")]')" '["yes", "partly"]' \
 	"its requirement check"
+isms --json package list --asset bastion-01 --observed
+is "$(js '" ".join(sorted(r["id"] for r in d))')" "DET.3.1.1 DET.3.1.2 DET.4.2 KONF.4.5 KONF.6.4" \
+	"bastion-01's requirements observed by the control tests on its evidence"
+isms --json package list --domain --observed
+is "$(js '[(r["id"], r["observed"]) for r in d if r["id"] in ("GC.6.1", "PERF.4.2")]')" \
+	'[["GC.6.1", "pass"], ["PERF.4.2", "pass"]]' \
+	"the method answered from the register: the scope approved, the board report made"
 isms --json package list --asset kiosk-01
 is "$(js '" ".join(sorted(set(r["sec_level"] for r in d)))')" "normal-SdT" \
 	"kiosk-01 (normal requirements): no erhöht requirement"

@@ -144,7 +144,8 @@ static int package_list(struct cli *c, int argc, char **argv)
 	if (r >= 0 && !c->quiet)
 		fprintf(c->fmt == OUT_TABLE ? stdout : stderr,
 			"%zu requirements (%zu added, %zu excluded): %zu yes, %zu partly, %zu no,"
-			" %zu not applicable, %zu not checked; %zu observed by control tests,"
+			" %zu not applicable, %zu not checked; %zu observed (by control tests or,"
+			" for the method, from the register),"
 			" %zu failing\n",
 			o.sum.requirements, o.sum.added, o.sum.excluded, o.sum.yes, o.sum.partly,
 			o.sum.no, o.sum.not_applicable, o.sum.open, o.sum.observed,
