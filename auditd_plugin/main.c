@@ -331,6 +331,7 @@ int main(int argc, char **argv)
 	const char *store;
 	char *dpms_path = NULL;
 	bool replay = false, check = false, live;
+	time_t last_tick = 0;
 	struct alive al;
 	struct stat in_st;
 	sigset_t set;
@@ -446,6 +447,15 @@ int main(int argc, char **argv)
 	buf = malloc(READ_CHUNK);
 	for (;;) {
 		ssize_t n = bqueue_pop(&a.q, buf, READ_CHUNK, 1000);
+		struct timespec mono;
+
+		/* A node gone quiet has its pending events completed, even while
+		 * others keep the input busy (their records no longer age its events). */
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		if (mono.tv_sec != last_tick) {
+			last_tick = mono.tv_sec;
+			parser_tick(&a.p);
+		}
 
 		/* (bqueue_pop returns at least once a second: an idle stdin beats too) */
 		if (live) {

@@ -53,9 +53,10 @@ static void add_raw(struct aev *e, char *raw, size_t *rawlen, const char *text)
 	raw[*rawlen] = '\0';
 }
 
-static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
+void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 {
-	struct parser *p = ud;
+	const struct parse_node *node = ud;
+	struct parser *p = node->p;
 	struct aev *e = &p->ev;
 	struct classified cl;
 	const au_event_t *ts;
@@ -73,9 +74,10 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		e->sec = ts->sec;
 		e->milli = ts->milli;
 		e->serial = ts->serial;
-		if (ts->host)
-			e->node = parse_column_text(e, aev_strdup(e, ts->host, (size_t)-1));
 	}
+	/* The state's node, whose name outlives the event. */
+	if (node->len)
+		e->node = parse_column_text(e, node->name);
 	e->type = auparse_get_type(au);
 	e->type_name = aev_strdup(e, auparse_get_type_name(au), (size_t)-1);
 	do {
@@ -141,19 +143,12 @@ int parser_init(struct parser *p, const struct plugin_config *cfg, const struct 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->sink = *sink;
-	p->au = auparse_init(AUSOURCE_FEED, NULL);
-	if (!p->au)
-		return -errno ? -errno : -ENOMEM;
-	auparse_set_escape_mode(p->au, AUPARSE_ESC_RAW);
-	auparse_add_callback(p->au, on_event, p, NULL);
-	return 0;
+	return parse_nodes_init(p);
 }
 
 void parser_release(struct parser *p)
 {
-	if (p->au)
-		auparse_destroy(p->au);
-	p->au = NULL;
+	parse_nodes_release(p);
 }
 
 void parser_set_config(struct parser *p, const struct plugin_config *cfg)
@@ -226,8 +221,17 @@ static void line_done(struct parser *p)
 	} else if (!parse_line_ok(p->line, p->linelen)) {
 		p->sink.malformed(p->sink.ud, p->line, p->linelen, "not an audit record");
 	} else {
-		p->line[p->linelen] = '\n';
-		auparse_feed(p->au, p->line, p->linelen + 1);
+		const char *why = NULL;
+		struct parse_node *n = parse_node_of(p, p->line, p->linelen, &why);
+
+		if (n) {
+			p->line[p->linelen] = '\n';
+			n->seen = p->nodes.ticks;
+			n->pending = true;
+			auparse_feed(n->au, p->line, p->linelen + 1);
+		} else {
+			p->sink.malformed(p->sink.ud, p->line, p->linelen, why);
+		}
 	}
 	p->linelen = 0;
 	p->overlong = false;
@@ -256,9 +260,36 @@ void parser_feed(struct parser *p, const char *data, size_t len)
 	}
 }
 
+static void age(struct parse_node *n)
+{
+	if (n->pending)
+		auparse_feed_age_events(n->au);
+}
+
+static void flush(struct parse_node *n)
+{
+	if (n->pending)
+		auparse_flush_feed(n->au);
+	n->pending = false;
+}
+
 void parser_age(struct parser *p)
 {
-	auparse_feed_age_events(p->au);
+	age(p->nodes.local);
+	for (size_t i = 0; i < p->nodes.n; i++)
+		age(p->nodes.all[i]);
+}
+
+void parser_tick(struct parser *p)
+{
+	struct parse_nodes *t = &p->nodes;
+
+	t->ticks++;
+	if (t->local->seen + PARSE_NODE_QUIET <= t->ticks)
+		flush(t->local);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->all[i]->seen + PARSE_NODE_QUIET <= t->ticks)
+			flush(t->all[i]);
 }
 
 void parser_flush(struct parser *p)
@@ -270,5 +301,7 @@ void parser_flush(struct parser *p)
 		p->linelen = 0;
 		p->overlong = false;
 	}
-	auparse_flush_feed(p->au);
+	flush(p->nodes.local);
+	for (size_t i = 0; i < p->nodes.n; i++)
+		flush(p->nodes.all[i]);
 }

@@ -30,6 +30,19 @@
  */
 #define PARSE_LOSS_MARK "\0\0\n"
 
+/*
+ * One libauparse state a node (the node= prefix; "" for local lines), so
+ * that one host's records never age or complete another host's events: on
+ * a central auditd the nodes' records arrive interleaved, their clocks
+ * apart.  Bounded: a line of a node beyond PARSE_NODES_MAX (when no quiet
+ * node can make room), or whose name is empty, longer than
+ * PARSE_NODE_NAME_MAX bytes or has a control character, is malformed.
+ */
+#define PARSE_NODES_MAX     4096
+#define PARSE_NODE_NAME_MAX 255 /* a DNS name is at most 253 */
+/* Ticks (seconds) without a line after which a node's pending events complete. */
+#define PARSE_NODE_QUIET    3
+
 struct parse_sink {
 	void *ud;
 	/* An event: its classification and details JSON (valid until return). */
@@ -39,8 +52,19 @@ struct parse_sink {
 	void (*malformed)(void *ud, const char *line, size_t len, const char *why);
 };
 
+struct parse_node; /* parse_nodes.c */
+
+struct parse_nodes {
+	struct parse_node *local; /* lines without node= */
+	struct parse_node *last;  /* of the last line with node=: runs of lines share one */
+	struct parse_node **buckets; /* PARSE_NODES_BUCKETS, allocated with the first node */
+	struct parse_node **all;  /* the nodes with a name */
+	size_t n, cap;
+	unsigned long ticks;
+};
+
 struct parser {
-	auparse_state_t *au;
+	struct parse_nodes nodes;
 	const struct plugin_config *cfg;
 	struct parse_sink sink;
 	struct aev ev;
@@ -55,8 +79,18 @@ void parser_release(struct parser *p);
 /* Swap the configuration (SIGHUP); takes effect with the next event. */
 void parser_set_config(struct parser *p, const struct plugin_config *cfg);
 void parser_feed(struct parser *p, const char *data, size_t len);
-/* Complete events that waited too long for their end (no EOE on disk logs). */
+/*
+ * Idle input: complete the events, in every node's state, that waited for
+ * their end (no EOE on disk logs) longer than libauparse's end-of-event
+ * timeout by the wall clock.
+ */
 void parser_age(struct parser *p);
+/*
+ * Once a second, busy or idle: a node that sent no line for PARSE_NODE_QUIET
+ * ticks has its pending events completed with the records they got (network
+ * events have no EOE, and a node's own clock may run ahead of ours).
+ */
+void parser_tick(struct parser *p);
 /* End of input: a partial last line is malformed; pending events complete. */
 void parser_flush(struct parser *p);
 

@@ -3,8 +3,36 @@
 #define AUDISP_ISMS_PARSE_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include <auparse.h>
 
 #include "event.h"
+
+struct parser;
+
+/* A node's libauparse state; the callback's context, so that events carry their node. */
+struct parse_node {
+	struct parser *p;
+	auparse_state_t *au;
+	struct parse_node *chain; /* in its bucket */
+	unsigned long seen;       /* p's tick of its last line */
+	bool pending;             /* fed since it was last flushed */
+	uint32_t hash;
+	size_t len;
+	char name[];              /* len bytes and a NUL; "" for the local node */
+};
+
+/* The node of the line @line (a record by parse_line_ok), created with its
+ * first line; NULL when refused, with *ret_why saying why. (parse_nodes.c) */
+struct parse_node *parse_node_of(struct parser *p, const char *line, size_t len,
+				 const char **ret_why);
+/* The local node (lines without node=); 0 or -ENOMEM. */
+int parse_nodes_init(struct parser *p);
+void parse_nodes_release(struct parser *p);
+
+/* libauparse's callback (parse.c), @ud the node. */
+void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud);
 
 /* Between the parser stage (parse.c) and the reading of fields (parse_fields.c). */
 

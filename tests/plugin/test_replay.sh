@@ -167,6 +167,13 @@ is "$(ev "$S" audit:alpha:1700000700.100:61 '[.asset, .subject] | join(" ")')" "
 	"nodes: a mapped node's asset"
 is "$(ev "$S" audit::1700000700.100:61 '[.asset, .subject] | join(" ")')" "test-host bob" \
 	"nodes: the local event's asset"
+S="$T/nodes-apart.log.db"
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind file.watch |
+	jq -r '[.[] | .details | fromjson | .node + " " + (.paths | join(","))] | sort | join(" ")')" \
+	"alpha /etc/alpha-0.conf alpha /etc/alpha-1.conf alpha /etc/alpha-2.conf beta /etc/beta-0.conf beta /etc/beta-1.conf beta /etc/beta-2.conf" \
+	"nodes apart: every event whole with its own path, whatever the other node's clock"
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '.[0].details | fromjson | .why')" \
+	"node name with a control character" "nodes apart: a node name with a control character: malformed, said why"
 S="$T/garbage.log.db"
 is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -c '[.[].details | fromjson | .line] | sort')" \
 	'["\u0001\u0002\u0000\\xff","this is not an audit record","type=SYSCALL msg=audit(x.1:2): junk"]' \

@@ -3,7 +3,8 @@
  * The parser stage: the line shape check, and audit text fed through a
  * struct parser (libauparse underneath) into a test sink that keeps what it
  * is given: recorded logs, interleaved events, events without an end,
- * node= prefixes, hex-encoded fields, cut and over-long lines.
+ * node= prefixes, hex-encoded fields, cut and over-long lines; many nodes
+ * whose clocks differ, each parsed apart.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -21,7 +22,8 @@
 #include "isms/strutil.h"
 #include "testutil.h"
 
-#define MAX_GOT 256
+#define MAX_GOT 4200 /* the many nodes' events */
+#define MAX_BAD 32
 
 struct got {
 	char event_key[384];
@@ -37,13 +39,13 @@ struct got {
 struct bad {
 	char *line;
 	size_t len;
-	char why[64];
+	char why[96];
 };
 
 struct sink_state {
 	struct got ev[MAX_GOT];
 	size_t nev;
-	struct bad bad[16];
+	struct bad bad[MAX_BAD];
 	size_t nbad;
 };
 
@@ -95,7 +97,7 @@ static void on_malformed(void *ud, const char *line, size_t len, const char *why
 	struct sink_state *st = ud;
 	struct bad *b;
 
-	assert_true(st->nbad < 16);
+	assert_true(st->nbad < MAX_BAD);
 	b = &st->bad[st->nbad++];
 	b->line = malloc(len + 1);
 	assert_non_null(b->line);
@@ -945,6 +947,321 @@ static void test_isms_access_not_text(void **state)
 	assert_non_null(strstr(fx->st.bad[0].line, "decision=al\xfflow "));
 }
 
+/* ---- nodes: one libauparse state each ---- */
+
+/*
+ * Record @which (0 SYSCALL, 1 CWD, 2 PATH, 3 PROCTITLE) of a keyed file
+ * access as a central auditd gets it from @node over the network: no EOE.
+ * The PATH names the node and the serial, so a record in the wrong event shows.
+ */
+static void net_record(char *buf, size_t cap, const char *node, long long sec, unsigned milli,
+		       unsigned serial, int which)
+{
+	char stamp[96];
+
+	snprintf(stamp, sizeof(stamp), "node=%s type=%s msg=audit(%lld.%03u:%u): ", node,
+		 which == 0 ? "SYSCALL" : which == 1 ? "CWD" : which == 2 ? "PATH" : "PROCTITLE",
+		 sec, milli, serial);
+	switch (which) {
+	case 0:
+		snprintf(buf, cap, "%sarch=c000003e syscall=257 success=yes exit=3 items=1 ppid=1 "
+			 "pid=10 auid=1000 uid=0 comm=\"cat\" exe=\"/usr/bin/cat\" key=\"isms-watch\"\n",
+			 stamp);
+		break;
+	case 1:
+		snprintf(buf, cap, "%scwd=\"/root\"\n", stamp);
+		break;
+	case 2:
+		snprintf(buf, cap, "%sitem=0 name=\"/srv/%s/%u\" inode=1 dev=fe:00 mode=0100644 "
+			 "ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n", stamp, node, serial);
+		break;
+	default:
+		snprintf(buf, cap, "%sproctitle=636174\n", stamp);
+		break;
+	}
+}
+
+static void feed_net(struct fixture *fx, const char *node, long long sec, unsigned milli,
+		     unsigned serial, int which)
+{
+	char rec[512];
+
+	net_record(rec, sizeof(rec), node, sec, milli, serial, which);
+	feed(fx, rec);
+}
+
+/* Event @serial of @node is there, once, whole: all @nrecords, its own PATH. */
+static void want_whole(const struct fixture *fx, const char *node, unsigned serial, size_t nrecords)
+{
+	char path[128];
+	size_t found = 0;
+
+	snprintf(path, sizeof(path), "/srv/%s/%u", node, serial);
+	for (size_t i = 0; i < fx->st.nev; i++) {
+		const struct got *g = &fx->st.ev[i];
+		const char *k = g->event_key, *colon;
+
+		/* audit:NODE:SEC.MILLI:SERIAL */
+		if (strncmp(k, "audit:", 6) != 0 || !(colon = strchr(k + 6, ':')) ||
+		    (size_t)(colon - k - 6) != strlen(node) || strncmp(k + 6, node, strlen(node)) != 0 ||
+		    (unsigned)strtoul(strrchr(k, ':') + 1, NULL, 10) != serial)
+			continue;
+		found++;
+		if (g->nrecords != nrecords || g->npaths != 1 || strcmp(g->paths[0], path) != 0)
+			fail_msg("%s: %zu records, %zu paths (%s), wanted %zu and '%s'", k, g->nrecords,
+				 g->npaths, g->npaths ? g->paths[0] : "-", nrecords, path);
+		if (strcmp(g->kind, "file.watch") != 0)
+			fail_msg("%s: kind '%s'", k, g->kind);
+	}
+	if (found != 1)
+		fail_msg("node '%s' serial %u: %zu events, wanted one (of %zu)", node, serial, found,
+			 fx->st.nev);
+}
+
+static void test_nodes_clocks_apart(void **state)
+{
+	struct fixture *fx = *state;
+	const long long t = 1700000000;
+	const unsigned n = 100;
+
+	/*
+	 * Two hosts whose clocks are five minutes apart, their events 100 ms
+	 * apart, the records of both interleaved one by one, as a central auditd
+	 * gets them (no EOE).  Fed to one libauparse state, each of beta's
+	 * records aged alpha's events out after their first record (issue #13).
+	 */
+	for (unsigned k = 0; k < n; k++)
+		for (int r = 0; r < 4; r++) {
+			feed_net(fx, "alpha", t + k / 10, (k % 10) * 100, k + 1, r);
+			feed_net(fx, "beta", t + 300 + k / 10, (k % 10) * 100, k + 1, r);
+		}
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+	assert_int_equal(fx->st.nev, 2 * n);
+	for (unsigned k = 0; k < n; k++) {
+		want_whole(fx, "alpha", k + 1, 4);
+		want_whole(fx, "beta", k + 1, 4);
+	}
+	/* alpha is mapped to an asset, beta is its own */
+	assert_string_equal(fx->st.ev[0].asset, "alpha-asset");
+	assert_string_equal(find(fx, "audit:beta:1700000300.000:1")->asset, "beta");
+}
+
+static void test_nodes_one_stops(void **state)
+{
+	struct fixture *fx = *state;
+	const long long t = 1700000000;
+
+	/*
+	 * alpha stops in the middle of an event (no PROCTITLE, no EOE: its link
+	 * went down); beta goes on, seconds later by its clock.  alpha's event
+	 * waits for its node, not for beta's clock, and completes when alpha has
+	 * been quiet for PARSE_NODE_QUIET ticks, with the records it got.
+	 */
+	for (int r = 0; r < 3; r++)
+		feed_net(fx, "alpha", t, 0, 1, r);
+	for (unsigned k = 0; k < 20; k++) {
+		for (int r = 0; r < 4; r++)
+			feed_net(fx, "beta", t + 60 + k, 0, k + 1, r);
+		if (k < PARSE_NODE_QUIET - 1)
+			parser_tick(fx->p);
+	}
+	/* (an event complete by its PROCTITLE is handed on with its node's next line) */
+	assert_int_equal(fx->st.nev, 19);
+	for (unsigned k = 0; k < 19; k++)
+		want_whole(fx, "beta", k + 1, 4);
+	/* beta sent lines in this tick; alpha none since the first */
+	parser_tick(fx->p);
+	assert_int_equal(fx->st.nev, 20);
+	want_whole(fx, "alpha", 1, 3);
+	assert_int_equal(fx->st.nbad, 0);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 21);
+	want_whole(fx, "beta", 20, 4);
+
+	/* The same by the end of input. */
+	sink_clear(&fx->st);
+	for (int r = 0; r < 2; r++)
+		feed_net(fx, "alpha", t + 1000, 0, 7, r);
+	feed_net(fx, "beta", t + 2000, 0, 30, 0);
+	feed_net(fx, "beta", t + 2000, 0, 30, 2);
+	feed_net(fx, "alpha", t + 1000, 0, 7, 2);
+	assert_int_equal(fx->st.nev, 0);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+	want_whole(fx, "alpha", 7, 3);
+	want_whole(fx, "beta", 30, 2);
+}
+
+static void test_nodes_age_apart(void **state)
+{
+	struct fixture *fx = *state;
+
+	/*
+	 * Idle aging by the wall clock completes beta's event (its clock says
+	 * 2023), not alpha's (its clock runs far ahead of ours): alpha's records
+	 * after the aging still join their event.
+	 */
+	feed_net(fx, "alpha", 4102444800, 0, 5, 0); /* 2100 */
+	feed_net(fx, "beta", 1700000000, 0, 5, 0);
+	feed_net(fx, "beta", 1700000000, 0, 5, 2);
+	parser_age(fx->p);
+	assert_int_equal(fx->st.nev, 1);
+	want_whole(fx, "beta", 5, 2);
+	feed_net(fx, "alpha", 4102444800, 0, 5, 1);
+	feed_net(fx, "alpha", 4102444800, 0, 5, 2);
+	feed_net(fx, "alpha", 4102444800, 0, 5, 3);
+	/* complete by its PROCTITLE: handed on by the next aging */
+	assert_int_equal(fx->st.nev, 1);
+	parser_age(fx->p);
+	assert_int_equal(fx->st.nev, 2);
+	want_whole(fx, "alpha", 5, 4);
+}
+
+static void test_nodes_many(void **state)
+{
+	struct fixture *fx = *state;
+	char node[32];
+
+	/*
+	 * 3000 hosts, each with an event under way at once (SYSCALL and PATH,
+	 * interleaved across all of them): each completes whole at the end.
+	 */
+	for (int r = 0; r < 3; r += 2)
+		for (unsigned i = 0; i < 3000; i++) {
+			snprintf(node, sizeof(node), "host-%u.example.org", i);
+			feed_net(fx, node, 1700000000 + (i % 600), i % 1000, 42, r);
+		}
+	assert_int_equal(fx->st.nev, 0);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+	assert_int_equal(fx->st.nev, 3000);
+	for (unsigned i = 0; i < 3000; i += 250) {
+		snprintf(node, sizeof(node), "host-%u.example.org", i);
+		want_whole(fx, node, 42, 2);
+	}
+	for (size_t i = 0; i < fx->st.nev; i++)
+		if (fx->st.ev[i].nrecords != 2 || fx->st.ev[i].npaths != 1)
+			fail_msg("%s: %zu records", fx->st.ev[i].event_key, fx->st.ev[i].nrecords);
+}
+
+static void test_nodes_bound(void **state)
+{
+	struct fixture *fx = *state;
+	char node[32], rec[512];
+	size_t nev;
+
+	/* As many nodes as the table holds, all sending: one more is refused,
+	 * its line reported, not parsed and not lost. */
+	for (unsigned i = 0; i < PARSE_NODES_MAX; i++) {
+		snprintf(node, sizeof(node), "n%u", i);
+		feed_net(fx, node, 1700000000, 0, 1, 0);
+	}
+	assert_int_equal(fx->st.nbad, 0);
+	net_record(rec, sizeof(rec), "one-too-many", 1700000000, 0, 1, 0);
+	feed(fx, rec);
+	assert_int_equal(fx->st.nbad, 1);
+	assert_string_equal(fx->st.bad[0].why,
+			    "more nodes than the limit (4096) sending at once: line not parsed");
+	assert_int_equal(fx->st.bad[0].len, strlen(rec) - 1);
+	assert_memory_equal(fx->st.bad[0].line, rec, strlen(rec) - 1);
+	/* The nodes in the table go on as before. */
+	feed_net(fx, "n7", 1700000000, 0, 1, 2);
+	assert_int_equal(fx->st.nbad, 1);
+	/* Once they have been quiet (their events completed), a node quiet the
+	 * longest makes room for a new one. */
+	for (int i = 0; i < PARSE_NODE_QUIET; i++)
+		parser_tick(fx->p);
+	nev = fx->st.nev;
+	assert_int_equal(nev, PARSE_NODES_MAX);
+	want_whole(fx, "n7", 1, 2);
+	feed_net(fx, "one-too-many", 1700000000, 0, 1, 0);
+	feed_net(fx, "one-too-many", 1700000000, 0, 1, 2);
+	assert_int_equal(fx->st.nbad, 1);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nev, nev + 1);
+	want_whole(fx, "one-too-many", 1, 2);
+	/* and the node it replaced comes back with a state of its own */
+	feed_net(fx, "n0", 1700000001, 0, 2, 0);
+	feed_net(fx, "n0", 1700000001, 0, 2, 2);
+	parser_flush(fx->p);
+	want_whole(fx, "n0", 2, 2);
+	assert_int_equal(fx->st.nbad, 1);
+}
+
+static void test_nodes_bad_names(void **state)
+{
+	struct fixture *fx = *state;
+	char longname[PARSE_NODE_NAME_MAX + 2], rec[1024];
+	static const char *const why[] = {
+		"node= without a name",
+		"node name with a control character",
+		"node name with a control character",
+		"node name with a control character",
+		"node name longer than the limit (255 bytes)",
+	};
+
+	feed(fx, "node= " USER_AUTH("1", "\"a\""));
+	feed(fx, "node=web\x01" "01 " USER_AUTH("2", "\"a\""));
+	feed(fx, "node=web\t01 " USER_AUTH("3", "\"a\""));
+	feed(fx, "node=web\xc2\x85" "01 " USER_AUTH("4", "\"a\"")); /* C1: NEL */
+	memset(longname, 'x', PARSE_NODE_NAME_MAX + 1);
+	longname[PARSE_NODE_NAME_MAX + 1] = '\0';
+	snprintf(rec, sizeof(rec), "node=%s " USER_AUTH("5", "\"a\""), longname);
+	feed(fx, rec);
+	/* the longest name that is one, and a name that is not ASCII */
+	longname[PARSE_NODE_NAME_MAX] = '\0';
+	snprintf(rec, sizeof(rec), "node=%s " USER_AUTH("6", "\"a\""), longname);
+	feed(fx, rec);
+	feed(fx, "node=m\xc3\xbcnchen-01 " USER_AUTH("7", "\"a\""));
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 5);
+	for (size_t i = 0; i < 5; i++) {
+		assert_string_equal(fx->st.bad[i].why, why[i]);
+		assert_true(strncmp(fx->st.bad[i].line, "node=", 5) == 0);
+		assert_non_null(strstr(fx->st.bad[i].line, "type=USER_AUTH"));
+	}
+	assert_int_equal(fx->st.nev, 2);
+	assert_string_equal(fx->st.ev[0].asset, longname);
+	assert_string_equal(fx->st.ev[1].event_key, "audit:m\xc3\xbcnchen-01:1700000000.200:7");
+}
+
+static void test_nodes_and_local(void **state)
+{
+	struct fixture *fx = *state;
+	const struct got *g;
+
+	/*
+	 * Local events (no node=, with EOE as auditd's dispatcher gives them)
+	 * amid a remote node's, whose clock is hours ahead: the local events
+	 * complete by their EOE, whole, without a node; the remote one by age.
+	 */
+	feed_net(fx, "beta", 1700010000, 0, 100, 0);
+	feed(fx, SYSCALL_A);
+	feed_net(fx, "beta", 1700010000, 0, 100, 1);
+	feed(fx, "type=CWD msg=audit(1700000000.100:100): cwd=\"/root\"\n" PATH_A);
+	feed_net(fx, "beta", 1700010000, 0, 100, 2);
+	feed(fx, PROCTITLE_A "type=EOE msg=audit(1700000000.100:100):\n");
+	assert_int_equal(fx->st.nev, 1);
+	feed(fx, SYSCALL_B PATH_B "type=EOE msg=audit(1700000000.100:101):\n");
+	/* complete by its EOE, handed on by the next local line or aging */
+	assert_int_equal(fx->st.nev, 1);
+	parser_age(fx->p);
+	assert_int_equal(fx->st.nev, 3);
+	parser_flush(fx->p);
+	assert_int_equal(fx->st.nbad, 0);
+	assert_int_equal(fx->st.nev, 3);
+	g = find(fx, "audit::1700000000.100:100");
+	assert_int_equal(g->nrecords, 4);
+	assert_string_equal(g->paths[0], "/etc/a");
+	assert_string_equal(g->asset, "host-a");
+	assert_null(strstr(g->details, "\"node\""));
+	g = find(fx, "audit::1700000000.100:101");
+	assert_int_equal(g->nrecords, 2);
+	assert_string_equal(g->asset, "website");
+	want_whole(fx, "beta", 100, 3);
+}
+
 #define PT(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -974,6 +1291,13 @@ int main(void)
 		PT(test_isms_access_not_text),
 		PT(test_overlong_lines),
 		PT(test_config_swap),
+		PT(test_nodes_clocks_apart),
+		PT(test_nodes_one_stops),
+		PT(test_nodes_age_apart),
+		PT(test_nodes_many),
+		PT(test_nodes_bound),
+		PT(test_nodes_bad_names),
+		PT(test_nodes_and_local),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
