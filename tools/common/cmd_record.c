@@ -173,8 +173,12 @@ static int collect_fields(const struct isms_entity *e, int argc, char **argv, in
 		for (char *p = name; *p; p++)
 			if (*p == '-')
 				*p = '_';
-		if (!isms_entity_field(e, name))
-			return cli_usage(e->name, "%s has no field '%s'", e->name, name);
+		if (!isms_entity_field(e, name)) {
+			char hint[112];
+
+			return cli_usage(e->name, "%s has no field '%s'%s", e->name, name,
+					 cli_field_hint(e, name, hint, sizeof(hint)));
+		}
 		if (!clear) {
 			if (eq)
 				val = eq + 1;
