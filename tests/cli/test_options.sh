@@ -105,6 +105,16 @@ out_has "Usage: ismsctl risk" "help risk is risk --help"
 isms help risk top
 expect_rc 0 "help risk top"
 out_has "Usage: ismsctl risk top" "help risk top is risk top --help"
+isms help help
+expect_rc 0 "help help"
+out_has "Usage: ismsctl" "help help is the usage"
+isms --jsno risk list
+expect_rc 2 "an unknown global option"
+err_has "unknown option '--jsno'; did you mean '--json'?" "suggests the global option"
+isms risk lsit
+expect_rc 2 "an unknown action"
+err_has "unknown action 'lsit' for risk (list, show, add, set, remove); did you mean 'list'?" \
+	"suggests the action"
 isms help rsik
 expect_rc 2 "help <typo> is a usage error"
 err_has "unknown command 'rsik'; did you mean 'risk'?" "and suggests the command"

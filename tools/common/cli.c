@@ -312,6 +312,10 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 	if (strcmp(argv[1], "help") == 0) {
 		/* 'help CMD...' is 'CMD... --help'; a command that does not exist
 		 * is the usage error it is without 'help'. */
+		if (strcmp(argv[2], "help") == 0 || cli_is_help(argv[2])) {
+			t->usage(stdout);
+			return EXIT_OK;
+		}
 		if (!known_command(t, argv[2]))
 			return unknown_command(t, argv[2]);
 		memmove(argv + 1, argv + 2, (size_t)(argc - 2) * sizeof(*argv));
@@ -321,8 +325,19 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 		printf("%s %s\n", t->name, ISMS_VERSION);
 		return EXIT_OK;
 	}
-	if (argv[1][0] == '-')
-		return cli_usage(NULL, "unknown option '%s'", argv[1]);
+	if (argv[1][0] == '-') {
+		static const char *const globals[] = {"--store", "--json", "--csv", "--all",
+						      "--quiet", "--busy-ms", "--help", "--version",
+						      NULL};
+		struct isms_suggest sg;
+		char name[80], hint[112];
+
+		opt_name(argv[1], name, sizeof(name));
+		isms_suggest_init(&sg, name);
+		isms_suggest_add_all(&sg, globals);
+		return cli_usage(NULL, "unknown option '%s'%s", argv[1],
+				 cli_suggest_suffix(isms_suggest_best(&sg), NULL, hint, sizeof(hint)));
+	}
 
 	r = -1;
 	for (size_t i = 0; i < t->ncommands; i++) {
