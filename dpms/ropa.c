@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "dpms.h"
+#include "isms/csv.h"
 #include "isms/entity.h"
 
 /* A record as name -> value pairs, for the fields we print. */
@@ -258,19 +259,25 @@ static void md_escape(FILE *out, const char *s)
 	}
 }
 
-static void csv_cell(FILE *out, const char *s)
+/* The data locations of a CSV row: one cell, the paths separated by spaces. */
+static int csv_locations(FILE *out, const struct recs *locs)
 {
-	if (!s)
-		return;
-	fputc('"', out);
-	if (strchr("=+-@", s[0]))
-		fputc('\'', out); /* no formulas in a spreadsheet */
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	for (size_t k = 0; k < locs->n; k++)
+		fprintf(m, "%s%s", k ? " " : "", gs(&locs->r[k], "path"));
+	if (fclose(m) != 0) {
+		free(buf);
+		return -ENOMEM;
 	}
-	fputc('"', out);
+	r = isms_csv_write_cell(out, buf, 0);
+	free(buf);
+	return r;
 }
 
 static int load(struct isms_store *s, const char *entity, const struct isms_kv *f, size_t nf,
@@ -306,7 +313,7 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 		fputs("activity,name,role", out);
 		for (size_t i = 0; i < NFIELDS; i++) {
 			fputc(',', out);
-			csv_cell(out, fields[i].label);
+			isms_csv_write_cell(out, fields[i].label, 0);
 		}
 		fputs(",locations,dpia_likely,missing\r\n", out);
 	} else {
@@ -349,11 +356,11 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 			json_object_object_add(o, "role", json_object_new_string(get(act, "role")));
 			json_object_object_add(o, "status", json_object_new_string(get(act, "status")));
 		} else if (fmt == DPMS_FMT_CSV) {
-			csv_cell(out, get(act, "id"));
+			isms_csv_write_cell(out, get(act, "id"), 0);
 			fputc(',', out);
-			csv_cell(out, get(act, "name"));
+			isms_csv_write_cell(out, get(act, "name"), 0);
 			fputc(',', out);
-			csv_cell(out, get(act, "role"));
+			isms_csv_write_cell(out, get(act, "role"), 0);
 		} else {
 			fprintf(out, "## %s ", gs(act, "id"));
 			md_escape(out, get(act, "name"));
@@ -379,7 +386,7 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 					json_object_array_add(miss, json_object_new_string(key));
 			} else if (fmt == DPMS_FMT_CSV) {
 				fputc(',', out);
-				csv_cell(out, applies(f, act) ? v : NULL);
+				isms_csv_write_cell(out, applies(f, act) ? v : NULL, 0);
 			} else {
 				fprintf(out, "| %s | %s | ", ref_of(f, act), label_of(f, act));
 				if (!applies(f, act))
@@ -417,13 +424,16 @@ int dpms_ropa_export(struct isms_store *s, enum dpms_format fmt, const char *act
 			json_object_array_add(arr, o);
 		} else if (fmt == DPMS_FMT_CSV) {
 			fputc(',', out);
-			for (size_t k = 0; k < locs.n; k++) {
-				if (k)
-					fputc(' ', out);
-				fputs(get(&locs.r[k], "path"), out); /* paths have no spaces */
+			r = csv_locations(out, &locs);
+			if (r < 0) {
+				recs_free(&locs);
+				recs_free(&cl);
+				free(clients);
+				goto out;
 			}
-			fprintf(out, ",%s,%zu\r\n", get(act, "dpia_likely") ? get(act, "dpia_likely") : "",
-				here);
+			fputc(',', out);
+			isms_csv_write_cell(out, get(act, "dpia_likely"), 0);
+			fprintf(out, ",%zu\r\n", here);
 		} else {
 			fprintf(out, "\nData locations: ");
 			if (!locs.n)

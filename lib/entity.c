@@ -12,6 +12,7 @@
 #include "isms/entity.h"
 #include "isms/nonconformity.h"
 #include "isms/strutil.h"
+#include "isms/suggest.h"
 #include "modelling_internal.h"
 #include "nc_sources_internal.h"
 #include "risk_accept_internal.h"
@@ -606,6 +607,23 @@ const char *isms_field_choices_str(const struct isms_field *f)
 	return buf;
 }
 
+/* "type: 'hots' is not one of: host, service...; did you mean 'host'?" */
+static void enum_error(const struct isms_field *f, const char *in, size_t len, char *err,
+		       size_t errlen)
+{
+	struct isms_suggest sg;
+	char word[65];
+	const char *best;
+
+	snprintf(word, sizeof(word), "%.*s", (int)(len > 64 ? 64 : len), in);
+	isms_suggest_init(&sg, word);
+	isms_suggest_add_all(&sg, f->choices);
+	best = isms_suggest_best(&sg);
+	snprintf(err, errlen, "%s: '%s' is not one of: %s%s%s%s", f->name, word,
+		 isms_field_choices_str(f), best ? "; did you mean '" : "", best ? best : "",
+		 best ? "'?" : "");
+}
+
 static int parse_enum(const struct isms_field *f, const char *in, char **ret, char *err,
 		      size_t errlen)
 {
@@ -616,8 +634,7 @@ static int parse_enum(const struct isms_field *f, const char *in, char **ret, ch
 			return *ret ? 0 : -ENOMEM;
 		}
 	}
-	snprintf(err, errlen, "%s: '%.64s' is not one of: %s", f->name, in,
-		 isms_field_choices_str(f));
+	enum_error(f, in, strlen(in), err, errlen);
 	return -EINVAL;
 }
 
@@ -667,8 +684,7 @@ static int parse_enum_list(const struct isms_field *f, const char *in, char **re
 			z--;
 		i = choice_index(f, a, (size_t)(z - a));
 		if (i < 0) {
-			snprintf(err, errlen, "%s: '%.*s' is not one of: %s", f->name,
-				 (int)((z - a) > 64 ? 64 : (z - a)), a, isms_field_choices_str(f));
+			enum_error(f, a, (size_t)(z - a), err, errlen);
 			return -EINVAL;
 		}
 		if (seen[i]) {

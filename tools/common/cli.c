@@ -12,6 +12,7 @@
 #include "isms/entity.h"
 #include "isms/snapshot.h"
 #include "isms/strutil.h"
+#include "isms/suggest.h"
 
 const char *cli_prog = "ismsctl";
 
@@ -97,9 +98,52 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
 
 	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
 		return argv[*i] + n + 1;
+	/* A short option takes its value attached as well, as getopt does: -n2. */
+	if (n == 2 && name[0] == '-' && name[1] != '-' && strncmp(argv[*i], name, 2) == 0 &&
+	    argv[*i][2])
+		return argv[*i] + 2;
 	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
 		return argv[++*i];
 	return NULL;
+}
+
+const char *cli_suggest_suffix(const char *best, const char *prefix, char *buf, size_t len)
+{
+	if (!best)
+		return "";
+	snprintf(buf, len, "; did you mean '%s%s'?", prefix ? prefix : "", best);
+	return buf;
+}
+
+const char *cli_field_hint(const struct isms_entity *e, const char *name, char *buf, size_t len)
+{
+	struct isms_suggest sg;
+	char opt[80];
+	const char *best;
+
+	isms_suggest_init(&sg, name);
+	for (size_t i = 0; i < e->nfields; i++)
+		isms_suggest_add(&sg, e->fields[i].name);
+	best = isms_suggest_best(&sg);
+	if (!best)
+		return "";
+	/* As --help writes it: dashes for underscores. */
+	snprintf(opt, sizeof(opt), "%s", best);
+	for (char *p = opt; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	return cli_suggest_suffix(opt, "--", buf, len);
+}
+
+/* The option name of @arg: "--name" of "--name=value". */
+static void opt_name(const char *arg, char *buf, size_t len)
+{
+	size_t n = strcspn(arg, "=");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, arg, n);
+	buf[n] = '\0';
 }
 
 int cli_opts(const char *cmd, int argc, char **argv, int from, const struct cli_opt *opts)
@@ -118,8 +162,18 @@ int cli_opts(const char *cmd, int argc, char **argv, int from, const struct cli_
 				break;
 			}
 		}
-		if (!o->name)
-			return cli_usage(cmd, "unknown argument '%s'", argv[i]);
+		if (!o->name) {
+			struct isms_suggest sg;
+			char name[80], hint[112];
+
+			opt_name(argv[i], name, sizeof(name));
+			isms_suggest_init(&sg, name);
+			for (o = opts; argv[i][0] == '-' && o->name; o++)
+				isms_suggest_add(&sg, o->name);
+			return cli_usage(cmd, "unknown argument '%s'%s", argv[i],
+					 cli_suggest_suffix(isms_suggest_best(&sg), NULL, hint,
+							    sizeof(hint)));
+		}
 	}
 	return 0;
 }
@@ -188,10 +242,13 @@ static int take_globals(struct cli *c, int *argc, char **argv)
 			if (*end || ms < 0 || ms > 600000)
 				return cli_usage(NULL, "--busy-ms takes milliseconds, 0-600000");
 			c->busy_ms = (int)ms;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			c->fmt = OUT_JSON;
-		} else if (strcmp(argv[i], "--csv") == 0) {
-			c->fmt = OUT_CSV;
+		} else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--csv") == 0) {
+			enum out_format fmt = argv[i][2] == 'j' ? OUT_JSON : OUT_CSV;
+
+			/* One output or the other: the last of two silently won before. */
+			if (c->fmt != OUT_TABLE && c->fmt != fmt)
+				return cli_usage(NULL, "--json and --csv cannot be used together");
+			c->fmt = fmt;
 		} else if (strcmp(argv[i], "--all") == 0) {
 			c->all = true;
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
@@ -203,6 +260,29 @@ static int take_globals(struct cli *c, int *argc, char **argv)
 	argv[out] = NULL;
 	*argc = out;
 	return 0;
+}
+
+static bool known_command(const struct cli_tool *t, const char *word)
+{
+	for (size_t i = 0; i < t->ncommands; i++)
+		if (strcmp(word, t->commands[i].name) == 0)
+			return true;
+	return t->records && isms_schema_entity(t->schema, word);
+}
+
+/* "unknown command 'rsik'; did you mean 'risk'?": the commands and record types. */
+static int unknown_command(const struct cli_tool *t, const char *word)
+{
+	struct isms_suggest sg;
+	char hint[112];
+
+	isms_suggest_init(&sg, word);
+	for (size_t i = 0; i < t->ncommands; i++)
+		isms_suggest_add(&sg, t->commands[i].name);
+	for (size_t i = 0; t->records && t->schema->entities[i]; i++)
+		isms_suggest_add(&sg, t->schema->entities[i]->name);
+	return cli_usage(NULL, "unknown command '%s'%s", word,
+			 cli_suggest_suffix(isms_suggest_best(&sg), NULL, hint, sizeof(hint)));
 }
 
 int cli_main(int argc, char **argv, const struct cli_tool *t)
@@ -225,16 +305,39 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 		t->usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+	if (cli_is_help(argv[1]) || (strcmp(argv[1], "help") == 0 && argc == 2)) {
 		t->usage(stdout);
 		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		/* 'help CMD...' is 'CMD... --help'; a command that does not exist
+		 * is the usage error it is without 'help'. */
+		if (strcmp(argv[2], "help") == 0 || cli_is_help(argv[2])) {
+			t->usage(stdout);
+			return EXIT_OK;
+		}
+		if (!known_command(t, argv[2]))
+			return unknown_command(t, argv[2]);
+		memmove(argv + 1, argv + 2, (size_t)(argc - 2) * sizeof(*argv));
+		argv[argc - 1] = (char *)"--help";
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("%s %s\n", t->name, ISMS_VERSION);
 		return EXIT_OK;
 	}
-	if (argv[1][0] == '-')
-		return cli_usage(NULL, "unknown option '%s'", argv[1]);
+	if (argv[1][0] == '-') {
+		static const char *const globals[] = {"--store", "--json", "--csv", "--all",
+						      "--quiet", "--busy-ms", "--help", "--version",
+						      NULL};
+		struct isms_suggest sg;
+		char name[80], hint[112];
+
+		opt_name(argv[1], name, sizeof(name));
+		isms_suggest_init(&sg, name);
+		isms_suggest_add_all(&sg, globals);
+		return cli_usage(NULL, "unknown option '%s'%s", argv[1],
+				 cli_suggest_suffix(isms_suggest_best(&sg), NULL, hint, sizeof(hint)));
+	}
 
 	r = -1;
 	for (size_t i = 0; i < t->ncommands; i++) {
@@ -251,7 +354,7 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 		if (t->records && isms_schema_entity(t->schema, argv[1]))
 			r = t->records(&c, argc - 1, argv + 1);
 		else
-			r = cli_usage(NULL, "unknown command '%s'", argv[1]);
+			r = unknown_command(t, argv[1]);
 	}
 	/* Every committed write may have changed what logins decide on: the
 	 * snapshot follows the store here, once, for every command. */

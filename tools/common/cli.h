@@ -103,8 +103,20 @@ int cli_share(struct cli *c, const char *group);
 /* Whether @arg is --help or -h. */
 bool cli_is_help(const char *arg);
 
-/* Accept --opt, --opt=value; returns the value or NULL and advances *i. */
+/*
+ * Accept --opt VALUE and --opt=VALUE, and for a short option (-n) also
+ * -n VALUE, -n=VALUE and -nVALUE; returns the value or NULL and advances *i.
+ */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+
+/*
+ * "; did you mean '<prefix><best>'?" in @buf, or "" when @best is NULL
+ * (isms_suggest_best()): to append to a message about an unknown word.
+ */
+const char *cli_suggest_suffix(const char *best, const char *prefix, char *buf, size_t len);
+struct isms_entity;
+/* The same for a field @name that @e does not have: "; did you mean '--full-name'?" or "". */
+const char *cli_field_hint(const struct isms_entity *e, const char *name, char *buf, size_t len);
 
 /* One option of a command: --name VALUE (or --name=VALUE) into *value, or a switch --name into *flag. */
 struct cli_opt {

@@ -117,9 +117,13 @@ int cli_evidence_list(struct cli *c, const struct isms_entity *e, int argc, char
 			for (char *p = names[q.nfilter]; *p; p++)
 				if (*p == '-')
 					*p = '_';
-			if (!isms_entity_field(e, names[q.nfilter]))
-				return cli_usage("evidence list", "evidence has no field '%s'",
-						 names[q.nfilter]);
+			if (!isms_entity_field(e, names[q.nfilter])) {
+				char hint[112];
+
+				return cli_usage("evidence list", "evidence has no field '%s'%s",
+						 names[q.nfilter],
+						 cli_field_hint(e, names[q.nfilter], hint, sizeof(hint)));
+			}
 			if (eq)
 				v = eq + 1;
 			else if (i + 1 < argc)

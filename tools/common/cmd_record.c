@@ -13,6 +13,7 @@
 #include "isms/entity.h"
 #include "isms/history.h"
 #include "isms/risk.h"
+#include "isms/suggest.h"
 
 #define MAX_KV 64
 
@@ -173,8 +174,12 @@ static int collect_fields(const struct isms_entity *e, int argc, char **argv, in
 		for (char *p = name; *p; p++)
 			if (*p == '-')
 				*p = '_';
-		if (!isms_entity_field(e, name))
-			return cli_usage(e->name, "%s has no field '%s'", e->name, name);
+		if (!isms_entity_field(e, name)) {
+			char hint[112];
+
+			return cli_usage(e->name, "%s has no field '%s'%s", e->name, name,
+					 cli_field_hint(e, name, hint, sizeof(hint)));
+		}
 		if (!clear) {
 			if (eq)
 				val = eq + 1;
@@ -398,6 +403,15 @@ int cmd_record(struct cli *c, int argc, char **argv)
 	    strcmp(verb, "remove") == 0)
 		return do_write(c, e, strcmp(verb, "change") == 0 ? "set" : verb, argc - 1,
 				argv + 1);
-	return cli_usage(e->name, "unknown action '%s' for %s (list, show, add, set, remove)", verb,
-			 e->name);
+	{
+		static const char *const verbs[] = {"list", "show", "add", "set", "remove", NULL};
+		struct isms_suggest sg;
+		char hint[112];
+
+		isms_suggest_init(&sg, verb);
+		isms_suggest_add_all(&sg, verbs);
+		return cli_usage(e->name, "unknown action '%s' for %s (list, show, add, set, remove)%s",
+				 verb, e->name,
+				 cli_suggest_suffix(isms_suggest_best(&sg), NULL, hint, sizeof(hint)));
+	}
 }

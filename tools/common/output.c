@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "isms/csv.h"
 #include "isms/entity.h"
 #include "output.h"
 
@@ -225,31 +226,18 @@ static struct json_object *json_row(const struct out_table *t, size_t r)
 	return o;
 }
 
-static void csv_cell(FILE *f, const char *s)
-{
-	if (!s)
-		return;
-	/* Cells that a spreadsheet would run as a formula get a leading quote
-	 * mark (OWASP CSV injection). */
-	if (strpbrk(s, ",\"\r\n") || strchr("=+-@", s[0]) != NULL) {
-		fputc('"', f);
-		if (s[0] && strchr("=+-@", s[0]) && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9'))
-			fputc('\'', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-		return;
-	}
-	fputs(s, f);
-}
-
-static void csv_row(FILE *f, const struct out_table *t, char *const *row)
+/*
+ * Rows through the one CSV writer (isms/csv.h).  Header cells are text;
+ * a data cell of an OT_INT or OT_NUM column that is a plain number is
+ * written as it is, so "-12.50" stays a number in a spreadsheet and only
+ * what is not a number there ("-1+1") gets the formula guard.
+ */
+static void csv_row(FILE *f, const struct out_table *t, char *const *row, bool header)
 {
 	for (size_t c = 0; c < t->ncols; c++) {
-		csv_cell(f, row[c]);
+		bool num = !header && (t->types[c] == OT_INT || t->types[c] == OT_NUM);
+
+		isms_csv_write_cell(f, row[c], num ? ISMS_CSV_NUMERIC : 0);
 		fputs(c + 1 < t->ncols ? "," : "\r\n", f);
 	}
 }
@@ -262,9 +250,9 @@ int out_print(FILE *f, enum out_format fmt, const struct out_table *t)
 	case OUT_TABLE:
 		return print_table(f, t, true);
 	case OUT_CSV:
-		csv_row(f, t, t->names);
+		csv_row(f, t, t->names, true);
 		for (size_t r = 0; r < t->nrows; r++)
-			csv_row(f, t, t->rows[r]);
+			csv_row(f, t, t->rows[r], false);
 		return 0;
 	case OUT_JSON:
 		arr = json_object_new_array();
@@ -299,8 +287,8 @@ int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, si
 		}
 		return 0;
 	case OUT_CSV:
-		csv_row(f, t, t->names);
-		csv_row(f, t, t->rows[row]);
+		csv_row(f, t, t->names, true);
+		csv_row(f, t, t->rows[row], false);
 		return 0;
 	case OUT_JSON:
 		o = json_row(t, row);
@@ -346,7 +334,7 @@ void out_stream_begin(struct out_stream *st, FILE *f, enum out_format fmt, struc
 {
 	*st = (struct out_stream){.f = f, .fmt = fmt, .t = t};
 	if (fmt == OUT_CSV)
-		csv_row(f, t, t->names);
+		csv_row(f, t, t->names, true);
 	else if (fmt == OUT_JSON)
 		fputs("[", f);
 }
@@ -363,7 +351,7 @@ int out_stream_row(struct out_stream *st, const char *const *values)
 			r = stream_flush(st);
 		return r;
 	case OUT_CSV:
-		csv_row(st->f, st->t, (char *const *)values);
+		csv_row(st->f, st->t, (char *const *)values, false);
 		break;
 	case OUT_JSON:
 		o = json_object_new_object();

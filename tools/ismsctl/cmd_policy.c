@@ -305,8 +305,10 @@ static int do_compile(struct cli *c, int argc, char **argv)
 	int r;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
-			to = argv[++i];
+		const char *v;
+
+		if ((v = cli_opt_value(argc, argv, &i, "--to")))
+			to = v;
 		else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "ismsctl.h"
 #include "isms/catalogue.h"
+#include "isms/csv.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/indicator.h"
@@ -202,10 +203,17 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 	if (c->fmt == OUT_CSV) {
 		isms_risk_definitions_release(&defs);
 		printf("likelihood,impact,level,risks\r\n");
+		/* The scale's names are the store's: through the one CSV writer. */
 		for (int l = 0; l < m.nlikelihood; l++)
-			for (int i = 0; i < m.nimpact; i++)
-				printf("%s,%s,%s,%d\r\n", m.likelihood[l], m.impact[i],
-				       m.level[m.cell[l][i] - 1], counts[l][i]);
+			for (int i = 0; i < m.nimpact; i++) {
+				char n[16];
+
+				snprintf(n, sizeof(n), "%d", counts[l][i]);
+				isms_csv_write_row(stdout,
+						   (const char *const[]){m.likelihood[l], m.impact[i],
+									 m.level[m.cell[l][i] - 1], n},
+						   4, (const unsigned[]){0, 0, 0, ISMS_CSV_NUMERIC});
+			}
 		return EXIT_OK;
 	}
 	{

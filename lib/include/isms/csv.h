@@ -3,6 +3,7 @@
 #define ISMS_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * A CSV reader (RFC 4180): fields separated by commas, optionally in
@@ -44,5 +45,36 @@ static inline const char *isms_csv_cell(const struct isms_csv *csv, size_t row, 
 }
 
 void isms_csv_free(struct isms_csv *csv);
+
+/*
+ * The CSV writer (lib/csv_write.c), the one every export uses: RFC 4180
+ * cells, safe to open in a spreadsheet.
+ *
+ * - A cell holding a comma, a semicolon, a double quote, a tab, CR or LF
+ *   is put in double quotes with each double quote doubled.  The
+ *   semicolon and the tab are not separators in RFC 4180 but are in the
+ *   locales and the sniffing of spreadsheets; quoted, they cannot start a
+ *   new cell there (OWASP: a dangerous character after a separator inside
+ *   the value).
+ * - A cell starting with one of the characters the OWASP CSV-injection
+ *   guidance names, '=', '+', '-', '@', tab or CR, gets a single quote in
+ *   front, which spreadsheets read as "this is text" and do not show.
+ * - An empty value (or NULL) is an empty cell: no quote mark, no quotes.
+ * - With ISMS_CSV_NUMERIC (a column known to hold numbers), a value that
+ *   is entirely a decimal number, -?D+(.D+)?([eE][+-]?D+)? such as
+ *   "-12.50", is written as it is: a spreadsheet reads it as the number it
+ *   is, and a quote mark would turn every negative amount into text.
+ *   Anything else in such a column ("-1+1") is guarded like text.
+ */
+#define ISMS_CSV_NUMERIC 1u
+
+/* Write @value as one cell to @f (no separator): 0 or -EIO. */
+int isms_csv_write_cell(FILE *f, const char *value, unsigned flags) __attribute__((nonnull(1)));
+/*
+ * Write @n cells separated by commas and the CRLF that ends a record.
+ * @flags: one per cell, or NULL for text everywhere.  0 or -EIO.
+ */
+int isms_csv_write_row(FILE *f, const char *const *values, size_t n, const unsigned *flags)
+	__attribute__((nonnull(1)));
 
 #endif
