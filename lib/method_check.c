@@ -429,31 +429,12 @@ static int pkg_entry(const struct isms_package_entry *e, void *ud)
 	return 0;
 }
 
-struct names {
-	char **v;
-	size_t n;
-};
-
-static int modelled(const struct isms_model_protection *p, void *ud)
-{
-	struct names *nm = ud;
-	char **nv;
-
-	if (!p->target_object)
-		return 0;
-	nv = realloc(nm->v, (nm->n + 1) * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	nm->v = nv;
-	nm->v[nm->n] = strdup(p->asset);
-	return nm->v[nm->n++] ? 0 : -ENOMEM;
-}
-
 /* STM.5.1 (arg "params") and UMS.1.1 ("checked") over the domain's package and every asset's. */
 static int package_check(struct isms_store *s, const char *arg, struct method_facts *f)
 {
 	struct pkg_count c = {.params = strcmp(arg, "params") == 0};
-	struct names nm = {0};
+	struct isms_model_names nm = {0};
+	size_t nassets;
 	int r;
 
 	in_package++;
@@ -465,30 +446,29 @@ static int package_check(struct isms_store *s, const char *arg, struct method_fa
 		return 0;
 	}
 	if (r >= 0)
-		r = isms_model_protection(s, NULL, modelled, &nm);
+		r = isms_model_assets(s, &nm);
 	for (size_t i = 0; r >= 0 && i < nm.n; i++)
 		r = isms_package_list(s, nm.v[i], pkg_entry, &c, NULL);
 	in_package--;
-	for (size_t i = 0; i < nm.n; i++)
-		free(nm.v[i]);
-	free(nm.v);
+	nassets = nm.n;
+	isms_model_names_release(&nm);
 	if (r < 0)
 		return r;
 	f->n = c.n;
 	f->bad = c.bad;
 	if (c.n == 0)
 		snprintf(f->by, sizeof(f->by), "no %s in the packages of the domain and %zu assets",
-			 c.params ? "parameter" : "requirement", nm.n);
+			 c.params ? "parameter" : "requirement", nassets);
 	else if (c.bad)
 		snprintf(f->by, sizeof(f->by),
 			 "%" PRId64 " of %" PRId64 " %s in the packages of the domain and %zu"
 			 " assets (first: %s)",
 			 c.bad, c.n, c.params ? "parameters without a value" : "requirements not checked",
-			 nm.n, c.first);
+			 nassets, c.first);
 	else
 		snprintf(f->by, sizeof(f->by),
 			 "%" PRId64 " %s in the packages of the domain and %zu assets", c.n,
-			 c.params ? "parameters, each with a value," : "requirements, each checked,", nm.n);
+			 c.params ? "parameters, each with a value," : "requirements, each checked,", nassets);
 	return 0;
 }
 

@@ -274,3 +274,39 @@ int isms_model_protection(struct isms_store *s, const char *asset,
 	model_graph_free(g);
 	return r;
 }
+
+static int modelled(const struct isms_model_protection *p, void *ud)
+{
+	struct isms_model_names *nm = ud;
+	char **nv;
+
+	if (!p->target_object)
+		return 0;
+	nv = realloc(nm->v, (nm->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	nm->v = nv;
+	nm->v[nm->n] = strdup(p->asset);
+	return nm->v[nm->n++] ? 0 : -ENOMEM;
+}
+
+int isms_model_assets(struct isms_store *s, struct isms_model_names *ret)
+{
+	int r;
+
+	ret->v = NULL;
+	ret->n = 0;
+	r = isms_model_protection(s, NULL, modelled, ret);
+	if (r < 0)
+		isms_model_names_release(ret);
+	return r;
+}
+
+void isms_model_names_release(struct isms_model_names *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->v[i]);
+	free(nm->v);
+	nm->v = NULL;
+	nm->n = 0;
+}

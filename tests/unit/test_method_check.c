@@ -238,9 +238,7 @@ static void t_monitoring(void **state)
 	int n;
 
 	EXPECT(fx->s, "PERF.5.1", "insufficient", "no control test defined");
-	snprintf(path, sizeof(path), "%s/annex-a-2022.json", tu_data_dir());
-	if (isms_catalogue_load_controls(fx->s, path, &err) < 0)
-		fail_msg("%s", err);
+	tu_load_annex_a(fx->s);
 	snprintf(path, sizeof(path), "%s/control-tests.json", tu_data_dir());
 	n = isms_assess_load_builtin(fx->s, path, &err);
 	if (n < 0)

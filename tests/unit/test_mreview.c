@@ -27,13 +27,9 @@ static struct isms_tz *utc;
 static int setup(void **state)
 {
 	struct tu_fixture *fx;
-	char path[4096], *err = NULL;
-
 	tu_setup_store(state);
 	fx = *state;
-	snprintf(path, sizeof(path), "%s/annex-a-2022.json", tu_data_dir());
-	if (isms_catalogue_load_controls(fx->s, path, &err) < 0)
-		fail_msg("%s", err);
+	tu_load_annex_a(fx->s);
 	if (isms_tz_from_posix("UTC0", &utc) < 0)
 		fail_msg("no UTC zone");
 	tu_add(fx->s, "person", TU_KV({"name", "hbauer"}, {"role", "management"}));

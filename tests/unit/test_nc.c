@@ -21,13 +21,9 @@
 static int setup(void **state)
 {
 	struct tu_fixture *fx;
-	char path[4096], *err = NULL;
-
 	tu_setup_store(state);
 	fx = *state;
-	snprintf(path, sizeof(path), "%s/annex-a-2022.json", tu_data_dir());
-	if (isms_catalogue_load_controls(fx->s, path, &err) < 0)
-		fail_msg("%s", err);
+	tu_load_annex_a(fx->s);
 	tu_add(fx->s, "person", TU_KV({"name", "olga"}, {"role", "asset_owner"}));
 	tu_add(fx->s, "risk", TU_KV({"title", "weak logins"}, {"likelihood", "2"}, {"impact", "3"},
 				    {"owner", "olga"}));

@@ -29,13 +29,9 @@ static const char kernel[] =
 static int setup(void **state)
 {
 	struct tu_fixture *fx;
-	char path[4096], *err = NULL;
-
 	tu_setup_store(state);
 	fx = *state;
-	snprintf(path, sizeof(path), "%s/annex-a-2022.json", tu_data_dir());
-	if (isms_catalogue_load_controls(fx->s, path, &err) < 0)
-		fail_msg("%s", err);
+	tu_load_annex_a(fx->s);
 	if (isms_catalogue_import(fx->s, "kernel", "k.json", kernel, strlen(kernel), false,
 				  1800000000, NULL) < 0)
 		fail_msg("%s", isms_store_errmsg(fx->s));

@@ -35,13 +35,9 @@ static void ev(struct isms_store *s, const char *kind, const char *node, const c
 static int setup(void **state)
 {
 	struct tu_fixture *fx;
-	char path[4096], *err = NULL;
-
 	tu_setup_store(state);
 	fx = *state;
-	snprintf(path, sizeof(path), "%s/annex-a-2022.json", tu_data_dir());
-	if (isms_catalogue_load_controls(fx->s, path, &err) < 0)
-		fail_msg("%s", err);
+	tu_load_annex_a(fx->s);
 	/* (cents, as isms_setting_apply() keeps an amount) */
 	assert_int_equal(isms_setting_set(fx->s, "budget", "5000000"), 0);
 	tu_add(fx->s, "person", TU_KV({"name", "olga"}, {"role", "asset_owner"}));

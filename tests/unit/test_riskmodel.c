@@ -24,13 +24,9 @@
 static int setup(void **state)
 {
 	struct tu_fixture *fx;
-	char path[4096], *err = NULL;
-
 	tu_setup_store(state);
 	fx = *state;
-	snprintf(path, sizeof(path), "%s/annex-a-2022.json", tu_data_dir());
-	if (isms_catalogue_load_controls(fx->s, path, &err) < 0)
-		fail_msg("%s", err);
+	tu_load_annex_a(fx->s);
 	tu_add(fx->s, "asset", TU_KV({"name", "web"}, {"type", "host"}));
 	tu_add(fx->s, "asset", TU_KV({"name", "db"}, {"type", "host"},
 				     {"confidentiality", "very_high"}, {"availability", "high"}));

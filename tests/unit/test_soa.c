@@ -27,13 +27,9 @@
 static int setup(void **state)
 {
 	struct tu_fixture *fx;
-	char path[4096], *err = NULL;
-
 	tu_setup_store(state);
 	fx = *state;
-	snprintf(path, sizeof(path), "%s/annex-a-2022.json", tu_data_dir());
-	if (isms_catalogue_load_controls(fx->s, path, &err) < 0)
-		fail_msg("%s", err);
+	tu_load_annex_a(fx->s);
 	tu_add(fx->s, "person", TU_KV({"name", "sofia"}, {"role", "security_officer"}));
 	tu_add(fx->s, "person", TU_KV({"name", "mia"}, {"role", "management"}));
 	tu_add(fx->s, "person", TU_KV({"name", "max"}, {"role", "management"}));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "evidence_internal.h"
+#include "isms/catalogue.h"
 #include "testutil.h"
 
 char *tu_tmpdir(void)
@@ -261,4 +262,14 @@ struct isms_policy *tu_policy(const char *sq)
 		fail_msg("policy refused: %s (%s)", pr.n ? pr.list[0].msg : strerror(-r), j);
 	free(j);
 	return p;
+}
+
+void tu_load_annex_a(struct isms_store *s)
+{
+	char *path = tu_path(tu_data_dir(), "annex-a-2022.json"), *err = NULL;
+
+	if (isms_catalogue_load_controls(s, path, &err) < 0)
+		fail_msg("cannot load '%s': %s", path, err ? err : "?");
+	free(path);
+	free(err);
 }

@@ -40,6 +40,8 @@ struct isms_policy *tu_policy(const char *sq);
 
 /* The source tree's data directory ($ISMS_DATA_DIR). */
 const char *tu_data_dir(void);
+/* Load the Annex A catalogue of the data directory into @s; fails the test if it cannot. */
+void tu_load_annex_a(struct isms_store *s);
 
 /* Run SQL on the store file directly through sqlite3 (for tampering tests). */
 int tu_sql(const char *db_path, const char *sql);

@@ -61,26 +61,6 @@ static void sum_add(struct isms_package_totals *a, const struct isms_package_tot
 	a->observed_fail += b->observed_fail;
 }
 
-struct names {
-	char **v;
-	size_t n;
-};
-
-static int modelled(const struct isms_model_protection *p, void *ud)
-{
-	struct names *nm = ud;
-	char **nv;
-
-	if (!p->target_object)
-		return 0;
-	nv = realloc(nm->v, (nm->n + 1) * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	nm->v = nv;
-	nm->v[nm->n] = strdup(p->asset);
-	return nm->v[nm->n++] ? 0 : -ENOMEM;
-}
-
 static int package_list(struct cli *c, int argc, char **argv)
 {
 	const char *asset = NULL;
@@ -89,7 +69,7 @@ static int package_list(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {CLI_OPT("--asset", &asset), CLI_FLAG("--domain", &domain),
 				       CLI_FLAG("--observed", &o.observed_only), CLI_OPT_END};
 	size_t ncols = c->all || c->fmt != OUT_TABLE ? PKG_COLS : PKG_BRIEF;
-	struct names nm = {0};
+	struct isms_model_names nm = {0};
 	struct isms_package_totals t;
 	int r, code;
 
@@ -129,7 +109,7 @@ static int package_list(struct cli *c, int argc, char **argv)
 		sum_add(&o.sum, &t);
 	}
 	if (r >= 0 && !asset && !domain)
-		r = isms_model_protection(c->store, NULL, modelled, &nm);
+		r = isms_model_assets(c->store, &nm);
 	for (size_t i = 0; r >= 0 && i < nm.n; i++) {
 		r = isms_package_list(c->store, nm.v[i], pkg_row, &o, &t);
 		sum_add(&o.sum, &t);
@@ -150,9 +130,7 @@ static int package_list(struct cli *c, int argc, char **argv)
 			o.sum.requirements, o.sum.added, o.sum.excluded, o.sum.yes, o.sum.partly,
 			o.sum.no, o.sum.not_applicable, o.sum.open, o.sum.observed,
 			o.sum.observed_fail);
-	for (size_t i = 0; i < nm.n; i++)
-		free(nm.v[i]);
-	free(nm.v);
+	isms_model_names_release(&nm);
 	out_table_release(&o.t);
 	return r < 0 ? cli_store_fail(c, r) : EXIT_OK;
 }

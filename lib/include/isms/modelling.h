@@ -66,6 +66,21 @@ int isms_model_protection(struct isms_store *s, const char *asset,
 			  int (*cb)(const struct isms_model_protection *p, void *userdata),
 			  void *userdata) __attribute__((warn_unused_result, nonnull(1, 3)));
 
+/* Names of assets, malloc'd. */
+struct isms_model_names {
+	char **v;
+	size_t n;
+};
+
+/*
+ * The assets modelled as target objects (with a target_object), in the
+ * order they were added, into *ret (isms_model_names_release() it): 0 or
+ * -errno (as isms_model_protection()).
+ */
+int isms_model_assets(struct isms_store *s, struct isms_model_names *ret)
+	__attribute__((warn_unused_result, nonnull));
+void isms_model_names_release(struct isms_model_names *nm);
+
 /* One requirement of a package, with what was decided and observed about it. */
 struct isms_package_entry {
 	const char *asset;      /* NULL: the information domain as a whole */
