@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "isms/soa.h"
+#include "register_internal.h"
 #include "store_internal.h"
 
 /*
@@ -39,19 +40,6 @@ static const char sql_rows[] =
 	" LEFT JOIN person o ON o.pk = i.owner"
 	" LEFT JOIN measure ms ON ms.pk = i.measure"
 	" ORDER BY req.pk, i.asset IS NOT NULL, a.name";
-
-static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	char *d;
-
-	if (!t)
-		return NULL;
-	d = strdup((const char *)t);
-	if (!d)
-		*oom = true;
-	return d;
-}
 
 static void check_free(struct isms_soa_check *k)
 {
@@ -117,12 +105,12 @@ static int add_row(struct isms_soa_requirements *r, sqlite3_stmt *st, size_t *ca
 		}
 		q = &r->v[r->n++];
 		memset(q, 0, sizeof(*q));
-		q->control = dup_col(st, 0, &oom);
-		q->id = dup_col(st, 1, &oom);
-		q->title = dup_col(st, 2, &oom);
-		q->catalogue = dup_col(st, 3, &oom);
-		q->mapping = dup_col(st, 4, &oom);
-		q->relationship = dup_col(st, 5, &oom);
+		q->control = register_col_dup(st, 0, &oom);
+		q->id = register_col_dup(st, 1, &oom);
+		q->title = register_col_dup(st, 2, &oom);
+		q->catalogue = register_col_dup(st, 3, &oom);
+		q->mapping = register_col_dup(st, 4, &oom);
+		q->relationship = register_col_dup(st, 5, &oom);
 		if (oom)
 			return -ENOMEM;
 	}
@@ -133,12 +121,12 @@ static int add_row(struct isms_soa_requirements *r, sqlite3_stmt *st, size_t *ca
 			return -ENOMEM;
 		q->checks = nk;
 		nk = &q->checks[q->nchecks++];
-		nk->id = dup_col(st, 6, &oom);
-		nk->asset = dup_col(st, 7, &oom);
-		nk->status = dup_col(st, 8, &oom);
-		nk->owner = dup_col(st, 9, &oom);
-		nk->measure = dup_col(st, 10, &oom);
-		nk->checked_at = dup_col(st, 11, &oom);
+		nk->id = register_col_dup(st, 6, &oom);
+		nk->asset = register_col_dup(st, 7, &oom);
+		nk->status = register_col_dup(st, 8, &oom);
+		nk->owner = register_col_dup(st, 9, &oom);
+		nk->measure = register_col_dup(st, 10, &oom);
+		nk->checked_at = register_col_dup(st, 11, &oom);
 		if (oom)
 			return -ENOMEM;
 	}
