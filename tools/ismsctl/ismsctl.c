@@ -21,7 +21,7 @@ static void usage(FILE *f)
 		"\n"
 		"Reports and upkeep:\n"
 		"  init             create the store and load the Annex A and BSI catalogues\n"
-		"  import FILE      load a JSON document (all or nothing)\n"
+		"  import FILE      load a JSON document, or CSV with --type (all or nothing)\n"
 		"  export           print the register as a JSON document for import\n"
 		"  history KEY      who added, changed or removed a record, and what it said\n"
 		"  risk matrix      the risk matrix with the number of risks in each cell;\n"
