@@ -19,6 +19,11 @@ for c in "node status" "node enroll"; do
 	isms $c --help
 	if [ "$RC" -eq 0 ] && grep -q "^Usage: ismsctl $c" "$OUT"; then ok "$c --help"; else not_ok "$c --help"; fi
 done
+isms --json report --format json --dry-run
+expect_rc 0 "a report without a fleet"
+is "$(js 'd["fleet"]')" "null" "has no fleet"
+isms report --format md --dry-run
+out_lacks "## Fleet" "and no Fleet section"
 isms -q asset add --name web1-host --type host
 isms -q node add --name web1 --addresses 10.0.0.2 --asset web1-host
 isms -q node add --name db1 --addresses 10.0.0.3
@@ -103,6 +108,24 @@ is "$(js 'd[0]["result"]')" "pass" "web1 and skewed (joining by their rows) pass
 isms -q test add --name quarantine-seen --title "quarantined heartbeats" --control 8.15 --scope nodes --rule "count kind=collector.alive max=0 basis=* where=source=audisp-isms-quarantine"
 isms --json assess --test quarantine-seen --period "$P2" --dry-run
 is "$(js 'd[0]["result"]')" "fail" "a where= on the quarantine source counts its rows"
+
+# --- the board report ------------------------------------------------------------------
+isms report --format json --dry-run --period "$P"
+expect_rc 0 "report with a fleet"
+is "$(js '[d["fleet"][k] for k in ("registered", "reporting", "silent", "quarantined_rows", "impersonation_attempts", "unregistered")]')" \
+	'[1, 1, 0, 9, 1, ["ghost"]]' "registered, reporting, silent, quarantined, impersonations, unregistered names"
+is "$(js '[(n["node"], n["rows"], n["heartbeat"]) for n in d["fleet"]["nodes"]]')" '[["web1", 13, "pass"]]' \
+	"each registered node with its rows and heartbeat"
+isms -q node add --name web3 --addresses 10.0.0.7
+isms report --format json --dry-run --period "$P"
+is "$(js '[d["fleet"]["registered"], d["fleet"]["silent"]]')" '[2, 1]' "a node never heard from is silent"
+isms report --format md --dry-run --period "$P"
+out_has "## Fleet" "the Markdown report has a Fleet section"
+out_has "1 of 2 registered nodes reported; 1 silent beyond their heartbeat" "with its figures"
+out_has "| web3 | \- | 0 |" "and the silent node"
+isms report --format html --dry-run --period "$P"
+out_has "<h3>Fleet</h3>" "the HTML report has a Fleet section"
+out_has "<b>1</b> impersonation attempts" "with its figures"
 
 # --- enrolment ---------------------------------------------------------------------------
 isms node add --name web2 --addresses 10.0.0.5 --principal host/web2.example@EXAMPLE
