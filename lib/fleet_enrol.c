@@ -55,14 +55,14 @@ static bool plain(const char *s, size_t max)
 	return true;
 }
 
-static int bad(char *err, size_t len, const char *f, const char *v)
-	__attribute__((format(printf, 3, 0)));
-static int bad(char *err, size_t len, const char *f, const char *v)
+static int bad(char *err, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
+static int bad(char *err, size_t len, const char *f, ...)
 {
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	snprintf(err, len, f, v);
-#pragma GCC diagnostic pop
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(err, len, f, ap);
+	va_end(ap);
 	return -EINVAL;
 }
 
@@ -96,7 +96,7 @@ int isms_fleet_enrol_files(const struct isms_fleet_enrol *e, struct isms_fleet_f
 		return bad(err, errlen, "--central: '%.64s' is neither an IP address nor a host name",
 			   e->central);
 	if (e->port < 1 || e->port > 65535)
-		return bad(err, errlen, "--port: %s", "a port is 1..65535");
+		return bad(err, errlen, "--port: %u is not a port (1..65535)", e->port);
 	if (krb5) {
 		if (!e->principal)
 			return bad(err, errlen, "node '%.64s' has no Kerberos principal: register it"
