@@ -17,6 +17,7 @@ static void usage(FILE *f)
 		"Register (each: list, show KEY [--at TIME], add, set KEY, remove KEY):\n");
 	for (size_t i = 0; isms_entities[i]; i++)
 		fprintf(f, "  %-14s %s\n", isms_entities[i]->name, isms_entities[i]->help);
+	fprintf(f, "  (node status, node enroll N: the fleet's evidence and a node's set-up)\n");
 	fprintf(f,
 		"\n"
 		"Reports and upkeep:\n"
@@ -120,6 +121,8 @@ static const struct cli_command commands[] = {
 	{"catalogue", NULL, cmd_catalogue},
 	{"package", NULL, cmd_package},
 	{"asset", "protection", cmd_asset_protection},
+	{"node", "status", cmd_node},
+	{"node", "enroll", cmd_node},
 	{"oscal", NULL, cmd_oscal},
 	{"matrix", NULL, cmd_matrix},
 	{"policy", NULL, cmd_policy},
