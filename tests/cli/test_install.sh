@@ -64,7 +64,7 @@ grep -qx "args = --config /etc/isms/audit.json" "$C" 2>/dev/null &&
 	ok "isms.conf names the configuration under --sysconfdir" ||
 	not_ok "isms.conf names the configuration under --sysconfdir"
 # Inactive until the administrator has written audit.json and the rules.
-grep -qx "active = no" "$C" 2>/dev/null && ! grep -q "active = yes" "$C" &&
+grep -qx "active = no" "$C" 2>/dev/null && ! grep -q "^active *= *yes" "$C" &&
 	ok "isms.conf is installed with active = no" || not_ok "isms.conf is installed with active = no"
 grep -q "@" "$C" && not_ok "isms.conf has no template variable left" ||
 	ok "isms.conf has no template variable left"
@@ -89,11 +89,11 @@ fi
 
 # Units and timers: each service runs the installed tool on the store init makes.
 units=$(find "$D" -path '*/systemd/system' -type d | head -n 1)
-for u in isms-anchor isms-snapshot isms-check dpms-check; do
+for u in isms-anchor isms-snapshot isms-check isms-indicators dpms-check; do
 	has "${units#"$D/"}/$u.timer" "$u.timer installed"
 	has "${units#"$D/"}/$u.service" "$u.service installed"
 done
-for u in isms-anchor isms-snapshot isms-check; do
+for u in isms-anchor isms-snapshot isms-check isms-indicators; do
 	grep -q "^ExecStart=/usr/sbin/ismsctl .*--store /var/lib/isms/store.db " "$units/$u.service" 2>/dev/null &&
 		ok "$u.service: /usr/sbin/ismsctl on /var/lib/isms/store.db" ||
 		not_ok "$u.service: /usr/sbin/ismsctl on /var/lib/isms/store.db"
@@ -101,6 +101,19 @@ done
 grep -q "^ExecStart=/usr/sbin/dpmsctl --store /var/lib/isms-dpms/dpms.db check" "$units/dpms-check.service" 2>/dev/null &&
 	ok "dpms-check.service checks the store dpmsctl init makes (/var/lib/isms-dpms/dpms.db)" ||
 	{ grep ExecStart "$units/dpms-check.service" | sed 's/^/# /'; not_ok "dpms-check.service checks the store dpmsctl init makes (/var/lib/isms-dpms/dpms.db)"; }
+
+# The store directories (tmpfiles.d), mode and owner only when created.
+tmpf=$(find "$D" -path '*/tmpfiles.d/isms.conf' | head -n 1)
+if [ -n "$tmpf" ] && grep -q '^d /var/lib/isms *:0700 :root :root -$' "$tmpf" &&
+	grep -q '^d /var/lib/isms-dpms *:0700 :root :root -$' "$tmpf"; then
+	ok "tmpfiles.d/isms.conf makes /var/lib/isms and /var/lib/isms-dpms"
+else
+	[ -n "$tmpf" ] && sed 's/^/# /' "$tmpf"
+	not_ok "tmpfiles.d/isms.conf makes /var/lib/isms and /var/lib/isms-dpms"
+fi
+has usr/share/bash-completion/completions/ismsctl "bash completion for ismsctl"
+[ "$(readlink "$D/usr/share/bash-completion/completions/dpmsctl")" = ismsctl ] &&
+	ok "and for dpmsctl (a link to it)" || not_ok "and for dpmsctl (a link to it)"
 
 # The installed tools, on temporary stores (their catalogues from the installed tree).
 I="$D/usr/sbin/ismsctl"
