@@ -21,6 +21,11 @@ U=isms-e2e-deb
 PKGS="libpam-isms audisp-isms isms-tools isms-data"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (installs packages, changes common-account)"
+# The packages are built from a clone, not from this build: once per
+# tools/check.sh is enough, in the plain build, not again under ASan.
+if [ -n "${PAM_ISMS_SO:-}" ] && ldd "$PAM_ISMS_SO" 2>/dev/null | grep -q libasan; then
+	skip_all "a sanitizer build: the packages do not depend on it (run in the plain build)"
+fi
 for c in dpkg dpkg-deb pam-auth-update pamtester useradd userdel; do
 	command -v "$c" >/dev/null 2>&1 || skip_all "'$c' not found"
 done
@@ -30,6 +35,9 @@ if [ -z "${ISMS_DEB_DIR:-}" ]; then
 			skip_all "'$c' not found (tools/deps.sh installs dpkg-dev, debhelper, lintian, git)"
 	done
 	git -C "$SRC" rev-parse HEAD >/dev/null 2>&1 || skip_all "$SRC is not a git tree"
+	if ! unmet=$(cd "$SRC" && dpkg-checkbuilddeps 2>&1); then
+		skip_all "build dependencies missing: ${unmet##*:} (tools/deps.sh)"
+	fi
 fi
 # Never over somebody's installation: theirs to keep, not ours to purge.
 for p in $PKGS; do
@@ -105,6 +113,15 @@ run dpkg-deb -c "$(ls "$D"/isms-tools_*.deb)"
 out_has "./usr/sbin/ismsctl" "isms-tools: ismsctl in /usr/sbin"
 out_has "./usr/share/bash-completion/completions/ismsctl" "isms-tools: bash completion"
 out_has "tmpfiles.d/isms.conf" "isms-tools: the tmpfiles.d entry"
+# No path of the tree the packages were built in, in any packaged binary.
+if [ -z "${ISMS_DEB_DIR:-}" ] && command -v strings >/dev/null 2>&1; then
+	mkdir -p "$T/x"
+	for f in $debs; do dpkg-deb -x "$f" "$T/x"; done
+	hits=$(find "$T/x" -type f \( -perm -u+x -o -name '*.so' \) -exec strings -a {} + |
+		grep -F "$D/isms" | head -n 3)
+	if [ -z "$hits" ]; then ok "no build path in the packaged binaries"; else
+		printf '# %s\n' $hits; not_ok "no build path in the packaged binaries"; fi
+fi
 run dpkg-deb -c "$(ls "$D"/libpam-isms_*.deb)"
 out_has "/security/pam_isms.so" "libpam-isms: the module"
 out_has "./usr/share/pam-configs/isms" "libpam-isms: the pam-auth-update profile"
