@@ -13,6 +13,8 @@ PKGS="$PKGS openssh-server openssh-client pamtester"
 # audisp-isms: libauparse; its end-to-end test runs the real auditd; its
 # benchmark compares with laurel and times runs (bench/run-plugin-bench.sh).
 PKGS="$PKGS libauparse-dev auditd laurel time procps"
+# The Debian packages (debian/, tests/e2e/test_deb.sh): built from a clone, checked.
+PKGS="$PKGS dpkg-dev debhelper lintian git"
 # The fuzzers (tests/fuzz, tools/fuzz.sh): clang with libFuzzer and its sanitizers.
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
 # The board report's rendering test: headless Chromium (tests/cli/test_report_html.sh).
