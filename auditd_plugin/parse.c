@@ -78,6 +78,15 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 	/* The state's node, whose name outlives the event. */
 	if (node->len)
 		e->node = parse_column_text(e, node->name);
+	if (p->cfg->fleet != FLEET_OFF) {
+		if (node->cls == ATTRIB_LOCAL && node->len) {
+			const struct isms_node *rn = isms_node_find(p->fleet.a.reg, node->name);
+
+			if (rn && rn->asset)
+				e->node_asset = rn->asset;
+		}
+		e->attribution = node->cls == ATTRIB_QUARANTINE ? node->attribution : NULL;
+	}
 	e->type = auparse_get_type(au);
 	e->type_name = aev_strdup(e, auparse_get_type_name(au), (size_t)-1);
 	do {
@@ -88,7 +97,8 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		if (e->nrecords < AEV_MAX_RECORDS)
 			e->types[e->nrecords] = t;
 		e->nrecords++;
-		if (p->cfg->keep_raw)
+		/* (a quarantined event's key has the digest of its raw text) */
+		if (p->cfg->keep_raw || node->cls == ATTRIB_QUARANTINE)
 			add_raw(e, raw, &rawlen, auparse_get_record_text(au));
 		if (auparse_first_field(au) > 0) {
 			bool enriched = auparse_get_record_interpretations(au) != NULL;
@@ -127,13 +137,26 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 			} while (auparse_next_field(au) > 0);
 		}
 	} while (auparse_next_record(au) > 0);
-	if (rawlen)
+	if (rawlen && p->cfg->keep_raw)
 		e->raw = aev_strdup(e, raw, rawlen);
+	/* The central's own accept and close: the node whose address it is. */
+	if ((e->type == 1207 || e->type == 1208) && node->cls == ATTRIB_LOCAL &&
+	    p->cfg->fleet != FLEET_OFF) {
+		const struct isms_node *rn = isms_node_for_address(p->fleet.a.reg, e->addr);
+
+		e->fleet_conn = e->type == 1207 ? 1 : 2;
+		if (rn) {
+			e->fleet_node = rn->name;
+			e->node_asset = rn->asset;
+		}
+	}
 	if (parse_bad_isms_access(e)) {
 		report_records(p, au, "pam_isms record: evidence= or decision= not valid text");
 		return;
 	}
 	classify(e, p->cfg, &cl);
+	if (node->cls != ATTRIB_LOCAL)
+		parse_fleet_event(p, node, raw, rawlen, &cl);
 	dlen = cl.route == ROUTE_DROP ? 0 : classify_details(e, &cl, p->details, sizeof(p->details));
 	p->sink.event(p->sink.ud, e, &cl, p->details, dlen);
 }
@@ -143,12 +166,15 @@ int parser_init(struct parser *p, const struct plugin_config *cfg, const struct 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->sink = *sink;
+	/* no registry until parser_set_registry: node= quarantined (fail closed) */
+	attrib_init(&p->fleet.a, cfg->fleet);
 	return parse_nodes_init(p);
 }
 
 void parser_release(struct parser *p)
 {
 	parse_nodes_release(p);
+	parse_fleet_release(p);
 }
 
 void parser_set_config(struct parser *p, const struct plugin_config *cfg)
@@ -222,7 +248,9 @@ static void line_done(struct parser *p)
 		p->sink.malformed(p->sink.ud, p->line, p->linelen, "not an audit record");
 	} else {
 		const char *why = NULL;
-		struct parse_node *n = parse_node_of(p, p->line, p->linelen, &why);
+		struct parse_node *n = p->cfg->fleet == FLEET_OFF ?
+					       parse_node_of(p, p->line, p->linelen, &why) :
+					       parse_fleet_node_of(p, p->line, p->linelen, &why);
 
 		if (n) {
 			p->line[p->linelen] = '\n';
