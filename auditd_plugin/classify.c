@@ -426,8 +426,7 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 			      e->fleet_node ? "success" : "unregistered";
 		if (e->fleet_node) {
 			cl->node = e->fleet_node;
-			if (e->node_asset)
-				cl->asset = e->node_asset;
+			cl->asset = e->node_asset ? e->node_asset : plugin_config_asset(c, e->fleet_node);
 		}
 		return;
 	}

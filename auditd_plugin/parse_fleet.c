@@ -240,6 +240,9 @@ void parse_fleet_event(struct parser *p, const struct parse_node *node, const ch
 				     (int)(sizeof(cl->event_key) - 1), cl->event_key);
 	} else if (node->cls == ATTRIB_QUARANTINE) {
 		cl->source = "audisp-isms-quarantine";
+		/* not the claimed node's evidence: no asset, no node (the claim is in the details) */
+		cl->asset = NULL;
+		cl->node = NULL;
 		(void)!isms_sha256_hex(raw, rawlen, hex);
 		n = (size_t)snprintf(key, sizeof(key), "quarantine:%.*s:%.16s",
 				     (int)(sizeof(cl->event_key) - 1), cl->event_key, hex);
