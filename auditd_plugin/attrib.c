@@ -150,24 +150,25 @@ static const char *field(const char *s, size_t len, const char *name, size_t *re
 bool attrib_connection_facts(const char *line, size_t len, char addr[ATTRIB_ADDR_MAX],
 			     unsigned *ret_port, bool *ret_open)
 {
-	const char *s = line, *end = line + len, *v, *msg;
-	size_t n;
+	const char *end = line + len, *v, *msg;
+	size_t n, off = 0;
 	bool accept;
 
-	if (len >= 5 && memcmp(s, "node=", 5) == 0) {
-		s = memchr(s, ' ', len);
-		if (!s)
+	if (len >= 5 && memcmp(line, "node=", 5) == 0) {
+		const char *sp = memchr(line, ' ', len);
+
+		if (!sp)
 			return false;
-		s++;
+		off = (size_t)(sp - line) + 1;
 	}
-	if ((size_t)(end - s) >= 19 && memcmp(s, "type=DAEMON_ACCEPT ", 19) == 0)
+	if (len - off >= 19 && memcmp(line + off, "type=DAEMON_ACCEPT ", 19) == 0)
 		accept = true;
-	else if ((size_t)(end - s) >= 18 && memcmp(s, "type=DAEMON_CLOSE ", 18) == 0)
+	else if (len - off >= 18 && memcmp(line + off, "type=DAEMON_CLOSE ", 18) == 0)
 		accept = false;
 	else
 		return false;
 	/* the fields after the header "msg=audit(...): " */
-	msg = memmem(s, (size_t)(end - s), "): ", 3);
+	msg = memmem(line + off, len - off, "): ", 3);
 	if (!msg)
 		return false;
 	msg += 2;

@@ -498,7 +498,6 @@ int main(int argc, char **argv)
 				plugin_config_release(&a.cfg);
 				a.cfg = nc;
 				parser_set_config(&a.p, &a.cfg);
-				poll_fleet(&a, true);
 				/* (the queue's memory is set at start) */
 				bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
 	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
@@ -506,6 +505,8 @@ int main(int argc, char **argv)
 			} else {
 				plugin_log(LOG_ERR, "keeping the previous configuration");
 			}
+			/* the registry again, whichever configuration is kept */
+			poll_fleet(&a, true);
 		}
 		if (n < 0)
 			break;

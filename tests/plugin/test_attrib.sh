@@ -104,6 +104,8 @@ is "$(evidence "$S" --kind fleet.impersonation | jq -r '.[] | [.control, .outcom
 	"impersonation: one fleet.impersonation for the claimed node, reason and connection epoch"
 is "$(ev "$S" audit::1700001000.001:2 '[.kind, .outcome] | join(" ")')" "fleet.connect unregistered" \
 	"impersonation: the stranger's connection is fleet.connect, unregistered"
+run "$ISMSCTL" --store "$S" verify
+expect_rc 0 "impersonation: the chain verifies, quarantine and all"
 
 # --- (3) a node= never registered: kept apart -------------------------------------
 
@@ -162,5 +164,34 @@ is "$STATS" "received 104 stored 54 filtered 0 duplicates 50 malformed 0" \
 is "$(count "$S" '.source != "audisp-isms" and .source != "ismsctl"')" 0 "off: no quarantine, no apart"
 is "$(count "$S" '.kind == "audit.daemon"')" 4 "off: DAEMON_ACCEPT and CLOSE as audit.daemon, as before"
 is "$(count "$S" '.kind | startswith("fleet.")')" 0 "off: no fleet.* rows"
+
+# --- (7) live: the registry read again when it changed ----------------------------
+
+ua() { # NODE STAMP ACCT: a USER_AUTH line of NODE
+	printf "node=%s type=USER_AUTH msg=audit(%s): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"%s\" exe=\"/usr/sbin/sshd\" hostname=? addr=? terminal=ssh res=failed'\n" "$1" "$2" "$3"
+}
+has_key() { [ "$(evidence "$1" --event-key "$2" | jq length)" -eq 1 ]; }
+S="$T/live.db"
+fresh "$S"
+mkdir -p "$T/spool-live"
+start_plugin live "$S" "$T/spool-live" "$T/address.json"
+printf 'type=DAEMON_ACCEPT msg=audit(1700001300.000:1): addr=10.0.0.4 port=1 res=success\n' >&3
+ua host-c 1700001300.100:2 first >&3
+if wait_until 15 has_key "$S" unregistered:audit:host-c:1700001300.100:2; then
+	ok "live: host-c, not registered yet, kept apart"
+else
+	not_ok "live: host-c, not registered yet, kept apart"
+fi
+"$ISMSCTL" --store "$S" -q node add --name host-c --addresses 10.0.0.4 >/dev/null
+sleep 3 # (the plugin looks once a second)
+ua host-c 1700001300.200:3 second >&3
+if wait_until 15 has_key "$S" audit:host-c:1700001300.200:3; then
+	ok "live: once registered, host-c is attributed without a restart"
+else
+	not_ok "live: once registered, host-c is attributed without a restart"
+fi
+stop_plugin
+is "$RC $STOPPED" "0 1" "live: stops cleanly"
+clean_err "$T/live.err" && ok "live: no sanitizer report" || not_ok "live: no sanitizer report"
 
 done_testing
