@@ -53,6 +53,17 @@ static void add_raw(struct aev *e, char *raw, size_t *rawlen, const char *text)
 	raw[*rawlen] = '\0';
 }
 
+/* Whether @node's events are the central's own (a host's DAEMON_ACCEPT opens nothing here). */
+static bool central(const struct parser *p, const struct parse_node *node)
+{
+	const struct isms_node *rn;
+
+	if (!node->len)
+		return true;
+	rn = isms_node_find(p->fleet.a.reg, node->name);
+	return rn && rn->local;
+}
+
 void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 {
 	const struct parse_node *node = ud;
@@ -141,7 +152,7 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		e->raw = aev_strdup(e, raw, rawlen);
 	/* The central's own accept and close: the node whose address it is. */
 	if ((e->type == 1207 || e->type == 1208) && node->cls == ATTRIB_LOCAL &&
-	    p->cfg->fleet != FLEET_OFF) {
+	    p->cfg->fleet != FLEET_OFF && central(p, node)) {
 		const struct isms_node *rn = isms_node_for_address(p->fleet.a.reg, e->addr);
 
 		e->fleet_conn = e->type == 1207 ? 1 : 2;

@@ -247,7 +247,7 @@ static void test_krb5_mode(void **state)
 
 struct sink {
 	size_t nev, nmeta, nbad;
-	char key[MAX_EV][384], source[MAX_EV][40], asset[MAX_EV][64], details[MAX_EV][2048];
+	char key[MAX_EV][384], kind[MAX_EV][64], source[MAX_EV][40], asset[MAX_EV][64], details[MAX_EV][2048];
 	char meta_kind[MAX_EV][64], meta_key[MAX_EV][384];
 };
 
@@ -259,6 +259,7 @@ static void on_event(void *ud, const struct aev *e, const struct classified *cl,
 	(void)e;
 	assert_true(s->nev < MAX_EV);
 	snprintf(s->key[s->nev], sizeof(s->key[0]), "%s", cl->event_key);
+	snprintf(s->kind[s->nev], sizeof(s->kind[0]), "%s", cl->kind);
 	snprintf(s->source[s->nev], sizeof(s->source[0]), "%s",
 		 cl->source ? cl->source : "audisp-isms");
 	snprintf(s->asset[s->nev], sizeof(s->asset[0]), "%s", cl->asset ? cl->asset : "");
@@ -389,7 +390,11 @@ static void test_parser_asset(void **state)
 	char err[256];
 	const char *in = "type=DAEMON_ACCEPT msg=audit(2.000:1): addr=10.0.0.2 port=1 res=success\n"
 			 "type=DAEMON_ACCEPT msg=audit(2.000:2): addr=10.0.0.3 port=2 res=success\n"
-			 UA("host-a", "3.000:1", "a") UA("host-b", "3.000:2", "b");
+			 UA("host-a", "3.000:1", "a") UA("host-b", "3.000:2", "b")
+			 /* a host's own DAEMON_ACCEPT (a relay's, say) is no connection of ours */
+			 "node=host-a type=DAEMON_ACCEPT msg=audit(3.000:3): addr=10.0.0.3 port=9 res=success\n"
+			 "node=central type=DAEMON_CLOSE msg=audit(3.000:4): addr=10.0.0.3 port=2 res=success\n"
+			 UA("host-b", "3.000:5", "b");
 
 	(void)state;
 	assert_non_null(s);
@@ -399,8 +404,16 @@ static void test_parser_asset(void **state)
 	parser_set_registry(p, reg);
 	parser_feed(p, in, strlen(in));
 	parser_flush(p);
-	assert_int_equal(s->nev, 4);
+	assert_int_equal(s->nev, 7);
+	assert_int_equal(prefixed(s, "quarantine:audit:host-b:3.000:5:"), 1);
 	for (size_t i = 0; i < s->nev; i++) {
+		if (strcmp(s->key[i], "audit:host-a:3.000:3") == 0)
+			assert_string_equal(s->kind[i], "audit.daemon");
+		if (strcmp(s->key[i], "audit:central:3.000:4") == 0)
+			assert_string_equal(s->kind[i], "fleet.disconnect");
+		/* the central's CLOSE (node= of the local node) closed host-b's connection */
+		if (strncmp(s->key[i], "quarantine:audit:host-b:3.000:5:", 32) == 0)
+			assert_string_equal(s->source[i], "audisp-isms-quarantine");
 		if (strcmp(s->key[i], "audit:host-a:3.000:1") == 0)
 			assert_string_equal(s->asset[i], "host-a-asset");
 		if (strcmp(s->key[i], "audit:host-b:3.000:2") == 0)
