@@ -144,6 +144,20 @@ static void quarantined(struct parser *p, struct parse_node *n, const struct att
 		     v->node && v->node->asset ? v->node->asset : NULL, buf, key);
 }
 
+/* A DAEMON_ACCEPT (res= not success: attrib_connection_facts said no). */
+static bool refused_accept(const char *line, size_t len)
+{
+	const char *t = line;
+
+	if (len >= 5 && memcmp(line, "node=", 5) == 0) {
+		t = memchr(line, ' ', len);
+		if (!t)
+			return false;
+		t++;
+	}
+	return (size_t)(line + len - t) >= 19 && memcmp(t, "type=DAEMON_ACCEPT ", 19) == 0;
+}
+
 /* A DAEMON_ACCEPT or DAEMON_CLOSE of the central's own. */
 static void connection(struct parser *p, const char *line, size_t len)
 {
@@ -154,7 +168,7 @@ static void connection(struct parser *p, const char *line, size_t len)
 	if (attrib_connection_facts(line, len, addr, &port, &open)) {
 		attrib_connection(&p->fleet.a, addr, port, open);
 		p->fleet.last.valid = false;
-	} else if (memmem(line, len, "type=DAEMON_ACCEPT ", 19)) {
+	} else if (refused_accept(line, len)) {
 		p->fleet.a.epoch++; /* a refused one: the epoch moves all the same */
 		p->fleet.last.valid = false;
 	}
