@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "parse.h"
 #include "parse_internal.h"
+#include "isms/sha256.h"
 #include "isms/strutil.h"
 
 static void report_records(struct parser *p, auparse_state_t *au, const char *why)
@@ -64,6 +67,34 @@ static bool central(const struct parser *p, const struct parse_node *node)
 	return rn && rn->local;
 }
 
+/*
+ * The SHA-256 of an event's raw text as add_raw joins it (records before the
+ * enrichment mark, by newlines), uncapped: @md is started with the first
+ * record (NULL when libcrypto fails: the key then has no digest).
+ */
+static EVP_MD_CTX *digest_raw(EVP_MD_CTX *md, size_t *len, const char *text)
+{
+	size_t n;
+
+	if (!text)
+		return md;
+	if (!md && !*len) {
+		md = EVP_MD_CTX_new();
+		if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+			md = (EVP_MD_CTX_free(md), NULL);
+		if (!md)
+			*len = 1; /* do not try again for this event */
+	}
+	if (!md)
+		return NULL;
+	n = (size_t)(strchrnul(text, 0x1d) - text);
+	if (*len && n)
+		EVP_DigestUpdate(md, "\n", 1);
+	EVP_DigestUpdate(md, text, n);
+	*len += n;
+	return md;
+}
+
 void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 {
 	const struct parse_node *node = ud;
@@ -71,8 +102,10 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 	struct aev *e = &p->ev;
 	struct classified cl;
 	const au_event_t *ts;
-	char raw[AEV_RAW_MAX];
-	size_t rawlen = 0, dlen;
+	char raw[AEV_RAW_MAX], hex[ISMS_SHA256_HEX] = "";
+	size_t rawlen = 0, dlen, mdlen = 0;
+	/* a quarantined event's key has the digest of its whole raw text */
+	EVP_MD_CTX *md = NULL;
 
 	if (type != AUPARSE_CB_EVENT_READY)
 		return;
@@ -108,9 +141,10 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		if (e->nrecords < AEV_MAX_RECORDS)
 			e->types[e->nrecords] = t;
 		e->nrecords++;
-		/* (a quarantined event's key has the digest of its raw text) */
-		if (p->cfg->keep_raw || node->cls == ATTRIB_QUARANTINE)
+		if (p->cfg->keep_raw)
 			add_raw(e, raw, &rawlen, auparse_get_record_text(au));
+		if (node->cls == ATTRIB_QUARANTINE)
+			md = digest_raw(md, &mdlen, auparse_get_record_text(au));
 		if (auparse_first_field(au) > 0) {
 			bool enriched = auparse_get_record_interpretations(au) != NULL;
 
@@ -165,9 +199,16 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		report_records(p, au, "pam_isms record: evidence= or decision= not valid text");
 		return;
 	}
+	if (md) {
+		unsigned char d[EVP_MAX_MD_SIZE];
+
+		if (EVP_DigestFinal_ex(md, d, NULL) == 1)
+			isms_sha256_hex_digest(d, hex);
+		EVP_MD_CTX_free(md);
+	}
 	classify(e, p->cfg, &cl);
 	if (node->cls != ATTRIB_LOCAL)
-		parse_fleet_event(p, node, raw, rawlen, &cl);
+		parse_fleet_event(p, node, hex, &cl);
 	dlen = cl.route == ROUTE_DROP ? 0 : classify_details(e, &cl, p->details, sizeof(p->details));
 	p->sink.event(p->sink.ud, e, &cl, p->details, dlen);
 }

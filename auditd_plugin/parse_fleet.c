@@ -238,13 +238,13 @@ struct parse_node *parse_fleet_node_of(struct parser *p, const char *line, size_
 }
 
 /*
- * The event of @node as its class keeps it: source, key and asset.  @raw
- * the event's raw text (the quarantine key's digest is over it).
+ * The event of @node as its class keeps it: source, key and asset.  @hex
+ * the SHA-256 of the event's raw text (the quarantine key has 16 of it).
  */
-void parse_fleet_event(struct parser *p, const struct parse_node *node, const char *raw,
-		       size_t rawlen, struct classified *cl)
+void parse_fleet_event(struct parser *p, const struct parse_node *node, const char *hex,
+		       struct classified *cl)
 {
-	char key[sizeof(cl->event_key) + 64], hex[65];
+	char key[sizeof(cl->event_key) + 64];
 	size_t n;
 
 	(void)p;
@@ -257,7 +257,6 @@ void parse_fleet_event(struct parser *p, const struct parse_node *node, const ch
 		/* not the claimed node's evidence: no asset, no node (the claim is in the details) */
 		cl->asset = NULL;
 		cl->node = NULL;
-		(void)!isms_sha256_hex(raw, rawlen, hex);
 		n = (size_t)snprintf(key, sizeof(key), "quarantine:%.*s:%.16s",
 				     (int)(sizeof(cl->event_key) - 1), cl->event_key, hex);
 	} else {

@@ -36,10 +36,10 @@ struct parse_node *parse_node_get(struct parser *p, const char *name, size_t nle
 struct parse_node *parse_fleet_node_of(struct parser *p, const char *line, size_t len,
 				       const char **ret_why);
 void parse_fleet_release(struct parser *p);
-/* The classified event of @node as its class keeps it: source and key (@raw: its raw text). */
+/* The classified event of @node as its class keeps it: source and key (@hex: its raw text's SHA-256). */
 struct classified;
-void parse_fleet_event(struct parser *p, const struct parse_node *node, const char *raw,
-		       size_t rawlen, struct classified *cl);
+void parse_fleet_event(struct parser *p, const struct parse_node *node, const char *hex,
+		       struct classified *cl);
 /* The local node (lines without node=); 0 or -ENOMEM. */
 int parse_nodes_init(struct parser *p);
 void parse_nodes_release(struct parser *p);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "attrib.h"
+#include "isms/sha256.h"
 #include "parse.h"
 #include "testutil.h"
 
@@ -344,6 +345,15 @@ static void test_parser(void **state)
 	assert_int_equal(prefixed(s, "quarantine:audit:host-b:3.000:7:"), 1);
 	assert_int_equal(prefixed(s, "quarantine:audit:host-b:3.000:8:"), 1);
 	assert_string_equal(find_source(s, "audit:host-b:3.000:7"), "audisp-isms");
+	{
+		/* the key's digest: SHA-256 over the event's raw text */
+		const char *forged = UA("host-b", "3.000:7", "mallory");
+		char hex[ISMS_SHA256_HEX], want[400];
+
+		assert_int_equal(isms_sha256_hex(forged, strlen(forged) - 1, hex), 0);
+		snprintf(want, sizeof(want), "quarantine:audit:host-b:3.000:7:%.16s", hex);
+		assert_string_equal(find_source(s, want), "audisp-isms-quarantine");
+	}
 	assert_string_equal(find_source(s, "unregistered:audit:host-z:5.000:1"),
 			    "audisp-isms-unregistered");
 	assert_string_equal(find_source(s, "audit::2.000:1"), "audisp-isms");
@@ -426,6 +436,40 @@ static void test_parser_asset(void **state)
 	free(s);
 }
 
+/* Two forgeries alike in their first 4 KiB (the raw text kept) still have two keys. */
+static void test_parser_long(void **state)
+{
+	struct isms_node_registry *reg = registry(NULL, NULL);
+	struct plugin_config cfg;
+	struct sink *s = calloc(1, sizeof(*s));
+	struct parser *p = malloc(sizeof(*p));
+	struct parse_sink sink = {.ud = s, .event = on_event, .malformed = on_malformed};
+	char *line = malloc(8192);
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(p);
+	assert_non_null(line);
+	plugin_config_default(&cfg);
+	assert_int_equal(parser_init(p, &cfg, &sink), 0);
+	parser_set_registry(p, reg);
+	for (int i = 0; i < 2; i++) {
+		int n = snprintf(line, 8192, "node=host-b type=USER_AUTH msg=audit(3.000:9): pid=1 "
+				 "uid=0 msg='op=PAM:authentication acct=\"%06000d\" res=failed'\n", i);
+
+		parser_feed(p, line, (size_t)n);
+	}
+	parser_flush(p);
+	assert_int_equal(s->nev, 2);
+	assert_int_equal(prefixed(s, "quarantine:audit:host-b:3.000:9:"), 2);
+	assert_string_not_equal(s->key[0], s->key[1]);
+	parser_release(p);
+	isms_node_registry_free(reg);
+	free(line);
+	free(p);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_krb5_mode),
 		cmocka_unit_test(test_parser),
 		cmocka_unit_test(test_parser_asset),
+		cmocka_unit_test(test_parser_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
