@@ -42,9 +42,41 @@ void alive_init(struct alive *al)
 		 (long long)now.tv_sec, now.tv_nsec);
 }
 
-void alive_tick(struct alive *al, struct writer *w, struct bqueue *q,
-		const struct plugin_config *cfg)
+struct heard_ctx {
+	struct alive *al;
+	struct writer *w;
+	unsigned interval_s;
+};
+
+/*
+ * A node the central heard from in the interval: its collector.alive, so
+ * that the heartbeat test sees a host through the central that receives it
+ * (audisp-remote writes none of its own) and a silent host fails it.
+ */
+static void node_alive(void *ud, const char *node, const char *asset, uint64_t lines)
 {
+	struct heard_ctx *h = ud;
+	char key[512], det[768];
+	struct jsonw jw;
+
+	jsonw_init(&jw, det, sizeof(det));
+	jsonw_object(&jw);
+	jsonw_int(&jw, "seq", (long long)h->al->seq);
+	jsonw_int(&jw, "interval_s", h->interval_s);
+	jsonw_str(&jw, "instance", h->al->instance);
+	jsonw_str(&jw, "via", "central");
+	jsonw_int(&jw, "lines", (long long)lines);
+	jsonw_finish(&jw);
+	snprintf(key, sizeof(key), "audisp-isms:collector.alive:%s:%llu:%s", h->al->instance,
+		 (unsigned long long)h->al->seq, node);
+	writer_push_meta_node(h->w, "collector.alive", "alive", asset, node, det, key);
+}
+
+void alive_tick(struct alive *al, struct writer *w, struct bqueue *q,
+		const struct plugin_config *cfg, struct parser *p)
+{
+	struct heard_ctx h = {al, w, cfg->alive_seconds};
+
 	uint64_t now = mono_ms(), c[5];
 	uint32_t enabled = 0, klost = 0, ksince = 0;
 	bool kernel, trail_ok;
@@ -98,6 +130,8 @@ void alive_tick(struct alive *al, struct writer *w, struct bqueue *q,
 		 (unsigned long long)al->seq);
 	writer_push_meta_key(w, "collector.alive", trail_ok ? "alive" : "degraded", cfg->asset,
 			     det, key);
+	if (p)
+		parser_heard(p, node_alive, &h);
 	memcpy(al->last, c, sizeof(c));
 	if (kernel) {
 		al->last_kernel_lost = klost;

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "parse.h"
 #include "plugin_config.h"
 #include "queue.h"
 #include "writer.h"
@@ -27,7 +28,8 @@ struct alive {
 
 void alive_init(struct alive *al);
 /* Called from the parser's loop (at least once a second): pushes a row when one is due. */
+/* With @p (NULL: none), also one for each registered node heard from since the last. */
 void alive_tick(struct alive *al, struct writer *w, struct bqueue *q,
-		const struct plugin_config *cfg);
+		const struct plugin_config *cfg, struct parser *p);
 
 #endif

@@ -486,7 +486,7 @@ int main(int argc, char **argv)
 		/* (bqueue_pop returns at least once a second: an idle stdin beats too) */
 		if (live) {
 			watch_loss(&a.q, &a.w, &a.cfg, false);
-			alive_tick(&al, &a.w, &a.q, &a.cfg);
+			alive_tick(&al, &a.w, &a.q, &a.cfg, &a.p);
 		}
 
 		if (reload_flag) {

@@ -308,6 +308,8 @@ static void line_done(struct parser *p)
 			p->line[p->linelen] = '\n';
 			n->seen = p->nodes.ticks;
 			n->pending = true;
+			if (n->cls == ATTRIB_LOCAL)
+				n->heard++;
 			auparse_feed(n->au, p->line, p->linelen + 1);
 		} else {
 			p->sink.malformed(p->sink.ud, p->line, p->linelen, why);
@@ -384,4 +386,21 @@ void parser_flush(struct parser *p)
 	flush(p->nodes.local);
 	for (size_t i = 0; i < p->nodes.n; i++)
 		flush(p->nodes.all[i]);
+}
+
+void parser_heard(struct parser *p,
+		  void (*cb)(void *ud, const char *node, const char *asset, uint64_t lines), void *ud)
+{
+	for (size_t i = 0; p->cfg->fleet != FLEET_OFF && i < p->nodes.n; i++) {
+		struct parse_node *n = p->nodes.all[i];
+		const struct isms_node *rn;
+
+		if (n->cls != ATTRIB_LOCAL || !n->heard)
+			continue;
+		rn = isms_node_find(p->fleet.a.reg, n->name);
+		/* the central's own lines (a local node's name) are its own heartbeat's */
+		if (rn && !rn->local)
+			cb(ud, n->name, rn->asset, n->heard);
+		n->heard = 0;
+	}
 }

@@ -126,6 +126,14 @@ void parser_age(struct parser *p);
  * events have no EOE, and a node's own clock may run ahead of ours).
  */
 void parser_tick(struct parser *p);
+/*
+ * With fleet on: @cb for each registered node (not the central's own) that
+ * sent attributed lines since the last call, with their number and the
+ * node's asset (NULL: none); the counts start again.  For the heartbeat of
+ * the nodes (alive.c): a node the central hears from is alive through it.
+ */
+void parser_heard(struct parser *p,
+		  void (*cb)(void *ud, const char *node, const char *asset, uint64_t lines), void *ud);
 /* End of input: a partial last line is malformed; pending events complete. */
 void parser_flush(struct parser *p);
 

@@ -19,6 +19,7 @@ struct parse_node {
 	unsigned long seen;       /* p's tick of its last line */
 	bool pending;             /* fed since it was last flushed */
 	unsigned char cls;        /* enum attrib_class: a name has one state per class */
+	uint64_t heard;           /* attributed lines since parser_heard() last asked */
 	char *attribution;        /* ATTRIB_QUARANTINE: the last line's "attribution" JSON */
 	uint32_t hash;
 	size_t len;

@@ -56,6 +56,12 @@ void writer_push_malformed(struct writer *w, const char *line, size_t len, const
 void writer_push_meta_key(struct writer *w, const char *kind, const char *outcome,
 			  const char *asset, const char *details, const char *key)
 {
+	writer_push_meta_node(w, kind, outcome, asset, NULL, details, key);
+}
+
+void writer_push_meta_node(struct writer *w, const char *kind, const char *outcome,
+			   const char *asset, const char *node, const char *details, const char *key)
+{
 	static unsigned seq; /* (only for generated keys) */
 	struct classified cl;
 	char host[128] = "";
@@ -71,6 +77,7 @@ void writer_push_meta_key(struct writer *w, const char *kind, const char *outcom
 	snprintf(cl.kind, sizeof(cl.kind), "%s", kind);
 	cl.control = "8.15";
 	cl.asset = asset;
+	cl.node = node;
 	cl.outcome = outcome;
 	if (key)
 		snprintf(cl.event_key, sizeof(cl.event_key), "%s", key);

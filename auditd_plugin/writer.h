@@ -73,6 +73,9 @@ void writer_push_meta(struct writer *w, const char *kind, const char *outcome,
 /* The same under @key (NULL: generated as above), for rows that carry their own. */
 void writer_push_meta_key(struct writer *w, const char *kind, const char *outcome,
 			  const char *asset, const char *details, const char *key);
+/* The same about the fleet's node @node (NULL: the central's own). */
+void writer_push_meta_node(struct writer *w, const char *kind, const char *outcome,
+			   const char *asset, const char *node, const char *details, const char *key);
 /* SIGTERM: a parser waiting for room no longer waits; unstorable rows are spooled. */
 void writer_abort(struct writer *w);
 

@@ -98,6 +98,43 @@ is "$(n_alive "$S3")" 0 "alive_seconds 0: no alive row"
 is "$("$ISMSCTL" --store "$S3" --json evidence list --kind collector.stop | jq length)" 1 \
 	"(but the collector's stop, so the run was seen through)"
 
+# --- a fleet: each registered node heard from is alive through the central ------------
+# (audisp-remote writes no heartbeat of its own: a silent host fails 8.15 by its absence)
+S4="$T/fleet.db"
+new_store "$S4"
+"$ISMSCTL" --store "$S4" -q asset add --name host-a-asset --type host
+"$ISMSCTL" --store "$S4" -q node add --name host-a --addresses 10.0.0.2 --asset host-a-asset
+"$ISMSCTL" --store "$S4" -q node add --name host-b --addresses 10.0.0.3
+"$ISMSCTL" --store "$S4" -q node add --name central --local yes
+is "$?" 0 "nodes registered: host-a sends, host-b stays silent"
+conf fleet 1
+start_plugin fleet "$S4" "$T/spool4" "$T/fleet.json"
+{
+	echo "type=DAEMON_ACCEPT msg=audit(1700400100.000:1): addr=10.0.0.2 port=40001 res=success"
+	for i in 2 3 4; do
+		echo "node=host-a type=USER_AUTH msg=audit(1700400100.00$i:$i): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"u$i\" exe=\"/usr/sbin/sshd\" hostname=? addr=192.0.2.1 terminal=ssh res=failed'"
+	done
+	echo "node=central type=USER_AUTH msg=audit(1700400100.005:5): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"c\" exe=\"/usr/sbin/sshd\" hostname=? addr=192.0.2.1 terminal=ssh res=failed'"
+} >&3
+node_alive() { "$ISMSCTL" --store "$S4" --json evidence list --kind collector.alive --node "$1" | jq length; }
+wait_until 30 eval '[ "$(node_alive host-a)" -ge 1 ]'
+is "$?" 0 "host-a, heard from, has its collector.alive"
+# two more beats with host-a quiet: no more rows of it
+n=$(n_alive "$S4")
+wait_until 30 eval '[ "$(n_alive "$S4")" -ge $((n + 2)) ]'
+stop_plugin
+is "$STOPPED $RC" "1 0" "fleet: SIGTERM ends it, exit 0"
+clean_err "$T/fleet.err"
+is "$?" 0 "fleet: no sanitizer report"
+is "$(node_alive host-a)" 1 "one row for the interval it was heard in, none while it is quiet"
+"$ISMSCTL" --store "$S4" --json evidence list --kind collector.alive --node host-a >"$T/a.json"
+is "$(jq -r '.[0] | [.outcome, .asset, .source, (.details | if type == "string" then fromjson else . end | "\(.via) \(.lines)")] | join(" ")' "$T/a.json")" \
+	"alive host-a-asset audisp-isms central 3" "alive, the node's asset, via the central, its 3 lines"
+is "$(node_alive host-b)" 0 "host-b, silent, has none"
+is "$(node_alive central)" 0 "the central's own lines make no node row: its own heartbeat is the central's"
+"$ISMSCTL" --store "$S4" verify >/dev/null 2>&1
+is "$?" 0 "fleet: the chain verifies"
+
 # --- the configuration: the key is checked -------------------------------------------
 conf bad 86401
 "$AUDISP_ISMS" -c "$T/bad.json" --check 2>"$T/bad.err"
