@@ -21,7 +21,7 @@ is "$(wc -l <"$OUT" | tr -d ' ')" 1 "no rows: the table header alone"
 
 isms -q evidence add --kind drill --subject "o'hara" --details '{"note": "a \"quoted\" line\nand another"}'
 isms --json evidence list
-is "$(js '[len(d), d[0]["id"], d[0]["subject"], json.loads(d[0]["details"])["note"]]')" \
+is "$(js '[len(d), d[0]["id"], d[0]["subject"], d[0]["details"]["note"]]')" \
 	'[1, 1, "o'"'"'hara", "a \"quoted\" line\nand another"]' "one row: valid JSON, values intact"
 
 "$GEN_STORE" "$ISMS_STORE" 20000 --ts 2026-01-01T00:00:00Z --every 60

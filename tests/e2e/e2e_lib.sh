@@ -179,7 +179,8 @@ ev_detail() {
 	python3 -c '
 import json, sys
 for row in json.load(open(sys.argv[1])):
-    v = json.loads(row.get("details") or "{}").get(sys.argv[2])
+    det = row.get("details") or {}
+    v = (json.loads(det) if isinstance(det, str) else det).get(sys.argv[2])
     print(v if isinstance(v, str) else json.dumps(v))' "$T/ev.json" "$3"
 }
 
