@@ -63,19 +63,21 @@ static void t_columns(void **state)
 	assert_int_equal(w[1], 42);
 	assert_int_equal(w[2], 8);
 	assert_int_equal(w[3], 20);
-	/* Then the text column down to FIT_MIN_TEXT. */
+	/* The long column gives all it can first. */
 	assert_int_equal(fit_columns(4, w, cells, prio, 2, 50), 50);
 	assert_int_equal(w[1], FIT_MIN_LONG);
-	assert_int_equal(w[3], 50 - 6 - 4 - 8 - FIT_MIN_LONG);
-	/* Then a header wider than its cells is cut: cells 3 wide, so to 3. */
-	w[3] = FIT_MIN_TEXT;
+	assert_int_equal(w[2], 8);
+	assert_int_equal(w[3], 20);
+	/* Then a header wider than its cells is cut (cells 3 wide: to 3), then text. */
 	assert_int_equal(fit_columns(4, w, cells, prio, 2, 6 + 4 + FIT_MIN_LONG + 3 + FIT_MIN_TEXT),
 			 6 + 4 + FIT_MIN_LONG + 3 + FIT_MIN_TEXT);
 	assert_int_equal(w[2], 3);
+	assert_int_equal(w[3], FIT_MIN_TEXT);
 	assert_int_equal(w[1], FIT_MIN_LONG);
 	/* At the end the first column keeps its width and the line is too wide. */
-	assert_int_equal(fit_columns(4, w, cells, prio, 2, 10), 6 + 4 + FIT_MIN + 3 + FIT_MIN);
+	assert_int_equal(fit_columns(4, w, cells, prio, 2, 10), 6 + 4 + 2 + 2 + 2);
 	assert_int_equal(w[0], 4);
+	assert_int_equal(w[1], 2);
 }
 
 static void t_wrap(void **state)

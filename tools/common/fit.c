@@ -108,8 +108,8 @@ static const struct {
 	size_t min;
 	bool header; /* down to the width of the cells: only the header is cut */
 } passes[] = {
-	{P_LONG, FIT_MIN_LONG, false}, {P_TEXT, FIT_MIN_TEXT, false}, {P_ALL, FIT_MIN, true},
-	{P_TEXT, FIT_MIN, false},      {P_ALL, FIT_MIN, false},
+	{P_LONG, FIT_MIN_LONG, false}, {P_ALL, FIT_MIN, true}, {P_TEXT, FIT_MIN_TEXT, false},
+	{P_TEXT, FIT_MIN, false},      {P_ALL, FIT_MIN, false},       {P_ALL, 2, false},
 };
 
 static bool in_pass(enum pass_cols pc, size_t c, enum fit_prio prio)

@@ -33,11 +33,12 @@ enum fit_prio { FIT_LONG, FIT_TEXT, FIT_KEEP };
  * Widths @w (natural widths in, fitted widths out) of @n columns with @sep
  * columns between them, so that a line is at most @limit wide (0: no
  * limit).  In turn, each time the widest first, until it fits: FIT_LONG
- * columns down to FIT_MIN_LONG; FIT_TEXT down to FIT_MIN_TEXT; any column
- * but the first down to its widest cell @cells[c], even below FIT_MIN
- * but not below 2 (its header is cut; @cells may be NULL); FIT_TEXT down to FIT_MIN; any but the first down
- * to FIT_MIN.  No column grows.  Returns the width of a
- * line, over @limit only when even that does not fit.
+ * columns down to FIT_MIN_LONG; any column but the first down to its
+ * widest cell @cells[c], even below FIT_MIN but not below 2 (a header
+ * wider than its cells is cut; @cells may be NULL); FIT_TEXT down to
+ * FIT_MIN_TEXT, then to FIT_MIN; any but the first down to FIT_MIN, and
+ * at last to 2 (a character and the ellipsis).  No column grows.  Returns the width of a line, over @limit only when even
+ * that does not fit.
  */
 size_t fit_columns(size_t n, size_t *w, const size_t *cells, const enum fit_prio *prio,
 		   size_t sep, size_t limit);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Rendering results as aligned tables, JSON (json-c) or CSV (RFC 4180). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,7 +196,7 @@ static int print_table(FILE *f, const struct out_table *t, bool header)
 		w[c] = fit_width(t->names[c]);
 		if (cells[c] > w[c])
 			w[c] = cells[c];
-		prio[c] = col_prio(t, c, w[c]);
+		prio[c] = col_prio(t, c, cells[c]);
 	}
 	fit_columns(t->ncols, w, cells, prio, 2, out_term.cols);
 	for (size_t rr = 0; rr < t->nrows + (header ? 1 : 0); rr++) {
@@ -225,6 +226,25 @@ out:
 	free(cells);
 	free(prio);
 	return r;
+}
+
+void out_note(FILE *f, const char *fmt, ...)
+{
+	char *text = NULL, *wrapped = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (out_term.cols && fit_wrap(text, out_term.cols, &wrapped) == 0)
+		fputs(wrapped, f);
+	else
+		fputs(text, f);
+	free(wrapped);
+	free(text);
 }
 
 struct json_object *out_json_list(const char *v)

@@ -70,4 +70,7 @@ struct out_term {
 };
 extern struct out_term out_term;
 
+/* A sentence for people after a table: @fmt wrapped at out_term.cols. */
+void out_note(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif
