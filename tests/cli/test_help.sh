@@ -14,13 +14,22 @@ commands() {
 	/^(Reports|Commands)/ {sec = "cmd"; next}
 	/^Options/ {sec = ""; next}
 	sec != "" && /^  [a-z]/ {
-		split(substr($0, 3), parts, /  +/)
-		m = split(parts[1], ws, " ")
+		# The words of the name: up to two blanks, an argument (FILE, R) or a
+		# word in the description column (a name as long as its column).
+		rest = substr($0, 3)
+		col = 3
 		out = ""
-		for (i = 1; i <= m; i++) {
-			if (ws[i] !~ /^[a-z][a-z_-]*$/)
+		while (match(rest, /^[^ ]+/)) {
+			w = substr(rest, 1, RLENGTH)
+			if (w !~ /^[a-z][a-z_-]*$/ || (out != "" && (col >= 20 || sec == "reg")))
 				break
-			out = out (out == "" ? "" : " ") ws[i]
+			out = out (out == "" ? "" : " ") w
+			rest = substr(rest, RLENGTH + 1)
+			col += RLENGTH
+			if (rest !~ /^ [^ ]/)
+				break
+			rest = substr(rest, 2)
+			col++
 		}
 		if (sec == "reg")
 			for (k = split(" list show add set remove", v, " "); k >= 0; k--)
