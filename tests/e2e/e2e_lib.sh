@@ -165,7 +165,9 @@ ev_count() {
 	"$ISMSCTL" --store "$S" --json evidence list --kind "$1" --subject "$2" >"$T/ev.json" 2>"$ERR" ||
 		{ echo -1; return; }
 	# Rows are counted, not lines: a row may name TEXT in several fields.
-	EV_TEXT=${3:-} awk 'BEGIN { t = ENVIRON["EV_TEXT"] }
+	# details is a JSON object in --json: TEXT written for the string it
+	# was (\"rhost\":...) is looked for unescaped.
+	EV_TEXT=${3:-} awk 'BEGIN { t = ENVIRON["EV_TEXT"]; gsub(/\\"/, "\"", t) }
 		/"id": *[0-9]/ { n++ }
 		n && (t == "" || index($0, t)) && !(n in seen) { seen[n] = 1; c++ }
 		END { print c + 0 }' "$T/ev.json"
