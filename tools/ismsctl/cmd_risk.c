@@ -382,7 +382,8 @@ int cmd_risk_top(struct cli *c, int argc, char **argv)
 	r = report_load_rows(c, "risk", NULL, 0, &rs, &e);
 	if (r >= 0) {
 		report_sort_e = e;
-		qsort(rs.v, rs.n, sizeof(*rs.v), cmp_risk);
+		if (rs.n > 1) /* never qsort(NULL, 0) */
+			qsort(rs.v, rs.n, sizeof(*rs.v), cmp_risk);
 		r = report_print_rows(c, e, &rs, (size_t)limit, cols);
 	}
 	rows_release(&rs);
