@@ -414,7 +414,7 @@ static const struct isms_field evidence_fields[] = {
 	{.name = "exe", .flags = ISMS_FF_COMPUTED,
 	 .sql = "json_extract(evidence_details(t.pk, t.fmt, t.details), '$.exe')",
 	 .help = "program"},
-	{.name = "details", .flags = ISMS_FF_HIDDEN | ISMS_FF_COMPUTED,
+	{.name = "details", .flags = ISMS_FF_HIDDEN | ISMS_FF_COMPUTED | ISMS_FF_JSON,
 	 .sql = "evidence_details(t.pk, t.fmt, t.details)", .help = "JSON details"},
 	{.name = "hash", .flags = ISMS_FF_HIDDEN, .help = "chain hash"},
 };

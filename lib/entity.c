@@ -365,7 +365,7 @@ static const struct isms_field evidence_fields[] = {
 	{.name = "asset", .help = "asset"},
 	{.name = "subject", .help = "user or person"},
 	{.name = "outcome", .help = "result"},
-	{.name = "details", .flags = ISMS_FF_HIDDEN | ISMS_FF_COMPUTED,
+	{.name = "details", .flags = ISMS_FF_HIDDEN | ISMS_FF_COMPUTED | ISMS_FF_JSON,
 	 .sql = "evidence_details(t.pk, t.fmt, t.details)", .help = "JSON details"},
 	{.name = "rule", .flags = ISMS_FF_COMPUTED,
 	 .sql = "json_extract(evidence_details(t.pk, t.fmt, t.details), '$.rule')",

@@ -4,7 +4,7 @@
 # Needs root only when something is missing.
 set -eu
 
-PKGS="meson ninja-build pkg-config gcc libc6-dev python3 sqlite3
+PKGS="meson ninja-build pkg-config gcc libc6-dev python3 sqlite3 tmux groff-base man-db
 libsqlite3-dev libjson-c-dev libssl-dev libcmocka-dev zlib1g-dev"
 # pam_isms: the module, its tests (pam_wrapper, libpamtest) and the demo (nss_wrapper).
 PKGS="$PKGS libpam0g-dev libaudit-dev libpamtest0-dev libpam-wrapper libnss-wrapper pamtester"

@@ -54,7 +54,7 @@ isms --json assess $B --test hb --period 2026-10-25
 is "$(js '[d[0]["result"], d[0]["violations"]]')" '["fail", 1]' "a 7 h gap fails a 6 h heartbeat"
 isms --json evidence list --kind assessment.result
 is "$(js '[e["outcome"] for e in d]')" '["pass", "fail"]' "each result is evidence in the chain"
-is "$(js 'json.loads(d[1]["details"])["spans"]')" \
+is "$(js 'd[1]["details"]["spans"]')" \
 	'[{"from": "2026-10-25T04:00:00Z", "to": "2026-10-25T11:00:00Z"}]' "with the gap"
 isms assess $B --test hb --period 2026-10-25
 expect_rc 0 "a whole period assessed is not assessed again"
@@ -95,7 +95,7 @@ bob_row=$("$ISMSCTL" --json evidence list --kind access.allow |
 isms --json assess $B --test access-review-valid --period 2026-10 --again
 is "$(js '[d[0]["result"], d[0]["violations"]]')" '["fail", 1]' "bob's login had no review"
 isms --json evidence list --kind assessment.result --subject access-review-valid
-is "$(js 'json.loads(d[-1]["details"])["failing_rows"]')" "[$bob_row]" "the failing row is named"
+is "$(js 'd[-1]["details"]["failing_rows"]')" "[$bob_row]" "the failing row is named"
 isms --json assess $B --test access-review-valid --period 2026-09
 is "$(js 'd[0]["result"]')" "insufficient" "no logins: insufficient"
 

@@ -102,9 +102,9 @@ out_has "seed: 1" "and names the seed"
 # the chain
 isms --json evidence list --kind audit.sample
 is "$(js 'len(d)')" "5" "each sample is one audit.sample row in the chain"
-is "$(js '[json.loads(d[0]["details"])[k] for k in ("control", "period", "n", "seed", "population", "population_sha256")]')" \
+is "$(js '[d[0]["details"][k] for k in ("control", "period", "n", "seed", "population", "population_sha256")]')" \
 	"[\"5.15\", \"2026-10\", 5, 42, 30, \"$sha1\"]" "with control, period, n, seed and the population"
-is "$(js 'json.loads(d[0]["details"])["sampled"]')" "$ids1" "and the rows sampled"
+is "$(js 'd[0]["details"]["sampled"]')" "$ids1" "and the rows sampled"
 is "$(js '[d[0]["subject"], d[1]["subject"]]')" '["IA-1", null]' "for the audit given"
 
 # a seed drawn at random is printed, and draws the same sample again
@@ -112,7 +112,7 @@ isms audit sample $B --control 5.15 --period 2026-10 -n 3
 out_has "drawn at random" "without --seed one is drawn and printed"
 seed=$(sed -n 's/^seed: \([0-9]*\) .*/\1/p' "$OUT")
 isms --json evidence list --kind audit.sample
-ids_r=$(js 'json.loads(d[-1]["details"])["sampled"]')
+ids_r=$(js 'd[-1]["details"]["sampled"]')
 isms --json audit sample $B --control 5.15 --period 2026-10 -n 3 --seed "$seed"
 is "$(js '[r["id"] for r in d["rows"]]')" "$ids_r" "the printed seed draws that sample again"
 

@@ -510,6 +510,8 @@ is "$(js 'sorted(x["path"] for x in d)')" "[\"$T/data/payroll/old.csv\", \"$T/da
 is "$(js '[x["activity"] for x in d]')" '["PA-1", "PA-1"]' "with its activity"
 dp --json evidence list --kind retention.deleted
 is "$(js 'len(d)')" 2 "each deletion is evidence"
+is "$(js '[type(x["details"]).__name__ for x in d]')" '["dict", "dict"]' \
+	"dpmsctl: details is a JSON object in JSON"
 dp --json evidence list --kind retention.delete-intent
 is "$(js 'len(d)')" 2 "each deletion was recorded as intended before the file went"
 dp deletion add --path /x

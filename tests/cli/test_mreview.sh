@@ -96,7 +96,7 @@ sha=$(js 'd["inputs_sha256"]')
 is "$(js 'json.loads(d["inputs"])["d_performance"]["nonconformities"]["counts"]["opened"]')" 1 \
 	"the frozen inputs are those of the quarter"
 isms --json evidence list --kind management.review
-is "$(js '[d[0]["control"], d[0]["subject"], d[0]["outcome"], json.loads(d[0]["details"])["inputs_sha256"]]')" \
+is "$(js '[d[0]["control"], d[0]["subject"], d[0]["outcome"], d[0]["details"]["inputs_sha256"]]')" \
 	"[\"5.35\", \"hbauer\", \"held\", \"$sha\"]" "an evidence row carries the hash"
 
 # --- decisions ------------------------------------------------------------------------
@@ -157,8 +157,8 @@ is "$(js 'd["kind"], d["subject"], d["reviewer"], d["due"]')" \
 isms --json management-review show MR-1
 is "$(js 'd["status"], d["approved_by"], d["decisions"]')" '["approved", "hbauer", 3]' "approved"
 isms --json evidence list --kind management.review.approved
-is "$(js 'json.loads(d[0]["details"])["inputs_sha256"]')" "$sha" "the approval carries the hash"
-is "$(js '[x["target"] for x in json.loads(d[0]["details"])["decisions"]]')" \
+is "$(js 'd[0]["details"]["inputs_sha256"]')" "$sha" "the approval carries the hash"
+is "$(js '[x["target"] for x in d[0]["details"]["decisions"]]')" \
 	"[\"$m\", \"$n\", \"$v\"]" "and the decisions with their targets"
 isms verify
 expect_rc 0 "the chain verifies"

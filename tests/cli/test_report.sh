@@ -106,7 +106,7 @@ is "$(python3 -c 'import hashlib,sqlite3,sys; print(hashlib.sha256(sqlite3.conne
 is "$(python3 -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1], "rb").read().rstrip(b"\n")).hexdigest())' "$T/oct.json")" \
 	"$sha" "--format json printed the very figures kept"
 isms --json evidence list --kind report.made
-is "$(js '[[e["subject"], json.loads(e["details"])["sha256"]] for e in d]')" "[[\"2026-10\", \"$sha\"]]" \
+is "$(js '[[e["subject"], e["details"]["sha256"]] for e in d]')" "[[\"2026-10\", \"$sha\"]]" \
 	"a report.made evidence row with the period and the SHA-256"
 isms -q report --period 2026-10 $U --format json
 is "$(sql 'SELECT count(*) FROM period_risk')/$(sql 'SELECT count(*) FROM period_report')" "4/1" \

@@ -165,7 +165,9 @@ ev_count() {
 	"$ISMSCTL" --store "$S" --json evidence list --kind "$1" --subject "$2" >"$T/ev.json" 2>"$ERR" ||
 		{ echo -1; return; }
 	# Rows are counted, not lines: a row may name TEXT in several fields.
-	EV_TEXT=${3:-} awk 'BEGIN { t = ENVIRON["EV_TEXT"] }
+	# details is a JSON object in --json: TEXT written for the string it
+	# was (\"rhost\":...) is looked for unescaped.
+	EV_TEXT=${3:-} awk 'BEGIN { t = ENVIRON["EV_TEXT"]; gsub(/\\"/, "\"", t) }
 		/"id": *[0-9]/ { n++ }
 		n && (t == "" || index($0, t)) && !(n in seen) { seen[n] = 1; c++ }
 		END { print c + 0 }' "$T/ev.json"
@@ -179,7 +181,8 @@ ev_detail() {
 	python3 -c '
 import json, sys
 for row in json.load(open(sys.argv[1])):
-    v = json.loads(row.get("details") or "{}").get(sys.argv[2])
+    det = row.get("details") or {}
+    v = (json.loads(det) if isinstance(det, str) else det).get(sys.argv[2])
     print(v if isinstance(v, str) else json.dumps(v))' "$T/ev.json" "$3"
 }
 

@@ -150,7 +150,7 @@ if mount -t tmpfs -o size=256k,mode=0700 isms-test "$MNT" 2>/dev/null; then
 	journaled=$(($(allows) - before))
 	# details through ismsctl: row format 3 keeps them compressed, in batches
 	lost=$("$ISMSCTL" --store "$S" --json evidence list --kind journal.loss |
-		jq '[.[].details | fromjson | .lost] | add // 0')
+		jq '[.[].details | .lost] | add // 0')
 	torn=$(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind = 'journal.malformed'")
 	echo "# journaled $journaled, counted lost $lost, torn $torn"
 	is "$((journaled + lost))" "$((LOOPS * PER))" \

@@ -20,7 +20,7 @@ conf() { jq --argjson s "$2" '. + {alive_seconds: $s}' "$D/audit.json" >"$T/$1.j
 # alive_rows STORE: the collector.alive rows as JSON lines {key, outcome, d: details}
 alive_rows() {
 	"$ISMSCTL" --store "$1" --json evidence list --kind collector.alive |
-		jq -c '.[] | {key: .event_key, outcome, d: (.details | fromjson)}'
+		jq -c '.[] | {key: .event_key, outcome, d: (.details)}'
 }
 n_alive() { "$ISMSCTL" --store "$1" --json evidence list --kind collector.alive | jq length; }
 # sum_of STORE FIELD: FIELD added up over the alive rows

@@ -25,7 +25,7 @@ dpms_files() { find "$SP" -maxdepth 1 -name 'dpms-ev-*.jsonl' | wc -l | tr -d ' 
 ev_files() { find "$SP" -maxdepth 1 -name 'ev-*.json*' | wc -l | tr -d ' '; }
 # rows whose details name the personal file, through the tools: row format 3
 # keeps details compressed, in batches
-with_path() { "$1" --store "$2" --json evidence list | jq '[.[] | select((.details // "") | contains("customers.db"))] | length'; }
+with_path() { "$1" --store "$2" --json evidence list | jq '[.[] | select((.details // "" | tostring) | contains("customers.db"))] | length'; }
 personal_in_isms() { with_path "$ISMSCTL" "$S"; }
 
 # 1. the DPMS store is there but is not a store

@@ -72,29 +72,29 @@ PCONF=$CONF
 
 S="$T/enriched.log.db"
 is "$("$ISMSCTL" --store "$S" --json evidence list --kind file.watch |
-	jq -r '[.[] | (.details | fromjson | .paths[0] | sub(".*/data/"; "")) + " " + .control] | sort | join(",")')" \
+	jq -r '[.[] | (.details | .paths[0] | sub(".*/data/"; "")) + " " + .control] | sort | join(",")')" \
 	"multi.conf 8.9,other.txt 8.2,watched.conf 8.9,watched.conf 8.9,watched.conf 8.9" \
 	"recorded: five watched-file accesses, their paths and controls"
 k=audit::1795818024.993:65 # cat reading the watched file
 is "$(ev "$S" $k '[.kind, .control, .asset, .subject, .outcome] | join(" ")')" \
 	"file.watch 8.9 web01 root success" "recorded: read of the watched file: kind, control, asset, subject"
-is "$(ev "$S" $k '.details | fromjson | .paths | join(",")')" \
+is "$(ev "$S" $k '.details | .paths | join(",")')" \
 	"/tmp/isms-rec.ncVTBU/data/watched.conf" "recorded: read of the watched file: path"
-is "$(ev "$S" $k '.details | fromjson | [.key, .syscall, .exe] | join(" ")')" \
+is "$(ev "$S" $k '.details | [.key, .syscall, .exe] | join(" ")')" \
 	"isms-watch openat /usr/bin/cat" "recorded: read of the watched file: key, syscall name, exe"
 k=audit::1795818024.997:67 # a rule with two keys
-is "$(ev "$S" $k '[.asset, (.details | fromjson | .key)] | join(" ")')" \
+is "$(ev "$S" $k '[.asset, (.details | .key)] | join(" ")')" \
 	"web01 isms-watch,web-config" "recorded: two keys on one rule, the first mapped one decides"
 k=audit::1795818024.997:68 # the 'web-*' prefix, hex-encoded names
 is "$(ev "$S" $k '[.kind, .control, .asset] | join(" ")')" "web.change 8.15 website" \
 	"recorded: key prefix 'web-*' maps kind and asset"
-is "$(ev "$S" $k '.details | fromjson | .paths[1]')" \
+is "$(ev "$S" $k '.details | .paths[1]')" \
 	"/tmp/isms-rec.ncVTBU/data/web conf/indéx.html" "recorded: hex-encoded path with a space and UTF-8"
 k=audit::1795818024.997:70 # chmod under the data directory
 is "$(ev "$S" $k '[.kind, .control, .asset] | join(" ")')" "file.watch 8.2 test-host" \
 	"recorded: keyed syscall rule with a path: control from the key map, asset the host's"
 k=audit::1795818025.001:71 # nice: a keyed syscall without a path
-is "$(ev "$S" $k '[.kind, .control, (.details | fromjson | .syscall)] | join(" ")')" \
+is "$(ev "$S" $k '[.kind, .control, (.details | .syscall)] | join(" ")')" \
 	"syscall.key 8.15 setpriority" "recorded: keyed syscall without a path"
 is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.config | jq length)" 10 \
 	"recorded: rules added and removed are audit.config, not accesses"
@@ -105,7 +105,7 @@ k=pam:vm:2026-11-27T22:20:25Z:30572:378e4da5200f9c67 # pam_isms's own record, by
 is "$(ev "$S" $k '[.source, .kind, .control, .subject, .outcome, .asset] | join(" ")')" \
 	"pam_isms access.allow 5.15 isms-rec allow test-host" \
 	"recorded: pam_isms's decision under the module's own evidence key"
-is "$(ev "$S" $k '.details | fromjson | [.rule, .via] | join(" ")')" "rec-allow audit" \
+is "$(ev "$S" $k '.details | [.rule, .via] | join(" ")')" "rec-allow audit" \
 	"recorded: pam_isms's decision: rule, and that it came through the audit trail"
 is "$("$ISMSCTL" --store "$S" --json evidence list | jq -r '[.[].kind] | sort | unique | join(" ")')" \
 	"access.allow account.change account.success audit.config audit.daemon auth.change.success auth.failure auth.success cred.acquire.success cred.dispose.success file.watch session.end.success session.start.success syscall.key web.change" \
@@ -123,55 +123,55 @@ is "$("$ISMSCTL" --store "$R" --json evidence list --kind file.watch | jq -r '[.
 
 S="$T/stig.log.db"
 k=audit::1796161773.009:929 # usermod -aG by isms-stig-adm
-is "$(ev "$S" $k '[.kind, .control, .subject, (.details | fromjson | .op, .target)] | join("|")')" \
+is "$(ev "$S" $k '[.kind, .control, .subject, (.details | .op, .target)] | join("|")')" \
 	"group.member.success|5.18|isms-stig-adm|adding user to group|isms-stig" \
 	"stig: usermod -aG is an access-rights change by the administrator, the whole op kept"
 k=audit::1796161773.025:950 # usermod -L (id= rather than acct=)
-is "$(ev "$S" $k '[.kind, .control, .subject, (.details | fromjson | .target)] | join("|")')" \
+is "$(ev "$S" $k '[.kind, .control, .subject, (.details | .target)] | join("|")')" \
 	"account.lock|5.18|isms-stig-adm|isms-stig" "stig: usermod -L locks the account, the same subject"
 is "$("$ISMSCTL" --store "$S" --json evidence list | jq -r '[.[] | select(.kind | test("^(identity|perm|file.access|priv|time|module|media)")) | .kind + ":" + .control] | unique | join(" ")')" \
 	"file.access:8.3 identity.change:5.16 identity.change:5.18 media.mount:7.10 module.load:8.19 perm.change:8.3 priv.exec:8.2 time.change:8.17" \
 	"stig: Debian's rule keys take their controls without configuration"
-is "$(ev "$S" audit::1796161773.053:984 '.details | fromjson | [.syscall, .arch] | join(" ")')" "open i386" \
+is "$(ev "$S" audit::1796161773.053:984 '.details | [.syscall, .arch] | join(" ")')" "open i386" \
 	"stig: an i386 system call named by its arch"
 
 # --- hand-made logs: what the rows say ----------------------------------------------
 
 S="$T/interleaved.log.db"
-is "$(ev "$S" audit::1700000100.100:1343 '[.asset, (.details | fromjson | .paths | join(","))] | join(" ")')" \
+is "$(ev "$S" audit::1700000100.100:1343 '[.asset, (.details | .paths | join(","))] | join(" ")')" \
 	"web01 /etc/app/secret.conf" "interleaved: each event keeps its own path"
-is "$(ev "$S" audit::1700000100.100:239 '[.kind, .asset, .subject, .outcome, (.details | fromjson | .paths | join(","))] | join(" ")')" \
+is "$(ev "$S" audit::1700000100.100:239 '[.kind, .asset, .subject, .outcome, (.details | .paths | join(","))] | join(" ")')" \
 	"web.change website 1001 failure /srv/www/config.php" "interleaved: the other event too"
 S="$T/no-eoe.log.db"
-is "$(ev "$S" audit::1700000205.000:12 '[.kind, (.details | fromjson | .records)] | join(" ")')" \
+is "$(ev "$S" audit::1700000205.000:12 '[.kind, (.details | .records)] | join(" ")')" \
 	"file.watch 2" "no EOE: the last event, ended by the end of the file, has its two records"
 is "$(ev "$S" audit::1700000200.000:10 '.kind')" "audit.config" "no EOE: a two-record config change"
 S="$T/truncated.log.db"
-is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '.[0].details | fromjson | .why')" \
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '.[0].details | .why')" \
 	"cut off at end of a file" "truncated: the cut line is kept as audit.malformed"
 S="$T/overlong.log.db"
-is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '.[0].details | fromjson | [.why, .length] | join(" ")')" \
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '.[0].details | [.why, .length] | join(" ")')" \
 	"line longer than the limit 16384" "over-long: kept as audit.malformed, capped"
-is "$(ev "$S" audit::1700000400.000:30 '[.kind, (.details | fromjson | .records)] | join(" ")')" \
+is "$(ev "$S" audit::1700000400.000:30 '[.kind, (.details | .records)] | join(" ")')" \
 	"syscall.key 2" "over-long: the rest of its event is still evidence"
 S="$T/hex.log.db"
-is "$(ev "$S" audit::1700000500.000:40 '[.kind, .asset, (.details | fromjson | .key), (.details | fromjson | .paths[0])] | join("|")')" \
+is "$(ev "$S" audit::1700000500.000:40 '[.kind, .asset, (.details | .key), (.details | .paths[0])] | join("|")')" \
 	"file.watch|test-host|isms watch|/srv/my files/a b.txt" "hex: key and name decoded"
-is "$(ev "$S" audit::1700000500.100:41 '[.subject, (.details | fromjson | .hostname)] | join("|")')" \
+is "$(ev "$S" audit::1700000500.100:41 '[.subject, (.details | .hostname)] | join("|")')" \
 	"bad user|cafe" "hex: acct decoded, hostname (never hex) left alone"
-is "$(ev "$S" audit::1700000500.200:42 '[.asset, (.details | fromjson | .key)] | join("|")')" \
+is "$(ev "$S" audit::1700000500.200:42 '[.asset, (.details | .key)] | join("|")')" \
 	"web01|isms-watch,web-config" "hex: two keys in one hex value"
 S="$T/non-utf8.log.db"
 is "$(ev "$S" audit::1700000600.000:50 '.subject')" 'a\xffb' "non-UTF-8: hex-decoded acct kept visibly"
 is "$(ev "$S" audit::1700000600.100:51 '[.kind, .subject] | join(" ")')" 'login.success al\xe9x' \
 	"non-UTF-8: raw byte in a quoted value kept visibly"
-is "$(ev "$S" audit::1700000600.200:52 '.details | fromjson | .paths[0]')" "$(printf '/tmp/\\xff\\xfe\302\233.txt')" \
+is "$(ev "$S" audit::1700000600.200:52 '.details | .paths[0]')" "$(printf '/tmp/\\xff\\xfe\302\233.txt')" \
 	"non-UTF-8: path with bad bytes and a C1 control"
 S="$T/nodes.log.db"
 is "$(keys "$S" | tr '\n' ' ')" \
 	"audit::1700000700.100:61 audit:alpha:1700000700.000:60 audit:alpha:1700000700.100:61 audit:beta:1700000700.000:60 " \
 	"nodes: same time and serial on two nodes and locally: four events"
-is "$(ev "$S" audit:beta:1700000700.000:60 '.details | fromjson | [.node, .paths[0]] | join(" ")')" \
+is "$(ev "$S" audit:beta:1700000700.000:60 '.details | [.node, .paths[0]] | join(" ")')" \
 	"beta /etc/beta.conf" "nodes: each node's event keeps its own records"
 is "$(ev "$S" audit:alpha:1700000700.100:61 '[.asset, .subject] | join(" ")')" "alpha-asset alice" \
 	"nodes: a mapped node's asset"
@@ -179,13 +179,13 @@ is "$(ev "$S" audit::1700000700.100:61 '[.asset, .subject] | join(" ")')" "test-
 	"nodes: the local event's asset"
 S="$T/nodes-apart.log.db"
 is "$("$ISMSCTL" --store "$S" --json evidence list --kind file.watch |
-	jq -r '[.[] | .details | fromjson | .node + " " + (.paths | join(","))] | sort | join(" ")')" \
+	jq -r '[.[] | .details | .node + " " + (.paths | join(","))] | sort | join(" ")')" \
 	"alpha /etc/alpha-0.conf alpha /etc/alpha-1.conf alpha /etc/alpha-2.conf beta /etc/beta-0.conf beta /etc/beta-1.conf beta /etc/beta-2.conf" \
 	"nodes apart: every event whole with its own path, whatever the other node's clock"
-is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '.[0].details | fromjson | .why')" \
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '.[0].details | .why')" \
 	"node name with a control character" "nodes apart: a node name with a control character: malformed, said why"
 S="$T/garbage.log.db"
-is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -c '[.[].details | fromjson | .line] | sort')" \
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -c '[.[].details | .line] | sort')" \
 	'["\u0001\u0002\u0000\\xff","this is not an audit record","type=SYSCALL msg=audit(x.1:2): junk"]' \
 	"garbage: each distinct bad line kept once, visibly"
 
@@ -195,7 +195,7 @@ new_store "$S"
 replay "$S" "$D/truncated.log" "$D/interleaved.log"
 is "$STATS" "received 6 stored 5 filtered 0 duplicates 0 malformed 1" \
 	"two files, the first cut off: each file's events, and the cut line"
-is "$(ev "$S" audit::1700000100.100:1343 '[.kind, (.details | fromjson | .records)] | join(" ")')" \
+is "$(ev "$S" audit::1700000100.100:1343 '[.kind, (.details | .records)] | join(" ")')" \
 	"file.watch 4" "two files: the second file's first event is whole"
 # The same cut line on stdin: cut off at the end of the input, the same evidence.
 plugin "$S" <"$D/truncated.log"
@@ -334,7 +334,7 @@ clean_err "$T/term.err" && ok "SIGTERM: no sanitizer report" || not_ok "SIGTERM:
 is "$(sed -n 's/^audisp-isms: \(received .* malformed [0-9]*\).*/\1/p' "$T/term.err")" \
 	"received 21 stored 21 filtered 0 duplicates 0 malformed 0" "SIGTERM: everything received accounted for"
 is "$(db_counters "$S")" "received 21 stored 21 filtered 0 duplicates 0 malformed 0" "SIGTERM: and in the store"
-is "$(ev "$S" "audit::$now.000:77" '.details | fromjson | .paths[0]')" "/etc/term" \
+is "$(ev "$S" "audit::$now.000:77" '.details | .paths[0]')" "/etc/term" \
 	"SIGTERM: the pending event was completed and stored"
 rm -f "$T/fifo"
 
@@ -377,7 +377,7 @@ is "$(sqlite3 "$S" "SELECT group_concat(kind || '/' || outcome, ' ') FROM (SELEC
 	"collector.start/started collector.stop/stopped" "a live collector records its start and stop"
 # The kernel's audit= setting at the collector's start, and the SoA's warning for 8.15.
 ka=$(awk '{ v = "absent"; for (i = 1; i <= NF && $i != "--"; i++) if ($i ~ /^audit=./) v = substr($i, 7); print v }' /proc/cmdline)
-is "$("$ISMSCTL" --store "$S" --json evidence list --kind collector.start | jq -r '.[0].details | fromjson | .kernel_audit')" \
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind collector.start | jq -r '.[0].details | .kernel_audit')" \
 	"$ka" "the collector's start records the kernel's audit= setting ($ka)"
 run "$ISMSCTL" --store "$S" soa
 expect_rc 0 "ismsctl soa: exit 0"

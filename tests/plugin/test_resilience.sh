@@ -189,10 +189,10 @@ wait "$lockpid"
 run "$ISMSCTL" --store "$S" evidence drain --spool "$T/spool-cap"
 expect_rc 0 "overflow cap: drain exit 0"
 run "$ISMSCTL" --store "$S" --json evidence list --kind collector.loss
-is "$(jq -r '[.[] | .details | fromjson | .cause] | unique | join(",")' "$OUT")" "overflow queue full" \
+is "$(jq -r '[.[] | .details | .cause] | unique | join(",")' "$OUT")" "overflow queue full" \
 	"overflow cap: the loss is evidence (collector.loss), with its cause"
-lr=$(jq -r '[.[] | .details | fromjson | .lost_records] | max' "$OUT")
-lb=$(jq -r '[.[] | .details | fromjson | .lost_bytes] | max' "$OUT")
+lr=$(jq -r '[.[] | .details | .lost_records] | max' "$OUT")
+lb=$(jq -r '[.[] | .details | .lost_bytes] | max' "$OUT")
 is "$lb" "$lost" "overflow cap: the loss record has every byte lost"
 rcv=$(stat_of received "$STATS")
 # Each event is one line: what was received and what was lost make the 40,000
@@ -202,7 +202,7 @@ if [ "$lr" -gt 0 ] && [ $((rcv + lr)) -ge 40000 ] && [ $((rcv + lr)) -le 40100 ]
 else
 	not_ok "overflow cap: received $rcv + lost $lr records account for the 40,000"
 fi
-is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '[.[] | .details | fromjson | .why | select(startswith("cut off"))] | length > 0')" \
+is "$("$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed | jq -r '[.[] | .details | .why | select(startswith("cut off"))] | length > 0')" \
 	"true" "overflow cap: the line before a cut is kept as audit.malformed, not glued to another"
 is "$(($(rows "$S") - $(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind LIKE 'collector.%'")))" \
 	"$(($(stat_of spooled "$STATS") - $(sqlite3 "$S" "SELECT count(*) FROM evidence WHERE kind LIKE 'collector.%'")))" \
@@ -260,9 +260,9 @@ expect_rc 0 "bad decision=: exit 0"
 is "$(sed -n 's/^audisp-isms: \(received .* malformed [0-9]*\).*/\1/p' "$ERR")" \
 	"received 1 stored 0 filtered 0 duplicates 0 malformed 1" "bad decision=: counted malformed"
 run "$ISMSCTL" --store "$S" --json evidence list --kind audit.malformed
-is "$(jq -r '.[0].details | fromjson | .why' "$OUT")" "pam_isms record: evidence= or decision= not valid text" \
+is "$(jq -r '.[0].details | .why' "$OUT")" "pam_isms record: evidence= or decision= not valid text" \
 	"bad decision=: kept as audit.malformed evidence"
-is "$(jq -r '.[0].details | fromjson | .line' "$OUT" | grep -o 'decision=[^ ]*')" 'decision=al\xfflow' \
+is "$(jq -r '.[0].details | .line' "$OUT" | grep -o 'decision=[^ ]*')" 'decision=al\xfflow' \
 	"bad decision=: its text kept, the bad byte visible"
 is "$(rows "$S")" 1 "bad decision=: one row"
 

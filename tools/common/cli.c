@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "cli.h"
+#include "term.h"
 #include "isms/entity.h"
 #include "isms/snapshot.h"
 #include "isms/strutil.h"
@@ -249,6 +250,16 @@ static int take_globals(struct cli *c, int *argc, char **argv)
 			if (c->fmt != OUT_TABLE && c->fmt != fmt)
 				return cli_usage(NULL, "--json and --csv cannot be used together");
 			c->fmt = fmt;
+		} else if ((v = cli_opt_value(*argc, argv, &i, "--color"))) {
+			enum term_color when;
+
+			if (term_color_parse(v, &when) < 0)
+				return cli_usage(NULL, "--color takes auto, never or always, not '%s'", v);
+			c->color = (int)when;
+		} else if (strcmp(argv[i], "--color") == 0) {
+			return cli_usage(NULL, "--color needs auto, never or always");
+		} else if (strcmp(argv[i], "--no-pager") == 0) {
+			c->no_pager = true;
 		} else if (strcmp(argv[i], "--all") == 0) {
 			c->all = true;
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
@@ -285,22 +296,52 @@ static int unknown_command(const struct cli_tool *t, const char *word)
 			 cli_suggest_suffix(isms_suggest_best(&sg), NULL, hint, sizeof(hint)));
 }
 
+/* Whether the command line asks for help: wrapped to fit a terminal. */
+static bool wants_help(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "help") == 0)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (cli_is_help(argv[i]))
+			return true;
+	return false;
+}
+
+static int cli_run(struct cli *c, int argc, char **argv, const struct cli_tool *t);
+
 int cli_main(int argc, char **argv, const struct cli_tool *t)
 {
 	struct cli c = {.fmt = OUT_TABLE, .busy_ms = 5000, .schema = t->schema};
+	struct term_out to;
 	int r;
 
 	cli_prog = t->name;
-	c.store_path = getenv(t->store_env);
-	if (!c.store_path || !c.store_path[0])
-		c.store_path = t->default_store;
 	r = take_globals(&c, &argc, argv);
 	if (r)
 		return r;
+	if (term_begin(&to, c.fmt, (enum term_color)c.color, !c.no_pager,
+		       wants_help(argc, argv)) < 0)
+		return cli_fail(-ENOMEM, "cannot hold the output: %s", strerror(ENOMEM));
+	r = cli_run(&c, argc, argv, t);
+	if (term_end(&to) < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write output: %s\n", t->name, strerror(errno));
+		return EXIT_FAIL;
+	}
+	return r;
+}
+
+static int cli_run(struct cli *c_, int argc, char **argv, const struct cli_tool *t)
+{
+	struct cli c = *c_;
+	int r;
+
+	if (!c.store_path) {
+		c.store_path = getenv(t->store_env);
+		if (!c.store_path || !c.store_path[0])
+			c.store_path = t->default_store;
+	}
 	if (t->default_note && strcmp(c.store_path, t->default_store) == 0)
 		c.store_note = t->default_note;
-	if (isatty(STDOUT_FILENO))
-		out_max_width = 60;
 	if (argc < 2) {
 		t->usage(stderr);
 		return EXIT_USAGE;
@@ -328,7 +369,7 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 	if (argv[1][0] == '-') {
 		static const char *const globals[] = {"--store", "--json", "--csv", "--all",
 						      "--quiet", "--busy-ms", "--help", "--version",
-						      NULL};
+						      "--color", "--no-pager", NULL};
 		struct isms_suggest sg;
 		char name[80], hint[112];
 
@@ -362,9 +403,5 @@ int cli_main(int argc, char **argv, const struct cli_tool *t)
 	    !isms_store_readonly(c.store) && isms_snapshot_store_changes(c.store) > 0)
 		r = t->after_write(&c);
 	c.store = isms_store_free(c.store);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: cannot write output: %s\n", t->name, strerror(errno));
-		return EXIT_FAIL;
-	}
 	return r;
 }

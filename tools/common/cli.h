@@ -31,6 +31,8 @@ struct cli {
 	bool all;    /* every field in tables */
 	bool quiet;
 	int busy_ms;
+	int color;     /* enum term_color: --color=WHEN */
+	bool no_pager; /* --no-pager */
 	struct isms_store *store;
 	bool facts_written; /* the command rewrote the facts snapshot itself */
 	const char *store_note; /* the tool's default_note, when its default store is used */

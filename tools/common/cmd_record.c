@@ -19,6 +19,8 @@
 
 static enum out_type field_out_type(const struct isms_field *f)
 {
+	if (f->flags & ISMS_FF_JSON)
+		return OT_JSON;
 	switch (f->type) {
 	case ISMS_FT_INT:
 	case ISMS_FT_SCALE:

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Rendering results as aligned tables, JSON (json-c) or CSV (RFC 4180). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "fit.h"
 #include "isms/csv.h"
 #include "isms/entity.h"
 #include "output.h"
 
-size_t out_max_width = 0;
+struct out_term out_term = {.cols = 0, .color = false, .ellipsis = "..."};
 
 int out_table_init(struct out_table *t, size_t ncols)
 {
@@ -73,92 +75,176 @@ int out_table_add(struct out_table *t, const char *const *values)
 	return 0;
 }
 
-/* Display width: code points, not bytes (no wide-character tables needed here). */
-static size_t width(const char *s)
-{
-	size_t w = 0;
+/* Long text: these columns give up their width first on a narrow terminal. */
+static const char *const long_names[] = {
+	"title", "description", "notes", "details", "text", "summary", "reason",
+	"conditions", "justification", "comment", "decision", "statement", "scope",
+	"name", "source", "impact_text", "likelihood_text", "treatment", NULL,
+};
 
-	for (; s && *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+/* When: a time or a date is read whole or not at all. */
+static bool is_time(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strcmp(name, "ts") == 0 || strcmp(name, "date") == 0 || strcmp(name, "due") == 0 ||
+	       strcmp(name, "until") == 0 || (n > 3 && strcmp(name + n - 3, "_at") == 0) ||
+	       (n > 4 && strcmp(name + n - 4, "_due") == 0);
 }
 
-/* Bytes of the first @cols code points of @s. */
-static size_t prefix_bytes(const char *s, size_t cols)
+static enum fit_prio col_prio(const struct out_table *t, size_t c, size_t natural)
 {
-	size_t i = 0, w = 0;
-
-	while (s[i]) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (w == cols)
-				break;
-			w++;
-		}
-		i++;
-	}
-	return i;
+	if (c == 0 || t->types[c] == OT_INT || t->types[c] == OT_NUM || t->types[c] == OT_BOOL ||
+	    is_time(t->names[c]))
+		return FIT_KEEP;
+	if (natural <= FIT_MIN_TEXT + 4)
+		return FIT_KEEP; /* short: a status, a level, a date */
+	if (t->types[c] == OT_JSON || t->types[c] == OT_LIST || natural > 30)
+		return FIT_LONG;
+	for (size_t i = 0; long_names[i]; i++)
+		if (strcmp(t->names[c], long_names[i]) == 0)
+			return FIT_LONG;
+	return FIT_TEXT;
 }
 
-/* Table cells are one line: newlines and tabs become spaces. */
-static void put_cell(FILE *f, const char *s, size_t pad, size_t maxw)
+/* The colour of a level or status people look for (SGR), or NULL. */
+static const char *value_color(const char *v)
 {
-	size_t w = width(s), n;
+	static const struct {
+		const char *value, *sgr;
+	} colors[] = {
+		{"low", "32"},         {"medium", "33"},    {"high", "31"},
+		{"very_high", "1;31"}, {"very high", "1;31"}, {"pass", "32"},
+		{"fail", "31"},        {"insufficient", "33"}, {"yes", "32"},
+		{"partly", "33"},      {"no", "31"},        {"overdue", "1;31"},
+		{"open", "33"},        {"closed", "32"},    {"ok", "32"},
+		{"missing", "31"},     {"expired", "31"},   {"due", "33"},
+	};
+
+	for (size_t i = 0; v && i < sizeof(colors) / sizeof(colors[0]); i++)
+		if (strcmp(v, colors[i].value) == 0)
+			return colors[i].sgr;
+	return NULL;
+}
+
+/*
+ * One cell, @w columns wide: newlines and tabs become spaces, text wider
+ * than @w is cut with an ellipsis, and padding to @w follows unless @last.
+ * Numbers align right, as people read columns of figures.
+ */
+static void put_cell(FILE *f, const char *s, size_t w, bool right, bool last, bool color)
+{
+	const char *ell = out_term.ellipsis ? out_term.ellipsis : "...";
+	const char *sgr = color && out_term.color ? value_color(s) : NULL;
+	size_t sw = fit_width(s), n, pw;
+	bool cut = false;
 
 	if (!s)
 		s = "";
 	n = strlen(s);
-	if (maxw && w > maxw) {
-		n = prefix_bytes(s, maxw - 3);
-		w = maxw;
+	pw = sw;
+	if (w && sw > w) {
+		size_t ew = fit_width(ell);
+
+		n = fit_prefix(s, w > ew ? w - ew : 0, &pw);
+		pw += ew;
+		cut = true;
 	}
+	if (right)
+		for (size_t i = pw; i < w; i++)
+			fputc(' ', f);
+	if (sgr)
+		fprintf(f, "\033[%sm", sgr);
 	for (size_t i = 0; i < n; i++)
-		fputc(s[i] == '\n' || s[i] == '\t' ? ' ' : s[i], f);
-	if (n < strlen(s))
-		fputs("...", f);
-	for (size_t i = w; i < pad; i++)
-		fputc(' ', f);
+		fputc(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i], f);
+	if (cut)
+		fputs(ell, f);
+	if (sgr)
+		fputs("\033[0m", f);
+	if (!right && !last)
+		for (size_t i = pw; i < w; i++)
+			fputc(' ', f);
+}
+
+/* A line of a table, without the padding a terminal would show as nothing. */
+static void put_line(FILE *f, char *line, size_t len)
+{
+	while (len > 0 && line[len - 1] == ' ')
+		len--;
+	fwrite(line, 1, len, f);
+	fputc('\n', f);
 }
 
 static int print_table(FILE *f, const struct out_table *t, bool header)
 {
-	size_t *w = calloc(t->ncols, sizeof(*w));
+	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof(*w));
+	size_t *cells = calloc(t->ncols ? t->ncols : 1, sizeof(*cells));
+	enum fit_prio *prio = calloc(t->ncols ? t->ncols : 1, sizeof(*prio));
+	char *line = NULL;
+	size_t len = 0;
+	int r = -ENOMEM;
 
-	if (!w)
-		return -ENOMEM;
+	if (!w || !cells || !prio)
+		goto out;
 	for (size_t c = 0; c < t->ncols; c++) {
-		w[c] = width(t->names[c]);
-		for (size_t r = 0; r < t->nrows; r++) {
-			size_t cw = width(t->rows[r][c]);
+		for (size_t rr = 0; rr < t->nrows; rr++) {
+			size_t cw = fit_width(t->rows[rr][c]);
 
-			if (cw > w[c])
-				w[c] = cw;
+			if (cw > cells[c])
+				cells[c] = cw;
 		}
-		if (out_max_width && w[c] > out_max_width)
-			w[c] = out_max_width;
+		w[c] = fit_width(t->names[c]);
+		if (cells[c] > w[c])
+			w[c] = cells[c];
+		prio[c] = col_prio(t, c, cells[c]);
 	}
-	for (size_t c = 0; header && c < t->ncols; c++) {
-		put_cell(f, t->names[c], c + 1 < t->ncols ? w[c] : 0, out_max_width);
-		fputs(c + 1 < t->ncols ? "  " : "\n", f);
-	}
-	for (size_t r = 0; r < t->nrows; r++) {
+	fit_columns(t->ncols, w, cells, prio, 2, out_term.cols);
+	for (size_t rr = 0; rr < t->nrows + (header ? 1 : 0); rr++) {
+		bool head = header && rr == 0;
+		char **row = head ? t->names : t->rows[rr - (header ? 1 : 0)];
+		FILE *lf = open_memstream(&line, &len);
+
+		if (!lf)
+			goto out;
 		for (size_t c = 0; c < t->ncols; c++) {
-			/* Numbers align right, as people read columns of figures. */
-			if (t->types[c] == OT_INT || t->types[c] == OT_NUM) {
-				size_t cw = width(t->rows[r][c]);
+			bool num = !head && (t->types[c] == OT_INT || t->types[c] == OT_NUM);
 
-				for (size_t i = cw; i < w[c]; i++)
-					fputc(' ', f);
-				put_cell(f, t->rows[r][c], 0, out_max_width);
-			} else {
-				put_cell(f, t->rows[r][c], c + 1 < t->ncols ? w[c] : 0,
-					 out_max_width);
-			}
-			fputs(c + 1 < t->ncols ? "  " : "\n", f);
+			put_cell(lf, row[c], w[c], num, c + 1 == t->ncols, !head);
+			if (c + 1 < t->ncols)
+				fputs("  ", lf);
 		}
+		if (fclose(lf) != 0)
+			goto out;
+		put_line(f, line, len);
+		free(line);
+		line = NULL;
 	}
+	r = 0;
+out:
+	free(line);
 	free(w);
-	return 0;
+	free(cells);
+	free(prio);
+	return r;
+}
+
+void out_note(FILE *f, const char *fmt, ...)
+{
+	char *text = NULL, *wrapped = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (out_term.cols && fit_wrap(text, out_term.cols, &wrapped) == 0)
+		fputs(wrapped, f);
+	else
+		fputs(text, f);
+	free(wrapped);
+	free(text);
 }
 
 struct json_object *out_json_list(const char *v)
@@ -190,8 +276,12 @@ static struct json_object *json_cell(const char *v, enum out_type type)
 	if (!v)
 		return NULL;
 	switch (type) {
-	case OT_JSON:
-		return json_tokener_parse(v);
+	case OT_JSON: {
+		/* Text that is not JSON stays what it is rather than become null. */
+		struct json_object *o = json_tokener_parse(v);
+
+		return o ? o : json_object_new_string(v);
+	}
 	case OT_INT: {
 		long long n = strtoll(v, &end, 10);
 
@@ -277,11 +367,11 @@ int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, si
 	switch (fmt) {
 	case OUT_TABLE:
 		for (size_t c = 0; c < t->ncols; c++)
-			if (width(t->names[c]) > w)
-				w = width(t->names[c]);
+			if (fit_width(t->names[c]) > w)
+				w = fit_width(t->names[c]);
 		for (size_t c = 0; c < t->ncols; c++) {
 			fprintf(f, "%s:", t->names[c]);
-			for (size_t i = width(t->names[c]); i <= w; i++)
+			for (size_t i = fit_width(t->names[c]); i <= w; i++)
 				fputc(' ', f);
 			fprintf(f, "%s\n", t->rows[row][c] ? t->rows[row][c] : "");
 		}

@@ -10,7 +10,7 @@ enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 
 /* How a column's text is typed in JSON. */
 /* OT_LIST: comma-separated keys, a JSON array (empty when there are none). */
-/* OT_JSON: JSON text, put in as it is (null when it does not parse). */
+/* OT_JSON: JSON text, put in as a value (a string when it does not parse). */
 enum out_type { OT_TEXT, OT_INT, OT_NUM, OT_BOOL, OT_LIST, OT_JSON };
 
 /*
@@ -58,7 +58,19 @@ void out_stream_begin(struct out_stream *st, FILE *f, enum out_format fmt, struc
 int out_stream_row(struct out_stream *st, const char *const *values);
 int out_stream_end(struct out_stream *st);
 
-/* Cells wider than this are cut with '...' in table output on a terminal. */
-extern size_t out_max_width;
+/*
+ * The terminal tables are printed for: lines at most @cols wide (0: no
+ * limit, as for a pipe), levels and statuses in colour, and what ends a
+ * cut cell ("\u2026" in a UTF-8 locale, else "...").
+ */
+struct out_term {
+	size_t cols;
+	bool color;
+	const char *ellipsis;
+};
+extern struct out_term out_term;
+
+/* A sentence for people after a table: @fmt wrapped at out_term.cols. */
+void out_note(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

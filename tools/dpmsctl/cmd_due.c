@@ -59,7 +59,8 @@ static int due(struct cli *c, const char *entity, int argc, char **argv)
 	}
 	sort_overdue = isms_entity_field_index(e, "overdue");
 	sort_date = isms_entity_field_index(e, requests ? "deadline" : "notify_by");
-	qsort(rs.v, rs.n, sizeof(*rs.v), cmp_due);
+	if (rs.n > 1) /* qsort() of no rows would be passed NULL */
+		qsort(rs.v, rs.n, sizeof(*rs.v), cmp_due);
 	if (c->fmt != OUT_TABLE || c->all) {
 		for (size_t i = 0; i < e->nfields; i++)
 			map[nc++] = i;

@@ -52,6 +52,10 @@ static void usage(FILE *f)
 		"  --all            every field in tables\n"
 		"  --busy-ms N      how long to wait for a locked store (default 5000)\n"
 		"  -q, --quiet      no confirmations\n"
+		"  --color=WHEN     colour levels and statuses: auto (a terminal, unless\n"
+		"                   $NO_COLOR is set), never, always\n"
+		"  --no-pager       no pager for long output (else $ISMS_PAGER, $PAGER,\n"
+		"                   less -FRX)\n"
 		"  --version, --help\n"
 		"\n"
 		"'dpmsctl COMMAND --help' describes each command; see dpmsctl(8).\n",

@@ -122,7 +122,7 @@ static int package_list(struct cli *c, int argc, char **argv)
 		r = out_print(stdout, c->fmt, &o.t);
 	/* for people after the table; beside JSON and CSV, which stay data only */
 	if (r >= 0 && !c->quiet)
-		fprintf(c->fmt == OUT_TABLE ? stdout : stderr,
+		out_note(c->fmt == OUT_TABLE ? stdout : stderr,
 			"%zu requirements (%zu added, %zu excluded): %zu yes, %zu partly, %zu no,"
 			" %zu not applicable, %zu not checked; %zu observed (by control tests or,"
 			" for the method, from the register),"

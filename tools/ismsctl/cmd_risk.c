@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "fit.h"
 #include "ismsctl.h"
 #include "isms/catalogue.h"
 #include "isms/csv.h"
@@ -41,12 +42,28 @@ static int print_not_acceptable(struct cli *c)
 		rows_release(&rs);
 		return cli_store_fail(c, r);
 	}
-	printf("\nnot acceptable now (%zu):", rs.n);
+	char *line = NULL, *wrapped = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&line, &len);
+
+	if (!mf) {
+		rows_release(&rs);
+		return cli_fail(-ENOMEM, "%s", strerror(ENOMEM));
+	}
+	fprintf(mf, "\nnot acceptable now (%zu):", rs.n);
 	for (size_t i = 0; i < rs.n; i++)
-		printf("%s %s (%s)", i ? "," : "", rs.v[i][0], FIELD(e, rs.v[i], "acceptance")[0] &&
-		       strcmp(FIELD(e, rs.v[i], "acceptance"), "none") != 0 ?
-			       FIELD(e, rs.v[i], "acceptance") : FIELD(e, rs.v[i], "current_level"));
-	printf("%s\n", rs.n ? "" : " none");
+		fprintf(mf, "%s %s (%s)", i ? "," : "", rs.v[i][0], FIELD(e, rs.v[i], "acceptance")[0] &&
+			strcmp(FIELD(e, rs.v[i], "acceptance"), "none") != 0 ?
+				FIELD(e, rs.v[i], "acceptance") : FIELD(e, rs.v[i], "current_level"));
+	fprintf(mf, "%s\n", rs.n ? "" : " none");
+	fclose(mf);
+	/* A long list wraps at a terminal's width, between risks. */
+	if (line && out_term.cols && fit_wrap(line, out_term.cols, &wrapped) == 0)
+		fputs(wrapped, stdout);
+	else if (line)
+		fputs(line, stdout);
+	free(wrapped);
+	free(line);
 	rows_release(&rs);
 	return EXIT_OK;
 }
@@ -111,6 +128,21 @@ static struct json_object *defs_json(const struct isms_risk_matrix *m,
 	return o;
 }
 
+/* A definition's line, wrapped under its text on a narrow terminal. */
+static void print_def(const char *kind, const char *label, const char *text)
+{
+	char *line = NULL, *wrapped = NULL;
+
+	if (asprintf(&line, "  %-10s %-14s %s\n", kind, label, text) < 0)
+		return;
+	if (out_term.cols && fit_wrap(line, out_term.cols, &wrapped) == 0)
+		fputs(wrapped, stdout);
+	else
+		fputs(line, stdout);
+	free(wrapped);
+	free(line);
+}
+
 /* The definitions given, one line each; nothing when none is. */
 static void print_defs(const struct isms_risk_matrix *m, const struct isms_risk_definitions *d)
 {
@@ -126,7 +158,7 @@ static void print_defs(const struct isms_risk_matrix *m, const struct isms_risk_
 			if (!any)
 				printf("\nDefinitions:\n");
 			any = true;
-			printf("  %-10s %-14s %s\n", def_kinds[w], label, d->text[w][i]);
+			print_def(def_kinds[w], label, d->text[w][i]);
 		}
 }
 
@@ -225,15 +257,24 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 		for (int i = 0; i < m.nimpact; i++)
 			if ((int)strlen(m.impact[i]) > cw)
 				cw = (int)strlen(m.impact[i]);
-		for (int v = 0; v < m.nlevels; v++)
-			if ((int)strlen(m.level[v]) + 6 > cw)
-				cw = (int)strlen(m.level[v]) + 6;
+		/* As wide as the cells are, not as the widest level with any count. */
+		for (int l = 0; l < m.nlikelihood; l++)
+			for (int i = 0; i < m.nimpact; i++) {
+				int n = snprintf(NULL, 0, "%s%s %d", m.level[m.cell[l][i] - 1],
+						 matrix_marked(&m, residual, l, i, counts, unacc) ?
+							 "*" : "",
+						 counts[l][i]);
+
+				if (n > cw)
+					cw = n;
+			}
 		printf("%s risk matrix (risks per cell; * = %s)\n\n", residual ? "Residual" : "Inherent",
 		       residual ? "every risk in it acceptable now" :
 				  "level within the acceptance threshold");
+		/* The last column unpadded: no trailing blanks to wrap a terminal's line. */
 		printf("%-*s", lw, "likelihood \\ impact");
 		for (int i = 0; i < m.nimpact; i++)
-			printf("  %-*s", cw, m.impact[i]);
+			printf("  %-*s", i + 1 < m.nimpact ? cw : 0, m.impact[i]);
 		putchar('\n');
 		for (int l = m.nlikelihood - 1; l >= 0; l--) {
 			printf("%-*s", lw, m.likelihood[l]);
@@ -244,7 +285,7 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
 				snprintf(cell, sizeof(cell), "%s%s %d", m.level[lv - 1],
 					 matrix_marked(&m, residual, l, i, counts, unacc) ? "*" : "",
 					 counts[l][i]);
-				printf("  %-*s", cw, cell);
+				printf("  %-*s", i + 1 < m.nimpact ? cw : 0, cell);
 			}
 			putchar('\n');
 		}
@@ -341,7 +382,8 @@ int cmd_risk_top(struct cli *c, int argc, char **argv)
 	r = report_load_rows(c, "risk", NULL, 0, &rs, &e);
 	if (r >= 0) {
 		report_sort_e = e;
-		qsort(rs.v, rs.n, sizeof(*rs.v), cmp_risk);
+		if (rs.n > 1) /* never qsort(NULL, 0) */
+			qsort(rs.v, rs.n, sizeof(*rs.v), cmp_risk);
 		r = report_print_rows(c, e, &rs, (size_t)limit, cols);
 	}
 	rows_release(&rs);

@@ -246,7 +246,8 @@ int cmd_review_due(struct cli *c, int argc, char **argv)
 	}
 	if (r >= 0) {
 		report_sort_e = e;
-		qsort(keep.v, keep.n, sizeof(*keep.v), cmp_due);
+		if (keep.n > 1) /* never qsort(NULL, 0) */
+			qsort(keep.v, keep.n, sizeof(*keep.v), cmp_due);
 		r = report_print_rows(c, e, &keep, keep.n, cols);
 	}
 	free(keep.v);

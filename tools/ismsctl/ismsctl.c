@@ -77,13 +77,18 @@ static void usage(FILE *f)
 		"  policy test      explain the decision for a login, without logging in\n"
 		"  snapshot         rewrite the facts snapshot pam_isms decides from\n"
 		"  journal drain    move pam_isms's decision journal into the evidence chain\n"
-		"\n"
+		"\n");
+	fprintf(f,
 		"Options:\n"
 		"  --store PATH     the store (default: $ISMS_STORE, else %s)\n"
 		"  --json, --csv    machine-readable output\n"
 		"  --all            every field in tables\n"
 		"  --busy-ms N      how long to wait for a locked store (default 5000)\n"
 		"  -q, --quiet      no confirmations\n"
+		"  --color=WHEN     colour levels and statuses: auto (a terminal, unless\n"
+		"                   $NO_COLOR is set), never, always\n"
+		"  --no-pager       no pager for long output (else $ISMS_PAGER, $PAGER,\n"
+		"                   less -FRX)\n"
 		"  --version, --help\n"
 		"\n"
 		"'ismsctl COMMAND --help' describes each command; see ismsctl(8).\n",

@@ -43,6 +43,8 @@ enum isms_ftype {
  * that equal sets read alike.  A filter on it matches membership.
  */
 #define ISMS_FF_LIST     0x100u
+/* TEXT: a JSON document, a JSON value (not a string) in JSON output. */
+#define ISMS_FF_JSON     0x200u
 
 /* The longest value of a field with ISMS_FF_LONG (the frozen inputs of a review). */
 #define ISMS_LONG_VALUE_MAX (1024 * 1024)
