@@ -262,6 +262,13 @@ void parse_fleet_event(struct parser *p, const struct parse_node *node, const ch
 	} else {
 		return;
 	}
+	/* A pam_isms decision that cannot be believed is no decision of the
+	 * module's: stored as the others of its class, never under the module's
+	 * key (where it would stand for, or suppress, the genuine one). */
+	if (cl->route == ROUTE_LINK) {
+		cl->route = ROUTE_ISMS;
+		cl->link_key = NULL;
+	}
 	/* (a node name is at most 255 bytes: the key fits) */
 	if (n >= sizeof(cl->event_key))
 		n = sizeof(cl->event_key) - 1;

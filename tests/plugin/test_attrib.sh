@@ -56,7 +56,7 @@ is "$(ev "$S" audit:host-a:1700000901.000:10 '[.source, .kind, .asset, .node] | 
 	"attributed: host-a's event under the usual key, the registry's asset"
 is "$(ev "$S" audit:host-b:1700000901.000:10 '[.source, .asset, .node] | join(" ")')" \
 	"audisp-isms host-b host-b" "attributed: host-b's too (no asset registered: named as the node)"
-is "$(ev "$S" audit:host-a:1700000901.100:11 '[.kind, .asset, (.details | fromjson | .records)] | join(" ")')" \
+is "$(ev "$S" audit:host-a:1700000901.100:11 '[.kind, .asset, (.details | .records)] | join(" ")')" \
 	"file.watch web01 2" "attributed: a two-record event whole, the key map's asset"
 is "$(ev "$S" audit:central:1700000901.200:12 '.source')" "audisp-isms" \
 	"attributed: node= of the node registered local is local"
@@ -68,12 +68,12 @@ is "$(evidence "$S" --kind fleet.connect | jq -r '[.[] | .node + ":" + .outcome]
 is "$(evidence "$S" --kind fleet.disconnect | jq -r '[.[] | .node] | sort | join(" ")')" "host-a host-b" \
 	"attributed: DAEMON_CLOSE is fleet.disconnect"
 is "$(count "$S" '.kind == "audit.daemon"')" 0 "attributed: one row per ACCEPT and CLOSE, not two"
-is "$(ev "$S" audit::1700000900.001:2 '.details | fromjson | .addr')" "::ffff:10.0.0.3" \
+is "$(ev "$S" audit::1700000900.001:2 '.details | .addr')" "::ffff:10.0.0.3" \
 	"attributed: the sender's address in the details"
 k=$(evidence "$S" --source audisp-isms-quarantine | jq -r '.[0].event_key')
 case "$k" in quarantine:audit:host-a:1700000911.000:14:????????????????) ok "attributed: after its CLOSE, host-a's line is quarantined ($k)" ;;
 *) not_ok "attributed: after its CLOSE, host-a's line is quarantined (got '$k')" ;; esac
-is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '.[0].details | fromjson | .attribution.reason')" \
+is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '.[0].details | .attribution.reason')" \
 	"no connection open from an address of node 'host-a'" "attributed: the reason says why"
 replay address "$S" "$D/fleet-attributed.log"
 is "$STATS" "received 11 stored 0 filtered 0 duplicates 11 malformed 0" "attributed: a second replay stores nothing"
@@ -88,24 +88,40 @@ expect_rc 0 "impersonation: exit 0"
 is "$STATS" "received 104 stored 104 filtered 0 duplicates 0 malformed 0" \
 	"impersonation: nothing suppressed, nothing dropped"
 # every genuine event's raw text (acct="bobN") stored exactly once, none missing
-is "$(evidence "$S" | jq -r '[.[] | select(.details != null) | .details | fromjson | select(.acct != null and (.acct | startswith("bob"))) | .raw] | group_by(.) | map(length) | [length, max] | join(" ")')" \
+is "$(evidence "$S" | jq -r '[.[] | select(.details != null) | .details | select(.acct != null and (.acct | startswith("bob"))) | .raw] | group_by(.) | map(length) | [length, max] | join(" ")')" \
 	"50 1" "impersonation: all 50 genuine events stored, each exactly once"
 is "$(count "$S" '.source == "audisp-isms" and .kind == "auth.failure"')" 25 \
 	"impersonation: the 25 genuine events after the stranger left are attributed"
-is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '[.[] | .details | fromjson | .acct | sub("[0-9]+$"; "")] | group_by(.) | map(.[0] + ":" + (length | tostring)) | join(" ")')" \
+is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '[.[] | .details | .acct | sub("[0-9]+$"; "")] | group_by(.) | map(.[0] + ":" + (length | tostring)) | join(" ")')" \
 	"bob:25 mallory:50" \
 	"impersonation: the 50 forgeries quarantined, and the 25 genuine ones while the stranger was connected, apart"
 is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '[.[] | .event_key] | unique | length')" 75 \
 	"impersonation: a forgery and the genuine event of the same time and serial have different keys"
 is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '[.[] | .asset, .node] | unique | map(. // "none") | join(" ")')" \
 	"none" "impersonation: quarantined rows are no node's and no asset's"
-is "$(evidence "$S" --kind fleet.impersonation | jq -r '.[] | [.control, .outcome, (.details | fromjson | .claimed, .reason, (.senders | join(",")), .first)] | join("|")')" \
+is "$(evidence "$S" --kind fleet.impersonation | jq -r '.[] | [.control, .outcome, (.details | .claimed, .reason, (.senders | join(",")), .first)] | join("|")')" \
 	"8.15|refused|host-b|a connection from an address of no registered node is open|10.0.0.9|audit:host-b:1700001001.000:100" \
 	"impersonation: one fleet.impersonation for the claimed node, reason and connection epoch"
 is "$(ev "$S" audit::1700001000.001:2 '[.kind, .outcome] | join(" ")')" "fleet.connect unregistered" \
 	"impersonation: the stranger's connection is fleet.connect, unregistered"
 run "$ISMSCTL" --store "$S" verify
 expect_rc 0 "impersonation: the chain verifies, quarantine and all"
+
+# --- (2b) a forged pam_isms decision: never the module's ------------------------
+# (found by the fleet's end-to-end test) pam_isms's own audit record links to
+# the evidence the module wrote, under the module's key: one that cannot be
+# believed, or of a node not registered, must not stand for that evidence
+# (nor, stored first, suppress the genuine decision of that key).
+S="$T/forged.db"
+fresh "$S"
+replay address "$S" "$D/fleet-forged-decision.log"
+expect_rc 0 "forged decision: exit 0"
+is "$(count "$S" '.source == "pam_isms"')" 0 "forged decision: no row stored as pam_isms's"
+is "$(count "$S" '(.event_key // "") | startswith("pam:")')" 0 "forged decision: none under the module's key"
+is "$(count "$S" '.source == "audisp-isms-quarantine" and .kind == "access.allow" and (.event_key | startswith("quarantine:audit:host-a:"))')" 1 \
+	"forged decision: the claim of host-a quarantined as what it says"
+is "$(count "$S" '.source == "audisp-isms-unregistered" and .kind == "access.allow" and (.event_key | startswith("unregistered:audit:ghost:"))')" 1 \
+	"forged decision: the unregistered node's kept apart under its own key"
 
 # --- (3) a node= never registered: kept apart -------------------------------------
 
@@ -115,7 +131,7 @@ replay address "$S" "$D/fleet-unregistered.log"
 is "$STATS" "received 3 stored 3 filtered 0 duplicates 0 malformed 0" "unregistered: counters balance"
 is "$(ev "$S" unregistered:audit:host-z:1700001100.000:20 '[.source, .kind, .control] | join(" ")')" \
 	"audisp-isms-unregistered auth.failure 5.17" "unregistered: kept apart with its usual kind and control"
-is "$(evidence "$S" --kind fleet.node.unregistered | jq -r '[.[] | .details | fromjson | .node] | join(" ")')" \
+is "$(evidence "$S" --kind fleet.node.unregistered | jq -r '[.[] | .details | .node] | join(" ")')" \
 	"host-z" "unregistered: one fleet.node.unregistered row per name"
 is "$(ev "$S" audit:host-a:1700001100.200:22 '.source // "none"')" "none" \
 	"unregistered: a registered node without its connection is not attributed"
@@ -128,7 +144,7 @@ replay krb5 "$S" "$D/fleet-krb5.log"
 is "$STATS" "received 7 stored 7 filtered 0 duplicates 0 malformed 0" "krb5: counters balance"
 is "$(ev "$S" audit:host-a:1700001200.000:30 '[.source, .asset] | join(" ")')" "audisp-isms host-a-asset" \
 	"krb5: the right principal: attributed"
-q() { evidence "$S" --source audisp-isms-quarantine | jq -r --argjson s "$1" '.[] | .details | fromjson | select(.serial == $s) | .attribution.reason'; }
+q() { evidence "$S" --source audisp-isms-quarantine | jq -r --argjson s "$1" '.[] | .details | select(.serial == $s) | .attribution.reason'; }
 is "$(q 31)" "krb5 principal 'host/a.example@EXAMPLE' is not the principal of node 'host-b' ('host/b.example@EXAMPLE')" \
 	"krb5: a wrong principal: quarantined, the reason names both"
 is "$(q 32)" "krb5 principal 'host/a.example@EXAMPLE' is not the principal of node 'host-b' ('host/b.example@EXAMPLE')" \
@@ -150,7 +166,7 @@ replay address "$S" "$D/fleet-attributed.log"
 expect_rc 0 "unavailable: exit 0"
 err_has "node registry unavailable" "unavailable: said on stderr"
 is "$STATS" "received 11 stored 11 filtered 0 duplicates 0 malformed 0" "unavailable: nothing lost"
-is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '[.[] | .details | fromjson | .attribution.reason] | (unique | join(",")) + " " + (length | tostring)')" \
+is "$(evidence "$S" --source audisp-isms-quarantine | jq -r '[.[] | .details | .attribution.reason] | (unique | join(",")) + " " + (length | tostring)')" \
 	"node registry unavailable 5" "unavailable: every record with node= quarantined, never believed"
 is "$(ev "$S" audit::1700000901.300:13 '.source')" "audisp-isms" "unavailable: local lines unaffected"
 
