@@ -66,53 +66,44 @@ bool isms_ctest_kind_match(const char *pattern, bool prefix, const char *kind)
 	return prefix ? strncmp(kind, pattern, strlen(pattern)) == 0 : strcmp(kind, pattern) == 0;
 }
 
-/* A DUR: digits and m, h, d or w, into seconds (at most 10 years). */
-static int parse_duration(const char *s, int64_t *ret)
+/*
+ * Digits and one of the unit letters @units (each worth @secs[i] seconds)
+ * into seconds, at most @max seconds.
+ */
+static int parse_units(const char *s, const char *units, const int64_t *secs, int64_t max,
+		       int64_t *ret)
 {
 	size_t n = strlen(s);
+	const char *u;
 	int64_t v, unit;
 	char num[24];
 
-	if (n < 2 || n > sizeof(num))
+	if (n < 2 || n > sizeof(num) || !(u = strchr(units, s[n - 1])) || !*u)
 		return -EINVAL;
-	switch (s[n - 1]) {
-	case 'm': unit = 60; break;
-	case 'h': unit = 3600; break;
-	case 'd': unit = 86400; break;
-	case 'w': unit = 7 * 86400; break;
-	default: return -EINVAL;
-	}
+	unit = secs[u - units];
 	memcpy(num, s, n - 1);
 	num[n - 1] = '\0';
 	if (strspn(num, "0123456789") != n - 1 || isms_parse_int64(num, &v) < 0 || v < 1 ||
-	    v > 3660 * 86400 / unit)
+	    v > max / unit)
 		return -EINVAL;
 	*ret = v * unit;
 	return 0;
 }
 
+/* A DUR: digits and m, h, d or w, into seconds (at most 10 years). */
+static int parse_duration(const char *s, int64_t *ret)
+{
+	static const int64_t secs[] = {60, 3600, 86400, 7 * 86400};
+
+	return parse_units(s, "mhdw", secs, 3660 * 86400, ret);
+}
+
 /* A skew's bound: digits and s, m or h, at most a day. */
 static int parse_seconds(const char *s, int64_t *ret)
 {
-	size_t n = strlen(s);
-	int64_t v, unit;
-	char num[24];
+	static const int64_t secs[] = {1, 60, 3600};
 
-	if (n < 2 || n > sizeof(num))
-		return -EINVAL;
-	switch (s[n - 1]) {
-	case 's': unit = 1; break;
-	case 'm': unit = 60; break;
-	case 'h': unit = 3600; break;
-	default: return -EINVAL;
-	}
-	memcpy(num, s, n - 1);
-	num[n - 1] = '\0';
-	if (strspn(num, "0123456789") != n - 1 || isms_parse_int64(num, &v) < 0 || v < 1 ||
-	    v > 86400 / unit)
-		return -EINVAL;
-	*ret = v * unit;
-	return 0;
+	return parse_units(s, "smh", secs, 86400, ret);
 }
 
 static int parse_count(const char *s, int64_t *ret)

@@ -14,6 +14,7 @@
 #include "isms/evidence_query.h"
 #include "isms/evidence_schema.h"
 #include "isms/fleet.h"
+#include "register_internal.h"
 #include "store_internal.h"
 
 /* The rows of node ?1 a block of its tag at a time, newest first when ordered so. */
@@ -74,13 +75,10 @@ static void status_release(struct status *st)
 
 static char *col_dup(sqlite3_stmt *q, int i, int *r)
 {
-	const char *v = (const char *)sqlite3_column_text(q, i);
-	char *d;
+	bool oom = false;
+	char *d = register_col_dup(q, i, &oom);
 
-	if (!v)
-		return NULL;
-	d = strdup(v);
-	if (!d)
+	if (oom)
 		*r = -ENOMEM;
 	return d;
 }

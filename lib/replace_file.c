@@ -25,6 +25,20 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* @data into the new file @fd, with @mode whatever the umask, on disk, closed. */
+static int fill_and_close(int fd, const void *data, size_t len, mode_t mode)
+{
+	int r = write_all(fd, data, len);
+
+	if (r >= 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r >= 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r >= 0)
+		r = -errno;
+	return r;
+}
+
 int isms_replace_file(const char *path, const void *data, size_t len, mode_t mode)
 {
 	char tmp[4096], dir[4096];
@@ -40,13 +54,7 @@ int isms_replace_file(const char *path, const void *data, size_t len, mode_t mod
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, data, len);
-	if (r >= 0 && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r >= 0)
-		r = -errno;
+	r = fill_and_close(fd, data, len, mode);
 	if (r >= 0 && rename(tmp, path) < 0)
 		r = -errno;
 	if (r < 0) {
@@ -70,14 +78,7 @@ int isms_write_new_file(int dirfd, const char *name, const void *data, size_t le
 
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, data, len);
-	/* the mode asked for, whatever the umask */
-	if (r >= 0 && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r >= 0)
-		r = -errno;
+	r = fill_and_close(fd, data, len, mode);
 	if (r < 0)
 		unlinkat(dirfd, name, 0);
 	return r;
