@@ -536,6 +536,8 @@ const struct isms_entity *const isms_entities[] = {
 	/* after assets, risks, people and measures, which these name */
 	&isms_entity_override, &isms_entity_tailoring, &isms_entity_parameter,
 	&isms_entity_implementation,
+	/* after assets and people, which these name */
+	&isms_entity_node,
 	&e_assessment, &e_change, &e_evidence, NULL,
 };
 

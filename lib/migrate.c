@@ -505,6 +505,16 @@ static const char *const m18[] = {
 	NULL,
 };
 
+static const char *const m19[] = {
+	/* the fleet's node registry (entity_fleet.c, isms/node.h) */
+	"CREATE TABLE node ("
+	"  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, addresses TEXT,"
+	"  asset INTEGER REFERENCES asset(pk), principal TEXT UNIQUE,"
+	"  local INTEGER NOT NULL DEFAULT 0 CHECK (local IN (0, 1)),"
+	"  enrolled_by INTEGER REFERENCES person(pk), enrolled_at TEXT, notes TEXT) STRICT;",
+	NULL,
+};
+
 const char *const *const isms_migrations[] = {
 	m1,
 	m2,
@@ -524,6 +534,7 @@ const char *const *const isms_migrations[] = {
 	m16,
 	m17,
 	m18,
+	m19,
 };
 
 _Static_assert(sizeof(isms_migrations) / sizeof(isms_migrations[0]) == ISMS_SCHEMA_VERSION,

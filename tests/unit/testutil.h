@@ -106,6 +106,7 @@ void tu_assert_contains(const char *hay, const char *needle, const char *file, i
  * migrations from older stores (they go further back from there).
  */
 #define TU_UNDO_M18                                                                          \
+	"DROP TABLE node;"                                                                      \
 	"DROP TABLE implementation; DROP TABLE parameter; DROP TABLE tailoring;"                \
 	"DROP TABLE protection_override; DROP TABLE asset_dependency;"                         \
 	"ALTER TABLE control_test DROP COLUMN requirements;"                                   \

@@ -145,6 +145,8 @@ extern const struct isms_entity isms_entity_override;
 extern const struct isms_entity isms_entity_tailoring;
 extern const struct isms_entity isms_entity_parameter;
 extern const struct isms_entity isms_entity_implementation;
+/* The fleet's hosts (entity_fleet.c). */
+extern const struct isms_entity isms_entity_node;
 
 /* By singular or plural name; NULL if unknown. */
 const struct isms_entity *isms_entity_lookup(const char *name);

@@ -33,7 +33,7 @@ extern const struct isms_schema isms_schema_main;
 #define ISMS_STORE_CHECK    0x8u /* check every page at open (slow on big stores: no CLI passes it) */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define ISMS_SCHEMA_VERSION 18
+#define ISMS_SCHEMA_VERSION 19
 /* PRAGMA application_id of an isms store: 'ISMS'. */
 #define ISMS_APPLICATION_ID 0x49534d53
 
