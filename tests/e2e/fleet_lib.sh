@@ -17,6 +17,7 @@
 #   fleet_remote_conf FILE SERVER PORT            audisp-remote.conf of a sender
 #   fleet_remote NS CONF CMD...   CMD with CONF where audisp-remote reads it
 #   fleet_pid NS COMM     the pid of COMM running in NS
+#   fleet_feed NS CONF INPUT SECONDS CMD...   audisp-remote sends INPUT until CMD
 #
 # audisp-remote 3.0.9 reads /etc/audit/audisp-remote.conf and takes no
 # option naming another file: fleet_remote bind-mounts CONF over that path
@@ -106,6 +107,26 @@ fleet_remote() {
 		shift; exec "$@"' sh "$_conf" "$@"
 }
 
+# fleet_feed NS CONF INPUT SECONDS CMD...: audisp-remote in NS (reading
+# CONF) sends INPUT, and its stdin stays open until CMD succeeds (polled five
+# times a second, for at most SECONDS).  At the end of its input
+# audisp-remote 3.0.9 exits without sending what it still has queued,
+# whether stdin is a pipe or a file (its main loop sets 'stop' before the
+# flush, which runs only while !stop): its input may end only once the
+# central has had all of it.  The exit code is audisp-remote's.
+fleet_feed() {
+	_ns=$1 _conf=$2 _in=$3 _secs=$4
+	shift 4
+	{
+		cat "$_in"
+		_n=$((_secs * 5))
+		while [ "$_n" -gt 0 ] && ! "$@"; do
+			sleep 0.2
+			_n=$((_n - 1))
+		done
+	} | fleet_remote "$_ns" "$_conf" "${FLEET_REMOTE:-/sbin/audisp-remote}"
+}
+
 # _fleet_kill_ns NS: every process in NS (ours: started into it) ended.
 _fleet_kill_ns() {
 	_pids=$(ip netns pids "$1" 2>/dev/null)
@@ -135,10 +156,9 @@ fleet_cleanup() {
 	return 0
 }
 
-# fleet_stale PATTERN: namespaces named PATTERN whose run (the PID after the
-# first '-'... in PREFIX-PID-) is gone, with their processes, removed; and
-# veths of that prefix left in the machine's netns by a run killed between
-# 'ip link add' and the move.
+# fleet_stale PATTERN: namespaces named PATTERN (e.g. 'isf-[0-9]*') whose
+# run is gone (the PID in NAME-PID-...), with their processes, removed.  The
+# veths live in those namespaces only (made there), and go with them.
 fleet_stale() {
 	for _ns in $(ip netns list 2>/dev/null | awk '{ print $1 }'); do
 		# shellcheck disable=SC2254

@@ -165,9 +165,9 @@ fi
 NS_A="$FLEET_PREFIX-1" NS_B="$FLEET_PREFIX-2" NS_C="$FLEET_PREFIX-3" NS_X="$FLEET_PREFIX-9"
 
 if [ "$REGISTRY" -eq 1 ]; then
-	if "$ISMSCTL" --store "$S" -q node add isf-a --addresses "$A_ADDR" >"$OUT" 2>"$ERR" &&
-		"$ISMSCTL" --store "$S" -q node add isf-b --addresses "$B_ADDR" >"$OUT" 2>"$ERR" &&
-		"$ISMSCTL" --store "$S" -q node add isf-c --addresses "$C_ADDR" >"$OUT" 2>"$ERR"; then
+	if "$ISMSCTL" --store "$S" -q node add --name isf-a --addresses "$A_ADDR" >"$OUT" 2>"$ERR" &&
+		"$ISMSCTL" --store "$S" -q node add --name isf-b --addresses "$B_ADDR" >"$OUT" 2>"$ERR" &&
+		"$ISMSCTL" --store "$S" -q node add --name isf-c --addresses "$C_ADDR" >"$OUT" 2>"$ERR"; then
 		ok "nodes isf-a, isf-b, isf-c registered with their addresses (the impostor's is no node's)"
 	else
 		not_ok "nodes isf-a, isf-b, isf-c registered with their addresses"
@@ -230,19 +230,14 @@ wait_secs() {
 central_has() { [ "$(grep -cF -- "$1" "$T/central/audit.log" 2>/dev/null)" -ge "${2:-1}" ]; }
 
 # send NS SERVER INPUT NAME NODE LINES: audisp-remote in NS sends INPUT to
-# the central, until the central's log holds LINES records of NODE.  Then
-# its stdin ends.  (At the end of its input audisp-remote 3.0.9 exits
-# without sending what it still has queued, whether stdin is a pipe or a
-# file: the main loop's 'stop' is set before the flush that tests !stop.
-# So its input stays open until the central has it all.)
+# the central, its stdin open until the central's log holds LINES records of
+# NODE (fleet_feed), for at most a minute.
 send() {
 	fleet_remote_conf "$T/$4.remote.conf" "$2" "$PORT"
 	RC=0
-	{
-		cat "$3"
-		wait_secs 60 central_has "node=$5 " "$6"
-	} | timeout 120 sh -c 'ns=$1 conf=$2; shift 2; . "$0"; fleet_remote "$ns" "$conf" "$@"' \
-		"$(dirname "$0")/fleet_lib.sh" "$1" "$T/$4.remote.conf" "$REMOTE" >"$T/$4.remote.out" 2>&1 || RC=$?
+	FLEET_REMOTE=$REMOTE timeout 120 sh -c '. "$0"; fleet_feed "$@"' "$(dirname "$0")/fleet_lib.sh" \
+		"$1" "$T/$4.remote.conf" "$3" 60 sh -c '[ "$(grep -cF -- "node=$1 " "$2")" -ge "$3" ]' sh \
+		"$5" "$T/central/audit.log" "$6" >"$T/$4.remote.out" 2>&1 || RC=$?
 }
 # records FILE: its records, as audisp-remote sends them (no EOE)
 records() { grep -vc 'type=EOE' "$1"; }
