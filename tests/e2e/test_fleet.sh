@@ -61,6 +61,13 @@ fi
 if ps -C auditd -o stat= 2>/dev/null | grep -qv '^Z'; then
 	skip_all "another auditd is running; stop it first"
 fi
+# A watch of ours left by a run killed before its trap ran (its key is the
+# test's, its file in a $T gone since): removed.
+auditctl -l 2>/dev/null | awk -v k="$KEY" '$1 == "-w" && $NF == k { print $2, $4 }' |
+	while read -r path perm; do
+		echo "# removing the watch on $path left by an earlier run"
+		auditctl -W "$path" -p "$perm" -k "$KEY" >/dev/null 2>&1
+	done
 RULES_BEFORE=$(auditctl -l 2>/dev/null)
 
 # The plugin attributes records to registered nodes (FLEET-SPEC.md) once it
@@ -411,6 +418,15 @@ if [ "$FLEET" -eq 1 ]; then
 	fi
 	"$ISMSCTL" --store "$S" --json evidence list --kind fleet.impersonation >"$T/imp.json" 2>/dev/null
 	is "$(jq -r '.[0] | "\(.control) \(.outcome)"' "$T/imp.json")" "8.15 refused" "fleet.impersonation: control 8.15, outcome refused"
+	# Each connection is evidence: the three nodes' and the impostor's, unregistered.
+	"$ISMSCTL" --store "$S" --json evidence list --kind fleet.connect >"$T/conn.json" 2>/dev/null
+	is "$(jq -r '[.[] | .node // "-"] | unique | join(",")' "$T/conn.json")" "-,isf-a,isf-b,isf-c" \
+		"fleet.connect: a row for each node's connection and one of no node's"
+	unreg=$(jq -r '[.[] | select(.outcome == "unregistered") | .details] | join(" ")' "$T/conn.json")
+	case "$unreg" in
+	*"$X_ADDR"*) ok "fleet.connect: the impostor's connection is 'unregistered', with its address" ;;
+	*) not_ok "fleet.connect: the impostor's connection is 'unregistered', with its address ($unreg)" ;;
+	esac
 	# isf-b's genuine rows were compared above: all of them, whole, unforged.
 	forged_kept=$(jq -r '.[] | (.details | fromjson).raw' "$T/q.json" | grep -c 'auid=4242')
 	is "$forged_kept" "$(jq length "$T/q.json")" "the quarantined rows are the forged text, none of isf-b's genuine events"
