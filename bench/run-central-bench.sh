@@ -127,7 +127,8 @@ cpu_s() {
 		echo "?"
 }
 
-# run_central WITH_PLUGIN: one central, all senders at once; sets RATE, SECS,
+# run_central WITH: one central (WITH 0: no plugin, 1: audisp-isms, 2: a
+# plugin that only reads, cat >/dev/null), all senders at once; sets RATE, SECS,
 # CPU_AUDITD, CPU_PLUGIN, AFTER (plugin's seconds after the last record) and RECEIVED.
 run_central() {
 	with=$1
@@ -146,6 +147,12 @@ run_central() {
 		fi
 		printf 'active = yes\ndirection = out\npath = %s\ntype = always\nargs = --config %s\nformat = string\n' \
 			"$PLUGIN" "$W/audit.json" >"$W/central/plugins.d/isms.conf"
+	fi
+	if [ "$with" -eq 2 ]; then
+		printf '#!/bin/sh\nexec cat >/dev/null\n' >"$W/null-plugin.sh"
+		chmod 0755 "$W/null-plugin.sh"
+		printf 'active = yes\ndirection = out\npath = %s\ntype = always\nformat = string\n' \
+			"$W/null-plugin.sh" >"$W/central/plugins.d/null.conf"
 	fi
 	chmod 0644 "$W/central/auditd.conf" "$W"/central/plugins.d/* 2>/dev/null || true
 	fleet_exec "$FLEET_CENTRAL" auditd -n -c "$W/central" >"$W/central.out" 2>&1 &
@@ -239,7 +246,7 @@ run_central() {
 
 # The best of $REPEAT runs each, the two kinds taking turns, so that a
 # machine shared with others disturbs both alike.
-B0_RATE=0 B1_RATE=0
+B0_RATE=0 B1_RATE=0 B2_RATE=0
 i=0
 while [ "$i" -lt "$REPEAT" ]; do
 	i=$((i + 1))
@@ -248,20 +255,27 @@ while [ "$i" -lt "$REPEAT" ]; do
 	if [ "$RATE" -gt "$B0_RATE" ]; then
 		B0_RATE=$RATE s0=$SECS c0=$CPU_AUDITD
 	fi
+	run_central 2
+	echo "run $i with cat as plugin: $RATE records/s ($SECS s)"
+	if [ "$RATE" -gt "$B2_RATE" ]; then
+		B2_RATE=$RATE s2=$SECS c2=$CPU_AUDITD
+	fi
 	run_central 1
 	echo "run $i with audisp-isms: $RATE records/s ($SECS s), the plugin done $AFTER s after the last record"
 	if [ "$RATE" -gt "$B1_RATE" ]; then
 		B1_RATE=$RATE s1=$SECS c1=$CPU_AUDITD p1=$CPU_PLUGIN after=$AFTER recv=$RECEIVED want=$WANT
 	fi
 done
-r0=$B0_RATE r1=$B1_RATE
+r0=$B0_RATE r1=$B1_RATE r2=$B2_RATE
 echo "machine load at the end: $(cut -d' ' -f1-3 /proc/loadavg); best of $REPEAT run(s) each"
 echo
 printf '%-22s %12s %9s %12s %14s %16s\n' central records/s seconds "auditd cpu s" "plugin cpu s" "plugin done +s"
 printf '%-22s %12s %9s %12s %14s %16s\n' "without plugin" "$r0" "$s0" "$c0" - -
+printf '%-22s %12s %9s %12s %14s %16s\n' "with cat as plugin" "$r2" "$s2" "$c2" - -
 printf '%-22s %12s %9s %12s %14s %16s\n' "with audisp-isms" "$r1" "$s1" "$c1" "$p1" "$after"
 echo
-awk -v a="$r0" -v b="$r1" 'BEGIN { printf "intake with the plugin / without: %.2f (goal 0.8)\n", a ? b / a : 0 }'
+awk -v a="$r0" -v b="$r1" -v c="$r2" 'BEGIN {
+	printf "intake with the plugin / without: %.2f (goal 0.8); with the plugin / with cat: %.2f\n", a ? b / a : 0, c ? b / c : 0 }'
 if [ "$recv" = "$want" ]; then
 	echo "audisp-isms received all $want events (the senders' $events and the central's own)"
 else
