@@ -72,8 +72,11 @@ RULES_BEFORE=$(auditctl -l 2>/dev/null)
 
 # The plugin attributes records to registered nodes (FLEET-SPEC.md) once it
 # has the registry: until then the impostor's part cannot pass, and is skipped.
+# It has it when its --help names the fleet or its configuration takes "fleet".
 FLEET=0
 "$AUDISP_ISMS" --help 2>&1 | grep -qi fleet && FLEET=1
+echo '{"fleet": "address"}' >"$T/probe.json"
+"$AUDISP_ISMS" -c "$T/probe.json" --check >/dev/null 2>&1 && FLEET=1
 REGISTRY=0
 "$ISMSCTL" node --help >/dev/null 2>&1 && REGISTRY=1
 
@@ -260,7 +263,7 @@ if [ "$FLEET" -eq 1 ]; then
 		not_ok "the impostor ($X_ADDR) sent its forged isf-b events and closed (exit $RC)"
 	fi
 else
-	skip "the impostor: this audisp-isms has no fleet attribution (audisp-isms --help names none)"
+	skip "the impostor: this audisp-isms has no fleet attribution (no 'fleet' in its --help or configuration)"
 fi
 
 # --- the real auditd ------------------------------------------------------------------
