@@ -356,7 +356,8 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 	format_ts(cl->ts, sizeof(cl->ts), &tm, e->milli % 1000);
 	/* (node, time, serial) identifies an event across restarts and replays. */
 	format_event_key(cl->event_key, sizeof(cl->event_key), e);
-	cl->asset = plugin_config_asset(c, e->node);
+	/* the registry's asset of the node wins over audit.json's nodes map */
+	cl->asset = e->node_asset ? e->node_asset : plugin_config_asset(c, e->node);
 	cl->node = e->node;
 	cl->actor = actor(e);
 	cl->target = target(e);
@@ -415,6 +416,20 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 		}
 	}
 
+	/* The central's DAEMON_ACCEPT/CLOSE: a node's connection (audisp-isms(8), FLEET). */
+	if (e->fleet_conn) {
+		cl->route = ROUTE_ISMS;
+		snprintf(cl->kind, sizeof(cl->kind), "%s",
+			 e->fleet_conn == 1 ? "fleet.connect" : "fleet.disconnect");
+		cl->control = "8.15";
+		cl->outcome = e->fleet_conn == 1 && failed(e) ? "refused" :
+			      e->fleet_node ? "success" : "unregistered";
+		if (e->fleet_node) {
+			cl->node = e->fleet_node;
+			cl->asset = e->node_asset ? e->node_asset : plugin_config_asset(c, e->fleet_node);
+		}
+		return;
+	}
 	tr = rule_for(e->type);
 	if (tr) {
 		set_rule(cl, tr->kind, tr->control, tr->flags);

@@ -24,6 +24,7 @@ struct classified {
 	const char *target;  /* may be NULL: the account the record is about */
 	const char *outcome; /* may be NULL */
 	const char *node;    /* the event's node=, NULL when local */
+	const char *source;  /* NULL: "audisp-isms"; else -unregistered, -quarantine */
 	char event_key[384];
 	char ts[64];
 	const char *link_key; /* ROUTE_LINK: pam_isms's evidence key */

@@ -18,6 +18,10 @@ size_t classify_details(const struct aev *e, const struct classified *cl, char *
 	jsonw_int(&w, "serial", (long long)e->serial);
 	if (e->node)
 		jsonw_str(&w, "node", e->node);
+	if (e->attribution)
+		jsonw_raw(&w, "attribution", e->attribution, strlen(e->attribution));
+	if (e->fleet_conn && e->fleet_node)
+		jsonw_str(&w, "sender_node", e->fleet_node);
 	if (e->key)
 		jsonw_str(&w, "key", e->key);
 	if (e->op)

@@ -18,6 +18,10 @@
 
 struct aev {
 	const char *node;   /* node= prefix; NULL when local */
+	const char *node_asset;  /* the registry's asset of an attributed node; NULL: none */
+	const char *attribution; /* quarantined: the "attribution" JSON object; else NULL */
+	const char *fleet_node;  /* DAEMON_ACCEPT/CLOSE: the node the sender's address is of */
+	int fleet_conn;          /* 1: DAEMON_ACCEPT, 2: DAEMON_CLOSE, with fleet on; else 0 */
 	int64_t sec;
 	unsigned milli;
 	unsigned long serial;

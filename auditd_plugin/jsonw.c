@@ -293,3 +293,12 @@ size_t jsonw_finish(struct jsonw *w)
 	}
 	return w->len;
 }
+
+void jsonw_raw(struct jsonw *w, const char *key, const char *json, size_t n)
+{
+	if (key)
+		jsonw_key(w, key);
+	if (!value_begin(w, n))
+		return;
+	put(w, json, n);
+}

@@ -36,6 +36,8 @@ void jsonw_str(struct jsonw *w, const char *key, const char *v);
 void jsonw_strn(struct jsonw *w, const char *key, const char *v, size_t n);
 void jsonw_int(struct jsonw *w, const char *key, long long v);
 void jsonw_bool(struct jsonw *w, const char *key, bool v);
+/* @n bytes of JSON written elsewhere (by a jsonw), as one value. */
+void jsonw_raw(struct jsonw *w, const char *key, const char *json, size_t n);
 /* Close everything and return the length; the buffer is NUL-terminated. */
 size_t jsonw_finish(struct jsonw *w);
 

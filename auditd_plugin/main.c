@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "alive.h"
+#include "fleet_registry.h"
 #include "anchor.h"
 #include "config.h" /* the build's: default store */
 #include "dpms.h"
@@ -59,6 +60,7 @@ struct app {
 	struct bqueue q;
 	struct writer w;
 	struct parser p;
+	struct fleet_registry fleet;
 	uint64_t replay_total, replay_done;
 	int read_errno;
 	int last_byte; /* of the input read so far; -1 before any */
@@ -237,6 +239,25 @@ static void on_malformed(void *ud, const char *line, size_t len, const char *why
 	writer_push_malformed(&a->w, line, len, why, a->cfg.asset);
 }
 
+/* The registry again if it changed (@force: SIGHUP, start); with "fleet": "off" none is read. */
+static void poll_fleet(struct app *a, bool force)
+{
+	if (a->cfg.fleet == FLEET_OFF)
+		return;
+	if (fleet_registry_poll(&a->fleet, force)) {
+		parser_set_registry(&a->p, fleet_registry_get(&a->fleet));
+		fleet_registry_drop_old(&a->fleet);
+	}
+}
+
+static void on_meta(void *ud, const char *kind, const char *outcome, const char *asset,
+		    const char *details, const char *key)
+{
+	struct app *a = ud;
+
+	writer_push_meta_key(&a->w, kind, outcome, asset, details, key);
+}
+
 static int load_config(struct app *a, struct plugin_config *c)
 {
 	char err[512];
@@ -325,7 +346,9 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct app a = {.config_path = DEFAULT_CONFIG, .spool = DEFAULT_SPOOL};
-	struct parse_sink sink = {.ud = &a, .event = on_event, .malformed = on_malformed};
+	struct parse_sink sink = {
+		.ud = &a, .event = on_event, .malformed = on_malformed, .meta = on_meta,
+	};
 	pthread_t reader, writer, sigthr;
 	char spill[4096], *buf;
 	const char *store;
@@ -409,6 +432,8 @@ int main(int argc, char **argv)
 	}
 	bqueue_set_spill_cap(&a.q, (uint64_t)a.cfg.overflow_disk_mb << 20);
 	bqueue_set_cut_mark(&a.q, PARSE_LOSS_MARK, sizeof(PARSE_LOSS_MARK) - 1);
+	fleet_registry_init(&a.fleet, store);
+	poll_fleet(&a, true);
 	/* A collector start is itself evidence that gaps before it are explainable. */
 	plugin_log(LOG_INFO, "started (%s, store '%s')", replay ? "replay" : "plugin", store);
 
@@ -455,6 +480,7 @@ int main(int argc, char **argv)
 		if (mono.tv_sec != last_tick) {
 			last_tick = mono.tv_sec;
 			parser_tick(&a.p);
+			poll_fleet(&a, false);
 		}
 
 		/* (bqueue_pop returns at least once a second: an idle stdin beats too) */
@@ -479,6 +505,8 @@ int main(int argc, char **argv)
 			} else {
 				plugin_log(LOG_ERR, "keeping the previous configuration");
 			}
+			/* the registry again, whichever configuration is kept */
+			poll_fleet(&a, true);
 		}
 		if (n < 0)
 			break;
@@ -512,6 +540,7 @@ int main(int argc, char **argv)
 	log_counters(&a, LOG_INFO, a.stats ? stderr : NULL);
 	r = writer_lost(&a.w) || a.read_errno || a.q.lost_bytes ? 1 : 0;
 	parser_release(&a.p);
+	fleet_registry_release(&a.fleet);
 	writer_release(&a.w);
 	bqueue_release(&a.q);
 	free(dpms_path);

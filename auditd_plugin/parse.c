@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "parse.h"
 #include "parse_internal.h"
+#include "isms/sha256.h"
 #include "isms/strutil.h"
 
 static void report_records(struct parser *p, auparse_state_t *au, const char *why)
@@ -53,6 +56,45 @@ static void add_raw(struct aev *e, char *raw, size_t *rawlen, const char *text)
 	raw[*rawlen] = '\0';
 }
 
+/* Whether @node's events are the central's own (a host's DAEMON_ACCEPT opens nothing here). */
+static bool central(const struct parser *p, const struct parse_node *node)
+{
+	const struct isms_node *rn;
+
+	if (!node->len)
+		return true;
+	rn = isms_node_find(p->fleet.a.reg, node->name);
+	return rn && rn->local;
+}
+
+/*
+ * The SHA-256 of an event's raw text as add_raw joins it (records before the
+ * enrichment mark, by newlines), uncapped: @md is started with the first
+ * record (NULL when libcrypto fails: the key then has no digest).
+ */
+static EVP_MD_CTX *digest_raw(EVP_MD_CTX *md, size_t *len, const char *text)
+{
+	size_t n;
+
+	if (!text)
+		return md;
+	if (!md && !*len) {
+		md = EVP_MD_CTX_new();
+		if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+			md = (EVP_MD_CTX_free(md), NULL);
+		if (!md)
+			*len = 1; /* do not try again for this event */
+	}
+	if (!md)
+		return NULL;
+	n = (size_t)(strchrnul(text, 0x1d) - text);
+	if (*len && n)
+		EVP_DigestUpdate(md, "\n", 1);
+	EVP_DigestUpdate(md, text, n);
+	*len += n;
+	return md;
+}
+
 void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 {
 	const struct parse_node *node = ud;
@@ -60,8 +102,10 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 	struct aev *e = &p->ev;
 	struct classified cl;
 	const au_event_t *ts;
-	char raw[AEV_RAW_MAX];
-	size_t rawlen = 0, dlen;
+	char raw[AEV_RAW_MAX], hex[ISMS_SHA256_HEX] = "";
+	size_t rawlen = 0, dlen, mdlen = 0;
+	/* a quarantined event's key has the digest of its whole raw text */
+	EVP_MD_CTX *md = NULL;
 
 	if (type != AUPARSE_CB_EVENT_READY)
 		return;
@@ -78,6 +122,15 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 	/* The state's node, whose name outlives the event. */
 	if (node->len)
 		e->node = parse_column_text(e, node->name);
+	if (p->cfg->fleet != FLEET_OFF) {
+		if (node->cls == ATTRIB_LOCAL && node->len) {
+			const struct isms_node *rn = isms_node_find(p->fleet.a.reg, node->name);
+
+			if (rn && rn->asset)
+				e->node_asset = rn->asset;
+		}
+		e->attribution = node->cls == ATTRIB_QUARANTINE ? node->attribution : NULL;
+	}
 	e->type = auparse_get_type(au);
 	e->type_name = aev_strdup(e, auparse_get_type_name(au), (size_t)-1);
 	do {
@@ -90,6 +143,8 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 		e->nrecords++;
 		if (p->cfg->keep_raw)
 			add_raw(e, raw, &rawlen, auparse_get_record_text(au));
+		if (node->cls == ATTRIB_QUARANTINE)
+			md = digest_raw(md, &mdlen, auparse_get_record_text(au));
 		if (auparse_first_field(au) > 0) {
 			bool enriched = auparse_get_record_interpretations(au) != NULL;
 
@@ -127,13 +182,33 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud)
 			} while (auparse_next_field(au) > 0);
 		}
 	} while (auparse_next_record(au) > 0);
-	if (rawlen)
+	if (rawlen && p->cfg->keep_raw)
 		e->raw = aev_strdup(e, raw, rawlen);
+	/* The central's own accept and close: the node whose address it is. */
+	if ((e->type == 1207 || e->type == 1208) && node->cls == ATTRIB_LOCAL &&
+	    p->cfg->fleet != FLEET_OFF && central(p, node)) {
+		const struct isms_node *rn = isms_node_for_address(p->fleet.a.reg, e->addr);
+
+		e->fleet_conn = e->type == 1207 ? 1 : 2;
+		if (rn) {
+			e->fleet_node = rn->name;
+			e->node_asset = rn->asset;
+		}
+	}
 	if (parse_bad_isms_access(e)) {
 		report_records(p, au, "pam_isms record: evidence= or decision= not valid text");
 		return;
 	}
+	if (md) {
+		unsigned char d[EVP_MAX_MD_SIZE];
+
+		if (EVP_DigestFinal_ex(md, d, NULL) == 1)
+			isms_sha256_hex_digest(d, hex);
+		EVP_MD_CTX_free(md);
+	}
 	classify(e, p->cfg, &cl);
+	if (node->cls != ATTRIB_LOCAL)
+		parse_fleet_event(p, node, hex, &cl);
 	dlen = cl.route == ROUTE_DROP ? 0 : classify_details(e, &cl, p->details, sizeof(p->details));
 	p->sink.event(p->sink.ud, e, &cl, p->details, dlen);
 }
@@ -143,12 +218,15 @@ int parser_init(struct parser *p, const struct plugin_config *cfg, const struct 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->sink = *sink;
+	/* no registry until parser_set_registry: node= quarantined (fail closed) */
+	attrib_init(&p->fleet.a, cfg->fleet);
 	return parse_nodes_init(p);
 }
 
 void parser_release(struct parser *p)
 {
 	parse_nodes_release(p);
+	parse_fleet_release(p);
 }
 
 void parser_set_config(struct parser *p, const struct plugin_config *cfg)
@@ -222,7 +300,9 @@ static void line_done(struct parser *p)
 		p->sink.malformed(p->sink.ud, p->line, p->linelen, "not an audit record");
 	} else {
 		const char *why = NULL;
-		struct parse_node *n = parse_node_of(p, p->line, p->linelen, &why);
+		struct parse_node *n = p->cfg->fleet == FLEET_OFF ?
+					       parse_node_of(p, p->line, p->linelen, &why) :
+					       parse_fleet_node_of(p, p->line, p->linelen, &why);
 
 		if (n) {
 			p->line[p->linelen] = '\n';

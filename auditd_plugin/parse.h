@@ -7,6 +7,7 @@
 
 #include <auparse.h>
 
+#include "attrib.h"
 #include "classify.h"
 #include "event.h"
 
@@ -50,6 +51,32 @@ struct parse_sink {
 		      const char *details, size_t dlen);
 	/* A line that is not an audit record, or is cut or too long. */
 	void (*malformed)(void *ud, const char *line, size_t len, const char *why);
+	/* The collector's own evidence under @key (fleet.impersonation ...); may be NULL. */
+	void (*meta)(void *ud, const char *kind, const char *outcome, const char *asset,
+		     const char *details, const char *key);
+};
+
+/* Rows said once: bounded, beyond it no more are said (the records are all kept). */
+#define PARSE_FLEET_SAID_MAX 4096
+
+/* The fleet's state in the parser (parse_fleet.c). */
+struct parse_fleet {
+	struct attrib a;
+	unsigned long gen; /* of the registry, for the cache */
+	/* the verdict of the last line with node=, for the run of lines like it */
+	struct {
+		bool valid;
+		unsigned long gen, epoch;
+		char name[PARSE_NODE_NAME_MAX + 1], krb5[256];
+		size_t nlen, klen;
+		bool has_krb5;
+		struct attrib_verdict v;
+	} last;
+	uint64_t *unreg;   /* names whose fleet.node.unregistered was said this run */
+	size_t nunreg;
+	uint64_t *imp;     /* (claimed, reason) whose fleet.impersonation was said this epoch */
+	size_t nimp;
+	unsigned long imp_epoch;
 };
 
 struct parse_node; /* parse_nodes.c */
@@ -65,6 +92,7 @@ struct parse_nodes {
 
 struct parser {
 	struct parse_nodes nodes;
+	struct parse_fleet fleet;
 	const struct plugin_config *cfg;
 	struct parse_sink sink;
 	struct aev ev;
@@ -78,6 +106,13 @@ int parser_init(struct parser *p, const struct plugin_config *cfg, const struct 
 void parser_release(struct parser *p);
 /* Swap the configuration (SIGHUP); takes effect with the next event. */
 void parser_set_config(struct parser *p, const struct plugin_config *cfg);
+/*
+ * The node registry (audisp-isms(8), FLEET), NULL when it could not be read:
+ * then every line with node= is quarantined.  @reg stays the caller's and
+ * must live until the next call or parser_release().  Before the first call
+ * the registry is unavailable.
+ */
+void parser_set_registry(struct parser *p, const struct isms_node_registry *reg);
 void parser_feed(struct parser *p, const char *data, size_t len);
 /*
  * Idle input: complete the events, in every node's state, that waited for

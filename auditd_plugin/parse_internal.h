@@ -18,6 +18,8 @@ struct parse_node {
 	struct parse_node *chain; /* in its bucket */
 	unsigned long seen;       /* p's tick of its last line */
 	bool pending;             /* fed since it was last flushed */
+	unsigned char cls;        /* enum attrib_class: a name has one state per class */
+	char *attribution;        /* ATTRIB_QUARANTINE: the last line's "attribution" JSON */
 	uint32_t hash;
 	size_t len;
 	char name[];              /* len bytes and a NUL; "" for the local node */
@@ -27,6 +29,17 @@ struct parse_node {
  * first line; NULL when refused, with *ret_why saying why. (parse_nodes.c) */
 struct parse_node *parse_node_of(struct parser *p, const char *line, size_t len,
 				 const char **ret_why);
+/* The node named @name (@nlen bytes; NULL: the local node) of class @cls, as parse_node_of. */
+struct parse_node *parse_node_get(struct parser *p, const char *name, size_t nlen, unsigned cls,
+				  const char **ret_why);
+/* The node of @line with fleet on (parse_fleet.c): attributed, apart or quarantined. */
+struct parse_node *parse_fleet_node_of(struct parser *p, const char *line, size_t len,
+				       const char **ret_why);
+void parse_fleet_release(struct parser *p);
+/* The classified event of @node as its class keeps it: source and key (@hex: its raw text's SHA-256). */
+struct classified;
+void parse_fleet_event(struct parser *p, const struct parse_node *node, const char *hex,
+		       struct classified *cl);
 /* The local node (lines without node=); 0 or -ENOMEM. */
 int parse_nodes_init(struct parser *p);
 void parse_nodes_release(struct parser *p);

@@ -29,7 +29,8 @@ static uint32_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
-static struct parse_node *node_new(struct parser *p, const char *name, size_t len, uint32_t hash)
+static struct parse_node *node_new(struct parser *p, const char *name, size_t len, uint32_t hash,
+				   unsigned cls)
 {
 	struct parse_node *n = calloc(1, sizeof(*n) + len + 1);
 
@@ -44,6 +45,7 @@ static struct parse_node *node_new(struct parser *p, const char *name, size_t le
 	auparse_add_callback(n->au, parse_on_event, n, NULL);
 	n->p = p;
 	n->hash = hash;
+	n->cls = (unsigned char)cls;
 	n->len = len;
 	memcpy(n->name, name, len);
 	n->seen = p->nodes.ticks;
@@ -56,12 +58,13 @@ static void node_free(struct parse_node *n, bool last)
 	if (!n)
 		return;
 	auparse_destroy_ext(n->au, last ? AUPARSE_DESTROY_ALL : AUPARSE_DESTROY_COMMON);
+	free(n->attribution);
 	free(n);
 }
 
 int parse_nodes_init(struct parser *p)
 {
-	p->nodes.local = node_new(p, "", 0, 0);
+	p->nodes.local = node_new(p, "", 0, 0, 0);
 	return p->nodes.local ? 0 : -ENOMEM;
 }
 
@@ -134,7 +137,7 @@ static void unchain(struct parse_nodes *t, const struct parse_node *n)
 }
 
 static struct parse_node *node_add(struct parser *p, const char *name, size_t len, uint32_t hash,
-				   const char **ret_why)
+				   unsigned cls, const char **ret_why)
 {
 	struct parse_nodes *t = &p->nodes;
 	struct parse_node *n, **b;
@@ -164,7 +167,7 @@ static struct parse_node *node_add(struct parser *p, const char *name, size_t le
 		t->all = all;
 		t->cap = cap;
 	}
-	n = node_new(p, name, len, hash);
+	n = node_new(p, name, len, hash, cls);
 	if (!n)
 		goto nomem;
 	if (slot < t->n) {
@@ -185,31 +188,39 @@ nomem:
 	return NULL;
 }
 
-struct parse_node *parse_node_of(struct parser *p, const char *line, size_t len,
-				 const char **ret_why)
+struct parse_node *parse_node_get(struct parser *p, const char *name, size_t nlen, unsigned cls,
+				  const char **ret_why)
 {
 	struct parse_nodes *t = &p->nodes;
-	const char *name, *sp;
 	struct parse_node *n;
-	size_t nlen;
 	uint32_t h;
 
-	if (len < 5 || memcmp(line, "node=", 5) != 0)
+	if (!name)
 		return t->local;
-	name = line + 5;
-	sp = memchr(name, ' ', len - 5); /* there is one: parse_line_ok */
-	nlen = sp ? (size_t)(sp - name) : len - 5;
 	n = t->last;
-	if (n && n->len == nlen && memcmp(n->name, name, nlen) == 0)
+	if (n && n->len == nlen && n->cls == cls && memcmp(n->name, name, nlen) == 0)
 		return n;
-	h = fnv1a(name, nlen);
+	/* (a quarantined host-a is another state than an attributed host-a) */
+	h = fnv1a(name, nlen) ^ cls;
 	n = t->buckets ? t->buckets[h & (PARSE_NODES_BUCKETS - 1)] : NULL;
 	for (; n; n = n->chain)
-		if (n->hash == h && n->len == nlen && memcmp(n->name, name, nlen) == 0)
+		if (n->hash == h && n->len == nlen && n->cls == cls && memcmp(n->name, name, nlen) == 0)
 			break;
 	if (!n)
-		n = node_add(p, name, nlen, h, ret_why);
+		n = node_add(p, name, nlen, h, cls, ret_why);
 	if (n)
 		t->last = n;
 	return n;
+}
+
+struct parse_node *parse_node_of(struct parser *p, const char *line, size_t len,
+				 const char **ret_why)
+{
+	const char *name, *sp;
+
+	if (len < 5 || memcmp(line, "node=", 5) != 0)
+		return p->nodes.local;
+	name = line + 5;
+	sp = memchr(name, ' ', len - 5); /* there is one: parse_line_ok */
+	return parse_node_get(p, name, sp ? (size_t)(sp - name) : len - 5, 0, ret_why);
 }

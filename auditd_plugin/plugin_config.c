@@ -30,6 +30,11 @@ void plugin_config_default(struct plugin_config *c)
 	c->alive_seconds = 900;
 }
 
+const char *plugin_config_fleet_name(enum fleet_mode m)
+{
+	return m == FLEET_KRB5 ? "krb5" : m == FLEET_OFF ? "off" : "address";
+}
+
 /* $.overflow.NAME: a whole number of MiB in [@min, @max]; *dst unchanged if absent. */
 static int mb_member(struct json_object *o, const char *name, unsigned min, unsigned max,
 		     unsigned *dst, char *err, size_t errlen)
@@ -138,7 +143,7 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 {
 	static const char *const top[] = {"store", "dpms_store", "spool", "asset", "keep", "batch",
 					  "keys", "nodes", "default_keys", "comment", "overflow",
-					  "alive_seconds", NULL};
+					  "alive_seconds", "fleet", NULL};
 	static const char *const overflow_m[] = {"memory_mb", "disk_mb", NULL};
 	static const char *const keep_m[] = {"unkeyed_syscalls", "all_user_messages", "raw", NULL};
 	static const char *const batch_m[] = {"events", "ms", NULL};
@@ -191,6 +196,20 @@ int plugin_config_parse(const char *json, size_t len, struct plugin_config *ret,
 			goto out;
 		}
 		c.alive_seconds = (unsigned)n;
+	}
+	if (json_object_object_get_ex(root, "fleet", &v)) {
+		const char *m = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+
+		if (strcmp(m, "address") == 0)
+			c.fleet = FLEET_ADDRESS;
+		else if (strcmp(m, "krb5") == 0)
+			c.fleet = FLEET_KRB5;
+		else if (strcmp(m, "off") == 0)
+			c.fleet = FLEET_OFF;
+		else {
+			snprintf(err, errlen, "$.fleet: must be \"address\", \"krb5\" or \"off\"");
+			goto out;
+		}
 	}
 	if (json_object_object_get_ex(root, "keep", &v)) {
 		struct json_object *b;

@@ -22,6 +22,13 @@ struct node_map {
 	char *asset;
 };
 
+/*
+ * Whose records a node= names (audisp-isms(8), FLEET): the registry with the
+ * connections the central accepted, its Kerberos principals, or nobody's
+ * word checked (every node= believed).
+ */
+enum fleet_mode { FLEET_ADDRESS, FLEET_KRB5, FLEET_OFF };
+
 struct plugin_config {
 	char *store;        /* NULL: the default store */
 	char *dpms_store;   /* NULL: dpms_default_store(), used when it exists */
@@ -36,6 +43,7 @@ struct plugin_config {
 	unsigned overflow_memory_mb; /* the reader's queue in memory */
 	unsigned overflow_disk_mb;   /* then the overflow file, up to this; 0: none */
 	unsigned alive_seconds;      /* a collector.alive row this often; 0: none */
+	enum fleet_mode fleet;       /* default FLEET_ADDRESS */
 	struct key_map *keys;
 	size_t nkeys;
 	struct node_map *nodes;
@@ -65,6 +73,8 @@ const struct key_map *plugin_config_key(const struct plugin_config *c, const cha
 const struct key_map *plugin_config_default_key(const char *key);
 /* Whether @km is the built-in 'identity' entry (group files make it 5.18). */
 bool plugin_config_is_identity_key(const struct key_map *km);
+/* "address", "krb5", "off". */
+const char *plugin_config_fleet_name(enum fleet_mode m);
 /* The asset for an event from @node (NULL: local). */
 const char *plugin_config_asset(const struct plugin_config *c, const char *node);
 

@@ -156,7 +156,7 @@ void writer_push_row(struct writer *w, enum row_kind what, const struct classifi
 	if (cl->route != ROUTE_DROP) {
 		struct isms_evidence *ev = &r->item.ev;
 
-		ev->source = SOURCE;
+		ev->source = cl->source ? cl->source : SOURCE;
 		ev->kind = put(&p, cl->kind, strlen(cl->kind));
 		ev->control = put(&p, cl->control, cl->control ? strlen(cl->control) : 0);
 		ev->asset = put(&p, cl->asset, cl->asset ? strlen(cl->asset) : 0);

@@ -29,7 +29,11 @@
 struct member {
 	char *name;
 	struct isms_ctest_eval *ev;
+	bool registered; /* a node of the registry, expected to report */
 };
+
+/* audisp-isms's sources for rows whose node= it could not believe (FLEET-SPEC, audisp-isms(8)) */
+static const char *const apart_sources[] = {"audisp-isms-unregistered", "audisp-isms-quarantine"};
 
 struct run {
 	struct isms_store *s;
@@ -41,6 +45,8 @@ struct run {
 	size_t n;
 	bool open_members; /* nodes: a node first seen in the rows joins the scope */
 	int64_t after, last; /* the cursor, and the last id of the window */
+	bool apart_ok[2]; /* a where= names the source of apart_sources[i] */
+	int frecorded;
 	int fi[8]; /* field indexes: id, ts, kind, source, node, asset, subject, outcome */
 	int fcontrol, fdetails;
 	/* scope all: the nodes (or assets) of the rows relied on */
@@ -81,6 +87,7 @@ static int add_member(struct run *rn, const char *name, struct member **ret)
 	rn->m = m;
 	m = &rn->m[rn->n];
 	m->ev = NULL;
+	m->registered = false;
 	m->name = strdup(name);
 	if (!m->name)
 		return -ENOMEM;
@@ -106,10 +113,38 @@ static int members_cb(const struct isms_entity *e, const char *const *v, void *u
 	return add_member(rn, v[i], &m);
 }
 
+/*
+ * The registry's nodes other than the central itself (whose own rows may
+ * carry no node=): each is expected to report.  A store without the node
+ * table (a DPMS store) has none.
+ */
+static int registered_members(struct run *rn)
+{
+	sqlite3_stmt *st = NULL;
+	struct member *m;
+	int r;
+
+	if (!store_entity(rn->s, "node"))
+		return 0;
+	r = store_prepare(rn->s, "SELECT name FROM node WHERE local = 0 ORDER BY name", &st);
+	while (r >= 0 && (r = store_step_row(rn->s, st)) == 1) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (rn->target && strcmp(rn->target, name) != 0)
+			continue;
+		r = add_member(rn, name, &m);
+		if (r >= 0)
+			m->registered = true;
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
 /* The hosts of the scope known before any row is read. */
 static int load_members(struct run *rn)
 {
 	struct member *m;
+	int r;
 
 	if (strcmp(rn->scope, "all") == 0 || rn->rule->kind == ISMS_CTEST_ATTEST)
 		return add_member(rn, "", &m);
@@ -118,10 +153,14 @@ static int load_members(struct run *rn)
 
 		return isms_record_list(rn->s, store_entity(rn->s, "asset"), &f, 1, members_cb, rn);
 	}
-	/* nodes: every node a collector started on, and any seen in the rows */
+	/* nodes: the registered ones, every node a collector started on, any seen in the rows */
 	rn->open_members = !rn->target;
-	if (rn->target)
-		return add_member(rn, rn->target, &m);
+	r = registered_members(rn);
+	if (r < 0 || rn->target) {
+		if (r >= 0 && rn->target)
+			r = add_member(rn, rn->target, &m);
+		return r;
+	}
 	{
 		const struct isms_kv f = {"kind", "collector.start"};
 		const struct isms_evidence_query q = {.filter = &f, .nfilter = 1};
@@ -153,6 +192,11 @@ static int row_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	    strncmp(rn->rule->pattern, "assessment.", 11) != 0)
 		return 0;
 	row.source = v[rn->fi[3]];
+	for (size_t i = 0; row.source && i < 2; i++)
+		if (strcmp(row.source, apart_sources[i]) == 0 && !rn->apart_ok[i])
+			return 0;
+	if (v[rn->frecorded] && isms_date_parse(v[rn->frecorded], &row.recorded, NULL) < 0)
+		row.recorded = 0;
 	row.node = v[rn->fi[4]];
 	row.asset = v[rn->fi[5]];
 	row.subject = v[rn->fi[6]];
@@ -231,6 +275,15 @@ static int read_rows(struct run *rn)
 		rn->fi[i] = isms_entity_field_index(e, names[i]);
 	rn->fcontrol = isms_entity_field_index(e, "control");
 	rn->fdetails = isms_entity_field_index(e, "details");
+	rn->frecorded = isms_entity_field_index(e, "recorded");
+	for (size_t i = 0; i < rn->rule->nwhere; i++) {
+		const struct isms_ctest_cond *c = &rn->rule->where[i];
+
+		for (size_t k = 0; k < 2; k++)
+			if (c->fact == ISMS_CTEST_FACT_NONE && c->field == ISMS_CTEST_F_SOURCE &&
+			    !c->negate && isms_ctest_kind_match(c->value, c->prefix, apart_sources[k]))
+				rn->apart_ok[k] = true;
+	}
 	/* the evaluators' window: the period, or for attest all before its end */
 	a = rn->rule->kind == ISMS_CTEST_ATTEST ? INT64_MIN : rn->period->start;
 	b = rn->period->end;
@@ -273,7 +326,8 @@ static int read_rows(struct run *rn)
 }
 
 /* Every host's result into one: a failing host fails the test, one without evidence leaves it short. */
-static void combine(struct run *rn, struct isms_assess_item *it, char *hosts, size_t len)
+static int combine(struct run *rn, struct isms_assess_item *it, char *hosts, size_t len,
+		   const struct isms_assess_opts *o)
 {
 	struct isms_ctest_result *all = &it->res, one;
 	bool why = false;
@@ -285,6 +339,27 @@ static void combine(struct run *rn, struct isms_assess_item *it, char *hosts, si
 	it->members = strcmp(rn->scope, "all") == 0 ? 0 : (int64_t)rn->n;
 	for (size_t i = 0; i < rn->n; i++) {
 		isms_ctest_eval_result(rn->m[i].ev, &one);
+		/* a registered node is expected to report: its silence is a gap, not too little evidence */
+		if (rn->m[i].registered && rn->rule->kind == ISMS_CTEST_HEARTBEAT && !one.matched) {
+			one.outcome = ISMS_CTEST_FAIL;
+			one.violations = 1;
+			one.ngaps = 1;
+			one.gaps[0].from = rn->period->start;
+			one.gaps[0].to = rn->period->end;
+			one.value = rn->period->end - rn->period->start;
+			snprintf(one.reason, sizeof(one.reason),
+				 "registered node never heard from in the period (no '%s%s')",
+				 rn->rule->pattern, rn->rule->prefix ? "*" : "");
+		}
+		if (o->host_cb && rn->m[i].name[0]) {
+			const struct isms_assess_host h = {.test = rn->test, .host = rn->m[i].name,
+							   .registered = rn->m[i].registered,
+							   .res = &one};
+			int r = o->host_cb(&h, o->host_ud);
+
+			if (r < 0)
+				return r;
+		}
 		all->seen += one.seen;
 		all->matched += one.matched;
 		all->violations += one.violations;
@@ -342,6 +417,7 @@ static void combine(struct run *rn, struct isms_assess_item *it, char *hosts, si
 	if (all->outcome == ISMS_CTEST_PASS && all->seen == 0)
 		all->outcome = ISMS_CTEST_INSUFFICIENT;
 	it->hosts = hosts;
+	return 0;
 }
 
 static void release(struct run *rn)
@@ -375,7 +451,7 @@ static int run_one(struct isms_store *s, const struct isms_assess_opts *o,
 	it.control = F("control");
 	it.expected = F("expect") ? F("expect") : "pass";
 	rn.scope = F("scope") ? F("scope") : "all";
-	rn.target = F("target");
+	rn.target = o->target ? o->target : F("target");
 	if (isms_parse_int64(F("version"), &it.version) < 0)
 		it.version = 1;
 	if (isms_ctest_rule_parse(F("rule"), &rule, err, sizeof(err)) < 0)
@@ -410,8 +486,9 @@ static int run_one(struct isms_store *s, const struct isms_assess_opts *o,
 	/* nodes first seen in the rows join the scope: read even with none known */
 	if (r >= 0 && (rn.n > 0 || rn.open_members))
 		r = read_rows(&rn);
+	if (r >= 0)
+		r = combine(&rn, &it, hosts, sizeof(hosts), o);
 	if (r >= 0) {
-		combine(&rn, &it, hosts, sizeof(hosts));
 		if (!o->dry_run)
 			r = assess_record(s, &it, o->now, &it.evidence);
 	}

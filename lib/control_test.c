@@ -19,6 +19,7 @@ static const struct {
 	{"count", ISMS_CTEST_COUNT},
 	{"every", ISMS_CTEST_EVERY},
 	{"attest", ISMS_CTEST_ATTEST},
+	{"skew", ISMS_CTEST_SKEW},
 };
 
 static const struct {
@@ -85,6 +86,30 @@ static int parse_duration(const char *s, int64_t *ret)
 	num[n - 1] = '\0';
 	if (strspn(num, "0123456789") != n - 1 || isms_parse_int64(num, &v) < 0 || v < 1 ||
 	    v > 3660 * 86400 / unit)
+		return -EINVAL;
+	*ret = v * unit;
+	return 0;
+}
+
+/* A skew's bound: digits and s, m or h, at most a day. */
+static int parse_seconds(const char *s, int64_t *ret)
+{
+	size_t n = strlen(s);
+	int64_t v, unit;
+	char num[24];
+
+	if (n < 2 || n > sizeof(num))
+		return -EINVAL;
+	switch (s[n - 1]) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	default: return -EINVAL;
+	}
+	memcpy(num, s, n - 1);
+	num[n - 1] = '\0';
+	if (strspn(num, "0123456789") != n - 1 || isms_parse_int64(num, &v) < 0 || v < 1 ||
+	    v > 86400 / unit)
 		return -EINVAL;
 	*ret = v * unit;
 	return 0;
@@ -214,6 +239,10 @@ static int parse_param(struct isms_ctest_rule *r, char *word, char *err, size_t 
 	} else if (strcmp(word, "valid") == 0 && r->kind == ISMS_CTEST_ATTEST) {
 		if (parse_duration(v, &r->valid) < 0)
 			return fail(err, errlen, -EINVAL, "valid: '%.64s' is not a duration (e.g. 365d)", v);
+	} else if (strcmp(word, "max") == 0 && r->kind == ISMS_CTEST_SKEW) {
+		if (parse_seconds(v, &r->max_skew) < 0)
+			return fail(err, errlen, -EINVAL,
+				    "max: '%.64s' is not a duration of at most a day (e.g. 5s)", v);
 	} else if ((strcmp(word, "max") == 0 || strcmp(word, "min") == 0) &&
 		   r->kind == ISMS_CTEST_COUNT) {
 		if (parse_count(v, word[1] == 'a' ? &r->max : &r->min) < 0)
@@ -289,7 +318,7 @@ int isms_ctest_rule_parse(const char *text, struct isms_ctest_rule *ret, char *e
 			r.kind = kinds[i].kind;
 	if (!r.kind)
 		return fail(err, errlen, -EINVAL,
-			    "'%.64s' is not a kind of rule (heartbeat, count, every, attest)", word);
+			    "'%.64s' is not a kind of rule (heartbeat, count, every, attest, skew)", word);
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -306,6 +335,10 @@ int isms_ctest_rule_parse(const char *text, struct isms_ctest_rule *ret, char *e
 	}
 	if (r.kind == ISMS_CTEST_ATTEST && !r.pattern[0] && !r.prefix)
 		snprintf(r.pattern, sizeof(r.pattern), "test.attestation");
+	if (r.kind == ISMS_CTEST_SKEW && !r.pattern[0] && !r.prefix)
+		r.prefix = true; /* every kind */
+	if (r.kind == ISMS_CTEST_SKEW && !r.max_skew)
+		return fail(err, errlen, -EINVAL, "skew needs max=%s", "DURATION (e.g. 5s)");
 	if (!r.pattern[0] && !r.prefix)
 		return fail(err, errlen, -EINVAL, "the rule needs kind=%s", "KIND");
 	if (r.kind == ISMS_CTEST_HEARTBEAT && !r.max_gap)

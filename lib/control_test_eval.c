@@ -310,6 +310,24 @@ int isms_ctest_eval_row(struct isms_ctest_eval *ev, const struct isms_ctest_row 
 		}
 		r = r < 0 && r != -ENODATA ? r : 0;
 		break;
+	case ISMS_CTEST_SKEW: {
+		int64_t d;
+
+		/* a row without its recording time says nothing of the clock */
+		if (!row->recorded)
+			break;
+		relied_on(ev, row);
+		d = row->ts - row->recorded;
+		if (!ev->skew_rows || d > ev->skew_max)
+			ev->skew_max = d;
+		ev->skew_rows++;
+		/* ahead by more than allowed: no delay explains it */
+		if (d > ru->max_skew) {
+			if (ev->res.nviolation_ids < ISMS_CTEST_GAPS_MAX)
+				ev->res.violation_ids[ev->res.nviolation_ids++] = row->id;
+		}
+		break;
+	}
 	case ISMS_CTEST_ATTEST: {
 		struct isms_ctest_cond test = {.field = ISMS_CTEST_F_DETAIL, .detail = "test"};
 
@@ -345,12 +363,15 @@ void isms_ctest_eval_result(const struct isms_ctest_eval *ev, struct isms_ctest_
 	res.ngaps = 0;
 	if (ev->rule.kind != ISMS_CTEST_EVERY)
 		res.violations = 0;
+	if (ev->rule.kind != ISMS_CTEST_EVERY && ev->rule.kind != ISMS_CTEST_SKEW)
+		res.nviolation_ids = 0;
 	res.value = 0;
 	switch (ev->rule.kind) {
 	case ISMS_CTEST_HEARTBEAT: ctest_result_heartbeat(ev, &res); break;
 	case ISMS_CTEST_COUNT: ctest_result_count(ev, &res); break;
 	case ISMS_CTEST_EVERY: ctest_result_every(ev, &res); break;
 	case ISMS_CTEST_ATTEST: ctest_result_attest(ev, &res); break;
+	case ISMS_CTEST_SKEW: ctest_result_skew(ev, &res); break;
 	}
 	/* never a pass without evidence */
 	if (res.outcome == ISMS_CTEST_PASS && res.seen == 0)

@@ -30,12 +30,15 @@ struct isms_ctest_eval {
 	/* attest: the latest attestation */
 	int64_t att_ts, att_id;
 	bool att_ineffective;
+	/* skew: the largest ts - recorded, and of how many rows */
+	int64_t skew_max, skew_rows;
 };
 
 /* The result of each kind of rule from what the rows left in @ev. */
 void ctest_result_heartbeat(const struct isms_ctest_eval *ev, struct isms_ctest_result *res);
 void ctest_result_count(const struct isms_ctest_eval *ev, struct isms_ctest_result *res);
 void ctest_result_every(const struct isms_ctest_eval *ev, struct isms_ctest_result *res);
+void ctest_result_skew(const struct isms_ctest_eval *ev, struct isms_ctest_result *res);
 void ctest_result_attest(const struct isms_ctest_eval *ev, struct isms_ctest_result *res);
 
 #endif

@@ -142,3 +142,29 @@ void ctest_result_attest(const struct isms_ctest_eval *ev, struct isms_ctest_res
 	}
 }
 
+
+void ctest_result_skew(const struct isms_ctest_eval *ev, struct isms_ctest_result *res)
+{
+	int64_t est = ev->skew_max, lim = ev->rule.max_skew;
+
+	if (ev->skew_rows == 0) {
+		snprintf(res->reason, sizeof(res->reason), "no '%s%s' evidence in the period",
+			 ev->rule.pattern, ev->rule.prefix ? "*" : "");
+		return;
+	}
+	res->value = est;
+	if (est > lim || est < -lim) {
+		res->violations = 1;
+		res->outcome = ISMS_CTEST_FAIL;
+		snprintf(res->reason, sizeof(res->reason),
+			 "the clock %s by %s%" PRId64 " s (allowed %" PRId64 " s), over %" PRId64
+			 " rows",
+			 est > 0 ? "ahead" : "behind", est > 0 ? "" : "at least ",
+			 est > 0 ? est : -est, lim, ev->skew_rows);
+		return;
+	}
+	res->outcome = ISMS_CTEST_PASS;
+	snprintf(res->reason, sizeof(res->reason),
+		 "%" PRId64 " rows, the clock within %" PRId64 " s (skew %+" PRId64 " s)",
+		 ev->skew_rows, lim, est);
+}

@@ -269,3 +269,11 @@ int isms_csv_column(const struct isms_csv *csv, const char *name)
 			return (int)i;
 	return -1;
 }
+
+const char *isms_csv_unguard(const char *cell)
+{
+	static const char lead[] = "=+-@\t\r";
+	size_t k = strspn(cell, "'");
+
+	return k > 0 && cell[k] && strchr(lead, cell[k]) ? cell + 1 : cell;
+}

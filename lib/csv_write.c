@@ -42,11 +42,15 @@ static bool is_decimal(const char *s)
 int isms_csv_write_cell(FILE *f, const char *value, unsigned flags)
 {
 	bool guard, quote;
+	size_t k;
 
 	if (!value || !*value)
 		return ferror(f) ? -EIO : 0;
-	guard = strchr(formula_lead, value[0]) != NULL &&
-		!((flags & ISMS_CSV_NUMERIC) && is_decimal(value));
+	/* A value that looks guarded already ("'=x", "''=x") gets a guard of its
+	 * own, so that isms_csv_unguard() gives back exactly what was written. */
+	k = strspn(value, "'");
+	guard = value[k] && strchr(formula_lead, value[k]) &&
+		!(k == 0 && (flags & ISMS_CSV_NUMERIC) && is_decimal(value));
 	quote = strpbrk(value, ",;\"\t\r\n") != NULL;
 	if (quote)
 		fputc('"', f);

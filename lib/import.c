@@ -87,6 +87,82 @@ static bool has_self_ref(const struct isms_entity *e)
 	return false;
 }
 
+struct current {
+	size_t n;
+	char **v;
+};
+
+static int current_cb(const struct isms_entity *e, const char *const *values, void *userdata)
+{
+	struct current *c = userdata;
+
+	c->v = calloc(e->nfields, sizeof(*c->v));
+	if (!c->v)
+		return -ENOMEM;
+	c->n = e->nfields;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (values[i] && !(c->v[i] = strdup(values[i])))
+			return -ENOMEM;
+	return 0;
+}
+
+static void current_release(struct current *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i]);
+	free(c->v);
+}
+
+/* The text of @v as the store would show it: "" and NULL are one. */
+static bool same_value(const char *shown, const char *given)
+{
+	return strcmp(shown ? shown : "", given ? given : "") == 0;
+}
+
+/*
+ * --update of the record @key that exists: the members of @kv (the key
+ * left out) whose value differs from the stored one, written as a change;
+ * nothing when none differs, so that hooks refusing a change to a settled
+ * record (an approved review) see none.  1 when changed, 0 when not.
+ */
+static int update_changed(struct isms_store *s, const struct isms_entity *e, const char *key,
+			  const struct isms_kv *kv, size_t n)
+{
+	struct current cur = {0};
+	struct isms_kv diff[64];
+	size_t m = 0;
+	int r;
+
+	r = isms_record_get(s, e, key, current_cb, &cur);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		int f = isms_entity_field_index(e, kv[i].name);
+
+		if (strcmp(kv[i].name, crud_key_field(e)->name) == 0)
+			continue;
+		/* A field unknown to the type goes through, for the change to name it. */
+		if (f < 0 || !same_value(cur.v[f], kv[i].value))
+			diff[m++] = kv[i];
+	}
+	if (r >= 0 && m)
+		r = crud_update(s, e, key, diff, m);
+	current_release(&cur);
+	return r < 0 ? r : m > 0;
+}
+
+static void count(struct isms_store *s, int what)
+{
+	struct isms_import_counts *c = s->import_counts;
+
+	if (!c)
+		return;
+	if (what == 0)
+		c->added++;
+	else if (what == 1)
+		c->changed++;
+	else
+		c->unchanged++;
+}
+
 /*
  * @links: the second pass over a record type's entries, once all of them
  * are in, writing only the sets that name records of the same type; the
@@ -139,6 +215,11 @@ static int import_one(struct isms_store *s, const struct isms_entity *e, struct 
 	 * of one store imports into another by changing them. */
 	if (links && (!key || n < 2)) {
 		r = 0; /* no set of this kind: nothing to link */
+	} else if (key && s->import_update && isms_record_get(s, e, key, NULL, NULL) == 0) {
+		r = update_changed(s, e, key, kv, n);
+		/* the second pass changes what the first counted */
+		if (r >= 0 && !links)
+			count(s, r == 1 ? 1 : 2);
 	} else if (key && (links || (e->flags & ISMS_EF_CATALOGUE) ||
 		    ((e->flags & ISMS_EF_UPSERT) && isms_record_get(s, e, key, NULL, NULL) == 0))) {
 		struct isms_kv rest[64];
@@ -148,8 +229,12 @@ static int import_one(struct isms_store *s, const struct isms_entity *e, struct 
 			if (strcmp(kv[i].name, crud_key_field(e)->name) != 0)
 				rest[m++] = kv[i];
 		r = crud_update(s, e, key, rest, m);
+		if (r >= 0 && !links)
+			count(s, 1);
 	} else {
 		r = crud_insert(s, e, kv, n, NULL);
+		if (r >= 0)
+			count(s, 0);
 	}
 out:
 	for (size_t i = 0; i < n; i++)
@@ -215,6 +300,13 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 			      void (*progress)(size_t done, size_t total, void *userdata),
 			      void *userdata, char **ret_err)
 {
+	return isms_import_json_ext(s, json, len, 0, progress, userdata, NULL, ret_err);
+}
+
+int isms_import_json_ext(struct isms_store *s, const char *json, size_t len, unsigned flags,
+			 void (*progress)(size_t done, size_t total, void *userdata),
+			 void *userdata, struct isms_import_counts *ret_counts, char **ret_err)
+{
 	static const struct isms_json_limits limits = {.max_bytes = IMPORT_MAX, .max_depth = 32};
 	struct isms_json_error jerr;
 	struct json_object *root = NULL, *section;
@@ -222,6 +314,8 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 	size_t done = 0, total = 0;
 	int r;
 
+	if (ret_counts)
+		memset(ret_counts, 0, sizeof(*ret_counts));
 	if (len > IMPORT_MAX) {
 		r = store_seterr(s, -EFBIG, "import larger than %u bytes", IMPORT_MAX);
 		goto out;
@@ -297,6 +391,11 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 	}
 	/* A register restored brings its consequences along: hooks check, not act. */
 	s->importing = true;
+	s->import_update = flags & ISMS_IMPORT_UPDATE;
+	if (ret_counts) {
+		memset(ret_counts, 0, sizeof(*ret_counts));
+		s->import_counts = ret_counts;
+	}
 	for (size_t i = 0; s->schema->entities[i]; i++) {
 		const struct isms_entity *e = s->schema->entities[i];
 
@@ -347,10 +446,16 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 			goto fail;
 	}
 	s->importing = false;
+	s->import_update = false;
+	s->import_counts = NULL;
 	r = isms_store_commit(s);
 	goto out;
 fail:
 	s->importing = false;
+	s->import_update = false;
+	s->import_counts = NULL;
+	if (ret_counts)
+		memset(ret_counts, 0, sizeof(*ret_counts));
 	isms_store_rollback(s);
 out:
 	if (r < 0 && ret_err) {

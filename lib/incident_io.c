@@ -75,6 +75,18 @@ static int import_one(struct isms_store *s, struct json_object *o)
 		if (r == 0)
 			r = store_seterr(s, -ENOENT, "no person '%.64s'", by);
 	}
+	/* --update: the timeline of an export imported again is there already. */
+	if (r >= 0 && s->import_update) {
+		int64_t found = 0;
+
+		r = store_query_int(s, "SELECT count(*) FROM incident_event WHERE incident ="
+				       " (SELECT pk FROM incident WHERE id = ?1) AND at = ?2 AND what = ?3",
+				    inc, canon, what, &found);
+		if (r >= 0 && found > 0) {
+			free(canon);
+			return 0;
+		}
+	}
 	if (r >= 0)
 		r = incident_event_insert(s, ipk, canon, what, bpk,
 					  ev && json_object_is_type(ev, json_type_int) ?

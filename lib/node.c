@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "isms/node.h"
+#include "isms/sha256.h"
 #include "register_internal.h"
 #include "store_internal.h"
 
@@ -88,6 +89,28 @@ int isms_node_registry_load(struct isms_store *s, struct isms_node_registry **re
 	}
 	*ret = reg;
 	return 0;
+}
+
+int isms_node_registry_stamp(struct isms_store *s, char ret[65])
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	/* every column load reads, the asset by its name (a rename changes it) */
+	r = store_prepare(s, "SELECT count(*) || char(30) || ifnull(group_concat(n.name || char(31) ||"
+			     " ifnull(a.name, '') || char(31) || ifnull(n.addresses, '') || char(31) ||"
+			     " ifnull(n.principal, '') || char(31) || n.local, char(30)), '')"
+			     " FROM (SELECT * FROM node ORDER BY name) n LEFT JOIN asset a ON a.pk = n.asset",
+			  &st);
+	if (r >= 0 && (r = store_step_row(s, st)) == 1) {
+		const void *t = sqlite3_column_blob(st, 0);
+
+		r = isms_sha256_hex(t ? t : "", (size_t)sqlite3_column_bytes(st, 0), ret);
+	} else if (r >= 0) {
+		r = -EIO;
+	}
+	sqlite3_finalize(st);
+	return r;
 }
 
 const struct isms_node *isms_node_find(const struct isms_node_registry *reg, const char *name)

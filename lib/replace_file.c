@@ -61,3 +61,24 @@ int isms_replace_file(const char *path, const void *data, size_t len, mode_t mod
 	close(dfd);
 	return r;
 }
+
+int isms_write_new_file(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
+{
+	/* O_EXCL refuses an existing file and a symlink alike: nothing is overwritten or followed */
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	/* the mode asked for, whatever the umask */
+	if (r >= 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r >= 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r >= 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dirfd, name, 0);
+	return r;
+}

@@ -12,4 +12,11 @@
  */
 int isms_replace_file(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * A new file @name in the directory @dirfd with @len bytes of @data, mode
+ * @mode, fsynced: -EEXIST when anything (a file, a symlink) is there
+ * already; a part written is removed on failure.
+ */
+int isms_write_new_file(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
+
 #endif

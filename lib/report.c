@@ -605,6 +605,8 @@ int isms_report_figures(struct isms_store *s, const struct isms_ctest_period *pe
 	if (r >= 0)
 		r = report_collectors(s, fig);
 	if (r >= 0)
+		r = report_fleet(s, &b, fig);
+	if (r >= 0)
 		r = report_access(s, &b, fig);
 	if (r >= 0)
 		r = add_ncs(s, &b, prev, fig);

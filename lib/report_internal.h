@@ -44,6 +44,9 @@ int report_hosts(struct isms_store *s, const struct report_bounds *b, struct jso
 int report_collectors(struct isms_store *s, struct json_object *fig);
 int report_access(struct isms_store *s, const struct report_bounds *b, struct json_object *fig);
 
+/* The fleet (report_fleet.c): fig["fleet"], null when no node is registered. */
+int report_fleet(struct isms_store *s, const struct report_bounds *b, struct json_object *fig);
+
 /* What is overdue at @now, and the decisions management is asked to take (report_decisions.c). */
 struct isms_risk_matrix;
 int report_decisions(struct isms_store *s, const struct isms_risk_matrix *m,

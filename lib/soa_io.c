@@ -118,6 +118,27 @@ static int import_one(struct isms_store *s, struct json_object *o)
 				    "%s: the snapshot's SHA-256 is %s, not the %.64s it was approved"
 				    " with: the version was changed",
 				    v[0], sha, v[7]);
+	/* --update: a version there already is kept when it is this one; versions
+	 * are approved snapshots, and an import never changes one. */
+	if (s->import_update) {
+		int64_t same = 0, there = 0;
+
+		r = store_query_int(s, "SELECT count(*) FROM soa_version WHERE id = ?1", v[0], NULL,
+				    NULL, &there);
+		if (r >= 0 && there > 0)
+			r = store_query_int(s, "SELECT count(*) FROM soa_version WHERE id = ?1"
+					       " AND sha256 = ?2 AND status = ?3",
+					    v[0], v[7], v[2], &same);
+		if (r < 0)
+			return r;
+		if (there > 0 && same > 0)
+			return 0;
+		if (there > 0)
+			return store_seterr(s, -EEXIST, "%s: differs from the version of that id in"
+							" the store (status or snapshot); SoA versions"
+							" are not changed by import",
+					    v[0]);
+	}
 	r = person_pk(s, v[3], &ppk);
 	if (r >= 0)
 		r = person_pk(s, v[5], &apk);

@@ -27,6 +27,10 @@ struct isms_store {
 	} autokey;
 	/* An import is under way (import.c): written() hooks check, and do not act. */
 	bool importing;
+	/* ... with --update (ISMS_IMPORT_UPDATE): a record that exists is changed
+	 * where it differs, SoA versions and timeline events present are kept. */
+	bool import_update;
+	struct isms_import_counts *import_counts; /* of that import, or NULL */
 	/* Who writes (history.c): found once per handle, "" until then. */
 	char actor[64];
 	/* Built-in rows are being installed (assess_record.c): they come with the

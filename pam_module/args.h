@@ -6,7 +6,7 @@
 
 #include <security/pam_modules.h>
 
-#define PAM_ISMS_POLICY "/etc/isms/policy.json"
+#define PAM_ISMS_POLICY ISMS_SYSCONFDIR "/policy.json" /* config.h */
 #define PAM_ISMS_SPOOL  ISMS_STATEDIR "/spool" /* config.h */
 /* How old a facts snapshot may be, by default: isms-snapshot.timer rewrites it hourly. */
 #define PAM_ISMS_MAX_AGE 86400

@@ -9,8 +9,20 @@ cd "$(dirname "$0")/.."
 
 sh tools/deps.sh
 
-[ -d build ] || meson setup build >/dev/null
-[ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+# The project's defaults are for users (release, no -Werror): CI builds with
+# warnings as errors and debug info, also in a tree another script set up.
+ci_opts="-Dwerror=true -Dbuildtype=debugoptimized"
+setup() {
+	d=$1
+	shift
+	if [ -d "$d" ]; then
+		meson configure "$d" $ci_opts "$@" >/dev/null
+	else
+		meson setup "$d" $ci_opts "$@" >/dev/null
+	fi
+}
+setup build
+setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 ninja -C build
 ninja -C build-asan
 

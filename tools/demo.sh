@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 sh tools/deps.sh
-[ -d build ] || meson setup build >/dev/null
+# The tree tools/check.sh uses, with its options (warnings are errors).
+[ -d build ] || meson setup build -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
 ninja -C build >/dev/null
 
 exec sh tools/demo-run.sh "$PWD/build/tools/ismsctl" "$PWD/build/pam_module/pam_isms.so" \

@@ -16,6 +16,8 @@ PKGS="$PKGS libauparse-dev auditd laurel time procps"
 # The fleet's end-to-end test and the central's benchmark: senders through
 # audisp-remote (its au-remote.conf comes inactive), network namespaces, jq.
 PKGS="$PKGS audispd-plugins iproute2 jq"
+# The Debian packages (debian/, tests/e2e/test_deb.sh): built from a clone, checked.
+PKGS="$PKGS dpkg-dev debhelper lintian git"
 # The fuzzers (tests/fuzz, tools/fuzz.sh): clang with libFuzzer and its sanitizers.
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
 # The board report's rendering test: headless Chromium (tests/cli/test_report_html.sh).

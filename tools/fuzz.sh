@@ -33,7 +33,7 @@ if [ ! -d $B ]; then
 		command -v clang >/dev/null 2>&1 || cc=clang-14
 	fi
 	CC=$cc meson setup $B -Dfuzzers=true -Db_sanitize=address,undefined \
-		-Db_lundef=false >/dev/null
+		-Db_lundef=false -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
 fi
 # ninja reports a failed build on stdout: show it, or CI says only that
 # fuzz.sh could not run.

@@ -13,13 +13,13 @@ ev() { isms -q evidence add "$@"; [ "$RC" -eq 0 ] || not_ok "evidence add $*"; }
 isms init -q
 expect_rc 0 "init"
 isms --json test list
-is "$(js 'len(d)')" "17" "init loads the built-in tests"
+is "$(js 'len(d)')" "18" "init loads the built-in tests"
 is "$(js 'sorted({t["control"] for t in d})')" \
 	'["5.15", "5.16", "5.17", "5.18", "6.3", "8.15", "8.16", "8.17", "8.19", "8.2", "8.5", "8.9"]' \
 	"built-in tests for every control the hosts evidence"
 isms init -q
 isms --json test list
-is "$(js 'len(d)')" "17" "init again keeps them once"
+is "$(js 'len(d)')" "18" "init again keeps them once"
 
 # --- the register ---------------------------------------------------------------------
 isms test add --name bad --title x --control 5.15 --rule "count kind=access.deny"
@@ -142,7 +142,7 @@ isms --json evidence list --kind assessment.result
 before=$(js 'len(d)')
 isms --json assess --dry-run --again --period 2026-10
 expect_rc 0 "a dry run"
-is "$(js 'len(d)')" "19" "a result for every test"
+is "$(js 'len(d)')" "20" "a result for every test"
 isms --json evidence list --kind assessment.result
 is "$(js 'len(d)')" "$before" "a dry run records nothing"
 isms --json assess trend --test hb

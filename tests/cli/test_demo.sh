@@ -39,8 +39,8 @@ out_has "pamtester: account management done." "an allowed login"
 out_has "Access denied by the ISMS policy: has not acknowledged the current version of 'infosec-policy'" \
 	"a denied login with its reason"
 out_has "access.break-glass" "break-glass login recorded"
-out_has "evidence chain intact: 165 rows" \
-	"two appointments imported, a role given and taken back, a shared measure, nine PAM records, an attestation, 17 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report, three Grundschutz++ catalogues, the modelling's records and the history rows of every write to the register: chain intact"
+out_has "evidence chain intact: 166 rows" \
+	"two appointments imported, a role given and taken back, a shared measure, nine PAM records, an attestation, 18 test results, four nonconformities, an audit sample, a management review recorded and approved, an incident's event, the board report, three Grundschutz++ catalogues, the modelling's records and the history rows of every write to the register: chain intact"
 out_has "db-prod-01       host         Hostsysteme     very_high                         very_high                    very_high (from customer-portal)" \
 	"Grundschutz++: db-prod-01 inherits the customer portal's very high availability"
 out_has "hq-hamburg       site         Gebäude         very_high (from web-01)" \
@@ -85,7 +85,7 @@ out_has "d1) nonconformities    opened 3" "the management review's inputs count 
 out_has "b) issues              1 context issues (1 new, 0 past their review)" "the inputs draw on the register of context issues"
 out_has "d4) objectives         1 objectives: 0 achieved, 0 missed, 0 overdue" "and on the objectives"
 out_has "management review 'MR-1' approved by 'hbauer'" "management approves the review"
-err_has "ismsctl: 17 tests assessed" "the demo assesses every built-in test"
+err_has "ismsctl: 18 tests assessed" "the demo assesses every built-in test"
 out_has "implemented-without-evidence" "the SoA flags 8.15: implemented, no audit evidence this month"
 
 # The DPO's part: the register, its export, and findings from real accesses.
@@ -138,7 +138,7 @@ isms --json evidence list --source pam_isms --outcome deny
 is "$(python3 -c 'import json,sys; print(" ".join(sorted(e["subject"] for e in json.load(open(sys.argv[1])))))' "$OUT")" \
 	"bob carol mallory" "denied logins: bob, carol, mallory"
 isms --json assess --again --dry-run
-is "$(js 'len(d)')" "17" "assess --json: a result per built-in test"
+is "$(js 'len(d)')" "18" "assess --json: a result per built-in test"
 is "$(js 'sorted(t["test"] for t in d if t["result"] == "fail")')" '["break-glass-unused"]' \
 	"the break-glass login fails its test"
 is "$(js '[t["rows"] > 0 for t in d if t["test"] == "access-review-valid"][0]')" "true" \

@@ -3,7 +3,8 @@
 # build (--prefix=/usr --sysconfdir=/etc; the test suite off, to save the
 # time), 'meson install --destdir', then the installed tree (binaries, man
 # pages, the PAM module, the plugin's conf, catalogues, units and timers and
-# the store paths they name), the installed ismsctl's --help and init, and
+# the store paths they name; no path of the source or build tree in any
+# installed binary), the installed ismsctl's --help and init, and
 # the group steps ('groupadd --system', 'dpmsctl init --group') with a
 # temporary group, created and removed under the machine lock.
 . "$ISMS_TAP_LIB"
@@ -35,8 +36,10 @@ expect_rc 0 "meson install -C build-release (--destdir)"
 
 # has PATH NAME: the installed tree has PATH (relative to the root)
 has() { if [ -e "$D/$1" ]; then ok "$2"; else echo "# missing: $1"; not_ok "$2"; fi; }
-has usr/bin/ismsctl "ismsctl in /usr/bin"
-has usr/bin/dpmsctl "dpmsctl in /usr/bin"
+has usr/sbin/ismsctl "ismsctl in /usr/sbin"
+has usr/sbin/dpmsctl "dpmsctl in /usr/sbin"
+[ ! -e "$D/usr/bin/ismsctl" ] && [ ! -e "$D/usr/bin/dpmsctl" ] &&
+	ok "neither tool in /usr/bin" || not_ok "neither tool in /usr/bin"
 has usr/sbin/audisp-isms "audisp-isms in /usr/sbin"
 has etc/audit/plugins.d/isms.conf "the plugin's conf in /etc/audit/plugins.d"
 for m in man8/ismsctl.8 man8/dpmsctl.8 man8/pam_isms.8 man5/isms-policy.5 man8/audisp-isms.8 \
@@ -54,27 +57,67 @@ has usr/share/isms/bsi-grundschutz-plusplus.README "and their provenance and att
 pam=$(find "$D" -path '*/security/pam_isms.so' | head -n 1)
 if [ -n "$pam" ]; then ok "pam_isms.so in \$libdir/security (${pam#"$D"})"; else not_ok "pam_isms.so in \$libdir/security"; fi
 if [ -n "$pam" ] && ! ldd "$pam" | grep -q sqlite; then ok "the installed pam_isms.so does not link libsqlite3"; else not_ok "the installed pam_isms.so does not link libsqlite3"; fi
-grep -q "path = /usr/sbin/audisp-isms" "$D/etc/audit/plugins.d/isms.conf" 2>/dev/null &&
+C="$D/etc/audit/plugins.d/isms.conf"
+grep -qx "path = /usr/sbin/audisp-isms" "$C" 2>/dev/null &&
 	ok "isms.conf runs the installed audisp-isms" || not_ok "isms.conf runs the installed audisp-isms"
+grep -qx "args = --config /etc/isms/audit.json" "$C" 2>/dev/null &&
+	ok "isms.conf names the configuration under --sysconfdir" ||
+	not_ok "isms.conf names the configuration under --sysconfdir"
+# Inactive until the administrator has written audit.json and the rules.
+grep -qx "active = no" "$C" 2>/dev/null && ! grep -q "^active *= *yes" "$C" &&
+	ok "isms.conf is installed with active = no" || not_ok "isms.conf is installed with active = no"
+grep -q "@" "$C" && not_ok "isms.conf has no template variable left" ||
+	ok "isms.conf has no template variable left"
+
+# An installed binary must not depend on the tree it was built from: neither
+# the source nor the build directory in its strings.
+if command -v strings >/dev/null 2>&1; then
+	srcp=$(cd "$SRC" && pwd -P)
+	for f in usr/sbin/ismsctl usr/sbin/dpmsctl usr/sbin/audisp-isms "${pam#"$D/"}"; do
+		[ -f "$D/$f" ] || { not_ok "$f: no build path in its strings (missing)"; continue; }
+		hits=$(strings -a "$D/$f" | grep -F -e "$srcp" -e "$SRC" -e "$B" | head -n 3)
+		if [ -z "$hits" ]; then
+			ok "$f: neither the source nor the build directory in its strings"
+		else
+			printf '# %s\n' $hits
+			not_ok "$f: neither the source nor the build directory in its strings"
+		fi
+	done
+else
+	skip "strings not found (binutils): build paths in the binaries not checked"
+fi
 
 # Units and timers: each service runs the installed tool on the store init makes.
 units=$(find "$D" -path '*/systemd/system' -type d | head -n 1)
-for u in isms-anchor isms-snapshot isms-check dpms-check; do
+for u in isms-anchor isms-snapshot isms-check isms-indicators dpms-check; do
 	has "${units#"$D/"}/$u.timer" "$u.timer installed"
 	has "${units#"$D/"}/$u.service" "$u.service installed"
 done
-for u in isms-anchor isms-snapshot isms-check; do
-	grep -q "^ExecStart=/usr/bin/ismsctl .*--store /var/lib/isms/store.db " "$units/$u.service" 2>/dev/null &&
-		ok "$u.service: /usr/bin/ismsctl on /var/lib/isms/store.db" ||
-		not_ok "$u.service: /usr/bin/ismsctl on /var/lib/isms/store.db"
+for u in isms-anchor isms-snapshot isms-check isms-indicators; do
+	grep -q "^ExecStart=/usr/sbin/ismsctl .*--store /var/lib/isms/store.db " "$units/$u.service" 2>/dev/null &&
+		ok "$u.service: /usr/sbin/ismsctl on /var/lib/isms/store.db" ||
+		not_ok "$u.service: /usr/sbin/ismsctl on /var/lib/isms/store.db"
 done
-grep -q "^ExecStart=/usr/bin/dpmsctl --store /var/lib/isms-dpms/dpms.db check" "$units/dpms-check.service" 2>/dev/null &&
+grep -q "^ExecStart=/usr/sbin/dpmsctl --store /var/lib/isms-dpms/dpms.db check" "$units/dpms-check.service" 2>/dev/null &&
 	ok "dpms-check.service checks the store dpmsctl init makes (/var/lib/isms-dpms/dpms.db)" ||
 	{ grep ExecStart "$units/dpms-check.service" | sed 's/^/# /'; not_ok "dpms-check.service checks the store dpmsctl init makes (/var/lib/isms-dpms/dpms.db)"; }
 
+# The store directories (tmpfiles.d), mode and owner only when created.
+tmpf=$(find "$D" -path '*/tmpfiles.d/isms.conf' | head -n 1)
+if [ -n "$tmpf" ] && grep -q '^d /var/lib/isms *:0700 :root :root -$' "$tmpf" &&
+	grep -q '^d /var/lib/isms-dpms *:0700 :root :root -$' "$tmpf"; then
+	ok "tmpfiles.d/isms.conf makes /var/lib/isms and /var/lib/isms-dpms"
+else
+	[ -n "$tmpf" ] && sed 's/^/# /' "$tmpf"
+	not_ok "tmpfiles.d/isms.conf makes /var/lib/isms and /var/lib/isms-dpms"
+fi
+has usr/share/bash-completion/completions/ismsctl "bash completion for ismsctl"
+[ "$(readlink "$D/usr/share/bash-completion/completions/dpmsctl")" = ismsctl ] &&
+	ok "and for dpmsctl (a link to it)" || not_ok "and for dpmsctl (a link to it)"
+
 # The installed tools, on temporary stores (their catalogues from the installed tree).
-I="$D/usr/bin/ismsctl"
-P="$D/usr/bin/dpmsctl"
+I="$D/usr/sbin/ismsctl"
+P="$D/usr/sbin/dpmsctl"
 export ISMS_DATA_DIR="$D/usr/share/isms"
 run "$I" --help
 expect_rc 0 "installed ismsctl --help"

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		CHECK(isms_ctest_period_parse("2026-03", tz, &p) == 0);
 	if (isms_ctest_rule_parse(text, &r, err, sizeof(err)) == 0) {
-		CHECK(r.kind >= ISMS_CTEST_HEARTBEAT && r.kind <= ISMS_CTEST_ATTEST);
+		CHECK(r.kind >= ISMS_CTEST_HEARTBEAT && r.kind <= ISMS_CTEST_SKEW);
 		CHECK(r.nwhere <= ISMS_CTEST_CONDS_MAX && r.nrequire <= ISMS_CTEST_CONDS_MAX);
 		if (isms_ctest_eval_new(&r, "t", &p, tz, &ev) == 0) {
 			for (int64_t i = 1; i <= 16; i++) {

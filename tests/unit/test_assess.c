@@ -218,16 +218,16 @@ static void t_builtin(void **state)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/control-tests.json", tu_data_dir());
-	assert_int_equal(isms_assess_load_builtin(s, path, &err), 17);
-	assert_int_equal(tu_count(s, "test"), 17);
+	assert_int_equal(isms_assess_load_builtin(s, path, &err), 18);
+	assert_int_equal(tu_count(s, "test"), 18);
 	/* 8.15's heartbeat is the collector's own, not whatever traffic came */
 	assert_field(s, "test", "audit-trail-heartbeat", "rule",
 		     "heartbeat kind=collector.alive max_gap=1h where=source=audisp-isms"
 		     " where=outcome=alive");
-	assert_field(s, "test", "audit-trail-heartbeat", "version", "2");
+	assert_field(s, "test", "audit-trail-heartbeat", "version", "3");
 	assert_int_equal(isms_record_change(s, tu_entity("test"), "failed-logins",
 					    TU_KV({"rule", "count kind=login.failure max=3"})), 0);
-	assert_int_equal(isms_assess_load_builtin(s, path, &err), 17);
+	assert_int_equal(isms_assess_load_builtin(s, path, &err), 18);
 	assert_field(s, "test", "failed-logins", "rule", "count kind=login.failure max=3");
 	/* a higher version replaces a built-in one, never one of the officer's */
 	tu_add(s, "test", TU_KV({"name", "mine"}, {"title", "t"}, {"control", "5.15"},
@@ -254,7 +254,7 @@ static void t_builtin(void **state)
 	assert_non_null(err);
 	assert_contains(err, "bad");
 	free(err);
-	assert_int_equal(tu_count(s, "test"), 18);
+	assert_int_equal(tu_count(s, "test"), 19);
 	free(file);
 }
 

@@ -440,6 +440,57 @@ static void test_attest(void **state)
 	assert_int_equal(res.outcome, ISMS_CTEST_INSUFFICIENT);
 }
 
+/* skew: the largest ts - recorded estimates a sender's clock; delays only lower it */
+static void test_skew(void **state)
+{
+	int64_t d = utc(2026, 11, 10, 12, 0);
+	struct isms_ctest_row rows[] = {
+		/* on time, then a backlog delivered an hour late: no skew */
+		{.id = 1, .ts = d, .recorded = d + 1, .kind = "login.allow"},
+		{.id = 2, .ts = d + 60, .recorded = d + 3660, .kind = "login.allow"},
+		/* a row without its recording time says nothing */
+		{.id = 3, .ts = d + 70, .kind = "login.allow"},
+		/* a clock 30 s ahead */
+		{.id = 4, .ts = d + 130, .recorded = d + 100, .kind = "login.allow"},
+	};
+	struct isms_ctest_rule r;
+	struct isms_ctest_result res;
+	char err[256];
+
+	(void)state;
+	r = rule("skew max=5s");
+	assert_int_equal(r.kind, ISMS_CTEST_SKEW);
+	assert_int_equal(r.max_skew, 5);
+	assert_true(r.prefix);
+	assert_int_equal(rule("skew max=2m kind=login.*").max_skew, 120);
+	assert_int_equal(isms_ctest_rule_parse("skew", &r, err, sizeof(err)), -EINVAL);
+	assert_contains(err, "skew needs max=");
+	assert_int_equal(isms_ctest_rule_parse("skew max=0s", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(isms_ctest_rule_parse("skew max=2d", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(isms_ctest_rule_parse("skew max=5s max_gap=1h", &r, err, sizeof(err)),
+			 -EINVAL);
+	res = eval("skew max=5s", "2026-11", rows, 3);
+	assert_int_equal(res.outcome, ISMS_CTEST_PASS);
+	assert_int_equal(res.value, -1);
+	assert_int_equal(res.seen, 2);
+	res = eval("skew max=5s", "2026-11", rows, 4);
+	assert_int_equal(res.outcome, ISMS_CTEST_FAIL);
+	assert_int_equal(res.value, 30);
+	assert_contains(res.reason, "ahead by 30 s");
+	assert_int_equal(res.nviolation_ids, 1);
+	assert_int_equal(res.violation_ids[0], 4);
+	res = eval("skew max=1m", "2026-11", rows, 4);
+	assert_int_equal(res.outcome, ISMS_CTEST_PASS);
+	/* every row late by more than allowed: the clock is behind (or the link was) */
+	res = eval("skew max=5s", "2026-11", rows + 1, 1);
+	assert_int_equal(res.outcome, ISMS_CTEST_FAIL);
+	assert_contains(res.reason, "behind by at least 3600 s");
+	res = eval("skew max=5s", "2026-11", rows + 2, 1);
+	assert_int_equal(res.outcome, ISMS_CTEST_INSUFFICIENT);
+	res = eval("skew max=5s kind=access.*", "2026-11", rows, 4);
+	assert_int_equal(res.outcome, ISMS_CTEST_INSUFFICIENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_every),
 		cmocka_unit_test(test_every_details),
 		cmocka_unit_test(test_attest),
+		cmocka_unit_test(test_skew),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,7 +76,11 @@ static void t_plain(void **state)
 	expect("crlf\r\nbreak", 0, "\"crlf\r\nbreak\"");
 	expect("a-b=c", 0, "a-b=c");
 	expect(" =1+1", 0, " =1+1");
-	expect("'=1+1", 0, "'=1+1");
+	/* a value that reads as guarded gets a guard of its own, so that an
+	 * import takes back exactly what was exported */
+	expect("'=1+1", 0, "''=1+1");
+	expect("'a", 0, "'a");
+	expect("'", 0, "'");
 	expect("Gr\xc3\xb6\xc3\x9f" "e", 0, "Gr\xc3\xb6\xc3\x9f" "e");
 }
 
@@ -134,6 +138,35 @@ static void t_row(void **state)
 	free(buf);
 }
 
+/* What the writer guarded, isms_csv_unguard() gives back exactly, quotes and all. */
+static void t_unguard_round_trip(void **state)
+{
+	static const char *const values[] = {
+		"=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx", "'=x", "''=x", "'", "'a", "it's",
+		"-", "'-", "''", "plain", "'\t",
+	};
+	char *buf = NULL, err[128];
+	size_t len = 0;
+	struct isms_csv *csv = NULL;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(isms_csv_write_row(f, (const char *const[]){"v"}, 1, NULL), 0);
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		assert_int_equal(isms_csv_write_row(f, &values[i], 1, NULL), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(isms_csv_parse(buf, len, &csv, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		assert_string_equal(isms_csv_unguard(isms_csv_cell(csv, i, 0)), values[i]);
+	/* a quote before anything else is the value's own */
+	assert_string_equal(isms_csv_unguard("'a"), "'a");
+	assert_string_equal(isms_csv_unguard("'=a"), "=a");
+	assert_string_equal(isms_csv_unguard("''=a"), "'=a");
+	isms_csv_free(csv);
+	free(buf);
+}
+
 static void t_write_error(void **state)
 {
 	FILE *f = fopen("/dev/full", "w");
@@ -150,7 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_owasp), cmocka_unit_test(t_plain), cmocka_unit_test(t_numeric),
-		cmocka_unit_test(t_row),   cmocka_unit_test(t_write_error),
+		cmocka_unit_test(t_row),   cmocka_unit_test(t_write_error), cmocka_unit_test(t_unguard_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -250,7 +250,7 @@ static void t_monitoring(void **state)
 	set(fx->s, "test", "audit-trail-heartbeat", TU_KV({"requirements", "DET.9.9"}));
 	assert_int_equal(isms_assess_load_builtin(fx->s, path, &err), n);
 	assert_field(fx->s, "test", "audit-trail-heartbeat", "requirements", "DET.4.1");
-	assert_field(fx->s, "test", "audit-trail-heartbeat", "version", "2");
+	assert_field(fx->s, "test", "audit-trail-heartbeat", "version", "3");
 }
 
 int main(void)

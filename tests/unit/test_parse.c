@@ -137,7 +137,7 @@ static int setup(void **state)
 {
 	static const char json[] =
 		"{\"asset\": \"host-a\", \"keys\": {\"web-config\": {\"asset\": \"website\"}},"
-		" \"nodes\": {\"alpha\": \"alpha-asset\"}}";
+		" \"nodes\": {\"alpha\": \"alpha-asset\"}, \"fleet\": \"off\"}";
 	struct fixture *fx = calloc(1, sizeof(*fx));
 	struct parse_sink sink = {.event = on_event, .malformed = on_malformed};
 	char err[256];

@@ -43,6 +43,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.overflow_memory_mb, 64);
 	assert_int_equal(c.overflow_disk_mb, 1024);
 	assert_int_equal(c.alive_seconds, 900); /* a heartbeat unless turned off */
+	assert_int_equal(c.fleet, FLEET_ADDRESS); /* node= checked against the registry */
 	assert_int_equal(c.nkeys, 0);
 	assert_int_equal(c.nnodes, 0);
 	assert_null(plugin_config_key(&c, "anything"));
@@ -66,7 +67,7 @@ static void test_full(void **state)
 		" \"keep\": {\"unkeyed_syscalls\": true, \"all_user_messages\": true, \"raw\": false},"
 		" \"batch\": {\"events\": 10, \"ms\": 50},"
 		" \"overflow\": {\"memory_mb\": 8, \"disk_mb\": 0},"
-		" \"alive_seconds\": 0,"
+		" \"alive_seconds\": 0, \"fleet\": \"krb5\","
 		" \"keys\": {\"isms-watch\": {\"asset\": \"web01\", \"control\": \"8.9\", \"kind\": \"web.file\","
 		"                           \"comment\": \"the web root\"},"
 		"          \"web-*\": {\"asset\": \"website\"},"
@@ -89,6 +90,7 @@ static void test_full(void **state)
 	assert_int_equal(c.overflow_memory_mb, 8);
 	assert_int_equal(c.overflow_disk_mb, 0);
 	assert_int_equal(c.alive_seconds, 0);
+	assert_int_equal(c.fleet, FLEET_KRB5);
 	assert_int_equal(c.nkeys, 3);
 	k = plugin_config_key(&c, "isms-watch");
 	assert_non_null(k);
@@ -135,6 +137,9 @@ static void test_errors_name_the_path(void **state)
 		{"{\"alive_seconds\": 86401}", "$.alive_seconds: must be 0 (off) or 1-86400"},
 		{"{\"alive_seconds\": 1.5}", "$.alive_seconds: must be 0 (off) or 1-86400"},
 		{"{\"alive_seconds\": \"900\"}", "$.alive_seconds: must be 0 (off) or 1-86400"},
+		{"{\"fleet\": \"kerberos\"}", "$.fleet: must be \"address\", \"krb5\" or \"off\""},
+		{"{\"fleet\": false}", "$.fleet: must be \"address\", \"krb5\" or \"off\""},
+		{"{\"fleet\": \"OFF\"}", "$.fleet: must be \"address\", \"krb5\" or \"off\""},
 		{"{\"default_keys\": 1}", "$.default_keys: must be true or false"},
 		{"{\"keep\": {\"raws\": true}}", "$.keep: unknown member 'raws'"},
 		{"{\"keep\": {\"raw\": 1}}", "$.keep.raw: must be true or false"},

@@ -16,6 +16,7 @@
 #include "isms/incident.h"
 #include "isms/risk.h"
 #include "isms/soa.h"
+#include "isms/suggest.h"
 
 #define IMPORT_FILE_MAX (64u << 20)
 
@@ -42,15 +43,40 @@ static void import_progress(size_t done, size_t total, void *userdata)
 	fprintf(stderr, "\r%s: importing: %zu of %zu records", cli_prog, done, total);
 }
 
+/* The record type named by --type, singular or plural; NULL with the message given. */
+static const struct isms_entity *csv_entity(const struct cli *c, const char *name)
+{
+	char hint[96];
+	struct isms_suggest sg;
+
+	isms_suggest_init(&sg, name);
+	for (size_t i = 0; c->schema->entities[i]; i++) {
+		const struct isms_entity *e = c->schema->entities[i];
+
+		if (e->flags & ISMS_EF_READONLY)
+			continue;
+		if (strcmp(e->name, name) == 0 || strcmp(e->plural, name) == 0)
+			return e;
+		isms_suggest_add(&sg, e->name);
+	}
+	cli_usage("import", "--type: '%s' is not a record type that can be imported%s", name,
+		  cli_suggest_suffix(isms_suggest_best(&sg), "", hint, sizeof(hint)));
+	return NULL;
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	struct import_progress prog = {0};
+	struct isms_import_counts counts = {0};
+	const struct isms_entity *ce = NULL;
+	const char *csv_type = NULL, *file = NULL;
 	char *buf = NULL, *err = NULL;
+	bool update = false;
 	size_t len = 0;
 	int r, code;
 
 	if (argc == 2 && cli_is_help(argv[1])) {
-		printf("Usage: %s import FILE\n\n"
+		printf("Usage: %s import [--update] [--type TYPE] FILE\n\n"
 		       "Load a JSON document into the store in one transaction: all of it, or\n"
 		       "nothing when any entry is wrong.  Sections are named after the record\n"
 		       "types (",
@@ -65,11 +91,38 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			       "'" ISMS_INCIDENT_EVENTS "' the events of incidents' timelines, '" ISMS_SOA_VERSIONS "'\n"
 			       "the SoA versions (each snapshot rechecked against its SHA-256).\n"
 			       "Controls are changed (they come from the catalogue), the rest added.\n");
+		printf("\n"
+		       "  --update    upsert by key: a record whose key is in the store is changed\n"
+		       "              where it differs, one identical is left alone, the others\n"
+		       "              added (an export edited and imported again round-trips)\n"
+		       "  --type TYPE FILE is CSV of one record type (asset, risk, person,\n"
+		       "              control...) with the columns of its CSV export\n"
+		       "              ('%s TYPE list --csv'); empty cells are no value\n",
+		       cli_prog);
 		return EXIT_OK;
 	}
-	if (argc != 2)
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if (strcmp(argv[i], "--update") == 0) {
+			update = true;
+		} else if ((v = cli_opt_value(argc, argv, &i, "--type"))) {
+			csv_type = v;
+		} else if (strcmp(argv[i], "--type") == 0) {
+			return cli_usage("import", "--type needs a record type");
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage("import", "unknown option '%s'", argv[i]);
+		} else if (file) {
+			return cli_usage("import", "import takes one file");
+		} else {
+			file = argv[i];
+		}
+	}
+	if (!file)
 		return cli_usage("import", "import takes one file");
-	if (strcmp(argv[1], "-") == 0) {
+	if (csv_type && !(ce = csv_entity(c, csv_type)))
+		return EXIT_USAGE;
+	if (strcmp(file, "-") == 0) {
 		size_t cap = 0;
 
 		for (;;) {
@@ -97,23 +150,32 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			buf[len] = '\0';
 		r = buf ? 0 : -ENODATA;
 	} else {
-		r = isms_read_file(argv[1], IMPORT_FILE_MAX, &buf, &len);
+		r = isms_read_file(file, IMPORT_FILE_MAX, &buf, &len);
 	}
 	if (r < 0)
-		return cli_fail(r, "cannot read '%s': %s", argv[1], strerror(-r));
+		return cli_fail(r, "cannot read '%s': %s", file, strerror(-r));
 	code = -cli_open(c, true, false);
 	if (code)
 		goto out;
 	prog.tty = isatty(STDERR_FILENO);
-	r = isms_import_json_progress(c->store, buf, len, import_progress, &prog, &err);
+	if (ce)
+		r = isms_import_csv(c->store, ce->name, buf, len, update ? ISMS_IMPORT_UPDATE : 0,
+				    import_progress, &prog, &counts, &err);
+	else
+		r = isms_import_json_ext(c->store, buf, len, update ? ISMS_IMPORT_UPDATE : 0,
+					 import_progress, &prog, &counts, &err);
 	if (prog.shown)
 		fputs("\r\033[K", stderr);
 	if (r < 0) {
-		code = cli_fail(r, "%s: %s; nothing was imported", argv[1], err ? err : strerror(-r));
+		code = cli_fail(r, "%s: %s; nothing was imported", file, err ? err : strerror(-r));
 		goto out;
 	}
-	if (!c->quiet)
-		printf("imported '%s': %zu record%s\n", argv[1], prog.done, prog.done == 1 ? "" : "s");
+	if (!c->quiet && update)
+		printf("imported '%s': %zu record%s: %zu added, %zu changed, %zu unchanged\n", file,
+		       prog.done, prog.done == 1 ? "" : "s", counts.added, counts.changed,
+		       counts.unchanged);
+	else if (!c->quiet)
+		printf("imported '%s': %zu record%s\n", file, prog.done, prog.done == 1 ? "" : "s");
 	code = EXIT_OK;
 out:
 	free(err);

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "isms/archive.h"
 #include "isms/entity.h"
+#include "config.h"
 #include "isms/evidence.h"
 #include "isms/nonconformity.h"
 

@@ -165,7 +165,7 @@ int cmd_audit_sample(struct cli *c, int argc, char **argv)
 	struct isms_audit_sample_opts o = {0};
 	struct isms_audit_sample smp = {0};
 	struct isms_ctest_period p;
-	uint64_t v;
+	uint64_t v = 0; /* -O3 cannot see that parse_int sets it on success */
 	bool drawn = false;
 	int r, code;
 

@@ -65,12 +65,10 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		else
 			return cli_usage("init", "unknown argument '%s'", argv[i]);
 	}
-	if (!dir || !dir[0]) {
+	/* Never the source tree: an installed ismsctl must not depend on where
+	 * it was built (a build tree's runs set ISMS_DATA_DIR: meson devenv). */
+	if (!dir || !dir[0])
 		dir = ISMS_DATADIR;
-		snprintf(path, sizeof(path), "%s/annex-a-2022.json", dir);
-		if (access(path, R_OK) < 0 && access(ISMS_SOURCE_DATADIR "/annex-a-2022.json", R_OK) == 0)
-			dir = ISMS_SOURCE_DATADIR; /* not installed: the tree it was built from */
-	}
 	code = -cli_open(c, true, true);
 	if (code)
 		return code;

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "config.h"
 #include "ismsctl.h"
 #include "isms/date.h"
 #include "isms/entity.h"
@@ -18,7 +19,7 @@
 #include "isms/snapshot.h"
 #include "isms/strutil.h"
 
-#define DEFAULT_POLICY "/etc/isms/policy.json"
+#define DEFAULT_POLICY ISMS_SYSCONFDIR "/policy.json"
 #define MAX_GROUPS 256
 #define MAX_TRACE 64
 

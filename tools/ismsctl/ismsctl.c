@@ -17,11 +17,12 @@ static void usage(FILE *f)
 		"Register (each: list, show KEY [--at TIME], add, set KEY, remove KEY):\n");
 	for (size_t i = 0; isms_entities[i]; i++)
 		fprintf(f, "  %-14s %s\n", isms_entities[i]->name, isms_entities[i]->help);
+	fprintf(f, "  (node status, node enroll N: the fleet's evidence and a node's set-up)\n");
 	fprintf(f,
 		"\n"
 		"Reports and upkeep:\n"
 		"  init             create the store and load the Annex A and BSI catalogues\n"
-		"  import FILE      load a JSON document (all or nothing)\n"
+		"  import FILE      load a JSON document, or CSV with --type (all or nothing)\n"
 		"  export           print the register as a JSON document for import\n"
 		"  history KEY      who added, changed or removed a record, and what it said\n"
 		"  risk matrix      the risk matrix with the number of risks in each cell;\n"
@@ -120,6 +121,8 @@ static const struct cli_command commands[] = {
 	{"catalogue", NULL, cmd_catalogue},
 	{"package", NULL, cmd_package},
 	{"asset", "protection", cmd_asset_protection},
+	{"node", "status", cmd_node},
+	{"node", "enroll", cmd_node},
 	{"oscal", NULL, cmd_oscal},
 	{"matrix", NULL, cmd_matrix},
 	{"policy", NULL, cmd_policy},

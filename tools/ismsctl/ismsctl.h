@@ -64,6 +64,8 @@ int cmd_package(struct cli *c, int argc, char **argv);
 int cmd_asset_protection(struct cli *c, int argc, char **argv);
 /* cmd_package_method.c: the method requirements the store answers itself. */
 int cmd_package_method(struct cli *c, int argc, char **argv);
+/* cmd_node.c: node status and node enroll (the rest of node is the register's). */
+int cmd_node(struct cli *c, int argc, char **argv);
 /* cmd_oscal.c: OSCAL documents out of the store. */
 int cmd_oscal(struct cli *c, int argc, char **argv);
 

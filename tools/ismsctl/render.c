@@ -87,6 +87,9 @@ TABLE(fig_hosts, "hosts", NULL, "no evidence from any host in the period",
 TABLE(fig_collectors, "collectors", NULL, NULL, TXT("collector", "source"),
       NUM("received", "received"), NUM("stored", "stored"), NUM("filtered", "filtered"),
       NUM("duplicates", "duplicates"), NUM("malformed", "malformed"));
+TABLE(fig_fleet, "fleet", "nodes", "no node registered", TXT("node", "node"),
+      TXT("asset", "asset"), NUM("rows", "rows"), TXT("last (UTC)", "last"),
+      TXT("heartbeat", "heartbeat"), TXT("clock", "skew"), NUM("skew (s)", "skew_s"));
 TABLE(fig_break_glass, "access", "break_glass_uses", NULL, TXT("when (UTC)", "ts"),
       TXT("who", "subject"), TXT("host", "host"), TXT("evidence", "evidence"));
 TABLE(fig_ncs, "nonconformities", "list", NULL, TXT("id", "id"), TXT("title", "title"),

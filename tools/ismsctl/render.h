@@ -35,7 +35,7 @@ struct fig_table {
 	size_t ncols;
 	const char *empty; /* said when there is no row; NULL: no table at all */
 };
-extern const struct fig_table fig_top_risks, fig_flagged, fig_hosts, fig_collectors,
+extern const struct fig_table fig_top_risks, fig_flagged, fig_hosts, fig_collectors, fig_fleet,
 	fig_break_glass, fig_ncs, fig_overdue, fig_audits;
 /* The rows of @t in @fig (NULL when absent). */
 struct json_object *fig_rows(struct json_object *fig, const struct fig_table *t);

@@ -369,6 +369,29 @@ static void controls(FILE *f, struct json_object *fig)
 	fputs("</section>\n", f);
 }
 
+/* With nodes registered: how the fleet reported (nothing when none is). */
+static void fleet(FILE *f, struct json_object *fig)
+{
+	struct json_object *o = fig_get(fig, "fleet"), *un;
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return;
+	un = fig_get(o, "unregistered");
+	fprintf(f, "<h3>Fleet</h3><p><b>%" PRId64 "</b> of %" PRId64 " registered nodes reported;"
+		   " <b>%" PRId64 "</b> silent beyond their heartbeat, <b>%" PRId64 "</b> with a"
+		   " clock off beyond the skew test's bound; %" PRId64 " rows quarantined, <b>%"
+		   PRId64 "</b> impersonation attempts; %zu unregistered names seen",
+		fig_int(o, "reporting", 0), fig_int(o, "registered", 0), fig_int(o, "silent", 0),
+		fig_int(o, "skewed", 0), fig_int(o, "quarantined_rows", 0),
+		fig_int(o, "impersonation_attempts", 0), fig_len(un));
+	for (size_t i = 0; i < fig_len(un); i++) {
+		fputs(i ? ", " : ": ", f);
+		esc(f, json_object_get_string(fig_at(un, i)));
+	}
+	fputs(".</p>", f);
+	table(f, fig, &fig_fleet);
+}
+
 static void evidence(FILE *f, struct json_object *fig)
 {
 	static const char *const names[] = {"allowed", "denied", "break-glass"};
@@ -383,6 +406,7 @@ static void evidence(FILE *f, struct json_object *fig)
 	if (fig_len(fig_rows(fig, &fig_collectors)))
 		fputs("<h3>Collectors (counters since the store began)</h3>", f);
 	table(f, fig, &fig_collectors);
+	fleet(f, fig);
 	fputs("<h3>Logins: denied and break-glass</h3>"
 	      "<svg width=\"640\" height=\"62\" viewBox=\"0 0 640 62\" role=\"img\""
 	      " aria-label=\"logins\">", f);

@@ -201,6 +201,24 @@ int render_md(FILE *f, struct json_object *fig)
 	fputs("\n## Evidence coverage per host and collector health\n", f);
 	table(f, fig, &fig_hosts);
 	table(f, fig, &fig_collectors);
+	o = fig_get(fig, "fleet");
+	if (o && json_object_is_type(o, json_type_object)) {
+		struct json_object *un = fig_get(o, "unregistered");
+
+		fprintf(f, "\n## Fleet\n\n%" PRId64 " of %" PRId64 " registered nodes reported;"
+			   " %" PRId64 " silent beyond their heartbeat, %" PRId64 " with a clock off"
+			   " beyond the skew test's bound; %" PRId64 " rows quarantined, %" PRId64
+			   " impersonation attempts; %zu unregistered names seen",
+			fig_int(o, "reporting", 0), fig_int(o, "registered", 0), fig_int(o, "silent", 0),
+			fig_int(o, "skewed", 0), fig_int(o, "quarantined_rows", 0),
+			fig_int(o, "impersonation_attempts", 0), fig_len(un));
+		for (size_t i = 0; i < fig_len(un); i++) {
+			fputs(i ? ", " : ": ", f);
+			esc(f, json_object_get_string(fig_at(un, i)));
+		}
+		fputs(".\n", f);
+		table(f, fig, &fig_fleet);
+	}
 	o = fig_get(fig, "access");
 	fprintf(f, "\n## Logins\n\n%" PRId64 " allowed, %" PRId64 " denied, %" PRId64
 		   " break-glass uses.\n", fig_int(o, "allowed", 0), fig_int(o, "denied", 0),

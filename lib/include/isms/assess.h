@@ -17,6 +17,14 @@
  * from history and not from today's register.
  */
 
+/* One host's result of a test (scope nodes or assets), before they are combined. */
+struct isms_assess_host {
+	const char *test, *host;
+	bool registered; /* a node of the registry (not local) */
+	const struct isms_ctest_result *res;
+};
+typedef int (*isms_assess_host_cb)(const struct isms_assess_host *h, void *userdata);
+
 struct isms_assess_opts {
 	const char *period;       /* a period (isms_ctest_period_parse()); NULL: each test's
 				   * current period of its frequency, up to @now */
@@ -26,6 +34,9 @@ struct isms_assess_opts {
 	bool dry_run;             /* evaluate, record nothing */
 	int64_t now;              /* Unix seconds */
 	const struct isms_tz *tz; /* the zone of local periods */
+	const char *target;       /* only this host of a test's scope; NULL: the test's own */
+	isms_assess_host_cb host_cb; /* optional: each host's own result */
+	void *host_ud;
 };
 
 /* One test's result, as recorded. */
@@ -47,6 +58,13 @@ struct isms_assess_item {
 typedef int (*isms_assess_cb)(const struct isms_assess_item *it, void *userdata);
 
 /*
+ * Scope nodes: the hosts are every node of the registry that is not local
+ * (a registered node that sent nothing fails a heartbeat: it was expected
+ * to), every node a collector started on, and any seen in the rows.  Rows
+ * kept apart or quarantined by audisp-isms (sources audisp-isms-unregistered
+ * and audisp-isms-quarantine) are no host's evidence, whatever their node=
+ * says: a test sees them only when a where= names that source.
+ *
  * Run the tests of @o: for each, @cb (optional) with its result after it was
  * recorded.  Returns the number of tests run (>= 0), or -errno: -EINVAL
  * (a bad period, a stored rule that no longer parses), -ENOENT (no test of

@@ -31,6 +31,14 @@
  *   attest valid=DUR [kind=K]
  *       a manual attestation (default kind test.attestation, for this test)
  *       no older than DUR at the end of the period, and not "ineffective"
+ *   skew max=SDUR [kind=K] [where=C]...
+ *       the clock of the rows' sender agrees with the store's within SDUR
+ *       (s, m or h): the skew is estimated as the largest (ts - recorded)
+ *       of the rows of kind K (default '*'), positive when the sender is
+ *       ahead.  A row is recorded after its time plus its delivery delay,
+ *       never before, so the largest difference is the least delayed row
+ *       and a bound from below on the skew: a backlog delivered late makes
+ *       no skew, a clock ahead or behind by more than SDUR fails
  *
  * K: an evidence kind, or a prefix of one ending in '*' ("access.*", "*").
  * DUR: a whole number and m, h, d or w (minutes, hours, days, weeks).
@@ -57,6 +65,7 @@ enum isms_ctest_kind {
 	ISMS_CTEST_COUNT,
 	ISMS_CTEST_EVERY,
 	ISMS_CTEST_ATTEST,
+	ISMS_CTEST_SKEW,
 };
 
 enum isms_ctest_field {
@@ -111,6 +120,7 @@ struct isms_ctest_rule {
 	int64_t min, max; /* count; -1 when not given */
 	enum isms_ctest_per per;
 	int64_t valid;    /* attest, seconds */
+	int64_t max_skew; /* skew, seconds */
 };
 
 /*
@@ -177,6 +187,7 @@ int64_t isms_ctest_local(const struct isms_tz *tz, int y, int m, int d, int h, i
 struct isms_ctest_row {
 	int64_t id;
 	int64_t ts; /* Unix seconds */
+	int64_t recorded; /* when the store recorded it (Unix seconds); 0: not known */
 	const char *kind, *source, *node, *asset, *subject, *outcome, *control;
 	const char *details; /* JSON text */
 };
@@ -209,7 +220,8 @@ struct isms_ctest_result {
 	int64_t violations; /* every: rows failing a requirement; heartbeat: gaps; count: buckets */
 	int64_t unknown;   /* every: rows whose facts could not be known */
 	int64_t value;     /* heartbeat: the longest gap (s); count: the largest (max=) or
-			    * smallest (min=) bucket; attest: age of the attestation (s) */
+			    * smallest (min=) bucket; attest: age of the attestation (s);
+			    * skew: the estimated skew (s, positive: the sender ahead) */
 	int64_t first_id, last_id; /* lowest and highest row id relied on; 0: none */
 	struct isms_ctest_span gaps[ISMS_CTEST_GAPS_MAX]; /* heartbeat gaps, count buckets */
 	size_t ngaps;

@@ -47,6 +47,13 @@ static inline const char *isms_csv_cell(const struct isms_csv *csv, size_t row, 
 void isms_csv_free(struct isms_csv *csv);
 
 /*
+ * A cell as the writer below had it before its formula guard: past its
+ * first character when it is single quotes and then '=', '+', '-', '@',
+ * tab or CR, else @cell itself.  Pure.
+ */
+const char *isms_csv_unguard(const char *cell) __attribute__((nonnull));
+
+/*
  * The CSV writer (lib/csv_write.c), the one every export uses: RFC 4180
  * cells, safe to open in a spreadsheet.
  *
@@ -59,6 +66,9 @@ void isms_csv_free(struct isms_csv *csv);
  * - A cell starting with one of the characters the OWASP CSV-injection
  *   guidance names, '=', '+', '-', '@', tab or CR, gets a single quote in
  *   front, which spreadsheets read as "this is text" and do not show.
+ * - A value of single quotes and then one of those characters ("'=x")
+ *   gets one more in front, so that the guard read back is unambiguous
+ *   (isms_csv_unguard()).
  * - An empty value (or NULL) is an empty cell: no quote mark, no quotes.
  * - With ISMS_CSV_NUMERIC (a column known to hold numbers), a value that
  *   is entirely a decimal number, -?D+(.D+)?([eE][+-]?D+)? such as

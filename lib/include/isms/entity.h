@@ -231,4 +231,36 @@ int isms_import_json_progress(struct isms_store *s, const char *json, size_t len
 			      void *userdata, char **ret_err)
 	__attribute__((warn_unused_result, nonnull(1, 2)));
 
+/*
+ * ISMS_IMPORT_UPDATE: upsert by key, so that an export edited and imported
+ * again round-trips.  A record whose key is in the store is changed in the
+ * fields that differ (through the same checks and hooks as a change), one
+ * identical to the store's is left alone; a record without its key, or
+ * with a key not in the store, is added.  SoA versions and incident
+ * timeline events already present are kept (a SoA version that differs
+ * from the stored one of its id is refused: versions are not changed).
+ */
+#define ISMS_IMPORT_UPDATE 0x1u
+
+struct isms_import_counts {
+	size_t added, changed, unchanged;
+};
+
+/*
+ * Records of one type (@entity, singular) from CSV with the columns of its
+ * CSV export (a header naming fields; computed ones are ignored, as in a
+ * JSON export), imported as the JSON document of those rows would be.
+ * Empty cells are no value; the CSV writer's formula guard is taken off.
+ */
+int isms_import_csv(struct isms_store *s, const char *entity, const char *buf, size_t len,
+		    unsigned flags, void (*progress)(size_t done, size_t total, void *userdata),
+		    void *userdata, struct isms_import_counts *ret_counts, char **ret_err)
+	__attribute__((warn_unused_result, nonnull(1, 2, 3)));
+
+/* The same with @flags; *ret_counts (optional) says what was done. */
+int isms_import_json_ext(struct isms_store *s, const char *json, size_t len, unsigned flags,
+			 void (*progress)(size_t done, size_t total, void *userdata),
+			 void *userdata, struct isms_import_counts *ret_counts, char **ret_err)
+	__attribute__((warn_unused_result, nonnull(1, 2)));
+
 #endif

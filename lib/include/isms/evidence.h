@@ -89,7 +89,7 @@ int isms_evidence_hash(const char *prev_hex, int64_t id, const char *recorded,
 
 /* --- keyed mode (evidence_key.c) ------------------------------------------ */
 
-#define ISMS_EVIDENCE_KEY_DEFAULT "/etc/isms/evidence.key"
+/* The key's default path, ISMS_EVIDENCE_KEY_DEFAULT, is in config.h (--sysconfdir). */
 
 /*
  * Keyed mode: the store records that it is keyed, the key's id and where

@@ -66,6 +66,12 @@ struct isms_node_registry {
 /* Read the registry from @s: 0 with *ret (free with isms_node_registry_free), or -errno. */
 int isms_node_registry_load(struct isms_store *s, struct isms_node_registry **ret);
 struct isms_node_registry *isms_node_registry_free(struct isms_node_registry *reg);
+/*
+ * A digest of the registry as @s holds it now (one query, no parsing), into
+ * @ret (64 hex and a NUL): a reader that polls compares it with the last to
+ * tell whether to load again.  0 or -errno.
+ */
+int isms_node_registry_stamp(struct isms_store *s, char ret[65]);
 /* The node named @name, or NULL. */
 const struct isms_node *isms_node_find(const struct isms_node_registry *reg, const char *name);
 /*

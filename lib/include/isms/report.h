@@ -23,7 +23,12 @@
  *   top_risks [...], controls {themes [...], flagged [...]}, assessments
  *   {...}, hosts [...], collectors [...], access {...}, nonconformities
  *   {...}, overdue [...] (isms_overdue_list() at the time it is made),
- *   audits {...}, budget {...} (cents), decisions [...].
+ *   audits {...}, budget {...} (cents), decisions [...], fleet (null when no
+ *   node is registered, else {registered, reporting, silent, skewed,
+ *   quarantined_rows, impersonation_attempts, unregistered [names], nodes
+ *   [{node, asset, rows, last, heartbeat, skew, skew_s}]}: the registered
+ *   nodes other than the central, with the per-node verdicts of the tests
+ *   audit-trail-heartbeat and clock-skew-bounded over the period).
  * Names and titles are the register's text, unescaped: renderers escape.
  * Money is in cents, times canonical UTC, rates whole percents.
  */
