@@ -52,6 +52,9 @@ done
 case "$BUILD" in /*) ;; *) BUILD="$(pwd)/$BUILD" ;; esac
 PLUGIN="$BUILD/auditd_plugin/audisp-isms"
 ISMSCTL="$BUILD/tools/ismsctl"
+# ismsctl finds the catalogues through ISMS_DATA_DIR (meson devenv sets it): the tree's
+: "${ISMS_DATA_DIR:=$ROOT/data}"
+export ISMS_DATA_DIR
 REMOTE=/sbin/audisp-remote
 
 skip() { echo "SKIP run-central-bench: $1"; exit 0; }

@@ -66,6 +66,9 @@ done
 case "$BUILD" in /*) ;; *) BUILD="$(pwd)/$BUILD" ;; esac
 PLUGIN="$BUILD/auditd_plugin/audisp-isms"
 ISMSCTL="$BUILD/tools/ismsctl"
+# ismsctl finds the catalogues through ISMS_DATA_DIR (meson devenv sets it): the tree's
+: "${ISMS_DATA_DIR:=$ROOT/data}"
+export ISMS_DATA_DIR
 BARE="$BUILD/bench/auparse_bare"
 for f in "$PLUGIN" "$ISMSCTL" $([ "$ONLY_ISMS" -eq 1 ] || echo "$BARE"); do
 	[ -x "$f" ] || { echo "run-plugin-bench: '$f' missing: build first (ninja -C $BUILD)" >&2; exit 1; }
