@@ -3,6 +3,7 @@
 """Make a large audit log from a small recorded one, for the plugin benchmark.
 
   gen_audit_log.py SEED.stream RECORDS OUT.log OUT.stream [--mix K:U:S]
+                   [--node NAME] [--start SECONDS]
 
 SEED.stream is what a plugin read from the real auditd (string format, with
 EOE records).  Its events are sorted into three kinds: keyed syscall events
@@ -16,6 +17,11 @@ in the ratio K:U:S (events; default 4:3:3), each copy with its own timestamp
 records not counting EOE.  Two files are written from the same events:
 OUT.log as auditd writes its disk log (no EOE) and OUT.stream as auditd's
 dispatcher hands it to a plugin (with the EOE of each kernel event).
+
+--node NAME writes each record as a host with name_format = user writes it,
+"node=NAME " first (a node= of the seed's is replaced); --start SECONDS
+stamps the first event at that time (default: the seed's first second), as a
+host whose clock differs from another's would.
 
 Prints: events N records N stream_lines N keyed N user N unkeyed N
 """
@@ -67,8 +73,19 @@ def main(argv):
         return 2
     seed, want, out_log, out_stream = argv[1], int(argv[2]), argv[3], argv[4]
     mix = (4, 3, 3)
-    if len(argv) > 6 and argv[5] == "--mix":
-        mix = tuple(int(x) for x in argv[6].split(":"))
+    node = start = None
+    opts = argv[5:]
+    while opts:
+        if len(opts) < 2 or opts[0] not in ("--mix", "--node", "--start"):
+            sys.stderr.write(__doc__)
+            return 2
+        if opts[0] == "--mix":
+            mix = tuple(int(x) for x in opts[1].split(":"))
+        elif opts[0] == "--node":
+            node = b"node=" + opts[1].encode() + b" "
+        else:
+            start = int(opts[1])
+        opts = opts[2:]
     pools = {"keyed": [], "user": [], "unkeyed": []}
     seed_events, first_sec = load(seed)
     for ev in seed_events:
@@ -86,7 +103,7 @@ def main(argv):
     slots = [k for _, k in sorted(slots)]
     nxt = {k: 0 for k in pools}
     count = {k: 0 for k in pools}
-    sec0 = first_sec
+    sec0 = first_sec if start is None else start
     events = records = lines = 0
     with open(out_log, "wb", buffering=1 << 20) as log, open(out_stream, "wb", buffering=1 << 20) as st:
         while records < want:
@@ -98,6 +115,8 @@ def main(argv):
                 stamp = b"msg=audit(%d.%03d:%d):" % (sec0 + ms // 1000, ms % 1000, 1000 + events)
                 events += 1
                 for pre, post, rtype in ev:
+                    if node is not None:
+                        pre = node + re.sub(rb"^node=\S+ ", b"", pre)
                     line = pre + stamp + post + b"\n"
                     st.write(line)
                     lines += 1

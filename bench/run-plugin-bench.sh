@@ -25,7 +25,9 @@
 # 3. Feeds each log to auparse_bare (the parsing limit), laurel
 #    (laurel -c CONFIG < FILE, output in the temporary directory) and
 #    audisp-isms (--replay FILE and stdin, fresh store each run, keeping all
-#    keyed and all user-space events), and prints events/s and peak RSS.
+#    keyed and all user-space events), and prints events/s, peak RSS and
+#    CPU seconds per million events (user + system; the plugin's share of
+#    a central's cores).
 #    Each is run --repeat times (best wall time, largest RSS): the machine
 #    may be shared.  Then checks the evidence of the largest audisp-isms
 #    run: counters add up and 'ismsctl verify' passes.
@@ -64,6 +66,9 @@ done
 case "$BUILD" in /*) ;; *) BUILD="$(pwd)/$BUILD" ;; esac
 PLUGIN="$BUILD/auditd_plugin/audisp-isms"
 ISMSCTL="$BUILD/tools/ismsctl"
+# ismsctl finds the catalogues through ISMS_DATA_DIR (meson devenv sets it): the tree's
+: "${ISMS_DATA_DIR:=$ROOT/data}"
+export ISMS_DATA_DIR
 BARE="$BUILD/bench/auparse_bare"
 for f in "$PLUGIN" "$ISMSCTL" $([ "$ONLY_ISMS" -eq 1 ] || echo "$BARE"); do
 	[ -x "$f" ] || { echo "run-plugin-bench: '$f' missing: build first (ninja -C $BUILD)" >&2; exit 1; }
@@ -251,7 +256,7 @@ measure() {
 
 row() { # SIZE FORM TOOL EVENTS SEEN
 	awk -v size="$1" -v form="$2" -v tool="$3" -v ev="$4" -v seen="$5" -v s="$SECS" -v kb="$RSS_KB" -v cpu="$CPU" \
-		'BEGIN { printf "%-8s %-7s %-20s %8s %8s %8.2f %8.2f %10.0f %8.1f\n", size, form, tool, ev, seen, s, cpu, ev / s, kb / 1024 }' |
+		'BEGIN { printf "%-8s %-7s %-20s %8s %8s %8.2f %8.2f %10.0f %8.1f %9.2f\n", size, form, tool, ev, seen, s, cpu, ev / s, kb / 1024, cpu / ev * 1e6 }' |
 		tee -a "$TABLE"
 }
 
@@ -260,7 +265,7 @@ isms_counters() { # STORE -> "received stored filtered duplicates malformed"
 }
 
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); best of $REPEAT runs each"
-printf '\n%-8s %-7s %-20s %8s %8s %8s %8s %10s %8s\n' records form tool events seen seconds "cpu s" events/s "RSS MiB"
+printf '\n%-8s %-7s %-20s %8s %8s %8s %8s %10s %8s %9s\n' records form tool events seen seconds "cpu s" events/s "RSS MiB" "cpu s/M"
 for size in $SIZES; do
 	events=$(awk '{ print $2 }' "$W/$size.gen")
 	for form in log stream; do
@@ -339,6 +344,26 @@ END {
 			if (!i || !l || !b) continue
 			printf "%s %-6s audisp-isms:%-6s %5.1fx laurel (goal 4x), %4.2f of the bare parser (goal 0.5)\n", \
 				big, form, mode, l ? i / l : 0, b ? i / b : 0
+		}
+	}
+}' "$TABLE"
+# What the plugin's share of the cores costs the central (issue 13): CPU
+# seconds per million events (= microseconds per event), goal at most twice
+# the bare auparse loop's.
+awk -v big="$big" '
+$1 == big { cpm[$2 "/" $3] = $10 }
+END {
+	for (f = 1; f <= 2; f++) {
+		form = f == 1 ? "log" : "stream"
+		b = cpm[form "/auparse_bare"]; l = cpm[form "/laurel"]
+		for (m = 1; m <= 2; m++) {
+			mode = m == 1 ? "replay" : "stdin"
+			i = cpm[form "/audisp-isms:" mode]
+			if (i == "") continue
+			printf "%s %-6s cpu s per million events: audisp-isms:%-6s %6.2f, laurel %s, auparse_bare %s", \
+				big, form, mode, i, l == "" ? "-" : sprintf("%.2f", l), b == "" ? "-" : sprintf("%.2f", b)
+			if (b > 0) printf "; %.2fx the bare parser (goal at most 2x)", i / b
+			printf "\n"
 		}
 	}
 }' "$TABLE"

@@ -13,6 +13,9 @@ PKGS="$PKGS openssh-server openssh-client pamtester"
 # audisp-isms: libauparse; its end-to-end test runs the real auditd; its
 # benchmark compares with laurel and times runs (bench/run-plugin-bench.sh).
 PKGS="$PKGS libauparse-dev auditd laurel time procps"
+# The fleet's end-to-end test and the central's benchmark: senders through
+# audisp-remote (its au-remote.conf comes inactive), network namespaces, jq.
+PKGS="$PKGS audispd-plugins iproute2 jq"
 # The Debian packages (debian/, tests/e2e/test_deb.sh): built from a clone, checked.
 PKGS="$PKGS dpkg-dev debhelper lintian git"
 # The fuzzers (tests/fuzz, tools/fuzz.sh): clang with libFuzzer and its sanitizers.

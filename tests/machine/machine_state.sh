@@ -20,7 +20,10 @@
 #   the audit rules             auditctl -l
 #   the audit settings          auditctl -s: enabled, failure, the daemon's
 #                               pid, rate and backlog limits (not counters)
-#   processes                   still running a program of this build tree
+#   processes                   still running a program of this build tree,
+#                               or auditd
+#   network namespaces          ip netns list, by name
+#   network interfaces          of the machine's namespace (ip link), by name
 . "$ISMS_TAP_LIB"
 
 MODE=$1
@@ -97,6 +100,14 @@ collect() {
 	fi
 	rm -f "$1/status.raw"
 	procs >"$1/procs"
+	pgrep -x auditd 2>/dev/null | LC_ALL=C sort | sed 's/$/ auditd\t/' >"$1/auditd"
+	if command -v ip >/dev/null 2>&1; then
+		ip netns list 2>/dev/null | awk '{ print $1 "\t" }' | LC_ALL=C sort >"$1/netns"
+		ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 "\t" }' | LC_ALL=C sort >"$1/links"
+	else
+		echo "'ip' not found (package iproute2)" >"$1/netns.no"
+		echo "'ip' not found (package iproute2)" >"$1/links.no"
+	fi
 }
 
 # The suite's own names (users, groups, PAM services): one of them there
@@ -170,13 +181,18 @@ compare)
 	check pam.d "PAM configuration" 1 "/etc/pam.d as before the suite"
 	check audit-rules "audit rule" 0 "the audit rules as before the suite (auditctl -l)"
 	check audit-status "audit setting" 1 "the audit settings as before the suite (auditctl -s)"
+	check netns "network namespace" 0 "the network namespaces as before the suite (ip netns list)"
+	check links "network interface" 0 "the network interfaces as before the suite (ip link)"
 	# A process gone is no difference; one still running is.
-	left=$(differences "$DIR/procs" "$NOW/procs" "process" 0 | grep ' was added$' | sed 's/ was added$/ still runs/')
+	left=$({
+		differences "$DIR/procs" "$NOW/procs" "process" 0
+		differences "$DIR/auditd" "$NOW/auditd" "process" 0
+	} | grep ' was added$' | sed 's/ was added$/ still runs/')
 	if [ -z "$left" ]; then
-		ok "no program of the build tree still runs"
+		ok "no program of the build tree, and no auditd, still runs"
 	else
 		printf '%s\n' "$left" | sed 's/^/# /'
-		not_ok "no program of the build tree still runs"
+		not_ok "no program of the build tree, and no auditd, still runs"
 	fi
 	;;
 *)
