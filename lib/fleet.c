@@ -2,18 +2,23 @@
 /*
  * The fleet's status from the evidence: per node one query per fact,
  * through the block tags of node and kind (evidence_tag, migration 8) and
- * the time index, so that a node's facts cost its own rows, not the fleet's.
+ * the time index, so that a node's facts cost its own rows, not the fleet's;
+ * the impersonations once for the whole call, through the kind's tag (the
+ * claimed name is only in the rows' details, which SQL cannot read).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "isms/assess.h"
 #include "isms/date.h"
 #include "isms/evidence_query.h"
 #include "isms/evidence_schema.h"
 #include "isms/fleet.h"
+#include "isms/json.h"
 #include "register_internal.h"
 #include "store_internal.h"
 
@@ -45,8 +50,16 @@ static const char sql_unregistered[] =
 	" g.value = ?1) AND NOT EXISTS (SELECT 1 FROM node n WHERE n.name = g.value)"
 	" ORDER BY g.value";
 
+/* The names fleet.impersonation rows claim, one per row, sorted once read. */
+struct claims {
+	char **v;
+	size_t n, cap;
+	const char *only; /* keep only this name; NULL: all */
+};
+
 struct status {
 	struct isms_fleet_node n;
+	struct claims claims;
 	char *own[8]; /* what n's strings point to */
 	size_t nown;
 	int64_t lo;            /* the first row of the 24 h, 0: none */
@@ -193,6 +206,86 @@ static int conn(struct isms_store *s, struct status *st)
 	return r < 0 ? r : 0;
 }
 
+static int claim_cb(const struct isms_entity *e, const char *const *v, void *ud)
+{
+	struct claims *c = ud;
+	int i = isms_entity_field_index(e, "details");
+	const char *det = i >= 0 ? v[i] : NULL;
+	struct json_object *d = NULL, *name;
+	int r = 0;
+
+	/* a row whose details are not the plugin's names nobody: skipped, not fatal */
+	if (!det || isms_json_parse(det, strlen(det), NULL, &d, NULL) < 0 || !d)
+		return 0;
+	if (json_object_object_get_ex(d, "claimed", &name) &&
+	    json_object_is_type(name, json_type_string) &&
+	    (!c->only || strcmp(json_object_get_string(name), c->only) == 0)) {
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 16;
+			char **nv = realloc(c->v, cap * sizeof(*nv));
+
+			if (!nv)
+				r = -ENOMEM;
+			else {
+				c->v = nv;
+				c->cap = cap;
+			}
+		}
+		if (r == 0 && !(c->v[c->n] = strdup(json_object_get_string(name))))
+			r = -ENOMEM;
+		if (r == 0)
+			c->n++;
+	}
+	json_object_put(d);
+	return r;
+}
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every fleet.impersonation row the collector wrote (source audisp-isms): its claimed name. */
+static int claims_read(struct isms_store *s, struct claims *c)
+{
+	const struct isms_kv f[] = {{"kind", ISMS_FLEET_IMPERSONATION},
+				    {"source", ISMS_FLEET_SOURCE}};
+	const struct isms_evidence_query q = {.filter = f, .nfilter = 2};
+	int64_t n = isms_evidence_list(s, &q, claim_cb, c);
+
+	if (n < 0)
+		return (int)n;
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), strp_cmp);
+	return 0;
+}
+
+static int64_t claims_of(const struct claims *c, const char *name)
+{
+	size_t lo = 0, hi = c->n, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(c->v[mid], name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < c->n && strcmp(c->v[lo], name) == 0)
+		lo++;
+	return (int64_t)(lo - first);
+}
+
+static void claims_release(struct claims *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i]);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
 static int hb_cb(const struct isms_assess_host *h, void *ud)
 {
 	struct status *st = ud;
@@ -242,9 +335,7 @@ static int one(struct isms_store *s, struct status *st, int64_t now, const struc
 	} else {
 		r = latest(s, st, ISMS_FLEET_SOURCE_APART);
 	}
-	if (r >= 0)
-		r = count(s, sql_count, st->n.name, ISMS_FLEET_SOURCE_QUARANTINE, NULL,
-			  &st->n.quarantined);
+	st->n.impersonations = claims_of(&st->claims, st->n.name);
 	if (r >= 0)
 		r = count(s, sql_count, st->n.name, ISMS_FLEET_SOURCE_APART, NULL, &st->n.apart);
 	return r;
@@ -273,6 +364,9 @@ int isms_fleet_status(struct isms_store *s, const char *name, int64_t now,
 	}
 	sqlite3_finalize(q);
 	q = NULL;
+	st.claims.only = name;
+	if (r == 0)
+		r = claims_read(s, &st.claims);
 	/* the registered nodes, then the names seen only apart */
 	for (int pass = 0; r == 0 && pass < 2; pass++) {
 		r = store_prepare(s, pass ? sql_unregistered : sql_nodes, &q);
@@ -290,7 +384,7 @@ int isms_fleet_status(struct isms_store *s, const char *name, int64_t now,
 			}
 			if (r >= 0)
 				r = one(s, &st, now, tz);
-			/* a name in the tags whose rows are all attributed or quarantined is not apart */
+			/* a name in the tags whose rows are all attributed is not apart */
 			if (r >= 0 && (st.n.registered || st.n.apart)) {
 				found++;
 				r = cb(&st.n, userdata);
@@ -303,6 +397,7 @@ int isms_fleet_status(struct isms_store *s, const char *name, int64_t now,
 		q = NULL;
 	}
 	status_release(&st);
+	claims_release(&st.claims);
 	if (r == 0 && name && !found)
 		return store_seterr(s, -ENOENT, "node '%.64s' is not registered and was not seen"
 						" (see 'ismsctl node list')", name);

@@ -4,7 +4,8 @@
  * period, which were silent beyond their heartbeat and whose clock was off
  * beyond the skew test's bound (the tests' own per-node verdicts, not a
  * second reading of the rules), the rows quarantined and the impersonation
- * attempts of the period, and the names seen that nobody registered.
+ * attempts of the period (the collector's own fleet.impersonation rows, not
+ * one added by hand), and the names seen that nobody registered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static const char sql_impersonations[] =
 	"SELECT count(*) FROM evidence_tag g CROSS JOIN evidence e WHERE g.field = 1"
 	" AND g.value = 'fleet.impersonation' AND e.pk >= (g.block << 6)"
 	" AND e.pk < ((g.block + 1) << 6) AND e.kind = 'fleet.impersonation'"
-	" AND e.ts >= ?1 AND e.ts < ?2";
+	" AND e.source = 'audisp-isms' AND e.ts >= ?1 AND e.ts < ?2";
 static const char sql_unregistered[] =
 	"SELECT DISTINCT node FROM evidence INDEXED BY evidence_by_ts WHERE ts >= ?1 AND ts < ?2"
 	" AND source = 'audisp-isms-unregistered' AND node IS NOT NULL ORDER BY node";

@@ -5,9 +5,10 @@
  *
  *   fleet_rows STORE < LINES
  *
- * Each line: SOURCE KIND NODE OFFSET [OUTCOME [CONTROL]], NODE '-' for none,
- * OFFSET the row's ts in seconds from now (the store records it now:
- * "-3600" is an hour behind, "+30" a node ahead).
+ * Each line: SOURCE KIND NODE OFFSET [OUTCOME [CONTROL [DETAILS]]], NODE '-'
+ * for none, OFFSET the row's ts in seconds from now (the store records it
+ * now: "-3600" is an hour behind, "+30" a node ahead), DETAILS the rest of
+ * the line as the row's details (JSON, spaces and all).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@
 int main(int argc, char **argv)
 {
 	struct isms_store *s = NULL;
-	char line[1024], src[128], kind[128], node[256], out[64], ctl[32], ts[ISMS_DATE_MAX], key[512];
+	char line[4096], src[128], kind[128], node[256], out[64], ctl[32], ts[ISMS_DATE_MAX], key[512];
 	long off, n = 0;
 	int r;
 
@@ -36,12 +37,17 @@ int main(int argc, char **argv)
 	}
 	while (fgets(line, sizeof(line), stdin)) {
 		struct isms_evidence ev = {0};
-		int k;
+		char *det = NULL;
+		int k, end = 0;
 
 		out[0] = ctl[0] = '\0';
-		k = sscanf(line, "%127s %127s %255s %ld %63s %31s", src, kind, node, &off, out, ctl);
+		line[strcspn(line, "\n")] = '\0';
+		k = sscanf(line, "%127s %127s %255s %ld %63s %31s %n", src, kind, node, &off, out, ctl,
+			   &end);
 		if (k < 4)
 			continue;
+		if (k == 6 && end > 0 && line[end])
+			det = line + end;
 		isms_date_format((int64_t)time(NULL) + off, ts, sizeof(ts));
 		snprintf(key, sizeof(key), "fleet-rows:%s:%s:%ld:%ld", src, node, (long)time(NULL), n++);
 		ev.source = src;
@@ -50,10 +56,11 @@ int main(int argc, char **argv)
 		ev.ts = ts;
 		ev.outcome = k >= 5 ? out : NULL;
 		ev.control = k >= 6 ? ctl : NULL;
+		ev.details = det;
 		ev.event_key = key;
 		r = isms_evidence_append(s, &ev, NULL);
 		if (r < 0) {
-			fprintf(stderr, "fleet_rows: %s", line);
+			fprintf(stderr, "fleet_rows: %s\n", line);
 			fprintf(stderr, "fleet_rows: %s\n", isms_store_errmsg(s));
 			isms_store_free(s);
 			return 1;

@@ -18,7 +18,7 @@
 #include "isms/tz.h"
 
 static const char *const st_cols[] = {
-	"node", "status", "asset", "last_recorded", "rows_24h", "quarantined", "apart",
+	"node", "status", "asset", "last_recorded", "rows_24h", "impersonations", "apart",
 	"skew_max_s", "heartbeat",
 	/* --all, --json */
 	"last_ts", "connection", "connection_at", "skew_median_s", "skew_rows", "heartbeat_reason",
@@ -39,7 +39,7 @@ static int st_row(const struct isms_fleet_node *n, void *ud)
 		n->registered ? (n->local ? "yes" : "no") : NULL};
 
 	snprintf(num[0], sizeof(num[0]), "%" PRId64, n->rows_24h);
-	snprintf(num[1], sizeof(num[1]), "%" PRId64, n->quarantined);
+	snprintf(num[1], sizeof(num[1]), "%" PRId64, n->impersonations);
 	snprintf(num[2], sizeof(num[2]), "%" PRId64, n->apart);
 	snprintf(num[3], sizeof(num[3]), "%" PRId64, n->skew_max);
 	snprintf(num[4], sizeof(num[4]), "%" PRId64, n->skew_median);
@@ -61,9 +61,11 @@ static int node_status(struct cli *c, int argc, char **argv)
 	     "The fleet as its evidence shows it, per registered node: its asset, when\n"
 	     "it was last heard from (the latest attributed row: recorded by the\n"
 	     "central, and --all: the time the node's clock gave it), its attributed\n"
-	     "rows of the last 24 h, the rows quarantined in its name (a sender not\n"
-	     "registered for it claimed it) and kept apart, the latest fleet.connect\n"
-	     "or fleet.disconnect, its clock against the central's (ts - recorded over\n"
+	     "rows of the last 24 h, its impersonations (fleet.impersonation rows: a\n"
+	     "sender not registered for it claimed its name, one per reason and\n"
+	     "connection; the rows quarantined are no node's), the rows kept apart\n"
+	     "in its name, the latest fleet.connect or fleet.disconnect, its clock\n"
+	     "against the central's (ts - recorded over\n"
 	     "its latest 1000 attributed rows, in seconds: skew_max, the least\n"
 	     "delayed row, estimates the skew, positive when the node is ahead;\n"
 	     "skew_median with --all) and the verdict of the test\n"

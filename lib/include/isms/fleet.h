@@ -11,19 +11,24 @@
 
 /*
  * The fleet as the evidence shows it: per node of the registry
- * (isms/node.h) when it was last heard from, what it sent, what was
- * quarantined in its name, its clock against the central's and the
+ * (isms/node.h) when it was last heard from, what it sent, how often a
+ * sender impersonated it, its clock against the central's and the
  * heartbeat test's verdict; then the node names seen only in rows
  * audisp-isms kept apart (not registered).  A node's evidence is its
- * attributed rows (source audisp-isms); quarantined rows
- * (audisp-isms-quarantine) and rows kept apart (audisp-isms-unregistered)
- * are counted beside them, never as them.  Each fact is one query through
- * the node and kind block tags (evidence_tag) or the time index.
+ * attributed rows (source audisp-isms); rows kept apart
+ * (audisp-isms-unregistered) are counted beside them, never as them.
+ * Quarantined rows (audisp-isms-quarantine) carry no node at all (they are
+ * not the claimed node's evidence; the claim is only in their details), so
+ * a node's impersonations are read from the fleet.impersonation rows, whose
+ * details name the claimed node: one per claimed node, reason and
+ * connection epoch.  Each fact is one query through the node and kind
+ * block tags (evidence_tag) or the time index.
  */
 
 #define ISMS_FLEET_SOURCE            "audisp-isms"
 #define ISMS_FLEET_SOURCE_APART      "audisp-isms-unregistered"
 #define ISMS_FLEET_SOURCE_QUARANTINE "audisp-isms-quarantine"
+#define ISMS_FLEET_IMPERSONATION     "fleet.impersonation"
 #define ISMS_FLEET_HEARTBEAT_TEST    "audit-trail-heartbeat"
 #define ISMS_FLEET_SKEW_TEST         "clock-skew-bounded"
 #define ISMS_FLEET_SKEW_ROWS         1000 /* the latest attributed rows the skew is read from */
@@ -36,7 +41,8 @@ struct isms_fleet_node {
 	const char *last_recorded;    /* when the central stored it (UTC) */
 	const char *last_ts;          /* the time it says, by the node's clock */
 	int64_t rows_24h;             /* attributed rows recorded in the 24 h before now */
-	int64_t quarantined, apart;   /* rows naming it, quarantined / kept apart, ever */
+	int64_t impersonations;       /* fleet.impersonation rows claiming it, ever */
+	int64_t apart;                /* rows naming it kept apart, ever */
 	const char *conn_kind;        /* fleet.connect or fleet.disconnect, the latest; NULL: none */
 	const char *conn_at;          /* its recorded time */
 	/* ts - recorded over the latest ISMS_FLEET_SKEW_ROWS attributed rows (s, + ahead) */
