@@ -140,8 +140,8 @@ static void quarantined(struct parser *p, struct parse_node *n, const struct att
 	jsonw_raw(&w, "senders", senders, sl);
 	jsonw_str(&w, "first", first);
 	jsonw_finish(&w);
-	p->sink.meta(p->sink.ud, "fleet.impersonation", "refused",
-		     v->node && v->node->asset ? v->node->asset : NULL, buf, key);
+	/* no asset: an attempt on a node is not that asset's evidence (the claim is in the details) */
+	p->sink.meta(p->sink.ud, "fleet.impersonation", "refused", NULL, buf, key);
 }
 
 /* A DAEMON_ACCEPT (res= not success: attrib_connection_facts said no). */

@@ -7,6 +7,7 @@
 
 #include "isms/date.h"
 #include "isms/evidence_query.h"
+#include "isms/fleet.h"
 #include "isms/ingest.h"
 #include "isms/report.h"
 #include "report_internal.h"
@@ -94,7 +95,14 @@ static int alive_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	const char *det = field(e, v, "details");
 	struct json_object *d = det ? json_tokener_parse(det) : NULL, *h, *iv;
 	char name[128];
+	const char *src = field(e, v, "source");
 
+	/* a heartbeat that cannot be believed, or of a node not registered, is no collector's */
+	if (src && (strcmp(src, ISMS_FLEET_SOURCE_QUARANTINE) == 0 ||
+		    strcmp(src, ISMS_FLEET_SOURCE_APART) == 0)) {
+		json_object_put(d);
+		return 0;
+	}
 	if (!host)
 		host = field(e, v, "asset");
 	/* neither: the host in the collector's instance name ("host:pid:start") */

@@ -139,6 +139,8 @@ isms report --format json --dry-run --period "$P"
 expect_rc 0 "report with a fleet"
 is "$(js '[d["fleet"][k] for k in ("registered", "reporting", "silent", "quarantined_rows", "impersonation_attempts", "unregistered")]')" \
 	'[1, 1, 0, 9, 3, ["ghost"]]' "registered, reporting, silent, quarantined, impersonations, unregistered names"
+is "$(js '"(unnamed)" in str(d)')" "false" \
+	"quarantined heartbeats are no collector's in the report's collection figures"
 is "$(js '[(n["node"], n["rows"], n["heartbeat"]) for n in d["fleet"]["nodes"]]')" '[["web1", 13, "pass"]]' \
 	"each registered node with its rows and heartbeat"
 isms -q node add --name web3 --addresses 10.0.0.7

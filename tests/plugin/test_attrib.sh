@@ -122,6 +122,8 @@ is "$(count "$S" '.source == "audisp-isms-quarantine" and .kind == "access.allow
 	"forged decision: the claim of host-a quarantined as what it says"
 is "$(count "$S" '.source == "audisp-isms-unregistered" and .kind == "access.allow" and (.event_key | startswith("unregistered:audit:ghost:"))')" 1 \
 	"forged decision: the unregistered node's kept apart under its own key"
+is "$(count "$S" '.kind == "fleet.impersonation" and .asset == null')" 1 \
+	"forged decision: the attempt on host-a recorded, as no evidence of host-a's asset"
 
 # --- (3) a node= never registered: kept apart -------------------------------------
 
