@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"policy audit import plugin_config tz window datetime json anchor snapshot policy_compiled journal archive ctest retention csv oscal catalogue"}
+harnesses=${*:-"policy audit import plugin_config tz window datetime json anchor snapshot policy_compiled journal archive ctest retention csv oscal catalogue node"}
 jobs=${FUZZ_JOBS:-2}
 B=build-fuzz
 W=$B/fuzz

@@ -7,7 +7,10 @@
  * inside, under the store's length caps), or the store would refuse the row
  * and the event would be lost; every details document must be strict JSON.
  * Malformed lines are checked the same way, as writer_push_malformed()
- * keeps them.
+ * keeps them.  The input's length picks the fleet's attribution (address,
+ * krb5, off) over a registry of three nodes, so that the lines with node=
+ * go through attributed, apart and quarantined states, and the collector's
+ * own rows about them (fleet.*) are checked too.
  */
 #include <json-c/json.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include "jsonw.h"
 #include "parse.h"
 #include "plugin_config.h"
+#include "isms/node.h"
 #include "isms/strutil.h"
 
 #define FUZZ_MAX (64u << 10)
@@ -30,8 +34,17 @@ static const char config_json[] =
 	" \"nodes\": {\"alpha\": \"alpha-asset\"},"
 	" \"keep\": {\"unkeyed_syscalls\": true, \"all_user_messages\": true, \"raw\": true}}";
 
-static struct plugin_config config;
+static const char *const fleets[] = {"address", "krb5", "off"};
+static struct plugin_config config[3];
 static struct parser parser; /* big: not on the stack */
+static struct isms_node_net nets_a[1], nets_b[2];
+static struct isms_node nodes[] = {
+	{.name = "central", .local = true},
+	{.name = "host-a", .asset = "host-a-asset", .principal = "host/a.example@EXAMPLE",
+	 .nets = nets_a, .nnets = 1},
+	{.name = "host-b", .principal = "host/b.example@EXAMPLE", .nets = nets_b, .nnets = 2},
+};
+static const struct isms_node_registry registry = {.node = nodes, .n = 3};
 
 /* As lib/ingest.c checks each column: NULL is allowed, else text under @max bytes. */
 static void check_text(const char *v, size_t max)
@@ -118,7 +131,21 @@ static void on_malformed(void *ud, const char *line, size_t len, const char *why
 	free(details);
 }
 
-static const struct parse_sink sink = {.event = on_event, .malformed = on_malformed};
+/* The collector's own rows about the fleet (fleet.impersonation ...), as writer_push_meta_key() gets them. */
+static void on_meta(void *ud, const char *kind, const char *outcome, const char *asset,
+		    const char *details, const char *key)
+{
+	(void)ud;
+	check_text(kind, 256);
+	check_text(outcome, 256);
+	check_text(asset, 256);
+	check_text(key, 512);
+	CHECK(details);
+	check_json(details, strlen(details));
+}
+
+static const struct parse_sink sink = {.event = on_event, .malformed = on_malformed,
+				       .meta = on_meta};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -126,8 +153,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (plugin_config_parse(config_json, sizeof(config_json) - 1, &config, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fuzz_audit: bad built-in configuration: %s\n", err);
+	for (int i = 0; i < 3; i++) {
+		char json[sizeof(config_json) + 32];
+		int n = snprintf(json, sizeof(json), "%.*s, \"fleet\": \"%s\"}",
+				 (int)sizeof(config_json) - 2, config_json, fleets[i]);
+
+		if (plugin_config_parse(json, (size_t)n, &config[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "fuzz_audit: bad built-in configuration: %s\n", err);
+			abort();
+		}
+	}
+	if (isms_node_net_parse("10.0.0.2", &nets_a[0], err, sizeof(err)) < 0 ||
+	    isms_node_net_parse("10.0.1.0/24", &nets_b[0], err, sizeof(err)) < 0 ||
+	    isms_node_net_parse("fd00::/64", &nets_b[1], err, sizeof(err)) < 0) {
+		fprintf(stderr, "fuzz_audit: %s\n", err);
 		abort();
 	}
 	return 0;
@@ -139,7 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > FUZZ_MAX)
 		return 0;
-	CHECK(parser_init(&parser, &config, &sink) == 0);
+	CHECK(parser_init(&parser, &config[size % 3], &sink) == 0);
+	parser_set_registry(&parser, &registry);
 	/* In two pieces, as reads from a pipe come: a line may span them. */
 	parser_feed(&parser, (const char *)data, half);
 	parser_age(&parser);
