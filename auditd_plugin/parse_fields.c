@@ -135,6 +135,30 @@ const char *parse_column_text(struct aev *e, const char *v)
 	return column_text(e, v);
 }
 
+void parse_visible(const char *v, size_t len, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	size_t k = 0;
+
+	for (size_t i = 0; i < len && k + 1 < cap;) {
+		size_t c = column_char(p + i, len - i);
+
+		if (c == 0) {
+			if (k + 5 > cap)
+				break;
+			k += (size_t)snprintf(out + k, 5, "\\x%02x", p[i]);
+			i++;
+		} else {
+			if (k + c + 1 > cap)
+				break;
+			memcpy(out + k, p + i, c);
+			k += c;
+			i += c;
+		}
+	}
+	out[k] = '\0';
+}
+
 /*
  * pam_isms's own record puts its evidence= and decision= into columns (the
  * event key, the kind and outcome) as they are.  Bytes there that the store

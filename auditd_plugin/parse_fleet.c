@@ -74,18 +74,20 @@ static void stamp(const char *line, size_t len, char *buf, size_t cap)
 static void say_unregistered(struct parser *p, const struct attrib_verdict *v, const char *line,
 			     size_t len)
 {
-	char st[64], key[384], details[1024];
+	char st[64], key[384], details[1024], name[257];
 	struct jsonw w;
 
 	if (!p->sink.meta || said(&p->fleet.unreg, &p->fleet.nunreg, fnv64(14695981039346656037ull,
 									      v->name, v->nlen)))
 		return;
 	stamp(line, len, st, sizeof(st));
+	/* as the node column shows it: bytes that are not text visibly, at most 256 */
+	parse_visible(v->name, v->nlen, name, sizeof(name));
 	/* deterministic: a replay of the same log stores it once */
-	snprintf(key, sizeof(key), "fleet.node.unregistered:%.*s:%s", (int)v->nlen, v->name, st);
+	snprintf(key, sizeof(key), "fleet.node.unregistered:%s:%s", name, st);
 	jsonw_init(&w, details, sizeof(details));
 	jsonw_object(&w);
-	jsonw_strn(&w, "node", v->name, v->nlen);
+	jsonw_str(&w, "node", name);
 	jsonw_str(&w, "first", key + sizeof("fleet.node.unregistered:") - 1);
 	jsonw_finish(&w);
 	p->sink.meta(p->sink.ud, "fleet.node.unregistered", "unregistered", NULL, details, key);
@@ -99,14 +101,16 @@ static void quarantined(struct parser *p, struct parse_node *n, const struct att
 	struct parse_fleet *f = &p->fleet;
 	char senders[ATTRIB_SENDERS_MAX * (ATTRIB_ADDR_MAX + 4) + 8];
 	char buf[ATTRIB_REASON_MAX * 2 + sizeof(senders) + 2048], st[64], key[384], hex[65];
-	char first[384];
+	char first[384], name[257];
 	struct jsonw w;
 	size_t sl = attrib_senders_json(&f->a, senders, sizeof(senders));
 	uint64_t h;
 
+	/* as the node column shows it: bytes that are not text visibly, at most 256 */
+	parse_visible(v->name, v->nlen, name, sizeof(name));
 	jsonw_init(&w, buf, sizeof(buf));
 	jsonw_object(&w);
-	jsonw_strn(&w, "claimed", v->name, v->nlen);
+	jsonw_str(&w, "claimed", name);
 	jsonw_str(&w, "reason", v->reason);
 	jsonw_raw(&w, "senders", senders, sl);
 	jsonw_finish(&w);
@@ -130,12 +134,11 @@ static void quarantined(struct parser *p, struct parse_node *n, const struct att
 		return;
 	stamp(line, len, st, sizeof(st));
 	(void)!isms_sha256_hex(v->reason, strlen(v->reason), hex);
-	snprintf(key, sizeof(key), "fleet.impersonation:%.*s:%s:%.16s", (int)v->nlen, v->name, st,
-		 hex);
-	snprintf(first, sizeof(first), "audit:%.*s:%s", (int)v->nlen, v->name, st);
+	snprintf(key, sizeof(key), "fleet.impersonation:%s:%s:%.16s", name, st, hex);
+	snprintf(first, sizeof(first), "audit:%s:%s", name, st);
 	jsonw_init(&w, buf, sizeof(buf));
 	jsonw_object(&w);
-	jsonw_strn(&w, "claimed", v->name, v->nlen);
+	jsonw_str(&w, "claimed", name);
 	jsonw_str(&w, "reason", v->reason);
 	jsonw_raw(&w, "senders", senders, sl);
 	jsonw_str(&w, "first", first);

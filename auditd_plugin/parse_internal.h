@@ -55,6 +55,8 @@ void parse_on_event(auparse_state_t *au, auparse_cb_event_t type, void *ud);
  * valid values as they are.  Allocated in @e.
  */
 const char *parse_column_text(struct aev *e, const char *v);
+/* @len bytes of @v as parse_column_text shows them (\xNN for what is not text), into @out. */
+void parse_visible(const char *v, size_t len, char *out, size_t cap);
 
 /* Whether pam_isms's own record has evidence= or decision= bytes the store would refuse. */
 bool parse_bad_isms_access(const struct aev *e);
