@@ -436,7 +436,7 @@ if [ "$FLEET" -eq 1 ]; then
 	"$ISMSCTL" --store "$S" --json evidence list --kind fleet.connect >"$T/conn.json" 2>/dev/null
 	is "$(jq -r '[.[] | .node // "-"] | unique | join(",")' "$T/conn.json")" "-,isf-a,isf-b,isf-c" \
 		"fleet.connect: a row for each node's connection and one of no node's"
-	unreg=$(jq -r '[.[] | select(.outcome == "unregistered") | .details] | join(" ")' "$T/conn.json")
+	unreg=$(jq -r '[.[] | select(.outcome == "unregistered") | .details | tostring] | join(" ")' "$T/conn.json")
 	case "$unreg" in
 	*"$X_ADDR"*) ok "fleet.connect: the impostor's connection is 'unregistered', with its address" ;;
 	*) not_ok "fleet.connect: the impostor's connection is 'unregistered', with its address ($unreg)" ;;
