@@ -43,7 +43,7 @@ has usr/sbin/dpmsctl "dpmsctl in /usr/sbin"
 has usr/sbin/audisp-isms "audisp-isms in /usr/sbin"
 has etc/audit/plugins.d/isms.conf "the plugin's conf in /etc/audit/plugins.d"
 for m in man8/ismsctl.8 man8/dpmsctl.8 man8/pam_isms.8 man5/isms-policy.5 man8/audisp-isms.8 \
-	man5/audisp-isms.conf.5; do
+	man5/audisp-isms.conf.5 man5/isms-export.5 man5/isms-store.5; do
 	has "usr/share/man/$m" "man page $m"
 done
 for f in annex-a-2022.json bsi-elementary-threats.json policy.example.json audit.example.json \
