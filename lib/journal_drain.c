@@ -143,10 +143,12 @@ static int drain_file(struct drain *d, const char *file)
 					     ISMS_JOURNAL_RECORD_MAX + ISMS_JOURNAL_FIELDS);
 
 		if (n > 0) {
-			d->res->records++;
 			r = add(d, &ev);
-			if (r == -EINVAL) /* a record the chain refuses: not lost, kept as damage */
+			/* A record the chain refuses: not lost, kept (and counted) as damage. */
+			if (r == -EINVAL)
 				r = malformed(d, p + pos, pos, (size_t)n, "refused by the chain");
+			else
+				d->res->records++;
 			pos += (size_t)n;
 		} else {
 			/* No writer can finish a record now: a short one is torn. */

@@ -167,6 +167,38 @@ static void t_torn_and_damaged(void **state)
 	free(j);
 }
 
+/*
+ * A record whole and sound but refused by the chain (a timestamp that is no
+ * date): one journal.malformed row, counted as a damaged stretch and not as
+ * a record read too (found by fuzz_journal: the counts named two things
+ * for one row).
+ */
+static void t_refused_by_chain(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *j = tu_path(fx->dir, "store.db.journal");
+	struct isms_journal_drained d;
+	struct isms_evidence ev;
+	unsigned char rec[1024];
+	char key[64];
+	long n;
+
+	ev_n(&ev, key, sizeof(key), "r", 0);
+	ev.ts = "{";
+	n = isms_journal_encode(&ev, rec, sizeof(rec));
+	assert_true(n > 0);
+	put_bytes(j, rec, (size_t)n);
+	append_n(j, "r", 1, 2);
+	assert_int_equal(isms_journal_drain(fx->s, j, &d), 0);
+	assert_int_equal(d.records, 1);
+	assert_int_equal(d.malformed, 1);
+	assert_int_equal(d.stored, 2);
+	assert_int_equal(d.stored + d.duplicates, d.records + d.malformed);
+	assert_int_equal(rows(fx->path, "kind = 'journal.malformed' AND dd LIKE '%refused%'"), 1);
+	assert_int_equal(rows(fx->path, "event_key LIKE 'pam:test:r:%'"), 1);
+	free(j);
+}
+
 static void t_loss_counted(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -294,6 +326,7 @@ int main(void)
 		STORE_TEST(t_drain_once),
 		STORE_TEST(t_killed_drain),
 		STORE_TEST(t_torn_and_damaged),
+		STORE_TEST(t_refused_by_chain),
 		STORE_TEST(t_loss_counted),
 		STORE_TEST(t_loss_counter_damaged),
 		STORE_TEST(t_concurrent),

@@ -266,6 +266,28 @@ static void t_format_utc(void **state)
 	assert_string_equal(buf, "2024-02-29T12:00:00Z");
 }
 
+/*
+ * A time no calendar year holds (a damaged loss counter's) or a buffer too
+ * small: an empty string, never the garbage of a failed gmtime_r left
+ * unterminated (found by fuzz_journal: a stack over-read in the drain).
+ */
+static void t_format_utc_out_of_range(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	isms_format_utc((time_t)INT64_MAX, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	memset(buf, 'x', sizeof(buf));
+	isms_format_utc((time_t)INT64_MIN, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	memset(buf, 'x', sizeof(buf));
+	isms_format_utc(0, buf, 10);
+	assert_string_equal(buf, "");
+	isms_format_utc(0, buf, 0); /* nothing written, nothing read */
+}
+
 /* The one date parser (lib/date.c): strict, range-checked, zone required. */
 static void t_date_parse(void **state)
 {
@@ -331,6 +353,7 @@ int main(void)
 		cmocka_unit_test(t_printable),
 		cmocka_unit_test(t_streq_dash),
 		cmocka_unit_test(t_format_utc),
+		cmocka_unit_test(t_format_utc_out_of_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -87,10 +87,10 @@ long isms_journal_decode(const unsigned char *buf, size_t len, struct isms_evide
 struct isms_store;
 
 struct isms_journal_drained {
-	size_t records;    /* records read */
+	size_t records;    /* records read and taken by the chain */
 	size_t stored;     /* new rows in the chain */
 	size_t duplicates; /* already in the chain (an earlier drain, or the same key) */
-	size_t malformed;  /* damaged stretches kept as journal.malformed rows */
+	size_t malformed;  /* damaged stretches and refused records (journal.malformed) */
 	uint64_t lost;     /* records reported lost by a new journal.loss row */
 };
 
