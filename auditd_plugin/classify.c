@@ -352,7 +352,11 @@ void classify(const struct aev *e, const struct plugin_config *c, struct classif
 	time_t sec = (time_t)e->sec;
 
 	memset(cl, 0, sizeof(*cl));
-	gmtime_r(&sec, &tm);
+	/* A time beyond the calendar: a year the store refuses, never the stack's garbage. */
+	if (!gmtime_r(&sec, &tm)) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = -1 - 1900;
+	}
 	format_ts(cl->ts, sizeof(cl->ts), &tm, e->milli % 1000);
 	/* (node, time, serial) identifies an event across restarts and replays. */
 	format_event_key(cl->event_key, sizeof(cl->event_key), e);

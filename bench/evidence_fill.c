@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 			char ts[32], key[64], subj[32], det[256];
 			struct isms_evidence ev = {0};
 
-			isms_format_utc((time_t)(1704067200 + k), ts, sizeof(ts));
+			isms_date_format((time_t)(1704067200 + k), ts, sizeof(ts));
 			snprintf(key, sizeof(key), "bench:%lld", k);
 			snprintf(subj, sizeof(subj), "user%lld", k % 97);
 			snprintf(det, sizeof(det),

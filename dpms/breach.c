@@ -12,6 +12,7 @@
 
 #include "dpms.h"
 #include "dpms_hooks.h"
+#include "isms/date.h"
 #include "isms/sql.h"
 #include "isms/strutil.h"
 
@@ -173,7 +174,7 @@ int dpms_breach_from_finding(struct isms_store *s, const char *finding, const ch
 				    finding);
 		goto fail;
 	}
-	isms_format_utc((time_t)now, decided, sizeof(decided));
+	isms_date_format((time_t)now, decided, sizeof(decided));
 	snprintf(title, sizeof(title), "%s access by '%s' to '%s' (finding %s)",
 		 f.why && strcmp(f.why, "outside_hours") == 0 ? "Out-of-hours" : "Unauthorised",
 		 f.user ? f.user : "?", f.path ? f.path : "?", finding);

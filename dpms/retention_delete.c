@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dpms.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/sql.h"
@@ -78,7 +79,7 @@ static int record_intent(struct walk *w, const char *path, const struct stat *st
 {
 	char mod[32], details[4700];
 
-	isms_format_utc(st->st_mtime, mod, sizeof(mod));
+	isms_date_format(st->st_mtime, mod, sizeof(mod));
 	deletion_details(details, sizeof(details), path, (int64_t)st->st_size, mod, 0, false);
 	return append(w->s, "retention.delete-intent", "intended", w->activity, details, ret_id);
 }
@@ -92,7 +93,7 @@ static int record_deletion(struct isms_store *s, const char *activity, const cha
 	char at[32], details[4700];
 	int r;
 
-	isms_format_utc((time_t)now, at, sizeof(at));
+	isms_date_format((time_t)now, at, sizeof(at));
 	r = isms_store_begin(s);
 	if (r < 0)
 		return r;
@@ -159,7 +160,7 @@ void retention_delete_file(struct walk *w, int dfd, const char *name, const char
 		w->r = record_unfinished(w->s, w->activity, path, intent, why);
 		return;
 	}
-	isms_format_utc(st->st_mtime, mod, sizeof(mod));
+	isms_date_format(st->st_mtime, mod, sizeof(mod));
 	w->r = record_deletion(w->s, w->activity, path, (int64_t)st->st_size, mod, w->now, intent,
 			       false);
 	if (w->r >= 0)

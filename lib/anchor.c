@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "archive_internal.h"
+#include "isms/date.h"
 #include "isms/strutil.h"
 
 #define MARK "isms-anchor v1 "
@@ -104,7 +105,7 @@ int isms_anchor_take(struct isms_store *s, struct isms_anchor *ret)
 	r = store_id(s, a.store, sizeof(a.store));
 	if (r < 0)
 		return r;
-	isms_format_utc(time(NULL), a.time, sizeof(a.time));
+	isms_date_format(time(NULL), a.time, sizeof(a.time));
 	*ret = a;
 	return 0;
 }

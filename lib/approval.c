@@ -12,6 +12,7 @@
 
 #include "approval_internal.h"
 #include "crud_internal.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/role.h"
 #include "register_internal.h"
@@ -32,11 +33,7 @@ static bool given(const struct isms_kv *kv, size_t n, bool added, const char *a,
 
 static void today_utc(char today[11])
 {
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(today, 11, "%Y-%m-%d", &tm);
+	isms_date_day(time(NULL), today);
 }
 
 /*

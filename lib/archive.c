@@ -310,7 +310,7 @@ int isms_archive_create(struct isms_store *s, int64_t before, const char *path,
 	r = evidence_store_id(s, h->store, sizeof(h->store));
 	if (r < 0)
 		goto out;
-	isms_format_utc(time(NULL), h->created, sizeof(h->created));
+	isms_date_format(time(NULL), h->created, sizeof(h->created));
 	/* A file already there: the archive of a run that did not finish, or another. */
 	r = isms_archive_check(path, &have, 0, NULL, reason, sizeof(reason));
 	if (r == 0 && strcmp(have.store, h->store) == 0 && have.first == h->first &&

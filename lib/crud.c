@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/json.h"
 #include "isms/risk.h"
@@ -302,11 +303,7 @@ int crud_insert(struct isms_store *s, const struct isms_entity *e, const struct 
 		if (!v)
 			v = f->dflt;
 		if (v && f->type == ISMS_FT_DATE && strcmp(v, ISMS_DFLT_TODAY) == 0) {
-			time_t now = time(NULL);
-			struct tm tm;
-
-			gmtime_r(&now, &tm);
-			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+			isms_date_day(time(NULL), today);
 			v = today;
 		}
 		if (!v && (f->flags & ISMS_FF_REQUIRED)) {

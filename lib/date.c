@@ -170,13 +170,25 @@ int isms_date_canon(const char *s, char *out, size_t len)
 	return 0;
 }
 
-void isms_date_format(int64_t sec, char *buf, size_t len)
+/* gmtime_r fails for years an int cannot hold and then leaves @tm as it was;
+ * a strftime that does not fit leaves @buf undefined: "" for both. */
+static void format(int64_t sec, bool day, char *buf, size_t len)
 {
 	time_t t = (time_t)sec;
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-		if (len)
-			buf[0] = '\0';
-	}
+	if (!len)
+		return;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, day ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm))
+		buf[0] = '\0';
+}
+
+void isms_date_format(int64_t sec, char *buf, size_t len)
+{
+	format(sec, false, buf, len);
+}
+
+void isms_date_day(int64_t sec, char buf[11])
+{
+	format(sec, true, buf, 11);
 }

@@ -9,6 +9,7 @@
 
 #include "approval_internal.h"
 #include "isms/control_test.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/nonconformity.h"
 #include "isms/strutil.h"
@@ -866,7 +867,7 @@ int isms_field_parse(const struct isms_field *f, const char *in, char **ret, cha
 		*ret = malloc(32);
 		if (!*ret)
 			return -ENOMEM;
-		isms_format_utc((time_t)t, *ret, 32);
+		isms_date_format((time_t)t, *ret, 32);
 		return 0;
 	}
 	case ISMS_FT_PATH:

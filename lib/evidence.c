@@ -18,9 +18,9 @@
 
 #include "evidence_internal.h"
 #include "evidence_tag_internal.h"
-#include "isms/evidence_schema.h"
 #include "isms/date.h"
 #include "isms/evidence.h"
+#include "isms/evidence_schema.h"
 #include "isms/sha256.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
@@ -403,7 +403,7 @@ int isms_evidence_append(struct isms_store *s, const struct isms_evidence *ev, i
 	r = evidence_check(s, ev, tsbuf, sizeof(tsbuf), &e.ts);
 	if (r < 0)
 		return r;
-	isms_format_utc(time(NULL), recorded, sizeof(recorded));
+	isms_date_format(time(NULL), recorded, sizeof(recorded));
 	if (!e.ts)
 		e.ts = recorded;
 	r = isms_store_begin(s);

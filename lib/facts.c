@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "isms/date.h"
 #include "isms/facts.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
@@ -21,7 +22,7 @@ int isms_facts_load(struct isms_store *s, const struct isms_policy *p, const cha
 	int r;
 
 	isms_facts_unknown(f);
-	isms_format_utc(now, today, sizeof(today));
+	isms_date_format(now, today, sizeof(today));
 	today[10] = '\0';
 
 	r = store_query_int(s,

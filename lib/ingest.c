@@ -152,7 +152,7 @@ int isms_ingest_add(struct isms_ingest *w, const struct isms_evidence *ev, int64
 	now = time(NULL);
 	if (now != w->recorded_at) {
 		w->recorded_at = now;
-		isms_format_utc(now, w->recorded, sizeof(w->recorded));
+		isms_date_format(now, w->recorded, sizeof(w->recorded));
 	}
 	if (!e.ts)
 		e.ts = w->recorded;

@@ -17,9 +17,10 @@
 #include <unistd.h>
 
 #include "crc32c.h"
-#include "isms/writer.h"
+#include "isms/date.h"
 #include "isms/journal.h"
 #include "isms/strutil.h"
+#include "isms/writer.h"
 #include "store_internal.h"
 
 #define BATCH 256
@@ -214,8 +215,8 @@ static int report_loss(struct drain *d, const char *path)
 	free(v);
 	if (l.lost <= reported)
 		return 0;
-	isms_format_utc((time_t)l.first, first, sizeof(first));
-	isms_format_utc((time_t)l.last, last, sizeof(last));
+	isms_date_format((time_t)l.first, first, sizeof(first));
+	isms_date_format((time_t)l.last, last, sizeof(last));
 	snprintf(key, sizeof(key), "journal-loss:%s:%" PRIu64, l.id, l.lost);
 	snprintf(details, sizeof(details),
 		 "{\"lost\":%" PRIu64 ",\"total\":%" PRIu64 ",\"first\":\"%s\",\"last\":\"%s\","

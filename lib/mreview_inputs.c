@@ -33,10 +33,8 @@ struct bounds {
 void mreview_local_day(const struct isms_tz *tz, int64_t t, char buf[11])
 {
 	time_t tt = (time_t)(t + isms_tz_offset(tz, t));
-	struct tm tm;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
+	isms_date_day(tt, buf);
 }
 
 static bool in_list(const char *name, const char *const *list)

@@ -209,7 +209,6 @@ int nc_from_test(struct isms_store *s, const char *test, const char *control, co
 	char *risks = NULL, *owner = NULL;
 	bool claimed;
 	time_t tt = (time_t)(now + (int64_t)ISMS_NC_ACTION_DAYS * 86400);
-	struct tm tm;
 	int r;
 
 	*ret_opened = false;
@@ -217,8 +216,7 @@ int nc_from_test(struct isms_store *s, const char *test, const char *control, co
 	r = open_for_test(s, test, ret_id);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	gmtime_r(&tt, &tm);
-	strftime(due, sizeof(due), "%Y-%m-%d", &tm);
+	isms_date_day(tt, due);
 	r = control_risks(s, control, &risks);
 	if (r >= 0)
 		r = control_facts(s, control, &owner, &claimed);

@@ -80,10 +80,8 @@ static int find_open(struct isms_store *s, const char *source, const char *origi
 static void day_of(int64_t t, int plus_days, char buf[11])
 {
 	time_t tt = (time_t)(t + (int64_t)plus_days * 86400);
-	struct tm tm;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
+	isms_date_day(tt, buf);
 }
 
 /* The owner of risk @key, or NULL when it has none (*ret malloc'd). */

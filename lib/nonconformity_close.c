@@ -176,13 +176,11 @@ int isms_nc_close(struct isms_store *s, const char *id, const struct isms_nc_che
 	struct verdict v;
 	char after[ISMS_DATE_MAX + 16], today[11];
 	time_t tt = (time_t)c->now;
-	struct tm tm;
 	int r, closed = 0;
 
 	*ret_reason = NULL;
 	memset(&v, 0, sizeof(v));
-	gmtime_r(&tt, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	isms_date_day(tt, today);
 	r = isms_store_begin(s);
 	if (r < 0)
 		return r;

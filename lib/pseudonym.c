@@ -14,6 +14,7 @@
 
 #include "evidence_internal.h"
 #include "isms/archive.h"
+#include "isms/date.h"
 #include "isms/strutil.h"
 
 /* A batch due: it still has its salt, and none of its rows is as recent as ?1. */
@@ -95,7 +96,7 @@ int isms_evidence_pseudonymise(struct isms_store *s, int64_t before, int64_t *re
 		r = store_step_done(s, st);
 	sqlite3_finalize(st);
 	if (r >= 0 && n > 0) {
-		isms_format_utc((time_t)before, when, sizeof(when));
+		isms_date_format((time_t)before, when, sizeof(when));
 		snprintf(details, sizeof(details), "{\"before\":\"%s\",\"rows\":%" PRId64 "}", when, n);
 		ev.details = details;
 		r = isms_evidence_append(s, &ev, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "isms/date.h"
 #include "isms/overdue.h"
 #include "isms/risk.h"
 #include "report_internal.h"
@@ -78,12 +79,10 @@ static int overdue(struct isms_store *s, int64_t now, struct json_object *fig,
 	struct isms_overdue o = {0};
 	time_t t = (time_t)now;
 	char today[11], why[160];
-	struct tm tm;
 	int r;
 
 	json_object_object_add(fig, "overdue", a);
-	gmtime_r(&t, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	isms_date_day(t, today);
 	r = isms_overdue_list(s, s->schema, today, &o);
 	for (size_t k = 0; r >= 0 && k < o.n; k++) {
 		const struct isms_overdue_item *it = &o.v[k];

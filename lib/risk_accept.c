@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "approval_internal.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/role.h"
 #include "risk_accept_internal.h"
@@ -63,11 +64,9 @@ int risk_written(struct isms_store *s, const struct isms_entity *e, const char *
 	struct acc a = {0};
 	char today[11], what[96];
 	time_t now = time(NULL);
-	struct tm tm;
 	int r;
 
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	isms_date_day(now, today);
 	snprintf(what, sizeof(what), "risk '%.64s'", key);
 	r = isms_record_get(s, e, key, acc_cb, &a);
 	if (r < 0)

@@ -13,6 +13,7 @@
 
 #include "crc32c.h"
 #include "isms/catalogue.h"
+#include "isms/date.h"
 #include "isms/facts.h"
 #include "isms/snapshot.h"
 #include "isms/strutil.h"
@@ -262,7 +263,7 @@ int isms_snapshot_facts(const struct isms_snapshot *sn, const struct isms_policy
 	for (n = 0; docs[n]; n++)
 		if (n >= nacks)
 			return -E2BIG;
-	isms_format_utc(now, today, sizeof(today));
+	isms_date_format(now, today, sizeof(today));
 	today[10] = '\0';
 
 	u = find(sn, sn->users, sn->info.users, ISMS_SNAP_USER, user);

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "isms/date.h"
 #include "isms/spool.h"
 #include "spool_internal.h"
 #include "store_internal.h"
@@ -230,7 +231,7 @@ int isms_spool_write_batch_kind(const char *dir, const char *kind,
 
 			/* A time unfit for a file name names no file: the time of writing does. */
 			if (!name_safe(ts)) {
-				isms_format_utc(time(NULL), now, sizeof(now));
+				isms_date_format(time(NULL), now, sizeof(now));
 				ts = now;
 			}
 			r = write_file(dir, kind, ts, "jsonl", buf, len);

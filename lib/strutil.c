@@ -154,18 +154,6 @@ void isms_printable(const char *in, char *out, size_t len, bool keep_newline)
 	out[o] = '\0';
 }
 
-void isms_format_utc(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	if (!len)
-		return;
-	/* gmtime_r fails for years an int cannot hold and then leaves @tm as it
-	 * was; strftime that does not fit leaves @buf undefined. */
-	if (!gmtime_r(&t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		buf[0] = '\0';
-}
-
 bool isms_path_ok(const char *s)
 {
 	size_t n = strlen(s);

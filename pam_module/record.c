@@ -180,7 +180,7 @@ void pam_isms_conclude(pam_handle_t *pamh, const struct pam_isms_args *a, const 
 	bool lost;
 
 	pam_isms_node_name(node, sizeof(node));
-	isms_format_utc(time(NULL), ts, sizeof(ts));
+	isms_date_format(time(NULL), ts, sizeof(ts));
 	pam_isms_make_key(key, sizeof(key), node, ts);
 	snprintf(kind, sizeof(kind), "access.%s", d && d->break_glass ? "break-glass" : outcome);
 	ev.ts = ts;

@@ -107,7 +107,7 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 	else if (isms_policy_load_compiled(a.policy, a.compiled, a.zoneinfo, &p, NULL, NULL) == 0)
 		ev.asset = isms_policy_asset(p);
 	pam_isms_node_name(node, sizeof(node));
-	isms_format_utc(time(NULL), ts, sizeof(ts));
+	isms_date_format(time(NULL), ts, sizeof(ts));
 	pam_isms_make_key(key, sizeof(key), node, ts);
 	ev.ts = ts;
 	ev.source = "pam_isms";

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "isms/date.h"
 #include "isms/strutil.h"
 
 #define FUZZ_MAX 4096
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(t >= lo && t <= hi);
 		if (t >= isms_days_from_civil(1901, 1, 1) * 86400 &&
 		    t < isms_days_from_civil(9999, 1, 1) * 86400) {
-			isms_format_utc((time_t)t, utc, sizeof(utc));
+			isms_date_format((time_t)t, utc, sizeof(utc));
 			CHECK(isms_parse_datetime(utc, &again) == 0 && again == t);
 		}
 	}

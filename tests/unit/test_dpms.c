@@ -22,6 +22,7 @@
 
 #include "dpms.h"
 #include "isms/catalogue.h"
+#include "isms/date.h"
 #include "isms/evidence.h"
 #include "isms/strutil.h"
 #include "testutil.h"
@@ -417,7 +418,7 @@ static void t_breach_deadline_dst(void **state)
 	char buf[32];
 
 	(void)state;
-	isms_format_utc((time_t)due, buf, sizeof(buf));
+	isms_date_format((time_t)due, buf, sizeof(buf));
 	assert_string_equal(buf, "2026-03-31T09:00:00Z");
 	assert_int_equal(due - aware, 72 * 3600);
 	/* Across the spring change in Berlin: 72 real hours end at 11:00 local, not 10:00. */
@@ -429,12 +430,12 @@ static void t_breach_deadline_dst(void **state)
 	}
 	/* And the autumn change: aware 12:00 CEST, due 11:00 CET, still 72 hours. */
 	due = dpms_breach_deadline(at("2026-10-24T12:00+02:00"));
-	isms_format_utc((time_t)due, buf, sizeof(buf));
+	isms_date_format((time_t)due, buf, sizeof(buf));
 	assert_string_equal(buf, "2026-10-27T10:00:00Z");
 	/* Over a month end and a leap day. */
-	isms_format_utc((time_t)dpms_breach_deadline(at("2024-02-27T23:30Z")), buf, sizeof(buf));
+	isms_date_format((time_t)dpms_breach_deadline(at("2024-02-27T23:30Z")), buf, sizeof(buf));
 	assert_string_equal(buf, "2024-03-01T23:30:00Z");
-	isms_format_utc((time_t)dpms_breach_deadline(at("2025-12-30T12:00Z")), buf, sizeof(buf));
+	isms_date_format((time_t)dpms_breach_deadline(at("2025-12-30T12:00Z")), buf, sizeof(buf));
 	assert_string_equal(buf, "2026-01-02T12:00:00Z");
 }
 
@@ -472,7 +473,7 @@ static int br_cb(const struct isms_entity *e, const char *const *v, void *ud)
 	char want[32];
 
 	(void)e;
-	isms_format_utc((time_t)dpms_breach_deadline(at(v[c->ia])), want, sizeof(want));
+	isms_date_format((time_t)dpms_breach_deadline(at(v[c->ia])), want, sizeof(want));
 	if (strcmp(v[c->in], want) != 0)
 		fail_msg("aware %s: SQL notify_by %s, C %s", v[c->ia], v[c->in], want);
 	c->n++;

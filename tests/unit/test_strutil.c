@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isms/date.h"
 #include "isms/strutil.h"
 #include "testutil.h"
 
@@ -260,9 +261,9 @@ static void t_format_utc(void **state)
 	char buf[32];
 
 	(void)state;
-	isms_format_utc(0, buf, sizeof(buf));
+	isms_date_format(0, buf, sizeof(buf));
 	assert_string_equal(buf, "1970-01-01T00:00:00Z");
-	isms_format_utc(1709208000, buf, sizeof(buf)); /* the 2024 leap day, noon */
+	isms_date_format(1709208000, buf, sizeof(buf)); /* the 2024 leap day, noon */
 	assert_string_equal(buf, "2024-02-29T12:00:00Z");
 }
 
@@ -277,15 +278,15 @@ static void t_format_utc_out_of_range(void **state)
 
 	(void)state;
 	memset(buf, 'x', sizeof(buf));
-	isms_format_utc((time_t)INT64_MAX, buf, sizeof(buf));
+	isms_date_format((time_t)INT64_MAX, buf, sizeof(buf));
 	assert_string_equal(buf, "");
 	memset(buf, 'x', sizeof(buf));
-	isms_format_utc((time_t)INT64_MIN, buf, sizeof(buf));
+	isms_date_format((time_t)INT64_MIN, buf, sizeof(buf));
 	assert_string_equal(buf, "");
 	memset(buf, 'x', sizeof(buf));
-	isms_format_utc(0, buf, 10);
+	isms_date_format(0, buf, 10);
 	assert_string_equal(buf, "");
-	isms_format_utc(0, buf, 0); /* nothing written, nothing read */
+	isms_date_format(0, buf, 0); /* nothing written, nothing read */
 }
 
 /* The one date parser (lib/date.c): strict, range-checked, zone required. */

@@ -9,6 +9,7 @@
 
 #include "dpmsctl.h"
 #include "dpms.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
 
@@ -164,11 +165,7 @@ int cmd_due(struct cli *c, int argc, char **argv)
 	if (code)
 		return code;
 	{
-		time_t now = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&now, &tm);
-		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		isms_date_day(time(NULL), today);
 	}
 	r = dpms_due_list(c->store, today, due_cb, &d);
 	if (r >= 0) {

@@ -9,6 +9,7 @@
 
 #include "dpmsctl.h"
 #include "dpms.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
 
@@ -24,12 +25,10 @@ static int retention_cb(const struct dpms_retention_hit *h, void *ud)
 	char size[32], age[32], mtime[32];
 	const char *row[5] = {h->activity, h->path, size, age, mtime};
 	time_t m = (time_t)h->mtime;
-	struct tm tm;
 
 	snprintf(size, sizeof(size), "%" PRId64, h->size);
 	snprintf(age, sizeof(age), "%" PRId64, h->age_days);
-	gmtime_r(&m, &tm);
-	strftime(mtime, sizeof(mtime), "%Y-%m-%d", &tm);
+	isms_date_day(m, mtime);
 	return out_table_add(x->t, row);
 }
 

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "ismsctl.h"
 #include "isms/catalogue.h"
+#include "isms/date.h"
 #include "isms/entity.h"
 #include "isms/evidence.h"
 #include "isms/indicator.h"
@@ -39,20 +40,14 @@ int report_load_rows(struct cli *c, const char *entity, const struct isms_kv *f,
 
 void report_today(char buf[11])
 {
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
+	isms_date_day(time(NULL), buf);
 }
 
 void report_date_plus_days(char buf[11], int days)
 {
 	time_t t = time(NULL) + (time_t)days * 86400;
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
+	isms_date_day(t, buf);
 }
 
 int report_print_rows(struct cli *c, const struct isms_entity *e, struct rows *rs, size_t limit,

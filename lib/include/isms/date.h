@@ -42,7 +42,11 @@ int isms_date_parse(const char *s, int64_t *ret_sec, uint32_t *ret_nsec)
 int isms_date_canon(const char *s, char *out, size_t len)
 	__attribute__((warn_unused_result, nonnull));
 
-/* @sec as "YYYY-MM-DDTHH:MM:SSZ" into @buf of at least 21 bytes. */
+/* @sec as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into @buf of at least 21 bytes; ""
+ * when @sec is beyond the calendar or @buf too small. */
 void isms_date_format(int64_t sec, char *buf, size_t len) __attribute__((nonnull));
+
+/* The UTC day of @sec, "YYYY-MM-DD"; "" when @sec is beyond the calendar. */
+void isms_date_day(int64_t sec, char buf[11]) __attribute__((nonnull));
 
 #endif

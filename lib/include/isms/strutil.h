@@ -59,8 +59,4 @@ static inline int isms_parse_datetime(const char *s, int64_t *ret)
 /* An absolute path without '..' components, whitespace or control characters. */
 bool isms_path_ok(const char *s);
 
-/* @t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into @buf of at least 21 bytes; "" when
- * @t is beyond the calendar or @buf too small. */
-void isms_format_utc(time_t t, char *buf, size_t len);
-
 #endif
