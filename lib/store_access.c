@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "isms/identity.h"
+#include "isms/snapshot.h"
 #include "isms/trust.h"
 #include "store_internal.h"
 
@@ -346,7 +347,28 @@ out:
 	return r;
 }
 
-/* Whether @dfd holds nothing but the store @base and its side files. */
+/*
+ * The files of a store beside it: SQLite's, the facts snapshot and its lock,
+ * the decision journal with its loss counter and drain files, the compiled
+ * policy.  Each keeps its own mode; none is a stranger's file.
+ */
+static const char *const own_suffix[] = {
+	"", "-wal", "-shm", "-journal", ISMS_SNAPSHOT_SUFFIX, ISMS_SNAPSHOT_SUFFIX ".lock",
+	ISMS_JOURNAL_SUFFIX, ISMS_JOURNAL_SUFFIX ".lost", ISMS_JOURNAL_SUFFIX ".drain",
+	ISMS_JOURNAL_SUFFIX ".draining", ".policy",
+};
+
+static bool own_file(const char *n, const char *base, size_t bl)
+{
+	if (strncmp(n, base, bl) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(own_suffix) / sizeof(own_suffix[0]); i++)
+		if (strcmp(n + bl, own_suffix[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether @dfd holds nothing but the store @base and its own files. */
 static int only_the_store(int dfd, const char *dir, const char *base, char *err, size_t errlen)
 {
 	size_t bl = strlen(base);
@@ -366,9 +388,7 @@ static int only_the_store(int dfd, const char *dir, const char *base, char *err,
 
 		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
 			continue;
-		if (strncmp(n, base, bl) == 0 &&
-		    (n[bl] == '\0' || strcmp(n + bl, "-wal") == 0 || strcmp(n + bl, "-shm") == 0 ||
-		     strcmp(n + bl, "-journal") == 0))
+		if (own_file(n, base, bl))
 			continue;
 		snprintf(err, errlen,
 			 "directory '%s' holds '%s' besides the store: a readers' group would see"

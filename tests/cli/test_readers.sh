@@ -183,6 +183,12 @@ isms --store "$S" asset add --name db-prod-01 --type host -q
 expect_rc 0 "root adds an asset"
 isms --store "$S" evidence add --kind review.done --control 5.35 --subject alice -q
 expect_rc 0 "and evidence"
+# The store's own files beside it (the facts snapshot and its lock, the
+# decision journal and its loss counter) are no one else's: init --group
+# again takes them as the store's.
+: >"$S.journal.lost"
+run nss "$ISMSCTL" --store "$S" init -q --group isms-auditor
+expect_rc 0 "init --group again, with the store's facts snapshot and journal files beside it"
 member "$ISMSCTL" --store "$S" asset list
 expect_rc 0 "an auditor lists the assets"
 out_has "db-prod-01" "and sees them"
