@@ -14,6 +14,7 @@
 #include "isms/evidence.h"
 #include "isms/indicator.h"
 #include "isms/risk.h"
+#include "register_internal.h"
 #include "store_internal.h"
 #include "isms/strutil.h"
 #include "nc_sources_internal.h"
@@ -38,18 +39,12 @@ static void inds_free(struct ind *v, size_t n)
 	free(v);
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	return t ? strdup(t) : NULL;
-}
-
 static int load(struct isms_store *s, struct ind **ret, size_t *ret_n)
 {
 	sqlite3_stmt *st = NULL;
 	struct ind *v = NULL;
 	size_t n = 0;
+	bool oom = false;
 	int r = store_prepare(s,
 			      "SELECT i.pk, i.name, i.kind, a.name, i.window_minutes, i.threshold,"
 			      " coalesce(i.risk, 0), i.raise_by, coalesce(i.control, '8.16')"
@@ -66,15 +61,20 @@ static int load(struct isms_store *s, struct ind **ret, size_t *ret_n)
 		v = nv;
 		memset(&v[n], 0, sizeof(v[n]));
 		v[n].pk = sqlite3_column_int64(st, 0);
-		v[n].name = dup_col(st, 1);
-		v[n].kind = dup_col(st, 2);
-		v[n].asset = dup_col(st, 3);
+		v[n].name = register_col_dup(st, 1, &oom);
+		v[n].kind = register_col_dup(st, 2, &oom);
+		v[n].asset = register_col_dup(st, 3, &oom);
 		v[n].window = sqlite3_column_int64(st, 4);
 		v[n].threshold = sqlite3_column_int64(st, 5);
 		v[n].risk = sqlite3_column_int64(st, 6);
 		v[n].raise_by = sqlite3_column_int64(st, 7);
-		v[n].control = dup_col(st, 8);
+		v[n].control = register_col_dup(st, 8, &oom);
 		n++;
+		/* out of memory: an error, never an indicator without its name */
+		if (oom) {
+			r = -ENOMEM;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
 	if (r < 0) {

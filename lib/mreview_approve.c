@@ -14,6 +14,7 @@
 #include "isms/role.h"
 #include "crud_internal.h"
 #include "mreview_internal.h"
+#include "register_internal.h"
 #include "store_internal.h"
 
 struct decision {
@@ -31,19 +32,6 @@ static void decisions_free(struct decision *v, size_t n)
 		free(v[i].target);
 	}
 	free(v);
-}
-
-static char *dup_col(sqlite3_stmt *st, int c, bool *oom)
-{
-	const char *v = (const char *)sqlite3_column_text(st, c);
-	char *out;
-
-	if (!v)
-		return NULL;
-	out = strdup(v);
-	if (!out)
-		*oom = true;
-	return out;
 }
 
 static int decisions_load(struct isms_store *s, int64_t pk, struct decision **ret, size_t *ret_n)
@@ -70,11 +58,11 @@ static int decisions_load(struct isms_store *s, int64_t pk, struct decision **re
 			break;
 		}
 		v[n].seq = sqlite3_column_int(st, 0);
-		v[n].kind = dup_col(st, 1, &oom);
-		v[n].text = dup_col(st, 2, &oom);
-		v[n].owner = dup_col(st, 3, &oom);
-		v[n].due = dup_col(st, 4, &oom);
-		v[n].target = dup_col(st, 5, &oom);
+		v[n].kind = register_col_dup(st, 1, &oom);
+		v[n].text = register_col_dup(st, 2, &oom);
+		v[n].owner = register_col_dup(st, 3, &oom);
+		v[n].due = register_col_dup(st, 4, &oom);
+		v[n].target = register_col_dup(st, 5, &oom);
 		n++;
 		if (oom) {
 			r = -ENOMEM;

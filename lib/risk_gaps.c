@@ -10,17 +10,8 @@
 #include <string.h>
 
 #include "isms/risk.h"
+#include "register_internal.h"
 #include "store_internal.h"
-
-static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
-{
-	const char *v = (const char *)sqlite3_column_text(st, i);
-	char *d = v ? strdup(v) : NULL;
-
-	if (v && !d)
-		*oom = true;
-	return d;
-}
 
 /* "confidentiality very_high, availability high" */
 static char *requirements(sqlite3_stmt *st, bool *oom)
@@ -71,9 +62,9 @@ int isms_risk_gaps_list(struct isms_store *s, struct isms_risk_gaps *ret)
 		}
 		g.v = nv;
 		g.v[g.n++] = (struct isms_risk_gap){
-			.asset = dup_col(st, 0, &oom),
+			.asset = register_col_dup(st, 0, &oom),
 			.requirements = requirements(st, &oom),
-			.owner = dup_col(st, 4, &oom),
+			.owner = register_col_dup(st, 4, &oom),
 		};
 		if (oom)
 			r = -ENOMEM;
