@@ -29,6 +29,20 @@ is "$(js 'type(d["details"]).__name__')" dict "in 'evidence show' too"
 isms --csv evidence list
 out_has '"{""note"": ' "and JSON text in CSV"
 
+# A table is printed in blocks of 1,000 rows: a later block keeps the first
+# one's columns (each block sized on its own, the columns after a narrower
+# kind moved left), and off a terminal a wider cell runs over, cut nowhere.
+B="$T/blocks.db"
+"$ISMSCTL" --store "$B" -q init
+"$GEN_STORE" "$B" 1000 --ts 2026-01-01T00:00:00Z
+"$ISMSCTL" --store "$B" -q evidence add --kind k.x --control 5.15 --subject s
+"$ISMSCTL" --store "$B" -q evidence add --kind k.y --control 5.15 --subject a-subject-wider-than-any-before
+"$ISMSCTL" --store "$B" evidence list >"$T/blocks.out"
+is "$(awk 'NR == 1 { h = index($0, "subject") } NR == 1002 { print (length($0) == h ? "aligned" : "moved: " $0) }' "$T/blocks.out")" \
+	aligned "the second block of a table keeps the first one's columns"
+is "$(awk 'NR == 1003 { print $NF }' "$T/blocks.out")" a-subject-wider-than-any-before \
+	"a wider cell of a later block runs over in a pipe, whole"
+
 "$GEN_STORE" "$ISMS_STORE" 20000 --ts 2026-01-01T00:00:00Z --every 60
 isms verify
 expect_rc 0 "20,000 generated rows verify"

@@ -132,7 +132,9 @@ static const char *value_color(const char *v)
  * than @w is cut with an ellipsis, and padding to @w follows unless @last.
  * Numbers align right, as people read columns of figures.
  */
-static void put_cell(FILE *f, const char *s, size_t w, bool right, bool last, bool color)
+/* @s in a column of @w; a wider @s is cut to it when @cut, else runs over. */
+static void put_cell(FILE *f, const char *s, size_t w, bool right, bool last, bool color,
+		     bool cut_wide)
 {
 	const char *ell = out_term.ellipsis ? out_term.ellipsis : "...";
 	const char *sgr = color && out_term.color ? value_color(s) : NULL;
@@ -143,7 +145,7 @@ static void put_cell(FILE *f, const char *s, size_t w, bool right, bool last, bo
 		s = "";
 	n = strlen(s);
 	pw = sw;
-	if (w && sw > w) {
+	if (w && sw > w && cut_wide) {
 		size_t ew = fit_width(ell);
 
 		n = fit_prefix(s, w > ew ? w - ew : 0, &pw);
@@ -175,17 +177,29 @@ static void put_line(FILE *f, char *line, size_t len)
 	fputc('\n', f);
 }
 
-static int print_table(FILE *f, const struct out_table *t, bool header)
+/*
+ * @t as a table.  @keep (a stream's): NULL, or the widths the first block
+ * was printed with, which every later block keeps so that the columns stay
+ * aligned; *@keep NULL the first time, then set (malloc'd).  A later cell
+ * wider than its column is cut on a terminal (as fitting would have) and
+ * runs over elsewhere: a pipe loses no text.
+ */
+static int print_table(FILE *f, const struct out_table *t, bool header, size_t **keep)
 {
 	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof(*w));
 	size_t *cells = calloc(t->ncols ? t->ncols : 1, sizeof(*cells));
 	enum fit_prio *prio = calloc(t->ncols ? t->ncols : 1, sizeof(*prio));
+	bool kept = keep && *keep, cut_wide = !kept || out_term.cols;
 	char *line = NULL;
 	size_t len = 0;
 	int r = -ENOMEM;
 
 	if (!w || !cells || !prio)
 		goto out;
+	if (kept) {
+		memcpy(w, *keep, t->ncols * sizeof(*w));
+		goto print;
+	}
 	for (size_t c = 0; c < t->ncols; c++) {
 		for (size_t rr = 0; rr < t->nrows; rr++) {
 			size_t cw = fit_width(t->rows[rr][c]);
@@ -199,6 +213,13 @@ static int print_table(FILE *f, const struct out_table *t, bool header)
 		prio[c] = col_prio(t, c, cells[c]);
 	}
 	fit_columns(t->ncols, w, cells, prio, 2, out_term.cols);
+	if (keep) {
+		*keep = malloc((t->ncols ? t->ncols : 1) * sizeof(**keep));
+		if (!*keep)
+			goto out;
+		memcpy(*keep, w, t->ncols * sizeof(*w));
+	}
+print:
 	for (size_t rr = 0; rr < t->nrows + (header ? 1 : 0); rr++) {
 		bool head = header && rr == 0;
 		char **row = head ? t->names : t->rows[rr - (header ? 1 : 0)];
@@ -209,7 +230,7 @@ static int print_table(FILE *f, const struct out_table *t, bool header)
 		for (size_t c = 0; c < t->ncols; c++) {
 			bool num = !head && (t->types[c] == OT_INT || t->types[c] == OT_NUM);
 
-			put_cell(lf, row[c], w[c], num, c + 1 == t->ncols, !head);
+			put_cell(lf, row[c], w[c], num, c + 1 == t->ncols, !head, cut_wide);
 			if (c + 1 < t->ncols)
 				fputs("  ", lf);
 		}
@@ -338,7 +359,7 @@ int out_print(FILE *f, enum out_format fmt, const struct out_table *t)
 
 	switch (fmt) {
 	case OUT_TABLE:
-		return print_table(f, t, true);
+		return print_table(f, t, true, NULL);
 	case OUT_CSV:
 		csv_row(f, t, t->names, true);
 		for (size_t r = 0; r < t->nrows; r++)
@@ -413,7 +434,7 @@ static int stream_flush(struct out_stream *st)
 	int r = 0;
 
 	if (st->t->nrows > 0 || (!st->started && st->fmt == OUT_TABLE)) {
-		r = print_table(st->f, st->t, !st->started);
+		r = print_table(st->f, st->t, !st->started, &st->w);
 		st->started = true;
 	}
 	drop_rows(st->t);
@@ -468,6 +489,8 @@ int out_stream_end(struct out_stream *st)
 		r = stream_flush(st);
 	else if (st->fmt == OUT_JSON)
 		fputs(st->n ? "\n]\n" : "]\n", st->f);
+	free(st->w);
+	st->w = NULL;
 	return r < 0 ? r : ferror(st->f) ? -EIO : 0;
 }
 

@@ -43,7 +43,8 @@ int out_print_record(FILE *f, enum out_format fmt, const struct out_table *t, si
 /*
  * A list printed as it is produced, for results too large to hold: CSV and
  * JSON row by row (a JSON array, one object per line), tables in blocks of
- * rows, each block's columns as wide as its own cells, the header once.
+ * rows with the header once, every block in the columns the first one was
+ * fitted to (on a terminal a later, wider cell is cut to its column).
  * @t gives the columns (its rows are the table's current block).
  */
 struct out_stream {
@@ -52,6 +53,7 @@ struct out_stream {
 	struct out_table *t;
 	size_t n;     /* rows so far */
 	bool started; /* the table's header is out */
+	size_t *w;    /* the first block's column widths, kept by the later ones */
 };
 
 void out_stream_begin(struct out_stream *st, FILE *f, enum out_format fmt, struct out_table *t);
