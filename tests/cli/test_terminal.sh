@@ -59,8 +59,12 @@ term() {
 		printf '%s\n' "$envs" | tr '|' '\n' | while IFS= read -r e; do
 			[ -n "$e" ] && echo "export ${e%%=*}='${e#*=}'"
 		done
-		# Messages on stderr are sentences, not tables: to a file of their own.
-		printf '"$@" 2>"%s"\n' "$T/$name.err"
+		# Messages on stderr are sentences, not tables: to a file of their own
+		# (ERR_TTY=1: to the pane, to see them wrapped).
+		case "|$envs|" in
+		*"|ERR_TTY=1|"*) printf '"$@"\n' ;;
+		*) printf '"$@" 2>"%s"\n' "$T/$name.err" ;;
+		esac
 		echo 'echo "__rc=$?"'
 		echo 'sleep 600'
 	} >"$T/run$N.sh"
@@ -131,6 +135,21 @@ for c in "due" "request due" "breach due" "toms check" "review summary"; do
 	term "$f" "" "$DPMSCTL" --store "$DP" --no-pager $c
 	check_fit "dpmsctl $c" "$f"
 done
+
+# Messages on a terminal are wrapped to it too: a warning of 95 columns.
+isms -q asset add --name lonely-host --type host --owner tkoch --confidentiality high
+term err-wrap "ERR_TTY=1" "$ISMSCTL" --no-pager overdue
+set -- $(widths "$T/err-wrap.txt")
+if grep -q "warning: asset 'lonely-host'" "$T/err-wrap.txt" && [ "$1" -le 80 ]; then
+	ok "a warning on a terminal is wrapped to it (widest $1)"
+else
+	sed 's/^/# /' "$T/err-wrap.txt" | grep -i warning
+	not_ok "a warning on a terminal is wrapped to it (widest $1)"
+fi
+"$ISMSCTL" --no-pager overdue >/dev/null 2>"$T/err-pipe.txt"
+is "$(grep -c "^ismsctl: warning: asset 'lonely-host' (confidentiality high) has no risk analysis" "$T/err-pipe.txt")" 1 \
+	"off a terminal the same warning is one line"
+isms -q asset remove lonely-host
 
 # A CJK row aligns with its header: the owner column starts at the same
 # display column in both, and the cut title ends in the ellipsis.

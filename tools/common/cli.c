@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "cli.h"
+#include "fit.h"
 #include "term.h"
 #include "isms/entity.h"
 #include "isms/snapshot.h"
@@ -54,16 +55,49 @@ static void vput_safe(FILE *f, const char *fmt, va_list ap)
 	fputs(safe, f);
 }
 
+/* "PROG: @kind MESSAGE" on stderr, wrapped to the terminal when it is one. */
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+	char *text = NULL, *wrapped = NULL;
+	size_t len = 0, cols = term_err_cols();
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m) {
+		fprintf(stderr, "%s: %s", cli_prog, kind);
+		vput_safe(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
+	}
+	fprintf(m, "%s: %s", cli_prog, kind);
+	vput_safe(m, fmt, ap);
+	fputc('\n', m);
+	if (fclose(m) == 0 && text) {
+		if (cols && fit_wrap(text, cols, &wrapped) == 0)
+			fputs(wrapped, stderr);
+		else
+			fputs(text, stderr);
+	}
+	free(wrapped);
+	free(text);
+}
+
 int cli_fail(int r, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli_prog);
 	va_start(ap, fmt);
-	vput_safe(stderr, fmt, ap);
+	vmessage("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return cli_exit_code(r);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("warning: ", fmt, ap);
+	va_end(ap);
 }
 
 int cli_store_fail(struct cli *c, int r)
@@ -80,11 +114,10 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli_prog);
 	va_start(ap, fmt);
-	vput_safe(stderr, fmt, ap);
+	vmessage("", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s %s%s--help'.\n", cli_prog, cmd ? cmd : "", cmd ? " " : "");
+	fprintf(stderr, "Try '%s %s%s--help'.\n", cli_prog, cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
 }
 

@@ -81,6 +81,8 @@ int cli_exit_code(int r);
 
 /* Print "ismsctl: ..." on stderr; returns the exit code for @r. */
 int cli_fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "PROG: warning: MESSAGE" on stderr (values made printable, wrapped on a terminal). */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same with the store's last message. */
 int cli_store_fail(struct cli *c, int r);
 /* Usage error: message and a pointer to --help. */

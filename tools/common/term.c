@@ -68,6 +68,15 @@ size_t term_rows(const char *text, size_t len, size_t cols)
 	return rows;
 }
 
+size_t term_err_cols(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDERR_FILENO) && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0)
+		return ws.ws_col;
+	return 0;
+}
+
 /* The terminal's size from stdout, else $COLUMNS for the width. */
 static void term_size(struct term_out *to, bool tty)
 {

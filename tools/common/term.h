@@ -30,6 +30,10 @@ const char *term_pager_command(const char *isms_pager, const char *pager);
 /* Rows @text takes on a terminal @cols wide (lines wider than it wrap). */
 size_t term_rows(const char *text, size_t len, size_t cols);
 
+/* The width of the terminal standard error is, 0 when it is none: messages
+ * in a log or a pipe stay one line each. */
+size_t term_err_cols(void);
+
 /*
  * The output of one command as a terminal shows it: out_term set up from
  * stdout (TIOCGWINSZ, else $COLUMNS), and stdout held back while the

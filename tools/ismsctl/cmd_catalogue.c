@@ -126,10 +126,9 @@ static int find_imports(struct cli *c, struct isms_catalogue_doc *docs, size_t *
 			continue;
 		at = find_import(docs[0].file, files[i], with, n_with, used);
 		if (!at) {
-			fprintf(stderr,
-				"%s: warning: import '%s': no '%s' beside '%s', given with --with"
-				" or imported; its controls are missing until it is imported\n",
-				cli_prog, files[i], base, docs[0].file);
+			cli_warn("import '%s': no '%s' beside '%s', given with --with or imported;"
+				 " its controls are missing until it is imported",
+				 files[i], base, docs[0].file);
 			continue;
 		}
 		if (*n >= WITH_MAX) {
@@ -145,8 +144,7 @@ static int find_imports(struct cli *c, struct isms_catalogue_doc *docs, size_t *
 	}
 	for (size_t i = 0; !code && i < n_with; i++)
 		if (!used[i])
-			fprintf(stderr, "%s: warning: '%s' is not a file the profile imports, ignoring\n",
-				cli_prog, with[i]);
+			cli_warn("'%s' is not a file the profile imports, ignoring", with[i]);
 	isms_catalogue_files_free(files, n_files);
 	return code;
 }
@@ -385,8 +383,7 @@ static int selected_row(const char *catalogue, const char *id, const char *title
 static int unresolved(const char *href, void *ud)
 {
 	(void)ud;
-	fprintf(stderr, "%s: warning: import '%s' names no imported catalogue, ignoring\n",
-		cli_prog, href);
+	cli_warn("import '%s' names no imported catalogue, ignoring", href);
 	return 0;
 }
 

@@ -84,7 +84,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	nctl = isms_catalogue_load_annex_a(c->store, path, (int64_t)time(NULL), &err);
 	if (nctl == -EEXIST) {
 		/* the user's own catalogue of that name: theirs to keep */
-		fprintf(stderr, "%s: warning: %s, ignoring\n", cli_prog, err);
+		cli_warn("%s, ignoring", err);
 		free(err);
 		err = NULL;
 	} else if (nctl < 0) {

@@ -64,11 +64,10 @@ static int warn_kernel_audit(struct cli *c)
 		o = json_tokener_parse(det);
 		if (o && json_object_object_get_ex(o, "boot_audited", &v) &&
 		    json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v))
-			fprintf(stderr,
-				"ismsctl: warning: control 8.15: '%s' was booted without audit=1 (collector"
-				" start %s): processes started before auditd are never syscall-audited"
-				" (see audisp-isms(8))\n",
-				asset ? asset : "?", ts ? ts : "?");
+			cli_warn("control 8.15: '%s' was booted without audit=1 (collector start %s):"
+				 " processes started before auditd are never syscall-audited"
+				 " (see audisp-isms(8))",
+				 asset ? asset : "?", ts ? ts : "?");
 		json_object_put(o);
 	}
 	rows_release(&rs);
@@ -262,9 +261,8 @@ static int warn_gaps(struct cli *c)
 	int r = isms_risk_gaps_list(c->store, &g);
 
 	for (size_t i = 0; r >= 0 && i < g.n; i++)
-		fprintf(stderr,
-			"ismsctl: warning: asset '%s' (%s) has no risk analysis (see 'ismsctl risk gaps')\n",
-			g.v[i].asset, g.v[i].requirements);
+		cli_warn("asset '%s' (%s) has no risk analysis (see 'ismsctl risk gaps')",
+			 g.v[i].asset, g.v[i].requirements);
 	isms_risk_gaps_release(&g);
 	return r;
 }
