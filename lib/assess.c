@@ -466,6 +466,9 @@ static int run_one(struct isms_store *s, const struct isms_assess_opts *o,
 					    " YYYY-MM-DD or FROM..TO)", o->period);
 	} else {
 		isms_ctest_period_of(freq, o->tz, o->now, &it.period);
+		/* the second before the current period began is in the one before */
+		if (o->previous)
+			isms_ctest_period_of(freq, o->tz, it.period.start - 1, &it.period);
 	}
 	if (it.period.start >= o->now)
 		return store_seterr(s, -EINVAL, "period '%s' has not begun", it.period.label);

@@ -63,6 +63,18 @@ isms --json assess $B --test hb --period 2026-10-26
 is "$(js 'd[0]["result"]')" "fail" "the next day: one tick at midnight, then nothing"
 isms --json assess $B --test hb --period 2026-10-27
 is "$(js '[d[0]["result"], d[0]["rows"]]')" '["insufficient", 0]' "no evidence: insufficient, never a pass"
+# --previous: each test's last period that has ended (for a timer after it).
+prev_month=$(date -u -d "$(date -u +%Y-%m-01) -1 day" +%Y-%m)
+isms --json assess --tz UTC --previous --test access-review-valid
+expect_rc 0 "assess --previous"
+is "$(js 'd[0]["period"]')" "$prev_month" "a monthly test covers the month before this one"
+is "$(js 'd[0]["until"]')" "$(date -u +%Y-%m-01)T00:00:00Z" "to its end, not up to now"
+isms assess --tz UTC --previous --test access-review-valid
+err_has "1 already assessed for the whole period" "run again (a daily timer): not assessed again"
+isms assess --previous --period 2026-10
+expect_rc 2 "--previous with --period is a usage error"
+err_has "give one" "the message says which"
+
 isms --json assessment list --test hb
 is "$(js '[a["period"] + ":" + a["result"] for a in d]')" \
 	'["2026-10-25:pass", "2026-10-25:fail", "2026-10-26:fail", "2026-10-27:insufficient"]' \

@@ -89,11 +89,11 @@ fi
 
 # Units and timers: each service runs the installed tool on the store init makes.
 units=$(find "$D" -path '*/systemd/system' -type d | head -n 1)
-for u in isms-anchor isms-snapshot isms-check isms-indicators dpms-check; do
+for u in isms-anchor isms-snapshot isms-check isms-indicators isms-assess dpms-check dpms-retention; do
 	has "${units#"$D/"}/$u.timer" "$u.timer installed"
 	has "${units#"$D/"}/$u.service" "$u.service installed"
 done
-for u in isms-anchor isms-snapshot isms-check isms-indicators; do
+for u in isms-anchor isms-snapshot isms-check isms-indicators isms-assess; do
 	grep -q "^ExecStart=/usr/sbin/ismsctl .*--store /var/lib/isms/store.db " "$units/$u.service" 2>/dev/null &&
 		ok "$u.service: /usr/sbin/ismsctl on /var/lib/isms/store.db" ||
 		not_ok "$u.service: /usr/sbin/ismsctl on /var/lib/isms/store.db"
@@ -101,6 +101,12 @@ done
 grep -q "^ExecStart=/usr/sbin/dpmsctl --store /var/lib/isms-dpms/dpms.db check" "$units/dpms-check.service" 2>/dev/null &&
 	ok "dpms-check.service checks the store dpmsctl init makes (/var/lib/isms-dpms/dpms.db)" ||
 	{ grep ExecStart "$units/dpms-check.service" | sed 's/^/# /'; not_ok "dpms-check.service checks the store dpmsctl init makes (/var/lib/isms-dpms/dpms.db)"; }
+grep -q "^ExecStart=/usr/sbin/dpmsctl --store /var/lib/isms-dpms/dpms.db retention check$" "$units/dpms-retention.service" 2>/dev/null &&
+	ok "dpms-retention.service lists what is beyond retention and deletes nothing" ||
+	not_ok "dpms-retention.service lists what is beyond retention and deletes nothing"
+grep -q "assess --previous" "$units/isms-assess.service" 2>/dev/null &&
+	ok "isms-assess.service assesses the periods that have ended" ||
+	not_ok "isms-assess.service assesses the periods that have ended"
 
 # The store directories (tmpfiles.d), mode and owner only when created.
 tmpf=$(find "$D" -path '*/tmpfiles.d/isms.conf' | head -n 1)

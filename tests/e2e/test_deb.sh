@@ -145,7 +145,7 @@ dpkg-query -W -f='${Conffiles}\n' audisp-isms | grep -q ' /etc/audit/plugins.d/i
 	ok "/var/lib/isms made by tmpfiles.d, 0700" || not_ok "/var/lib/isms made by tmpfiles.d, 0700"
 [ -z "$(ls -A /var/lib/isms 2>/dev/null)" ] &&
 	ok "no store made that nobody asked for" || not_ok "no store made that nobody asked for"
-for t in isms-snapshot isms-anchor isms-check isms-indicators dpms-check; do
+for t in isms-snapshot isms-anchor isms-check isms-indicators isms-assess dpms-check dpms-retention; do
 	[ ! -e "/etc/systemd/system/timers.target.wants/$t.timer" ] || { not_ok "$t.timer not enabled"; continue; }
 	ok "$t.timer shipped disabled"
 done

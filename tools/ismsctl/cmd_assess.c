@@ -152,14 +152,15 @@ int cmd_assess(struct cli *c, int argc, char **argv)
 	int r, code;
 
 	HELP(argc, argv,
-	     "Usage: ismsctl assess [--period P] [--control C] [--test NAME] [--again]\n"
-	     "                      [--dry-run] [--tz ZONE]\n\n"
+	     "Usage: ismsctl assess [--period P | --previous] [--control C] [--test NAME]\n"
+	     "                      [--again] [--dry-run] [--tz ZONE]\n\n"
 	     "Run the control tests over the evidence and record each result in the\n"
 	     "evidence chain (kind assessment.result) and in the results per period\n"
 	     "('ismsctl assessment list'): pass, fail, or insufficient evidence, with\n"
 	     "the rows relied on.  Without --period each test covers the current\n"
-	     "period of its frequency up to now; a test already assessed over a whole\n"
-	     "period is not run again for it unless --again.  P: YYYY, YYYY-Qn,\n"
+	     "period of its frequency up to now (with --previous: the one before, the\n"
+	     "last that has ended); a test already assessed over a whole period is\n"
+	     "not run again for it unless --again.  P: YYYY, YYYY-Qn,\n"
 	     "YYYY-MM, YYYY-Www, YYYY-MM-DD or FROM..TO, local periods in ZONE\n"
 	     "(default $TZ, /etc/timezone, UTC).  --dry-run records nothing.\n");
 	for (int i = 1; i < argc; i++) {
@@ -175,11 +176,15 @@ int cmd_assess(struct cli *c, int argc, char **argv)
 			zone = v;
 		else if (strcmp(argv[i], "--again") == 0)
 			o.again = true;
+		else if (strcmp(argv[i], "--previous") == 0)
+			o.previous = true;
 		else if (strcmp(argv[i], "--dry-run") == 0)
 			o.dry_run = true;
 		else
 			return cli_usage("assess", "unknown argument '%s'", argv[i]);
 	}
+	if (o.previous && o.period)
+		return cli_usage("assess", "--previous and --period name a period each: give one");
 	code = cli_zone(zone, &tz);
 	if (code)
 		return code;

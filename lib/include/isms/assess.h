@@ -28,6 +28,8 @@ typedef int (*isms_assess_host_cb)(const struct isms_assess_host *h, void *userd
 struct isms_assess_opts {
 	const char *period;       /* a period (isms_ctest_period_parse()); NULL: each test's
 				   * current period of its frequency, up to @now */
+	bool previous;            /* without @period: each test's period before the current one,
+				   * the last that has ended */
 	const char *control;      /* only the tests of this control; NULL: all */
 	const char *test;         /* only this test; NULL: all */
 	bool again;               /* also tests already assessed for the whole period */
