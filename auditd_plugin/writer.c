@@ -353,9 +353,10 @@ static void drain_journal(struct writer *w, struct isms_store *s, uint64_t *next
 		return;
 	if (isms_journal_drain(s, path, &d) < 0)
 		plugin_log(LOG_ERR, "cannot drain journal '%s': %s", path, isms_store_errmsg(s));
-	else if (d.malformed || d.lost)
-		plugin_log(LOG_WARNING, "journal '%s': %zu damaged stretches, %llu records lost",
-			   path, d.malformed, (unsigned long long)d.lost);
+	else if (d.malformed || d.refused || d.lost)
+		plugin_log(LOG_WARNING,
+			   "journal '%s': %zu damaged stretches, %zu records refused, %llu records lost",
+			   path, d.malformed, d.refused, (unsigned long long)d.lost);
 }
 
 void *writer_main(void *arg)

@@ -60,9 +60,9 @@ static int add(struct drain *d, const struct isms_evidence *ev)
 	return 0;
 }
 
-/* A damaged stretch of @len bytes at @off: kept as evidence of the damage. */
+/* A damaged stretch of @len bytes at @off: kept as evidence of the damage, counted in @n. */
 static int malformed(struct drain *d, const unsigned char *p, size_t off, size_t len,
-		     const char *why)
+		     const char *why, size_t *n_kept)
 {
 	struct isms_evidence ev = {0};
 	char key[512], details[512], hex[65];
@@ -88,7 +88,7 @@ static int malformed(struct drain *d, const unsigned char *p, size_t off, size_t
 	ev.details = details;
 	r = add(d, &ev);
 	if (r == 0)
-		d->res->malformed++;
+		(*n_kept)++;
 	return r;
 }
 
@@ -145,9 +145,10 @@ static int drain_file(struct drain *d, const char *file)
 
 		if (n > 0) {
 			r = add(d, &ev);
-			/* A record the chain refuses: not lost, kept (and counted) as damage. */
+			/* A record the chain refuses: not lost, kept as damage, counted as refused. */
 			if (r == -EINVAL)
-				r = malformed(d, p + pos, pos, (size_t)n, "refused by the chain");
+				r = malformed(d, p + pos, pos, (size_t)n, "refused by the chain",
+					      &d->res->refused);
 			else
 				d->res->records++;
 			pos += (size_t)n;
@@ -157,7 +158,8 @@ static int drain_file(struct drain *d, const char *file)
 					     ISMS_JOURNAL_RECORD_MAX + ISMS_JOURNAL_FIELDS);
 
 			r = malformed(d, p + pos, pos, next - pos,
-				      n == 0 ? "torn record at the end" : "damaged record");
+				      n == 0 ? "torn record at the end" : "damaged record",
+				      &d->res->malformed);
 			pos = next;
 		}
 	}
@@ -191,7 +193,7 @@ static int loss_unreadable(struct drain *d, const char *path)
 		n = pread(fd, b, sizeof(b), 0);
 		close(fd);
 	}
-	r = malformed(d, b, 0, n > 0 ? (size_t)n : 0, "loss counter unreadable");
+	r = malformed(d, b, 0, n > 0 ? (size_t)n : 0, "loss counter unreadable", &d->res->malformed);
 	d->st = keep;
 	return r;
 }

@@ -125,10 +125,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r < 0)
 		fprintf(stderr, "drain: %s\n", strerror(-r));
 	CHECK(r == 0);
-	/* Every record, damaged stretch and loss report is a row or a duplicate of one. */
-	CHECK(d.stored + d.duplicates == d.records + d.malformed + (d.lost ? 1 : 0));
-	CHECK(d.records <= size / 52);           /* a record is at least 52 bytes */
-	CHECK(d.malformed <= d.records + 2);     /* stretches between records, the counter */
+	/* Every record (refused or not), damaged stretch and loss is a row or a duplicate of one. */
+	CHECK(d.stored + d.duplicates == d.records + d.refused + d.malformed + (d.lost ? 1 : 0));
+	CHECK(d.records + d.refused <= size / 52);          /* a record is at least 52 bytes */
+	CHECK(d.malformed <= d.records + d.refused + 2);    /* between records, the counter */
 	CHECK(access(journal, F_OK) < 0 && errno == ENOENT);
 	snprintf(p, sizeof(p), "%s.draining", journal);
 	CHECK(access(p, F_OK) < 0 && errno == ENOENT);

@@ -158,11 +158,11 @@ int cmd_journal_drain(struct cli *c, int argc, char **argv)
 		return cli_store_fail(c, r);
 	if (c->fmt == OUT_JSON)
 		printf("{\"records\":%zu,\"stored\":%zu,\"duplicates\":%zu,\"malformed\":%zu,"
-		       "\"lost\":%" PRIu64 "}\n",
-		       d.records, d.stored, d.duplicates, d.malformed, d.lost);
+		       "\"refused\":%zu,\"lost\":%" PRIu64 "}\n",
+		       d.records, d.stored, d.duplicates, d.malformed, d.refused, d.lost);
 	else if (!c->quiet)
-		printf("drained %zu records: %zu stored, %zu already there, %zu damaged, %" PRIu64
-		       " lost\n",
-		       d.records, d.stored, d.duplicates, d.malformed, d.lost);
+		printf("drained %zu records: %zu stored, %zu already there, %zu damaged, %zu refused,"
+		       " %" PRIu64 " lost\n",
+		       d.records, d.stored, d.duplicates, d.malformed, d.refused, d.lost);
 	return EXIT_OK;
 }

@@ -90,7 +90,8 @@ struct isms_journal_drained {
 	size_t records;    /* records read and taken by the chain */
 	size_t stored;     /* new rows in the chain */
 	size_t duplicates; /* already in the chain (an earlier drain, or the same key) */
-	size_t malformed;  /* damaged stretches and refused records (journal.malformed) */
+	size_t malformed;  /* damaged stretches kept as journal.malformed rows */
+	size_t refused;    /* whole records the chain refused, kept as journal.malformed rows */
 	uint64_t lost;     /* records reported lost by a new journal.loss row */
 };
 
