@@ -119,18 +119,19 @@ static bool hostname_ok(const char *s)
 	return true;
 }
 
-static void parse_from(struct policy_parser *ps, const char *path, const char *s, struct from_item *f)
+/* One source into @f; a problem is recorded, -ENOMEM the only error returned. */
+static int parse_from(struct policy_parser *ps, const char *path, const char *s, struct from_item *f)
 {
 	char buf[128];
 	char *slash;
 
 	if (strcmp(s, "LOCAL") == 0) {
 		f->kind = FROM_LOCAL;
-		return;
+		return 0;
 	}
 	if (strcmp(s, "ALL") == 0 || strcmp(s, "*") == 0) {
 		f->kind = FROM_ANY;
-		return;
+		return 0;
 	}
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(buf, '/');
@@ -147,59 +148,77 @@ static void parse_from(struct policy_parser *ps, const char *path, const char *s
 
 			if (!slash[1] || *end || v < 0 || v > max) {
 				problem(ps, 0, path, "'%s': prefix length must be 0-%d", s, max);
-				return;
+				return 0;
 			}
 			f->prefix = (int)v;
 		}
-		return;
+		return 0;
 	}
 	if (slash) {
 		problem(ps, 0, path, "'%s' is not an address/prefix (e.g. 10.0.0.0/8, fd00::/8)", s);
-		return;
+		return 0;
 	}
 	if (!hostname_ok(s)) {
 		problem(ps, 0, path,
 			"'%s' is not an address, network, host name, .domain, LOCAL or ALL", s);
-		return;
+		return 0;
 	}
 	f->kind = s[0] == '.' ? FROM_DOMAIN : FROM_HOST;
+	/* Without its name a host item is no item: the evaluator would compare
+	 * the client's name with NULL. */
 	f->host = strdup(s);
+	return f->host ? 0 : -ENOMEM;
 }
 
-static const struct isms_tz *get_tz(struct policy_parser *ps, const char *path, const char *name)
+/*
+ * The zone @name, loaded once per policy, into *ret; a zone that cannot be
+ * read is a problem.  -ENOMEM the only error returned: a rule left without
+ * its zone never matches, and a deny rule that never matches is an allow by
+ * the rule after it.
+ */
+static int get_tz(struct policy_parser *ps, const char *path, const char *name,
+		  const struct isms_tz **ret)
 {
 	struct isms_policy *p = ps->p;
 	struct isms_tz *tz = NULL, **ntz;
 	int r;
 
-	for (size_t i = 0; i < p->ntzs; i++)
-		if (strcmp(isms_tz_name(p->tzs[i]), name) == 0)
-			return p->tzs[i];
+	for (size_t i = 0; i < p->ntzs; i++) {
+		if (strcmp(isms_tz_name(p->tzs[i]), name) == 0) {
+			*ret = p->tzs[i];
+			return 0;
+		}
+	}
 	r = isms_tz_load(ps->zoneinfo, name, &tz);
+	if (r == -ENOMEM)
+		return r; /* not the zone's fault: no "cannot be read" */
 	if (r < 0) {
 		problem(ps, 0, path, "time zone '%s' %s", name,
 			r == -ENOENT ? "is not in the time zone database" : "cannot be read");
-		return NULL;
+		return 0;
 	}
 	ntz = realloc(p->tzs, (p->ntzs + 1) * sizeof(*ntz));
 	if (!ntz) {
 		isms_tz_free(tz);
-		return NULL;
+		return -ENOMEM;
 	}
 	p->tzs = ntz;
 	p->tzs[p->ntzs++] = tz;
-	return tz;
+	*ret = tz;
+	return 0;
 }
 
-static void parse_time(struct policy_parser *ps, const char *rpath, struct json_object *o, struct rule *r)
+/* $.rules[].time into @r; problems recorded, -ENOMEM the only error returned. */
+static int parse_time(struct policy_parser *ps, const char *rpath, struct json_object *o, struct rule *r)
 {
 	char path[128];
 	struct json_object *v;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s.time", rpath);
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(ps, 0, path, "must be an object with days, hours and tz");
-		return;
+		return 0;
 	}
 	r->has_time = true;
 	r->win = ISMS_WINDOW_ALWAYS;
@@ -214,13 +233,18 @@ static void parse_time(struct policy_parser *ps, const char *rpath, struct json_
 		char sub[160];
 
 		snprintf(sub, sizeof(sub), "%s.days", path);
-		if (get_strv(ps, v, sub, &days, 16) == 0) {
-			r->win.days = 0;
-			for (size_t i = 0; i < days.n; i++) {
-				if (isms_window_add_days(&r->win.days, days.v[i], strlen(days.v[i])) < 0) {
-					snprintf(sub, sizeof(sub), "%s.days[%zu]", path, i);
-					problem(ps, 0, sub, "not a day or range of days (mon, mon-fri, sat-sun)");
-				}
+		/* The days lost to memory would leave the window on every day:
+		 * an allow rule for weekdays would admit at the weekend. */
+		rc = get_strv(ps, v, sub, &days, 16);
+		if (rc < 0) {
+			policy_strv_free(&days);
+			return rc;
+		}
+		r->win.days = 0;
+		for (size_t i = 0; i < days.n; i++) {
+			if (isms_window_add_days(&r->win.days, days.v[i], strlen(days.v[i])) < 0) {
+				snprintf(sub, sizeof(sub), "%s.days[%zu]", path, i);
+				problem(ps, 0, sub, "not a day or range of days (mon, mon-fri, sat-sun)");
 			}
 		}
 		policy_strv_free(&days);
@@ -240,25 +264,28 @@ static void parse_time(struct policy_parser *ps, const char *rpath, struct json_
 		snprintf(sub, sizeof(sub), "%s.tz", path);
 		if (!json_object_is_type(v, json_type_string))
 			problem(ps, 0, sub, "must be a time zone name such as \"Europe/Berlin\"");
-		else
-			r->tz = get_tz(ps, sub, json_object_get_string(v));
+		else if ((rc = get_tz(ps, sub, json_object_get_string(v), &r->tz)) < 0)
+			return rc;
 	} else {
 		/* Without a zone the policy would mean different hours on different
 		 * hosts; say it. */
 		problem(ps, 0, path, "needs tz, e.g. \"tz\": \"Europe/Berlin\" or \"UTC\"");
 	}
+	return 0;
 }
 
-static void parse_require(struct policy_parser *ps, const char *rpath, struct json_object *o,
-			  struct rule *r)
+/* $.rules[].require into @r; problems recorded, -ENOMEM the only error returned. */
+static int parse_require(struct policy_parser *ps, const char *rpath, struct json_object *o,
+			 struct rule *r)
 {
 	char path[160];
 	struct json_object *v;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s.require", rpath);
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(ps, 0, path, "must be an object");
-		return;
+		return 0;
 	}
 	json_object_object_foreach(o, key, val)
 	{
@@ -272,8 +299,11 @@ static void parse_require(struct policy_parser *ps, const char *rpath, struct js
 		char sub[192];
 
 		snprintf(sub, sizeof(sub), "%s.acknowledged", path);
-		if (get_strv(ps, v, sub, &r->acks, 128) < 0)
-			return;
+		/* An error, never a rule that requires fewer documents (those
+		 * read so far) and none of the conditions after them. */
+		rc = get_strv(ps, v, sub, &r->acks, 128);
+		if (rc < 0)
+			return rc;
 	}
 	if (json_object_object_get_ex(o, "reviewed_within_days", &v)) {
 		char sub[192];
@@ -295,6 +325,7 @@ static void parse_require(struct policy_parser *ps, const char *rpath, struct js
 			r->require_active = json_object_get_boolean(v);
 		}
 	}
+	return 0;
 }
 
 static const char *const rule_members[] = {"id", "users", "groups", "services", "from", "ttys",
@@ -353,26 +384,31 @@ int policy_parse_rule(struct policy_parser *ps, size_t idx, struct json_object *
 
 		snprintf(sub, sizeof(sub), "%s.from", path);
 		rc = get_strv(ps, v, sub, &from, 253);
-		if (rc < 0)
+		if (rc < 0) {
+			policy_strv_free(&from); /* what was read before memory ran out */
 			return rc;
+		}
 		r->from = calloc(from.n ? from.n : 1, sizeof(*r->from));
 		if (!r->from) {
 			policy_strv_free(&from);
 			return -ENOMEM;
 		}
-		for (size_t i = 0; i < from.n; i++) {
+		/* nfrom first: the policy's destructor frees every item's name. */
+		r->nfrom = from.n;
+		for (size_t i = 0; i < from.n && rc == 0; i++) {
 			char fp[128];
 
 			snprintf(fp, sizeof(fp), "%s.from[%zu]", path, i);
-			parse_from(ps, fp, from.v[i], &r->from[i]);
+			rc = parse_from(ps, fp, from.v[i], &r->from[i]);
 		}
-		r->nfrom = from.n;
 		policy_strv_free(&from);
+		if (rc < 0)
+			return rc;
 	}
-	if (json_object_object_get_ex(o, "time", &v))
-		parse_time(ps, path, v, r);
-	if (json_object_object_get_ex(o, "require", &v))
-		parse_require(ps, path, v, r);
+	if (json_object_object_get_ex(o, "time", &v) && (rc = parse_time(ps, path, v, r)) < 0)
+		return rc;
+	if (json_object_object_get_ex(o, "require", &v) && (rc = parse_require(ps, path, v, r)) < 0)
+		return rc;
 	if (json_object_object_get_ex(o, "flag", &v)) {
 		snprintf(sub, sizeof(sub), "%s.flag", path);
 		if (!json_object_is_type(v, json_type_string) ||
