@@ -100,21 +100,33 @@ static void audit_decision(pam_handle_t *pamh, const struct pam_isms_args *a,
  */
 #define ITEM_MAX 1024
 
-static void add_item(struct json_object *o, const char *key, const char *v)
+/*
+ * @v as the value of @key in @o (NULL: JSON null); -ENOMEM when @v or the
+ * member could not be made.  On failure @v is freed; the caller frees @o.
+ */
+static int add(struct json_object *o, const char *key, struct json_object *v, bool want_null)
+{
+	if (!v && !want_null)
+		return -ENOMEM;
+	if (json_object_object_add(o, key, v) < 0) {
+		json_object_put(v);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int add_item(struct json_object *o, const char *key, const char *v)
 {
 	size_t n, k = 0;
 	char *text;
+	int r;
 
-	if (!v) {
-		json_object_object_add(o, key, NULL);
-		return;
-	}
+	if (!v)
+		return add(o, key, NULL, true);
 	n = strnlen(v, ITEM_MAX);
 	text = malloc(4 * n + sizeof("..."));
-	if (!text) {
-		json_object_object_add(o, key, json_object_new_string("(no memory)"));
-		return;
-	}
+	if (!text)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)v[i];
 
@@ -126,38 +138,66 @@ static void add_item(struct json_object *o, const char *key, const char *v)
 	if (v[n])
 		k += (size_t)snprintf(text + k, 4, "...");
 	text[k] = '\0';
-	json_object_object_add(o, key, json_object_new_string(text));
+	r = add(o, key, json_object_new_string(text), false);
 	free(text);
+	return r;
 }
 
+/*
+ * Whole or not at all (NULL, and the evidence goes without details): never
+ * a record whose rule or reasons are missing or null for want of memory, and
+ * never json-c asked to add to an array it could not make (an assertion:
+ * the login's process aborted).
+ */
 char *pam_isms_details_json(const struct login *l, const struct isms_decision *d, const char *mode,
 			  const char *error)
 {
 	struct json_object *o = json_object_new_object(), *reasons;
+	const char *text;
 	char *out = NULL;
+	int r;
 
 	if (!o)
 		return NULL;
-	add_item(o, "service", l->service ? l->service : "");
-	add_item(o, "rhost", l->rhost && l->rhost[0] ? l->rhost : NULL);
-	add_item(o, "tty", l->tty);
-	json_object_object_add(o, "mode", json_object_new_string(mode));
-	if (d) {
-		json_object_object_add(o, "rule", json_object_new_string(d->rule_id));
-		json_object_object_add(o, "break_glass", json_object_new_boolean(d->break_glass));
-		reasons = json_object_new_array();
-		for (size_t i = 0; i < d->nreasons; i++)
-			json_object_array_add(reasons, json_object_new_string(d->reasons[i]));
-		json_object_object_add(o, "reasons", reasons);
+	r = add_item(o, "service", l->service ? l->service : "");
+	if (r == 0)
+		r = add_item(o, "rhost", l->rhost && l->rhost[0] ? l->rhost : NULL);
+	if (r == 0)
+		r = add_item(o, "tty", l->tty);
+	if (r == 0)
+		r = add(o, "mode", json_object_new_string(mode), false);
+	if (r == 0 && d) {
+		r = add(o, "rule", json_object_new_string(d->rule_id), false);
+		if (r == 0)
+			r = add(o, "break_glass", json_object_new_boolean(d->break_glass), false);
+		reasons = r == 0 ? json_object_new_array() : NULL;
+		if (r == 0 && !reasons)
+			r = -ENOMEM;
+		for (size_t i = 0; r == 0 && i < d->nreasons; i++) {
+			struct json_object *s = json_object_new_string(d->reasons[i]);
+
+			if (!s || json_object_array_add(reasons, s) < 0) {
+				json_object_put(s);
+				r = -ENOMEM;
+			}
+		}
+		if (r == 0)
+			r = add(o, "reasons", reasons, false);
+		else
+			json_object_put(reasons);
 	}
-	if (error)
-		json_object_object_add(o, "error", json_object_new_string(error));
-	if (!l->known)
-		json_object_object_add(o, "unknown_user", json_object_new_boolean(1));
-	if (l->renamed)
-		add_item(o, "typed_user", l->user);
-	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (r == 0 && error)
+		r = add(o, "error", json_object_new_string(error), false);
+	if (r == 0 && !l->known)
+		r = add(o, "unknown_user", json_object_new_boolean(1), false);
+	if (r == 0 && l->renamed)
+		r = add_item(o, "typed_user", l->user);
+	/* NULL when json-c has no memory for the text. */
+	text = r == 0 ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE) :
+			NULL;
+	if (text)
+		out = strdup(text);
 	json_object_put(o);
 	return out;
 }
