@@ -28,4 +28,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 /* A NUL-terminated copy of an input (malloc'd; NULL when out of memory). */
 char *fuzz_strndup(const uint8_t *data, size_t size);
 
+/*
+ * A new directory for a harness's files, "BASE/isms-fuzz-NAME.XXXXXX" into
+ * @buf: BASE is $TMPDIR, else /dev/shm (a store's fsyncs cost nothing
+ * there: more inputs a second), else /tmp.  Aborts when none can be made.
+ */
+void fuzz_scratch_dir(char *buf, size_t len, const char *name);
+
 #endif

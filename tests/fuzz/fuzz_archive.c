@@ -28,8 +28,8 @@
 
 #define FUZZ_MAX (1u << 20)
 
-static char dir[] = "/tmp/fuzz-archive-XXXXXX";
-static char path_a[64], path_b[64];
+static char dir[256];
+static char path_a[300], path_b[300];
 
 static void cleanup(void)
 {
@@ -42,7 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	CHECK(mkdtemp(dir) != NULL);
+	fuzz_scratch_dir(dir, sizeof(dir), "archive");
 	snprintf(path_a, sizeof(path_a), "%s/a.gz", dir);
 	snprintf(path_b, sizeof(path_b), "%s/b.gz", dir);
 	atexit(cleanup);

@@ -45,14 +45,11 @@ static void cleanup(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *tmp = getenv("TMPDIR");
 	char path[4200], *err = NULL;
 
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "%s/isms-fuzz-catalogue.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_scratch_dir(dir, sizeof(dir), "catalogue");
 	atexit(cleanup);
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 	if (isms_store_open(path, ISMS_STORE_CREATE, 1000, &store, &err) < 0 ||

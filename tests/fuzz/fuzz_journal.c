@@ -26,8 +26,8 @@
 #define FUZZ_MAX  (256u << 10)
 #define LOSS_SIZE 64
 
-static char dir[] = "/tmp/fuzz-journal-XXXXXX";
-static char db[64], journal[64];
+static char dir[256];
+static char db[300], journal[300];
 static unsigned char *tmpl;
 static size_t tmpl_len;
 
@@ -42,7 +42,7 @@ static void put_file(const char *path, const void *p, size_t n)
 
 static void rm_store(void)
 {
-	char p[96];
+	char p[400];
 
 	unlink(db);
 	snprintf(p, sizeof(p), "%s-wal", db);
@@ -53,7 +53,7 @@ static void rm_store(void)
 
 static void cleanup(void)
 {
-	char p[96];
+	char p[400];
 
 	rm_store();
 	unlink(journal);
@@ -74,7 +74,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	CHECK(mkdtemp(dir) != NULL);
+	fuzz_scratch_dir(dir, sizeof(dir), "journal");
 	snprintf(db, sizeof(db), "%s/store.db", dir);
 	snprintf(journal, sizeof(journal), "%s/journal", dir);
 	atexit(cleanup);
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct isms_journal_drained d = {0}, again = {0};
 	struct isms_verify_result vr;
 	struct isms_store *s = NULL;
-	char p[96];
+	char p[400];
 	int r;
 
 	if (!tmpl && LLVMFuzzerInitialize(NULL, NULL) != 0)

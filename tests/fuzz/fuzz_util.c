@@ -2,6 +2,8 @@
 /* Helpers shared by the harnesses. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -14,4 +16,18 @@ char *fuzz_strndup(const uint8_t *data, size_t size)
 		s[size] = '\0';
 	}
 	return s;
+}
+
+void fuzz_scratch_dir(char *buf, size_t len, const char *name)
+{
+	const char *base = getenv("TMPDIR");
+	struct stat st;
+
+	if (!base || !*base)
+		base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
+				       access("/dev/shm", W_OK | X_OK) == 0
+			       ? "/dev/shm"
+			       : "/tmp";
+	CHECK((size_t)snprintf(buf, len, "%s/isms-fuzz-%s.XXXXXX", base, name) < len);
+	CHECK(mkdtemp(buf) != NULL);
 }
