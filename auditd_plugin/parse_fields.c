@@ -79,43 +79,6 @@ static size_t column_char(const unsigned char *p, size_t n)
  */
 #define COLUMN_MAX 256
 
-static const char *column_text(struct aev *e, const char *v)
-{
-	const unsigned char *p = (const unsigned char *)v;
-	size_t n, i = 0, k = 0, ok = 0;
-	char *out;
-
-	if (!v)
-		return NULL;
-	n = strlen(v);
-	while (ok < n && (k = column_char(p + ok, n - ok)) > 0)
-		ok += k;
-	if (ok == n && n <= COLUMN_MAX)
-		return v;
-	if (e->used + COLUMN_MAX + 1 > sizeof(e->arena))
-		return NULL;
-	out = e->arena + e->used;
-	for (k = 0; i < n;) {
-		size_t c = column_char(p + i, n - i);
-
-		if (c == 0) {
-			if (k + 4 > COLUMN_MAX)
-				break;
-			k += (size_t)snprintf(out + k, 5, "\\x%02x", p[i]);
-			i++;
-		} else {
-			if (k + c > COLUMN_MAX)
-				break;
-			memcpy(out + k, p + i, c);
-			k += c;
-			i += c;
-		}
-	}
-	out[k] = '\0';
-	e->used += k + 1;
-	return out;
-}
-
 /* Whether @v (NULL: yes) can be a column as it is, in at most @max bytes. */
 static bool column_ok(const char *v, size_t max)
 {
@@ -128,6 +91,20 @@ static bool column_ok(const char *v, size_t max)
 	while (ok < n && (k = column_char(p + ok, n - ok)) > 0)
 		ok += k;
 	return ok == n && n <= max;
+}
+
+static const char *column_text(struct aev *e, const char *v)
+{
+	char *out;
+
+	if (!v || column_ok(v, COLUMN_MAX))
+		return v;
+	if (e->used + COLUMN_MAX + 1 > sizeof(e->arena))
+		return NULL;
+	out = e->arena + e->used;
+	parse_visible(v, strlen(v), out, COLUMN_MAX + 1);
+	e->used += strlen(out) + 1;
+	return out;
 }
 
 const char *parse_column_text(struct aev *e, const char *v)
