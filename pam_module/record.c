@@ -143,6 +143,23 @@ static int add_item(struct json_object *o, const char *key, const char *v)
 	return r;
 }
 
+/* The decision's reasons as a JSON array; NULL when any could not be made. */
+static struct json_object *reasons_json(const struct isms_decision *d)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < d->nreasons; i++) {
+		struct json_object *s = json_object_new_string(d->reasons[i]);
+
+		if (!s || json_object_array_add(a, s) < 0) {
+			json_object_put(s);
+			json_object_put(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
 /*
  * Whole or not at all (NULL, and the evidence goes without details): never
  * a record whose rule or reasons are missing or null for want of memory, and
@@ -152,7 +169,7 @@ static int add_item(struct json_object *o, const char *key, const char *v)
 char *pam_isms_details_json(const struct login *l, const struct isms_decision *d, const char *mode,
 			  const char *error)
 {
-	struct json_object *o = json_object_new_object(), *reasons;
+	struct json_object *o = json_object_new_object();
 	const char *text;
 	char *out = NULL;
 	int r;
@@ -170,21 +187,8 @@ char *pam_isms_details_json(const struct login *l, const struct isms_decision *d
 		r = add(o, "rule", json_object_new_string(d->rule_id), false);
 		if (r == 0)
 			r = add(o, "break_glass", json_object_new_boolean(d->break_glass), false);
-		reasons = r == 0 ? json_object_new_array() : NULL;
-		if (r == 0 && !reasons)
-			r = -ENOMEM;
-		for (size_t i = 0; r == 0 && i < d->nreasons; i++) {
-			struct json_object *s = json_object_new_string(d->reasons[i]);
-
-			if (!s || json_object_array_add(reasons, s) < 0) {
-				json_object_put(s);
-				r = -ENOMEM;
-			}
-		}
 		if (r == 0)
-			r = add(o, "reasons", reasons, false);
-		else
-			json_object_put(reasons);
+			r = add(o, "reasons", reasons_json(d), false);
 	}
 	if (r == 0 && error)
 		r = add(o, "error", json_object_new_string(error), false);
