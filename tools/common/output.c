@@ -177,29 +177,15 @@ static void put_line(FILE *f, char *line, size_t len)
 	fputc('\n', f);
 }
 
-/*
- * @t as a table.  @keep (a stream's): NULL, or the widths the first block
- * was printed with, which every later block keeps so that the columns stay
- * aligned; *@keep NULL the first time, then set (malloc'd).  A later cell
- * wider than its column is cut on a terminal (as fitting would have) and
- * runs over elsewhere: a pipe loses no text.
- */
-static int print_table(FILE *f, const struct out_table *t, bool header, size_t **keep)
+/* The widths of @t's columns (@t->ncols of them into @w), fitted to the terminal. */
+static int fit_table(const struct out_table *t, size_t *w)
 {
-	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof(*w));
 	size_t *cells = calloc(t->ncols ? t->ncols : 1, sizeof(*cells));
 	enum fit_prio *prio = calloc(t->ncols ? t->ncols : 1, sizeof(*prio));
-	bool kept = keep && *keep, cut_wide = !kept || out_term.cols;
-	char *line = NULL;
-	size_t len = 0;
 	int r = -ENOMEM;
 
-	if (!w || !cells || !prio)
+	if (!cells || !prio)
 		goto out;
-	if (kept) {
-		memcpy(w, *keep, t->ncols * sizeof(*w));
-		goto print;
-	}
 	for (size_t c = 0; c < t->ncols; c++) {
 		for (size_t rr = 0; rr < t->nrows; rr++) {
 			size_t cw = fit_width(t->rows[rr][c]);
@@ -213,13 +199,40 @@ static int print_table(FILE *f, const struct out_table *t, bool header, size_t *
 		prio[c] = col_prio(t, c, cells[c]);
 	}
 	fit_columns(t->ncols, w, cells, prio, 2, out_term.cols);
-	if (keep) {
-		*keep = malloc((t->ncols ? t->ncols : 1) * sizeof(**keep));
-		if (!*keep)
+	r = 0;
+out:
+	free(cells);
+	free(prio);
+	return r;
+}
+
+/*
+ * @t as a table.  @keep (a stream's): NULL, or the widths the first block
+ * was printed with, which every later block keeps so that the columns stay
+ * aligned; *@keep NULL the first time, then set (malloc'd).  A later cell
+ * wider than its column is cut on a terminal (as fitting would have) and
+ * runs over elsewhere: a pipe loses no text.
+ */
+static int print_table(FILE *f, const struct out_table *t, bool header, size_t **keep)
+{
+	bool kept = keep && *keep, cut_wide = !kept || out_term.cols;
+	size_t *w = kept ? *keep : calloc(t->ncols ? t->ncols : 1, sizeof(*w));
+	char *line = NULL;
+	size_t len = 0;
+	int r = -ENOMEM;
+
+	if (!w)
+		return -ENOMEM;
+	if (!kept) {
+		r = fit_table(t, w);
+		if (r < 0)
 			goto out;
-		memcpy(*keep, w, t->ncols * sizeof(*w));
+		if (keep) {
+			*keep = w; /* the stream's from now on: out_stream_end frees it */
+			kept = true;
+		}
 	}
-print:
+	r = -ENOMEM;
 	for (size_t rr = 0; rr < t->nrows + (header ? 1 : 0); rr++) {
 		bool head = header && rr == 0;
 		char **row = head ? t->names : t->rows[rr - (header ? 1 : 0)];
@@ -243,9 +256,8 @@ print:
 	r = 0;
 out:
 	free(line);
-	free(w);
-	free(cells);
-	free(prio);
+	if (!kept)
+		free(w);
 	return r;
 }
 
